@@ -1,0 +1,134 @@
+"""Plain data that flows between the pipeline stages.
+
+read -> RawDocument -> clean -> CleanDocument -> segment -> list[Segment]
+-> embed -> align -> Alignment -> write / report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["heading", "body", "footnote"]
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """A document as read from disk, before any cleaning."""
+
+    text: str
+    path: str
+    encoding: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class Removal:
+    """Characters the cleaner dropped from the raw text, and why.
+
+    ``start``/``end`` index the raw text; ``reason`` is a short key such as
+    ``page-counter``, ``job-number``, ``link``, ``footnote-ref``, ``line-break``.
+    """
+
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of cleaned text: a heading, a body paragraph or a footnote.
+
+    ``start``/``end`` index ``CleanDocument.text``. ``footnote`` is the footnote
+    mark (``"1"``, ``"*"``) for footnote blocks; ``links`` are the URLs the
+    PDF carried for this paragraph; ``refs`` the footnote marks removed from it.
+    """
+
+    index: int
+    kind: BlockKind
+    text: str
+    start: int
+    end: int
+    footnote: str | None = None
+    links: tuple[str, ...] = ()
+    refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CleanDocument:
+    """Cleaned text as paragraphs; ``text`` is the blocks joined with newlines."""
+
+    lang: str
+    text: str
+    blocks: tuple[Block, ...]
+    removals: tuple[Removal, ...]
+    links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A sentence (or heading, or footnote) to be aligned.
+
+    ``start``/``end`` index ``CleanDocument.text``; ``paragraph`` is the
+    ``Block.index`` it came from.
+    """
+
+    text: str
+    paragraph: int
+    start: int
+    end: int
+    kind: BlockKind = "body"
+    footnote: str | None = None
+    links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Bead:
+    """A group of source and target segments that translate each other.
+
+    ``src``/``tgt`` are indices into the segment lists of the ``Alignment``;
+    either may be empty (an omission). ``confidence`` is in [0, 1].
+    """
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    confidence: float = 0.0
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.src)}-{len(self.tgt)}"
+
+
+@dataclass
+class Alignment:
+    """The result of aligning two documents, with what it depends on."""
+
+    src_lang: str
+    tgt_lang: str
+    src: list[Segment]
+    tgt: list[Segment]
+    beads: list[Bead]
+    signature: dict[str, str] = field(default_factory=dict)
+    document: str = ""
+
+    def src_text(self, bead: Bead) -> str:
+        return join_texts([self.src[i].text for i in bead.src], self.src_lang)
+
+    def tgt_text(self, bead: Bead) -> str:
+        return join_texts([self.tgt[i].text for i in bead.tgt], self.tgt_lang)
+
+    def unaligned(self) -> tuple[list[int], list[int]]:
+        """Source and target segments that sit in a bead with an empty other side."""
+        src = [i for b in self.beads if not b.tgt for i in b.src]
+        tgt = [j for b in self.beads if not b.src for j in b.tgt]
+        return src, tgt
+
+
+NO_SPACE_LANGS = ("zh", "ja", "th")
+
+
+def join_texts(texts: list[str], lang: str) -> str:
+    """Join sentences the way the language writes them: no space for zh/ja/th."""
+    sep = "" if lang.split("-")[0].lower() in NO_SPACE_LANGS else " "
+    return sep.join(texts)
