@@ -1,0 +1,33 @@
+"""What the aligner needs from a sentence encoder, whatever the backend."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """Turns sentences into unit vectors whose dot product is their similarity.
+
+    ``name`` is a stable model id (``use-m3``, ``st:sentence-transformers/LaBSE``);
+    ``version`` pins the package and model build so a TM can be reproduced and
+    cached vectors are never mixed across models. ``encode`` returns a float32
+    array of shape ``(len(texts), dim)`` with L2-normalised rows, ``(0, dim)``
+    for no texts.
+    """
+
+    name: str
+    version: str
+    dim: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def normalise_rows(vectors: np.ndarray) -> np.ndarray:
+    """Float32 copy with unit-length rows; all-zero rows stay zero instead of NaN."""
+    out = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms > 0, norms, 1).astype(np.float32)

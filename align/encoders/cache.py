@@ -1,0 +1,196 @@
+"""Embeddings kept on disk, so re-aligning a document does not re-encode it.
+
+One SQLite file in WAL mode: each write is a transaction (atomic, no torn
+files), several processes can read and write the same cache at once (batch
+runs), and one file is easier to move or delete than thousands of ``.npy``
+files. Rows are keyed by model id, model version and the text's sha256, so
+vectors from different models or builds are never mixed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from align.encoders.base import Encoder
+from align.errors import OutputError
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "embeddings.sqlite3"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS embeddings (
+    model TEXT NOT NULL,
+    version TEXT NOT NULL,
+    key TEXT NOT NULL,
+    dim INTEGER NOT NULL,
+    vec BLOB NOT NULL,
+    PRIMARY KEY (model, version, key)
+) WITHOUT ROWID
+"""
+_CHUNK = 500
+_DTYPE = np.dtype("<f4")
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class CachedEncoder:
+    """An :class:`Encoder` that asks ``encoder`` only for texts it has not seen.
+
+    Counters, per text position requested: ``hits`` came from disk, ``misses``
+    did not; ``encoded`` counts texts actually sent to the model (misses with
+    duplicates removed).
+    """
+
+    def __init__(self, encoder: Encoder, cache_dir: Path | str) -> None:
+        self.inner = encoder
+        self.name = encoder.name
+        self.version = encoder.version
+        self.dim = encoder.dim
+        self.cache_dir = Path(cache_dir).expanduser()
+        self.path = self.cache_dir / DB_NAME
+        self.hits = 0
+        self.misses = 0
+        self.encoded = 0
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._pid = 0
+        self._connection()
+
+    def _fail(self, exc: Exception) -> OutputError:
+        return OutputError(
+            f"cannot use the embedding cache {self.path}: {exc}; "
+            f"set ALIGN_CACHE_DIR to a writable folder or run with --no-cache"
+        )
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        try:
+            conn.execute("PRAGMA busy_timeout = 60000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(_SCHEMA)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _connection(self) -> sqlite3.Connection:
+        """The connection for this process; a forked child opens its own."""
+        if self._conn is not None and self._pid == os.getpid():
+            return self._conn
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                conn = self._open()
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise
+                aside = self.path.with_name(f"{DB_NAME}.corrupt-{int(time.time())}")
+                log.warning(
+                    "embedding cache %s is damaged (%s); moved to %s", self.path, exc, aside
+                )
+                self.path.replace(aside)
+                conn = self._open()
+        except (OSError, sqlite3.Error) as exc:
+            raise self._fail(exc) from exc
+        self._conn, self._pid = conn, os.getpid()
+        return conn
+
+    def _lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        conn = self._connection()
+        for i in range(0, len(keys), _CHUNK):
+            chunk = keys[i : i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = conn.execute(
+                f"SELECT key, dim, vec FROM embeddings "
+                f"WHERE model = ? AND version = ? AND key IN ({marks})",
+                (self.name, self.version, *chunk),
+            )
+            for key, dim, blob in rows:
+                vec = self._decode(dim, blob)
+                if vec is not None:
+                    found[key] = vec
+        return found
+
+    def _decode(self, dim: object, blob: object) -> np.ndarray | None:
+        """The stored vector, or None if the row is damaged (then it is re-encoded)."""
+        if dim != self.dim or not isinstance(blob, bytes) or len(blob) != self.dim * 4:
+            return None
+        vec = np.frombuffer(blob, dtype=_DTYPE).astype(np.float32)
+        norm = float(np.linalg.norm(vec))
+        if not np.isfinite(vec).all() or not (abs(norm - 1.0) < 1e-3 or norm == 0.0):
+            return None
+        return vec
+
+    def _store(self, keys: list[str], vectors: np.ndarray) -> None:
+        rows = [
+            (self.name, self.version, k, self.dim, np.asarray(v, dtype=_DTYPE).tobytes())
+            for k, v in zip(keys, vectors, strict=True)
+        ]
+        conn = self._connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?, ?)", rows)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        items = list(texts)
+        out = np.empty((len(items), self.dim), dtype=np.float32)
+        if not items:
+            return out
+        keys = [text_key(t) for t in items]
+        first: dict[str, str] = {}
+        for k, t in zip(keys, items, strict=True):
+            first.setdefault(k, t)
+        with self._lock:
+            try:
+                found = self._lookup(list(first))
+                missing = [k for k in first if k not in found]
+                if missing:
+                    vectors = np.asarray(
+                        self.inner.encode([first[k] for k in missing]), dtype=np.float32
+                    )
+                    if vectors.shape != (len(missing), self.dim):
+                        raise ValueError(
+                            f"encoder {self.name} returned shape {vectors.shape} "
+                            f"for {len(missing)} texts, expected (n, {self.dim})"
+                        )
+                    self._store(missing, vectors)
+                    found.update(zip(missing, vectors, strict=True))
+                    self.encoded += len(missing)
+            except sqlite3.Error as exc:
+                raise self._fail(exc) from exc
+            for i, k in enumerate(keys):
+                out[i] = found[k]
+            fresh = set(missing)
+            n_hits = sum(k not in fresh for k in keys)
+            self.hits += n_hits
+            self.misses += len(items) - n_hits
+        return out
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None and self._pid == os.getpid():
+                self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> CachedEncoder:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()

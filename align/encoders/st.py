@@ -1,0 +1,194 @@
+"""Any local sentence-transformers model (LaBSE, MiniLM, …), behind the ``st`` extra.
+
+Models are looked up on disk only — ``models/local/``, ``$ALIGN_MODELS_DIR``, a
+path, the Hugging Face cache — and loaded with the hub switched offline, so a
+run never downloads anything and never hangs on a network timeout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from align.encoders.base import normalise_rows
+from align.errors import ModelNotAvailable
+
+REPO_MODELS = Path(__file__).resolve().parents[2] / "models" / "local"
+EXTRA_HINT = "needs the 'st' extra: pip install torch==2.13.0 'un-align[st]'"
+_CONFIG_FILES = (
+    "modules.json",
+    "config.json",
+    "config_sentence_transformers.json",
+    "sentence_bert_config.json",
+    "1_Pooling/config.json",
+)
+
+
+def model_dirs() -> list[Path]:
+    """Folders searched by model name: ``$ALIGN_MODELS_DIR`` first, then ``models/local/``."""
+    dirs = [Path(p).expanduser() for p in os.environ.get("ALIGN_MODELS_DIR", "").split(os.pathsep)]
+    return [d for d in dirs if str(d) not in ("", ".")] + [REPO_MODELS]
+
+
+def _go_offline() -> None:
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+
+def _has_extra() -> bool:
+    try:
+        return all(
+            importlib.util.find_spec(m) is not None for m in ("sentence_transformers", "torch")
+        )
+    except (ImportError, ValueError):
+        return False
+
+
+def _is_model_dir(folder: Path) -> bool:
+    return (folder / "modules.json").is_file() or (folder / "config.json").is_file()
+
+
+def _looks_like_path(name: str) -> bool:
+    return name.startswith(("/", "./", "../", "~", ".\\", "..\\")) or Path(name).is_absolute()
+
+
+def _hf_cache(name: str) -> Path | None:
+    try:
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(name, local_files_only=True))
+    except Exception:  # not cached, not a valid repo id, or hub not installed
+        return None
+
+
+def how_to_get(name: str) -> str:
+    local = Path(name).name or name
+    return (
+        f'on a machine with internet run python -c "from sentence_transformers import '
+        f"SentenceTransformer; SentenceTransformer('{name}').save('models/local/{local}')\", "
+        f"then copy that folder into models/local/ here (or into $ALIGN_MODELS_DIR)"
+    )
+
+
+def resolve(name: str, extra: Iterable[Path] = ()) -> Path:
+    """The folder holding model ``name``; ``extra`` folders are tried after the HF cache."""
+    if not name:
+        raise ModelNotAvailable("empty model name after 'st:'; use st:NAME or st:PATH")
+    if not _looks_like_path(name):
+        for base in model_dirs():
+            for candidate in dict.fromkeys((base / name, base / Path(name).name)):
+                if candidate.is_dir():
+                    return candidate
+    path = Path(name).expanduser()
+    if path.exists():
+        if not path.is_dir():
+            raise ModelNotAvailable(f"{path} is a file; st: needs a sentence-transformers folder")
+        return path
+    if _looks_like_path(name):
+        raise ModelNotAvailable(f"no model folder at {path}; check the path after 'st:'")
+    cached = _hf_cache(name)
+    if cached is not None:
+        return cached
+    for candidate in extra:
+        if candidate.is_dir():
+            return candidate
+    searched = ", ".join(str(d) for d in model_dirs())
+    raise ModelNotAvailable(
+        f"sentence-transformers model '{name}' is not on this machine (searched {searched}, "
+        f"the path '{name}' and the Hugging Face cache); {how_to_get(name)}"
+    )
+
+
+def _label(folder: Path) -> str:
+    """``org/name@commit`` for a Hugging Face cache snapshot, else the folder name."""
+    parts = folder.absolute().parts
+    if len(parts) >= 3 and parts[-2] == "snapshots" and parts[-3].startswith("models--"):
+        repo = parts[-3].removeprefix("models--").replace("--", "/")
+        return f"{repo}@{parts[-1][:12]}"
+    return folder.name
+
+
+def fingerprint(folder: Path) -> str:
+    """Short hash of the config files and weight-file sizes: cheap, and changes with the model."""
+    h = hashlib.sha256()
+    for rel in _CONFIG_FILES:
+        f = folder / rel
+        if f.is_file():
+            h.update(rel.encode() + b"\0" + f.read_bytes() + b"\0")
+    for f in sorted(folder.glob("*")):
+        if f.suffix in (".safetensors", ".bin", ".onnx") and f.is_file():
+            h.update(f"{f.name}={f.stat().st_size}\0".encode())
+    return h.hexdigest()[:12]
+
+
+class STEncoder:
+    """A sentence-transformers model on CPU, loaded from a local folder only."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        model_id: str | None = None,
+        extra_dirs: Mapping[Path, str] | None = None,
+        batch_size: int = 32,
+    ) -> None:
+        name = name.strip()
+        if not _has_extra():
+            raise ModelNotAvailable(f"model st:{name} {EXTRA_HINT}")
+        _go_offline()
+        extra = dict(extra_dirs or {})
+        folder = resolve(name, extra)
+        if not _is_model_dir(folder):
+            hint = "" if _looks_like_path(name) else f"; {how_to_get(name)}"
+            raise ModelNotAvailable(
+                f"{folder} is not a sentence-transformers model folder "
+                f"(no modules.json or config.json){hint}"
+            )
+        try:
+            import sentence_transformers
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+            model = sentence_transformers.SentenceTransformer(
+                str(folder), device="cpu", local_files_only=True
+            )
+        except ImportError as exc:
+            raise ModelNotAvailable(f"model st:{name} {EXTRA_HINT} ({exc})") from exc
+        except Exception as exc:
+            first = (str(exc).strip().splitlines() or [""])[0]
+            raise ModelNotAvailable(
+                f"cannot load sentence-transformers model from {folder}: "
+                f"{type(exc).__name__}: {first}"
+            ) from exc
+        get_dim = (
+            getattr(model, "get_embedding_dimension", None)
+            or model.get_sentence_embedding_dimension
+        )
+        self._model = model
+        self.folder = folder
+        self.batch_size = max(1, batch_size)
+        self.name = model_id or f"st:{name}"
+        self.dim = int(get_dim())
+        self.version = (
+            f"sentence-transformers=={sentence_transformers.__version__} "
+            f"model={extra.get(folder) or _label(folder)} config={fingerprint(folder)}"
+        )
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        items = list(texts)
+        if not items:
+            return np.empty((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(
+            items,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+            device="cpu",
+        )
+        return normalise_rows(vectors)
