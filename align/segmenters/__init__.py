@@ -1,0 +1,37 @@
+"""The segment stage: CleanDocument -> list[Segment], one language-aware splitter per language."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from align.segmenters.base import Segmenter, Span
+from align.segmenters.en import MosesSegmenter
+from align.segmenters.zh import ZhSegmenter
+from align.types import CleanDocument, Segment
+
+__all__ = [
+    "MosesSegmenter",
+    "Segmenter",
+    "Span",
+    "ZhSegmenter",
+    "get_segmenter",
+    "segment_document",
+]
+
+
+@cache
+def get_segmenter(lang: str) -> Segmenter:
+    """zh, zh-CN, zh-TW, zh_Hans... -> ZhSegmenter; anything else -> MosesSegmenter(lang).
+
+    The Moses splitter uses that language's non-breaking prefixes where
+    sacremoses has them and English ones otherwise.
+    """
+    base = lang.replace("_", "-").split("-")[0].lower()
+    if base == "zh":
+        return ZhSegmenter()
+    return MosesSegmenter(lang)
+
+
+def segment_document(doc: CleanDocument) -> list[Segment]:
+    """Segment ``doc`` with the splitter for ``doc.lang``."""
+    return get_segmenter(doc.lang).segment(doc)

@@ -1,0 +1,127 @@
+"""Chinese sentence splitting: jieba tokens plus UN punctuation rules."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from align.segmenters.base import Segmenter, Span, spans_from_cuts
+
+FULL_STOPS = frozenset("。！？")
+ASCII_STOPS = frozenset("!?")
+CLOSERS = frozenset("”’」』）》)]】〉")
+PAIRS = {
+    "《": "》",
+    "“": "”",
+    "‘": "’",
+    "「": "」",
+    "『": "』",
+    "（": "）",
+    "(": ")",
+    "[": "]",
+    "【": "】",
+    "〈": "〉",
+}
+CLOSE_TO_OPEN = {close: open_ for open_, close in PAIRS.items()}
+
+_jieba_lock = threading.Lock()
+_jieba_ready = False
+
+
+def _tokenize(text: str) -> list[tuple[str, int, int]]:
+    """jieba tokens with exact offsets; jieba is initialised once, quietly, on first use."""
+    global _jieba_ready
+    import jieba
+
+    if not _jieba_ready:
+        with _jieba_lock:
+            if not _jieba_ready:
+                jieba.setLogLevel(logging.WARNING)
+                jieba.initialize()
+                _jieba_ready = True
+    return list(jieba.tokenize(text))
+
+
+def is_cjk(ch: str) -> bool:
+    """CJK ideographs, kana, Hangul and CJK/full-width punctuation."""
+    code = ord(ch)
+    return (
+        0x3000 <= code <= 0x9FFF
+        or 0xAC00 <= code <= 0xD7AF
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFF00 <= code <= 0xFFEF
+        or 0x20000 <= code <= 0x3FFFF
+    )
+
+
+def bracketed(text: str) -> list[bool]:
+    """``inside[b]`` is True when a cut before ``text[b]`` would fall inside a bracket pair.
+
+    Only pairs that actually close count: an opener that never closes (or is
+    closed by the wrong bracket) is ignored, so a stray "《" cannot protect the
+    rest of the paragraph from splitting.
+    """
+    depth = [0] * (len(text) + 2)
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(text):
+        if ch in PAIRS:
+            stack.append((ch, i))
+        elif ch in CLOSE_TO_OPEN:
+            want = CLOSE_TO_OPEN[ch]
+            for k in range(len(stack) - 1, -1, -1):
+                if stack[k][0] == want:
+                    opened = stack[k][1]
+                    del stack[k:]
+                    depth[opened + 1] += 1
+                    depth[i + 1] -= 1
+                    break
+    inside: list[bool] = []
+    level = 0
+    for b in range(len(text) + 1):
+        level += depth[b]
+        inside.append(level > 0)
+    return inside
+
+
+class ZhSegmenter(Segmenter):
+    """Splits Chinese after 。！？ (and ASCII ! ? before CJK), never inside brackets.
+
+    The scan walks jieba tokens rather than characters, so a cut can only fall
+    on a word boundary. jieba keeps runs of Latin letters, digits and
+    ``. - + # & % _`` as one token ("2.5", "S-30", "L.107"), so a stop glued
+    inside such a run is never a cut point, and each CJK word stays whole.
+    Brackets and quotes (《》 “” 「」 （） ()) are tracked by matched pairs, which
+    is what keeps "127(s)" and a quoted "…。…" in one piece. "，" and "；" never
+    cut inside a paragraph: the paragraph end, given by the block, already ends
+    the segment.
+    """
+
+    lang = "zh"
+
+    def split(self, text: str) -> list[Span]:
+        tokens = _tokenize(text)
+        inside = bracketed(text)
+        cuts: list[int] = []
+        i = 0
+        while i < len(tokens):
+            word = tokens[i][0]
+            if not word or not all(ch in FULL_STOPS or ch in ASCII_STOPS for ch in word):
+                i += 1
+                continue
+            ascii_only = all(ch in ASCII_STOPS for ch in word)
+            j = i + 1
+            while j < len(tokens) and all(
+                ch in FULL_STOPS or ch in ASCII_STOPS or ch in CLOSERS for ch in tokens[j][0]
+            ):
+                ascii_only = ascii_only and not any(ch in FULL_STOPS for ch in tokens[j][0])
+                j += 1
+            cut = tokens[j - 1][2]
+            i = j
+            if cut >= len(text) or inside[cut]:
+                continue
+            if ascii_only:
+                rest = text[cut:].lstrip()
+                if not rest or not is_cjk(rest[0]):
+                    continue
+            cuts.append(cut)
+        return spans_from_cuts(text, cuts)

@@ -1,0 +1,364 @@
+"""The segment stage: paragraphs of a CleanDocument -> sentence Segments."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import jieba
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from align.segmenters import (
+    MosesSegmenter,
+    Segmenter,
+    ZhSegmenter,
+    get_segmenter,
+    segment_document,
+)
+from align.types import Block, BlockKind, CleanDocument, Segment
+
+Para = tuple[BlockKind, str, str | None, tuple[str, ...]]
+
+
+def make_doc(lang: str, paras: list[Para]) -> CleanDocument:
+    """A CleanDocument built by hand: blocks joined with newlines, offsets exact."""
+    blocks: list[Block] = []
+    pos = 0
+    for index, (kind, text, mark, links) in enumerate(paras):
+        blocks.append(Block(index, kind, text, pos, pos + len(text), mark, links))
+        pos += len(text) + 1
+    text = "\n".join(p[1] for p in paras)
+    return CleanDocument(lang=lang, text=text, blocks=tuple(blocks), removals=())
+
+
+def body(text: str) -> Para:
+    return ("body", text, None, ())
+
+
+def texts(segmenter: Segmenter, text: str) -> list[str]:
+    return [text[s:e] for s, e in segmenter.split(text)]
+
+
+def check_spans(text: str, spans: list[tuple[int, int]]) -> None:
+    """Sorted, disjoint, trimmed, and covering every non-space character."""
+    covered = set()
+    last = 0
+    for start, end in spans:
+        assert last <= start < end <= len(text)
+        assert not text[start].isspace() and not text[end - 1].isspace()
+        covered.update(range(start, end))
+        last = end
+    assert all(ch.isspace() for i, ch in enumerate(text) if i not in covered)
+
+
+def check_mapping(doc: CleanDocument, segments: list[Segment]) -> None:
+    blocks = {b.index: b for b in doc.blocks}
+    for seg in segments:
+        assert doc.text[seg.start : seg.end] == seg.text
+        block = blocks[seg.paragraph]
+        assert block.start <= seg.start < seg.end <= block.end
+        assert (seg.kind, seg.footnote, seg.links) == (block.kind, block.footnote, block.links)
+
+
+# Paragraphs copied from corpora/A_77_L.107/zh.txt, line breaks, paragraph-initial
+# spaces and footnote reference digits removed (what the cleaner hands over).
+ZH_REAL: list[Para] = [
+    ("heading", "第七十七届会议", None, ()),
+    ("heading", "议程项目 127(s)", None, ()),
+    ("heading", "联合国同上海合作组织的合作", None, ()),
+    body("大会，"),
+    body("还回顾其2004年12月2日关于给予上海合作组织大会观察员地位的第59/48号决议，"),
+    body(
+        "回顾其关于联合国同上海合作组织的合作的 2009年 12月 18日第 64/183号、2010 年 12 月 13 日"
+        "第 65/124 号、2012 年 11 月 19 日第 67/15 号、2014 年 11 月11 日第 69/11 号、2016 年 11 月"
+        " 21 日第 71/14 号、2019 年 8 月 30 日第 73/334 号和 2021 年 3 月 25 日第 75/268 号决议，"
+    ),
+    body("考虑到上海合作组织成员国承诺努力落实《2030 年可持续发展议程》提出的目标，"),
+    body(
+        "确认上海合作组织成员国努力按照《上海合作组织成员国长期睦邻友好合作条约》，将上海合作组织"
+        "区域建设成一个持久和平、友好、繁荣、和睦的区域，"
+    ),
+    body(
+        "1. 肯定上海合作组织在确保和平与可持续发展、促进区域合作、加强睦邻关系和相互信任方面的"
+        "建设性作用，注意到上海合作组织开展各种活动，以加强该区域的和平、安全与稳定，打击恐怖主义、"
+        "毒品贩运和其他具有跨国性质的各类犯罪活动，并促进贸易和经济发展、能源、运输、农业和农产品"
+        "加工业、移民管理、银行业和金融、信息和电信、科学和新技术、初创企业和创新、数字经济、海关、"
+        "教育、公共卫生、传统医学、环境保护和减少自然灾害风险等领域以及其他相关领域的区域合作；"
+    ),
+    body("4. 请秘书长向大会第七十九届会议提交本决议执行情况报告；"),
+    body(
+        "5. 决定在大会第七十九届会议临时议程题为“联合国同各区域组织及其他组织的合作”的项目下"
+        "列入题为“联合国同上海合作组织的合作”的分项。"
+    ),
+    ("footnote", "提案国名单如有任何变化，将在会议正式记录中予以反映。", "*", ()),
+    ("footnote", "联合国，《条约汇编》，第 2896 卷，第 50518 号。", "2", ()),
+    ("footnote", "同上，第 729 卷，第 10485 号。", "3", ()),
+    ("footnote", "S-30/1 号决议，附件。", "5", ("https://undocs.org/ch/A/RES/S-30/1",)),
+    (
+        "footnote",
+        "《上海合作组织秘书处与欧亚经济委员会谅解备忘录》于 2021 年 9 月 17 日在杜尚别签署。",
+        "6",
+        (),
+    ),
+]
+
+EN_REAL: list[Para] = [
+    ("heading", "Agenda item 127 (s)", None, ()),
+    body("The General Assembly,"),
+    body(
+        "Recalling further its resolution 59/48 of 2 December 2004, by which it granted observer "
+        "status in the General Assembly to the Shanghai Cooperation Organization,"
+    ),
+    body(
+        "4. Requests the Secretary-General to submit to the General Assembly at its "
+        "seventy-ninth session a report on the implementation of the present resolution;"
+    ),
+    body(
+        "5. Decides to include in the provisional agenda of its seventy-ninth session, under the "
+        "item entitled “Cooperation between the United Nations and regional and other "
+        "organizations”, the sub-item entitled “Cooperation between the United Nations and the "
+        "Shanghai Cooperation Organization”."
+    ),
+    ("footnote", "Resolution 70/1.", "1", ("https://undocs.org/en/A/RES/70/1",)),
+    ("footnote", "United Nations, Treaty Series, vol. 2896, No. 50518.", "2", ()),
+    ("footnote", "Ibid., vol. 729, No. 10485.", "3", ()),
+    ("footnote", "Resolution S-30/1, annex.", "5", ()),
+]
+
+
+@pytest.fixture(scope="module")
+def zh() -> Segmenter:
+    return get_segmenter("zh")
+
+
+@pytest.fixture(scope="module")
+def en() -> Segmenter:
+    return get_segmenter("en")
+
+
+# --- registry -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "zh-CN", "zh-TW", "zh_Hans"])
+def test_chinese_codes_get_the_zh_segmenter(lang: str) -> None:
+    assert isinstance(get_segmenter(lang), ZhSegmenter)
+
+
+@pytest.mark.parametrize(
+    ("lang", "data"), [("en", "en"), ("en-GB", "en"), ("de", "de"), ("fr", "fr"), ("xx", "en")]
+)
+def test_other_languages_get_moses_with_their_prefixes(lang: str, data: str) -> None:
+    segmenter = get_segmenter(lang)
+    assert isinstance(segmenter, MosesSegmenter)
+    assert segmenter.lang == lang
+    assert segmenter.prefix_lang == data
+
+
+def test_segment_document_dispatches_on_doc_lang() -> None:
+    text = "第一句。第二句。"
+    zh_doc = make_doc("zh-CN", [body(text)])
+    assert [s.text for s in segment_document(zh_doc)] == ["第一句。", "第二句。"]
+    en_doc = make_doc("en", [body("One here. Two there.")])
+    assert [s.text for s in segment_document(en_doc)] == ["One here.", "Two there."]
+
+
+def test_jieba_loads_lazily_and_quietly() -> None:
+    code = (
+        "import sys\n"
+        "from align.segmenters import get_segmenter\n"
+        "assert 'jieba' not in sys.modules, 'jieba imported eagerly'\n"
+        "print(len(get_segmenter('zh').split('第一句。第二句。')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "2"
+    assert done.stderr == ""
+
+
+# --- Chinese --------------------------------------------------------------
+
+
+def test_real_zh_paragraphs_are_one_segment_each(zh: Segmenter) -> None:
+    doc = make_doc("zh", ZH_REAL)
+    segments = zh.segment(doc)
+    check_mapping(doc, segments)
+    assert [s.paragraph for s in segments] == list(range(len(ZH_REAL)))
+    assert [s.text for s in segments] == [p[1] for p in ZH_REAL]
+    assert segments[0].kind == "heading"
+    assert [s.footnote for s in segments[-5:]] == ["*", "2", "3", "5", "6"]
+    assert segments[-2].links == ("https://undocs.org/ch/A/RES/S-30/1",)
+
+
+def test_zh_two_sentences_give_two_segments(zh: Segmenter) -> None:
+    first = "《上海合作组织秘书处与欧亚经济委员会谅解备忘录》于 2021 年 9 月 17 日在杜尚别签署。"
+    second = "《上海合作组织秘书处与阿拉伯国家联盟谅解备忘录》于 2022 年 9 月 16 日在撒马尔罕签署。"
+    doc = make_doc("zh", [body("大会，"), body(first + second)])
+    segments = zh.segment(doc)
+    check_mapping(doc, segments)
+    assert [(s.paragraph, s.text) for s in segments] == [(0, "大会，"), (1, first), (1, second)]
+
+
+def test_zh_comma_and_semicolon_do_not_split_inside_a_paragraph(zh: Segmenter) -> None:
+    text = "肯定上海合作组织的作用，注意到其各种活动；并促进区域合作；"
+    assert texts(zh, text) == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "回顾《联合国宪章。第八章》的条款。",
+        "题为“联合国同各区域组织。其他组织的合作”的项目。",
+        "见「第一条。第二条」。",
+        "见（第一条。第二条）和(第三条。第四条)。",
+        "见《公约（第一条。第二条）》。",
+    ],
+)
+def test_zh_no_split_inside_brackets_or_quotes(zh: Segmenter, text: str) -> None:
+    assert texts(zh, text) == [text]
+
+
+def test_zh_closing_quote_stays_with_its_sentence(zh: Segmenter) -> None:
+    assert texts(zh, "他说：“我们走吧。”然后他走了。") == ["他说：“我们走吧。”", "然后他走了。"]
+    assert texts(zh, "（见第一条。）下一句。") == ["（见第一条。）", "下一句。"]
+
+
+def test_zh_unbalanced_bracket_does_not_swallow_the_paragraph(zh: Segmenter) -> None:
+    assert texts(zh, "回顾《联合国宪章。第二句。第三句。") == [
+        "回顾《联合国宪章。",
+        "第二句。",
+        "第三句。",
+    ]
+    assert texts(zh, "第一句》。第二句“。第三句。") == ["第一句》。", "第二句“。", "第三句。"]
+    assert texts(zh, "《甲（乙》。丙。") == ["《甲（乙》。", "丙。"]
+
+
+def test_zh_numbers_and_symbols_stay_whole(zh: Segmenter) -> None:
+    text = "议程项目 127(s)。第59/48号决议！S-30/1 号决议，附件。增长2.5%。2023年7月4日？"
+    assert texts(zh, text) == [
+        "议程项目 127(s)。",
+        "第59/48号决议！",
+        "S-30/1 号决议，附件。",
+        "增长2.5%。",
+        "2023年7月4日？",
+    ]
+
+
+def test_zh_ascii_stops_split_only_before_cjk(zh: Segmenter) -> None:
+    assert texts(zh, "真的吗?是的!好") == ["真的吗?", "是的!", "好"]
+    assert texts(zh, "他说“真的?”他问") == ["他说“真的?”", "他问"]
+    assert texts(zh, "见 Yahoo! Inc 公司。") == ["见 Yahoo! Inc 公司。"]
+    assert texts(zh, "结束！？下一句") == ["结束！？", "下一句"]
+
+
+def test_zh_cuts_fall_on_jieba_token_boundaries(zh: Segmenter) -> None:
+    for _, text, _, _ in ZH_REAL:
+        joined = text + text
+        bounds = {end for _, _, end in jieba.tokenize(joined)}
+        spans = zh.split(joined)
+        check_spans(joined, spans)
+        assert {end for _, end in spans} <= bounds
+
+
+# --- English and other Moses languages -------------------------------------
+
+
+def test_real_en_paragraphs_are_one_segment_each(en: Segmenter) -> None:
+    doc = make_doc("en", EN_REAL)
+    segments = en.segment(doc)
+    check_mapping(doc, segments)
+    assert [s.text for s in segments] == [p[1] for p in EN_REAL]
+    assert segments[5].links == ("https://undocs.org/en/A/RES/70/1",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mr. Smith arrived. He left.", ["Mr. Smith arrived.", "He left."]),
+        ("The U.N. Secretariat met. It agreed.", ["The U.N. Secretariat met.", "It agreed."]),
+        ("Resolution 70/1. Resolution 60/288.", ["Resolution 70/1.", "Resolution 60/288."]),
+        (
+            "It grew by 2.5 per cent. See 59/48. Done.",
+            ["It grew by 2.5 per cent.", "See 59/48.", "Done."],
+        ),
+        ("See No. 50518 and Art. 5. No. It was.", ["See No. 50518 and Art. 5.", "No.", "It was."]),
+        ("As noted by J. Smith in para. 5 it held.", ["As noted by J. Smith in para. 5 it held."]),
+        ("Is it? Yes! Fine.", ["Is it?", "Yes!", "Fine."]),
+        ('He said "Go." Then he left.', ['He said "Go."', "Then he left."]),
+        ("They met (in 2004.) The end.", ["They met (in 2004.)", "The end."]),
+        ('It ended. "Next," he said.', ["It ended.", '"Next," he said.']),
+        ("It rose in 2004. 2005 was worse.", ["It rose in 2004.", "2005 was worse."]),
+    ],
+)
+def test_en_sentence_ends(en: Segmenter, text: str, expected: list[str]) -> None:
+    assert texts(en, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "United Nations, Treaty Series, vol. 2896, No. 50518.",
+        "Ibid., vol. 729, No. 10485.",
+        "It acts on matters, e.g. the Council and i.e. its organs.",
+        "See e.g. The Hague Conventions.",
+        "Noting that it is committed; recalling that it met, in Qingdao, China.",
+        "1. Acknowledges the constructive role of the Organization; notes its activities;",
+        "IV. Conclusions and recommendations",
+        "It grew by 2.5 per cent. and then fell.",
+    ],
+)
+def test_en_no_split(en: Segmenter, text: str) -> None:
+    assert texts(en, text) == [text]
+
+
+def test_german_prefixes_come_from_the_german_list(en: Segmenter) -> None:
+    de = get_segmenter("de")
+    text = "Das gilt z.B. Deutschland bzw. Österreich. Er kam."
+    assert texts(de, text) == ["Das gilt z.B. Deutschland bzw. Österreich.", "Er kam."]
+    assert texts(en, text) == ["Das gilt z.B. Deutschland bzw.", "Österreich.", "Er kam."]
+
+
+def test_en_segmenter_leaves_chinese_paragraphs_whole(en: Segmenter) -> None:
+    doc = make_doc("zh", ZH_REAL)
+    segments = en.segment(doc)
+    check_mapping(doc, segments)
+    assert [s.text for s in segments] == [p[1] for p in ZH_REAL]
+
+
+# --- shared behaviour -------------------------------------------------------
+
+
+def test_segments_are_trimmed_and_map_back_across_whitespace(en: Segmenter, zh: Segmenter) -> None:
+    doc = make_doc("en", [body("  One here.   Two there.  "), body("   "), body("")])
+    segments = en.segment(doc)
+    check_mapping(doc, segments)
+    assert [s.text for s in segments] == ["One here.", "Two there."]
+    heading: Para = ("heading", "\u3000标题\u3000", None, ())
+    zh_doc = make_doc("zh", [body(" 第一句。 第二句， "), heading])
+    zh_segments = zh.segment(zh_doc)
+    check_mapping(zh_doc, zh_segments)
+    assert [(s.paragraph, s.text, s.kind) for s in zh_segments] == [
+        (0, "第一句。", "body"),
+        (0, "第二句，", "body"),
+        (1, "标题", "heading"),
+    ]
+
+
+def test_inconsistent_block_offsets_are_refused(zh: Segmenter) -> None:
+    doc = make_doc("zh", [body("第一句。")])
+    bad = CleanDocument("zh", doc.text, (Block(0, "body", "第一句。", 1, 5),), ())
+    with pytest.raises(ValueError, match="block 0"):
+        zh.segment(bad)
+
+
+ALPHABET = "。！？!?.,;，；《》“”「」（）()’ \u3000\n中文句号aAbZ129/-%"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=40))
+def test_spans_cover_every_non_space_character(text: str) -> None:
+    for lang in ("zh", "en"):
+        check_spans(text, get_segmenter(lang).split(text))
