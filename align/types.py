@@ -57,13 +57,20 @@ class Block:
 
 @dataclass(frozen=True)
 class CleanDocument:
-    """Cleaned text as paragraphs; ``text`` is the blocks joined with newlines."""
+    """Cleaned text as paragraphs; ``text`` is the blocks joined with newlines.
+
+    ``spans`` are the runs of ``text`` copied verbatim from the raw text, as
+    ``(start in text, start in raw, length)``; the characters of ``text`` outside
+    them were inserted (block separators, line-join spaces). Spans and
+    ``removals`` together cover the raw text exactly once.
+    """
 
     lang: str
     text: str
     blocks: tuple[Block, ...]
     removals: tuple[Removal, ...]
     links: tuple[str, ...] = ()
+    spans: tuple[tuple[int, int, int], ...] = ()
 
 
 @dataclass(frozen=True)

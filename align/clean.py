@@ -1,0 +1,776 @@
+"""The clean stage: turn a UN document's PDF text extraction into paragraphs.
+
+A UN PDF extraction carries page furniture (document symbol, page counter
+``2/4``, job number ``23-16564 (E) 070723``, barcode ``*2316564*``, "Please
+recycle"), footnotes under a ``______`` rule, link lines left by the PDF's link
+annotations (``https://undocs.org/...``), footnote reference marks glued to the
+text, and lines broken mid-paragraph (a blank line between every two lines, a
+leading space on a paragraph's first line only). :func:`clean` undoes all of
+that and returns headings, body paragraphs and footnotes as separate blocks.
+
+Every character of the raw text is accounted for exactly once: it is either
+copied verbatim into ``CleanDocument.text`` (``CleanDocument.spans`` says where
+from) or covered by one :class:`~align.types.Removal` saying why it went. The
+only characters of ``text`` that are not raw characters are inserted ones: the
+``"\\n"`` between blocks and the single space that joins two lines of a
+space-separated language (or two Latin words across a Chinese line break).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from align.types import NO_SPACE_LANGS, Block, BlockKind, CleanDocument, RawDocument, Removal
+
+KEPT = "kept"
+
+REASONS: dict[str, str] = {
+    "blank-line": "empty or space-only lines",
+    "line-break": "newlines, and indentation of lines joined to the line before",
+    "whitespace": "leading/trailing spaces, indentation of paragraph starts, runs of spaces",
+    "page-break": "form feeds between pages",
+    "page-header": "document symbols in page headers/footers (e.g. A/77/L.107)",
+    "page-counter": "page counters (e.g. 2/4)",
+    "job-number": "job numbers with language and date (e.g. 23-16564 (E) 070723)",
+    "barcode": "barcodes (e.g. *2316564*)",
+    "recycle": "'Please recycle' notices",
+    "masthead": "first-page masthead lines (Distr., Original:, date, language, organ)",
+    "footnote-rule": "the ______ rule above each page's footnotes",
+    "footnote-mark": "marks opening a footnote (kept in Block.footnote)",
+    "footnote-ref": "footnote reference marks glued to the text (kept in Block.refs)",
+    "link": "URL lines left by the PDF's links (kept in CleanDocument.links)",
+    "stray-space": "spaces the extraction put between Chinese and digits/Latin",
+    "hyphen": "end-of-line hyphens of words broken across lines",
+}
+
+_CJK_LANGS = ("zh", "ja")
+_INDENT_CHARS = " \t\u3000\xa0"
+_HYPHENS = "-\u2010"
+_TERMINAL = "。；：;:.!?！？，,"
+_HEADING_CONTINUES = ":：、,，;；-\u2010–"
+_CONNECTORS = frozenset(
+    "and or of the for on in to with between by from at et de des du la le les und der die".split()
+)
+_UNITS_ZH = frozenset(
+    "年月日号號卷次届屆条條款段项項章节節个個名人国國万亿千百十时分秒岁周期页頁点部份场轮"
+)
+_ABBREVIATIONS = frozenset(
+    "rev add corr no nos vol vols para paras art arts p pp sect chap amend suppl fig".split()
+)
+_COMPOUND_FIRST = frozenset(
+    """self non co long short follow cross well ex anti counter semi quasi all half
+    high low large small medium mid top full decision evidence gender rights
+    one two three four five first second third twenty thirty forty fifty sixty
+    seventy eighty ninety""".split()
+)
+_COMPOUND_SECOND = frozenset(
+    """based level related led owned making term scale wide oriented sensitive specific
+    friendly driven centred centered bound like up""".split()
+)
+
+_OPENING = re.compile(
+    r"^(?:(?:The\s+)?(?:General\s+Assembly|Security\s+Council|Economic\s+and\s+Social\s+Council"
+    r"|Human\s+Rights\s+Council|Trade\s+and\s+Development\s+Board)\s*,"
+    r"|(?:大会|安全理事会|安理会|经济及社会理事会|经社理事会|人权理事会)\s*[，,]"
+    r"|(?:L['’]\s*Assemblée\s+générale|Le\s+Conseil\s+de\s+sécurité)\s*,"
+    r"|(?:La\s+Asamblea\s+General|El\s+Consejo\s+de\s+Seguridad)\s*,"
+    r"|(?:Генеральная\s+Ассамблея|Совет\s+Безопасности)\s*,)$"
+)
+_RULE = re.compile(r"^(?:_{5,}|[‐‑‒–—―─]{10,})$")
+_URL = r"(?:https?://|www\.|undocs\.org/)\S+"
+_LINK_LINE = re.compile(rf"^{_URL}(?:\s+{_URL})*$")
+_URL_TOKEN = re.compile(_URL)
+_NUMBERED = re.compile(r"^(?:\d{1,3}\.|\([a-z]{1,4}\)|\([ivx]{1,6}\))\s")
+_NOTE_START = re.compile(r"^(\*+|\d{1,3})(?:\s+|(?<=\*)(?=\S))(?=\S)")
+
+_SYMBOL = r"[A-Z][A-Z0-9]*(?:\.\d+)?(?:/[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?)+"
+_DATE = (
+    r"\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October"
+    r"|November|December)\s+\d{4}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+)
+_LANGUAGE = (
+    r"(?:English|French|Spanish|Russian|Arabic|Chinese"
+    r"|中文|英文|法文|俄文|西班牙文|阿拉伯文)"
+)
+_ORGAN = (
+    r"(?:United\s+Nations|General\s+Assembly|Security\s+Council|Economic\s+and\s+Social\s+Council"
+    r"|联合国|大会|安全理事会|经济及社会理事会)"
+)
+_FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (reason, re.compile(pattern))
+    for reason, pattern in (
+        ("job-number", r"\d{2}-\d{5}(?:\s*\([A-Z]\))?(?:\s+\d{6})?"),
+        ("barcode", r"\*\d{6,9}\*"),
+        (
+            "recycle",
+            r"Please\s+recycle|请回收(?:利用)?|♲|Merci\s+de\s+recycler|Sírvase\s+reciclar",
+        ),
+        ("page-header", _SYMBOL),
+        ("page-counter", r"(\d{1,3})/(\d{1,3})"),
+        ("masthead", r"Distr\.:?\s*\w+|(?:Original|原文|原件)\s*[:：]\s*\w+"),
+        ("organ", _ORGAN),
+    )
+)
+_MASTHEAD_LINE = re.compile(
+    rf"^(?:{_DATE}|{_LANGUAGE}|{_ORGAN}(?:\s+{_ORGAN})?|Distr\.:?\s*\w+"
+    rf"|(?:Original|原文|原件)\s*[:：]\s*\w+)$"
+)
+_OPENERS = "（《「『【〔〈“‘([{"
+_NUMBER_LINKS = "至和或及到、，；～~–"
+_CLOSERS = ")]}\"'”’»》」』】〕〉"
+_WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
+
+
+def clean(raw: RawDocument | str, lang: str | None = None) -> CleanDocument:
+    """Clean a UN document's PDF text (Chinese, English, or another language).
+
+    ``lang`` defaults to the RawDocument's language, or is guessed from the
+    share of CJK characters for a plain string. Chinese and Japanese lines are
+    joined without a space and lose the stray spaces around CJK characters;
+    every other language is joined with one space and has end-of-line
+    hyphenation undone (see ``_Cleaner._keep_hyphen``).
+    """
+    text = raw.text if isinstance(raw, RawDocument) else raw
+    if lang is None:
+        lang = raw.lang if isinstance(raw, RawDocument) else _guess_lang(text)
+    return _Cleaner(text, lang).run()
+
+
+def explain(doc: CleanDocument) -> list[str]:
+    """Human lines saying what was removed and why, grouped by reason, with counts."""
+    kinds = Counter(b.kind for b in doc.blocks)
+    kept = sum(n for _, _, n in doc.spans)
+    total = kept + sum(r.end - r.start for r in doc.removals)
+    lines = [
+        f"kept {kept} of {total} characters in {len(doc.blocks)} blocks "
+        f"({kinds['heading']} headings, {kinds['body']} body paragraphs, "
+        f"{kinds['footnote']} footnotes)"
+    ]
+    groups: dict[str, list[Removal]] = {}
+    for removal in doc.removals:
+        groups.setdefault(removal.reason, []).append(removal)
+    for reason, items in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        chars = sum(r.end - r.start for r in items)
+        samples: list[str] = []
+        for r in items:
+            shown = r.text.strip()
+            if shown and repr(shown) not in samples and len(samples) < 3:
+                samples.append(repr(shown[:40]))
+        detail = f", e.g. {', '.join(samples)}" if samples else ""
+        what = REASONS.get(reason, reason)
+        lines.append(f"{reason}: {len(items)} removed ({chars} chars) - {what}{detail}")
+    refs = [mark for b in doc.blocks for mark in b.refs]
+    if refs:
+        lines.append(f"footnote marks removed from the text, in order: {' '.join(refs)}")
+    if doc.links:
+        attached = sum(len(b.links) for b in doc.blocks)
+        lines.append(f"links collected: {len(doc.links)} distinct, {attached} attached to blocks")
+    return lines
+
+
+def _guess_lang(text: str) -> str:
+    letters = [c for c in text if c.isalpha()]
+    cjk = sum(1 for c in letters if _is_cjk(c))
+    return "zh" if letters and cjk / len(letters) > 0.2 else "en"
+
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return (
+        0x2E80 <= o <= 0x9FFF
+        or 0xF900 <= o <= 0xFAFF
+        or 0xFE30 <= o <= 0xFE4F
+        or 0xFF00 <= o <= 0xFFEF
+        or 0x20000 <= o <= 0x3FFFF
+    )
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+@dataclass
+class _Line:
+    """One raw line: where its content sits and what it is."""
+
+    start: int
+    end: int
+    text: str
+    lead: int
+    trail: int
+    indent: int
+    kind: str = "content"
+    tokens: list[tuple[int, int, str]] = field(default_factory=list)
+
+    @property
+    def content(self) -> str:
+        return self.text[self.lead : len(self.text) - self.trail]
+
+    @property
+    def cstart(self) -> int:
+        return self.start + self.lead
+
+    @property
+    def cend(self) -> int:
+        return self.end - self.trail
+
+
+@dataclass
+class _Draft:
+    """A block under construction: the raw line pieces it is made of."""
+
+    kind: BlockKind
+    mark: str | None = None
+    pieces: list[tuple[int, int]] = field(default_factory=list)
+    last: _Line | None = None
+    refs: list[str] = field(default_factory=list)
+    chars: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
+class _Notes:
+    """Footnote-zone state: in a zone or not, the open footnote, the numbering so far."""
+
+    active: bool = False
+    current: _Draft | None = None
+    last: _Draft | None = None
+    stars: int = 0
+    number: int = 0
+
+    def accepts(self, mark: str) -> bool:
+        if mark.startswith("*"):
+            return mark == "*" * (self.stars + 1)
+        n = int(mark)
+        return self.number == 0 or n == self.number or (n == 1 and self.current is None)
+
+    def opened(self, note: _Draft) -> None:
+        assert note.mark is not None
+        if note.mark.startswith("*"):
+            self.stars += 1
+        else:
+            self.number = int(note.mark) + 1
+        self.current = self.last = note
+
+
+class _Cleaner:
+    def __init__(self, text: str, lang: str) -> None:
+        self.raw = text
+        self.lang = lang
+        base = lang.split("-")[0].lower()
+        self.no_space = base in NO_SPACE_LANGS
+        self.cjk = base in _CJK_LANGS
+        self.reason: list[str | None] = [None] * len(text)
+        self.links: list[str] = []
+        self.drafts: list[_Draft] = []
+        self.vocab = {w.lower() for w in _WORD.findall(text)}
+
+    # -- line level ---------------------------------------------------------
+
+    def _mark(self, start: int, end: int, reason: str) -> None:
+        for i in range(start, end):
+            self.reason[i] = reason
+
+    def _lines(self) -> list[_Line]:
+        lines: list[_Line] = []
+        pos = 0
+        for text in self.raw.split("\n"):
+            stripped = text.strip()
+            lead = len(text) - len(text.lstrip())
+            trail = len(text) - len(text.rstrip()) if stripped else 0
+            pre = text[:lead].replace("\f", "").replace("\r", "")
+            indent = sum(1 for c in pre if c in _INDENT_CHARS)
+            line = _Line(pos, pos + len(text), text, lead, trail, indent)
+            if not stripped:
+                line.kind = "blank"
+            elif _RULE.match(stripped):
+                line.kind = "rule"
+            elif _LINK_LINE.match(stripped):
+                line.kind = "link"
+            else:
+                tokens = _furniture(stripped)
+                if tokens is not None:
+                    line.kind = "furniture"
+                    line.tokens = [(line.cstart + s, line.cstart + e, r) for s, e, r in tokens]
+            lines.append(line)
+            pos += len(text) + 1
+        return lines
+
+    def _drop_line(self, line: _Line) -> None:
+        """Account for a line that contributes no text."""
+        if line.kind == "blank":
+            self._mark(line.start, line.end, "blank-line")
+            if line.end < len(self.raw):
+                self.reason[line.end] = "blank-line"
+            return
+        self._edges(line, first=True)
+        if line.kind == "rule":
+            self._mark(line.cstart, line.cend, "footnote-rule")
+        elif line.kind == "link":
+            self._mark(line.cstart, line.cend, "whitespace")
+            for m in _URL_TOKEN.finditer(line.content):
+                self._mark(line.cstart + m.start(), line.cstart + m.end(), "link")
+                if m.group() not in self.links:
+                    self.links.append(m.group())
+        else:
+            self._mark(line.cstart, line.cend, "whitespace")
+            for start, end, reason in line.tokens:
+                self._mark(start, end, reason)
+
+    def _edges(self, line: _Line, first: bool, lead_end: int | None = None) -> None:
+        """Reasons for a line's indentation, trailing spaces and newline."""
+        lead_reason = "whitespace" if first else "line-break"
+        for i in range(line.start, line.cstart if lead_end is None else lead_end):
+            self.reason[i] = "page-break" if self.raw[i] == "\f" else lead_reason
+        for i in range(line.cend, line.end):
+            self.reason[i] = "page-break" if self.raw[i] == "\f" else "whitespace"
+        if line.end < len(self.raw):
+            self.reason[line.end] = "line-break"
+
+    # -- structure ----------------------------------------------------------
+
+    def run(self) -> CleanDocument:
+        lines = self._lines()
+        content = [ln for ln in lines if ln.kind == "content"]
+        widths = sorted(_width(ln.content) for ln in content)
+        # the usual full line width; too few lines to tell -> assume a typical page
+        self.full = widths[int(0.9 * (len(widths) - 1))] if len(widths) >= 10 else 60
+        opening = next((i for i, ln in enumerate(content[:80]) if _OPENING.match(ln.content)), None)
+        self.heading_zone = opening is not None and opening > 0
+        self._structure(lines, content[opening] if opening is not None else None)
+        self._build_chars()
+        self._remove_refs()
+        for draft in self.drafts:
+            if self.cjk:
+                self._stray_spaces(draft)
+            self._collapse(draft)
+        return self._assemble()
+
+    def _short(self, line: _Line) -> bool:
+        return _width(line.content) < 0.7 * self.full
+
+    def _structure(self, lines: list[_Line], opening: _Line | None) -> None:
+        """Sort the lines into heading, body and footnote drafts, dropping the rest."""
+        zone = "heading" if self.heading_zone else "body"
+        cur: _Draft | None = None
+        notes = _Notes()
+        for line in lines:
+            if notes.active and self._note_line(line, notes):
+                continue
+            notes.active = False
+            if line.kind == "rule":
+                self._drop_line(line)
+                notes.active, notes.current = True, None
+                continue
+            if line.kind != "content":
+                self._drop_line(line)
+                continue
+            if zone == "heading":
+                if line is opening:
+                    zone, cur = "body", None
+                elif _MASTHEAD_LINE.match(line.content):
+                    self._edges(line, first=True)
+                    self._mark(line.cstart, line.cend, "masthead")
+                    continue
+                elif cur is not None and cur.last and self._heading_continues(cur.last, line):
+                    self._append(cur, line)
+                    continue
+                else:
+                    cur = self._new(line, "heading")
+                    continue
+            if cur is None or cur.kind != "body" or self._starts_paragraph(line, cur.last):
+                cur = self._new(line, "body")
+            else:
+                self._append(cur, line)
+
+    def _note_line(self, line: _Line, notes: _Notes) -> bool:
+        """Take a line of a footnote zone; False when the zone has ended at it.
+
+        A footnote starts at a line opening with the next expected mark and a
+        space: "*" ("**" next), then numbers in sequence across the document
+        (the first number may be any, and a zone may restart at 1, as annexes
+        do). An unindented line continues the open footnote (or, right after
+        the rule, the last footnote of the previous page if it did not end a
+        sentence). Links, furniture and any other line end the zone.
+        """
+        if line.kind in ("blank", "rule"):
+            self._drop_line(line)
+            return True
+        if line.kind != "content":
+            return False
+        m = _NOTE_START.match(line.content)
+        if m and notes.accepts(m.group(1)):
+            mark = m.group(1)
+            note = _Draft("footnote", mark)
+            self.drafts.append(note)
+            notes.opened(note)
+            self._edges(line, first=True)
+            self._mark(line.cstart, line.cstart + len(mark), "footnote-mark")
+            self._mark(line.cstart + len(mark), line.cstart + m.end(), "whitespace")
+            note.pieces.append((line.cstart + m.end(), line.cend))
+            note.last = line
+            return True
+        target = notes.current
+        if target is None and notes.last is not None and notes.last.last is not None:
+            if not notes.last.last.content.endswith(("。", ".")):
+                target = notes.last
+        if line.indent == 0 and target is not None:
+            self._append(target, line)
+            return True
+        return False
+
+    def _new(self, line: _Line, kind: BlockKind) -> _Draft:
+        draft = _Draft(kind)
+        self.drafts.append(draft)
+        self._edges(line, first=True)
+        draft.pieces.append((line.cstart, line.cend))
+        draft.last = line
+        return draft
+
+    def _append(self, draft: _Draft, line: _Line) -> None:
+        self._edges(line, first=False)
+        draft.pieces.append((line.cstart, line.cend))
+        draft.last = line
+
+    def _heading_continues(self, prev: _Line, line: _Line) -> bool:
+        """Whether a heading line runs on into the next one.
+
+        It does if it ends with ":"/","/"、" or a connector word ("and", "of"),
+        if the next line starts in lower case, or if it is a full-width line
+        without final punctuation followed by an unindented line.
+        """
+        text = prev.content
+        if text.endswith(tuple(_HEADING_CONTINUES)):
+            return True
+        words = text.split()
+        if words and words[-1].lower() in _CONNECTORS:
+            return True
+        first = line.content[:1]
+        if first.isalpha() and first.islower() and not _is_cjk(first):
+            return True
+        return line.indent == 0 and not self._short(prev) and not text.endswith(tuple(_TERMINAL))
+
+    def _starts_paragraph(self, line: _Line, prev: _Line | None) -> bool:
+        """A line opens a paragraph if indented, or numbered/after a short line ending one."""
+        if prev is None or line.indent > 0:
+            return True
+        ended = prev.content.endswith(tuple(_TERMINAL))
+        if _NUMBERED.match(line.content) and ended:
+            return True
+        return ended and self._short(prev)
+
+    # -- character level ----------------------------------------------------
+
+    def _build_chars(self) -> None:
+        raw = self.raw
+        for draft in self.drafts:
+            chars = draft.chars
+            for start, end in draft.pieces:
+                if chars and start < end:
+                    self._join(chars, raw[start:end])
+                chars.extend((raw[i], i) for i in range(start, end))
+
+    def _join(self, chars: list[tuple[str, int]], nxt: str) -> None:
+        """Join a line to the text before it: nothing, a space, or an undone hyphen."""
+        last, idx = chars[-1]
+        if last == "\xad":
+            chars.pop()
+            self.reason[idx] = "hyphen"
+            return
+        if self.no_space:
+            if last.isascii() and last.isalnum() and nxt[0].isascii() and nxt[0].isalnum():
+                chars.append((" ", -1))
+            return
+        if last in _HYPHENS and len(chars) > 1 and chars[-2][0].isalpha():
+            before = _word_before(chars)
+            m = re.match(r"[^\W\d_]+", nxt)
+            if m is None or self._keep_hyphen(before, m.group()):
+                return
+            chars.pop()
+            self.reason[idx] = "hyphen"
+            return
+        chars.append((" ", -1))
+
+    def _keep_hyphen(self, before: str, after: str) -> bool:
+        """Whether "before-" at a line end + "after" is a compound, not a broken word.
+
+        Evidence from the document comes first: if only the hyphenated form
+        (``long-term``) occurs elsewhere in it, keep the hyphen; if only the
+        solid form (``organizations``) does, drop it. Failing that, a capital
+        after the hyphen means a compound (``Secretary-General``,
+        ``Non-Proliferation``), and so does a first part from a short list of
+        words that form compounds (self, non, co, long, short, follow, cross,
+        well, twenty, ...) or a second part such as based, level, related,
+        term, making. Anything else is a word broken by hyphenation.
+        """
+        solid = (before + after).lower()
+        hyphenated = f"{before}-{after}".lower()
+        if hyphenated in self.vocab and solid not in self.vocab:
+            return True
+        if solid in self.vocab and hyphenated not in self.vocab:
+            return False
+        if after[:1].isupper():
+            return True
+        first = re.split(r"[-\u2010]", before)[-1].lower()
+        return first in _COMPOUND_FIRST or after.lower() in _COMPOUND_SECOND
+
+    def _delete(self, draft: _Draft, positions: list[int], reason: str) -> None:
+        drop = set(positions)
+        for p in drop:
+            idx = draft.chars[p][1]
+            if idx >= 0:
+                self.reason[idx] = reason
+        draft.chars = [c for p, c in enumerate(draft.chars) if p not in drop]
+
+    def _remove_refs(self) -> None:
+        """Drop footnote reference marks glued to heading/body text, in mark order."""
+        marks = [d.mark for d in self.drafts if d.kind == "footnote" and d.mark]
+        k = 0
+        for draft in self.drafts:
+            if draft.kind == "footnote" or k >= len(marks):
+                continue
+            view = "".join(c for c, _ in draft.chars)
+            drop: list[int] = []
+            for m in re.finditer(r"\*+|\d+", view):
+                if k >= len(marks):
+                    break
+                found = m.group()
+                hit = next((j for j in (k, k + 1) if j < len(marks) and marks[j] == found), None)
+                if hit is None or not self._glued_ref(draft.chars, view, m.start(), m.end()):
+                    continue
+                drop.extend(range(m.start(), m.end()))
+                draft.refs.append(found)
+                k = hit + 1
+            self._delete(draft, drop, "footnote-ref")
+
+    def _glued_ref(self, chars: list[tuple[str, int]], view: str, s: int, e: int) -> bool:
+        """Whether view[s:e] is a reference mark, not part of a number, date or symbol.
+
+        The mark must follow a raw character of the same line with no space
+        ("议程》1 提出", "Weapons3 to", "Development,1"), and must not be followed
+        by a letter, digit, "/" or a Chinese unit such as 年/月/号 ("其2004年12月").
+        """
+        if s == 0 or chars[s][1] < 0 or chars[s - 1][1] != chars[s][1] - 1:
+            return False
+        prev = view[s - 1]
+        if prev.isspace():
+            return False
+        if view[s] == "*":
+            return True
+        nxt = view[e] if e < len(view) else ""
+        after = view[e + 1] if e + 1 < len(view) else ""
+        if nxt and ((nxt.isalnum() and not _is_cjk(nxt)) or nxt in "/-\u2010–%°"):
+            return False
+        if nxt and nxt in ".," and after.isdigit():
+            return False
+        if self.cjk and nxt in _UNITS_ZH:
+            return False
+        if _is_cjk(prev):
+            # "第5", "《1", "第1、2和3段", "19至21" are numbers, not marks
+            before = view[s - 2] if s > 1 else ""
+            return not (
+                prev == "第" or prev in _OPENERS or (prev in _NUMBER_LINKS and before.isdigit())
+            )
+        found = re.search(r"\S+$", view[max(0, s - 60) : s])
+        token = found.group() if found else prev
+        if prev.isalpha():
+            return _plausible_word(_trailing_word(token))
+        if prev in ".,":
+            head = token[:-1]
+            if not head:
+                return False
+            if head[-1].isdigit():
+                # "2016,5" and "59/48,1" are marks after a year or a symbol; "3,5" is a number
+                return bool(re.search(r"(?:^|\D)\d{4}$|/\d+$", head))
+            if head[-1].isalpha():
+                return _plausible_word(_trailing_word(head))
+            return head[-1] in _CLOSERS
+        return prev in _CLOSERS or prev in ";:!?"
+
+    def _stray_spaces(self, draft: _Draft) -> None:
+        """Chinese: drop spaces next to a CJK character; keep them between Latin/digit tokens.
+
+        The space after a leading paragraph number ("1. 肯定") is kept, as in English.
+        """
+        chars = draft.chars
+        drop: list[int] = []
+        number = _NUMBERED.match("".join(c for c, _ in chars[:12]))
+        i = number.end() if number else 0
+        while i < len(chars):
+            if not chars[i][0].isspace():
+                i += 1
+                continue
+            j = i
+            while j < len(chars) and chars[j][0].isspace():
+                j += 1
+            left = chars[i - 1][0] if i > 0 else ""
+            right = chars[j][0] if j < len(chars) else ""
+            if (left and _is_cjk(left)) or (right and _is_cjk(right)):
+                drop.extend(range(i, j))
+            i = j
+        self._delete(draft, drop, "stray-space")
+
+    def _collapse(self, draft: _Draft) -> None:
+        """Strip the block and shrink every run of spaces to one."""
+        chars = draft.chars
+        drop: list[int] = []
+        i = 0
+        while i < len(chars):
+            if not chars[i][0].isspace():
+                i += 1
+                continue
+            j = i
+            while j < len(chars) and chars[j][0].isspace():
+                j += 1
+            if i == 0 or j == len(chars):
+                drop.extend(range(i, j))
+            else:
+                keep = next((p for p in range(i, j) if chars[p][0] == " "), i)
+                drop.extend(p for p in range(i, j) if p != keep)
+            i = j
+        self._delete(draft, drop, "whitespace")
+
+    # -- output -------------------------------------------------------------
+
+    def _assemble(self) -> CleanDocument:
+        ordered = [d for d in self.drafts if d.kind != "footnote" and d.chars]
+        ordered += [d for d in self.drafts if d.kind == "footnote" and d.chars]
+        parts: list[str] = []
+        spans: list[tuple[int, int, int]] = []
+        blocks: list[Block] = []
+        pos = 0
+        texts = ["".join(c for c, _ in d.chars) for d in ordered]
+        link_owner = self._attach_links(texts)
+        for n, (draft, text) in enumerate(zip(ordered, texts, strict=True)):
+            if n:
+                parts.append("\n")
+                pos += 1
+            for offset, (_, idx) in enumerate(draft.chars):
+                if idx < 0:
+                    continue
+                self.reason[idx] = KEPT
+                if (
+                    spans
+                    and spans[-1][0] + spans[-1][2] == pos + offset
+                    and (spans[-1][1] + spans[-1][2] == idx)
+                ):
+                    c, r, length = spans[-1]
+                    spans[-1] = (c, r, length + 1)
+                else:
+                    spans.append((pos + offset, idx, 1))
+            blocks.append(
+                Block(
+                    index=n,
+                    kind=draft.kind,
+                    text=text,
+                    start=pos,
+                    end=pos + len(text),
+                    footnote=draft.mark,
+                    links=tuple(link_owner.get(n, ())),
+                    refs=tuple(draft.refs),
+                )
+            )
+            parts.append(text)
+            pos += len(text)
+        return CleanDocument(
+            lang=self.lang,
+            text="".join(parts),
+            blocks=tuple(blocks),
+            removals=tuple(self._removals()),
+            links=tuple(self.links),
+            spans=tuple(spans),
+        )
+
+    def _attach_links(self, texts: list[str]) -> dict[int, list[str]]:
+        """Give each link to the first block whose text mentions its symbol."""
+        owner: dict[int, list[str]] = {}
+        for url in self.links:
+            for key in _link_keys(url):
+                pattern = re.compile(
+                    rf"(?<![0-9A-Za-z/.\-]){re.escape(key)}(?![0-9/]|[.,][0-9]|[A-Za-z])"
+                )
+                n = next((i for i, t in enumerate(texts) if pattern.search(t)), None)
+                if n is not None:
+                    owner.setdefault(n, []).append(url)
+                    break
+        return owner
+
+    def _removals(self) -> list[Removal]:
+        out: list[Removal] = []
+        start = 0
+        raw = self.raw
+        reasons = [r if r is not None else "unaccounted" for r in self.reason]
+        for i in range(1, len(raw) + 1):
+            if i == len(raw) or reasons[i] != reasons[start]:
+                if reasons[start] != KEPT:
+                    out.append(Removal(start, i, raw[start:i], reasons[start]))
+                start = i
+        return out
+
+
+def _furniture(text: str) -> list[tuple[int, int, str]] | None:
+    """Spans and reasons if the whole line is page furniture, else None."""
+    tokens: list[tuple[int, int, str]] = []
+    pos = 0
+    while pos < len(text):
+        if text[pos].isspace():
+            pos += 1
+            continue
+        for reason, pattern in _FURNITURE:
+            m = pattern.match(text, pos)
+            if not m or (m.end() < len(text) and not text[m.end()].isspace()):
+                continue
+            if reason == "page-counter" and not 0 < int(m.group(1)) <= int(m.group(2)):
+                continue
+            if reason == "page-header" and not any(c.isdigit() for c in m.group()):
+                continue
+            tokens.append((m.start(), m.end(), reason))
+            pos = m.end()
+            break
+        else:
+            return None
+    kinds = {r for _, _, r in tokens}
+    if not tokens or ("organ" in kinds and not kinds & {"page-header", "masthead"}):
+        return None
+    return [(s, e, "masthead" if r == "organ" else r) for s, e, r in tokens]
+
+
+def _word_before(chars: list[tuple[str, int]]) -> str:
+    """The hyphenated token that ends just before the final hyphen in ``chars``."""
+    out: list[str] = []
+    for ch, _ in reversed(chars[:-1]):
+        if not (ch.isalpha() or ch in _HYPHENS):
+            break
+        out.append(ch)
+    return "".join(reversed(out)).strip("-\u2010")
+
+
+def _trailing_word(token: str) -> str:
+    found = re.findall(r"[^\W\d_]+$", token)
+    return found[0] if found else ""
+
+
+def _plausible_word(word: str) -> bool:
+    """A word a reference mark may follow: not an initial (G7) or short acronym (CO2)."""
+    if len(word) < 2 or word.lower() in _ABBREVIATIONS:
+        return False
+    return not (word.isupper() and len(word) <= 4)
+
+
+def _link_keys(url: str) -> list[str]:
+    """What a block would mention for a link: the symbol, or a resolution's number."""
+    m = re.match(r"^(?:https?://)?(?:www\.)?undocs\.org/(.+)$", url)
+    if not m:
+        return []
+    path = unquote(m.group(1)).strip("/")
+    parts = path.split("/")
+    if len(parts) > 1 and re.fullmatch(r"[a-z]{2}", parts[0]):
+        path = "/".join(parts[1:])
+    keys = [path]
+    res = re.search(r"/RES/(.+)$", path)
+    if res:
+        keys.append(res.group(1))
+    return keys

@@ -1,0 +1,678 @@
+"""The clean stage on excerpts of A/77/L.107 (copied as extracted) and on whole documents."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from align.clean import REASONS, clean, explain
+from align.types import CleanDocument, RawDocument
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpora" / "A_77_L.107"
+
+
+def lines(*rows: str) -> str:
+    """Rebuild the extraction layout: a blank line after every line."""
+    return "".join(row + "\n\n" for row in rows)
+
+
+def covered(raw: str, doc: CleanDocument) -> None:
+    """Every raw character is either copied into the text or removed, exactly once."""
+    count = [0] * len(raw)
+    copied = [False] * len(doc.text)
+    for at, start, length in doc.spans:
+        assert doc.text[at : at + length] == raw[start : start + length]
+        for i in range(start, start + length):
+            count[i] += 1
+        for i in range(at, at + length):
+            copied[i] = True
+    for r in doc.removals:
+        assert r.text == raw[r.start : r.end] and r.start < r.end
+        assert r.reason in REASONS, r
+        for i in range(r.start, r.end):
+            count[i] += 1
+    assert [i for i, n in enumerate(count) if n != 1] == []
+    # what was not copied was inserted: block separators and line-join spaces only
+    assert {doc.text[i] for i, c in enumerate(copied) if not c} <= {" ", "\n"}
+    assert doc.text == "\n".join(b.text for b in doc.blocks)
+    for n, b in enumerate(doc.blocks):
+        assert b.index == n and doc.text[b.start : b.end] == b.text
+        assert "\n" not in b.text and b.text == b.text.strip() and "  " not in b.text
+
+
+def texts(doc: CleanDocument, kind: str | None = None) -> list[str]:
+    return [b.text for b in doc.blocks if kind is None or b.kind == kind]
+
+
+def reasons(doc: CleanDocument) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for r in doc.removals:
+        out.setdefault(r.reason, []).append(r.text.strip())
+    return out
+
+
+# -- page furniture -----------------------------------------------------------
+
+ZH_PAGE_BREAK = (
+    "交易和贩运问题，欢迎上海合作组织与毒品和犯罪问题办公室进一步开展合作， \n\n"
+    "\n\n A/77/L.107 \n\n \n\n3/4 23-16564 \n\n \n\n"
+    " 注意到上海合作组织成员国间的合作态势有质的提高，上海合作组织这一多\n\n"
+    "边机制在国际舞台上的潜力和作用得到进一步增强， \n\n"
+)
+
+
+def test_zh_page_furniture_dropped_with_reasons() -> None:
+    doc = clean(ZH_PAGE_BREAK, "zh")
+    covered(ZH_PAGE_BREAK, doc)
+    found = reasons(doc)
+    assert found["page-header"] == ["A/77/L.107"]
+    assert found["page-counter"] == ["3/4"]
+    assert found["job-number"] == ["23-16564"]
+    assert texts(doc) == [
+        "交易和贩运问题，欢迎上海合作组织与毒品和犯罪问题办公室进一步开展合作，",
+        "注意到上海合作组织成员国间的合作态势有质的提高，上海合作组织这一多边机制在国际舞台上的潜力和作用得到进一步增强，",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("23-16564 (E)    280823 ", [("job-number", "23-16564 (E)    280823")]),
+        ("*2316564* ", [("barcode", "*2316564*")]),
+        ("Please recycle ", [("recycle", "Please recycle")]),
+        ("23-16564 3/4 ", [("job-number", "23-16564"), ("page-counter", "3/4")]),
+        (" A/RES/77/300 ", [("page-header", "A/RES/77/300")]),
+        ("S/2023/123", [("page-header", "S/2023/123")]),
+        ("E/CN.6/2023/L.3 2/4", [("page-header", "E/CN.6/2023/L.3"), ("page-counter", "2/4")]),
+        (
+            "United Nations A/77/L.107",
+            [("masthead", "United Nations"), ("page-header", "A/77/L.107")],
+        ),
+    ],
+)
+def test_en_furniture_lines(line: str, expected: list[tuple[str, str]]) -> None:
+    raw = lines(" Recalling its resolution 59/48 of 2 December 2004,", line, " Noting also that")
+    doc = clean(raw, "en")
+    covered(raw, doc)
+    assert texts(doc) == ["Recalling its resolution 59/48 of 2 December 2004,", "Noting also that"]
+    kept = {"blank-line", "line-break", "whitespace"}
+    assert [(r.reason, r.text) for r in doc.removals if r.reason not in kept] == expected
+
+
+def test_body_lines_that_look_like_numbers_are_not_furniture() -> None:
+    raw = lines(" Recalling its resolution", "59/48 of 2 December 2004 and", "2010, ")
+    doc = clean(raw, "en")
+    assert texts(doc) == ["Recalling its resolution 59/48 of 2 December 2004 and 2010,"]
+
+
+def test_first_page_masthead_is_furniture() -> None:
+    raw = lines(
+        "联合国 A/77/L.107",
+        "大会 Distr.: Limited",
+        "2023年7月12日",
+        "中文",
+        "原文：英文",
+        " 第七十七届会议   ",
+        "议程项目 127(s)   ",
+        " 大会， ",
+        " 回顾其第 59/48 号决议， ",
+        "23-16564 (C)    070723",
+        "*2316564*",
+        "请回收",
+    )
+    doc = clean(raw, "zh")
+    covered(raw, doc)
+    assert texts(doc, "heading") == ["第七十七届会议", "议程项目127(s)"]
+    assert texts(doc, "body") == ["大会，", "回顾其第59/48号决议，"]
+    assert {"masthead", "page-header", "job-number", "barcode", "recycle"} <= set(reasons(doc))
+
+
+# -- links ----------------------------------------------------------------------
+
+ZH_PAGE_ONE_FOOT = (
+    " 还回顾其2004年12月2日关于给予上海合作组织大会观察员地位的第59/48\n\n"
+    "号决议， \n\n"
+    " 注意到上海合作组织致力于按照联合国的目标和原则行事， \n\n"
+    "__________________ \n\n"
+    " * 提案国名单如有任何变化，将在会议正式记录中予以反映。 \n\n"
+    "https://undocs.org/ch/A/RES/59/48\n"
+    "https://undocs.org/ch/A/RES/59/48\n"
+    "  又注意到上海合作组织已成为应对区域安全各个层面的一个不可或缺的区\n\n"
+    "域组织，包括与相关区域组织合作方面， \n\n"
+    " 考虑到上海合作组织成员国承诺努力落实《2030 年可持续发展议程》1 提出\n\n"
+    "的目标， \n\n"
+    "__________________ \n\n"
+    " 1 第 70/1 号决议。 \n\n"
+    " 2 联合国，《条约汇编》，第 2896 卷，第 50518 号。 \n\n"
+    "https://undocs.org/ch/A/RES/70/1\n"
+    "https://undocs.org/ch/A/RES/60/288\n"
+)
+
+ZH_NOTES_4_5 = (
+    "__________________ \n\n"
+    " 4 第 60/288 号决议。 \n\n"
+    " 5 S-30/1 号决议，附件。 \n\n"
+    "https://undocs.org/ch/A/RES/60/288\n"
+    "https://undocs.org/ch/A/RES/S-30/1\n"
+)
+
+
+def test_links_collected_and_attached_to_the_block_naming_them() -> None:
+    doc = clean(ZH_PAGE_ONE_FOOT, "zh")
+    covered(ZH_PAGE_ONE_FOOT, doc)
+    assert doc.links == (
+        "https://undocs.org/ch/A/RES/59/48",
+        "https://undocs.org/ch/A/RES/70/1",
+        "https://undocs.org/ch/A/RES/60/288",
+    )
+    by_text = {b.text: b.links for b in doc.blocks}
+    assert by_text["还回顾其2004年12月2日关于给予上海合作组织大会观察员地位的第59/48号决议，"] == (
+        "https://undocs.org/ch/A/RES/59/48",
+    )
+    assert by_text["第70/1号决议。"] == ("https://undocs.org/ch/A/RES/70/1",)
+    # 60/288 is named by no block here: collected, attached nowhere
+    assert sum(len(b.links) for b in doc.blocks) == 2
+    assert reasons(doc)["link"] == [
+        "https://undocs.org/ch/A/RES/59/48",
+        "https://undocs.org/ch/A/RES/59/48",
+        "https://undocs.org/ch/A/RES/70/1",
+        "https://undocs.org/ch/A/RES/60/288",
+    ]
+    assert not any("undocs" in b.text for b in doc.blocks)
+
+
+def test_link_to_a_special_session_resolution() -> None:
+    doc = clean(ZH_NOTES_4_5, "zh")
+    covered(ZH_NOTES_4_5, doc)
+    assert [(b.footnote, b.text, b.links) for b in doc.blocks] == [
+        ("4", "第60/288号决议。", ("https://undocs.org/ch/A/RES/60/288",)),
+        ("5", "S-30/1号决议，附件。", ("https://undocs.org/ch/A/RES/S-30/1",)),
+    ]
+
+
+def test_link_needs_the_whole_number() -> None:
+    raw = lines(" Recalling resolution 70/10 and 170/1.", "https://undocs.org/en/A/RES/70/1")
+    doc = clean(raw, "en")
+    assert doc.links == ("https://undocs.org/en/A/RES/70/1",)
+    assert doc.blocks[0].links == ()
+
+
+# -- footnotes ------------------------------------------------------------------
+
+
+def test_footnotes_pulled_out_after_the_body_in_mark_order() -> None:
+    doc = clean(ZH_PAGE_ONE_FOOT, "zh")
+    assert [b.kind for b in doc.blocks] == ["body"] * 4 + ["footnote"] * 3
+    assert [(b.footnote, b.text) for b in doc.blocks if b.kind == "footnote"] == [
+        ("*", "提案国名单如有任何变化，将在会议正式记录中予以反映。"),
+        ("1", "第70/1号决议。"),
+        ("2", "联合国，《条约汇编》，第2896卷，第50518号。"),
+    ]
+    assert texts(doc, "body")[2] == (
+        "又注意到上海合作组织已成为应对区域安全各个层面的一个不可或缺的区域组织，包括与相关区域组织合作方面，"
+    )
+    assert reasons(doc)["footnote-mark"] == ["*", "1", "2"]
+    assert reasons(doc)["footnote-rule"] == ["__________________"] * 2
+
+
+def test_footnote_number_must_be_the_next_one() -> None:
+    # after footnote 1, a "5" line is not a footnote: the zone ends and it is body text
+    raw = ZH_PAGE_ONE_FOOT.replace(" 2 联合国", " 5 联合国")
+    doc = clean(raw, "zh")
+    covered(raw, doc)
+    assert [b.footnote for b in doc.blocks if b.kind == "footnote"] == ["*", "1"]
+    assert texts(doc, "body")[-1].startswith("5联合国，《条约汇编》")
+
+
+def test_numbered_operative_paragraph_is_not_a_footnote() -> None:
+    raw = (
+        " 深信加强联合国和联合国系统其他组织同上海合作组织的合作有助于促进\n\n"
+        "联合国的目标与宗旨， \n\n"
+        "__________________ \n\n"
+        " 1 第 70/1 号决议。 \n\n"
+        "  2. 强调联合国系统与上海合作组织加强对话、合作与协调的重要性，提议\n\n"
+        "秘书长通过现有机构间论坛和形式， \n\n"
+    )
+    doc = clean(raw, "zh")
+    covered(raw, doc)
+    assert [(b.kind, b.footnote) for b in doc.blocks] == [
+        ("body", None),
+        ("body", None),
+        ("footnote", "1"),
+    ]
+    assert doc.blocks[1].text == (
+        "2. 强调联合国系统与上海合作组织加强对话、合作与协调的重要性，"
+        "提议秘书长通过现有机构间论坛和形式，"
+    )
+
+
+def test_footnote_continuation_lines_join_the_footnote() -> None:
+    raw = (
+        "__________________ \n\n"
+        " 6 Memorandum of Understanding between the Secretariat of the Shanghai Cooperation"
+        " Organization and\n\n"
+        "the Eurasian Economic Commission, signed in Dushanbe on 17 September 2021. \n\n"
+        " 7 Memorandum of Understanding between the Secretariat of the Shanghai Cooperation"
+        " Organization and\n\n"
+        "the League of Arab States, signed in Samarkand on 16 September 2022. \n\n"
+    )
+    doc = clean(raw, "en")
+    covered(raw, doc)
+    assert [(b.footnote, b.text[-40:]) for b in doc.blocks] == [
+        ("6", "mmission, signed in Dushanbe on 17 September 2021."[-40:]),
+        ("7", "Arab States, signed in Samarkand on 16 September 2022."[-40:]),
+    ]
+
+
+# -- footnote references ----------------------------------------------------------
+
+ZH_REFS = (
+    " 考虑到上海合作组织成员国承诺努力落实《2030 年可持续发展议程》1 提出\n\n"
+    "的目标， \n\n"
+    " 确认上海合作组织成员国努力按照《上海合作组织成员国长期睦邻友好合作\n\n"
+    "条约》，2 将上海合作组织区域建设成一个持久和平、友好、繁荣、和睦的区域， \n\n"
+    " 还回顾其2004年12月2日关于给予上海合作组织大会观察员地位的第59/48\n\n"
+    "号决议， \n\n"
+    " 考虑到上海合作组织成员国中包括经济转型国家，在这方面回顾大会 2006\n\n"
+    "年 12 月 20 日第 61/210 号决议， \n\n"
+    " 注意到 2022 年 9 月 15 日和 16 日在撒马尔罕举行的第二十二次会议和 2023 年\n\n"
+    "3 月 4 日由印度以视频形式主持召开的第二十三次会议， \n\n"
+    " 又确认上海合作组织根据 2016 年 4 月 19 至 21 日在纽约举行的世界毒品问\n\n"
+    "题大会第三十届特别会议的成果文件3 在打击毒品方面发挥作用， \n\n"
+    "__________________ \n\n"
+    " 1 第 70/1 号决议。 \n\n"
+    " 2 联合国，《条约汇编》，第 2896 卷，第 50518 号。 \n\n"
+    " 3 S-30/1 号决议，附件。 \n\n"
+)
+
+
+def test_glued_reference_marks_removed_numbers_kept() -> None:
+    doc = clean(ZH_REFS, "zh")
+    covered(ZH_REFS, doc)
+    body = texts(doc, "body")
+    assert body == [
+        "考虑到上海合作组织成员国承诺努力落实《2030年可持续发展议程》提出的目标，",
+        "确认上海合作组织成员国努力按照《上海合作组织成员国长期睦邻友好合作条约》，将上海合作组织区域建设成一个持久和平、友好、繁荣、和睦的区域，",
+        "还回顾其2004年12月2日关于给予上海合作组织大会观察员地位的第59/48号决议，",
+        "考虑到上海合作组织成员国中包括经济转型国家，在这方面回顾大会2006年12月20日第61/210号决议，",
+        # "3" opens a line after a date: it is the expected mark but not glued, so kept
+        "注意到2022年9月15日和16日在撒马尔罕举行的第二十二次会议和2023年3月4日由印度以视频形式主持召开的第二十三次会议，",
+        "又确认上海合作组织根据2016年4月19至21日在纽约举行的世界毒品问题大会第三十届特别会议的成果文件在打击毒品方面发挥作用，",
+    ]
+    assert [b.refs for b in doc.blocks if b.refs] == [("1",), ("2",), ("3",)]
+    assert reasons(doc)["footnote-ref"] == ["1", "2", "3"]
+
+
+def test_only_marks_of_this_document_are_removed() -> None:
+    raw = lines(" 欢迎《不扩散核武器条约》3 缔约国承诺充分遵守该条约，")
+    doc = clean(raw, "zh")
+    assert texts(doc) == ["欢迎《不扩散核武器条约》3缔约国承诺充分遵守该条约，"]
+    assert "footnote-ref" not in reasons(doc)
+
+
+def test_english_reference_marks() -> None:
+    raw = lines(
+        " Taking into account the commitment of the member States of the Shanghai Cooperation",
+        "Organization to work towards the implementation of the goals set out in the 2030 Agenda",
+        "for Sustainable Development,1 ",
+        " Welcoming the commitment of the States members of the Shanghai Cooperation Organization",
+        "that are parties to the Treaty on the Non-Proliferation of Nuclear Weapons2 to comply",
+        "fully with that Treaty, including in the Central Asian region, ",
+        " Recognizing also the role of the Shanghai Cooperation Organization in countering drugs",
+        "Assembly on the world drug problem, held in New York from 19 to 21 April 2016,3 and",
+        "encouraging the G7 and CO2 and 4 the Shanghai Cooperation Organization to continue",
+        "__________________ ",
+        " 1 Resolution 70/1. ",
+        " 2 United Nations, Treaty Series, vol. 729, No. 10485. ",
+        " 3 Resolution S-30/1, annex. ",
+        " 4 Ibid. ",
+    )
+    doc = clean(raw, "en")
+    covered(raw, doc)
+    body = texts(doc, "body")
+    assert body[0].endswith("the 2030 Agenda for Sustainable Development,")
+    assert "Nuclear Weapons to comply" in body[1]
+    assert "21 April 2016, and encouraging the G7 and CO2 and 4 the" in body[2]
+    assert [r for b in doc.blocks for r in b.refs] == ["1", "2", "3"]
+
+
+def test_sponsors_heading_loses_its_star() -> None:
+    zh = lines(
+        "  阿塞拜疆、中国、印度、哈萨克斯坦、吉尔吉斯斯坦、巴基斯坦、俄罗斯联邦、",
+        "塔吉克斯坦和乌兹别克斯坦：* 决议草案 ",
+        "  联合国同上海合作组织的合作 ",
+        " 大会， ",
+        "__________________ ",
+        " * 提案国名单如有任何变化，将在会议正式记录中予以反映。 ",
+    )
+    en = lines(
+        "  Azerbaijan, China, India, Kazakhstan, Kyrgyzstan, Pakistan, Russian Federation,",
+        "Tajikistan and Uzbekistan:* draft resolution ",
+        "  Cooperation between the United Nations and the Shanghai Cooperation Organization ",
+        " The General Assembly, ",
+        "__________________ ",
+        " * Any changes in the list of sponsors will be reflected in the official records. ",
+    )
+    zdoc, edoc = clean(zh, "zh"), clean(en, "en")
+    covered(zh, zdoc)
+    covered(en, edoc)
+    assert texts(zdoc, "heading")[0] == (
+        "阿塞拜疆、中国、印度、哈萨克斯坦、吉尔吉斯斯坦、巴基斯坦、俄罗斯联邦、塔吉克斯坦和乌兹别克斯坦：决议草案"
+    )
+    assert texts(edoc, "heading")[0] == (
+        "Azerbaijan, China, India, Kazakhstan, Kyrgyzstan, Pakistan, Russian Federation, "
+        "Tajikistan and Uzbekistan: draft resolution"
+    )
+    assert zdoc.blocks[0].refs == edoc.blocks[0].refs == ("*",)
+
+
+# -- spaces and line joins --------------------------------------------------------
+
+
+def test_chinese_stray_spaces() -> None:
+    raw = lines(
+        " 回顾其关于联合国同上海合作组织的合作的 2009年 12月 18日第 64/183号、",
+        "2010 年 12 月 13 日第 65/124 号、联合国 United Nations 大会和 S-30/1 号决议，",
+        " 1. 肯定上海合作组织在确保和平与可持续发展方面的建设性作用； ",
+    )
+    doc = clean(raw, "zh")
+    covered(raw, doc)
+    assert texts(doc) == [
+        "回顾其关于联合国同上海合作组织的合作的2009年12月18日第64/183号、"
+        "2010年12月13日第65/124号、联合国United Nations大会和S-30/1号决议，",
+        "1. 肯定上海合作组织在确保和平与可持续发展方面的建设性作用；",
+    ]
+    assert set(reasons(doc)["stray-space"]) == {""}
+
+
+def test_lines_join_into_paragraphs() -> None:
+    zh = lines(
+        " 回顾联合国的宗旨之一是在维护国际和平与安全及解决属于经济、社会、文",
+        "化或人道主义性质的国际问题方面开展合作， ",
+        " 又回顾《联合国宪章》中的若干条款鼓励在区域合作基础上开展活动，以推",
+        "进联合国的目标与宗旨， ",
+    )
+    en = lines(
+        " Recalling also the Articles of the Charter of the United Nations that encourage",
+        "activities through regional cooperation for the promotion of the purposes and",
+        "principles of the United Nations, ",
+        " Recalling further its resolution 59/48 of 2 December 2004, by which it granted observer",
+        "status in the General Assembly to the Shanghai Cooperation Organization, ",
+    )
+    assert texts(clean(zh, "zh")) == [
+        "回顾联合国的宗旨之一是在维护国际和平与安全及解决属于经济、社会、文化或人道主义性质的国际问题方面开展合作，",
+        "又回顾《联合国宪章》中的若干条款鼓励在区域合作基础上开展活动，以推进联合国的目标与宗旨，",
+    ]
+    edoc = clean(en, "en")
+    covered(en, edoc)
+    assert texts(edoc) == [
+        "Recalling also the Articles of the Charter of the United Nations that encourage "
+        "activities through regional cooperation for the promotion of the purposes and "
+        "principles of the United Nations,",
+        "Recalling further its resolution 59/48 of 2 December 2004, by which it granted observer "
+        "status in the General Assembly to the Shanghai Cooperation Organization,",
+    ]
+    assert {r.reason for r in edoc.removals} <= {"line-break", "blank-line", "whitespace"}
+
+
+def test_unindented_paragraph_after_a_short_line() -> None:
+    raw = lines(
+        "Recalling also the Articles of the Charter of the United Nations that encourage",
+        "activities through regional cooperation for the promotion of the purposes and",
+        "principles of the United Nations,",
+        "Recalling further its resolution 59/48 of 2 December 2004, by which it granted observer",
+        "status in the General Assembly to the Shanghai Cooperation Organization,",
+    )
+    assert len(clean(raw, "en").blocks) == 2
+
+
+EN_PAGE_BREAK = (
+    " 1. Acknowledges the constructive role of the Shanghai Cooperation Organization in\n\n"
+    "ensuring peace and sustainable development, promoting regional cooperation and\n\n"
+    "security and stability in the region, countering terrorism, drug trafficking and other\n\n"
+    "__________________ \n\n"
+    " 6 Memorandum of Understanding between the Secretariat of the Shanghai Cooperation"
+    " Organization and\n\n"
+    "the Eurasian Economic Commission, signed in Dushanbe on 17 September 2021. \n\n"
+    " 7 Memorandum of Understanding between the Secretariat of the Shanghai Cooperation"
+    " Organization and\n\n"
+    "the League of Arab States, signed in Samarkand on 16 September 2022. \n\n"
+    "https://undocs.org/en/A/RES/61/210\n\n\n"
+    " A/77/L.107 \n\n \n\n4/4 23-16564 \n\n \n\n"
+    "types of criminal activity of a transnational nature, and promoting regional\n\n"
+    "cooperation in such areas as trade and economic development, energy, transportation,\n\n"
+    "protection and natural disaster risk reduction, as well as in other relevant areas; \n\n"
+    " 2. Underlines the importance of strengthening dialogue, cooperation and coordination\n\n"
+)
+
+
+def test_paragraph_continues_across_page_break() -> None:
+    doc = clean(EN_PAGE_BREAK, "en")
+    covered(EN_PAGE_BREAK, doc)
+    assert [(b.kind, b.footnote) for b in doc.blocks] == [
+        ("body", None),
+        ("body", None),
+        ("footnote", "6"),
+        ("footnote", "7"),
+    ]
+    first = doc.blocks[0].text
+    assert "drug trafficking and other types of criminal activity" in first
+    assert first.endswith("as well as in other relevant areas;")
+    assert doc.blocks[1].text.startswith("2. Underlines")
+    assert {"page-header", "page-counter", "job-number", "link"} <= set(reasons(doc))
+
+
+# -- hyphenation ----------------------------------------------------------------
+
+
+def en_join(first: str, second: str, elsewhere: str = "") -> str:
+    raw = lines(" " + first, second, " " + elsewhere) if elsewhere else lines(" " + first, second)
+    return clean(raw, "en").blocks[0].text
+
+
+def test_hyphenation_undone_for_broken_words() -> None:
+    assert en_join(
+        "between the United Nations and other organi-",
+        "zations of the United Nations system",
+        "Cooperation with regional organizations,",
+    ) == ("between the United Nations and other organizations of the United Nations system")
+    # no evidence either way, lower case, not a compound word: a broken word
+    assert en_join("the imple-", "mentation of the present resolution") == (
+        "the implementation of the present resolution"
+    )
+
+
+def test_hyphen_kept_in_compounds() -> None:
+    assert en_join("dialogue between the Secretary-", "General of the United Nations") == (
+        "dialogue between the Secretary-General of the United Nations"
+    )
+    assert en_join("the Treaty on the Non-", "Proliferation of Nuclear Weapons") == (
+        "the Treaty on the Non-Proliferation of Nuclear Weapons"
+    )
+    assert en_join("its long-", "term goals") == "its long-term goals"
+    assert en_join("the follow-", "up to the conference") == "the follow-up to the conference"
+    assert en_join("the twenty-", "third meeting") == "the twenty-third meeting"
+    assert en_join("the COVID-", "19 pandemic") == "the COVID-19 pandemic"
+
+
+def test_hyphenation_follows_evidence_in_the_document() -> None:
+    assert en_join("peace-", "building efforts", "Welcoming peace-building,") == (
+        "peace-building efforts"
+    )
+    assert en_join("peace-", "building efforts", "Welcoming peacebuilding,") == (
+        "peacebuilding efforts"
+    )
+
+
+def test_other_languages_join_like_english() -> None:
+    de = lines(" Der Ausschuss-", "bericht wurde von der Generalversammlung an-", "genommen. ")
+    fr = lines(
+        " L’Assemblée générale,",
+        " Rappelant que l’un des buts de l’Organisation des Nations Unies est de réaliser la",
+        "coopération internationale, ",
+    )
+    assert texts(clean(de, "de")) == [
+        "Der Ausschussbericht wurde von der Generalversammlung angenommen."
+    ]
+    doc = clean(fr, "fr")
+    covered(fr, doc)
+    assert texts(doc) == [
+        "L’Assemblée générale,",
+        "Rappelant que l’un des buts de l’Organisation des Nations Unies est de réaliser la "
+        "coopération internationale,",
+    ]
+
+
+# -- headings -------------------------------------------------------------------
+
+ZH_HEAD = (
+    " 第七十七届会议   \n\n议程项目 127(s)   \n\n"
+    "联合国同各区域组织及其他组织的合作： \n\n联合国同上海合作组织的合作 \n \n\n  \n\n"
+    "  阿塞拜疆、中国、印度、哈萨克斯坦、吉尔吉斯斯坦、巴基斯坦、俄罗斯联邦、\n\n"
+    "塔吉克斯坦和乌兹别克斯坦：* 决议草案 \n\n"
+    "  联合国同上海合作组织的合作 \n\n"
+    " 大会， \n\n"
+    " 回顾联合国的宗旨之一是在维护国际和平与安全及解决属于经济、社会、文\n\n"
+)
+
+
+def test_headings_before_the_opening_line() -> None:
+    doc = clean(ZH_HEAD, "zh")
+    covered(ZH_HEAD, doc)
+    assert texts(doc, "heading") == [
+        "第七十七届会议",
+        "议程项目127(s)",
+        "联合国同各区域组织及其他组织的合作：联合国同上海合作组织的合作",
+        # no footnote "*" in this excerpt, so the star is not a reference mark here
+        "阿塞拜疆、中国、印度、哈萨克斯坦、吉尔吉斯斯坦、巴基斯坦、俄罗斯联邦、塔吉克斯坦和乌兹别克斯坦：*决议草案",
+        "联合国同上海合作组织的合作",
+    ]
+    assert texts(doc, "body")[0] == "大会，"
+
+
+def test_english_headings() -> None:
+    raw = (
+        " Seventy-seventh session   \n\nAgenda item 127 (s)   \n\n"
+        "Cooperation between the United Nations and regional and other organizations: \n\n"
+        "cooperation between the United Nations and the Shanghai Cooperation Organization \n \n\n"
+        " The General Assembly, \n\n"
+    )
+    doc = clean(raw, "en")
+    assert texts(doc, "heading") == [
+        "Seventy-seventh session",
+        "Agenda item 127 (s)",
+        "Cooperation between the United Nations and regional and other organizations: "
+        "cooperation between the United Nations and the Shanghai Cooperation Organization",
+    ]
+    assert texts(doc, "body") == ["The General Assembly,"]
+
+
+def test_no_opening_line_means_no_headings() -> None:
+    doc = clean(lines(" Seventy-seventh session", " Recalling its resolution 59/48,"), "en")
+    assert {b.kind for b in doc.blocks} == {"body"}
+
+
+# -- inputs -----------------------------------------------------------------------
+
+
+def test_raw_document_and_language_guess() -> None:
+    raw = RawDocument(ZH_HEAD, "zh.txt", "utf-8", "zh")
+    assert clean(raw).lang == "zh"
+    assert clean(ZH_HEAD).lang == "zh"
+    assert clean(EN_PAGE_BREAK).lang == "en"
+    assert clean(raw).text == clean(ZH_HEAD, "zh").text
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "\n",
+        "   \n\n",
+        "one line without newline",
+        ZH_HEAD.replace("\n", "\r\n"),
+        "\f Recalling its resolution\n\nand the\xad\n\nother\n",
+        "______\n\n 1 \n\n1 2 3\n",
+        "*\n\n* *\n",
+        "-\n\n-\n\nx-\n\n-y",
+    ],
+)
+def test_coverage_on_synthetic_inputs(raw: str) -> None:
+    for lang in ("zh", "en", "fr"):
+        covered(raw, clean(raw, lang))
+
+
+# -- whole documents ----------------------------------------------------------------
+
+
+def whole(lang: str) -> tuple[str, CleanDocument]:
+    path = CORPUS / f"{lang}.txt"
+    if not path.exists():
+        pytest.skip(f"{path} not written yet")
+    raw = path.read_text(encoding="utf-8")
+    return raw, clean(raw, lang)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_whole_document_structure(lang: str) -> None:
+    raw, doc = whole(lang)
+    covered(raw, doc)
+    kinds = [b.kind for b in doc.blocks]
+    assert kinds == ["heading"] * 5 + ["body"] * 29 + ["footnote"] * 8
+    assert [b.footnote for b in doc.blocks if b.kind == "footnote"] == ["*"] + list("1234567")
+    assert [r for b in doc.blocks for r in b.refs] == ["*"] + list("1234567")
+    assert texts(doc, "body")[0] in ("大会，", "The General Assembly,")
+    assert texts(doc, "body")[-1].startswith("5. ")
+    for block in doc.blocks:
+        for junk in ("undocs", "https:", "23-16564", "A/77/L.107", "2/4", "3/4", "4/4", "____"):
+            assert junk not in block.text, (junk, block.text)
+    assert len(doc.links) == 12 and all("/A/RES/" in link for link in doc.links)
+    attached = {link for b in doc.blocks for link in b.links}
+    assert attached == set(doc.links)
+    notes = {b.footnote: b for b in doc.blocks if b.kind == "footnote"}
+    assert notes["1"].links == (doc.links[-4],) or "70/1" in notes["1"].links[0]
+    assert notes["5"].links and notes["5"].links[0].endswith("/A/RES/S-30/1")
+    unknown = {r.reason for r in doc.removals} - set(REASONS)
+    assert not unknown
+
+
+def test_whole_zh_has_no_glued_marks_or_stray_spaces() -> None:
+    _, doc = whole("zh")
+    for block in doc.blocks:
+        # a footnote digit left after a Chinese character or bracket, not part of a number
+        assert not re.search(r"[^\x00-\x7f][1-7](?![\d/年月日号卷至])", block.text), block.text
+        unnumbered = re.sub(r"^\d\. ", "", block.text)
+        assert not re.search(r"[\u4e00-\u9fff，、；：》] | [\u4e00-\u9fff，、；：《]", unnumbered)
+    body = texts(doc, "body")
+    assert any("《2030年可持续发展议程》提出的目标" in t for t in body)
+    assert any("成果文件在打击毒品方面" in t for t in body)
+    assert any("欧亚经济联盟和阿拉伯国家联盟等" in t for t in body)
+    assert any("回顾大会2006年12月20日第61/210号决议" in t for t in body)
+    assert texts(doc, "heading")[3].endswith("乌兹别克斯坦：决议草案")
+
+
+def test_whole_en_text() -> None:
+    _, doc = whole("en")
+    for block in doc.blocks:
+        assert not re.search(r"[A-Za-z,][1-7]\b", block.text), block.text
+    body = texts(doc, "body")
+    assert any("other organizations of the United Nations system" in t for t in body)
+    assert any("the Secretary-General of the United Nations and heads" in t for t in body)
+    assert any("Non-Proliferation of Nuclear Weapons to comply" in t for t in body)
+    assert any("drug trafficking and other types of criminal activity" in t for t in body)
+    assert texts(doc, "heading")[3].endswith("Uzbekistan: draft resolution")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_explain_names_every_reason_with_counts(lang: str) -> None:
+    _, doc = whole(lang)
+    out = explain(doc)
+    assert out[0].startswith(f"kept {sum(n for _, _, n in doc.spans)} of ")
+    counts: dict[str, int] = {}
+    for r in doc.removals:
+        counts[r.reason] = counts.get(r.reason, 0) + 1
+    for reason, n in counts.items():
+        assert any(line.startswith(f"{reason}: {n} removed") for line in out), reason
+    assert any("* 1 2 3 4 5 6 7" in line for line in out)
