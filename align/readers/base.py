@@ -1,0 +1,82 @@
+"""What every format reader provides, and the file checks they all share."""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from pathlib import Path
+
+from align.errors import InputError
+
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+"""Inputs larger than this are refused before reading; set it to allow bigger files."""
+
+
+class Reader(ABC):
+    """Turns one file format into text.
+
+    ``suffixes`` are the lower-case suffixes it handles (``".txt"``); ``magic``
+    the leading bytes that identify the format when the suffix does not.
+    """
+
+    suffixes: tuple[str, ...] = ()
+    magic: tuple[bytes, ...] = ()
+
+    @abstractmethod
+    def read(self, path: Path, lang: str = "") -> tuple[str, str]:
+        """Return the text and the encoding (or format label) it was read with.
+
+        ``lang`` is a hint for guessing legacy encodings; raise ``InputError``
+        when the file cannot be used.
+        """
+
+
+def input_error(path: Path | str, problem: str, action: str) -> InputError:
+    """An InputError whose message is one line: the file, what is wrong, what to do."""
+    message = f"{path}: {problem}: {action}"
+    return InputError(re.sub(r"\s*[\r\n]+\s*", " ", message))
+
+
+def size_label(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MiB ({size} bytes)"
+    return f"{size} bytes"
+
+
+def check_file(path: Path, max_bytes: int | None = None) -> int:
+    """Check ``path`` is a readable, non-empty regular file within the size limit.
+
+    Returns its size in bytes. Done before any reader runs so every format
+    fails the same way on the same problems.
+    """
+    limit = MAX_INPUT_BYTES if max_bytes is None else max_bytes
+    try:
+        if not path.exists():
+            raise input_error(path, "file does not exist", "check the path and the file name")
+        if path.is_dir():
+            raise input_error(path, "is a directory, not a file", "give the path of a document")
+        if not path.is_file():
+            raise input_error(path, "is not a regular file", "give the path of a document")
+        size = path.stat().st_size
+    except OSError as err:
+        raise input_error(path, f"cannot be accessed ({err.strerror})", "check the path") from err
+    if size > limit:
+        raise input_error(
+            path,
+            f"is {size_label(size)}, over the input limit of {size_label(limit)}",
+            "split the document, or raise align.readers.base.MAX_INPUT_BYTES",
+        )
+    if size == 0:
+        raise input_error(
+            path, "is empty (0 bytes)", "check that it was saved or exported completely"
+        )
+    return size
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise input_error(
+            path, f"cannot be read ({err.strerror})", "check its permissions"
+        ) from err

@@ -1,0 +1,300 @@
+"""Plain text in the encodings UN documents turn up in: UTF-8/16, GB18030/GBK, Big5.
+
+Order of trust: a byte-order mark, then strict UTF-8 (most files), then, for
+Chinese, whichever of GB18030 and Big5 reads as more ordinary Chinese, and for
+other languages charset-normalizer's guess. Detectors are unreliable on short
+Chinese texts (a one-line GB18030 file can come back as UTF-16 or Johab), so
+for ``zh`` the choice is made here from what the decoded text looks like.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections import Counter
+from itertools import islice
+from pathlib import Path
+
+from align.errors import InputError
+from align.readers.base import Reader, input_error, read_bytes
+
+BOMS: tuple[tuple[bytes, str, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+
+SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF-", "a PDF (rename it to .pdf)"),
+    (b"PK\x03\x04", "a ZIP archive (if it is a Word file, rename it to .docx)"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "a legacy Word .doc or other OLE file (save it as .docx)",
+    ),
+    (b"\x7fELF", "an ELF executable"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"MZ", "a Windows executable"),
+)
+
+MAX_CONTROL_SHARE = 0.02
+"""Above this share of control characters (other than tab, newlines, form feed) a file is binary."""
+
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_NEWLINES = re.compile("\r\n?")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+SHORT_TEXT_CHARS = 64
+"""Legacy Chinese bytes can be valid UTF-8 by accident only in very short texts."""
+SCORE_SAMPLE_CHARS = 200_000
+"""Judging GB18030 against Big5 on this much text is as good as on all of it."""
+
+GB_CODECS = frozenset({"gb2312", "gbk", "gb18030", "hz"})
+BIG5_CODECS = frozenset({"big5", "big5hkscs", "cp950"})
+TRADITIONAL_TAGS = frozenset({"tw", "hk", "mo", "hant"})
+CODE_PAGES = {"en": "cp1252", "fr": "cp1252", "es": "cp1252", "ru": "cp1251", "ar": "cp1256"}
+"""The legacy code page a non-UTF file in each other UN language is most likely in."""
+_CHARSET = {"gb18030": "gb2312", "big5": "big5", "cp950": "big5"}
+_FIRST_LEVEL = {"gb2312": (0xB0A1, 0xD7FE), "big5": (0xA440, 0xC67E)}
+"""Each charset's first level: its most used ideographs."""
+
+CJK_PUNCTUATION = frozenset("，。、；：？！（）《》〈〉“”‘’「」『』【】〔〕…—·％　")
+"""Punctuation Chinese text is full of; a wrong codec turns it into bopomofo or private-use."""
+
+
+class TextReader(Reader):
+    suffixes = (".txt", ".text")
+
+    def read(self, path: Path, lang: str = "") -> tuple[str, str]:
+        text, encoding = decode(read_bytes(path), lang, path)
+        return _NEWLINES.sub("\n", text), encoding
+
+
+READER = TextReader()
+
+
+def decode(data: bytes, lang: str, path: Path | str) -> tuple[str, str]:
+    """Decode ``data`` and name the codec used; raise InputError for binary or broken text."""
+    for bom, codec, name in BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as err:
+                raise input_error(
+                    path,
+                    f"starts with a {name} byte-order mark but is not valid {name} "
+                    f"({err.reason} at byte offset {err.start})",
+                    "re-save it as UTF-8",
+                ) from err
+            return _checked_text(text, data, path), codec
+    if b"\x00" in data:
+        found = _utf16_without_bom(data)
+        if found is None:
+            raise _binary_error(path, data)
+        text, codec = found
+        return _checked_text(text, data, path), codec
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        text, codec = _decode_not_utf8(data, lang, path, err)
+        return _checked_text(text, data, path), codec
+    if _is_chinese(lang) and _accidental_utf8(text):
+        found = _decode_chinese(data, lang)
+        if found is not None and chinese_score(*found) > 0:
+            return _checked_text(found[0], data, path), found[1]
+    return _checked_text(text, data, path), "utf-8"
+
+
+def _decode_not_utf8(
+    data: bytes, lang: str, path: Path | str, utf8_error: UnicodeDecodeError
+) -> tuple[str, str]:
+    """Tell binary, damaged UTF-8 and legacy-encoded text apart, and decode the last."""
+    if _control_share(len(_CONTROL_BYTES.findall(data)), len(data)) > MAX_CONTROL_SHARE:
+        raise _binary_error(path, data)
+    valid_prefix = data[: utf8_error.start].decode("utf-8")
+    if utf8_error.reason == "unexpected end of data" and not (
+        _is_chinese(lang) and _accidental_utf8(valid_prefix)
+    ):
+        raise input_error(
+            path,
+            f"ends in the middle of a UTF-8 character at byte offset {utf8_error.start} "
+            "(truncated file?)",
+            "export or copy the file again",
+        )
+    if _mostly_utf8(data):
+        raise input_error(
+            path,
+            f"is UTF-8 with invalid bytes (first at byte offset {utf8_error.start})",
+            "repair the file or re-save it as UTF-8",
+        )
+    found_legacy = _decode_legacy(data, lang)
+    if found_legacy is None:
+        raise input_error(
+            path,
+            "cannot be decoded as UTF-8, UTF-16, GB18030 or Big5 "
+            f"(invalid byte 0x{data[utf8_error.start]:02x} at offset {utf8_error.start})",
+            "re-save it as UTF-8",
+        )
+    return found_legacy
+
+
+def _control_share(controls: int, total: int) -> float:
+    return controls / total if total else 0.0
+
+
+def _checked_text(text: str, data: bytes, path: Path | str) -> str:
+    """Refuse decoded text that is really binary: NULs or many control characters."""
+    controls = len(_CONTROL_CHARS.findall(text))
+    if "\x00" in text or _control_share(controls, len(text)) > MAX_CONTROL_SHARE:
+        raise _binary_error(path, data)
+    return text
+
+
+def _binary_error(path: Path | str, data: bytes) -> InputError:
+    kind = next((name for magic, name in SIGNATURES if data.startswith(magic)), None)
+    problem = (
+        f"looks like {kind}, not text" if kind else "looks binary, not text (NUL or control bytes)"
+    )
+    return input_error(path, problem, "supply the document as .txt, .docx or .pdf")
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """Mostly-Latin UTF-16 without a BOM: NULs sit on one side of every byte pair."""
+    if len(data) % 2:
+        return None
+    half = len(data) // 2
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    for zeros, others, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros >= 0.3 * half and others <= 0.01 * half:
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few broken bytes (rather than another encoding).
+
+    Legacy CJK bytes form valid UTF-8 multi-byte sequences only by accident,
+    far less often than they break it.
+    """
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    valid = len(text) - len(text.encode("ascii", "ignore")) - broken
+    return valid >= 8 and valid >= 4 * broken
+
+
+def _accidental_utf8(text: str) -> bool:
+    """UTF-8 without a single CJK character: in a short Chinese file, likely GB or Big5 bytes.
+
+    One or two GB18030 characters are often valid UTF-8 (``为实`` is ``Ϊʵ``).
+    """
+    if _CJK.search(text):
+        return False
+    non_ascii = sum(1 for _ in islice(_NON_ASCII.finditer(text), SHORT_TEXT_CHARS + 1))
+    return non_ascii <= SHORT_TEXT_CHARS
+
+
+def _primary(lang: str) -> str:
+    return re.split(r"[-_]", lang.lower())[0]
+
+
+def _is_chinese(lang: str) -> bool:
+    return _primary(lang) == "zh"
+
+
+def _prefers_traditional(lang: str) -> bool:
+    return any(tag in TRADITIONAL_TAGS for tag in re.split(r"[-_]", lang.lower())[1:])
+
+
+def _decode_legacy(data: bytes, lang: str) -> tuple[str, str] | None:
+    """A non-UTF encoding: the Chinese choice for zh, else charset-normalizer's guess.
+
+    When the guess is a single-byte code page, the language's usual Windows
+    code page is taken instead if it reads the bytes: detectors confuse
+    cp1250 and cp1252, which differ on letters such as è/č.
+    """
+    if _is_chinese(lang):
+        return _decode_chinese(data, lang)
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        return None
+    codec = codecs.lookup(best.encoding).name
+    if codec.replace("-", "_") in GB_CODECS | BIG5_CODECS:
+        return _decode_chinese(data, lang)
+    text = _strict(data, codec)
+    preferred = CODE_PAGES.get(_primary(lang))
+    if preferred and (text is None or len(text) == len(data)):
+        preferred_text = _strict(data, preferred)
+        if preferred_text is not None:
+            return preferred_text, preferred
+    return None if text is None else (text, codec)
+
+
+def _strict(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode_chinese(data: bytes, lang: str) -> tuple[str, str] | None:
+    """GB18030 or Big5 (cp950 for Microsoft's extras), whichever reads as more ordinary Chinese.
+
+    GB18030 is a superset of GB2312 and GBK and decodes nearly any byte string,
+    Big5 text included, so being decodable decides little; the score does.
+    """
+    candidates: list[tuple[str, str]] = []
+    gb = _strict(data, "gb18030")
+    if gb is not None:
+        candidates.append((gb, "gb18030"))
+    for codec in ("big5", "cp950"):
+        big5 = _strict(data, codec)
+        if big5 is not None:
+            candidates.append((big5, codec))
+            break
+    if len(candidates) < 2:
+        return candidates[0] if candidates else None
+    gb_score = chinese_score(*candidates[0])
+    big5_score = chinese_score(*candidates[1])
+    if big5_score > gb_score or (big5_score == gb_score and _prefers_traditional(lang)):
+        return candidates[1]
+    return candidates[0]
+
+
+def chinese_score(text: str, codec: str) -> int:
+    """How much ``text``, decoded with ``codec`` (GB or Big5 family), looks like ordinary Chinese.
+
+    It counts CJK punctuation marks and common ideographs, "common" meaning in
+    the first, most-used level of that codec's charset. Text decoded with the
+    wrong codec lands on the same byte values, so its ideographs mostly fall
+    outside the first level, and its punctuation turns into bopomofo or
+    private-use characters.
+    """
+    charset = _CHARSET[codec]
+    sample = Counter(text[:SCORE_SAMPLE_CHARS])
+    return sum(n for ch, n in sample.items() if _counts(ch, charset))
+
+
+def _counts(ch: str, charset: str) -> bool:
+    if ch in CJK_PUNCTUATION:
+        return True
+    return "\u4e00" <= ch <= "\u9fff" and _first_level(ch, charset)
+
+
+def _first_level(ch: str, charset: str) -> bool:
+    try:
+        code = int.from_bytes(ch.encode(charset), "big")
+    except UnicodeEncodeError:
+        return False
+    lo, hi = _FIRST_LEVEL[charset]
+    return lo <= code <= hi

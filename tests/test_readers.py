@@ -1,0 +1,425 @@
+"""The readers stage: encodings, formats and the one-line errors for unusable inputs."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+from align.errors import InputError
+from align.readers import READERS, base, read_document, reader_for
+from align.types import RawDocument
+
+# Lines of the seed resolution in traditional characters, as a Big5 file would have them.
+TRADITIONAL = "\n".join(
+    [
+        " 第七十七屆會議",
+        "議程項目 127(s)",
+        "聯合國同上海合作組織的合作",
+        " 大會，",
+        " 回顧聯合國的宗旨之一是在維護國際和平與安全及解決屬於經濟、社會、文化或人道主義性質的"
+        "國際問題方面開展合作，",
+        " 又回顧《聯合國憲章》中的若干條款鼓勵在區域合作基礎上開展活動，以推進聯合國的目標與宗旨，",
+        " 注意到上海合作組織致力於按照聯合國的目標和原則行事，",
+        " * 提案國名單如有任何變化，將在會議正式記錄中予以反映。",
+    ]
+)
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def error_for(path: Path | str, lang: str = "zh", **kwargs: int) -> str:
+    with pytest.raises(InputError) as caught:
+        read_document(path, lang, **kwargs)
+    message = str(caught.value)
+    assert Path(path).name in message
+    assert "\n" not in message and "\r" not in message
+    return message
+
+
+# --- plain text encodings -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("bom", "codec", "label"),
+    [
+        (b"", "utf-8", "utf-8"),
+        (b"", "utf-8-sig", "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
+        (b"", "gb18030", "gb18030"),
+        (b"", "gbk", "gb18030"),
+        (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
+    ],
+)
+def test_seed_round_trips_through_each_encoding(
+    tmp_path: Path, zh_seed_text: str, bom: bytes, codec: str, label: str
+) -> None:
+    path = write(tmp_path, "zh.txt", bom + zh_seed_text.encode(codec))
+    doc = read_document(path, "zh")
+    assert doc == RawDocument(text=zh_seed_text, path=str(path), encoding=label, lang="zh")
+    assert not doc.text.startswith("\ufeff")
+
+
+def test_gbk_only_characters_read_as_gb18030(tmp_path: Path, zh_seed_text: str) -> None:
+    text = zh_seed_text + "\n 朱镕基、温家宝和李喆出席了会议。\n"
+    with pytest.raises(UnicodeEncodeError):
+        text.encode("gb2312")
+    doc = read_document(write(tmp_path, "gbk.txt", text.encode("gbk")), "zh")
+    assert (doc.text, doc.encoding) == (text, "gb18030")
+
+
+def test_big5_traditional_text_is_not_mistaken_for_gb18030(tmp_path: Path) -> None:
+    data = TRADITIONAL.encode("big5")
+    assert data.decode("gb18030") != TRADITIONAL  # both decode: the reader has to choose
+    doc = read_document(write(tmp_path, "zh-tw.txt", data), "zh")
+    assert (doc.text, doc.encoding) == (TRADITIONAL, "big5")
+
+
+def test_big5_with_microsoft_extensions_reads_as_cp950(tmp_path: Path) -> None:
+    text = TRADITIONAL + "\n 圍棋亦稱碁。\n"
+    with pytest.raises(UnicodeEncodeError):
+        text.encode("big5")
+    doc = read_document(write(tmp_path, "cp950.txt", text.encode("cp950")), "zh")
+    assert (doc.text, doc.encoding) == (text, "cp950")
+
+
+@pytest.mark.parametrize(
+    "line", [" 大会， ", " 第七十七届会议   ", "联合国同上海合作组织的合作 ", "纽约", "委员"]
+)
+def test_short_gb18030_line(tmp_path: Path, line: str) -> None:
+    data = line.encode("gb18030")
+    others = []
+    for codec in ("utf-8", "big5"):
+        try:
+            others.append(data.decode(codec))
+        except UnicodeDecodeError:
+            pass
+    assert others, "the bytes must be ambiguous for this to test anything"
+    doc = read_document(write(tmp_path, "short.txt", data), "zh")
+    assert (doc.text, doc.encoding) == (line, "gb18030")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        " 大會，",
+        "第七十七屆會議",
+        "聯合國同上海合作組織的合作",
+        # Two-character words: decided by which codec gives first-level (common) ideographs.
+        "議程",
+        "問題",
+        "確認",
+        # Decided by the punctuation, which GB18030 turns into private-use characters.
+        "區域組織，",
+        "《聯合國憲章》",
+    ],
+)
+def test_short_big5_line(tmp_path: Path, line: str) -> None:
+    data = line.encode("big5")
+    data.decode("gb18030")
+    doc = read_document(write(tmp_path, "short.txt", data), "zh")
+    assert (doc.text, doc.encoding) == (line, "big5")
+
+
+def test_gb18030_that_looks_like_truncated_utf8(tmp_path: Path) -> None:
+    text = "A/77/L.107 " + b"\xe4\xb8".decode("gb18030")
+    data = text.encode("gb18030")
+    with pytest.raises(UnicodeDecodeError, match="unexpected end of data"):
+        data.decode("utf-8")
+    doc = read_document(write(tmp_path, "short.txt", data), "zh")
+    assert (doc.text, doc.encoding) == (text, "gb18030")
+
+
+def test_region_tag_decides_a_big5_fragment_that_reads_as_gb18030_too(tmp_path: Path) -> None:
+    path = write(tmp_path, "frag.txt", "組織".encode("big5"))
+    assert read_document(path, "zh").encoding == "gb18030"
+    doc = read_document(path, "zh-TW")
+    assert (doc.text, doc.encoding) == ("組織", "big5")
+    assert read_document(path, "zh-Hant").encoding == "big5"
+
+
+def test_english_ascii_with_mixed_newlines(tmp_path: Path) -> None:
+    raw = b"The General Assembly,\r\n\r\n Recalling its resolution 59/48,\rNoting\n"
+    doc = read_document(write(tmp_path, "en.txt", raw), "en")
+    assert doc.text == "The General Assembly,\n\n Recalling its resolution 59/48,\nNoting\n"
+    assert (doc.encoding, doc.lang) == ("utf-8", "en")
+
+
+def test_utf16_seed_keeps_crlf_normalised(tmp_path: Path, zh_seed_text: str) -> None:
+    data = zh_seed_text.replace("\n", "\r\n").encode("utf-16")
+    doc = read_document(write(tmp_path, "zh.txt", data), "zh")
+    assert (doc.text, doc.encoding) == (zh_seed_text, "utf-16")
+
+
+def test_english_in_windows_1252(tmp_path: Path) -> None:
+    text = "The \u201cAssembly\u201d \u2013 crèche, café, naïve\n" * 5
+    doc = read_document(write(tmp_path, "en.txt", text.encode("cp1252")), "en")
+    assert (doc.text, doc.encoding) == (text, "cp1252")
+
+
+def test_english_utf16_without_bom(tmp_path: Path) -> None:
+    text = "The General Assembly,\nRecalling its resolution 59/48 of 2 December 2004,\n"
+    doc = read_document(write(tmp_path, "en.txt", text.encode("utf-16-le")), "en")
+    assert (doc.text, doc.encoding) == (text, "utf-16-le")
+
+
+def test_unknown_suffix_is_read_as_text(tmp_path: Path) -> None:
+    doc = read_document(write(tmp_path, "A_77_L.107", "大会，\n".encode()), "zh")
+    assert (doc.text, doc.encoding) == ("大会，\n", "utf-8")
+
+
+def test_other_characters_are_kept_exactly(tmp_path: Path) -> None:
+    text = "\ufeffa\u00a0b\u3000c\td\f\n\u200be  \n"
+    doc = read_document(write(tmp_path, "x.txt", b"\xef\xbb\xbf" + text.encode()), "en")
+    assert doc.text == text  # only the first BOM is the file's; the rest is content
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    assert "does not exist" in error_for(tmp_path / "nope.txt")
+
+
+def test_directory(tmp_path: Path) -> None:
+    folder = tmp_path / "folder.txt"
+    folder.mkdir()
+    assert "directory" in error_for(folder)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [(b"", "empty (0 bytes)"), (" \n\t\r\n\u3000\n".encode(), "only whitespace")],
+)
+def test_empty(tmp_path: Path, data: bytes, expected: str) -> None:
+    assert expected in error_for(write(tmp_path, "empty.txt", data))
+
+
+def _random_bytes(size: int, *, nul: bool) -> bytes:
+    data = random.Random(size).randbytes(size)
+    return data if nul else data.replace(b"\x00", b"\x01")
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "PNG image"),
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(200), "ZIP archive"),
+        (b"\x7fELF\x02\x01\x01" + bytes(200), "ELF executable"),
+        (_random_bytes(4096, nul=True), "binary"),
+        (_random_bytes(4096, nul=False), "binary"),
+        (_random_bytes(64, nul=False), "binary"),
+        ("大会\x01\x02\x03\x04，\x05".encode(), "binary"),
+    ],
+    ids=["png", "zip", "elf", "random", "random-no-nul", "random-short", "controls"],
+)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_binary(tmp_path: Path, data: bytes, expected: str, lang: str) -> None:
+    message = error_for(write(tmp_path, "doc.txt", data), lang)
+    assert expected in message and "not text" in message
+
+
+def test_utf8_truncated_mid_character(tmp_path: Path, zh_seed_text: str) -> None:
+    data = (zh_seed_text.rstrip() + "。").encode()[:-1]
+    message = error_for(write(tmp_path, "cut.txt", data))
+    assert f"byte offset {len(data) - 2}" in message and "truncated" in message
+
+
+def test_utf8_with_a_broken_byte(tmp_path: Path, zh_seed_text: str) -> None:
+    data = zh_seed_text.encode()
+    at = data.index("上海".encode())
+    message = error_for(write(tmp_path, "bad.txt", data[:at] + b"\xff" + data[at:]))
+    assert f"is UTF-8 with invalid bytes (first at byte offset {at})" in message
+
+
+def test_utf16_with_bom_truncated(tmp_path: Path, zh_seed_text: str) -> None:
+    data = zh_seed_text.encode("utf-16")[:-1]
+    message = error_for(write(tmp_path, "cut16.txt", data))
+    assert "UTF-16" in message and f"offset {len(data) - 1}" in message
+
+
+def test_undecodable(tmp_path: Path) -> None:
+    message = error_for(write(tmp_path, "odd.txt", b"Resolution \xff\xfe\xff 59/48\n"))
+    assert "cannot be decoded" in message and "0xff at offset 11" in message
+
+
+def test_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, "big.txt", b"x" * 2048)
+    monkeypatch.setattr(base, "MAX_INPUT_BYTES", 1024)
+    message = error_for(path)
+    assert "2048 bytes" in message and "1024 bytes" in message
+    assert read_document(path, "en", max_bytes=4096).text == "x" * 2048
+
+
+def test_size_limit_in_mib(tmp_path: Path) -> None:
+    path = write(tmp_path, "big.txt", b"y" * (3 * 1024 * 1024))
+    message = error_for(path, max_bytes=2 * 1024 * 1024)
+    assert "3.0 MiB (3145728 bytes)" in message and "2.0 MiB" in message
+    assert base.MAX_INPUT_BYTES == 50 * 1024 * 1024
+
+
+# --- docx -----------------------------------------------------------------------------------
+
+
+def test_docx_paragraphs_and_tables_in_order(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_heading("联合国同上海合作组织的合作", level=1)
+    document.add_paragraph("大会，")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "甲"
+    table.cell(0, 1).text = "乙"
+    merged = table.cell(1, 0).merge(table.cell(1, 1))
+    merged.text = "丙"
+    tracked = document.add_paragraph("回顾")
+    tracked._p.append(
+        parse_xml(f"<w:del {nsdecls('w')}><w:r><w:delText>删去</w:delText></w:r></w:del>")
+    )
+    tracked._p.append(parse_xml(f"<w:ins {nsdecls('w')}><w:r><w:t>其决议，</w:t></w:r></w:ins>"))
+    document.add_paragraph("")
+    document.add_paragraph("The end.")
+    body = document.element.body
+    control = f"<w:sdt {nsdecls('w')}><w:sdtContent><w:p><w:r><w:t>附件</w:t></w:r></w:p>"
+    body.insert(len(body) - 1, parse_xml(control + "</w:sdtContent></w:sdt>"))
+    path = tmp_path / "doc.docx"
+    document.save(str(path))
+
+    doc = read_document(path, "zh")
+    assert doc.encoding == "docx"
+    assert doc.text.split("\n") == [
+        "联合国同上海合作组织的合作",
+        "大会，",
+        "甲",
+        "乙",
+        "丙",
+        "回顾其决议，",
+        "",
+        "The end.",
+        "附件",
+    ]
+
+
+def test_docx_that_is_not_a_docx(tmp_path: Path) -> None:
+    assert "not a valid .docx" in error_for(write(tmp_path, "fake.docx", "大会，".encode()))
+
+
+def test_docx_with_no_text(tmp_path: Path) -> None:
+    import docx
+
+    path = tmp_path / "blank.docx"
+    docx.Document().save(str(path))
+    assert "no text" in error_for(path)
+
+
+def test_docx_without_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "docx", None)
+    message = error_for(write(tmp_path, "a.docx", b"PK\x03\x04"))
+    assert "reading .docx needs the 'docx' extra: pip install 'un-align[docx]'" in message
+
+
+# --- pdf ------------------------------------------------------------------------------------
+
+
+def _pdf(pages: list[str]) -> bytes:
+    """A minimal valid PDF with one line of Helvetica text per page."""
+    count = len(pages)
+    kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(count))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {count} >>".encode(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    for i, text in enumerate(pages):
+        stream = f"BT /F1 24 Tf 72 720 Td ({text}) Tj ET".encode()
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>".encode()
+        )
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def test_pdf_pages_in_order(tmp_path: Path) -> None:
+    path = write(tmp_path, "doc.pdf", _pdf(["The General Assembly,", "Recalling resolution 59/48"]))
+    doc = read_document(path, "en")
+    assert doc.encoding == "pdf"
+    assert doc.text.split("\n") == ["The General Assembly,", "Recalling resolution 59/48"]
+
+
+def test_pdf_found_by_content_when_the_suffix_is_unknown(tmp_path: Path) -> None:
+    path = write(tmp_path, "A_77_L.107", _pdf(["Draft resolution"]))
+    assert reader_for(path) is READERS[".pdf"]
+    assert read_document(path, "en").text == "Draft resolution"
+
+
+def test_pdf_without_text_layer(tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    path = tmp_path / "scan.pdf"
+    with path.open("wb") as stream:
+        writer.write(stream)
+    message = error_for(path)
+    assert "has no text layer (scanned?): run OCR first, or supply the .txt/.docx" in message
+
+
+@pytest.mark.parametrize("password", ["secret", ""])
+def test_encrypted_pdf(tmp_path: Path, password: str) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_pdf(["Draft resolution"]))))
+    writer.encrypt(user_password=password, owner_password="owner", algorithm="RC4-128")
+    path = tmp_path / "locked.pdf"
+    with path.open("wb") as stream:
+        writer.write(stream)
+    if password:
+        assert "is password-protected" in error_for(path)
+    else:
+        assert read_document(path, "en").text == "Draft resolution"
+
+
+def test_pdf_that_is_not_a_pdf(tmp_path: Path) -> None:
+    assert "not a valid PDF" in error_for(write(tmp_path, "fake.pdf", b"just some text\n" * 3))
+
+
+def test_pdf_without_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pypdf", None)
+    message = error_for(write(tmp_path, "a.pdf", _pdf(["x"])))
+    assert "reading .pdf needs the 'pdf' extra: pip install 'un-align[pdf]'" in message
+
+
+# --- registry -------------------------------------------------------------------------------
+
+
+def test_registry_maps_suffixes_case_insensitively(tmp_path: Path) -> None:
+    assert {".txt", ".docx", ".pdf"} <= READERS.keys()
+    for suffix, reader in READERS.items():
+        assert suffix in reader.suffixes
+    path = write(tmp_path, "EN.TXT", b"Hello\n")
+    assert reader_for(path) is READERS[".txt"]
+    assert read_document(path, "en").text == "Hello\n"
