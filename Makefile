@@ -1,0 +1,37 @@
+# Two commands for a new user: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DOC    := corpora/A_77_L.107
+
+.PHONY: demo test install install-test lint clean
+
+demo: install
+	@mkdir -p out
+	$(BIN)/align pair $(DOC)/zh.txt $(DOC)/en.txt -o out/A_77_L.107.tmx --force
+
+test: install-test
+	$(BIN)/ruff check align tests
+	$(BIN)/pytest -q
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+# torch is pinned to the CPU build before the 'st' extra so pip never pulls a CUDA build.
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e '.[test,st,docx,pdf]'
+	touch $@
+
+lint: install-test
+	$(BIN)/ruff check align tests
+
+clean:
+	rm -rf out .pytest_cache .ruff_cache

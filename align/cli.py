@@ -1,0 +1,152 @@
+"""The ``align`` command: a thin layer over the library (see align.pipeline)."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import nullcontext
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from align import __version__
+from align.aligner import AlignConfig
+from align.errors import AlignError
+
+app = typer.Typer(
+    help=(
+        "Align a Chinese document with its English counterpart sentence by sentence and "
+        "write a translation memory (TMX) your CAT tool can load.\n\n"
+        "Start with:  align pair zh.txt en.txt -o out.tmx"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+err = Console(stderr=True)
+
+
+class Format(StrEnum):
+    tmx = "tmx"
+    tsv = "tsv"
+    jsonl = "jsonl"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"un-align {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Bilingual alignment and translation memories for UN documents."""
+
+
+@app.command()
+def pair(
+    src_file: Annotated[Path, typer.Argument(help="The source document (Chinese by default).")],
+    tgt_file: Annotated[Path, typer.Argument(help="Its translation (English by default).")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Where to write the TM (.tmx, .tsv or .jsonl).")
+    ],
+    fmt: Annotated[
+        Format | None,
+        typer.Option("--format", "-f", help="Output format; by default from the output's suffix."),
+    ] = None,
+    src_lang: Annotated[str, typer.Option("--src-lang", help="Language of SRC_FILE.")] = "zh",
+    tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Language of TGT_FILE.")] = "en",
+    model: Annotated[
+        str,
+        typer.Option(
+            "--model",
+            "-m",
+            help="Sentence encoder: 'use' (default, offline), 'labse', or 'st:NAME_OR_PATH' "
+            "for any local sentence-transformers model. See models/README.md.",
+        ),
+    ] = "use",
+    max_bead: Annotated[
+        int, typer.Option("--max-bead", help="Most sentences on one side of a bead.")
+    ] = AlignConfig().max_bead,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite OUTPUT if it exists.")] = False,
+    report: Annotated[bool, typer.Option("--report/--no-report", help="Print the report.")] = True,
+    cache: Annotated[
+        bool,
+        typer.Option("--cache/--no-cache", help="Reuse embeddings cached on disk by earlier runs."),
+    ] = True,
+) -> None:
+    """Align one document pair and write its TM.
+
+    Every sentence of both documents ends up in a translation unit or in the
+    report as unaligned. Example:
+
+        align pair A_77_L.107.zh.txt A_77_L.107.en.txt -o A_77_L.107.tmx
+    """
+    from align.pipeline import Settings, align_files
+    from align.report import print_report
+    from align.writers import write_alignment
+
+    if output.exists() and not force:
+        raise AlignError(
+            f"{output} already exists: pass --force to overwrite, or choose another -o"
+        )
+    settings = Settings(
+        src_lang=src_lang, tgt_lang=tgt_lang, model=model, align=AlignConfig(max_bead=max_bead)
+    )
+    status = err.status("aligning…") if err.is_terminal else nullcontext()
+    with status as s:
+        alignment = align_files(
+            src_file,
+            tgt_file,
+            settings=settings,
+            use_cache=cache,
+            progress=(lambda msg: s.update(msg)) if s is not None else None,
+        )
+    write_alignment(alignment, output, fmt=fmt.value if fmt else None, force=force)
+    if report:
+        print_report(alignment)
+    err.print(f"wrote {output}", highlight=False)
+
+
+@app.command("clean")
+def clean_cmd(
+    file: Annotated[Path, typer.Argument(help="A document as extracted from its PDF.")],
+    lang: Annotated[str, typer.Option("--lang", "-l", help="Its language.")] = "zh",
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Also list every piece of text removed, and why.")
+    ] = False,
+) -> None:
+    """Show a document after cleaning: one paragraph per line, furniture removed."""
+    from align.clean import clean
+    from align.clean import explain as explain_removals
+    from align.readers import read_document
+
+    doc = clean(read_document(file, lang), lang)
+    for block in doc.blocks:
+        mark = f" {block.footnote}" if block.footnote else ""
+        typer.echo(f"[{block.index} {block.kind}{mark}] {block.text}")
+    if explain:
+        typer.echo("")
+        for line in explain_removals(doc):
+            typer.echo(line)
+
+
+def main() -> None:
+    """Console entry point: user errors become one line on stderr and exit code 2."""
+    try:
+        app()
+    except AlignError as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

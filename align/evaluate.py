@@ -1,0 +1,181 @@
+"""Alignment quality against gold beads: strict and lax precision, recall, F1.
+
+The metric is Vecalign's (Thompson & Koehn 2019), as used by Bertalign:
+
+- strict: a test bead counts only if identical to a gold bead;
+- lax: a test bead counts if it overlaps some gold bead on both sides;
+- beads empty on one side count for precision but are left out of recall;
+- counts are summed over documents before the ratios (micro average).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from align.aligner import AlignConfig, align_texts
+from align.encoders import Encoder
+from align.errors import InputError
+
+BeadIds = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+@dataclass(frozen=True)
+class Counts:
+    """True/false positives, strict and lax, for one direction (precision or recall)."""
+
+    tp_strict: int = 0
+    fp_strict: int = 0
+    tp_lax: int = 0
+    fp_lax: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            self.tp_strict + other.tp_strict,
+            self.fp_strict + other.fp_strict,
+            self.tp_lax + other.tp_lax,
+            self.fp_lax + other.fp_lax,
+        )
+
+
+@dataclass(frozen=True)
+class Scores:
+    precision_strict: float
+    recall_strict: float
+    f1_strict: float
+    precision_lax: float
+    recall_lax: float
+    f1_lax: float
+
+    def as_dict(self) -> dict[str, float]:
+        return {k: round(v, 4) for k, v in self.__dict__.items()}
+
+
+def _ratio(tp: int, fp: int) -> float:
+    return tp / (tp + fp) if tp + fp else 0.0
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def match_counts(gold: Sequence[BeadIds], test: Sequence[BeadIds]) -> Counts:
+    """How many test beads are found in gold, strictly and laxly."""
+    gold_set = set(gold)
+    counts = Counts()
+    for src, tgt in test:
+        if not src and not tgt:
+            continue
+        if (src, tgt) in gold_set:
+            counts += Counts(1, 0, 1, 0)
+            continue
+        s, t = set(src), set(tgt)
+        src_hit = any(s & set(g_src) for g_src, _ in gold)
+        tgt_hit = any(t & set(g_tgt) for _, g_tgt in gold)
+        counts += Counts(0, 1, 1, 0) if src_hit and tgt_hit else Counts(0, 1, 0, 1)
+    return counts
+
+
+def score(golds: Iterable[Sequence[BeadIds]], tests: Iterable[Sequence[BeadIds]]) -> Scores:
+    """Micro-averaged scores over paired documents."""
+    p = r = Counts()
+    for gold, test in zip(golds, tests, strict=True):
+        p += match_counts(gold, test)
+        r += match_counts(_both_sides(test), _both_sides(gold))
+    ps, pl = _ratio(p.tp_strict, p.fp_strict), _ratio(p.tp_lax, p.fp_lax)
+    rs, rl = _ratio(r.tp_strict, r.fp_strict), _ratio(r.tp_lax, r.fp_lax)
+    return Scores(ps, rs, _f1(ps, rs), pl, rl, _f1(pl, rl))
+
+
+def _both_sides(beads: Sequence[BeadIds]) -> list[BeadIds]:
+    return [(s, t) for s, t in beads if s and t]
+
+
+def parse_beads(text: str, source: str = "<gold>") -> list[BeadIds]:
+    """Parse ``[0, 1]:[0]`` lines (the bench format).
+
+    Blank lines and ``#`` comments are skipped, and anything after a tab is
+    ignored, so a reference file can carry the texts for the human checking it.
+    """
+    beads: list[BeadIds] = []
+    for n, full in enumerate(text.splitlines(), 1):
+        line = full.split("\t", 1)[0]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            left, right = line.split(":")
+            src, tgt = ast.literal_eval(left.strip()), ast.literal_eval(right.strip())
+            beads.append((tuple(int(i) for i in src), tuple(int(j) for j in tgt)))
+        except (ValueError, SyntaxError, TypeError) as exc:
+            raise InputError(
+                f"{source}:{n}: not a bead line like '[0, 1]:[2]' ({line.strip()[:40]!r})"
+            ) from exc
+    return beads
+
+
+def format_beads(beads: Iterable[BeadIds]) -> str:
+    return "".join(f"{list(s)}:{list(t)}\n" for s, t in beads)
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    name: str
+    src_sentences: int
+    tgt_sentences: int
+    gold: list[BeadIds]
+    test: list[BeadIds]
+    scores: Scores
+
+
+@dataclass(frozen=True)
+class EvalResult:
+    scores: Scores
+    documents: list[DocumentResult]
+
+
+def read_lines(path: Path) -> list[str]:
+    """A pre-split file: one sentence per line (blank lines are sentences too)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read as UTF-8 ({exc.__class__.__name__})") from exc
+    return text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")
+
+
+def bench_documents(src_dir: Path, tgt_dir: Path, gold_dir: Path) -> list[str]:
+    """Names present in all three folders, sorted; a name missing anywhere is an error."""
+    for d in (src_dir, tgt_dir, gold_dir):
+        if not d.is_dir():
+            raise InputError(f"{d}: not a folder; eval takes SRC_DIR TGT_DIR GOLD_DIR")
+    names = sorted(p.name for p in gold_dir.iterdir() if p.is_file())
+    missing = [n for n in names if not (src_dir / n).is_file() or not (tgt_dir / n).is_file()]
+    if missing:
+        raise InputError(f"{gold_dir}: no source/target file for gold {', '.join(missing)}")
+    if not names:
+        raise InputError(f"{gold_dir}: no gold files")
+    return names
+
+
+def evaluate(
+    src_dir: Path,
+    tgt_dir: Path,
+    gold_dir: Path,
+    encoder: Encoder,
+    config: AlignConfig | None = None,
+    *,
+    src_lang: str = "zh",
+    tgt_lang: str = "en",
+) -> EvalResult:
+    """Align every pre-split document in the folders and score it against its gold."""
+    config = config or AlignConfig()
+    docs: list[DocumentResult] = []
+    for name in bench_documents(src_dir, tgt_dir, gold_dir):
+        src, tgt = read_lines(src_dir / name), read_lines(tgt_dir / name)
+        gold = parse_beads((gold_dir / name).read_text(encoding="utf-8"), str(gold_dir / name))
+        beads = align_texts(src, tgt, encoder, config, src_lang=src_lang, tgt_lang=tgt_lang)
+        test = [(b.src, b.tgt) for b in beads]
+        docs.append(DocumentResult(name, len(src), len(tgt), gold, test, score([gold], [test])))
+    total = score([d.gold for d in docs], [d.test for d in docs])
+    return EvalResult(total, docs)

@@ -1,0 +1,127 @@
+"""The `align` command as a user runs it: exit codes, one-line errors, outputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS
+from tmxcheck import assert_valid_tmx
+
+
+def run(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ALIGN_CACHE_DIR": str(cache), "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "align.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+def test_pair_writes_tmx_and_prints_the_report(tmp_path: Path, cache: Path) -> None:
+    out = tmp_path / "out.tmx"
+    r = run("pair", str(CORPUS / "zh.txt"), str(CORPUS / "en.txt"), "-o", str(out), cache=cache)
+    assert r.returncode == 0, r.stderr
+    assert_valid_tmx(out)
+    assert "translation units:" in r.stdout and "mean confidence" in r.stdout
+    assert "zh: 4. 请秘书长向大会第七十九届会议提交本决议执行情况报告；" in r.stdout
+
+
+def test_existing_output_is_not_overwritten_without_force(tmp_path: Path, cache: Path) -> None:
+    out = tmp_path / "out.tmx"
+    out.write_text("keep me", encoding="utf-8")
+    args = ("pair", str(CORPUS / "zh.txt"), str(CORPUS / "en.txt"), "-o", str(out))
+    r = run(*args, cache=cache)
+    assert r.returncode == 2
+    assert out.read_text(encoding="utf-8") == "keep me"
+    assert "already exists" in r.stderr and "--force" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert run(*args, "--force", "--no-report", cache=cache).returncode == 0
+    assert_valid_tmx(out)
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "jsonl"])
+def test_other_formats(tmp_path: Path, cache: Path, fmt: str) -> None:
+    out = tmp_path / f"out.{fmt}"
+    r = run(
+        "pair",
+        str(CORPUS / "zh.txt"),
+        str(CORPUS / "en.txt"),
+        "-o",
+        str(out),
+        "--no-report",
+        cache=cache,
+    )
+    assert r.returncode == 0, r.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    if fmt == "tsv":
+        assert lines[0].startswith("source\ttarget")
+        rows = [line.split("\t") for line in lines[1:]]
+        assert len(rows) > 30 and all(len(r) == 5 and r[0] and r[1] for r in rows)
+    else:
+        assert json.loads(lines[0])["type"] == "header"
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [(b"", "empty"), (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "not text")],
+)
+def test_bad_input_is_one_line_exit_2_and_nothing_written(
+    tmp_path: Path, cache: Path, content: bytes, problem: str
+) -> None:
+    bad = tmp_path / "bad.zh.txt"
+    bad.write_bytes(content)
+    out = tmp_path / "out.tmx"
+    r = run("pair", str(bad), str(CORPUS / "en.txt"), "-o", str(out), cache=cache)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "bad.zh.txt" in lines[0] and problem in lines[0].lower()
+    assert "Traceback" not in r.stderr
+    assert not out.exists() and list(tmp_path.iterdir()) == [bad]
+
+
+def test_missing_model_is_one_clear_line(tmp_path: Path, cache: Path) -> None:
+    out = tmp_path / "out.tmx"
+    r = run(
+        "pair",
+        str(CORPUS / "zh.txt"),
+        str(CORPUS / "en.txt"),
+        "-o",
+        str(out),
+        "--model",
+        "st:/nowhere/LaBSE",
+        cache=cache,
+    )
+    assert r.returncode == 2
+    assert len(r.stderr.strip().splitlines()) == 1 and "LaBSE" in r.stderr
+    assert not out.exists()
+
+
+def test_clean_explain_accounts_for_removed_text(cache: Path) -> None:
+    r = run("clean", str(CORPUS / "zh.txt"), "--lang", "zh", "--explain", cache=cache)
+    assert r.returncode == 0, r.stderr
+    assert "[5 body] 大会，" in r.stdout
+    for reason in ("link:", "footnote-ref:", "page-counter:", "job-number:", "stray-space:"):
+        assert reason in r.stdout
+
+
+def test_help_teaches() -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "align.cli", "pair", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 0
+    assert "--model" in r.stdout and "--src-lang" in r.stdout and "Example" in r.stdout

@@ -1,0 +1,64 @@
+"""The scorer on tiny hand-made gold/test pairs (Vecalign's definitions)."""
+
+from __future__ import annotations
+
+import pytest
+
+from align.errors import InputError
+from align.evaluate import format_beads, match_counts, parse_beads, score
+
+GOLD = [((0,), (0,)), ((1, 2), (1,)), ((3,), ()), ((4,), (2, 3))]
+
+
+def test_perfect_alignment_scores_one() -> None:
+    s = score([GOLD], [GOLD])
+    assert (s.precision_strict, s.recall_strict, s.f1_strict) == (1.0, 1.0, 1.0)
+    assert s.f1_lax == 1.0
+
+
+def test_strict_miss_that_overlaps_is_a_lax_hit() -> None:
+    test = [((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), ()), ((4,), (2, 3))]
+    c = match_counts(GOLD, test)
+    # (1,)-(1,) overlaps gold (1,2)-(1,): lax hit, strict miss.
+    # (2,)-() is a deletion that gold does not have: it can never be a lax hit.
+    assert (c.tp_strict, c.fp_strict, c.tp_lax, c.fp_lax) == (3, 2, 4, 1)
+    s = score([GOLD], [test])
+    assert s.precision_strict == pytest.approx(3 / 5)
+    assert s.precision_lax == pytest.approx(4 / 5)
+    # recall ignores one-sided beads: gold has 3 two-sided beads, 2 found strictly
+    assert s.recall_strict == pytest.approx(2 / 3)
+    assert s.recall_lax == pytest.approx(1.0)
+
+
+def test_insertions_count_for_precision_only() -> None:
+    gold = [((0,), (0,)), ((), (1,))]
+    test_with = [((0,), (0,)), ((), (1,))]
+    test_without = [((0,), (0, 1))]
+    assert score([gold], [test_with]).recall_strict == 1.0
+    assert score([gold], [test_with]).precision_strict == 1.0
+    s = score([gold], [test_without])
+    assert s.precision_strict == 0.0 and s.precision_lax == 1.0
+    assert s.recall_strict == 0.0 and s.recall_lax == 1.0
+
+
+def test_micro_average_sums_counts_before_ratios() -> None:
+    doc_a = ([((0,), (0,))], [((0,), (0,))])  # 1 of 1
+    doc_b = (
+        [((i,), (i,)) for i in range(3)],
+        [((0, 1), (0, 1)), ((2,), (2,))],
+    )  # 1 of 2 precision, 1 of 3 recall
+    s = score([doc_a[0], doc_b[0]], [doc_a[1], doc_b[1]])
+    assert s.precision_strict == pytest.approx(2 / 3)
+    assert s.recall_strict == pytest.approx(2 / 4)
+
+
+def test_parse_and_format_round_trip() -> None:
+    text = "[0, 1]:[0]\n[2]:[]\n[]:[1, 2]\n"
+    beads = parse_beads(text)
+    assert beads == [((0, 1), (0,)), ((2,), ()), ((), (1, 2))]
+    assert format_beads(beads) == text
+
+
+def test_bad_gold_line_is_one_line_error() -> None:
+    with pytest.raises(InputError, match=r"gold:2: not a bead line"):
+        parse_beads("[0]:[0]\nnonsense\n", "gold")

