@@ -139,6 +139,59 @@ def clean_cmd(
             typer.echo(line)
 
 
+@app.command("eval")
+def eval_cmd(
+    src_dir: Annotated[Path, typer.Argument(help="Source sentence files, one sentence a line.")],
+    tgt_dir: Annotated[Path, typer.Argument(help="Target sentence files, same names.")],
+    gold_dir: Annotated[Path, typer.Argument(help="Gold beads, '[0, 1]:[0]' a line.")],
+    src_lang: Annotated[str, typer.Option("--src-lang", help="Language of SRC_DIR.")] = "zh",
+    tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Language of TGT_DIR.")] = "en",
+    model: Annotated[str, typer.Option("--model", "-m", help="Sentence encoder.")] = "use",
+    max_bead: Annotated[
+        int, typer.Option("--max-bead", help="Most sentences on one side of a bead.")
+    ] = AlignConfig().max_bead,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="One row per document.")] = False,
+) -> None:
+    """Score the aligner against gold alignments (strict and lax P/R/F1, micro-averaged).
+
+    Example, on a set in ../shared/bench:
+
+        align eval bench/pol-dev/zh bench/pol-dev/en bench/pol-dev/gold
+    """
+    import json
+
+    from align.encoders import default_cache_dir, load_encoder
+    from align.evaluate import evaluate
+
+    encoder = load_encoder(model, cache_dir=default_cache_dir())
+    result = evaluate(
+        src_dir,
+        tgt_dir,
+        gold_dir,
+        encoder,
+        AlignConfig(max_bead=max_bead),
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+    )
+    if as_json:
+        typer.echo(json.dumps(result.scores.as_dict()))
+        return
+    if verbose:
+        for d in result.documents:
+            s = d.scores
+            typer.echo(
+                f"{d.name}\t{d.src_sentences}:{d.tgt_sentences}\t"
+                f"strict P={s.precision_strict:.3f} R={s.recall_strict:.3f} F1={s.f1_strict:.3f}\t"
+                f"lax P={s.precision_lax:.3f} R={s.recall_lax:.3f} F1={s.f1_lax:.3f}"
+            )
+    s = result.scores
+    typer.echo(
+        f"strict: P={s.precision_strict:.3f} R={s.recall_strict:.3f} F1={s.f1_strict:.3f}\n"
+        f"lax:    P={s.precision_lax:.3f} R={s.recall_lax:.3f} F1={s.f1_lax:.3f}"
+    )
+
+
 def main() -> None:
     """Console entry point: user errors become one line on stderr and exit code 2."""
     try:

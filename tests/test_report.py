@@ -1,0 +1,60 @@
+"""The report: what a reviewer sees before trusting a TM."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from align.report import render_plain, render_table, summarize
+from align.types import Alignment, Bead, Segment
+
+
+def seg(text: str, n: int) -> Segment:
+    return Segment(text=text, paragraph=n, start=0, end=len(text))
+
+
+def make() -> Alignment:
+    src = [
+        seg("大会，", 0),
+        seg("回顾其第59/48号决议，", 1),
+        seg("多出的一句。", 2),
+        seg("甲。", 3),
+    ]
+    tgt = [seg("The General Assembly,", 0), seg("Recalling its resolution 59/48,", 1)]
+    tgt.append(seg("An extra English line.", 2))
+    beads = [
+        Bead((0,), (0,), 0.95),
+        Bead((1,), (1,), 0.42),
+        Bead((2,), (), 0.3),
+        Bead((), (2,), 0.2),
+        Bead((3,), (), 0.1),
+    ]
+    return Alignment("zh", "en", src, tgt, beads, {"encoder": "use-m3"}, "DOC")
+
+
+def test_summary_counts() -> None:
+    s = summarize(make())
+    assert (s.src_segments, s.tgt_segments, s.beads, s.units) == (4, 3, 5, 2)
+    assert s.by_kind == {"0-1": 1, "1-0": 2, "1-1": 2}
+    assert s.unaligned_src == [2, 3] and s.unaligned_tgt == [2]
+    assert s.low_confidence == 1
+    assert abs(s.mean_confidence - (0.95 + 0.42) / 2) < 1e-9
+
+
+def test_plain_report_lists_every_sentence_and_flags_low_confidence() -> None:
+    text = render_plain(make())
+    assert "[2] 1-1 conf=0.42 LOW" in text and "[1] 1-1 conf=0.95\n" in text
+    assert "unaligned zh #2: 多出的一句。" in text
+    assert "unaligned zh #3: 甲。" in text
+    assert "unaligned en #2: An extra English line." in text
+    assert "signature: encoder:use-m3" in text
+    for s in make().src + make().tgt:
+        assert s.text in text
+
+
+def test_rich_table_shows_both_sides() -> None:
+    buf = io.StringIO()
+    Console(file=buf, width=120, color_system=None).print(render_table(make()))
+    out = buf.getvalue()
+    assert "The General Assembly," in out and "大会，" in out and "0.42" in out
