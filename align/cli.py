@@ -13,6 +13,7 @@ from rich.console import Console
 
 from align import __version__
 from align.aligner import AlignConfig
+from align.cli_tmx import tmx_app
 from align.errors import AlignError
 
 app = typer.Typer(
@@ -26,6 +27,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+app.add_typer(tmx_app, name="tmx", help="Validate, inspect, merge, filter and convert TMX.")
 err = Console(stderr=True)
 
 
