@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from align.errors import OutputError
 
@@ -54,15 +56,15 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes, *, force: bool = False) -> None:
-    """Write ``data`` to ``path`` atomically; refuse to replace a file unless ``force``.
+@contextlib.contextmanager
+def atomic_output(path: Path | str, *, force: bool = False) -> Iterator[BinaryIO]:
+    """Stream an output atomically, for files too large to hold in memory.
 
-    Missing parent folders are created. On any failure the temporary file is
-    removed and an existing ``path`` is left exactly as it was.
+    Yields a binary file in the destination folder; when the block ends without
+    error it is fsynced and renamed over ``path`` (refused if ``path`` exists and
+    not ``force``). On any error the partial file is removed and ``path`` is untouched.
     """
     path = Path(path)
-    if not isinstance(data, bytes | bytearray | memoryview):
-        raise TypeError(f"atomic_write needs bytes, got {type(data).__name__}")
     if path.is_dir():
         raise OutputError(f"{path} is a folder: give a file name with -o")
     if path.exists() and not force:
@@ -78,7 +80,7 @@ def atomic_write(path: Path, data: bytes, *, force: bool = False) -> None:
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         try:
@@ -98,6 +100,18 @@ def atomic_write(path: Path, data: bytes, *, force: bool = False) -> None:
         raise
     _discard(tmp)
     _fsync_folder(folder)
+
+
+def atomic_write(path: Path, data: bytes, *, force: bool = False) -> None:
+    """Write ``data`` to ``path`` atomically; refuse to replace a file unless ``force``.
+
+    Missing parent folders are created. On any failure the temporary file is
+    removed and an existing ``path`` is left exactly as it was.
+    """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError(f"atomic_write needs bytes, got {type(data).__name__}")
+    with atomic_output(path, force=force) as fh:
+        fh.write(data)
 
 
 def _link_new(tmp: Path, path: Path) -> None:
