@@ -14,7 +14,8 @@ from rich.console import Console
 from align import __version__
 from align.aligner import AlignConfig
 from align.cli_tmx import tmx_app
-from align.errors import AlignError
+from align.errors import AlignError, OutputError
+from align.types import RawDocument
 
 app = typer.Typer(
     help=(
@@ -78,7 +79,14 @@ def pair(
     max_bead: Annotated[
         int, typer.Option("--max-bead", help="Most sentences on one side of a bead.")
     ] = AlignConfig().max_bead,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite OUTPUT if it exists.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Overwrite OUTPUT if it exists; write it even if the documents do not look "
+            "like translations of each other (exit code 3 otherwise).",
+        ),
+    ] = False,
     report: Annotated[bool, typer.Option("--report/--no-report", help="Print the report.")] = True,
     cache: Annotated[
         bool,
@@ -92,7 +100,8 @@ def pair(
 
         align pair A_77_L.107.zh.txt A_77_L.107.en.txt -o A_77_L.107.tmx
     """
-    from align.pipeline import Settings, align_files
+    from align.errors import NotTranslation
+    from align.pipeline import Settings, align_files, check_translation
     from align.report import print_report
     from align.writers import write_alignment
 
@@ -100,10 +109,12 @@ def pair(
         raise AlignError(
             f"{output} already exists: pass --force to overwrite, or choose another -o"
         )
+    _check_output_folder(output)
     settings = Settings(
         src_lang=src_lang, tgt_lang=tgt_lang, model=model, align=AlignConfig(max_bead=max_bead)
     )
     status = err.status("aligning…") if err.is_terminal else nullcontext()
+    read: list[RawDocument] = []
     with status as s:
         alignment = align_files(
             src_file,
@@ -111,11 +122,31 @@ def pair(
             settings=settings,
             use_cache=cache,
             progress=(lambda msg: s.update(msg)) if s is not None else None,
+            on_read=read.append,
         )
+    try:
+        check_translation(alignment, src_file, tgt_file)
+    except NotTranslation as exc:
+        if not force:
+            raise
+        err.print(f"warning: {exc}", highlight=False, markup=False, soft_wrap=True)
+    for raw in read:
+        err.print(f"read {raw.path} as {raw.encoding}", highlight=False, markup=False)
     write_alignment(alignment, output, fmt=fmt.value if fmt else None, force=force)
     if report:
         print_report(alignment)
     err.print(f"wrote {output}", highlight=False)
+
+
+def _check_output_folder(output: Path) -> None:
+    """Fail before the slow work when OUTPUT can never be written there."""
+    for parent in output.absolute().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputError(
+                    f"cannot write {output}: {parent} is a file, not a folder: choose another -o"
+                )
+            return
 
 
 @app.command("clean")

@@ -23,3 +23,9 @@ class ModelNotAvailable(AlignError):
 
 class OutputError(AlignError):
     """An output cannot be written (not writable, or exists without --force)."""
+
+
+class NotTranslation(AlignError):
+    """The two documents do not look like translations of each other; nothing is written."""
+
+    exit_code = 3

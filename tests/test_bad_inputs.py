@@ -1,0 +1,269 @@
+"""Inputs that must not break ``align pair``: each gives one line that names the file, says
+what is wrong and what to do, a non-zero exit, and leaves the output folder untouched.
+
+The "output already exists" case is tests/test_cli.py::
+test_existing_output_is_not_overwritten_without_force.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import BENCH, CORPUS
+from tmxcheck import assert_valid_tmx
+
+from align.errors import InputError, NotTranslation
+from align.pipeline import (
+    MIN_TRANSLATION_SCORE,
+    Prepared,
+    check_language,
+    check_translation,
+    prepare,
+)
+from align.readers import read_document
+from align.types import Alignment, Bead, RawDocument
+
+ZH = CORPUS / "zh.txt"
+EN = CORPUS / "en.txt"
+
+
+def run(*args: str, cache: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ALIGN_CACHE_DIR": str(cache), "NO_COLOR": "1", "COLUMNS": "300"}
+    return subprocess.run(
+        [sys.executable, "-m", "align.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+def listing(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def assert_refused(
+    r: subprocess.CompletedProcess[str], folder: Path, before: dict[str, bytes], *words: str
+) -> str:
+    """One error line naming what is given, exit code 2, nothing written."""
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    line = lines[0].lower()
+    for word in words:
+        assert word.lower() in line, (word, line)
+    assert "Traceback" not in r.stderr
+    assert listing(folder) == before
+    return lines[0]
+
+
+def refused(tmp_path: Path, src: Path, tgt: Path, cache: Path, *words: str) -> str:
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "old.tmx").write_bytes(b"old")
+    before = listing(out_dir)
+    r = run("pair", str(src), str(tgt), "-o", str(out_dir / "new.tmx"), cache=cache)
+    return assert_refused(r, out_dir, before, *words)
+
+
+# -- unreadable files ------------------------------------------------------------------------
+
+
+def test_empty_file(tmp_path: Path, cache: Path) -> None:
+    bad = tmp_path / "empty.en.txt"
+    bad.write_bytes(b"")
+    refused(tmp_path, ZH, bad, cache, "empty.en.txt", "empty", "check")
+
+
+def test_binary_file(tmp_path: Path, cache: Path) -> None:
+    bad = tmp_path / "image.en.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    refused(tmp_path, ZH, bad, cache, "image.en.txt", "png")
+
+
+def test_truncated_utf8(tmp_path: Path, cache: Path) -> None:
+    text = ZH.read_text(encoding="utf-8").rstrip()
+    assert len(text[-1].encode("utf-8")) == 3  # cutting one byte leaves half a character
+    bad = tmp_path / "cut.zh.txt"
+    bad.write_bytes(text.encode("utf-8")[:-1])
+    refused(tmp_path, bad, EN, cache, "cut.zh.txt", "truncated", "again")
+
+
+def test_pdf_without_text_layer(tmp_path: Path, cache: Path) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    bad = tmp_path / "scan.en.pdf"
+    with bad.open("wb") as fh:
+        writer.write(fh)
+    refused(tmp_path, ZH, bad, cache, "scan.en.pdf", "no text layer", "ocr")
+
+
+def test_over_size_input_is_refused_before_reading(tmp_path: Path, cache: Path) -> None:
+    big = tmp_path / "big.en.txt"
+    with big.open("wb") as fh:
+        fh.truncate(101 * 1024 * 1024)  # sparse: no disk, and it must not be read into memory
+    with pytest.raises(InputError, match="big.en.txt.*over the input limit of 50.0 MiB"):
+        read_document(big, "en")
+    refused(tmp_path, ZH, big, cache, "big.en.txt", "101.0 mib", "limit", "split")
+
+
+def test_output_parent_is_a_file(tmp_path: Path, cache: Path) -> None:
+    blocker = tmp_path / "out" / "report.txt"
+    blocker.parent.mkdir()
+    blocker.write_text("not a folder", encoding="utf-8")
+    before = listing(blocker.parent)
+    out = blocker / "new.tmx"
+    r = run("pair", str(ZH), str(EN), "-o", str(out), cache=cache)
+    assert_refused(r, blocker.parent, before, str(out), "is a file", "choose another -o")
+
+
+# -- the wrong documents -----------------------------------------------------------------------
+
+
+def test_languages_swapped(tmp_path: Path, cache: Path) -> None:
+    line = refused(tmp_path, EN, ZH, cache, "looks like chinese, not en", "swap the files")
+    assert line.startswith(f"error: {ZH}")
+
+
+def test_chinese_side_without_chinese_is_refused() -> None:
+    doc = prepare(RawDocument(EN.read_text(encoding="utf-8"), "doc.zh.txt", "utf-8", "zh"))
+    with pytest.raises(InputError, match=r"doc.zh.txt: looks like it is not zh .* --src-lang"):
+        check_language(doc, "--src-lang")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_right_language_and_short_texts_pass(lang: str) -> None:
+    check_language(prepare(read_document(CORPUS / f"{lang}.txt", lang)), "--src-lang")
+    short: Prepared = prepare(RawDocument("大会决议", "x.txt", "utf-8", "en"))
+    check_language(short, "--tgt-lang")  # too few letters to judge
+
+
+@pytest.mark.parametrize(("codec", "expected"), [("gb18030", "gb18030"), ("big5", "big5")])
+def test_legacy_chinese_encodings_work_and_are_reported(
+    tmp_path: Path, cache: Path, codec: str, expected: str
+) -> None:
+    text = ZH.read_text(encoding="utf-8")
+    if codec == "big5":
+        text = "".join(ch for ch in text if _in_big5(ch))
+    src = tmp_path / f"doc.{codec}.zh.txt"
+    src.write_bytes(text.encode(codec))
+    out = tmp_path / "out.tmx"
+    r = run("pair", str(src), str(EN), "-o", str(out), "--no-report", cache=cache)
+    assert r.returncode == 0, r.stderr
+    assert f"read {src} as {expected}" in r.stderr
+    assert f"read {EN} as utf-8" in r.stderr
+    assert_valid_tmx(out)
+
+
+def _in_big5(ch: str) -> bool:
+    try:
+        ch.encode("big5")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def unrelated_en(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """English of the same shape as a UN document, from a novel: not a translation of A/77/L.107."""
+    source = BENCH / "mac-dev" / "en" / "001"
+    if not source.exists():
+        pytest.skip(f"{source} not available")
+    lines = [line for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
+    path = tmp_path_factory.mktemp("unrelated") / "novel.en.txt"
+    path.write_text("".join(f" {line}\n\n" for line in lines[:80]), encoding="utf-8")
+    return path
+
+
+def test_documents_that_are_not_translations_write_nothing_and_exit_3(
+    tmp_path: Path, cache: Path, unrelated_en: Path
+) -> None:
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "new.tmx"
+    r = run("pair", str(ZH), str(unrelated_en), "-o", str(out), cache=cache)
+    assert r.returncode == 3, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in r.stderr
+    assert str(unrelated_en) in lines[0] and "not look like translations" in lines[0]
+    assert "--force" in lines[0]
+    assert list(out_dir.iterdir()) == []
+
+    r = run("pair", str(ZH), str(unrelated_en), "-o", str(out), "--force", cache=cache)
+    assert r.returncode == 0, r.stderr
+    assert "warning:" in r.stderr and "not look like translations" in r.stderr
+    assert_valid_tmx(out)
+
+
+def _alignment(confidences: list[float], one_sided: int) -> Alignment:
+    beads = [Bead((i,), (i,), c) for i, c in enumerate(confidences)]
+    beads += [Bead((), (len(confidences) + k,), 0.0) for k in range(one_sided)]
+    return Alignment("zh", "en", [], [], beads)
+
+
+def test_translation_score_threshold() -> None:
+    good = _alignment([0.9] * 40, 1)
+    assert check_translation(good, "a", "b") > MIN_TRANSLATION_SCORE
+    with pytest.raises(NotTranslation, match="a and b do not look like translations"):
+        check_translation(_alignment([0.55] * 20, 0), "a", "b")  # all 1-1 but weak
+    with pytest.raises(NotTranslation):
+        check_translation(_alignment([0.9] * 10, 30), "a", "b")  # mostly one-sided
+    with pytest.raises(NotTranslation):
+        check_translation(_alignment([], 0), "a", "b")
+
+
+# -- atomic output -----------------------------------------------------------------------------
+
+WRITER = """
+import sys
+from align.atomic import atomic_output
+with atomic_output(sys.argv[1], force=True) as fh:
+    fh.write(b'<?xml version="1.0" encoding="UTF-8"?>\\n<tmx version="1.4"><body>\\n')
+    fh.flush()
+    print("writing", flush=True)
+    while True:
+        fh.write(b'<tu><tuv xml:lang="en"><seg>' + b"x" * 4000 + b"</seg></tuv></tu>\\n")
+"""
+
+
+@pytest.mark.parametrize("old", [None, b"<tmx>old, complete</tmx>\n"])
+def test_killed_writer_leaves_no_partial_output(tmp_path: Path, old: bytes | None) -> None:
+    target = tmp_path / "big.tmx"
+    if old is not None:
+        target.write_bytes(old)
+    child = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(target)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "writing\n"
+        temp = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+        assert temp, "the writer should be writing a temporary file"
+        deadline = time.monotonic() + 30
+        while temp[0].stat().st_size < 4 * 1024 * 1024:  # well into a large write
+            assert child.poll() is None and time.monotonic() < deadline
+            time.sleep(0.001)
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+        if child.stdout is not None:
+            child.stdout.close()
+    assert child.returncode == -signal.SIGKILL
+    if old is None:
+        assert not target.exists()
+    else:
+        assert target.read_bytes() == old
+    assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".tmp")] == (
+        [] if old is None else ["big.tmx"]
+    )
