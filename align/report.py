@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TextIO
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from align.flags import FLAG_CODES, LOW_CONFIDENCE, Flag, flag_alignment, flag_counts
 from align.types import Alignment, Bead
 
-LOW_CONFIDENCE = 0.5
+__all__ = ["LOW_CONFIDENCE", "Summary", "print_report", "render_plain", "render_table", "summarize"]
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,19 @@ class Summary:
     unaligned_tgt: list[int]
     low_confidence: int
     mean_confidence: float
+    flags: dict[str, int] = field(default_factory=dict)
+    """Beads raising each flag code (every code, zeros included)."""
+    flagged: int = 0
+    """Beads with at least one flag."""
 
 
-def summarize(alignment: Alignment, low: float = LOW_CONFIDENCE) -> Summary:
+def summarize(
+    alignment: Alignment, low: float = LOW_CONFIDENCE, flags: list[list[Flag]] | None = None
+) -> Summary:
+    """The report's numbers; pass ``flags`` (:func:`align.flags.flag_alignment`) if known."""
     beads = alignment.beads
+    if flags is None:
+        flags = flag_alignment(alignment)
     units = [b for b in beads if b.src and b.tgt]
     src_un, tgt_un = alignment.unaligned()
     mean = sum(b.confidence for b in units) / len(units) if units else 0.0
@@ -49,10 +59,12 @@ def summarize(alignment: Alignment, low: float = LOW_CONFIDENCE) -> Summary:
         unaligned_tgt=tgt_un,
         low_confidence=sum(1 for b in units if b.confidence < low),
         mean_confidence=mean,
+        flags=flag_counts(flags),
+        flagged=sum(1 for f in flags if f),
     )
 
 
-def _summary_lines(alignment: Alignment, s: Summary) -> list[str]:
+def _summary_lines(alignment: Alignment, s: Summary, *, by_flag: bool = True) -> list[str]:
     kinds = ", ".join(f"{k}: {n}" for k, n in s.by_kind.items())
     lines = [
         f"document: {alignment.document or '-'}",
@@ -66,21 +78,38 @@ def _summary_lines(alignment: Alignment, s: Summary) -> list[str]:
         lines.append(f"  unaligned {alignment.src_lang} #{i}: {alignment.src[i].text}")
     for j in s.unaligned_tgt:
         lines.append(f"  unaligned {alignment.tgt_lang} #{j}: {alignment.tgt[j].text}")
+    if by_flag:
+        lines.extend(flag_summary_lines(s))
     lines.append("signature: " + "|".join(f"{k}:{v}" for k, v in alignment.signature.items()))
     return lines
 
 
-def render_plain(alignment: Alignment, *, beads: bool = True) -> str:
-    """The report as plain text, one bead per block."""
+def flag_summary_lines(s: Summary) -> list[str]:
+    """The summary by flag: how many beads raise each one, and what it means."""
+    lines = [f"flagged beads: {s.flagged} of {s.beads}"]
+    width = max(map(len, s.flags), default=0)
+    for code, count in s.flags.items():
+        meaning = FLAG_CODES.get(code, "")
+        lines.append(f"  {code:<{width}} {count:>5}  {meaning}".rstrip())
+    return lines
+
+
+def render_plain(
+    alignment: Alignment, *, beads: bool = True, flags: list[list[Flag]] | None = None
+) -> str:
+    """The report as plain text, one bead per block; each flag on a ``  flag CODE: reason`` line."""
     out: list[str] = []
+    if flags is None:
+        flags = flag_alignment(alignment)
     if beads:
-        for n, b in enumerate(alignment.beads, 1):
+        for n, (b, bead_flags) in enumerate(zip(alignment.beads, flags, strict=True), 1):
             mark = " LOW" if b.confidence < LOW_CONFIDENCE else ""
             out.append(f"[{n}] {b.kind} conf={b.confidence:.2f}{mark}")
             out.append(f"  {alignment.src_lang}: {alignment.src_text(b)}")
             out.append(f"  {alignment.tgt_lang}: {alignment.tgt_text(b)}")
+            out.extend(f"  flag {f.code}: {f.reason}" for f in bead_flags)
         out.append("")
-    out.extend(_summary_lines(alignment, summarize(alignment)))
+    out.extend(_summary_lines(alignment, summarize(alignment, flags=flags)))
     return "\n".join(out) + "\n"
 
 
@@ -94,14 +123,28 @@ def _style(b: Bead) -> str:
     return "green"
 
 
-def render_table(alignment: Alignment) -> Table:
+def _flag_cell(flags: list[Flag]) -> Text:
+    cell = Text()
+    for n, f in enumerate(flags):
+        if n:
+            cell.append("\n")
+        cell.append(f.code, style="bold yellow")
+        cell.append(f": {f.reason}", style="dim")
+    return cell
+
+
+def render_table(alignment: Alignment, flags: list[list[Flag]] | None = None) -> Table:
+    """One row per bead: type, confidence (coloured), both sides, and the flags with reasons."""
+    if flags is None:
+        flags = flag_alignment(alignment)
     table = Table(show_lines=True, expand=True, title=alignment.document or None)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("type", no_wrap=True)
     table.add_column("conf", justify="right", no_wrap=True)
-    table.add_column(alignment.src_lang, ratio=1)
-    table.add_column(alignment.tgt_lang, ratio=1)
-    for n, b in enumerate(alignment.beads, 1):
+    table.add_column(alignment.src_lang, ratio=2)
+    table.add_column(alignment.tgt_lang, ratio=2)
+    table.add_column("flags", ratio=1)
+    for n, (b, bead_flags) in enumerate(zip(alignment.beads, flags, strict=True), 1):
         style = _style(b)
         table.add_row(
             str(n),
@@ -109,19 +152,45 @@ def render_table(alignment: Alignment) -> Table:
             Text(f"{b.confidence:.2f}", style=style),
             alignment.src_text(b),
             alignment.tgt_text(b),
+            _flag_cell(bead_flags),
             style="on grey15" if style == "bold red" else None,
         )
     return table
 
 
-def print_report(alignment: Alignment, *, file: TextIO | None = None, beads: bool = True) -> None:
+def render_flag_table(summary: Summary) -> Table:
+    """The summary by flag, for the terminal."""
+    title = f"flagged beads: {summary.flagged} of {summary.beads}"
+    table = Table(title=title, title_justify="left")
+    table.add_column("flag", no_wrap=True)
+    table.add_column("beads", justify="right", no_wrap=True)
+    table.add_column("meaning")
+    for code, count in summary.flags.items():
+        style = "bold yellow" if count else "dim"
+        table.add_row(Text(code, style=style), str(count), FLAG_CODES.get(code, ""))
+    return table
+
+
+def print_report(
+    alignment: Alignment,
+    *,
+    file: TextIO | None = None,
+    beads: bool = True,
+    flags: list[list[Flag]] | None = None,
+) -> None:
     """Print the report: a rich table on a terminal, plain text otherwise."""
     stream = file or sys.stdout
     console = Console(file=stream)
+    if flags is None:
+        flags = flag_alignment(alignment)
     if not console.is_terminal:
-        stream.write(render_plain(alignment, beads=beads))
+        stream.write(render_plain(alignment, beads=beads, flags=flags))
         return
+    summary = summarize(alignment, flags=flags)
     if beads:
-        console.print(render_table(alignment))
-    for line in _summary_lines(alignment, summarize(alignment)):
+        console.print(render_table(alignment, flags))
+    *lines, signature = _summary_lines(alignment, summary, by_flag=False)
+    for line in lines:
         console.print(Text(line))
+    console.print(render_flag_table(summary))
+    console.print(Text(signature))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from rich.console import Console
 
@@ -58,3 +59,33 @@ def test_rich_table_shows_both_sides() -> None:
     Console(file=buf, width=120, color_system=None).print(render_table(make()))
     out = buf.getvalue()
     assert "The General Assembly," in out and "大会，" in out and "0.42" in out
+
+
+def test_plain_report_gives_each_flag_its_reason_and_sums_them_by_flag() -> None:
+    text = render_plain(make())
+    block = text.split("[2] 1-1 conf=0.42 LOW\n", 1)[1].split("[3]", 1)[0]
+    assert "  flag low-confidence: confidence 0.42 is below 0.5\n" in block
+    assert "  flag numbers: numbers differ: " not in block  # 59/48 is on both sides
+    assert "  flag one-sided: zh sentence with no en counterpart" in text
+    assert "flagged beads: 4 of 5\n" in text
+    summary = text.split("flagged beads:", 1)[1]
+    assert re.search(r"\n  one-sided +3  a sentence with no counterpart", summary)
+    assert re.search(r"\n  low-confidence +1  ", summary)
+    assert re.search(r"\n  numbers +0  ", summary)
+    assert summarize(make()).flags["one-sided"] == 3
+
+
+def test_rich_report_shows_flags_column_and_summary_table() -> None:
+    from align.report import print_report
+
+    buf = io.StringIO()
+    console = Console(file=buf, width=160, color_system=None, force_terminal=True)
+    console.print(render_table(make()))
+    out = buf.getvalue()
+    assert "flags" in out and "low-confidence" in out and "one-sided" in out
+    term = io.StringIO()
+    term.isatty = lambda: True  # type: ignore[method-assign]
+    print_report(make(), file=term)
+    shown = term.getvalue()
+    assert "flagged beads: 4 of 5" in shown and "meaning" in shown
+    assert "signature: encoder:use-m3" in shown

@@ -1,0 +1,150 @@
+"""``align report``: the non-interactive view of an alignment, in the terminal or as HTML."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from align.errors import InputError, NotTranslation, OutputError
+
+if TYPE_CHECKING:
+    from align.types import Alignment
+
+err = Console(stderr=True)
+
+ALIGNMENT_SUFFIXES = (".jsonl", ".tmx")
+
+
+def _say(message: str) -> None:
+    err.print(message, highlight=False, markup=False, soft_wrap=True)
+
+
+def load_for_report(
+    first: Path,
+    second: Path | None = None,
+    *,
+    src_lang: str = "zh",
+    tgt_lang: str = "en",
+    model: str = "use",
+    cache: bool = True,
+) -> Alignment:
+    """The alignment to report: a written ``.jsonl``/``.tmx``, or two documents aligned now."""
+    from align.writers import read_alignment
+
+    if second is None:
+        if first.suffix.lower() not in ALIGNMENT_SUFFIXES:
+            raise InputError(
+                f"{first}: not an alignment (.jsonl or .tmx written by align pair): pass one, "
+                f"or two documents to align now (align report zh.txt en.txt)"
+            )
+        return read_alignment(first)
+    for path in (first, second):
+        if path.suffix.lower() in ALIGNMENT_SUFFIXES:
+            raise InputError(
+                f"{path} is an alignment, not a document: report it alone (align report {path})"
+            )
+    from align.pipeline import Settings, align_files, check_translation
+
+    settings = Settings(src_lang=src_lang, tgt_lang=tgt_lang, model=model)
+    with err.status("aligning…") if err.is_terminal else nullcontext() as status:
+        alignment = align_files(
+            first,
+            second,
+            settings=settings,
+            use_cache=cache,
+            progress=(lambda msg: status.update(msg)) if status is not None else None,
+        )
+    try:
+        check_translation(alignment, first, second)
+    except NotTranslation as exc:
+        _say(f"warning: {exc}")
+    return alignment
+
+
+def register(app: typer.Typer) -> None:
+    """Add the report command to the ``align`` app."""
+
+    @app.command("report")
+    def report_cmd(
+        alignment: Annotated[
+            Path,
+            typer.Argument(
+                help="An alignment written by 'align pair' (.jsonl, or .tmx), or the source "
+                "document when TGT_FILE is given.",
+                show_default=False,
+            ),
+        ],
+        tgt_file: Annotated[
+            Path | None,
+            typer.Argument(help="The translated document: align the two now and report."),
+        ] = None,
+        html: Annotated[
+            Path | None,
+            typer.Option(
+                "--html",
+                help="Also write the report as one self-contained HTML page (no network needed "
+                "to open it): side by side, coloured by confidence, with the flags.",
+            ),
+        ] = None,
+        force: Annotated[
+            bool, typer.Option("--force", help="Overwrite the --html file if it exists.")
+        ] = False,
+        beads: Annotated[
+            bool,
+            typer.Option(
+                "--beads/--summary", help="Print every bead, or only the summary and the flags."
+            ),
+        ] = True,
+        src_lang: Annotated[
+            str, typer.Option("--src-lang", help="Language of the source document.")
+        ] = "zh",
+        tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Language of TGT_FILE.")] = "en",
+        model: Annotated[
+            str, typer.Option("--model", "-m", help="Sentence encoder, when aligning now.")
+        ] = "use",
+        cache: Annotated[
+            bool,
+            typer.Option("--cache/--no-cache", help="Reuse embeddings cached by earlier runs."),
+        ] = True,
+    ) -> None:
+        """Show an alignment for checking: every bead, its confidence and its flags.
+
+        Flags point at beads worth a translator's look: low confidence, a sentence with
+        no counterpart, numbers or document symbols that differ, a length far from
+        usual, text left untranslated, footnote marks or quotation marks that do not
+        match. The summary counts beads per flag. Examples:
+
+            align report A_77_L.107.jsonl
+
+            align report A_77_L.107.jsonl --html A_77_L.107.html
+
+            align report zh.txt en.txt --summary
+        """
+        from align.flags import flag_alignment
+        from align.html_report import write_html
+        from align.report import print_report
+
+        if html is not None:
+            if html.is_dir():
+                raise OutputError(f"{html} is a folder: give a file name to --html")
+            if html.exists() and not force:
+                raise OutputError(
+                    f"{html} already exists: pass --force to overwrite, or choose another --html"
+                )
+        aligned = load_for_report(
+            alignment,
+            tgt_file,
+            src_lang=src_lang,
+            tgt_lang=tgt_lang,
+            model=model,
+            cache=cache,
+        )
+        flags = flag_alignment(aligned)
+        print_report(aligned, beads=beads, flags=flags)
+        if html is not None:
+            write_html(aligned, html, force=force, flags=flags)
+            _say(f"wrote {html}")
