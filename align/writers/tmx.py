@@ -7,6 +7,7 @@ records the alignment's signature so a TM says how it was made.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -57,8 +58,13 @@ class TmxWriter(Writer):
         date: datetime | str | None = None,
         src_lang_code: str | None = None,
         tgt_lang_code: str | None = None,
+        unit_props: Mapping[int, Sequence[tuple[str, str]]] | None = None,
     ) -> Rendered:
-        """Build the TMX; with ``include_empty`` one-sided beads get a single ``<tuv>``."""
+        """Build the TMX; with ``include_empty`` one-sided beads get a single ``<tuv>``.
+
+        ``unit_props`` adds ``(type, value)`` props to the unit of ``alignment.beads[i]``
+        (the review's ``x-reviewed``); TMX only, the other writers do not take it.
+        """
         src_code = src_lang_code or lang_code(alignment.src_lang)
         tgt_code = tgt_lang_code or lang_code(alignment.tgt_lang)
         dropped: list[DroppedChar] = []
@@ -94,7 +100,8 @@ class TmxWriter(Writer):
                 skipped.append(i)
                 continue
             sides = [(src_code, src), (tgt_code, tgt)]
-            self._unit(body, alignment, bead, n, document, sides, dropped)
+            extra = unit_props.get(i, ()) if unit_props else ()
+            self._unit(body, alignment, bead, n, document, sides, dropped, extra)
             units += 1
 
         etree.indent(root, space="  ")
@@ -110,6 +117,7 @@ class TmxWriter(Writer):
         document: str,
         sides: list[tuple[str, str]],
         dropped: list[DroppedChar],
+        extra: Sequence[tuple[str, str]] = (),
     ) -> None:
         tu = etree.SubElement(body, "tu", tuid=str(n))
         _prop(tu, "x-confidence", f"{bead.confidence:.3f}")
@@ -127,6 +135,8 @@ class TmxWriter(Writer):
         links = _links(alignment.src, bead.src) + _links(alignment.tgt, bead.tgt)
         for link in dict.fromkeys(links):
             _prop(tu, "x-link", clean_text(link, f"bead {n} link", dropped))
+        for kind, value in extra:
+            _prop(tu, kind, clean_text(value, f"bead {n} {kind}", dropped))
         for code, text in sides:
             if text:
                 tuv = etree.SubElement(tu, "tuv", {XML_LANG: code})

@@ -1,0 +1,240 @@
+"""``align review``: see, fix and approve an alignment before it becomes a TM."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from align.errors import AlignError, InputError, NotTranslation
+
+if TYPE_CHECKING:
+    from align.review import Counts
+
+err = Console(stderr=True)
+
+
+def _say(message: str) -> None:
+    err.print(message, highlight=False, markup=False, soft_wrap=True)
+
+
+def _align_first(
+    src_file: Path,
+    tgt_file: Path,
+    output: Path | None,
+    *,
+    src_lang: str,
+    tgt_lang: str,
+    model: str,
+    force: bool,
+    cache: bool,
+) -> Path:
+    """Align two documents and write the JSONL to review; returns its path."""
+    from align.cli import _check_output_folder
+    from align.pipeline import Settings, align_files, check_translation
+    from align.writers import write_alignment
+
+    if output is None:
+        raise AlignError(
+            f"aligning {src_file} with {tgt_file} needs -o OUT.jsonl: where to keep the "
+            "alignment you review (reopen it later with: align review OUT.jsonl)"
+        )
+    if output.suffix.lower() != ".jsonl":
+        raise AlignError(
+            f"{output}: the alignment to review is written as JSONL: name it .jsonl "
+            "(export the TM with --export or the x key)"
+        )
+    if output.exists() and not force:
+        raise AlignError(
+            f"{output} already exists: resume its review with 'align review {output}', "
+            "or pass --force to align again (its earlier review file will no longer match)"
+        )
+    _check_output_folder(output)
+    settings = Settings(src_lang=src_lang, tgt_lang=tgt_lang, model=model)
+    with err.status("aligning…") if err.is_terminal else nullcontext() as status:
+        alignment = align_files(
+            src_file,
+            tgt_file,
+            settings=settings,
+            use_cache=cache,
+            progress=(lambda msg: status.update(msg)) if status is not None else None,
+        )
+    try:
+        check_translation(alignment, src_file, tgt_file)
+    except NotTranslation as exc:
+        if not force:
+            raise
+        _say(f"warning: {exc}")
+    write_alignment(alignment, output, fmt="jsonl", force=force)
+    _say(f"wrote {output} ({len(alignment.beads)} beads)")
+    return output
+
+
+def units(n: int) -> str:
+    return f"{n} translation unit{'' if n == 1 else 's'}"
+
+
+def _summary(c: Counts) -> str:
+    return (
+        f"{c.accepted} accepted, {c.rejected} rejected, {c.pending} still to review, "
+        f"{c.edited} edited, of {c.total} beads"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the review command to the ``align`` app."""
+
+    @app.command("review")
+    def review_cmd(
+        files: Annotated[
+            list[Path],
+            typer.Argument(
+                help="An alignment written by 'align pair' (.jsonl, or .tmx), or two documents "
+                "(ZH_FILE EN_FILE) to align first with -o.",
+                show_default=False,
+                metavar="ALIGNMENT | ZH_FILE EN_FILE",
+            ),
+        ],
+        output: Annotated[
+            Path | None,
+            typer.Option(
+                "-o",
+                "--output",
+                help="With two documents: where to write their alignment (.jsonl) to review.",
+            ),
+        ] = None,
+        export: Annotated[
+            Path | None,
+            typer.Option(
+                "--export",
+                help="Do not open the review: write its current state and exit. OUT.tmx gets "
+                "the accepted beads (the TM); OUT.jsonl every bead with its decision.",
+            ),
+        ] = None,
+        tmx: Annotated[
+            Path | None,
+            typer.Option(
+                "--tmx",
+                help="Where the reviewed TM is written (the x key, and on quitting after a "
+                "change). Default: X.reviewed.tmx beside the alignment X.",
+            ),
+        ] = None,
+        review_file: Annotated[
+            Path | None,
+            typer.Option(
+                "--review-file",
+                help="Where decisions are saved. Default: X.review.jsonl beside the alignment.",
+            ),
+        ] = None,
+        reviewer: Annotated[
+            str | None,
+            typer.Option("--reviewer", help="Name saved with each decision. Default: your login."),
+        ] = None,
+        src_lang: Annotated[str, typer.Option("--src-lang", help="Language of ZH_FILE.")] = "zh",
+        tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Language of EN_FILE.")] = "en",
+        model: Annotated[
+            str, typer.Option("--model", "-m", help="Sentence encoder when aligning first.")
+        ] = "use",
+        force: Annotated[
+            bool,
+            typer.Option(
+                "--force", help="Overwrite -o or --export if it exists; align even unlike texts."
+            ),
+        ] = False,
+        cache: Annotated[
+            bool,
+            typer.Option("--cache/--no-cache", help="Reuse embeddings cached by earlier runs."),
+        ] = True,
+    ) -> None:
+        """Review an alignment in the terminal: accept, reject, fix, then export the TM.
+
+        One bead per row, Chinese beside English, with its confidence,
+        type (1-1, 2-1, 1-0 …) and why it was flagged.
+
+        Keys:
+          a accept · r reject · n next flagged · p next to review
+          m / M merge with the bead below / above · s split
+          , / . move a Chinese sentence up / down · < / > the same for English
+          e edit · u undo · ctrl+r redo · / search · f filter · c sort by confidence
+          x export the TM · q quit
+
+        Every decision is saved as you make it in X.review.jsonl beside the
+        alignment: reopen the same alignment to resume. Only accepted beads go
+        into the TM; rejected ones stay in the review file. Examples:
+
+            align review A_77_L.107.jsonl
+
+            align review zh.txt en.txt -o A_77_L.107.jsonl
+
+            align review A_77_L.107.jsonl --export A_77_L.107.reviewed.tmx
+        """
+        from align.review import Review, reviewed_tmx_path
+        from align.review import export as export_review
+
+        if len(files) > 2:
+            raise InputError(
+                f"{len(files)} files given: give one alignment (.jsonl/.tmx), or two documents"
+            )
+        if len(files) == 2:
+            alignment_path = _align_first(
+                files[0],
+                files[1],
+                output,
+                src_lang=src_lang,
+                tgt_lang=tgt_lang,
+                model=model,
+                force=force,
+                cache=cache,
+            )
+        else:
+            if output is not None:
+                raise InputError(
+                    "-o is for aligning two documents first: to write the reviewed state "
+                    "of an alignment, use --export OUT.tmx"
+                )
+            alignment_path = files[0]
+        if alignment_path.suffix.lower() not in (".jsonl", ".tmx"):
+            raise InputError(
+                f"{alignment_path}: not an alignment (.jsonl or .tmx): to align two documents "
+                "first, give both and -o OUT.jsonl"
+            )
+
+        if export is not None:
+            review = Review.open(alignment_path, review_file, reviewer=reviewer, save=False)
+            try:
+                result = export_review(review, export, force=force)
+                counts = review.counts()
+            finally:
+                review.close()
+            for warning in review.warnings:
+                _say(f"warning: {warning}")
+            what = units(result.units) if result.format == "tmx" else f"{result.units} beads"
+            _say(f"wrote {export}: {what} ({_summary(counts)})")
+            return
+
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise AlignError(
+                "align review needs a terminal to open the review: run it in one, or pass "
+                "--export OUT.tmx to write the reviewed TM"
+            )
+        from align.review_app import ReviewApp
+
+        tmx_path = tmx or reviewed_tmx_path(alignment_path)
+        review = Review.open(alignment_path, review_file, reviewer=reviewer)
+        try:
+            for warning in review.warnings:
+                _say(f"warning: {warning}")
+            ReviewApp(review, tmx_path).run()
+            counts = review.counts()
+            _say(f"decisions saved in {review.path}: {_summary(counts)}")
+            if review.changes:
+                from align.review import export_tmx
+
+                result = export_tmx(review, tmx_path, force=True)
+                _say(f"wrote {tmx_path}: {units(result.units)} from the accepted beads")
+        finally:
+            review.close()

@@ -1,0 +1,788 @@
+"""A translator's review of an alignment: decisions and fixes, kept in a log that never forgets.
+
+No UI here (``align.review_app`` is the terminal front end): :class:`Review` holds the
+alignment as the aligner wrote it and the reviewed state on top of it, beads with a
+decision (pending, accepted, rejected) and edited sentence texts. Every change is one
+operation; with a log attached, each is appended to the review file and fsynced before
+the call returns, so a closed terminal loses nothing and reopening replays the file.
+
+Invariants: every source and every target segment sits in exactly one bead, in the
+aligner's order, whatever the reviewer does; a rejected bead keeps its sentences (it
+is only left out of the TM); the review file is only ever appended to.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import math
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from align import __version__
+from align.errors import InputError, OutputError
+from align.flags import Flag, flag_bead
+from align.types import Alignment, Bead, Segment
+from align.writers import WriteResult, read_alignment, write_alignment
+from align.writers.base import tmx_date
+from align.writers.jsonl import JsonlWriter
+from align.writers.jsonl import _line as jsonl_line
+
+Status = Literal["pending", "accepted", "rejected"]
+Side = Literal["src", "tgt"]
+Direction = Literal["previous", "next"]
+Clock = Callable[[], str]
+
+FORMAT = "un-align-review"
+VERSION = 1
+SUFFIX = ".review.jsonl"
+STATUSES: tuple[Status, ...] = ("pending", "accepted", "rejected")
+FILTERS = ("all", "pending", "flagged", "accepted", "rejected", "edited")
+"""Views besides ``flag:CODE`` (beads raising that flag)."""
+SORTS = ("position", "confidence")
+
+
+class ReviewError(ValueError):
+    """An operation that cannot be done on the current state (nothing changed, nothing logged)."""
+
+
+@dataclass(frozen=True)
+class ReviewBead:
+    """A bead as the reviewer left it: its segments, the aligner's confidence and a decision.
+
+    ``time`` and ``reviewer`` say when and by whom the decision was made.
+    """
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    confidence: float
+    status: Status = "pending"
+    time: str = ""
+    reviewer: str = ""
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.src)}-{len(self.tgt)}"
+
+    def bead(self) -> Bead:
+        return Bead(self.src, self.tgt, self.confidence)
+
+
+@dataclass(frozen=True)
+class State:
+    """One reviewed state; ``edits`` maps (side, segment index) to the reviewer's text."""
+
+    beads: tuple[ReviewBead, ...]
+    edits: dict[tuple[Side, int], str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The status bar: beads left to review, decided, and changed by the reviewer."""
+
+    pending: int
+    accepted: int
+    rejected: int
+    edited: int
+    total: int
+
+
+def review_path_for(alignment_path: Path | str) -> Path:
+    """Where the review of ``X.jsonl`` or ``X.tmx`` is kept: ``X.review.jsonl`` beside it."""
+    path = Path(alignment_path)
+    return path.with_name(path.stem + SUFFIX)
+
+
+def reviewed_tmx_path(alignment_path: Path | str) -> Path:
+    """Where the reviewed TM of ``X.jsonl`` or ``X.tmx`` goes: ``X.reviewed.tmx`` beside it."""
+    path = Path(alignment_path)
+    return path.with_name(path.stem + ".reviewed.tmx")
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}: check the path") from None
+    return digest.hexdigest()
+
+
+def _default_reviewer() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError, ImportError):
+        return ""
+
+
+def _min_confidence(a: float, b: float) -> float:
+    finite = [c for c in (a, b) if math.isfinite(c)]
+    return min(finite) if finite else math.nan
+
+
+class Review:
+    """An alignment under review; every public change is one logged, undoable operation.
+
+    Build one in memory with ``Review(alignment)``, or with :meth:`open` on a written
+    alignment to keep every decision in its review file (and resume an earlier review).
+    """
+
+    def __init__(
+        self,
+        alignment: Alignment,
+        *,
+        clock: Clock | None = None,
+        reviewer: str | None = None,
+    ) -> None:
+        self.alignment = alignment
+        self.clock: Clock = clock or (lambda: tmx_date())
+        self.reviewer = _default_reviewer() if reviewer is None else reviewer
+        self.path: Path | None = None
+        self.alignment_path: Path | None = None
+        self.warnings: list[str] = []
+        self.changes = 0
+        """Operations made since this Review was built or opened (not replayed ones)."""
+        self._log: IO[bytes] | None = None
+        self._original = {(b.src, b.tgt) for b in alignment.beads}
+        self._state = State(tuple(ReviewBead(b.src, b.tgt, b.confidence) for b in alignment.beads))
+        self._undo: list[State] = []
+        self._redo: list[State] = []
+        self._current: Alignment | None = None
+        self._flags: list[list[Flag]] | None = None
+
+    # -- opening and closing ------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        alignment_path: Path | str,
+        review_path: Path | str | None = None,
+        *,
+        clock: Clock | None = None,
+        reviewer: str | None = None,
+        save: bool = True,
+    ) -> Review:
+        """Open ``alignment_path`` (JSONL or TMX) and its review file, replaying what it holds.
+
+        The review file (``X.review.jsonl`` unless given) is created when missing; one
+        made for another version of the alignment is refused, and so is one another
+        review has open. With ``save=False`` the file is only read (a missing one means
+        nothing decided yet) and changes stay in memory: for exporting.
+        """
+        alignment_path = Path(alignment_path)
+        if alignment_path.name.endswith(SUFFIX):
+            raise InputError(
+                f"{alignment_path} is a review file: open the alignment it belongs to "
+                f"({alignment_path.name.removesuffix(SUFFIX)}.jsonl or .tmx)"
+            )
+        if not alignment_path.is_file():
+            what = "is a folder" if alignment_path.is_dir() else "does not exist"
+            raise InputError(f"{alignment_path} {what}: give the .jsonl or .tmx alignment")
+        alignment = read_alignment(alignment_path)
+        review = cls(alignment, clock=clock, reviewer=reviewer)
+        review.alignment_path = alignment_path
+        path = Path(review_path) if review_path else review_path_for(alignment_path)
+        digest = file_digest(alignment_path)
+        if not path.exists():
+            if save:
+                review._create(path, digest)
+        elif save:
+            review._attach(path)  # lock first: nobody appends between reading and writing
+            try:
+                review._resume(path, digest)
+            except BaseException:
+                review.close()
+                raise
+        else:
+            review._resume(path, digest)
+        if review._log is not None:
+            review._append(
+                {
+                    "op": "open",
+                    "time": review.clock(),
+                    "reviewer": review.reviewer,
+                    "tool": f"un-align {__version__}",
+                }
+            )
+        return review
+
+    def _header(self, digest: str) -> dict[str, Any]:
+        assert self.alignment_path is not None
+        a = self.alignment
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "tool": f"un-align {__version__}",
+            "alignment": self.alignment_path.name,
+            "sha256": digest,
+            "segments": {"src": len(a.src), "tgt": len(a.tgt)},
+            "beads": len(a.beads),
+            "created": self.clock(),
+        }
+
+    def _create(self, path: Path, digest: str) -> None:
+        from align.atomic import atomic_write
+
+        atomic_write(path, (jsonl_line(self._header(digest)) + "\n").encode("utf-8"))
+        self._attach(path)
+
+    def _attach(self, path: Path) -> None:
+        try:
+            fh = path.open("ab")
+        except OSError as exc:
+            raise OutputError(
+                f"cannot write {path}: {exc.strerror}: make the folder writable"
+            ) from None
+        try:
+            import fcntl
+
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:
+            pass
+        except OSError:
+            fh.close()
+            raise InputError(f"{path} is open in another review: close that one first") from None
+        self.path = path
+        self._log = fh
+
+    def _resume(self, path: Path, digest: str) -> None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror}: check the path") from None
+        complete, _, partial = data.rpartition(b"\n")
+        lines = complete.split(b"\n") if complete else []
+        if partial.strip():
+            lines.append(partial)
+        if not lines:
+            raise InputError(f"{path} is empty: delete it to start the review again")
+        records = list(_decode_lines(path, lines, tolerate_last=bool(partial.strip())))
+        if not records:
+            raise InputError(f"{path} was cut off while being created: delete it to start again")
+        if len(records) < len(lines):
+            self.warnings.append(
+                f"{path}: the last line was cut off mid-write (not a decision); it was dropped"
+            )
+        n, head = records[0]
+        if head.get("format") != FORMAT:
+            raise InputError(f"{path} line {n}: not an un-align review file: check the path")
+        if head.get("version") != VERSION:
+            raise InputError(
+                f"{path} line {n}: review format version {head.get('version')!r}, this tool "
+                f"reads {VERSION}: use a matching un-align version"
+            )
+        name = self.alignment_path.name if self.alignment_path else "the alignment"
+        if head.get("sha256") != digest:
+            raise InputError(
+                f"{path} was made for another version of {name} (its sha256 differs): open "
+                f"the alignment it was made for, or move {path.name} away to start a new review"
+            )
+        for n, record in records[1:]:
+            try:
+                self._replay(record)
+            except (ReviewError, KeyError, TypeError, ValueError) as exc:
+                raise InputError(
+                    f"{path} line {n}: cannot replay {record.get('op')!r} ({exc}): the review "
+                    f"file is damaged; move it away to start a new review"
+                ) from None
+        self.path = path
+        if self._log is not None and partial.strip():
+            if len(records) < len(lines):
+                self._log.truncate(len(complete) + 1)
+            else:
+                self._log.write(b"\n")  # a last line whose newline never reached the disk
+
+    def close(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def __enter__(self) -> Review:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading the state --------------------------------------------------------------
+
+    @property
+    def beads(self) -> tuple[ReviewBead, ...]:
+        return self._state.beads
+
+    @property
+    def edits(self) -> dict[tuple[Side, int], str]:
+        return dict(self._state.edits)
+
+    def __len__(self) -> int:
+        return len(self._state.beads)
+
+    def segment_text(self, side: Side, index: int) -> str:
+        if (side, index) in self._state.edits:
+            return self._state.edits[(side, index)]
+        segments = self.alignment.src if side == "src" else self.alignment.tgt
+        return segments[index].text
+
+    def current(self) -> Alignment:
+        """The reviewed state as an Alignment: all beads, edited texts, reviewer-made beads."""
+        if self._current is None:
+            a = self.alignment
+
+            def edited(side: Side, segments: list[Segment]) -> list[Segment]:
+                return [
+                    replace(s, text=self._state.edits[(side, i)])
+                    if (side, i) in self._state.edits
+                    else s
+                    for i, s in enumerate(segments)
+                ]
+
+            self._current = Alignment(
+                src_lang=a.src_lang,
+                tgt_lang=a.tgt_lang,
+                src=edited("src", a.src),
+                tgt=edited("tgt", a.tgt),
+                beads=[b.bead() for b in self._state.beads],
+                signature=dict(a.signature),
+                document=a.document,
+            )
+        return self._current
+
+    def src_text(self, i: int) -> str:
+        return self.current().src_text(self._state.beads[i].bead())
+
+    def tgt_text(self, i: int) -> str:
+        return self.current().tgt_text(self._state.beads[i].bead())
+
+    def flags(self, i: int) -> list[Flag]:
+        if self._flags is None:
+            current = self.current()
+            self._flags = [flag_bead(current, b) for b in current.beads]
+        return self._flags[i]
+
+    def segment_edited(self, side: Side, index: int) -> bool:
+        return (side, index) in self._state.edits
+
+    def is_edited(self, i: int) -> bool:
+        """Whether the bead differs from the aligner's: other sentences, or a sentence edited."""
+        b = self._state.beads[i]
+        if (b.src, b.tgt) not in self._original:
+            return True
+        edits = self._state.edits
+        return any(("src", s) in edits for s in b.src) or any(("tgt", t) in edits for t in b.tgt)
+
+    def counts(self) -> Counts:
+        beads = self._state.beads
+        by = {s: sum(1 for b in beads if b.status == s) for s in STATUSES}
+        edited = sum(1 for i in range(len(beads)) if self.is_edited(i))
+        return Counts(by["pending"], by["accepted"], by["rejected"], edited, len(beads))
+
+    def position(self) -> int:
+        """Where to resume: the first bead still to review (0 when all are decided)."""
+        return next((i for i, b in enumerate(self._state.beads) if b.status == "pending"), 0)
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def matches(self, i: int, view: str) -> bool:
+        """Whether bead ``i`` belongs in ``view`` (one of FILTERS, or ``flag:CODE``)."""
+        b = self._state.beads[i]
+        if view == "all":
+            return True
+        if view in STATUSES:
+            return b.status == view
+        if view == "flagged":
+            return bool(self.flags(i))
+        if view == "edited":
+            return self.is_edited(i)
+        if view.startswith("flag:"):
+            return any(f.code == view[5:] for f in self.flags(i))
+        raise ReviewError(f"unknown filter {view!r}: use {', '.join(FILTERS)} or flag:CODE")
+
+    def view(self, filter: str = "all", sort: str = "position") -> list[int]:
+        """Bead indices to show: those matching ``filter``, in document or confidence order."""
+        if sort not in SORTS:
+            raise ReviewError(f"unknown sort {sort!r}: use {', '.join(SORTS)}")
+        shown = [i for i in range(len(self._state.beads)) if self.matches(i, filter)]
+        if sort == "confidence":
+
+            def least_sure(i: int) -> tuple[float, int]:
+                c = self._state.beads[i].confidence
+                return (c if math.isfinite(c) else -1.0, i)
+
+            shown.sort(key=least_sure)
+        return shown
+
+    def flag_codes(self) -> list[str]:
+        """Flag codes raised anywhere, in order of first appearance (for the filter)."""
+        codes = (f.code for i in range(len(self)) for f in self.flags(i))
+        return list(dict.fromkeys(codes))
+
+    def find(
+        self, start: int, predicate: Callable[[int], bool], *, backwards: bool = False
+    ) -> int | None:
+        """The next bead after ``start`` (wrapping round) for which ``predicate`` holds."""
+        n = len(self._state.beads)
+        step = -1 if backwards else 1
+        for k in range(1, n + 1):
+            i = (start + step * k) % n
+            if predicate(i):
+                return i
+        return None
+
+    def search(self, query: str, start: int = -1, *, backwards: bool = False) -> int | None:
+        """The next bead after ``start`` whose Chinese or English text contains ``query``."""
+        needle = query.casefold().strip()
+        if not needle:
+            return None
+
+        def hit(i: int) -> bool:
+            return needle in self.src_text(i).casefold() or needle in self.tgt_text(i).casefold()
+
+        return self.find(start, hit, backwards=backwards)
+
+    # -- operations ---------------------------------------------------------------------
+
+    def accept(self, i: int) -> None:
+        """Approve bead ``i`` for the TM as it stands."""
+        self._do({"op": "accept", "bead": i})
+
+    def reject(self, i: int) -> None:
+        """Keep bead ``i`` out of the TM; its sentences stay in the review."""
+        self._do({"op": "reject", "bead": i})
+
+    def merge_down(self, i: int) -> int:
+        """Merge bead ``i`` with the bead below; returns the merged bead's index."""
+        self._do({"op": "merge", "bead": i})
+        return i
+
+    def merge_up(self, i: int) -> int:
+        """Merge bead ``i`` with the bead above; returns the merged bead's index."""
+        if i <= 0:
+            raise ReviewError("the first bead has no bead above to merge with")
+        self._do({"op": "merge", "bead": i - 1})
+        return i - 1
+
+    def split(self, i: int, src_cut: int, tgt_cut: int) -> None:
+        """Split bead ``i`` in two: its first ``src_cut`` source and ``tgt_cut`` target
+        sentences stay in the upper bead, the rest go to a new bead below it."""
+        self._do({"op": "split", "bead": i, "src_cut": src_cut, "tgt_cut": tgt_cut})
+
+    def move(self, i: int, side: Side, to: Direction) -> int:
+        """Move one ``side`` sentence of bead ``i`` to its neighbour ``to``: the first one
+        to the bead above, the last one to the bead below. A bead left empty disappears
+        (its sentence lives on in the neighbour). Returns where the moved sentence is."""
+        before = len(self)
+        self._do({"op": "move", "bead": i, "side": side, "to": to})
+        if to == "previous":
+            return i - 1
+        return i + 1 if len(self) == before else i
+
+    def edit(self, side: Side, segment: int, text: str) -> None:
+        """Replace the text of one sentence (the aligner's text stays in the alignment)."""
+        self._do({"op": "edit", "side": side, "segment": segment, "text": text})
+
+    def undo(self) -> None:
+        self._do({"op": "undo"})
+
+    def redo(self) -> None:
+        self._do({"op": "redo"})
+
+    def bead_of(self, side: Side, segment: int) -> int:
+        """The index of the bead holding a segment."""
+        for i, b in enumerate(self._state.beads):
+            if segment in (b.src if side == "src" else b.tgt):
+                return i
+        raise ReviewError(f"no bead holds {side} segment {segment}")
+
+    # -- applying and logging -----------------------------------------------------------
+
+    def _do(self, op: dict[str, Any]) -> None:
+        op = {**op, "time": self.clock()}
+        if op["op"] in ("accept", "reject") and self.reviewer:
+            op["reviewer"] = self.reviewer
+        self._apply(op)
+        self.changes += 1
+        if self._log is not None:
+            self._append(op)
+
+    def _append(self, record: dict[str, Any]) -> None:
+        assert self._log is not None
+        self._log.write((jsonl_line(record) + "\n").encode("utf-8"))
+        self._log.flush()
+        os.fsync(self._log.fileno())
+
+    def _replay(self, record: dict[str, Any]) -> None:
+        if record["op"] == "open":
+            return
+        self._apply(record)
+
+    def _apply(self, op: dict[str, Any]) -> None:
+        kind = op["op"]
+        if kind == "undo":
+            if not self._undo:
+                raise ReviewError("nothing to undo")
+            self._redo.append(self._state)
+            self._state = self._undo.pop()
+        elif kind == "redo":
+            if not self._redo:
+                raise ReviewError("nothing to redo")
+            self._undo.append(self._state)
+            self._state = self._redo.pop()
+        else:
+            new = _transform(self, op)
+            self._undo.append(self._state)
+            self._redo.clear()
+            self._state = new
+            if kind in ("accept", "reject"):
+                return  # same beads, same texts: the flags still hold
+        self._current = None
+        self._flags = None
+
+
+def _index(review: Review, value: Any, what: str = "bead") -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ReviewError(f"{what} must be a number, not {value!r}")
+    if not 0 <= value < len(review.beads):
+        raise ReviewError(f"there is no {what} number {value + 1}")
+    return value
+
+
+def _side(value: Any) -> Side:
+    if value not in ("src", "tgt"):
+        raise ReviewError(f"side must be 'src' or 'tgt', not {value!r}")
+    return value  # type: ignore[no-any-return]
+
+
+def _transform(review: Review, op: dict[str, Any]) -> State:
+    """The state after ``op``; ReviewError (state untouched) when it cannot be done."""
+    state = review._state
+    beads = list(state.beads)
+    kind = op["op"]
+    if kind in ("accept", "reject"):
+        i = _index(review, op["bead"])
+        status: Status = "accepted" if kind == "accept" else "rejected"
+        beads[i] = replace(
+            beads[i], status=status, time=str(op.get("time", "")), reviewer=op.get("reviewer", "")
+        )
+        return replace(state, beads=tuple(beads))
+    if kind == "merge":
+        i = _index(review, op["bead"])
+        if i + 1 >= len(beads):
+            raise ReviewError("the last bead has no bead below to merge with")
+        a, b = beads[i], beads[i + 1]
+        beads[i : i + 2] = [
+            ReviewBead(a.src + b.src, a.tgt + b.tgt, _min_confidence(a.confidence, b.confidence))
+        ]
+        return replace(state, beads=tuple(beads))
+    if kind == "split":
+        i = _index(review, op["bead"])
+        b = beads[i]
+        cuts = (op["src_cut"], op["tgt_cut"])
+        if any(not isinstance(c, int) or isinstance(c, bool) for c in cuts):
+            raise ReviewError(f"split points must be numbers, not {cuts!r}")
+        sc, tc = cuts
+        if not (0 <= sc <= len(b.src) and 0 <= tc <= len(b.tgt)):
+            raise ReviewError(f"bead {i + 1} ({b.kind}) cannot be cut at {sc}/{tc}")
+        upper = ReviewBead(b.src[:sc], b.tgt[:tc], b.confidence)
+        lower = ReviewBead(b.src[sc:], b.tgt[tc:], b.confidence)
+        if not (upper.src or upper.tgt) or not (lower.src or lower.tgt):
+            raise ReviewError(f"splitting bead {i + 1} there would leave an empty bead")
+        beads[i : i + 1] = [upper, lower]
+        return replace(state, beads=tuple(beads))
+    if kind == "move":
+        i = _index(review, op["bead"])
+        side = _side(op["side"])
+        to = op["to"]
+        if to not in ("previous", "next"):
+            raise ReviewError(f"move to 'previous' or 'next', not {to!r}")
+        j = i - 1 if to == "previous" else i + 1
+        if not 0 <= j < len(beads):
+            where = "above" if to == "previous" else "below"
+            raise ReviewError(f"bead {i + 1} has no bead {where}")
+        here, there = beads[i], beads[j]
+        ids = here.src if side == "src" else here.tgt
+        if not ids:
+            lang = review.alignment.src_lang if side == "src" else review.alignment.tgt_lang
+            raise ReviewError(f"bead {i + 1} has no {lang} sentence to move")
+        moved, rest = (ids[0], ids[1:]) if to == "previous" else (ids[-1], ids[:-1])
+        other = there.src if side == "src" else there.tgt
+        other = other + (moved,) if to == "previous" else (moved,) + other
+        here = (
+            ReviewBead(rest, here.tgt, here.confidence)
+            if side == "src"
+            else ReviewBead(here.src, rest, here.confidence)
+        )
+        there = (
+            ReviewBead(other, there.tgt, there.confidence)
+            if side == "src"
+            else ReviewBead(there.src, other, there.confidence)
+        )
+        beads[i], beads[j] = here, there
+        if not (here.src or here.tgt):
+            del beads[i]
+        return replace(state, beads=tuple(beads))
+    if kind == "edit":
+        side = _side(op["side"])
+        segments = review.alignment.src if side == "src" else review.alignment.tgt
+        j = op["segment"]
+        if not isinstance(j, int) or isinstance(j, bool) or not 0 <= j < len(segments):
+            raise ReviewError(f"there is no {side} segment {j!r}")
+        text = op["text"]
+        if not isinstance(text, str) or not text.strip():
+            raise ReviewError("a sentence cannot be made empty: reject the bead instead")
+        if text == review.segment_text(side, j):
+            raise ReviewError("the text is unchanged")
+        edits = dict(state.edits)
+        if text == segments[j].text:
+            del edits[(side, j)]
+        else:
+            edits[(side, j)] = text
+        i = review.bead_of(side, j)
+        beads[i] = ReviewBead(beads[i].src, beads[i].tgt, beads[i].confidence)
+        return State(tuple(beads), edits)
+    raise ReviewError(f"unknown operation {kind!r}")
+
+
+def _decode_lines(
+    path: Path, lines: list[bytes], *, tolerate_last: bool
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    for n, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw.decode("utf-8"))
+            if not isinstance(obj, dict):
+                raise ValueError("not an object")
+        except (UnicodeDecodeError, ValueError) as exc:
+            if tolerate_last and n == len(lines):
+                return
+            raise InputError(
+                f"{path} line {n}: not a JSON record ({exc}): the review file is damaged; "
+                "move it away to start a new review"
+            ) from None
+        if n > 1 and "op" not in obj:
+            raise InputError(f"{path} line {n}: no 'op': the review file is damaged")
+        yield n, obj
+
+
+# -- export ------------------------------------------------------------------------------
+
+
+def review_signature(review: Review) -> dict[str, str]:
+    """The alignment's signature plus what the review did, so a TM says it was reviewed."""
+    c = review.counts()
+    sig = dict(review.alignment.signature)
+    sig.update(
+        {
+            "reviewed": "yes",
+            "review.file": review.path.name if review.path else "",
+            "review.accepted": str(c.accepted),
+            "review.rejected": str(c.rejected),
+            "review.pending": str(c.pending),
+            "review.edited": str(c.edited),
+            "review.tool": f"un-align {__version__}",
+        }
+    )
+    return sig
+
+
+def _decision(b: ReviewBead) -> str:
+    parts = [b.status]
+    if b.time:
+        parts.append(b.time)
+    if b.reviewer:
+        parts.append(f"by {b.reviewer}")
+    return " ".join(parts)
+
+
+def export_tmx(
+    review: Review,
+    path: Path | str,
+    *,
+    force: bool = False,
+    date: str | None = None,
+) -> WriteResult:
+    """Write the accepted beads, with the reviewer's texts, as TMX.
+
+    Rejected and pending beads are not written (the review file and :func:`export_jsonl`
+    keep them); each unit carries ``x-reviewed`` (decision, time, reviewer) and
+    ``x-edited: yes`` when the reviewer changed it.
+    """
+    current = review.current()
+    accepted = [i for i, b in enumerate(review.beads) if b.status == "accepted"]
+    tm = replace(
+        current, beads=[current.beads[i] for i in accepted], signature=review_signature(review)
+    )
+    props: dict[int, list[tuple[str, str]]] = {}
+    for k, i in enumerate(accepted):
+        props[k] = [("x-reviewed", _decision(review.beads[i]))]
+        if review.is_edited(i):
+            props[k].append(("x-edited", "yes"))
+    return write_alignment(tm, path, fmt="tmx", force=force, date=date, unit_props=props)
+
+
+def export_jsonl(review: Review, path: Path | str, *, force: bool = False) -> WriteResult:
+    """Write the whole reviewed state as un-align JSONL: every bead, whatever its decision.
+
+    Readable by :func:`align.writers.read_alignment`; bead lines add ``review``
+    (status, time, reviewer, edited) and edited segments keep the aligner's text
+    in ``original``, so nothing the reviewer saw disappears.
+    """
+    current = replace(review.current(), signature=review_signature(review))
+    rendered = JsonlWriter().render(current)
+    lines = rendered.data.decode("utf-8").split("\n")
+    out: list[str] = []
+    for line in lines:
+        if not line:
+            continue
+        obj = json.loads(line)
+        if obj.get("type") == "segment":
+            side: Side = obj["side"]
+            if review.segment_edited(side, obj["id"]):
+                original = review.alignment.src if side == "src" else review.alignment.tgt
+                obj["original"] = original[obj["id"]].text
+        elif obj.get("type") == "bead":
+            i = obj["n"] - 1
+            b = review.beads[i]
+            obj["review"] = {
+                "status": b.status,
+                "time": b.time,
+                "reviewer": b.reviewer,
+                "edited": review.is_edited(i),
+            }
+            obj["flags"] = [{"code": f.code, "reason": f.reason} for f in review.flags(i)]
+        out.append(jsonl_line(obj))
+    data = ("\n".join(out) + "\n").encode("utf-8")
+    path = Path(path)
+    if path.exists() and not force:
+        raise OutputError(f"{path} already exists: pass --force to overwrite, or choose another -o")
+    from align.atomic import atomic_write
+
+    atomic_write(path, data, force=force)
+    return WriteResult(path, "jsonl", len(review.beads), (), rendered.dropped)
+
+
+def export(review: Review, path: Path | str, *, force: bool = False) -> WriteResult:
+    """Export by suffix: ``.tmx`` (accepted beads, the TM) or ``.jsonl`` (everything)."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".tmx":
+        return export_tmx(review, path, force=force)
+    if suffix == ".jsonl":
+        return export_jsonl(review, path, force=force)
+    raise OutputError(f"{path}: export as .tmx (the reviewed TM) or .jsonl (the whole review)")
+
+
+def replay(alignment: Alignment, ops: Iterable[dict[str, Any]]) -> Review:
+    """A Review with ``ops`` (log records) applied in memory, as reopening would."""
+    review = Review(alignment, reviewer="")
+    for op in ops:
+        review._replay(op)
+    return review

@@ -1,0 +1,637 @@
+"""``align review``: a keyboard-first terminal UI over :class:`align.review.Review`.
+
+Every key calls one Review operation, which is saved to the review file before the
+screen updates; this module only shows the state and asks for choices (split
+points, edited texts, search words).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import events, on
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Size
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Footer, Input, Label, Static
+
+from align.errors import AlignError
+from align.review import (
+    FILTERS,
+    Direction,
+    Review,
+    ReviewError,
+    Side,
+    export_tmx,
+    reviewed_tmx_path,
+)
+
+MARKS = {"pending": ("·", "dim"), "accepted": ("✓", "bold green"), "rejected": ("✗", "bold red")}
+STATUS_WORDS = {"pending": "to review", "accepted": "accepted", "rejected": "rejected"}
+FIXED_WIDTHS = (5, 4, 4, 2)
+
+
+def units(n: int) -> str:
+    return f"{n} translation unit{'' if n == 1 else 's'}"
+
+
+def _confidence(value: float) -> str:
+    return f"{value:.2f}" if math.isfinite(value) else "—"
+
+
+class BeadTable(ScrollView, can_focus=True):
+    """One line per bead; only the lines on screen are drawn, so long documents stay quick.
+
+    ``rows`` are bead indices in display order; line 0 is the column header.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "move(1)", "next", show=False),
+        Binding("up", "move(-1)", "previous", show=False),
+        Binding("pagedown", "page(1)", "page down", show=False),
+        Binding("pageup", "page(-1)", "page up", show=False),
+        Binding("home", "move(-1000000000)", "first", show=False),
+        Binding("end", "move(1000000000)", "last", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"beads--header", "beads--cursor"}
+    DEFAULT_CSS = """
+    BeadTable { height: 1fr; overflow-x: hidden; }
+    BeadTable > .beads--header { text-style: bold; background: $panel; }
+    BeadTable > .beads--cursor { background: $accent 40%; }
+    BeadTable:focus > .beads--cursor { background: $accent 70%; }
+    """
+
+    class Highlighted(Message):
+        """The cursor moved to another row."""
+
+    def __init__(self, review: Review, **kwargs: str) -> None:
+        super().__init__(**kwargs)
+        self.review = review
+        self.rows: list[int] = []
+        self.cursor_row = 0
+
+    def set_rows(self, rows: list[int], cursor: int) -> None:
+        self.rows = rows
+        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        self.move_cursor(cursor)
+
+    def move_cursor(self, row: int) -> None:
+        self.cursor_row = max(0, min(row, len(self.rows) - 1))
+        self._keep_cursor_visible()
+        self.refresh()
+        self.post_message(self.Highlighted())
+
+    def _keep_cursor_visible(self) -> None:
+        visible = max(1, self.size.height - 1)
+        top = round(self.scroll_offset.y)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + visible:
+            self.scroll_to(y=self.cursor_row - visible + 1, animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self._keep_cursor_visible()
+
+    def action_move(self, step: int) -> None:
+        if self.rows:
+            self.move_cursor(self.cursor_row + step)
+
+    def action_page(self, direction: int) -> None:
+        self.action_move(direction * max(1, self.size.height - 2))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y >= 1:
+            row = round(self.scroll_offset.y) + event.y - 1
+            if row < len(self.rows):
+                self.move_cursor(row)
+
+    def widths(self) -> list[int]:
+        width = self.size.width
+        flags = 16 if width >= 110 else 10
+        fixed = sum(FIXED_WIDTHS) + flags + 8
+        text = max(8, (width - fixed) // 2)
+        return [*FIXED_WIDTHS, text, text, flags]
+
+    def _line(self, cells: list[Text]) -> Text:
+        out = Text(" ", end="")
+        for cell, width in zip(cells, self.widths(), strict=True):
+            cell = cell.copy()
+            cell.truncate(width, overflow="ellipsis", pad=True)
+            out.append_text(cell)
+            out.append(" ")
+        return out
+
+    def header(self) -> Text:
+        a = self.review.alignment
+        labels = ["#", "type", "conf", "", a.src_lang, a.tgt_lang, "flags"]
+        return self._line([Text(label) for label in labels])
+
+    def row(self, i: int) -> Text:
+        r = self.review
+        b = r.beads[i]
+        mark, style = MARKS[b.status]
+        state = Text(mark, style=style)
+        if r.is_edited(i):
+            state.append("✎", style="yellow")
+
+        def one_line(text: str) -> Text:
+            return Text(" ".join(text.split()))
+
+        return self._line(
+            [
+                Text(str(i + 1)),
+                Text(b.kind),
+                Text(_confidence(b.confidence)),
+                state,
+                one_line(r.src_text(i)),
+                one_line(r.tgt_text(i)),
+                Text(",".join(f.code for f in r.flags(i)), style="bold yellow"),
+            ]
+        )
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y == 0:
+            return self._strip(self.header(), width, self.get_component_rich_style("beads--header"))
+        row = round(self.scroll_offset.y) + y - 1
+        if row >= len(self.rows):
+            return Strip.blank(width, self.rich_style)
+        cursor = self.get_component_rich_style("beads--cursor") if row == self.cursor_row else None
+        return self._strip(self.row(self.rows[row]), width, cursor)
+
+    def _strip(self, text: Text, width: int, style: Style | None) -> Strip:
+        strip = Strip(list(text.render(self.app.console))).crop_extend(0, width, self.rich_style)
+        return strip.apply_style(style) if style is not None else strip
+
+
+class ReviewScreen(Screen[None]):
+    """The bead table, the current bead in full, and the counts."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "accept", "accept"),
+        Binding("r", "reject", "reject"),
+        Binding("j", "cursor(1)", "next", show=False),
+        Binding("k", "cursor(-1)", "previous", show=False),
+        Binding("n", "next_flagged", "next flagged"),
+        Binding("N", "next_flagged(True)", "previous flagged", show=False),
+        Binding("p", "next_pending", "next to review", show=False),
+        Binding("m", "merge_down", "merge ↓"),
+        Binding("M", "merge_up", "merge ↑"),
+        Binding("s", "split", "split"),
+        Binding("comma", "move('src', 'previous')", "zh sentence ↑", show=False),
+        Binding("full_stop", "move('src', 'next')", "zh sentence ↓", show=False),
+        Binding("less_than_sign", "move('tgt', 'previous')", "en sentence ↑", show=False),
+        Binding("greater_than_sign", "move('tgt', 'next')", "en sentence ↓", show=False),
+        Binding("e", "edit", "edit"),
+        Binding("u", "undo", "undo"),
+        Binding("ctrl+r,U", "redo", "redo"),
+        Binding("slash", "search", "search"),
+        Binding("f", "filter", "filter"),
+        Binding("c", "sort", "sort"),
+        Binding("x", "export", "export TMX"),
+        Binding("q", "quit_review", "quit"),
+    ]
+
+    def __init__(self, review: Review, tmx_path: Path) -> None:
+        super().__init__()
+        self.review = review
+        self.tmx_path = tmx_path
+        self.filter = "all"
+        self.sort = "position"
+        self.shown: list[int] = []
+        self.message = ""
+        self.last_query = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._title(), id="title")
+        yield BeadTable(self.review, id="beads")
+        with VerticalScroll(id="detail-box"):
+            yield Static(id="detail")
+        yield Static(id="status")
+        yield Footer()
+
+    def _title(self) -> str:
+        r = self.review
+        name = r.alignment.document or (r.alignment_path.name if r.alignment_path else "")
+        saved = f"decisions saved to {r.path}" if r.path else "decisions are not saved"
+        return f"align review · {name} · {saved}"
+
+    @property
+    def table(self) -> BeadTable:
+        return self.query_one(BeadTable)
+
+    def on_mount(self) -> None:
+        self.rebuild(select=self.review.position())
+        self.table.focus()
+
+    # -- showing -----------------------------------------------------------------------
+
+    def rebuild(self, select: int | None = None) -> None:
+        """Show the beads of the current filter and sort; put the cursor on ``select``."""
+        self.shown = self.review.view(self.filter, self.sort)
+        self.table.set_rows(self.shown, self._row_of(select))
+        self.show_current()
+
+    def _row_of(self, bead: int | None) -> int:
+        """The row of ``bead`` or, when the view hides it, of the next bead shown."""
+        if bead is None or not self.shown:
+            return 0
+        if bead in self.shown:
+            return self.shown.index(bead)
+        later = [k for k, i in enumerate(self.shown) if i > bead]
+        return later[0] if later else len(self.shown) - 1
+
+    def select(self, bead: int | None) -> None:
+        self.table.move_cursor(self._row_of(bead))
+        self.show_current()
+
+    def current(self) -> int | None:
+        row = self.table.cursor_row
+        return self.shown[row] if 0 <= row < len(self.shown) else None
+
+    @on(BeadTable.Highlighted)
+    def _highlighted(self) -> None:
+        self.show_current()
+
+    def show_current(self) -> None:
+        self.query_one("#detail", Static).update(self._detail(self.current()))
+        self.query_one("#status", Static).update(self._status())
+
+    def _detail(self, i: int | None) -> Text:
+        r = self.review
+        if i is None:
+            return Text(f"no bead matches the filter '{self.filter}': press f to change it")
+        b = r.beads[i]
+        out = Text()
+        out.append(f"Bead {i + 1} of {len(r)}", style="bold")
+        out.append(f" · {b.kind} · confidence {_confidence(b.confidence)} · ")
+        out.append(STATUS_WORDS[b.status], style=MARKS[b.status][1])
+        if b.status != "pending" and b.time:
+            out.append(f" {b.time}" + (f" by {b.reviewer}" if b.reviewer else ""), style="dim")
+        if r.is_edited(i):
+            out.append(" · edited", style="yellow")
+        for flag in r.flags(i):
+            out.append(f"\n⚑ {flag.code}: {flag.reason}", style="yellow")
+        a = r.alignment
+        for side, lang, ids in (("src", a.src_lang, b.src), ("tgt", a.tgt_lang, b.tgt)):
+            if not ids:
+                out.append(f"\n{lang}  (no sentence)", style="dim")
+            for j in ids:
+                mark = "✎" if r.segment_edited(side, j) else " "
+                out.append(f"\n{lang} {j + 1:>4}{mark} ", style="cyan")
+                out.append(r.segment_text(side, j))  # type: ignore[arg-type]
+        return out
+
+    def _status(self) -> Text:
+        c = self.review.counts()
+        out = Text()
+        out.append(f"to review {c.pending}", style="bold")
+        out.append(" · ")
+        out.append(f"accepted {c.accepted}", style="green")
+        out.append(" · ")
+        out.append(f"rejected {c.rejected}", style="red")
+        out.append(" · ")
+        out.append(f"edited {c.edited}", style="yellow")
+        out.append(f" · {c.total} beads │ filter: {self.filter} · sort: {self.sort}")
+        if self.message:
+            out.append(f" │ {self.message}", style="italic")
+        return out
+
+    def say(self, message: str) -> None:
+        self.message = message
+        self.query_one("#status", Static).update(self._status())
+
+    # -- acting ------------------------------------------------------------------------
+
+    def _run(self, change: Callable[[], object]) -> bool:
+        """Call an operation; a ReviewError becomes a message, not a crash."""
+        try:
+            change()
+        except ReviewError as exc:
+            self.app.bell()
+            self.say(str(exc))
+            return False
+        self.message = ""
+        return True
+
+    def _decide(self, accept: bool) -> None:
+        i = self.current()
+        if i is None:
+            return
+        op = self.review.accept if accept else self.review.reject
+        if not self._run(lambda: op(i)):
+            return
+        row = self.table.cursor_row
+        if self.review.matches(i, self.filter):
+            self.select(self.shown[min(row + 1, len(self.shown) - 1)])
+        else:
+            nxt = self.shown[row + 1] if row + 1 < len(self.shown) else None
+            self.rebuild(select=nxt if nxt is not None else i)
+
+    def action_accept(self) -> None:
+        self._decide(True)
+
+    def action_reject(self) -> None:
+        self._decide(False)
+
+    def action_cursor(self, step: int) -> None:
+        self.table.action_move(step)
+
+    def _jump(self, wanted: str, backwards: bool = False) -> None:
+        if not self.shown:
+            return
+        row = self.table.cursor_row
+        n = len(self.shown)
+        step = -1 if backwards else 1
+        for k in range(1, n + 1):
+            i = self.shown[(row + step * k) % n]
+            if self.review.matches(i, wanted):
+                self.select(i)
+                return
+        self.say(f"no {'flagged bead' if wanted == 'flagged' else 'bead to review'} here")
+
+    def action_next_flagged(self, backwards: bool = False) -> None:
+        self._jump("flagged", backwards)
+
+    def action_next_pending(self) -> None:
+        self._jump("pending")
+
+    def action_merge_down(self) -> None:
+        i = self.current()
+        if i is not None and self._run(lambda: self.review.merge_down(i)):
+            self.rebuild(select=i)
+
+    def action_merge_up(self) -> None:
+        i = self.current()
+        if i is not None and self._run(lambda: self.review.merge_up(i)):
+            self.rebuild(select=i - 1)
+
+    def action_move(self, side: Side, to: Direction) -> None:
+        i = self.current()
+        if i is None:
+            return
+        before = len(self.review)
+        if self._run(lambda: self.review.move(i, side, to)):
+            gone = len(self.review) < before
+            self.rebuild(select=(i - 1 if to == "previous" else i) if gone else i)
+
+    def action_split(self) -> None:
+        i = self.current()
+        if i is None:
+            return
+        b = self.review.beads[i]
+        if len(b.src) + len(b.tgt) < 2:
+            self.app.bell()
+            self.say(f"bead {i + 1} has a single sentence: nothing to split")
+            return
+
+        def done(cuts: tuple[int, int] | None) -> None:
+            if cuts is not None and self._run(lambda: self.review.split(i, *cuts)):
+                self.rebuild(select=i)
+
+        self.app.push_screen(SplitScreen(self.review, i), done)
+
+    def action_edit(self) -> None:
+        i = self.current()
+        if i is None:
+            return
+
+        def done(texts: dict[tuple[Side, int], str] | None) -> None:
+            if not texts:
+                return
+            for (side, j), text in texts.items():
+                if not self._run(lambda side=side, j=j, text=text: self.review.edit(side, j, text)):
+                    break
+            self.rebuild(select=i)
+
+        self.app.push_screen(EditScreen(self.review, i), done)
+
+    def action_undo(self) -> None:
+        i = self.current()
+        if self._run(self.review.undo):
+            self.rebuild(select=i)
+            self.say("undone")
+
+    def action_redo(self) -> None:
+        i = self.current()
+        if self._run(self.review.redo):
+            self.rebuild(select=i)
+            self.say("redone")
+
+    def action_search(self) -> None:
+        def done(query: str | None) -> None:
+            if not query:
+                return
+            self.last_query = query
+            start = self.current()
+            found = self.review.search(query, -1 if start is None else start)
+            if found is None:
+                self.say(f"'{query}' is in no bead")
+                return
+            if not self.review.matches(found, self.filter):
+                self.filter = "all"
+                self.rebuild(select=found)
+            else:
+                self.select(found)
+            self.say(f"found '{query}' in bead {found + 1}")
+
+        self.app.push_screen(SearchScreen(self.last_query), done)
+
+    def action_filter(self) -> None:
+        views = [*FILTERS[:3], *(f"flag:{c}" for c in self.review.flag_codes()), *FILTERS[3:]]
+        k = views.index(self.filter) if self.filter in views else -1
+        self.filter = views[(k + 1) % len(views)]
+        self.message = ""
+        self.rebuild(select=self.current())
+
+    def action_sort(self) -> None:
+        self.sort = "confidence" if self.sort == "position" else "position"
+        self.message = ""
+        self.rebuild(select=self.current())
+
+    def action_export(self) -> None:
+        try:
+            result = export_tmx(self.review, self.tmx_path, force=True)
+        except AlignError as exc:
+            self.app.bell()
+            self.say(f"not exported: {exc}")
+            return
+        self.say(f"wrote {result.path} ({units(result.units)})")
+
+    def action_quit_review(self) -> None:
+        self.app.exit()
+
+
+class SplitScreen(ModalScreen[tuple[int, int] | None]):
+    """Choose which sentences stay in the upper bead; the rest go to a new bead below."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cut(1)", "cut lower"),
+        Binding("up,k", "cut(-1)", "cut higher"),
+        Binding("tab,left,right", "side", "other language", priority=True),
+        Binding("enter", "done", "split"),
+        Binding("escape", "cancel", "cancel"),
+    ]
+
+    def __init__(self, review: Review, bead: int) -> None:
+        super().__init__()
+        self.review = review
+        self.bead = bead
+        b = review.beads[bead]
+        self.sizes = {"src": len(b.src), "tgt": len(b.tgt)}
+        self.cuts = {side: (n + 1) // 2 for side, n in self.sizes.items()}
+        if self.cuts["src"] == self.sizes["src"] and self.cuts["tgt"] == self.sizes["tgt"]:
+            self.cuts["tgt"] = 0
+        self.side: Side = "src" if self.sizes["src"] > 1 or not self.sizes["tgt"] else "tgt"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(
+                f"Split bead {self.bead + 1}: ↑/↓ moves the cut, ←/→ or tab switches "
+                "language, enter splits, esc cancels"
+            )
+            yield Static(id="preview")
+
+    def on_mount(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        r = self.review
+        b = r.beads[self.bead]
+        a = r.alignment
+        out = Text()
+        for side, lang, ids in (("src", a.src_lang, b.src), ("tgt", a.tgt_lang, b.tgt)):
+            active = side == self.side
+            out.append(f"{lang}{'  ◀ moving this cut' if active else ''}\n", style="bold")
+            for k in range(len(ids) + 1):
+                if k == self.cuts[side]:
+                    line = "──── upper bead above, new bead below ────"
+                    out.append(f"  {line}\n", style="bold magenta" if active else "magenta")
+                if k < len(ids):
+                    out.append(f"  {ids[k] + 1:>4} ", style="cyan")
+                    out.append(r.segment_text(side, ids[k]) + "\n")  # type: ignore[arg-type]
+        self.query_one("#preview", Static).update(out)
+
+    def _valid(self, cuts: dict[str, int]) -> bool:
+        upper = cuts["src"] + cuts["tgt"]
+        lower = self.sizes["src"] - cuts["src"] + self.sizes["tgt"] - cuts["tgt"]
+        return upper > 0 and lower > 0
+
+    def action_cut(self, step: int) -> None:
+        cuts = dict(self.cuts)
+        cuts[self.side] = max(0, min(self.sizes[self.side], cuts[self.side] + step))
+        if self._valid(cuts):
+            self.cuts = cuts
+            self._show()
+        else:
+            self.app.bell()
+
+    def action_side(self) -> None:
+        self.side = "tgt" if self.side == "src" else "src"
+        self._show()
+
+    def action_done(self) -> None:
+        self.dismiss((self.cuts["src"], self.cuts["tgt"]))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class EditScreen(ModalScreen[dict[tuple[Side, int], str] | None]):
+    """One input per sentence of the bead; enter saves every changed sentence."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
+
+    def __init__(self, review: Review, bead: int) -> None:
+        super().__init__()
+        self.review = review
+        self.bead = bead
+        b = review.beads[bead]
+        self.fields: list[tuple[Side, int]] = [("src", j) for j in b.src] + [
+            ("tgt", j) for j in b.tgt
+        ]
+
+    def compose(self) -> ComposeResult:
+        a = self.review.alignment
+        with VerticalScroll(id="dialog"):
+            yield Label(
+                f"Edit bead {self.bead + 1}: tab moves between sentences, enter saves, esc cancels"
+            )
+            for k, (side, j) in enumerate(self.fields):
+                lang = a.src_lang if side == "src" else a.tgt_lang
+                yield Label(f"{lang} {j + 1}")
+                yield Input(self.review.segment_text(side, j), id=f"field-{k}")
+
+    def on_mount(self) -> None:
+        self.query(Input).first().focus()
+
+    @on(Input.Submitted)
+    def _save(self) -> None:
+        changed: dict[tuple[Side, int], str] = {}
+        for k, (side, j) in enumerate(self.fields):
+            text = self.query_one(f"#field-{k}", Input).value
+            if text != self.review.segment_text(side, j):
+                changed[(side, j)] = text
+        self.dismiss(changed)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SearchScreen(ModalScreen[str | None]):
+    """A search box: the next bead whose text contains the words, from the cursor on."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
+
+    def __init__(self, last: str = "") -> None:
+        super().__init__()
+        self.last = last
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label("Search Chinese and English text (enter: next match, esc: cancel)")
+            yield Input(self.last, placeholder="words to find", id="query")
+
+    @on(Input.Submitted)
+    def _search(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ReviewApp(App[None]):
+    """The review UI; ``tmx_path`` is where ``x`` writes the reviewed TM."""
+
+    TITLE = "align review"
+    CSS = """
+    #title { height: 1; background: $primary; color: $text; padding: 0 1; }
+    #beads { height: 1fr; }
+    #detail-box { height: auto; max-height: 12; border-top: solid $primary; padding: 0 1; }
+    #status { height: 1; background: $boost; padding: 0 1; }
+    ModalScreen { align: center middle; }
+    #dialog {
+        width: 90%; height: auto; max-height: 90%;
+        border: thick $primary; background: $surface; padding: 1 2;
+    }
+    #dialog Input { margin-bottom: 1; }
+    """
+
+    def __init__(self, review: Review, tmx_path: Path | None = None) -> None:
+        super().__init__()
+        self.review = review
+        self.tmx_path = tmx_path or reviewed_tmx_path(review.alignment_path or Path("review.tmx"))
+
+    def get_default_screen(self) -> Screen[None]:
+        return ReviewScreen(self.review, self.tmx_path)

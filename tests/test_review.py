@@ -1,0 +1,512 @@
+"""The review model: operations, the invariant they keep, the review file, the export."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tmxcheck import assert_valid_tmx
+
+from align.errors import InputError, OutputError
+from align.review import (
+    Review,
+    ReviewError,
+    export,
+    export_tmx,
+    replay,
+    review_path_for,
+    reviewed_tmx_path,
+)
+from align.types import Alignment, Bead, Segment
+from align.writers import read_alignment, read_tmx_units, write_alignment
+
+TIME = "20240601T120000Z"
+ZH = [
+    "大会，",
+    "回顾其决议。",
+    "又回顾其宗旨。",
+    "欢迎合作。",
+    "请秘书长提交报告。",
+    "决定列入议程。",
+]
+EN = [
+    "The General Assembly,",
+    "Recalling its resolutions and purposes,",
+    "Welcoming cooperation,",
+    "Requests the Secretary-General to submit a report;",
+    "A stray line with no Chinese.",
+    "Decides to include the item.",
+]
+
+
+def sample() -> Alignment:
+    """1-1, 2-1, 1-1 (low confidence), 1-0 … 0-1, 1-1: one bead of each kind a reviewer fixes."""
+    return Alignment(
+        src_lang="zh",
+        tgt_lang="en",
+        src=[Segment(t, n, 0, len(t)) for n, t in enumerate(ZH)],
+        tgt=[Segment(t, n, 0, len(t)) for n, t in enumerate(EN)],
+        beads=[
+            Bead((0,), (0,), 0.95),
+            Bead((1, 2), (1,), 0.81),
+            Bead((3,), (2,), 0.2),
+            Bead((4,), (3,), 0.9),
+            Bead((), (4,), 0.0),
+            Bead((5,), (5,), 0.88),
+        ],
+        signature={"encoder": "test", "tool": "un-align test"},
+        document="A/77/L.107",
+    )
+
+
+def ids(review: Review) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    return [(b.src, b.tgt) for b in review.beads]
+
+
+def covers_in_order(review: Review) -> None:
+    """Every segment in exactly one bead, in the aligner's order; no empty bead."""
+    a = review.alignment
+    src = [i for b in review.beads for i in b.src]
+    tgt = [j for b in review.beads for j in b.tgt]
+    assert src == [i for b in a.beads for i in b.src]
+    assert tgt == [j for b in a.beads for j in b.tgt]
+    assert sorted(src) == list(range(len(a.src))) and sorted(tgt) == list(range(len(a.tgt)))
+    assert all(b.src or b.tgt for b in review.beads)
+
+
+@pytest.fixture
+def written(tmp_path: Path) -> Path:
+    path = tmp_path / "A_77_L.107.jsonl"
+    write_alignment(sample(), path)
+    return path
+
+
+def reopen(path: Path) -> Review:
+    return Review.open(path, clock=lambda: TIME, reviewer="tester")
+
+
+def log_ops(path: Path) -> list[str]:
+    lines = review_path_for(path).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["op"] for line in lines[1:]]
+
+
+# -- operations ------------------------------------------------------------------------
+
+
+def test_accept_and_reject_are_counted_and_resume_at_the_first_pending_bead() -> None:
+    r = Review(sample(), clock=lambda: TIME, reviewer="tester")
+    assert r.position() == 0
+    r.accept(0)
+    r.reject(1)
+    c = r.counts()
+    assert (c.pending, c.accepted, c.rejected, c.edited, c.total) == (4, 1, 1, 0, 6)
+    assert r.position() == 2
+    assert (r.beads[0].status, r.beads[0].time, r.beads[0].reviewer) == ("accepted", TIME, "tester")
+    assert r.beads[1].status == "rejected"
+    assert r.src_text(1) == "回顾其决议。又回顾其宗旨。"  # rejected, still there
+
+
+def test_merge_split_and_move_regroup_sentences_without_losing_any() -> None:
+    r = Review(sample())
+    assert r.merge_down(2) == 2
+    assert ids(r)[2] == ((3, 4), (2, 3))
+    assert r.beads[2].status == "pending" and r.is_edited(2)
+    assert math.isclose(r.beads[2].confidence, 0.2)  # a merge is as sure as its weaker half
+    r.split(2, 1, 1)
+    assert ids(r)[2:4] == [((3,), (2,)), ((4,), (3,))]
+    assert not r.is_edited(2)  # back to what the aligner said
+    assert r.merge_up(1) == 0
+    assert ids(r)[0] == ((0, 1, 2), (0, 1))
+    r.split(0, 1, 1)
+    assert ids(r)[:2] == [((0,), (0,)), ((1, 2), (1,))]
+    # The English stray line moves up into bead 4, leaving bead 5 empty: it disappears.
+    assert r.move(4, "tgt", "previous") == 3
+    assert ids(r)[3] == ((4,), (3, 4)) and len(r) == 5
+    assert r.move(3, "tgt", "next") == 4
+    assert ids(r)[3:5] == [((4,), (3,)), ((5,), (4, 5))]
+    assert r.move(1, "src", "next") == 2
+    assert ids(r)[1:3] == [((1,), (1,)), ((2, 3), (2,))]
+    covers_in_order(r)
+
+
+def test_split_needs_a_sentence_on_each_side_of_the_cut() -> None:
+    r = Review(sample())
+    for cut in [(0, 0), (2, 1), (3, 0), (-1, 1), (1, 2)]:
+        with pytest.raises(ReviewError):
+            r.split(1, *cut)
+    r.split(1, 2, 0)  # the English sentence goes with nothing: a 2-0 and a 0-1
+    assert ids(r)[1:3] == [((1, 2), ()), ((), (1,))]
+
+
+def test_impossible_operations_change_nothing() -> None:
+    r = Review(sample())
+    before = ids(r)
+    for op in [
+        lambda: r.merge_down(5),
+        lambda: r.merge_up(0),
+        lambda: r.move(0, "src", "previous"),
+        lambda: r.move(5, "tgt", "next"),
+        lambda: r.move(4, "src", "next"),  # bead 5 has no Chinese
+        lambda: r.accept(6),
+        lambda: r.edit("tgt", 0, "   "),
+        lambda: r.edit("tgt", 0, EN[0]),
+        lambda: r.edit("src", 99, "x"),
+        r.undo,
+        r.redo,
+    ]:
+        with pytest.raises(ReviewError):
+            op()
+    assert ids(r) == before and r.changes == 0
+
+
+def test_edit_changes_one_sentence_and_editing_it_back_undoes_the_edit() -> None:
+    r = Review(sample())
+    r.accept(3)
+    assert r.tgt_text(3) == EN[3]
+    r.edit("tgt", 3, "Requests the Secretary-General to submit a report.")
+    assert r.tgt_text(3) == "Requests the Secretary-General to submit a report."
+    assert r.beads[3].status == "pending"  # changed: look again before it goes into the TM
+    assert r.is_edited(3) and r.counts().edited == 1
+    assert r.alignment.tgt[3].text == EN[3]  # the aligner's text is kept
+    r.edit("tgt", 3, EN[3])
+    assert r.edits == {} and not r.is_edited(3)
+
+
+def test_undo_and_redo_walk_back_and_forth() -> None:
+    r = Review(sample())
+    r.accept(0)
+    r.merge_down(1)
+    r.edit("src", 0, "大会：")
+    states = []
+    for _ in range(3):
+        states.append((ids(r), r.edits, [b.status for b in r.beads]))
+        r.undo()
+    assert ids(r) == ids(Review(sample())) and r.counts().accepted == 0
+    for state in reversed(states):
+        r.redo()
+        assert (ids(r), r.edits, [b.status for b in r.beads]) == state
+    r.undo()
+    r.reject(4)  # a new change forgets what could be redone
+    assert not r.can_redo()
+
+
+def test_flags_filters_sorting_and_search() -> None:
+    r = Review(sample())
+    assert "low-confidence" in [f.code for f in r.flags(2)]
+    flagged = r.view("flagged")
+    assert 2 in flagged and all(r.flags(i) for i in flagged)
+    low = [i for i in flagged if "low-confidence" in [f.code for f in r.flags(i)]]
+    assert r.view("flag:low-confidence") == low
+    by_confidence = r.view(sort="confidence")
+    confidences = [r.beads[i].confidence for i in by_confidence]
+    assert confidences == sorted(confidences)
+    r.accept(0)
+    r.reject(1)
+    assert r.view("accepted") == [0] and r.view("rejected") == [1]
+    assert r.view("pending") == [2, 3, 4, 5]
+    assert r.search("secretary-general") == 3
+    assert r.search("决定") == 5
+    assert r.search("大会", start=0) == 0  # wraps round
+    assert r.search("nowhere to be found") is None
+    with pytest.raises(ReviewError):
+        r.view("sideways")
+
+
+# -- the review file --------------------------------------------------------------------
+
+
+def test_every_decision_is_on_disk_before_the_call_returns(written: Path) -> None:
+    r = reopen(written)
+    log = review_path_for(written)
+    assert log.name == "A_77_L.107.review.jsonl"
+    r.accept(0)
+    assert log_ops(written) == ["open", "accept"]  # read while the review is still open
+    r.reject(1)
+    r.merge_down(2)
+    r.split(2, 1, 1)
+    r.edit("tgt", 5, "Decides to include the item in its agenda.")
+    r.undo()
+    r.redo()
+    assert log_ops(written) == [
+        "open",
+        "accept",
+        "reject",
+        "merge",
+        "split",
+        "edit",
+        "undo",
+        "redo",
+    ]
+    head = json.loads(log.read_text(encoding="utf-8").splitlines()[0])
+    assert head["alignment"] == written.name and len(head["sha256"]) == 64
+    r.close()
+
+
+def test_reopening_resumes_the_same_state_and_only_appends(written: Path) -> None:
+    r = reopen(written)
+    r.accept(0)
+    r.accept(1)
+    r.merge_down(2)
+    r.edit("tgt", 2, "Welcoming the cooperation,")
+    r.reject(4)
+    state = (ids(r), r.edits, [(b.status, b.time, b.reviewer) for b in r.beads])
+    r.close()
+    before = review_path_for(written).read_bytes()
+
+    again = reopen(written)
+    assert (ids(again), again.edits, [(b.status, b.time, b.reviewer) for b in again.beads]) == state
+    assert again.position() == 2
+    again.undo()  # undo reaches into the earlier session: the rejection goes
+    assert again.beads[4].status == "pending"
+    again.close()
+    after = review_path_for(written).read_bytes()
+    assert after.startswith(before)
+    assert log_ops(written)[-2:] == ["open", "undo"]
+
+
+def test_a_review_file_of_another_alignment_is_refused(written: Path) -> None:
+    reopen(written).close()
+    changed = sample()
+    changed.beads[0] = Bead((0,), (0,), 0.5)
+    write_alignment(changed, written, force=True)
+    with pytest.raises(InputError) as exc:
+        reopen(written)
+    message = str(exc.value)
+    assert "another version" in message and "A_77_L.107.review.jsonl" in message
+    assert "\n" not in message
+
+
+def test_one_review_at_a_time(written: Path) -> None:
+    with reopen(written):
+        with pytest.raises(InputError, match="open in another review"):
+            reopen(written)
+    reopen(written).close()
+
+
+def test_the_review_file_itself_is_not_an_alignment(written: Path) -> None:
+    reopen(written).close()
+    with pytest.raises(InputError, match="is a review file"):
+        reopen(review_path_for(written))
+    with pytest.raises(InputError, match="does not exist"):
+        reopen(written.with_name("missing.jsonl"))
+
+
+def test_a_line_cut_off_mid_write_is_dropped_and_the_rest_replayed(written: Path) -> None:
+    r = reopen(written)
+    r.accept(0)
+    r.reject(1)
+    r.close()
+    log = review_path_for(written)
+    good = log.read_bytes()
+    log.write_bytes(good + b'{"op": "accept", "bea')
+    again = reopen(written)
+    assert [b.status for b in again.beads[:3]] == ["accepted", "rejected", "pending"]
+    assert again.warnings and "cut off" in again.warnings[0]
+    again.accept(2)
+    again.close()
+    assert log.read_bytes().startswith(good)
+    assert log_ops(written)[-2:] == ["open", "accept"]
+
+
+def test_a_last_line_that_lost_only_its_newline_is_kept(written: Path) -> None:
+    reopen(written).close()
+    log = review_path_for(written)
+    log.write_bytes(log.read_bytes() + json.dumps({"op": "reject", "bead": 2}).encode())
+    again = reopen(written)
+    assert again.beads[2].status == "rejected" and not again.warnings
+    again.accept(3)
+    again.close()
+    assert log_ops(written)[-3:] == ["reject", "open", "accept"]
+
+
+def test_reading_without_saving_leaves_the_review_file_alone(written: Path) -> None:
+    with reopen(written) as r:
+        r.accept(0)
+    before = review_path_for(written).read_bytes()
+    with Review.open(written, save=False) as look:
+        assert look.beads[0].status == "accepted"
+        look.reject(1)  # in memory only
+        with reopen(written):  # not locked: a reader does not block the reviewer
+            pass
+    after = review_path_for(written).read_bytes()
+    assert after.startswith(before) and b'"reject"' not in after
+    fresh = written.with_name("fresh.jsonl")
+    write_alignment(sample(), fresh)
+    Review.open(fresh, save=False).close()
+    assert not review_path_for(fresh).exists()
+
+
+def test_a_damaged_review_file_is_refused_with_its_line(written: Path) -> None:
+    r = reopen(written)
+    r.accept(0)
+    r.close()
+    log = review_path_for(written)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    lines.insert(2, json.dumps({"op": "merge", "bead": 5, "time": TIME}))
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="line 3: cannot replay 'merge'"):
+        reopen(written)
+
+
+def test_an_alignment_read_from_tmx_can_be_reviewed(tmp_path: Path) -> None:
+    path = tmp_path / "doc.tmx"
+    write_alignment(sample(), path, date=TIME)
+    r = reopen(path)
+    assert r.path == tmp_path / "doc.review.jsonl"
+    assert reviewed_tmx_path(path) == tmp_path / "doc.reviewed.tmx"
+    r.accept(0)
+    r.close()
+    assert reopen(path).beads[0].status == "accepted"
+
+
+# -- export ----------------------------------------------------------------------------
+
+
+def reviewed(path: Path) -> Review:
+    r = reopen(path)
+    r.accept(0)
+    r.reject(1)  # its sentences must stay out of the TM
+    r.edit("tgt", 2, "Welcoming the cooperation,")
+    r.accept(2)
+    r.move(4, "tgt", "previous")  # the stray English line joins bead 4 …
+    r.split(3, 1, 1)  # … and is split off again, as a 0-1 bead
+    r.reject(4)
+    # bead 3 (1-1) stays pending; bead 5 accepted
+    r.accept(5)
+    return r
+
+
+def test_tmx_export_has_the_accepted_beads_only_with_their_review(written: Path) -> None:
+    r = reviewed(written)
+    out = written.with_name("out.tmx")
+    result = export_tmx(r, out, date=TIME)
+    r.close()
+    tree = assert_valid_tmx(out)
+    units = read_tmx_units(out)
+    assert [(s, t) for s, t, _ in units] == [
+        (ZH[0], EN[0]),
+        (ZH[3], "Welcoming the cooperation,"),
+        (ZH[5], EN[5]),
+    ]
+    assert result.units == 3
+    text = out.read_text(encoding="utf-8")
+    for gone in (ZH[1], ZH[2], EN[1], EN[2], EN[3], EN[4], ZH[4]):
+        assert gone not in text
+    props = [p for _, _, p in units]
+    assert all(p["x-reviewed"] == f"accepted {TIME} by tester" for p in props)
+    assert [p.get("x-edited") for p in props] == [None, "yes", None]
+    header = {p.get("type"): p.text for p in tree.getroot().find("header").findall("prop")}
+    assert header["x-signature-reviewed"] == "yes"
+    assert header["x-signature-review.accepted"] == "3"
+    assert header["x-signature-review.rejected"] == "2"
+    assert header["x-signature-encoder"] == "test"
+
+
+def test_jsonl_export_keeps_every_bead_and_the_aligners_text(written: Path) -> None:
+    r = reviewed(written)
+    out = written.with_name("all.jsonl")
+    export(r, out)
+    counts = r.counts()
+    r.close()
+    back = read_alignment(out)  # still an alignment the tools read
+    assert [(b.src, b.tgt) for b in back.beads] == ids(r)
+    assert [s.text for s in back.tgt][2] == "Welcoming the cooperation,"
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    beads = [x for x in records if x["type"] == "bead"]
+    assert [b["review"]["status"] for b in beads] == [b.status for b in r.beads]
+    assert sum(b["review"]["status"] == "rejected" for b in beads) == counts.rejected == 2
+    assert beads[1]["src_text"] == ZH[1] + ZH[2]  # rejected, not lost
+    edited = [x for x in records if x["type"] == "segment" and "original" in x]
+    assert [(x["side"], x["id"], x["original"]) for x in edited] == [("tgt", 2, EN[2])]
+    assert records[0]["signature"]["reviewed"] == "yes"
+
+
+def test_export_refuses_to_overwrite_and_unknown_suffixes(written: Path) -> None:
+    r = reviewed(written)
+    out = written.with_name("out.tmx")
+    out.write_text("keep", encoding="utf-8")
+    with pytest.raises(OutputError, match="already exists"):
+        export(r, out)
+    assert out.read_text(encoding="utf-8") == "keep"
+    export(r, out, force=True)
+    assert_valid_tmx(out)
+    with pytest.raises(OutputError, match=r"\.tmx"):
+        export(r, written.with_name("out.tsv"))
+    r.close()
+
+
+# -- property: whatever the reviewer does, nothing is lost ------------------------------
+
+
+@st.composite
+def alignments(draw: st.DrawFn) -> Alignment:
+    """Random beads over random segment counts, in order, empty sides allowed."""
+    n_beads = draw(st.integers(1, 8))
+    sizes = draw(
+        st.lists(
+            st.tuples(st.integers(0, 3), st.integers(0, 3)).filter(lambda s: s != (0, 0)),
+            min_size=n_beads,
+            max_size=n_beads,
+        )
+    )
+    beads, i, j = [], 0, 0
+    for ns, nt in sizes:
+        conf = draw(st.floats(0, 1))
+        beads.append(Bead(tuple(range(i, i + ns)), tuple(range(j, j + nt)), conf))
+        i, j = i + ns, j + nt
+    src = [Segment(f"源{k}。", k, 0, 3) for k in range(i)]
+    tgt = [Segment(f"Target {k}.", k, 0, 9) for k in range(j)]
+    return Alignment("zh", "en", src, tgt, beads)
+
+
+OPS = st.one_of(
+    st.tuples(st.sampled_from(["accept", "reject", "merge"]), st.integers(-1, 9)).map(
+        lambda t: {"op": t[0], "bead": t[1]}
+    ),
+    st.tuples(st.integers(0, 9), st.integers(-1, 4), st.integers(-1, 4)).map(
+        lambda t: {"op": "split", "bead": t[0], "src_cut": t[1], "tgt_cut": t[2]}
+    ),
+    st.tuples(
+        st.integers(0, 9), st.sampled_from(["src", "tgt"]), st.sampled_from(["previous", "next"])
+    ).map(lambda t: {"op": "move", "bead": t[0], "side": t[1], "to": t[2]}),
+    st.tuples(st.sampled_from(["src", "tgt"]), st.integers(0, 12), st.text(max_size=5)).map(
+        lambda t: {"op": "edit", "side": t[0], "segment": t[1], "text": t[2]}
+    ),
+    st.just({"op": "undo"}),
+    st.just({"op": "redo"}),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(alignment=alignments(), ops=st.lists(OPS, max_size=25))
+def test_any_sequence_of_operations_keeps_every_sentence_once_in_order(
+    alignment: Alignment, ops: list[dict[str, object]]
+) -> None:
+    r = Review(alignment, clock=lambda: TIME, reviewer="")
+    done = []
+    for op in ops:
+        try:
+            r._do(dict(op))
+        except ReviewError:
+            continue
+        done.append({**op, "time": TIME})
+        covers_in_order(r)
+        for i, b in enumerate(r.beads):  # what is shown is what the sentences now say
+            assert r.src_text(i) == "".join(r.segment_text("src", k) for k in b.src)
+            assert r.tgt_text(i) == " ".join(r.segment_text("tgt", k) for k in b.tgt)
+        assert set(r.edits) <= {("src", i) for i in range(len(alignment.src))} | {
+            ("tgt", j) for j in range(len(alignment.tgt))
+        }
+    # What the review file holds replays to the same state.
+    again = replay(alignment, done)
+    assert ids(again) == ids(r) and again.edits == r.edits
+    assert [b.status for b in again.beads] == [b.status for b in r.beads]
+    # Undoing everything gives back the aligner's alignment.
+    while r.can_undo():
+        r.undo()
+    assert ids(r) == [(b.src, b.tgt) for b in alignment.beads] and r.edits == {}
+    assert all(b.status == "pending" for b in r.beads)

@@ -1,0 +1,299 @@
+"""``align review`` driven for real: key presses through Textual's pilot, then the files on disk.
+
+The alignment is the shipped A/77/L.107 pair aligned by the default encoder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS
+from textual.pilot import Pilot
+from tmxcheck import assert_valid_tmx
+
+from align.pipeline import align_files
+from align.review import Review, review_path_for
+from align.review_app import ReviewApp, ReviewScreen
+from align.types import Alignment
+from align.writers import read_alignment, read_tmx_units, write_alignment
+
+SIZE = (160, 45)
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def corpus(cache: Path) -> Alignment:
+    return align_files(CORPUS / "zh.txt", CORPUS / "en.txt", cache_dir=cache)
+
+
+@pytest.fixture
+def path(tmp_path: Path, corpus: Alignment) -> Path:
+    out = tmp_path / "A_77_L.107.jsonl"
+    write_alignment(corpus, out)
+    return out
+
+
+def drive(
+    review: Review,
+    script: Callable[[Pilot[None], ReviewScreen], Awaitable[None]],
+    tmx_path: Path | None = None,
+) -> ReviewApp:
+    """Run the app headless on ``review`` and play ``script`` on it."""
+    app = ReviewApp(review, tmx_path)
+
+    async def main() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = app.screen
+            assert isinstance(screen, ReviewScreen)
+            await script(pilot, screen)
+
+    asyncio.run(main())
+    return app
+
+
+def status(screen: ReviewScreen) -> str:
+    return str(screen.query_one("#status").render())
+
+
+def detail(screen: ReviewScreen) -> str:
+    return str(screen.query_one("#detail").render())
+
+
+def log_records(path: Path) -> list[dict[str, object]]:
+    lines = review_path_for(path).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines[1:]]
+
+
+def test_keys_accept_reject_merge_split_edit_and_export(path: Path, corpus: Alignment) -> None:
+    review = Review.open(path, reviewer="tester")
+    tmx = path.with_name("reviewed.tmx")
+    en = [s.text for s in corpus.tgt]
+    zh = [s.text for s in corpus.src]
+    added = " (checked)"
+    n = len(corpus.beads)
+    assert [b.kind for b in corpus.beads[:4]] == ["1-1"] * 4, "the script expects 1-1 beads"
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        assert screen.current() == 0 and f"Bead 1 of {n}" in detail(screen)
+        await pilot.press("a")  # accept bead 1; the cursor moves on
+        assert screen.current() == 1
+        await pilot.press("r")  # reject bead 2
+        assert screen.current() == 2
+        await pilot.press("m")  # merge bead 3 with bead 4
+        assert review.beads[2].kind == "2-2" and len(review) == n - 1
+        # Split it: the Chinese cut stays after the first sentence, the English cut
+        # moves below both: a 1-2 bead and a 1-0 bead.
+        await pilot.press("s", "right", "down", "enter")
+        assert [b.kind for b in review.beads[2:4]] == ["1-2", "1-0"]
+        # Edit the first English sentence of the 1-2 bead (fields: zh, en, en).
+        await pilot.press("e", "tab", "end", *added, "enter")
+        assert review.tgt_text(2).startswith(en[2] + added)
+        await pilot.press("a")  # accept the edited bead
+        assert screen.current() == 3
+        await pilot.press("r")  # reject the lone Chinese sentence
+        await pilot.press("x")  # export the TM
+        assert f"wrote {tmx}" in status(screen)
+        assert f"to review {n - 4} · accepted 2 · rejected 2 · edited 2" in status(screen)
+        await pilot.press("q")
+
+    drive(review, script, tmx)
+    review.close()
+
+    ops = [r["op"] for r in log_records(path)]
+    assert ops == ["open", "accept", "reject", "merge", "split", "edit", "accept", "reject"]
+    split = log_records(path)[4]
+    assert (split["bead"], split["src_cut"], split["tgt_cut"]) == (2, 1, 2)
+
+    assert_valid_tmx(tmx)
+    units = read_tmx_units(tmx)
+    assert [(s, t) for s, t, _ in units] == [
+        (zh[0], en[0]),
+        (zh[2], f"{en[2]}{added} {en[3]}"),
+    ]
+    assert all(p["x-reviewed"].startswith("accepted ") for _, _, p in units)
+    assert all(p["x-reviewed"].endswith(" by tester") for _, _, p in units)
+    assert [p.get("x-edited") for _, _, p in units] == [None, "yes"]
+    text = tmx.read_text(encoding="utf-8")
+    for rejected in (zh[1], en[1], zh[3]):
+        assert rejected not in text
+    assert "x-signature-reviewed" in text
+
+    # Nothing disappears: the rejected sentences are in the review, and in its full export.
+    again = Review.open(path)
+    assert again.src_text(1) == zh[1] and again.beads[1].status == "rejected"
+    everything = path.with_name("all.jsonl")
+    from align.review import export_jsonl
+
+    export_jsonl(again, everything)
+    again.close()
+    back = read_alignment(everything)
+    assert [s.text for s in back.src] == zh
+    assert back.tgt[2].text == en[2] + added and [s.text for s in back.tgt][3:] == en[3:]
+
+
+def test_quitting_mid_way_and_reopening_resumes_where_it_stopped(
+    path: Path, corpus: Alignment
+) -> None:
+    n = len(corpus.beads)
+    first = Review.open(path)
+
+    async def three(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        await pilot.press("a", "a", "j", "a")  # 1, 2 accepted; 3 skipped; 4 accepted
+        await pilot.press("q")
+
+    drive(first, three)
+    first.close()
+
+    second = Review.open(path)
+
+    async def resume(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        assert screen.current() == 2  # the first bead still to review
+        assert f"Bead 3 of {n}" in detail(screen)
+        assert f"to review {n - 3} · accepted 3" in status(screen)
+        await pilot.press("u")  # undo reaches back into the first session
+        assert second.beads[3].status == "pending"
+        await pilot.press("ctrl+r")
+        assert second.beads[3].status == "accepted"
+        await pilot.press("q")
+
+    drive(second, resume)
+    second.close()
+    ops = [r["op"] for r in log_records(path)]
+    assert ops == ["open", "accept", "accept", "accept", "open", "undo", "redo"]
+
+
+def test_find_flagged_filter_sort_search_and_move(tmp_path: Path, corpus: Alignment) -> None:
+    beads = list(corpus.beads)
+    for i in (6, 20, 33):  # make a few beads doubtful so they are flagged
+        beads[i] = replace(beads[i], confidence=0.3 + i / 1000)
+    path = tmp_path / "doubtful.jsonl"
+    write_alignment(replace(corpus, beads=beads), path)
+    review = Review.open(path)
+    flagged = review.view("flagged")
+    assert {6, 20, 33} <= set(flagged)
+    query = corpus.tgt[beads[30].tgt[0]].text.split()[-1].strip(".,;")
+    after = [i for i in flagged if i > 0]  # the cursor starts on bead 1
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        await pilot.press("n")
+        assert screen.current() == after[0]
+        for flag in review.flags(after[0]):
+            assert f"{flag.code}: {flag.reason}" in detail(screen)
+        await pilot.press("n")
+        assert screen.current() == after[1]
+        await pilot.press("c")  # least confident first; the cursor stays on its bead
+        order = [review.beads[i].confidence for i in screen.shown]
+        assert order == sorted(order) and screen.current() == after[1]
+        await pilot.press("c", "f", "f")  # document order; filter: to review, then flagged
+        assert "filter: flagged" in status(screen) and screen.shown == flagged
+        for _ in range(20):  # round the filters back to all
+            if screen.filter == "all":
+                break
+            await pilot.press("f")
+        assert screen.filter == "all" and len(screen.shown) == len(review)
+        await pilot.press("slash", *query, "enter")
+        i = screen.current()
+        assert i is not None and query.casefold() in review.tgt_text(i).casefold()
+        original = [(b.src, b.tgt) for b in review.beads]
+        moved = review.beads[i].tgt[-1]
+        await pilot.press("greater_than_sign")  # its English sentence goes to the bead below
+        assert review.beads[i].kind == "1-0" and review.beads[i + 1].tgt[0] == moved
+        await pilot.press("j", "less_than_sign")  # from the bead below, back up
+        assert review.beads[i].tgt == (moved,)
+        await pilot.press("comma")  # the Chinese sentence of bead i+1 joins bead i
+        assert review.beads[i].kind == "2-1"
+        await pilot.press("k", "full_stop")  # and goes back down
+        assert [(b.src, b.tgt) for b in review.beads] == original
+        await pilot.press("q")
+
+    drive(review, script)
+    review.close()
+
+
+# -- the command ------------------------------------------------------------------------
+
+
+def run(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ALIGN_CACHE_DIR": str(cache), "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "align.cli", "review", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+    )
+
+
+def test_command_aligns_on_the_spot_and_exports_the_reviewed_state(
+    tmp_path: Path, cache: Path, corpus: Alignment
+) -> None:
+    out = tmp_path / "doc.jsonl"
+    tmx = tmp_path / "doc.tmx"
+    zh, en = str(CORPUS / "zh.txt"), str(CORPUS / "en.txt")
+    r = run(zh, en, "-o", str(out), "--export", str(tmx), cache=cache)
+    assert r.returncode == 0, r.stderr
+    assert len(read_alignment(out).beads) == len(corpus.beads)
+    assert_valid_tmx(tmx)
+    assert read_tmx_units(tmx) == []  # nothing accepted yet, nothing in the TM
+    assert not review_path_for(out).exists()  # exporting does not start a review
+
+    with Review.open(out) as review:
+        review.accept(0)
+        review.accept(5)
+        review.reject(6)
+    r = run(str(out), "--export", str(tmx), "--force", cache=cache)
+    assert r.returncode == 0, r.stderr
+    assert f"2 accepted, 1 rejected, {len(corpus.beads) - 3} still to review" in r.stderr
+    assert [s for s, _, _ in read_tmx_units(tmx)] == [corpus.src[0].text, corpus.src[5].text]
+    assert [r["op"] for r in log_records(out)] == ["open", "accept", "accept", "reject"]
+    r = run(str(out), "--export", str(tmp_path / "all.jsonl"), cache=cache)
+    assert r.returncode == 0, r.stderr
+    assert len(read_alignment(tmp_path / "all.jsonl").beads) == len(corpus.beads)
+
+    r = run(zh, en, "-o", str(out), cache=cache)  # again: resume, do not realign
+    assert r.returncode == 2 and f"align review {out}" in r.stderr
+    r = run(str(out), cache=cache)  # no terminal here
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines() == [
+        "error: align review needs a terminal to open the review: run it in one, or pass "
+        "--export OUT.tmx to write the reviewed TM"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["zh.txt"], "not an alignment"),
+        (["zh.txt", "en.txt"], "needs -o OUT.jsonl"),
+        (["a.jsonl", "b.jsonl", "c.jsonl"], "3 files given"),
+        (["missing.jsonl", "--export", "x.tmx"], "does not exist"),
+    ],
+)
+def test_command_errors_are_one_line(
+    tmp_path: Path, cache: Path, args: list[str], says: str
+) -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "align.cli", "review", *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "ALIGN_CACHE_DIR": str(cache), "NO_COLOR": "1"},
+        timeout=120,
+    )
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and says in lines[0], r.stderr
