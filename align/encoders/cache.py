@@ -2,9 +2,11 @@
 
 One SQLite file in WAL mode: each write is a transaction (atomic, no torn
 files), several processes can read and write the same cache at once (batch
-runs), and one file is easier to move or delete than thousands of ``.npy``
-files. Rows are keyed by model id, model version and the text's sha256, so
-vectors from different models or builds are never mixed.
+runs: readers never wait, writers queue behind SQLite's busy timeout, and a
+"database is locked" that slips past it is retried with backoff), and one file
+is easier to move or delete than thousands of ``.npy`` files. Rows are keyed
+by model id, model version and the text's sha256, so vectors from different
+models or builds are never mixed.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import random
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -38,6 +42,15 @@ CREATE TABLE IF NOT EXISTS embeddings (
 """
 _CHUNK = 500
 _DTYPE = np.dtype("<f4")
+_BUSY_CODES = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED (and their extended codes)
+T = TypeVar("T")
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _BUSY_CODES
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 def text_key(text: str) -> str:
@@ -51,6 +64,11 @@ class CachedEncoder:
     did not; ``encoded`` counts texts actually sent to the model (misses with
     duplicates removed).
     """
+
+    busy_timeout_ms = 60_000
+    """How long SQLite itself waits for another process's write to finish."""
+    retry_seconds = 300.0
+    """How long a busy or locked database is retried on top of that before giving up."""
 
     def __init__(self, encoder: Encoder, cache_dir: Path | str) -> None:
         self.inner = encoder
@@ -74,9 +92,10 @@ class CachedEncoder:
         )
 
     def _open(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        timeout = self.busy_timeout_ms / 1000
+        conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         try:
-            conn.execute("PRAGMA busy_timeout = 60000")
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute(_SCHEMA)
@@ -92,7 +111,7 @@ class CachedEncoder:
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             try:
-                conn = self._open()
+                conn = self._retrying(self._open)
             except sqlite3.DatabaseError as exc:
                 if isinstance(exc, sqlite3.OperationalError):
                     raise
@@ -101,13 +120,36 @@ class CachedEncoder:
                     "embedding cache %s is damaged (%s); moved to %s", self.path, exc, aside
                 )
                 self.path.replace(aside)
-                conn = self._open()
+                conn = self._retrying(self._open)
         except (OSError, sqlite3.Error) as exc:
             raise self._fail(exc) from exc
         self._conn, self._pid = conn, os.getpid()
         return conn
 
+    def _retrying(self, action: Callable[[], T]) -> T:
+        """Run ``action``, again after a short random pause while the database is busy.
+
+        SQLite's busy handler covers most waits, but not all: a read that must
+        become a write, or a schema change racing another process's first open,
+        fail at once with "database is locked". Such an action changed nothing,
+        so doing it again is safe.
+        """
+        deadline = time.monotonic() + self.retry_seconds
+        pause = 0.01
+        while True:
+            try:
+                return action()
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() >= deadline:
+                    raise
+                log.debug("embedding cache %s busy (%s): retrying", self.path, exc)
+            time.sleep(pause * (0.5 + random.random()))
+            pause = min(pause * 2, 1.0)
+
     def _lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
+        return self._retrying(lambda: self._lookup_once(keys))
+
+    def _lookup_once(self, keys: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
         conn = self._connection()
         for i in range(0, len(keys), _CHUNK):
@@ -139,14 +181,18 @@ class CachedEncoder:
             (self.name, self.version, k, self.dim, np.asarray(v, dtype=_DTYPE).tobytes())
             for k, v in zip(keys, vectors, strict=True)
         ]
+        self._retrying(lambda: self._store_once(rows))
+
+    def _store_once(self, rows: list[tuple[str, str, str, int, bytes]]) -> None:
         conn = self._connection()
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?, ?)", rows)
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         items = list(texts)

@@ -34,6 +34,11 @@ def _weights_digest() -> str | None:
 
 
 def default_threads() -> int:
+    """BLAS threads: ``ALIGN_ENCODER_THREADS`` (parallel batches set 1 per worker), else the
+    cores, at most 4."""
+    wanted = os.environ.get("ALIGN_ENCODER_THREADS", "")
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
     return max(1, min(4, os.cpu_count() or 1))
 
 

@@ -1,0 +1,258 @@
+"""Find the document pairs of a corpus: folder layouts, UN-style names, or a CSV manifest.
+
+A pair's ``id`` is its path relative to INPUT without the language marker
+(``sub/A_77_L.107``); outputs are named after it, so they mirror the input tree.
+Everything found that cannot be paired is returned too, so the caller can list it:
+a batch never skips a file silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from align.errors import InputError
+from align.readers import READERS
+
+DOCUMENT_SUFFIXES = frozenset(READERS)
+"""Suffixes some reader handles; files with another suffix and no language are ignored."""
+
+_SAFE_ID = re.compile(r"^[^\x00-\x1f]+$")
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A source document and its translation, aligned as one job."""
+
+    id: str
+    src: Path
+    tgt: Path
+
+
+@dataclass(frozen=True)
+class Unpaired:
+    """A file that is not part of any pair, and why (a line a user can act on)."""
+
+    path: Path
+    reason: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Several files claim the same side of one pair id: none of them is aligned."""
+
+    id: str
+    paths: tuple[Path, ...]
+    reason: str
+
+
+@dataclass
+class Discovery:
+    """What :func:`discover` found: pairs in id order, and what it could not use."""
+
+    pairs: list[Pair] = field(default_factory=list)
+    unpaired: list[Unpaired] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    ignored: list[Path] = field(default_factory=list)
+
+
+def _lang_pattern(langs: tuple[str, str]) -> re.Pattern[str]:
+    codes = "|".join(re.escape(c) for c in langs)
+    return re.compile(rf"^(?P<base>.+?)[-_.](?P<lang>{codes})$", re.IGNORECASE)
+
+
+def _strip_document_suffix(name: str) -> str:
+    """``A_77_L.107.zh.txt`` -> ``A_77_L.107.zh``; ``A_77_L.107`` stays (``.107`` is no format)."""
+    suffix = PurePosixPath(name).suffix
+    return name[: -len(suffix)] if suffix.lower() in DOCUMENT_SUFFIXES else name
+
+
+def _is_document_name(name: str) -> bool:
+    suffix = PurePosixPath(name).suffix.lower()
+    return not suffix or suffix in DOCUMENT_SUFFIXES
+
+
+def check_id(pair_id: str, where: str) -> str:
+    """Refuse ids that cannot name an output file inside OUTDIR."""
+    parts = PurePosixPath(pair_id).parts
+    if (
+        not pair_id
+        or not _SAFE_ID.match(pair_id)
+        or pair_id.startswith("/")
+        or "\\" in pair_id
+        or any(p in ("", ".", "..") for p in parts)
+    ):
+        raise InputError(
+            f"{where}: pair id {pair_id!r} cannot name an output file: "
+            "use letters, digits, '.', '-', '_' and '/' between folder names"
+        )
+    return pair_id
+
+
+def _classify(
+    rel: PurePosixPath, root_name: str, langs: tuple[str, str], pattern: re.Pattern[str]
+) -> tuple[str, str] | str:
+    """``(id, lang)`` for a document of a pair, or the reason it is not one."""
+    lower = tuple(lang.lower() for lang in langs)
+    folders = list(rel.parts[:-1])
+    stem = _strip_document_suffix(rel.name)
+    name_lang, base = None, None
+    if stem.lower() in lower:
+        name_lang = stem.lower()
+    elif m := pattern.match(stem):
+        name_lang, base = m["lang"].lower(), m["base"]
+    folder_at = [i for i, part in enumerate(folders) if part.lower() in lower]
+    if folder_at:
+        at = folder_at[-1]
+        folder_lang = folders[at].lower()
+        if name_lang is not None and name_lang != folder_lang:
+            return f"is in a '{folders[at]}' folder but its name says '{name_lang}'"
+        rest = folders[:at] + folders[at + 1 :]
+        if base is None and name_lang is not None:
+            return f"is named after a language inside the '{folders[at]}' folder: name it NAME"
+        return "/".join([*rest, base if base is not None else stem]), folder_lang
+    if name_lang is None:
+        langs_text = " or ".join(f"'{c}'" for c in langs)
+        return (
+            f"has no language in its name or folder ({langs_text}): name it NAME.{langs[0]}.txt "
+            f"or put it in a {langs[0]}/ folder, or list it in a manifest"
+        )
+    if base is None:
+        return "/".join(folders) or root_name, name_lang
+    return "/".join([*folders, base]), name_lang
+
+
+def _walk(root: Path, skip: Path | None) -> list[Path]:
+    """Files under ``root`` in a stable order, without hidden files and without ``skip``."""
+    found: list[Path] = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if skip is not None and (path == skip or skip in path.parents):
+            continue
+        if path.is_file():
+            found.append(path)
+    return found
+
+
+def discover_folder(
+    root: Path, *, src_lang: str = "zh", tgt_lang: str = "en", skip: Path | None = None
+) -> Discovery:
+    """Pair the documents under ``root`` by the layouts the README describes.
+
+    Recognised, mixed freely: ``NAME.zh.txt``/``NAME.en.txt`` side by side;
+    ``zh/NAME`` and ``en/NAME`` trees; UN names ``A_77_L.107-ZH.pdf``; and a
+    folder per document holding ``zh.txt`` and ``en.txt``. ``skip`` (the output
+    folder, when it lies inside ``root``) is not scanned.
+    """
+    langs = (src_lang, tgt_lang)
+    if src_lang.lower() == tgt_lang.lower():
+        raise InputError(f"--src-lang and --tgt-lang are both '{src_lang}': give two languages")
+    pattern = _lang_pattern(langs)
+    sides: dict[str, dict[str, list[Path]]] = defaultdict(lambda: defaultdict(list))
+    found = Discovery()
+    root_name = root.resolve().name or "document"
+    for path in _walk(root, skip.resolve() if skip else None):
+        rel = PurePosixPath(path.relative_to(root).as_posix())
+        got = _classify(rel, root_name, langs, pattern)
+        if isinstance(got, str):
+            if _is_document_name(rel.name):
+                found.unpaired.append(Unpaired(path, got))
+            else:
+                found.ignored.append(path)
+            continue
+        pair_id, lang = got
+        sides[pair_id][lang].append(path)
+    src_key, tgt_key = src_lang.lower(), tgt_lang.lower()
+    for pair_id in sorted(sides):
+        by_lang = sides[pair_id]
+        src, tgt = by_lang.get(src_key, []), by_lang.get(tgt_key, [])
+        crowded = [(lang, ps) for lang, ps in ((src_lang, src), (tgt_lang, tgt)) if len(ps) > 1]
+        if crowded:
+            lang, paths = crowded[0]
+            names = ", ".join(str(p) for p in paths)
+            found.conflicts.append(
+                Conflict(
+                    pair_id,
+                    tuple(src + tgt),
+                    f"{len(paths)} '{lang}' files for {pair_id} ({names}): keep one, rename "
+                    "the others, or list the pairs in a manifest",
+                )
+            )
+        elif src and tgt:
+            found.pairs.append(Pair(pair_id, src[0], tgt[0]))
+        else:
+            (present,) = src or tgt
+            missing = tgt_lang if src else src_lang
+            found.unpaired.append(Unpaired(present, f"has no '{missing}' partner for {pair_id}"))
+    return found
+
+
+def _manifest_rows(path: Path) -> list[tuple[int, list[str]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8"
+        raise InputError(f"{path}: cannot read the manifest ({reason}): check the path") from None
+    rows = [(n, [c.strip() for c in row]) for n, row in enumerate(csv.reader(text.splitlines()), 1)]
+    return [(n, row) for n, row in rows if any(row) and not row[0].startswith("#")]
+
+
+def read_manifest(path: Path) -> Discovery:
+    """Pairs listed in a CSV manifest: ``id,zh path,en path`` a line, paths relative to it.
+
+    A first line whose first cell is ``id`` is a header. Missing files are not
+    checked here: such a pair fails with the reader's message when it is run.
+    """
+    rows = _manifest_rows(path)
+    if rows and rows[0][1] and rows[0][1][0].lower() == "id":
+        rows = rows[1:]
+    found = Discovery()
+    seen: dict[str, int] = {}
+    base = path.parent
+    for n, row in rows:
+        where = f"{path} line {n}"
+        if len(row) != 3 or not all(row):
+            raise InputError(
+                f"{where}: expected 3 columns 'id,source path,target path', got {len(row)}: "
+                "fix the line"
+            )
+        pair_id = check_id(row[0], where)
+        if pair_id in seen:
+            raise InputError(
+                f"{where}: id {pair_id!r} is already used on line {seen[pair_id]}: "
+                "give each pair its own id"
+            )
+        seen[pair_id] = n
+        found.pairs.append(Pair(pair_id, base / row[1], base / row[2]))
+    if not found.pairs:
+        raise InputError(f"{path}: the manifest lists no pairs: add lines 'id,zh path,en path'")
+    return found
+
+
+def discover(
+    source: Path,
+    *,
+    src_lang: str = "zh",
+    tgt_lang: str = "en",
+    manifest: bool | None = None,
+    skip: Path | None = None,
+) -> Discovery:
+    """Pairs from a folder, or from a manifest (``manifest=True``, or a ``.csv`` file)."""
+    source = Path(source)
+    if not source.exists():
+        raise InputError(f"{source}: does not exist: give a folder of documents or a manifest")
+    if manifest or (manifest is None and source.is_file()):
+        if source.is_dir():
+            raise InputError(f"{source}: is a folder, not a manifest: drop --manifest")
+        if manifest is None and source.suffix.lower() != ".csv":
+            raise InputError(
+                f"{source}: is a file: give a folder of documents, or a CSV manifest "
+                "(name it .csv or pass --manifest)"
+            )
+        return read_manifest(source)
+    return discover_folder(source, src_lang=src_lang, tgt_lang=tgt_lang, skip=skip)

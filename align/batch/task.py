@@ -1,0 +1,207 @@
+"""One pair as a unit of work, run wherever an executor puts it (this process, a pool, Dask).
+
+:func:`run_task` never raises for a bad pair: it returns a :class:`PairOutcome`
+with the reason, so one bad pair never stops a batch. It returns the rendered
+TMX and JSONL as bytes instead of writing them: only the process that owns
+OUTDIR writes, atomically, and records the pair in the journal, so a worker
+that dies or runs a pair twice can never leave a half or double output.
+
+The encoder is a per-process global (:func:`worker_encoder`): loaded on a
+worker's first pair (or by the pool initializer) and reused for every pair
+after that.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from align.encoders import CachedEncoder, Encoder, default_cache_dir, load_encoder
+from align.errors import AlignError, NotTranslation
+from align.pipeline import Settings, align_files, check_translation, translation_score
+from align.writers import WRITERS
+
+
+@dataclass(frozen=True)
+class EncoderSpec:
+    """Which encoder a worker loads. ``cache_dir`` None with ``use_cache``: the worker's
+    own default cache (``ALIGN_CACHE_DIR`` or ``~/.cache`` on that machine)."""
+
+    model: str
+    use_cache: bool = True
+    cache_dir: str | None = None
+
+
+@dataclass(frozen=True)
+class PairTask:
+    """Everything a worker needs for one pair; ``*_data`` set when it has no shared disk."""
+
+    id: str
+    src: str
+    tgt: str
+    settings: Settings
+    encoder: EncoderSpec
+    allow_mismatch: bool = False
+    src_data: bytes | None = None
+    tgt_data: bytes | None = None
+
+
+@dataclass(frozen=True)
+class PairOutcome:
+    """A pair's result as a worker sends it back: outputs as bytes, or the reason it failed."""
+
+    id: str
+    ok: bool
+    reason: str = ""
+    tmx: bytes = b""
+    jsonl: bytes = b""
+    src_sentences: int = 0
+    tgt_sentences: int = 0
+    beads: int = 0
+    units: int = 0
+    unaligned: tuple[int, int] = (0, 0)
+    score: float | None = None
+    mismatch: bool = False
+    cache_hits: int = 0
+    cache_misses: int = 0
+    seconds: float = 0.0
+    worker: str = ""
+    encoder_loads: int = 0
+    signature: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+
+_MODELS: dict[str, Encoder] = {}
+_ENCODERS: dict[EncoderSpec, Encoder] = {}
+_LOCK = threading.Lock()
+_loads = 0
+
+
+def worker_encoder(spec: EncoderSpec) -> Encoder:
+    """This process's encoder for ``spec``: the model is loaded once, whatever the cache."""
+    global _loads
+    with _LOCK:
+        encoder = _ENCODERS.get(spec)
+        if encoder is None:
+            model = _MODELS.get(spec.model)
+            if model is None:
+                model = _MODELS[spec.model] = load_encoder(spec.model)
+                _loads += 1
+            encoder = model
+            if spec.use_cache:
+                cache_dir = Path(spec.cache_dir) if spec.cache_dir else default_cache_dir()
+                encoder = CachedEncoder(model, cache_dir)
+            _ENCODERS[spec] = encoder
+        return encoder
+
+
+def encoder_loads() -> int:
+    """How many models this process has loaded (the tests check it stays at one)."""
+    return _loads
+
+
+def init_worker(spec: EncoderSpec, threads: int) -> None:
+    """Pool initializer: load the encoder once, with ``threads`` BLAS threads (the cores
+    shared out between the workers, unless ALIGN_ENCODER_THREADS says otherwise); Ctrl-C is
+    the parent's to handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ.setdefault("ALIGN_ENCODER_THREADS", str(threads))
+    worker_encoder(spec)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@contextlib.contextmanager
+def _inputs(task: PairTask) -> Iterator[tuple[Path, Path, dict[str, str]]]:
+    """The pair's files on this machine, and how to say temporary paths as the user's."""
+    if task.src_data is None or task.tgt_data is None:
+        yield Path(task.src), Path(task.tgt), {}
+        return
+    with tempfile.TemporaryDirectory(prefix="un-align-") as tmp:
+        src = Path(tmp, "src", Path(task.src).name)
+        tgt = Path(tmp, "tgt", Path(task.tgt).name)
+        for path, data in ((src, task.src_data), (tgt, task.tgt_data)):
+            path.parent.mkdir()
+            path.write_bytes(data)
+        yield src, tgt, {str(src): task.src, str(tgt): task.tgt}
+
+
+def _say_paths(message: str, names: dict[str, str]) -> str:
+    for tmp, original in names.items():
+        message = message.replace(tmp, original)
+    return message
+
+
+def _counters(encoder: Encoder) -> tuple[int, int]:
+    if isinstance(encoder, CachedEncoder):
+        return encoder.hits, encoder.misses
+    return 0, 0
+
+
+def run_task(task: PairTask) -> PairOutcome:
+    """Align one pair and render its TMX and JSONL; a failure comes back as a reason."""
+    started = time.perf_counter()
+    names: dict[str, str] = {}
+    try:
+        with _inputs(task) as (src, tgt, names):
+            encoder = worker_encoder(task.encoder)
+            hits, misses = _counters(encoder)
+            alignment = align_files(src, tgt, settings=task.settings, encoder=encoder)
+            alignment.document = task.id
+            warnings: list[str] = []
+            mismatch = False
+            try:
+                check_translation(alignment, task.src, task.tgt)
+            except NotTranslation as exc:
+                if not task.allow_mismatch:
+                    raise
+                mismatch = True
+                warnings.append(str(exc).split(": check that")[0] + ": written because of --force")
+            tmx = WRITERS["tmx"].render(alignment)
+            jsonl = WRITERS["jsonl"].render(alignment)
+            warnings += [f"{task.id}.tmx: {d}" for d in tmx.dropped]
+            hits2, misses2 = _counters(encoder)
+            src_un, tgt_un = alignment.unaligned()
+            return PairOutcome(
+                id=task.id,
+                ok=True,
+                tmx=tmx.data,
+                jsonl=jsonl.data,
+                src_sentences=len(alignment.src),
+                tgt_sentences=len(alignment.tgt),
+                beads=len(alignment.beads),
+                units=tmx.units,
+                unaligned=(len(src_un), len(tgt_un)),
+                score=round(translation_score(alignment), 4),
+                mismatch=mismatch,
+                cache_hits=hits2 - hits,
+                cache_misses=misses2 - misses,
+                seconds=time.perf_counter() - started,
+                worker=worker_name(),
+                encoder_loads=encoder_loads(),
+                signature=dict(alignment.signature),
+                warnings=tuple(warnings),
+            )
+    except AlignError as exc:
+        reason = _say_paths(str(exc), names)
+    except Exception as exc:  # one pair's bug must not stop the batch; it is reported
+        detail = _say_paths(str(exc), names)
+        reason = f"unexpected {type(exc).__name__}: {detail} (a bug: please report it)"
+    return PairOutcome(
+        id=task.id,
+        ok=False,
+        reason=" ".join(reason.split()),
+        seconds=time.perf_counter() - started,
+        worker=worker_name(),
+        encoder_loads=encoder_loads(),
+    )

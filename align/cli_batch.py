@@ -1,0 +1,346 @@
+"""``align batch``: align whole folders of document pairs (see align.batch)."""
+
+from __future__ import annotations
+
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from align.aligner import AlignConfig
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from align.batch import BatchResult, Discovery, PairResult
+
+err = Console(stderr=True, highlight=False)
+
+
+def _say(text: str) -> None:
+    """A plain line: no markup, never wrapped (log files and grep want whole lines)."""
+    err.print(text, markup=False, soft_wrap=True)
+
+
+EXIT_INTERRUPTED = 130
+SHOW = 20
+"""Failures and unpaired files listed on the terminal, at most (summary.json has all)."""
+
+
+class ExecutorName(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+class _Counts:
+    """What the progress display shows, whatever it looks like."""
+
+    def __init__(self) -> None:
+        self.done = self.failed = self.skipped = 0
+        self.sentences = 0
+        self.planned = 0
+        self.finished = 0
+        self.started = time.perf_counter()
+
+    def add(self, result: PairResult) -> None:
+        if result.status == "done":
+            self.done += 1
+            self.sentences += result.sentences
+        elif result.status == "failed":
+            self.failed += 1
+        else:
+            self.skipped += 1
+
+    @property
+    def rate(self) -> float:
+        elapsed = time.perf_counter() - self.started
+        return self.sentences / elapsed if elapsed > 0 else 0.0
+
+    def line(self) -> str:
+        return f"done {self.done} · failed {self.failed} · skipped {self.skipped}"
+
+
+def _listener(rich: bool):  # noqa: ANN202 - the class is built lazily, with align.batch
+    from align.batch import BatchListener
+
+    class PlainListener(BatchListener):
+        """One log line per pair, for logs and pipes."""
+
+        def __init__(self) -> None:
+            self.counts = _Counts()
+
+        def started(self, planned: int, settled: list[PairResult], found: Discovery) -> None:
+            c = self.counts
+            c.planned = planned
+            for r in settled:
+                c.add(r)
+            _say(f"align batch: {_found(found, planned, c)}")
+            for r in settled:
+                if r.status == "failed":
+                    _say(f"failed {r.id}: {r.reason}")
+            c.started = time.perf_counter()
+
+        def finished(self, result: PairResult) -> None:
+            c = self.counts
+            c.add(result)
+            c.finished += 1
+            where = f"[{c.finished}/{c.planned}]"
+            if result.status == "done":
+                _say(
+                    f"{where} done {result.id}: {result.sentences} sentences, "
+                    f"{result.units} units, {result.seconds:.2f} s; {c.line()}, "
+                    f"{c.rate:.1f} sentences/s"
+                )
+            else:
+                _say(f"{where} failed {result.id}: {result.reason}")
+
+        def stop(self) -> None:
+            pass
+
+    class RichListener(PlainListener):
+        """A live progress bar: pairs done / failed / skipped, sentences per second, time left."""
+
+        progress: Progress | None = None
+        task: TaskID
+
+        def started(self, planned: int, settled: list[PairResult], found: Discovery) -> None:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            c = self.counts
+            c.planned = planned
+            for r in settled:
+                c.add(r)
+                if r.status == "failed":
+                    err.print(f"[red]failed[/red] {r.id}: {_escape(r.reason)}")
+            err.print(_found(found, planned, c), markup=False)
+            self.progress = Progress(
+                SpinnerColumn(),
+                TextColumn("aligning"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[counts]}"),
+                TextColumn("{task.fields[rate]} sentences/s"),
+                TimeElapsedColumn(),
+                TextColumn("elapsed ·"),
+                TimeRemainingColumn(),
+                TextColumn("left"),
+                console=err,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task("pairs", total=planned, counts=c.line(), rate="-")
+            c.started = time.perf_counter()
+
+        def finished(self, result: PairResult) -> None:
+            c = self.counts
+            c.add(result)
+            c.finished += 1
+            if result.status == "failed":
+                err.print(f"[red]failed[/red] {result.id}: {_escape(result.reason)}")
+            if self.progress is not None:
+                self.progress.update(self.task, advance=1, counts=c.line(), rate=f"{c.rate:.1f}")
+
+        def stop(self) -> None:
+            if self.progress is not None:
+                self.progress.stop()
+                self.progress = None
+
+    return RichListener() if rich else PlainListener()
+
+
+def _found(found: Discovery, planned: int, c: _Counts) -> str:
+    parts = [f"{len(found.pairs) + len(found.conflicts)} pairs found", f"{planned} to align"]
+    if c.skipped:
+        parts.append(f"{c.skipped} unchanged (skipped)")
+    if c.failed:
+        parts.append(f"{c.failed} failed before starting")
+    if found.unpaired:
+        parts.append(f"{len(found.unpaired)} file(s) not paired")
+    return ", ".join(parts)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _report(result: BatchResult) -> None:
+    """The end-of-run summary on the terminal; summary.json has all of it."""
+    rate = result.cache_hit_rate
+    cache = f"; cache hit rate {rate:.0%}" if rate is not None else ""
+    _say(
+        f"done {len(result.done)}, failed {len(result.failed)}, skipped {len(result.skipped)} "
+        f"of {len(result.results)} pairs; {result.sentences} sentences in "
+        f"{result.seconds:.1f} s ({result.sentences_per_second:.1f} sentences/s, "
+        f"{result.pairs_per_second:.2f} pairs/s){cache}"
+    )
+    if result.failed:
+        _say(f"failed ({len(result.failed)}):")
+        for r in result.failed[:SHOW]:
+            _say(f"  {r.id}: {r.reason}")
+    if result.unpaired:
+        _say(f"not paired ({len(result.unpaired)} file(s)):")
+        for u in result.unpaired[:SHOW]:
+            _say(f"  {u.path}: {u.reason}")
+    if result.ignored:
+        suffixes = sorted({p.suffix or p.name for p in result.ignored})
+        _say(
+            f"ignored {len(result.ignored)} file(s) that are not documents "
+            f"({', '.join(suffixes[:8])})"
+        )
+    more = len(result.failed) > SHOW or len(result.unpaired) > SHOW
+    listed = "; the full lists are in summary.json" if more else ""
+    _say(f"wrote {result.outdir} (tmx/, jsonl/, journal.jsonl, summary.json){listed}")
+    if result.merge is not None:
+        m = result.merge
+        _say(f"merged {m.units_out} units into {m.output} ({m.duplicates} duplicate(s) dropped)")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the batch command to the ``align`` app."""
+
+    @app.command("batch")
+    def batch_cmd(
+        source: Annotated[
+            Path,
+            typer.Argument(
+                metavar="INPUT", help="A folder of documents, or a CSV manifest (id,zh,en paths)."
+            ),
+        ],
+        outdir: Annotated[
+            Path,
+            typer.Option(
+                "-o", "--output", help="Folder for the TMs, the run journal and summary.json."
+            ),
+        ],
+        jobs: Annotated[
+            int,
+            typer.Option(
+                "--jobs", "-j", min=1, help="Pairs aligned at once, each in its own process."
+            ),
+        ] = 1,
+        executor: Annotated[
+            ExecutorName,
+            typer.Option(
+                "--executor",
+                help="'local' (this machine, --jobs processes) or 'dask' (a Dask cluster, "
+                "see --scheduler).",
+            ),
+        ] = ExecutorName.local,
+        scheduler: Annotated[
+            str | None,
+            typer.Option(
+                "--scheduler",
+                help="The Dask scheduler, tcp://HOST:PORT, as printed by 'dask scheduler'.",
+            ),
+        ] = None,
+        merge: Annotated[
+            Path | None,
+            typer.Option(
+                "--merge",
+                help="Also write one TMX of all pairs, duplicates dropped (the most confident "
+                "kept, every document id kept as x-document). Rewritten on every run.",
+            ),
+        ] = None,
+        manifest: Annotated[
+            bool,
+            typer.Option(
+                "--manifest", help="INPUT is a CSV manifest even if its name does not end .csv."
+            ),
+        ] = False,
+        src_lang: Annotated[str, typer.Option("--src-lang", help="Source language.")] = "zh",
+        tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Target language.")] = "en",
+        model: Annotated[
+            str,
+            typer.Option("--model", "-m", help="Sentence encoder, as for 'align pair'."),
+        ] = "use",
+        max_bead: Annotated[
+            int, typer.Option("--max-bead", help="Most sentences on one side of a bead.")
+        ] = AlignConfig().max_bead,
+        force: Annotated[
+            bool,
+            typer.Option(
+                "--force",
+                help="Write TMs even for pairs that do not look like translations of each "
+                "other (they fail otherwise).",
+            ),
+        ] = False,
+        redo: Annotated[
+            bool, typer.Option("--redo", help="Align every pair again, whatever the journal says.")
+        ] = False,
+        cache: Annotated[
+            bool,
+            typer.Option(
+                "--cache/--no-cache",
+                help="Share embeddings through the on-disk cache (ALIGN_CACHE_DIR).",
+            ),
+        ] = True,
+    ) -> None:
+        """Align every document pair in a folder, or listed in a manifest, into OUTDIR.
+
+        Pairs are found by name, in any mix of these layouts:
+
+            NAME.zh.txt + NAME.en.txt        side by side (.txt, .docx, .pdf)
+            zh/NAME + en/NAME                one folder per language
+            A_77_L.107-ZH.pdf + -EN.pdf      UN file names with the symbol
+            NAME/zh.txt + NAME/en.txt        one folder per document
+            manifest.csv                     id,zh path,en path a line
+
+        OUTDIR gets tmx/NAME.tmx and jsonl/NAME.jsonl per pair, journal.jsonl and
+        summary.json. Run the same command again to resume: pairs whose inputs,
+        model and settings are unchanged are skipped. Exit codes: 0 every pair
+        aligned; 4 some pairs failed (listed, and in summary.json); 2 the batch
+        could not run; 130 interrupted. Examples:
+
+            align batch corpus/ -o out/ --jobs 2 --merge corpus.tmx
+            align batch corpus/ -o out/ --executor dask --scheduler tcp://HOST:8786
+        """
+        from align.batch import EXIT_SOME_FAILED, BatchOptions, run_batch
+        from align.pipeline import Settings
+
+        if executor is ExecutorName.dask and jobs != 1:
+            _say("note: --jobs is for the local executor; Dask runs as many as its workers")
+        options = BatchOptions(
+            settings=Settings(
+                src_lang=src_lang,
+                tgt_lang=tgt_lang,
+                model=model,
+                align=AlignConfig(max_bead=max_bead),
+            ),
+            jobs=jobs,
+            executor=executor.value,
+            scheduler=scheduler,
+            use_cache=cache,
+            allow_mismatch=force,
+            redo=redo,
+            merge=merge,
+        )
+        listener = _listener(err.is_terminal)
+        try:
+            result = run_batch(
+                source, outdir, options, manifest=True if manifest else None, listener=listener
+            )
+        except KeyboardInterrupt:
+            listener.stop()
+            c = listener.counts
+            _say(
+                f"interrupted: {c.done} pair(s) finished and recorded in {outdir}/journal.jsonl; "
+                "run the same command again to resume"
+            )
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        finally:
+            listener.stop()
+        _report(result)
+        if result.failed:
+            raise typer.Exit(EXIT_SOME_FAILED)

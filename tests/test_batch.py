@@ -1,0 +1,497 @@
+"""`align batch`: pairing, one TMX per pair, resuming, failures, merge, parallel workers.
+
+Real encoder, real files: tiny pairs cut from corpora/A_77_L.107 (tests/batch_corpus.py).
+One cold run fills a module-wide embedding cache; later runs reuse it unless a
+test needs the encoder to really run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import pytest
+from batch_corpus import journal_ids, outputs, write_tiny_corpus
+from tmxcheck import assert_valid_tmx
+from typer.testing import CliRunner
+
+from align import tmx
+from align.aligner import AlignConfig
+from align.batch import (
+    EXIT_SOME_FAILED,
+    BatchOptions,
+    BatchResult,
+    discover,
+    output_path,
+    read_manifest,
+    run_batch,
+    task,
+)
+from align.cli import app
+from align.encoders import CachedEncoder
+from align.encoders.cache import DB_NAME
+from align.errors import InputError, OutputError
+from align.pipeline import Settings, align_files, check_translation
+from align.writers import read_alignment, write_alignment
+
+ENV_NO_COLOR = {"NO_COLOR": "1", "COLUMNS": "200"}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    write_tiny_corpus(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory: pytest.TempPathFactory, corpus: Path, cache: Path) -> BatchResult:
+    """``--jobs 1`` on a cold cache: the reference every other run is compared with."""
+    out = tmp_path_factory.mktemp("baseline")
+    return run_batch(corpus, out, BatchOptions(cache_dir=cache))
+
+
+def options(cache: Path, **kw: object) -> BatchOptions:
+    return BatchOptions(cache_dir=cache, **kw)  # type: ignore[arg-type]
+
+
+# --- finding the pairs ----------------------------------------------------------------
+
+
+def touch(path: Path, text: str = "x") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_discover_recognises_every_layout_and_lists_the_rest(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    touch(root / "A.zh.txt"), touch(root / "A.en.txt")
+    touch(root / "sub" / "A.zh.docx"), touch(root / "sub" / "A.en.pdf")
+    touch(root / "bench" / "zh" / "001"), touch(root / "bench" / "en" / "001")
+    touch(root / "zh" / "deep" / "B.txt"), touch(root / "en" / "deep" / "B.txt")
+    touch(root / "A_77_L.107-ZH.pdf"), touch(root / "A_77_L.107-EN.pdf")
+    touch(root / "S_2023_1" / "zh.txt"), touch(root / "S_2023_1" / "en.txt")
+    touch(root / "lonely.zh.txt")
+    touch(root / "en" / "orphan.txt")
+    touch(root / "notes.txt")
+    touch(root / "Dup.zh.txt"), touch(root / "Dup-ZH.pdf"), touch(root / "Dup.en.txt")
+    touch(root / "zh" / "X.en.txt")
+    touch(root / "README.md"), touch(root / "S_2023_1" / "reference.align")
+    touch(root / "out" / "tmx" / "A.zh.txt")  # the output folder is never read
+    touch(root / ".hidden.zh.txt")
+
+    found = discover(root, skip=root / "out")
+
+    pairs = {
+        p.id: (p.src.relative_to(root).as_posix(), p.tgt.relative_to(root).as_posix())
+        for p in found.pairs
+    }
+    assert pairs == {
+        "A": ("A.zh.txt", "A.en.txt"),
+        "sub/A": ("sub/A.zh.docx", "sub/A.en.pdf"),
+        "bench/001": ("bench/zh/001", "bench/en/001"),
+        "deep/B": ("zh/deep/B.txt", "en/deep/B.txt"),
+        "A_77_L.107": ("A_77_L.107-ZH.pdf", "A_77_L.107-EN.pdf"),
+        "S_2023_1": ("S_2023_1/zh.txt", "S_2023_1/en.txt"),
+    }
+    assert [p.id for p in found.pairs] == sorted(pairs)
+    unpaired = {u.path.relative_to(root).as_posix(): u.reason for u in found.unpaired}
+    assert set(unpaired) == {"lonely.zh.txt", "en/orphan.txt", "notes.txt", "zh/X.en.txt"}
+    assert "no 'en' partner" in unpaired["lonely.zh.txt"]
+    assert "no 'zh' partner" in unpaired["en/orphan.txt"]
+    assert "no language" in unpaired["notes.txt"]
+    assert "'zh' folder but its name says 'en'" in unpaired["zh/X.en.txt"]
+    (conflict,) = found.conflicts
+    assert conflict.id == "Dup" and "2 'zh' files" in conflict.reason
+    ignored = {p.relative_to(root).as_posix() for p in found.ignored}
+    assert ignored == {"README.md", "S_2023_1/reference.align"}
+
+
+def test_manifest_pairs_relative_to_itself(tmp_path: Path) -> None:
+    touch(tmp_path / "docs" / "a-zh.txt"), touch(tmp_path / "docs" / "a-en.txt")
+    manifest = touch(
+        tmp_path / "list.csv",
+        "id,zh,en\n# a comment\nfirst,docs/a-zh.txt,docs/a-en.txt\nsub/second,x.txt,y.txt\n",
+    )
+    found = discover(manifest)
+    assert [(p.id, p.src, p.tgt) for p in found.pairs] == [
+        ("first", tmp_path / "docs" / "a-zh.txt", tmp_path / "docs" / "a-en.txt"),
+        ("sub/second", tmp_path / "x.txt", tmp_path / "y.txt"),
+    ]
+    assert discover(touch(tmp_path / "list.txt", "a,b,c\n"), manifest=True).pairs[0].id == "a"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("a,x.txt,y.txt\na,z.txt,w.txt\n", ["line 2", "already used on line 1"]),
+        ("a,x.txt\n", ["line 1", "3 columns"]),
+        ("../up,x.txt,y.txt\n", ["line 1", "cannot name an output file"]),
+        ("id,zh,en\n", ["lists no pairs"]),
+    ],
+)
+def test_bad_manifest_is_one_clear_error(tmp_path: Path, text: str, words: list[str]) -> None:
+    with pytest.raises(InputError) as exc:
+        read_manifest(touch(tmp_path / "m.csv", text))
+    message = str(exc.value)
+    assert "\n" not in message and all(w in message for w in words), message
+
+
+# --- one batch ------------------------------------------------------------------------
+
+
+def test_batch_writes_one_tmx_and_jsonl_per_pair(baseline: BatchResult, corpus: Path) -> None:
+    out = baseline.outdir
+    ids = [f"doc{k}" for k in range(6)]
+    assert [r.id for r in baseline.results] == ids
+    assert [r.status for r in baseline.results] == ["done"] * 6
+    assert baseline.ok and baseline.sentences == sum(r.sentences for r in baseline.results) > 0
+    for pair_id in ids:
+        tree = assert_valid_tmx(output_path(out, pair_id, "tmx"))
+        docs = {p.text for p in tree.iter("prop") if p.get("type") == "x-document"}
+        assert docs == {pair_id}
+        again = read_alignment(output_path(out, pair_id, "jsonl"))
+        assert again.document == pair_id and len(again.beads) == 3
+    assert journal_ids(out) == ids
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["counts"] == {
+        "pairs": 6,
+        "done": 6,
+        "failed": 0,
+        "skipped": 0,
+        "unpaired": 0,
+        "ignored": 0,
+        "not_run": 0,
+    }
+    assert summary["cache"]["misses"] > 0 and summary["sentences"] == baseline.sentences
+
+
+def test_batch_output_is_what_align_pair_writes(
+    baseline: BatchResult, corpus: Path, cache: Path, tmp_path: Path
+) -> None:
+    from align.encoders import load_encoder
+
+    encoder = load_encoder("use", cache_dir=cache)
+    single = align_files(corpus / "doc2.zh.txt", corpus / "doc2.en.txt", encoder=encoder)
+    write_alignment(single, tmp_path / "doc2.tmx")
+    want = outputs_of(tmp_path / "doc2.tmx")
+    assert outputs_of(output_path(baseline.outdir, "doc2", "tmx")) == want
+
+
+def outputs_of(path: Path) -> bytes:
+    from batch_corpus import without_dates
+
+    return without_dates(path.read_bytes())
+
+
+# --- resuming ---------------------------------------------------------------------------
+
+
+def test_rerun_skips_what_is_unchanged_and_redoes_the_rest(
+    baseline: BatchResult, corpus: Path, cache: Path, tmp_path: Path
+) -> None:
+    src = tmp_path / "in"
+    shutil.copytree(corpus, src)
+    out = tmp_path / "out"
+    first = run_batch(src, out, options(cache))
+    assert outputs(out) == outputs(baseline.outdir)
+    mtimes = {p: p.stat().st_mtime_ns for p in (out / "tmx").iterdir()}
+
+    again = run_batch(src, out, options(cache))
+    assert [r.status for r in again.results] == ["skipped"] * 6
+    assert {p: p.stat().st_mtime_ns for p in (out / "tmx").iterdir()} == mtimes
+    assert again.results[0].sentences == first.results[0].sentences
+
+    with (src / "doc1.en.txt").open("a", encoding="utf-8") as fh:
+        fh.write("\n The General Assembly,\n")
+    output_path(out, "doc3", "tmx").unlink()
+    output_path(out, "doc4", "jsonl").write_text("edited by hand\n", encoding="utf-8")
+    lines = (out / "journal.jsonl").read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if json.loads(line)["id"] != "doc5"]
+    (out / "journal.jsonl").write_text("\n".join(kept) + "\n", encoding="utf-8")
+
+    third = run_batch(src, out, options(cache))
+    status = {r.id: r.status for r in third.results}
+    assert status == {
+        "doc0": "skipped",
+        "doc1": "done",  # input changed
+        "doc2": "skipped",
+        "doc3": "done",  # output deleted
+        "doc4": "done",  # output changed
+        "doc5": "done",  # output on disk but not in the journal
+    }
+    assert outputs(out)["tmx/doc3.tmx"] == outputs(baseline.outdir)["tmx/doc3.tmx"]
+    assert outputs(out)["tmx/doc1.tmx"] != outputs(baseline.outdir)["tmx/doc1.tmx"]
+
+    changed = Settings(align=AlignConfig(max_bead=2))
+    fourth = run_batch(src, out, BatchOptions(settings=changed, cache_dir=cache))
+    assert [r.status for r in fourth.results] == ["done"] * 6
+    assert [r.status for r in run_batch(src, out, options(cache, redo=True)).results] == [
+        "done"
+    ] * 6
+
+
+def wait_for_journal(out: Path, proc: subprocess.Popen[str], lines: int = 1) -> int:
+    journal = out / "journal.jsonl"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if journal.exists():
+            got = journal.read_text(encoding="utf-8").count("\n")
+            if got >= lines:
+                return got
+        time.sleep(0.005)
+    raise AssertionError(f"the batch wrote no journal line; it exited with {proc.poll()}")
+
+
+def test_interrupted_and_killed_runs_resume_cleanly(
+    baseline: BatchResult, corpus: Path, cache: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    env = {**os.environ, **ENV_NO_COLOR, "ALIGN_CACHE_DIR": str(cache)}
+    cmd = [sys.executable, "-m", "align.cli", "batch", str(corpus), "-o", str(out)]
+
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
+    wait_for_journal(out, proc)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr and "run the same command again to resume" in stderr
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["interrupted"] is True
+    after_ctrl_c = journal_ids(out)
+    assert 1 <= len(after_ctrl_c) < 6
+    assert summary["counts"]["not_run"] >= 6 - len(after_ctrl_c)
+
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
+    wait_for_journal(out, proc, len(after_ctrl_c) + 1)
+    proc.kill()
+    proc.communicate(timeout=60)
+    after_kill = journal_ids(out)
+    assert len(after_kill) < 6 and len(set(after_kill)) == len(after_kill)
+    for path in (out / "tmx").glob("*.tmx"):
+        assert_valid_tmx(path)  # complete or absent, never half-written
+    (out / "tmx" / ".doc5.tmx.leftover.tmp").write_bytes(b"<?xml")  # as a kill mid-write leaves
+
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["counts"]["skipped"] == len(after_kill)
+    assert summary["counts"]["done"] == 6 - len(after_kill)
+    assert sorted(journal_ids(out)) == [f"doc{k}" for k in range(6)]
+    assert not list(out.rglob("*.tmp"))
+    assert outputs(out) == outputs(baseline.outdir)
+
+
+# --- failures -------------------------------------------------------------------------
+
+
+def test_bad_pairs_are_reported_and_the_rest_is_aligned(
+    corpus: Path, cache: Path, tmp_path: Path
+) -> None:
+    src = tmp_path / "in"
+    shutil.copytree(corpus, src)
+    (src / "empty.zh.txt").write_text("   \n", encoding="utf-8")
+    shutil.copy(corpus / "doc0.en.txt", src / "empty.en.txt")
+    shutil.copy(corpus / "doc0.zh.txt", src / "swapped.zh.txt")
+    shutil.copy(corpus / "doc0.zh.txt", src / "swapped.en.txt")  # Chinese where English goes
+    shutil.copy(corpus / "doc1.zh.txt", src / "doc1-ZH.txt")  # a second zh file for doc1
+    (src / "lonely.zh.txt").write_text(" 大会，\n", encoding="utf-8")
+    out = tmp_path / "out"
+    env = {"ALIGN_CACHE_DIR": str(cache), **ENV_NO_COLOR}
+
+    r = CliRunner().invoke(app, ["batch", str(src), "-o", str(out)], env=env)
+
+    assert r.exit_code == EXIT_SOME_FAILED, r.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    reasons = {f["id"]: f["reason"] for f in summary["failed"]}
+    assert set(reasons) == {"doc1", "empty", "swapped"}
+    assert "2 'zh' files for doc1" in reasons["doc1"]
+    assert "empty.zh.txt" in reasons["empty"] and "no text" in reasons["empty"]
+    assert "swapped.en.txt" in reasons["swapped"] and "looks like Chinese" in reasons["swapped"]
+    assert summary["counts"]["done"] == 5 and summary["counts"]["failed"] == 3
+    assert [u["reason"] for u in summary["unpaired"]] == ["has no 'en' partner for lonely"]
+    for pair_id, reason in reasons.items():
+        assert f"failed {pair_id}: {reason}" in r.output
+        assert not output_path(out, pair_id, "tmx").exists()
+    assert "lonely.zh.txt: has no 'en' partner" in r.output
+    assert sorted(journal_ids(out)) == ["doc0", "doc2", "doc3", "doc4", "doc5"]
+
+
+def test_force_writes_pairs_that_fail_the_translation_check(
+    corpus: Path, cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a threshold no pair can reach, every pair fails the check: --force writes them
+    with a warning, and a later run without --force does not count them as finished."""
+    monkeypatch.setattr(task, "check_translation", partial(check_translation, threshold=1.01))
+    out = tmp_path / "out"
+
+    strict = run_batch(corpus, out, options(cache))
+    assert [r.status for r in strict.results] == ["failed"] * 6
+    assert all("do not look like translations" in r.reason for r in strict.results)
+    assert not (out / "tmx").exists()
+
+    forced = run_batch(corpus, out, options(cache, allow_mismatch=True))
+    assert [r.status for r in forced.results] == ["done"] * 6
+    assert all("written because of --force" in r.warnings[0] for r in forced.results)
+    assert_valid_tmx(output_path(out, "doc0", "tmx"))
+    assert [r.status for r in run_batch(corpus, out, options(cache)).results] == ["failed"] * 6
+
+
+def test_batch_level_problems_are_one_line_errors(tmp_path: Path, cache: Path) -> None:
+    touch(tmp_path / "in" / "notes.txt")
+    with pytest.raises(InputError) as exc:
+        run_batch(tmp_path / "in", tmp_path / "out", options(cache))
+    assert "no document pairs found" in str(exc.value) and "notes.txt" in str(exc.value)
+    with pytest.raises(InputError, match="needs --scheduler"):
+        run_batch(tmp_path / "in", tmp_path / "o", options(cache, executor="dask"))
+    with pytest.raises(InputError, match="a folder of their own"):
+        run_batch(tmp_path / "in", tmp_path / "in", options(cache))
+    with pytest.raises(InputError, match="--jobs 0"):
+        run_batch(tmp_path / "in", tmp_path / "o", options(cache, jobs=0))
+
+
+def test_two_batches_cannot_share_an_outdir(corpus: Path, cache: Path, tmp_path: Path) -> None:
+    import fcntl
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with (out / ".batch.lock").open("a+b") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        with pytest.raises(OutputError, match="another 'align batch' is writing"):
+            run_batch(corpus, out, options(cache))
+
+
+# --- merge ----------------------------------------------------------------------------
+
+
+def test_merge_writes_one_deduplicated_tmx(corpus: Path, cache: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    shutil.copytree(corpus, src)
+    shutil.copy(corpus / "doc0.zh.txt", src / "copy.zh.txt")
+    shutil.copy(corpus / "doc0.en.txt", src / "copy.en.txt")
+    merged = tmp_path / "corpus.tmx"
+
+    result = run_batch(src, tmp_path / "out", options(cache, merge=merged))
+
+    assert_valid_tmx(merged)
+    per_pair = [u for r in result.results for u in tmx.iter_units(result.tmx_path(r.id))]
+    units = list(tmx.iter_units(merged))
+    assert result.merge is not None and result.merge.units_in == len(per_pair) == 21
+    assert len(units) == len({u.key() for u in per_pair}) == 18
+    best = {}
+    for u in per_pair:
+        best[u.key()] = max(best.get(u.key(), -1.0), u.confidence or 0.0)
+    for u in units:
+        assert u.confidence == best[u.key()]
+        docs = u.props("x-document")
+        assert docs in (["copy", "doc0"], ["doc1"], ["doc2"], ["doc3"], ["doc4"], ["doc5"])
+    assert sum(u.props("x-document") == ["copy", "doc0"] for u in units) == 3
+
+
+# --- parallel -------------------------------------------------------------------------
+
+
+def test_jobs_2_matches_jobs_1_and_loads_the_encoder_once_per_worker(
+    baseline: BatchResult, corpus: Path, tmp_path: Path
+) -> None:
+    result = run_batch(corpus, tmp_path / "out", BatchOptions(jobs=2, cache_dir=tmp_path / "c"))
+    assert result.executor == "process pool" and result.ok
+    assert outputs(tmp_path / "out") == outputs(baseline.outdir)
+    by_worker: dict[str, int] = {}
+    for r in result.results:
+        assert r.worker and r.encoder_loads == 1
+        by_worker[r.worker] = by_worker.get(r.worker, 0) + 1
+    assert len(by_worker) <= 2 and max(by_worker.values()) >= 3
+    assert result.cache_misses > 0  # the encoder really ran in the workers
+
+
+# --- the shared embedding cache ---------------------------------------------------------
+
+WRITER = textwrap.dedent(
+    """
+    import hashlib, sys, time
+    import numpy as np
+    from align.encoders import CachedEncoder
+
+    class Digest:
+        name, version, dim = "digest", "1", 8
+        def encode(self, texts):
+            rows = [list(hashlib.sha256(t.encode()).digest()[:8]) for t in texts]
+            v = np.asarray(rows, dtype=np.float32) + 1
+            return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    folder, start, seed = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+    while time.time() < start:
+        time.sleep(0.001)
+    enc = CachedEncoder(Digest(), folder)
+    rng = np.random.default_rng(seed)
+    for _ in range(40):
+        enc.encode([f"sentence {j}" for j in rng.choice(300, 10, replace=False)])
+    """
+)
+
+
+def test_cache_takes_concurrent_writers(tmp_path: Path) -> None:
+    """Six processes open a new cache at the same instant and write overlapping texts."""
+    start = str(time.time() + 2)
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), start, str(seed)])
+        for seed in range(6)
+    ]
+    assert [p.wait(timeout=120) for p in procs] == [0] * 6
+    with sqlite3.connect(tmp_path / DB_NAME) as db:
+        (mode,) = db.execute("PRAGMA journal_mode").fetchone()
+        keys = db.execute("SELECT count(*), count(DISTINCT key) FROM embeddings").fetchone()
+    assert mode == "wal" and keys[0] == keys[1] > 200
+
+
+class Unit8:
+    name, version, dim = "unit8", "1", 8
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return np.tile(np.eye(8, dtype=np.float32)[0], (len(texts), 1))
+
+
+def test_cache_waits_out_a_locked_database(tmp_path: Path) -> None:
+    """Another process holding the write lock past SQLite's busy timeout delays, not fails."""
+    enc = CachedEncoder(Unit8(), tmp_path)
+    enc.busy_timeout_ms = 50
+    enc.close()
+    holder = sqlite3.connect(tmp_path / DB_NAME, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.6, lambda: holder.execute("COMMIT"))
+    release.start()
+    try:
+        assert enc.encode(["a", "b"]).shape == (2, 8)
+    finally:
+        release.join()
+        holder.close()
+    assert CachedEncoder(Unit8(), tmp_path).encode(["a", "b"]).shape == (2, 8)
+
+
+# --- the command ------------------------------------------------------------------------
+
+
+def test_help_teaches_layouts_and_exit_codes() -> None:
+    r = CliRunner().invoke(app, ["batch", "--help"], env=ENV_NO_COLOR)
+    assert r.exit_code == 0
+    for words in ("NAME.zh.txt", "zh/NAME", "-ZH.pdf", "manifest", "--jobs", "--scheduler"):
+        assert words in r.output
+    assert f"{EXIT_SOME_FAILED} some pairs failed" in " ".join(r.output.split())
