@@ -13,9 +13,16 @@ length so a 10,000-sentence document costs ten times a 1,000-sentence one:
    path by ``anchor_band``, so a long omission on one side cannot fall outside.
 2. **Beads.** The lattice between consecutive anchors, plus ``band`` cells
    around it, is searched by dynamic programming over every bead type. A bead is
-   scored on the embedding of its *joined* text (not an average), margin
-   adjusted, plus a length-ratio term, minus a size penalty; 0-1 and 1-0 beads
-   cost ``skip``.
+   scored by the weighted signals of :mod:`align.signals`: the cosine of its
+   *joined* texts' embeddings (not an average), local margins, a length term,
+   a size penalty, numbers that must match; 0-1 and 1-0 beads cost ``skip``.
+3. **Confidence.** The same programme run backwards gives, for every lattice
+   cell, the best path through it; a bead is sure when every path that cuts
+   either of its ends elsewhere scores much lower. That and the bead's signals
+   go through a logistic fitted on gold beads (:class:`align.signals.Calibration`).
+
+Each distinct text is encoded once per document, in two encoder calls: the
+sentences, then the runs some bead in the band joins.
 
 Shapes: ``n``/``m`` source/target sentences, ``d`` embedding size. A band is one
 column interval ``[lo[i], hi[i]]`` per lattice row ``i = 0..n``; its cells are
@@ -24,13 +31,14 @@ stored flat, row by row (``off[i]`` is the flat index of ``(i, lo[i])``).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from align import lexicon, signals
+from align.signals import Calibration, Weights
 from align.types import Bead, join_texts
 
 if TYPE_CHECKING:
@@ -45,46 +53,39 @@ class AlignConfig:
 
     Bead shapes: ``max_bead`` is the most sentences on one side; a bead has
     ``a`` source and ``b`` target sentences with ``a, b >= 1`` and
-    ``a + b <= max_bead + 1`` (4 → 1-1 … 1-4, 2-3, 3-2, 4-1), or is a 0-1/1-0
+    ``a + b <= max_bead + 1`` (5 → 1-1 … 1-5, 2-4, 3-3, 4-2, 5-1), or is a 0-1/1-0
     omission. Gains are summed over beads and the best-scoring path wins. A
-    bead's gain is
-
-        cos(joined source, joined target)
-        - margin_weight × mean cos of each side with the sentences just
-          outside the other side (a local margin: how much better this bead is
-          than its neighbours)
-        - length_weight × δ² / 2, with δ the Gale–Church deviation of the target
-          length from the source length × the document's own character ratio,
-          at ``length_var`` variance per character
-        - bead_penalty × log((a + b) / 2)
-
-    and each 0-1 or 1-0 bead gains ``skip`` (negative).
+    bead's gain is the weighted sum of the signals in :mod:`align.signals`
+    (``weights``); ``length_var`` is the length model's variance per character.
+    Each 0-1 or 1-0 bead gains ``skip`` (negative) plus its tokens' signal.
+    ``calibration`` turns a bead's evidence into its confidence.
 
     Search: ``anchor_margin``/``anchor_min_sim`` are the ratio margin (over the
     ``margin_k`` nearest neighbours both ways) and cosine a mutual-best 1-1
-    pair needs to become an anchor; ``anchor_band`` is the half-width
-    (sentences) of the pass-1 band around the coarser level's anchor path,
-    ``band`` the half-width of the pass-2 band around the anchors; sides up to
-    ``full_grid`` sentences are compared all against all.
-
-    ``confidence_slope``/``confidence_mid``: the logistic mapping a gain to a
-    confidence in [0, 1].
+    pair needs to become an anchor, ties going to the pair nearer the
+    diagonal (``diagonal_prior`` per unit of relative offset); a level with
+    fewer anchors than ``min_anchors`` per sentence trusts none of them and
+    keeps to within ``corridor`` (share of the document) of the diagonal.
+    ``anchor_band`` is the half-width (sentences) of the pass-1 band around
+    the coarser level's anchor path, ``band`` the half-width of the pass-2 band
+    around the anchors; sides up to ``full_grid`` sentences are compared all
+    against all.
     """
 
-    max_bead: int = 4
-    margin_weight: float = 0.8
-    length_weight: float = 0.1
+    max_bead: int = 5
+    weights: Weights = Weights()
+    calibration: Calibration = Calibration()
     length_var: float = 30.0
-    bead_penalty: float = 0.1
     skip: float = -0.2
     margin_k: int = 4
     anchor_margin: float = 1.1
     anchor_min_sim: float = 0.3
     anchor_band: int = 12
+    diagonal_prior: float = 0.01
+    min_anchors: float = 0.1
+    corridor: float = 0.05
     band: int = 6
     full_grid: int = 64
-    confidence_slope: float = 5.0
-    confidence_mid: float = -0.1
 
     def bead_types(self) -> list[tuple[int, int]]:
         """The (source, target) sizes of every bead allowed, omissions first."""
@@ -155,18 +156,39 @@ def align_texts(
 
     ``src``/``tgt`` are sentences; ``stats``, if given, receives work counters.
     """
+    return align_with_evidence(src, tgt, encoder, config, src_lang, tgt_lang, stats=stats)[0]
+
+
+def align_with_evidence(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    encoder: Encoder,
+    config: AlignConfig = AlignConfig(),
+    src_lang: str = "zh",
+    tgt_lang: str = "en",
+    *,
+    stats: AlignStats | None = None,
+) -> tuple[list[Bead], list[dict[str, float]]]:
+    """:func:`align_texts`, plus each bead's evidence (what its confidence is computed from).
+
+    The evidence is what ``benchmarks/fit_confidence.py`` calibrates on.
+    """
     stats = stats if stats is not None else AlignStats()
     n, m = len(src), len(tgt)
     if n == 0 or m == 0:
-        return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
+        beads = [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
+        return beads, [{} for _ in beads]
 
     windows = _Windows(src, tgt, src_lang, tgt_lang, config.max_bead, encoder, stats)
     guide = _anchor_path(windows.src[1], windows.tgt[1], config, stats)
     band = _widen(guide, config.band, m)
     windows.encode_for(band, config)
+    if config.weights.lexicon:
+        windows.lexical_pairs(band)
     edges = _bead_edges(windows, band, config, stats)
-    path = _best_path(band, edges, config, stats)
-    return _beads(path, edges, band, config)
+    path, to_cell = _best_path(band, edges, config, stats)
+    margins = _boundary_margins(band, to_cell + _best_to_end(band, edges, config), path)
+    return _beads(path, edges, band, margins, windows, config)
 
 
 class _Windows:
@@ -196,6 +218,9 @@ class _Windows:
             np.concatenate(([0], np.cumsum([len(t) for t in side]))).astype(np.float64)
             for side in self.texts
         )
+        self.ratio = float(self.chars[1][-1] / max(self.chars[0][-1], 1.0))
+        self.lex: np.ndarray | None = None
+        self.tokens = (signals.token_counts(self.texts[0]), signals.token_counts(self.texts[1]))
         single = self._encode(list(src) + list(tgt))
         d = single.shape[1]
         self.src = {1: single[: len(src)]}
@@ -203,14 +228,6 @@ class _Windows:
         for a in range(2, max_bead + 1):
             self.src[a] = np.zeros((max(len(src) - a + 1, 0), d), np.float32)
             self.tgt[a] = np.zeros((max(len(tgt) - a + 1, 0), d), np.float32)
-
-    @property
-    def single_src(self) -> np.ndarray:
-        return self.src[1]
-
-    @property
-    def single_tgt(self) -> np.ndarray:
-        return self.tgt[1]
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         unique = list(dict.fromkeys(texts))
@@ -250,6 +267,50 @@ class _Windows:
     def run_chars(self, side: int, start: np.ndarray, size: int) -> np.ndarray:
         c = self.chars[side]
         return c[start + size] - c[start]
+
+    def lexical_pairs(self, band: _Band) -> None:
+        """Dictionary matches of every sentence pair whose 1-1 bead ends inside ``band``."""
+        self.band = band
+        bags = lexicon.sentence_bags(self.texts[0], self.texts[1], *self.langs)
+        self.lex = None
+        if bags is None:
+            return
+        src_bags, tgt_bags, src_words, tgt_words = bags
+        n, m = len(self.texts[0]), len(self.texts[1])
+        rows, cols = _pair_cells(band, n, m)
+        flat = np.zeros(band.cells)
+        off = band.off
+        flat[off[rows + 1] + cols + 1 - band.lo[rows + 1]] = [
+            len(src_bags[i] & tgt_bags[j])
+            for i, j in zip(rows.tolist(), cols.tolist(), strict=True)
+        ]
+        self.lex = flat
+        self.lex_words = (
+            np.concatenate(([0], np.cumsum(src_words))).astype(np.float64),
+            np.concatenate(([0], np.cumsum(tgt_words))).astype(np.float64),
+        )
+
+    def lexical_matches(self, s0: np.ndarray, t0: np.ndarray, a: int, b: int) -> np.ndarray:
+        """Dictionary matches summed over the sentence pairs of each ``a``-``b`` bead."""
+        band, off = self.band, self.band.off
+        total = np.zeros(len(s0))
+        assert self.lex is not None
+        for k in range(a):
+            r = s0 + k + 1
+            for q in range(b):
+                c = t0 + q + 1
+                inside = (c >= band.lo[r]) & (c <= band.hi[r])
+                idx = np.where(inside, off[r] + c - band.lo[r], 0)
+                total += np.where(inside, self.lex[idx], 0.0)
+        return total
+
+    def skip_gain(self, side: int, index: np.ndarray, config: AlignConfig) -> np.ndarray:
+        """Gain of leaving sentences ``index`` of ``side`` unaligned: ``skip`` plus tokens."""
+        gain = np.full(len(index), config.skip)
+        if config.weights.tokens:
+            counts = self.tokens[side][index + 1] - self.tokens[side][index]
+            gain += config.weights.tokens * signals.tokens(counts, np.zeros_like(counts))
+        return gain
 
 
 def _pair_sims(a: np.ndarray, b: np.ndarray, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
@@ -388,9 +449,7 @@ def _guide(anchors: np.ndarray, band: _Band, n: int, m: int) -> _Band:
     return _finalise(_Band(lo, np.maximum(hi, lo)), m)
 
 
-def _anchor_path(
-    es: np.ndarray, et: np.ndarray, config: AlignConfig, stats: AlignStats
-) -> _Band:
+def _anchor_path(es: np.ndarray, et: np.ndarray, config: AlignConfig, stats: AlignStats) -> _Band:
     """Pass 1: the lattice between consecutive anchors, coarse-to-fine.
 
     ``es`` (n, d) and ``et`` (m, d) are unit sentence vectors. Returns a band
@@ -408,8 +467,9 @@ def _anchor_path(
     stats.sims_pass1 += len(sims)
     knn_src = _group_topk_mean(rows, sims, n, config.margin_k)
     knn_tgt = _group_topk_mean(cols, sims, m, config.margin_k)
-    best_r = _group_argmax(rows, sims, n)
-    best_c = _group_argmax(cols, sims, m)
+    prior = sims - config.diagonal_prior * np.abs(rows / n - cols / m)
+    best_r = _group_argmax(rows, prior, n)
+    best_c = _group_argmax(cols, prior, m)
     cand = best_r[best_r >= 0]
     mutual = cand[best_c[cols[cand]] == cand]
     hub = (knn_src[rows[mutual]] + knn_tgt[cols[mutual]]) / 2
@@ -418,7 +478,23 @@ def _anchor_path(
     pairs = np.stack([rows[keep], cols[keep]], axis=1)
     anchors = _longest_chain(pairs[np.argsort(pairs[:, 0], kind="stable")])
     stats.anchors = len(anchors)
+    if len(anchors) < config.min_anchors * min(n, m):
+        return _corridor(band, config.corridor, config.anchor_band)
     return _guide(anchors, band, n, m)
+
+
+def _corridor(band: _Band, share: float, w: int) -> _Band:
+    """``band`` cut to the cells within ``share`` of the diagonal (in relative position).
+
+    The fallback of a level that finds too few anchors to trust (a document
+    repeating itself, say): documents run in parallel, so the diagonal is the
+    best guess, and it keeps the next level's band linear in size.
+    """
+    n, m = len(band.lo) - 1, int(band.hi[-1])
+    rows = np.arange(n + 1) / max(n, 1)
+    lo = np.floor((rows - share) * m).astype(np.int64) - w
+    hi = np.ceil((rows + share) * m).astype(np.int64) + w
+    return _finalise(_Band(np.maximum(lo, band.lo), np.minimum(hi, band.hi)), m)
 
 
 def _type_cells(band: _Band, a: int, b: int) -> tuple[np.ndarray, ...]:
@@ -443,71 +519,90 @@ def _bead_edges(
     windows: _Windows, band: _Band, config: AlignConfig, stats: AlignStats
 ) -> list[_Edges]:
     """Pass 2 scores: every bead of every type whose start and end lie in ``band``."""
-    ratio = windows.chars[1][-1] / max(windows.chars[0][-1], 1.0)
     edges = []
     for a, b in config.bead_types():
         r, c, cell, pred = _type_cells(band, a, b)
-        if a == 0 or b == 0:
-            edges.append(_Edges(cell, pred, np.full(len(cell), config.skip)))
-            continue
-        s0, t0 = r - a, c - b
-        sim, hub = _similarities(windows, a, b, s0, t0)
-        stats.sims_pass2 += len(sim)
-        ls = windows.run_chars(0, s0, a) * ratio
-        lt = windows.run_chars(1, t0, b)
-        delta2 = (lt - ls) ** 2 / (config.length_var * (ls + lt + 2) / 2)
-        gain = (
-            sim
-            - config.margin_weight * hub
-            - config.length_weight * delta2 / 2
-            - config.bead_penalty * math.log((a + b) / 2)
-        )
+        if a == 0:
+            gain = windows.skip_gain(1, c - 1, config)
+        elif b == 0:
+            gain = windows.skip_gain(0, r - 1, config)
+        else:
+            gain = np.empty(len(r))
+            for lo in range(0, len(r), _CHUNK):
+                s0, t0 = r[lo : lo + _CHUNK] - a, c[lo : lo + _CHUNK] - b
+                values = _bead_signals(windows, a, b, s0, t0, config)
+                gain[lo : lo + _CHUNK] = config.weights.combine(values)
+            stats.sims_pass2 += len(r)
         edges.append(_Edges(cell, pred, gain))
     return edges
 
 
-def _similarities(
-    w: _Windows, a: int, b: int, s0: np.ndarray, t0: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Cosine and local margin of ``a``-``b`` beads starting at sentences ``s0``/``t0`` (k,).
+def _bead_signals(
+    w: _Windows, a: int, b: int, s0: np.ndarray, t0: np.ndarray, config: AlignConfig
+) -> dict[str, np.ndarray]:
+    """Every signal of the ``a``-``b`` beads starting at sentences ``s0``/``t0`` (each (k,))."""
+    sv, tv = w.src[a][s0], w.tgt[b][t0]
+    neighbours = np.full((len(s0), 4), np.nan)
+    for col, (vec, other, idx) in enumerate(
+        (
+            (sv, w.tgt[1], t0 - 1),
+            (sv, w.tgt[1], t0 + b),
+            (tv, w.src[1], s0 - 1),
+            (tv, w.src[1], s0 + a),
+        )
+    ):
+        ok = (idx >= 0) & (idx < len(other))
+        neighbours[ok, col] = signals.similarity(vec[ok], other[idx[ok]])
+    weights = config.weights
+    values = {
+        "similarity": signals.similarity(sv, tv),
+        "margin": signals.margin(neighbours),
+        "nearest": signals.nearest(neighbours),
+        "length": signals.length(
+            w.run_chars(0, s0, a), w.run_chars(1, t0, b), w.ratio, config.length_var
+        ),
+        "size": np.full(len(s0), signals.size(a, b)),
+    }
+    if weights.tokens:
+        values["tokens"] = signals.tokens(
+            w.tokens[0][s0 + a] - w.tokens[0][s0], w.tokens[1][t0 + b] - w.tokens[1][t0]
+        )
+    if weights.lexicon and w.lex is not None:
+        values["lexicon"] = signals.lexicon(
+            w.lexical_matches(s0, t0, a, b),
+            w.lex_words[0][s0 + a] - w.lex_words[0][s0],
+            w.lex_words[1][t0 + b] - w.lex_words[1][t0],
+        )
+    elif weights.lexicon:
+        values["lexicon"] = np.zeros(len(s0))
+    return values
 
-    The margin is Bertalign's: the mean cosine of each side's joined vector with
-    the single sentences just before and just after the other side.
-    """
-    sim = np.empty(len(s0))
-    hub = np.empty(len(s0))
-    for lo in range(0, len(s0), _CHUNK):
-        s, t = s0[lo : lo + _CHUNK], t0[lo : lo + _CHUNK]
-        sv, tv = w.src[a][s], w.tgt[b][t]
-        sim[lo : lo + _CHUNK] = np.einsum("kd,kd->k", sv, tv)
-        total = np.zeros(len(s))
-        count = np.zeros(len(s))
-        for vec, other, idx in (
-            (sv, w.tgt[1], t - 1),
-            (sv, w.tgt[1], t + b),
-            (tv, w.src[1], s - 1),
-            (tv, w.src[1], s + a),
-        ):
-            ok = (idx >= 0) & (idx < len(other))
-            total[ok] += np.einsum("kd,kd->k", vec[ok], other[idx[ok]])
-            count[ok] += 1
-        hub[lo : lo + _CHUNK] = total / np.maximum(count, 1)
-    return sim, hub
+
+def _skip_climb(band: _Band, edges: list[_Edges], types: list[tuple[int, int]]) -> np.ndarray:
+    """``(m + 1,)`` cumulative gain of 0-1 beads: moving from column ``j`` to ``k`` in a row
+    gains ``climb[k] - climb[j]`` (a 0-1 bead's gain depends on its column only)."""
+    off = band.off
+    skips = edges[types.index((0, 1))]
+    rows = np.searchsorted(off, skips.cell, side="right") - 1
+    step = np.zeros(int(band.hi[-1]) + 1)
+    step[skips.cell - off[rows] + band.lo[rows]] = skips.gain
+    return np.cumsum(step)
 
 
 def _best_path(
     band: _Band, edges: list[_Edges], config: AlignConfig, stats: AlignStats
-) -> list[tuple[int, int, int]]:
+) -> tuple[list[tuple[int, int, int]], np.ndarray]:
     """The highest-gain monotone path from (0, 0) to (n, m) inside ``band``.
 
-    Rows are filled in order; within a row, 0-1 beads (a constant ``skip`` each)
-    are folded in with one running maximum. Returns ``(type, end row, end col)``
-    per bead, in order.
+    Rows are filled in order; within a row, 0-1 beads are folded in with one
+    running maximum. Returns ``(type, end row, end col)`` per bead, in order,
+    and the best gain from (0, 0) to every band cell (flat).
     """
     types = config.bead_types()
     skip_t = types.index((0, 1))
     n = len(band.lo) - 1
     off = band.off
+    climb = _skip_climb(band, edges, types)
     score = np.full(int(off[-1]), -np.inf)
     back = np.full(int(off[-1]), -1, np.int8)
     bounds = [np.searchsorted(e.cell, off) for e in edges]
@@ -529,7 +624,7 @@ def _best_path(
             better = cand > best[loc]
             best[loc[better]] = cand[better]
             arg[loc[better]] = t
-        steps = np.arange(e - s) * config.skip
+        steps = climb[band.lo[i] : band.hi[i] + 1] - climb[band.lo[i]]
         run = np.maximum.accumulate(best - steps) + steps
         moved = run > best + 1e-9
         arg[moved] = skip_t
@@ -542,38 +637,92 @@ def _best_path(
         path.append((t, i, j))
         a, b = types[t]
         i, j = i - a, j - b
-    return path[::-1]
+    return path[::-1], score
+
+
+def _best_to_end(band: _Band, edges: list[_Edges], config: AlignConfig) -> np.ndarray:
+    """The best gain from every band cell (flat) to (n, m): :func:`_best_path` backwards."""
+    types = config.bead_types()
+    n = len(band.lo) - 1
+    off = band.off
+    climb = _skip_climb(band, edges, types)
+    rest = np.full(int(off[-1]), -np.inf)
+    rest[-1] = 0.0
+    bounds = [np.searchsorted(e.cell, off) for e in edges]
+    for i in range(n, -1, -1):
+        s, e = int(off[i]), int(off[i + 1])
+        best = rest[s:e].copy()
+        for t, (a, _) in enumerate(types):
+            if a == 0 or i + a > n:
+                continue
+            k0, k1 = bounds[t][i + a], bounds[t][i + a + 1]
+            ed = edges[t]
+            np.maximum.at(best, ed.pred[k0:k1] - s, rest[ed.cell[k0:k1]] + ed.gain[k0:k1])
+        lifted = best + climb[band.lo[i] : band.hi[i] + 1]
+        run = np.maximum.accumulate(lifted[::-1])[::-1]
+        rest[s:e] = run - climb[band.lo[i] : band.hi[i] + 1]
+    return rest
+
+
+def _boundary_margins(
+    band: _Band, through: np.ndarray, path: list[tuple[int, int, int]]
+) -> dict[tuple[int, int], float]:
+    """How much worse the best path is that does not cut the documents at each path cell.
+
+    ``through`` is the best gain of a path through each band cell (flat). A
+    boundary ``(i, j)`` of the best path is sure when every path that places
+    source sentence ``i`` or target sentence ``j`` elsewhere scores much lower.
+    """
+    n = len(band.lo) - 1
+    m = int(band.hi[-1])
+    off = band.off
+    rows = np.repeat(np.arange(n + 1), band.hi - band.lo + 1)
+    cols = np.arange(int(off[-1])) - off[rows] + band.lo[rows]
+    cells = [(0, 0)] + [(i, j) for _, i, j in path]
+    on_path = np.zeros(int(off[-1]), bool)
+    on_path[[off[i] + j - band.lo[i] for i, j in cells]] = True
+    other = np.where(on_path, -np.inf, through)
+    alt_row = np.full(n + 1, -np.inf)
+    alt_col = np.full(m + 1, -np.inf)
+    np.maximum.at(alt_row, rows, other)
+    np.maximum.at(alt_col, cols, other)
+    best = float(through[-1])
+    return {(i, j): best - max(alt_row[i], alt_col[j]) for i, j in cells}
 
 
 def _beads(
-    path: list[tuple[int, int, int]], edges: list[_Edges], band: _Band, config: AlignConfig
-) -> list[Bead]:
-    """Beads with confidences; an omission is as sure as its best 1-1 alternative is bad."""
+    path: list[tuple[int, int, int]],
+    edges: list[_Edges],
+    band: _Band,
+    margins: dict[tuple[int, int], float],
+    windows: _Windows,
+    config: AlignConfig,
+) -> tuple[list[Bead], list[dict[str, float]]]:
+    """Beads with their evidence and calibrated confidence."""
     types = config.bead_types()
     off = band.off
-    n, m = len(band.lo) - 1, int(band.hi[-1])
-    one = edges[types.index((1, 1))]
-    rows = np.searchsorted(off, one.cell, side="right") - 1
-    cols = one.cell - off[rows] + band.lo[rows]
-    best_src = np.full(n + 1, -np.inf)
-    best_tgt = np.full(m + 1, -np.inf)
-    np.maximum.at(best_src, rows, one.gain)
-    np.maximum.at(best_tgt, cols, one.gain)
-    out: list[Bead] = []
+    beads: list[Bead] = []
+    evidence: list[dict[str, float]] = []
     for t, i, j in path:
         a, b = types[t]
+        ed = edges[t]
+        gain = float(ed.gain[np.searchsorted(ed.cell, off[i] + j - band.lo[i])])
+        sure = min(margins[(i - a, j - b)], margins[(i, j)])
+        facts = {
+            "gain": gain,
+            "sure": signals.sureness(sure),
+            "omission": float(a == 0 or b == 0),
+            "many": float(a + b > 2),
+        }
         if a and b:
-            ed = edges[t]
-            gain = float(ed.gain[np.searchsorted(ed.cell, off[i] + j - band.lo[i])])
-            conf = confidence(gain, config)
-        else:
-            alt = best_src[i] if a else best_tgt[j]
-            conf = 1.0 - confidence(float(alt), config) if np.isfinite(alt) else 1.0
-        out.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), conf))
-    return out
-
-
-def confidence(gain: float, config: AlignConfig) -> float:
-    """A bead's gain mapped to [0, 1] by a logistic; to be calibrated on gold data."""
-    x = config.confidence_slope * (gain - config.confidence_mid)
-    return 1.0 / (1.0 + math.exp(-max(min(x, 50.0), -50.0)))
+            one = _bead_signals(windows, a, b, np.array([i - a]), np.array([j - b]), config)
+            facts.update({k: float(v[0]) for k, v in one.items()})
+        beads.append(
+            Bead(
+                tuple(range(i - a, i)),
+                tuple(range(j - b, j)),
+                config.calibration.confidence(facts),
+            )
+        )
+        evidence.append(facts)
+    return beads, evidence

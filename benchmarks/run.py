@@ -1,35 +1,101 @@
-"""Regenerate BENCHMARKS.md: quality and speed on every gold set in ../shared/bench.
+"""Regenerate BENCHMARKS.md: quality, what each signal adds, cost, scaling and confidence.
 
-    .venv/bin/python benchmarks/run.py            # all sets, writes BENCHMARKS.md
-    .venv/bin/python benchmarks/run.py --set pol-dev --stdout
+    .venv/bin/python benchmarks/run.py                      # every section, writes BENCHMARKS.md
+    .venv/bin/python benchmarks/run.py --only quality --set pol-dev --stdout
+    .venv/bin/python benchmarks/run.py --skip scaling --skip batch
 
-Each set runs in its own process, so its peak memory is its own. The
-embedding cache is off: the time is that of a first run.
+Sections (in file order): ``quality`` (every gold set, cold: cache off, each
+set in its own process), ``ablation`` (F1 with one signal's weight zeroed),
+``scaling`` (MAC-Dev concatenated 1×, 4×, 8×, each size in its own process,
+cache off), ``confidence`` (reliability by confidence bucket) and ``batch``
+(``benchmarks/batch_scale.py``, when present). Running some sections
+rewrites only those in BENCHMARKS.md and keeps the others, so the heavy ones
+can be run separately. The ablation and confidence sections use the
+embedding cache (``--cache-dir``; quality and scaling never do).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import math
+import os
 import platform
+import re
 import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 BENCH = ROOT.parent / "shared" / "bench"
+OUTPUT = ROOT / "BENCHMARKS.md"
 SETS = {
     "mac-dev": ("zh", "en"),
     "pol-dev": ("zh", "en"),
     "text+berg": ("de", "fr"),
 }
 PUBLISHED = {"mac-dev": 0.861, "pol-dev": 0.972, "text+berg": 0.911}
+SCALES = (1, 4, 8)
+SECTIONS = ("quality", "ablation", "scaling", "confidence", "batch")
 
 
-def run_one(name: str, model: str) -> dict[str, object]:
+@dataclass
+class TimedEncoder:
+    """Wraps an encoder to count its calls and texts and time them."""
+
+    inner: object
+    calls: int = 0
+    texts: int = 0
+    seconds: float = 0.0
+    name: str = field(init=False)
+    version: str = field(init=False)
+    dim: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.name = self.inner.name  # type: ignore[attr-defined]
+        self.version = self.inner.version  # type: ignore[attr-defined]
+        self.dim = self.inner.dim  # type: ignore[attr-defined]
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        started = time.perf_counter()
+        out = self.inner.encode(texts)  # type: ignore[attr-defined]
+        self.seconds += time.perf_counter() - started
+        self.calls += 1
+        self.texts += len(texts)
+        return out
+
+
+def peak_mib() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def child(*args: str) -> dict[str, object]:
+    """Run this script with ``args`` in a fresh process; its last stdout line is JSON."""
+    done = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        raise SystemExit(f"{' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+# --- quality (cold) ------------------------------------------------------------------------
+
+
+def run_quality(name: str, model: str) -> dict[str, object]:
     from align import __version__
     from align.aligner import AlignConfig
     from align.encoders import load_encoder
@@ -38,18 +104,20 @@ def run_one(name: str, model: str) -> dict[str, object]:
     src_lang, tgt_lang = SETS[name]
     folder = BENCH / name
     started = time.perf_counter()
-    encoder = load_encoder(model)
+    encoder = TimedEncoder(load_encoder(model))
+    loaded = time.perf_counter()
     result = evaluate(
         folder / src_lang,
         folder / tgt_lang,
         folder / "gold",
-        encoder,
+        encoder,  # type: ignore[arg-type]
         AlignConfig(),
         src_lang=src_lang,
         tgt_lang=tgt_lang,
     )
     done = time.perf_counter()
     sentences = sum(d.src_sentences + d.tgt_sentences for d in result.documents)
+    aligning = done - loaded
     return {
         "set": name,
         "scores": result.scores.as_dict(),
@@ -57,29 +125,23 @@ def run_one(name: str, model: str) -> dict[str, object]:
         "sentences": sentences,
         "seconds": round(done - started, 2),
         "sentences_per_second": round(sentences / (done - started), 1),
-        "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_mib": peak_mib(),
+        "encoder_calls": encoder.calls,
+        "texts_per_sentence": round(encoder.texts / sentences, 2),
+        "outside_encoder": round(1 - encoder.seconds / aligning, 3),
         "encoder": f"{encoder.name} ({encoder.version})",
         "tool": __version__,
     }
 
 
-def machine() -> str:
-    import os
-
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-
-
-def render(rows: list[dict[str, object]]) -> str:
+def quality_section(rows: list[dict[str, object]]) -> str:
     lines = [
-        "# Benchmarks",
-        "",
-        "Generated by `.venv/bin/python benchmarks/run.py`; do not edit by hand.",
-        f"Date: {datetime.now(UTC):%Y-%m-%d}. Machine: {machine()}. "
-        f"Encoder: {rows[0]['encoder'] if rows else '-'}; default settings; cache off.",
+        "## Quality",
         "",
         "Metric: strict and lax F1 over beads, micro-averaged (Vecalign's definition, "
         "`../shared/bench/README.md`). 'Bertalign (USE-m3)' is the published figure of "
-        "Bertalign's algorithm with the same encoder on this machine.",
+        "Bertalign's algorithm with the same encoder on this machine. Cache off: every "
+        "text is encoded.",
         "",
         "| set | docs | sentences | F1 strict | F1 lax | P strict | R strict "
         "| Bertalign (USE-m3) | sentences/s | time (s) | peak MiB |",
@@ -94,35 +156,331 @@ def render(rows: list[dict[str, object]]) -> str:
             f"| {PUBLISHED[str(r['set'])]:.3f} | {r['sentences_per_second']} | {r['seconds']} "
             f"| {r['peak_mib']} |"
         )
-    lines += ["", "Time is end to end in one process: encoder loading, encoding, alignment.", ""]
-    return "\n".join(lines)
+    lines += [
+        "",
+        "Time is end to end in one process: encoder loading, encoding, alignment.",
+        "",
+        "Cost of one alignment. Each distinct text is encoded once per document: "
+        "every sentence, and every run of consecutive sentences that some bead in the "
+        "search band joins. Encoder calls are per document (one for the sentences, one "
+        "for the runs); 'outside the encoder' is the share of the alignment time "
+        "(after loading the model) spent in everything but the encoder's `encode`: "
+        "anchors, scoring, dynamic programming, confidence.",
+        "",
+        "| set | docs | encoder calls | texts encoded per sentence | time outside the encoder |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rows:
+        share = float(r["outside_encoder"])  # type: ignore[arg-type]
+        lines.append(
+            f"| {r['set']} | {r['documents']} | {r['encoder_calls']} "
+            f"| {r['texts_per_sentence']} | {share:.1%} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+# --- ablation (cached) ---------------------------------------------------------------------
+
+
+def cached_encoder(model: str, cache_dir: Path) -> object:
+    from align.encoders import load_encoder
+
+    return load_encoder(model, cache_dir=cache_dir)
+
+
+def f1_strict(name: str, encoder: object, config: object) -> float:
+    from align.evaluate import evaluate
+
+    src_lang, tgt_lang = SETS[name]
+    folder = BENCH / name
+    result = evaluate(
+        folder / src_lang,
+        folder / tgt_lang,
+        folder / "gold",
+        encoder,  # type: ignore[arg-type]
+        config,  # type: ignore[arg-type]
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+    )
+    return result.scores.f1_strict
+
+
+def ablation_variants() -> list[tuple[str, object]]:
+    """The default settings, then each signal switched off, then the options not taken."""
+    from align.aligner import AlignConfig
+    from align.lexicon import cedict
+
+    base = AlignConfig()
+    out: list[tuple[str, object]] = [("default", base)]
+    for f in fields(base.weights):
+        weight = getattr(base.weights, f.name)
+        if weight and f.name != "similarity":
+            out.append((f"without {f.name} ({weight:g})", _with_weight(base, f.name, 0.0)))
+    out.append(("skip −0.15 instead of −0.2", replace(base, skip=-0.15)))
+    out.append(("max_bead 4 instead of 5", replace(base, max_bead=4)))
+    if not base.weights.lexicon and cedict():
+        out.append(
+            ("with lexicon (0.2, CC-CEDICT; zh–en only)", _with_weight(base, "lexicon", 0.2))
+        )
+    return out
+
+
+def _with_weight(config: object, name: str, value: float) -> object:
+    weights = replace(config.weights, **{name: value})  # type: ignore[attr-defined]
+    return replace(config, weights=weights)  # type: ignore[type-var]
+
+
+def ablation_section(model: str, cache_dir: Path, sets: Sequence[str]) -> str:
+    from align.signals import Weights
+
+    encoder = cached_encoder(model, cache_dir)
+    rows = []
+    for label, config in ablation_variants():
+        rows.append((label, {name: f1_strict(name, encoder, config) for name in sets}))
+        print(f"ablation {label}: {rows[-1][1]}", file=sys.stderr)
+    base = rows[0][1]
+    lines = [
+        "## What each signal adds",
+        "",
+        "A bead's gain is a weighted sum of the signals in `align/signals.py` "
+        f"(`Weights`: {', '.join(f.name for f in fields(Weights))}); each row below "
+        "sets one weight to zero (or changes one setting) and nothing else. F1 strict; "
+        "the change from the default in brackets, in points (a set's F1 × 100).",
+        "",
+        "| settings | " + " | ".join(sets) + " |",
+        "|---|" + "---|" * len(sets),
+    ]
+    for label, scores in rows:
+        cells = []
+        for name in sets:
+            delta = (scores[name] - base[name]) * 100
+            cells.append(f"{scores[name]:.4f}" + ("" if label == "default" else f" ({delta:+.2f})"))
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+# --- scaling (cold, one process per size) --------------------------------------------------
+
+
+def concatenated(times: int) -> tuple[list[str], list[str], list]:
+    """All MAC-Dev chapters end to end, ``times`` over, with the gold shifted to match."""
+    from align.evaluate import bench_documents, parse_beads, read_lines
+
+    folder = BENCH / "mac-dev"
+    src: list[str] = []
+    tgt: list[str] = []
+    gold: list = []
+    names = bench_documents(folder / "zh", folder / "en", folder / "gold")
+    for _ in range(times):
+        for name in names:
+            zh, en = read_lines(folder / "zh" / name), read_lines(folder / "en" / name)
+            beads = parse_beads((folder / "gold" / name).read_text(encoding="utf-8"))
+            gold += [
+                (tuple(i + len(src) for i in s), tuple(j + len(tgt) for j in t)) for s, t in beads
+            ]
+            src += zh
+            tgt += en
+    return src, tgt, gold
+
+
+def run_scaling(times: int, model: str) -> dict[str, object]:
+    from align.aligner import AlignConfig, AlignStats, align_texts
+    from align.encoders import load_encoder
+    from align.evaluate import score
+
+    src, tgt, gold = concatenated(times)
+    encoder = TimedEncoder(load_encoder(model))
+    stats = AlignStats()
+    started = time.perf_counter()
+    beads = align_texts(src, tgt, encoder, AlignConfig(), "zh", "en", stats=stats)  # type: ignore[arg-type]
+    seconds = time.perf_counter() - started
+    return {
+        "times": times,
+        "sentences": len(src) + len(tgt),
+        "seconds": round(seconds, 2),
+        "encoder_seconds": round(encoder.seconds, 2),
+        "peak_mib": peak_mib(),
+        "f1_strict": round(score([gold], [[(b.src, b.tgt) for b in beads]]).f1_strict, 4),
+        "texts_encoded": stats.texts_encoded,
+        "dp_cells": stats.dp_cells,
+    }
+
+
+def scaling_section(model: str) -> str:
+    rows = []
+    for times in SCALES:
+        rows.append(child("--scale", str(times), "--model", model))
+        print(f"scaling {times}x: {rows[-1]}", file=sys.stderr)
+    one = rows[0]
+    lines = [
+        "## Scaling with document length",
+        "",
+        "One long document: the six MAC-Dev chapters end to end, repeated 1×, 4× and 8×, "
+        "aligned in one `align_texts` call, each size in its own process (peak memory is "
+        "that process's, model included), cache off. Time is the alignment alone (the "
+        "model is loaded first). A repeated text is encoded once per run, so the encoder "
+        "time hardly grows; DP cells are the lattice cells searched.",
+        "",
+        "| size | sentences | time (s) | of which encoder (s) | peak MiB | DP cells "
+        "| F1 strict | time / 1× | memory / 1× |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        t_ratio = float(r["seconds"]) / float(one["seconds"])  # type: ignore[arg-type]
+        m_ratio = float(r["peak_mib"]) / float(one["peak_mib"])  # type: ignore[arg-type]
+        lines.append(
+            f"| {r['times']}× | {r['sentences']} | {r['seconds']} | {r['encoder_seconds']} "
+            f"| {r['peak_mib']} | {r['dp_cells']} | {r['f1_strict']:.3f} "
+            f"| {t_ratio:.2f} | {m_ratio:.2f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+# --- confidence (cached) -------------------------------------------------------------------
+
+
+def confidence_section(model: str, cache_dir: Path, sets: Sequence[str]) -> str:
+    from fit_confidence import FIT_ON, collect, errors_below, reliability
+
+    from align.aligner import AlignConfig
+
+    encoder = cached_encoder(model, cache_dir)
+    results = {name: collect(name, encoder, AlignConfig())[1:] for name in sets}  # type: ignore[arg-type]
+    labels = [label for label, _, _ in reliability(np.zeros(0), np.zeros(0, bool))]
+    lines = [
+        "## Confidence",
+        "",
+        f"Every bead's confidence is a logistic of its evidence fitted on {FIT_ON} "
+        "(`align.signals.Calibration`, refit with `benchmarks/fit_confidence.py`); the "
+        "other sets are out of sample. Per confidence bucket: beads, and the share of "
+        "them strictly right (a calibrated confidence has the share inside the bucket).",
+        "",
+        "| confidence | " + " | ".join(f"{name} beads | {name} right" for name in sets) + " |",
+        "|---|" + "---|---|" * len(sets),
+    ]
+    tables = {name: reliability(conf, ok) for name, (conf, ok) in results.items()}
+    for k, label in enumerate(labels):
+        cells = []
+        for name in sets:
+            _, count, share = tables[name][k]
+            cells.append(f"{count} | {'–' if math.isnan(share) else f'{share:.3f}'}")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "What a reviewer who checks only the beads under a threshold finds: the share of "
+        "all strictly wrong beads that are under it, and the share of all beads they must "
+        "read.",
+        "",
+        "| set | beads | strictly right | wrong under 0.5 | beads under 0.5 "
+        "| wrong under 0.8 | beads under 0.8 | wrong under 0.9 | beads under 0.9 |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, (conf, ok) in results.items():
+        cells = [f"{name}", f"{len(ok)}", f"{ok.mean():.3f}"]
+        for threshold in (0.5, 0.8, 0.9):
+            cells += [
+                f"{errors_below(conf, ok, threshold):.0%}",
+                f"{(conf < threshold).mean():.0%}",
+            ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+# --- batch (another module) ----------------------------------------------------------------
+
+
+def batch_section() -> str | None:
+    """``benchmarks/batch_scale.py``'s own section, when that module is there."""
+    path = Path(__file__).with_name("batch_scale.py")
+    if not path.exists():
+        return None
+    spec = importlib.util.spec_from_file_location("batch_scale", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    section: Callable[[], str] = module.section
+    return section()
+
+
+# --- the file ------------------------------------------------------------------------------
+
+_MARK = re.compile(r"<!-- section: (\w+) -->\n(.*?)<!-- /section -->\n", re.S)
+
+
+def header(model: str) -> str:
+    return "\n".join(
+        [
+            "# Benchmarks",
+            "",
+            "Generated by `.venv/bin/python benchmarks/run.py`; do not edit by hand "
+            "(`--only`/`--skip SECTION` reruns some sections and keeps the others).",
+            f"Date: {datetime.now(UTC):%Y-%m-%d}. Machine: {machine()}. "
+            f"Encoder: {model}; default settings.",
+            "",
+        ]
+    )
+
+
+def merge(old: str, new: dict[str, str], model: str) -> str:
+    """BENCHMARKS.md with ``new`` sections replacing their old versions, others kept."""
+    kept = {name: body for name, body in _MARK.findall(old)}
+    kept.update(new)
+    if "quality" not in new and (found := re.search(r"Encoder: (.*?); default settings", old)):
+        model = found.group(1)
+    parts = [header(model)]
+    for name in SECTIONS:
+        if name in kept:
+            parts.append(f"<!-- section: {name} -->\n{kept[name].rstrip()}\n\n<!-- /section -->\n")
+    return "\n".join(parts)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--set", choices=sorted(SETS), action="append", help="only these sets")
+    ap.add_argument("--only", choices=SECTIONS, action="append", help="only these sections")
+    ap.add_argument("--skip", choices=SECTIONS, action="append", default=[], help="skip these")
     ap.add_argument("--model", default="use")
+    ap.add_argument("--cache-dir", type=Path, help="embedding cache for ablation/confidence")
     ap.add_argument("--stdout", action="store_true", help="print instead of writing the file")
     ap.add_argument("--one", help=argparse.SUPPRESS)
+    ap.add_argument("--scale", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.one, args.model)))
+        print(json.dumps(run_quality(args.one, args.model)))
         return
-    rows = []
-    for name in args.set or list(SETS):
-        child = subprocess.run(
-            [sys.executable, __file__, "--one", name, "--model", args.model],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        rows.append(json.loads(child.stdout.strip().splitlines()[-1]))
-        print(f"{name}: {rows[-1]['scores']}", file=sys.stderr)
-    text = render(rows)
+    if args.scale:
+        print(json.dumps(run_scaling(args.scale, args.model)))
+        return
+    from align.encoders import default_cache_dir
+
+    cache_dir = args.cache_dir or default_cache_dir()
+    sets = args.set or list(SETS)
+    wanted = [s for s in (args.only or SECTIONS) if s not in args.skip]
+    out: dict[str, str] = {}
+    model_label = args.model
+    for name in wanted:
+        print(f"== {name}", file=sys.stderr)
+        if name == "quality":
+            rows = [child("--one", s, "--model", args.model) for s in sets]
+            for r in rows:
+                print(f"{r['set']}: {r['scores']}", file=sys.stderr)
+            model_label = str(rows[0]["encoder"]) if rows else args.model
+            out[name] = quality_section(rows)
+        elif name == "ablation":
+            out[name] = ablation_section(args.model, cache_dir, sets)
+        elif name == "scaling":
+            out[name] = scaling_section(args.model)
+        elif name == "confidence":
+            out[name] = confidence_section(args.model, cache_dir, sets)
+        elif name == "batch":
+            text = batch_section()
+            if text is not None:
+                out[name] = text
     if args.stdout:
-        print(text)
-    else:
-        (ROOT / "BENCHMARKS.md").write_text(text, encoding="utf-8")
+        print("\n".join(out.values()))
+        return
+    old = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
+    OUTPUT.write_text(merge(old, out, model_label), encoding="utf-8")
 
 
 if __name__ == "__main__":

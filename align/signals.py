@@ -1,0 +1,187 @@
+"""What a bead is worth: one small function per signal, and their weights in one place.
+
+The aligner scores every candidate bead (``a`` source and ``b`` target
+sentences) by a weighted sum of these signals, each oriented so that higher
+is better; :class:`Weights` holds the weights, so an ablation is a
+``Weights`` with one of them set to zero. Every function works on arrays of
+``k`` candidate beads at once, because a document has hundreds of thousands.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+import zlib
+from collections.abc import Sequence
+from dataclasses import Field, dataclass, fields
+
+import numpy as np
+
+TOKEN_BUCKETS = 64
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The weight of each signal in a bead's gain (see the function of the same name).
+
+    ``similarity``: cosine of the joined texts; ``margin``: how much better the
+    bead is than its neighbours on average, ``nearest``: than its closest
+    neighbour; ``length``: Gale–Church length agreement;
+    ``size``: preference for small beads; ``tokens``: numbers and symbols that
+    must match across sides; ``lexicon``: words a bilingual dictionary pairs up.
+    """
+
+    similarity: float = 1.0
+    margin: float = 0.3
+    nearest: float = 0.12
+    length: float = 0.1
+    size: float = 0.1
+    tokens: float = 0.05
+    lexicon: float = 0.0
+
+    def names(self) -> list[str]:
+        return [f.name for f in fields(self)]
+
+    def combine(self, values: dict[str, np.ndarray]) -> np.ndarray:
+        """The weighted sum of the signals in ``values`` (one ``(k,)`` array each)."""
+        total = np.zeros(len(next(iter(values.values()))))
+        for name in self.names():
+            w = getattr(self, name)
+            if w:
+                total += w * values[name]
+        return total
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A bead's confidence from its evidence: a logistic fitted on MAC-Dev beads.
+
+    ``benchmarks/fit_confidence.py`` refits these constants (and prints them).
+    The evidence is the bead's ``similarity``, ``margin`` and ``length``
+    signals (0 for omissions), its ``sure``-ness (:func:`sureness`) and whether
+    it is an ``omission`` or has ``many`` sentences on some side.
+    """
+
+    intercept: float = 0.56
+    similarity: float = 2.267
+    margin: float = 0.915
+    length: float = 1.621
+    sure: float = 4.702
+    omission: float = 0.216
+    many: float = -0.177
+
+    def confidence(self, evidence: dict[str, float]) -> float:
+        """The probability that the bead is exactly right, in [0, 1]."""
+        x = self.intercept + sum(value * evidence.get(f.name, 0.0) for f, value in self._terms())
+        return 1.0 / (1.0 + math.exp(-max(min(x, 50.0), -50.0)))
+
+    def _terms(self) -> list[tuple[Field[float], float]]:
+        return [(f, getattr(self, f.name)) for f in fields(self) if f.name != "intercept"]
+
+
+def sureness(boundary_margin: float) -> float:
+    """``log1p`` of how much worse the best path is that cuts either end of the bead elsewhere.
+
+    Capped, so the documents' own ends (no alternative at all) are merely very sure.
+    """
+    return math.log1p(min(max(boundary_margin, 0.0), 20.0))
+
+
+def similarity(src_vecs: np.ndarray, tgt_vecs: np.ndarray) -> np.ndarray:
+    """Cosine of unit rows ``(k, d)`` × ``(k, d)`` → ``(k,)``: the embedding's verdict."""
+    return np.einsum("kd,kd->k", src_vecs, tgt_vecs).astype(np.float64)
+
+
+def margin(neighbour_sims: np.ndarray) -> np.ndarray:
+    """Minus the mean cosine of each side with the sentences just outside the other side.
+
+    ``neighbour_sims`` is ``(k, 4)`` with NaN where a neighbour does not exist.
+    Subtracting it from the cosine turns "similar" into "more similar than the
+    alternatives", which is what stops a bead from sliding by one sentence
+    when neighbouring sentences look alike (Bertalign's local margin).
+    """
+    present = ~np.isnan(neighbour_sims)
+    total = np.where(present, neighbour_sims, 0.0).sum(axis=1)
+    return -total / np.maximum(present.sum(axis=1), 1)
+
+
+def nearest(neighbour_sims: np.ndarray) -> np.ndarray:
+    """Minus the highest cosine of either side with a sentence just outside the other side.
+
+    The mean in :func:`margin` lets one look-alike neighbour hide among
+    unrelated ones; this catches it. 0 where no neighbour exists.
+    """
+    present = ~np.isnan(neighbour_sims)
+    best = np.where(present, neighbour_sims, -np.inf).max(axis=1)
+    return -np.where(present.any(axis=1), best, 0.0)
+
+
+def length(src_chars: np.ndarray, tgt_chars: np.ndarray, ratio: float, var: float) -> np.ndarray:
+    """Minus δ²/2, δ the Gale–Church deviation of the target length from the expected one.
+
+    The expected target length is the source length × ``ratio`` (the
+    document's own characters-per-character, so it fits any language pair),
+    with variance ``var`` per character.
+    """
+    expected = src_chars * ratio
+    delta2 = (tgt_chars - expected) ** 2 / (var * (expected + tgt_chars + 2) / 2)
+    return -delta2 / 2
+
+
+def size(a: int, b: int) -> float:
+    """Minus log((a + b) / 2): 0 for a 1-1 bead; larger beads must earn their place."""
+    return -math.log((a + b) / 2)
+
+
+_TOKEN = re.compile(r"[A-Z]{1,5}(?:[-./][A-Z0-9]+)+|\d+(?:[.,/:-]\d+)*")
+_THOUSANDS = re.compile(r"(?<=\d)[,' \u00a0\u2009](?=\d{3}\b)")
+
+
+def sentence_tokens(text: str) -> list[str]:
+    """Numbers and document symbols in a sentence: what a translation must carry over.
+
+    ``59/48``, ``S-30/1``, ``A/77/L.107``, ``2004``. Width-normalised, thousands
+    separators removed, and split at the separators into their digit runs as
+    well, so ``4.45`` still meets ``4 h 45`` half-way.
+    """
+    text = _THOUSANDS.sub("", unicodedata.normalize("NFKC", text))
+    out: list[str] = []
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        out.append(token)
+        parts = re.findall(r"\d+", token)
+        if len(parts) > 1:
+            out.extend(parts)
+    return out
+
+
+def token_counts(texts: Sequence[str]) -> np.ndarray:
+    """Cumulative hashed token counts ``(n + 1, TOKEN_BUCKETS)``: row ``i`` covers ``texts[:i]``.
+
+    A run's counts are the difference of two rows, so any bead costs O(1) rows.
+    """
+    counts = np.zeros((len(texts) + 1, TOKEN_BUCKETS), np.float32)
+    for i, text in enumerate(texts, 1):
+        for token in sentence_tokens(text):
+            counts[i, zlib.crc32(token.encode()) % TOKEN_BUCKETS] += 1
+    return np.cumsum(counts, axis=0, out=counts)
+
+
+def tokens(src_counts: np.ndarray, tgt_counts: np.ndarray) -> np.ndarray:
+    """Minus the tokens found on one side of the bead only: ``(k, B)`` × ``(k, B)`` → ``(k,)``.
+
+    Every token is in exactly one bead of any path, so a token that has no
+    counterpart costs every path the same; only where the beads cut between
+    a token and its counterpart does the path pay (twice).
+    """
+    return -np.abs(src_counts - tgt_counts).sum(axis=1).astype(np.float64)
+
+
+def lexicon(matches: np.ndarray, src_words: np.ndarray, tgt_words: np.ndarray) -> np.ndarray:
+    """Dice coefficient of dictionary matches: ``2 × matches / (source + target words)``.
+
+    Evidence independent of the encoder: a bilingual dictionary (CC-CEDICT for
+    zh–en) finds the words a sentence and its translation share.
+    """
+    return matches / np.sqrt(np.maximum(src_words * tgt_words, 1.0))

