@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from align import __version__
+from align import __version__, cli_batch, cli_report, cli_review
 from align.aligner import AlignConfig
 from align.cli_tmx import tmx_app
 from align.errors import AlignError, OutputError
@@ -223,6 +223,11 @@ def eval_cmd(
         f"strict: P={s.precision_strict:.3f} R={s.recall_strict:.3f} F1={s.f1_strict:.3f}\n"
         f"lax:    P={s.precision_lax:.3f} R={s.recall_lax:.3f} F1={s.f1_lax:.3f}"
     )
+
+
+cli_batch.register(app)
+cli_report.register(app)
+cli_review.register(app)
 
 
 def main() -> None:
