@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from align.errors import InputError, NotTranslation, OutputError
+from align.cli_common import align_now
+from align.cli_common import say as _say
+from align.errors import InputError, OutputError
 
 if TYPE_CHECKING:
     from align.types import Alignment
 
-err = Console(stderr=True)
 
 ALIGNMENT_SUFFIXES = (".jsonl", ".tmx")
-
-
-def _say(message: str) -> None:
-    err.print(message, highlight=False, markup=False, soft_wrap=True)
 
 
 def load_for_report(
@@ -47,22 +42,9 @@ def load_for_report(
             raise InputError(
                 f"{path} is an alignment, not a document: report it alone (align report {path})"
             )
-    from align.pipeline import Settings, align_files, check_translation
-
-    settings = Settings(src_lang=src_lang, tgt_lang=tgt_lang, model=model)
-    with err.status("aligning…") if err.is_terminal else nullcontext() as status:
-        alignment = align_files(
-            first,
-            second,
-            settings=settings,
-            use_cache=cache,
-            progress=(lambda msg: status.update(msg)) if status is not None else None,
-        )
-    try:
-        check_translation(alignment, first, second)
-    except NotTranslation as exc:
-        _say(f"warning: {exc}")
-    return alignment
+    return align_now(
+        first, second, src_lang=src_lang, tgt_lang=tgt_lang, model=model, cache=cache, force=True
+    )
 
 
 def register(app: typer.Typer) -> None:

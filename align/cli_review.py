@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import sys
-from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from align.errors import AlignError, InputError, NotTranslation
+from align.cli_common import align_now
+from align.cli_common import say as _say
+from align.errors import AlignError, InputError
 
 if TYPE_CHECKING:
     from align.review import Counts
-
-err = Console(stderr=True)
-
-
-def _say(message: str) -> None:
-    err.print(message, highlight=False, markup=False, soft_wrap=True)
 
 
 def _align_first(
@@ -35,7 +29,6 @@ def _align_first(
 ) -> Path:
     """Align two documents and write the JSONL to review; returns its path."""
     from align.cli import _check_output_folder
-    from align.pipeline import Settings, align_files, check_translation
     from align.writers import write_alignment
 
     if output is None:
@@ -54,21 +47,15 @@ def _align_first(
             "or pass --force to align again (its earlier review file will no longer match)"
         )
     _check_output_folder(output)
-    settings = Settings(src_lang=src_lang, tgt_lang=tgt_lang, model=model)
-    with err.status("aligning…") if err.is_terminal else nullcontext() as status:
-        alignment = align_files(
-            src_file,
-            tgt_file,
-            settings=settings,
-            use_cache=cache,
-            progress=(lambda msg: status.update(msg)) if status is not None else None,
-        )
-    try:
-        check_translation(alignment, src_file, tgt_file)
-    except NotTranslation as exc:
-        if not force:
-            raise
-        _say(f"warning: {exc}")
+    alignment = align_now(
+        src_file,
+        tgt_file,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        model=model,
+        cache=cache,
+        force=force,
+    )
     write_alignment(alignment, output, fmt="jsonl", force=force)
     _say(f"wrote {output} ({len(alignment.beads)} beads)")
     return output

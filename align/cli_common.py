@@ -1,0 +1,52 @@
+"""What the ``align`` subcommands share: the error console and aligning two files on the spot."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from align.types import Alignment
+
+err = Console(stderr=True)
+
+
+def say(message: str) -> None:
+    """One line on stderr, printed as is (paths and brackets are not markup)."""
+    err.print(message, highlight=False, markup=False, soft_wrap=True)
+
+
+def align_now(
+    src_file: Path,
+    tgt_file: Path,
+    *,
+    src_lang: str,
+    tgt_lang: str,
+    model: str,
+    cache: bool,
+    force: bool,
+) -> Alignment:
+    """Align two documents with a spinner on a terminal; a pair that does not look like a
+    translation is an error unless ``force``, then a warning."""
+    from align.errors import NotTranslation
+    from align.pipeline import Settings, align_files, check_translation
+
+    settings = Settings(src_lang=src_lang, tgt_lang=tgt_lang, model=model)
+    with err.status("aligning…") if err.is_terminal else nullcontext() as status:
+        alignment = align_files(
+            src_file,
+            tgt_file,
+            settings=settings,
+            use_cache=cache,
+            progress=(lambda msg: status.update(msg)) if status is not None else None,
+        )
+    try:
+        check_translation(alignment, src_file, tgt_file)
+    except NotTranslation as exc:
+        if not force:
+            raise
+        say(f"warning: {exc}")
+    return alignment
