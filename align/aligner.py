@@ -16,10 +16,11 @@ length so a 10,000-sentence document costs ten times a 1,000-sentence one:
    scored by the weighted signals of :mod:`align.signals`: the cosine of its
    *joined* texts' embeddings (not an average), local margins, a length term,
    a size penalty, numbers that must match; 0-1 and 1-0 beads cost ``skip``.
-3. **Confidence.** The same programme run backwards gives, for every lattice
-   cell, the best path through it; a bead is sure when every path that cuts
-   either of its ends elsewhere scores much lower. That and the bead's signals
-   go through a logistic fitted on gold beads (:class:`align.signals.Calibration`).
+3. **Confidence.** The same programme with sums in place of maxima, forwards
+   and backwards (each path weighted ``exp(gain / T)``), gives every bead of
+   the best path its posterior: its share of all paths, so a bead with close
+   rivals, one or many, is unsure. That and the bead's signals go through a
+   logistic fitted on gold beads (:class:`align.signals.Calibration`).
 
 Each distinct text is encoded once per document, in two encoder calls: the
 sentences, then the runs some bead in the band joins.
@@ -58,7 +59,8 @@ class AlignConfig:
     bead's gain is the weighted sum of the signals in :mod:`align.signals`
     (``weights``); ``length_var`` is the length model's variance per character.
     Each 0-1 or 1-0 bead gains ``skip`` (negative) plus its tokens' signal.
-    ``calibration`` turns a bead's evidence into its confidence.
+    ``calibration`` turns a bead's evidence into its confidence;
+    ``temperature`` is the gain scale of the posterior (lower is peakier).
 
     Search: ``anchor_margin``/``anchor_min_sim`` are the ratio margin (over the
     ``margin_k`` nearest neighbours both ways) and cosine a mutual-best 1-1
@@ -76,6 +78,7 @@ class AlignConfig:
     weights: Weights = Weights()
     calibration: Calibration = Calibration()
     length_var: float = 30.0
+    temperature: float = 0.05
     skip: float = -0.2
     margin_k: int = 4
     anchor_margin: float = 1.1
@@ -186,9 +189,9 @@ def align_with_evidence(
     if config.weights.lexicon:
         windows.lexical_pairs(band)
     edges = _bead_edges(windows, band, config, stats)
-    path, to_cell = _best_path(band, edges, config, stats)
-    margins = _boundary_margins(band, to_cell + _best_to_end(band, edges, config), path)
-    return _beads(path, edges, band, margins, windows, config)
+    path = _best_path(band, edges, config, stats)
+    posterior = _posteriors(band, edges, config, path)
+    return _beads(path, edges, band, posterior, windows, config)
 
 
 class _Windows:
@@ -591,12 +594,11 @@ def _skip_climb(band: _Band, edges: list[_Edges], types: list[tuple[int, int]]) 
 
 def _best_path(
     band: _Band, edges: list[_Edges], config: AlignConfig, stats: AlignStats
-) -> tuple[list[tuple[int, int, int]], np.ndarray]:
+) -> list[tuple[int, int, int]]:
     """The highest-gain monotone path from (0, 0) to (n, m) inside ``band``.
 
     Rows are filled in order; within a row, 0-1 beads are folded in with one
-    running maximum. Returns ``(type, end row, end col)`` per bead, in order,
-    and the best gain from (0, 0) to every band cell (flat).
+    running maximum. Returns ``(type, end row, end col)`` per bead, in order.
     """
     types = config.bead_types()
     skip_t = types.index((0, 1))
@@ -637,64 +639,92 @@ def _best_path(
         path.append((t, i, j))
         a, b = types[t]
         i, j = i - a, j - b
-    return path[::-1], score
+    return path[::-1]
 
 
-def _best_to_end(band: _Band, edges: list[_Edges], config: AlignConfig) -> np.ndarray:
-    """The best gain from every band cell (flat) to (n, m): :func:`_best_path` backwards."""
+def _log_forward(band: _Band, edges: list[_Edges], config: AlignConfig) -> np.ndarray:
+    """Log of the summed ``exp(gain / T)`` of every path from (0, 0) to each band cell (flat).
+
+    :func:`_best_path` with the maximum replaced by a log-sum-exp at
+    temperature ``T`` (``config.temperature``).
+    """
     types = config.bead_types()
     n = len(band.lo) - 1
     off = band.off
-    climb = _skip_climb(band, edges, types)
-    rest = np.full(int(off[-1]), -np.inf)
-    rest[-1] = 0.0
+    temp = config.temperature
+    climb = _skip_climb(band, edges, types) / temp
+    alpha = np.full(int(off[-1]), -np.inf)
+    bounds = [np.searchsorted(e.cell, off) for e in edges]
+    for i in range(n + 1):
+        s, e = int(off[i]), int(off[i + 1])
+        total = np.full(e - s, -np.inf)
+        if i == 0:
+            total[0] = 0.0
+        for t, (a, _) in enumerate(types):
+            k0, k1 = bounds[t][i], bounds[t][i + 1]
+            if a == 0 or k0 == k1:
+                continue
+            ed = edges[t]
+            loc = ed.cell[k0:k1] - s
+            total[loc] = np.logaddexp(total[loc], alpha[ed.pred[k0:k1]] + ed.gain[k0:k1] / temp)
+        steps = climb[band.lo[i] : band.hi[i] + 1] - climb[band.lo[i]]
+        alpha[s:e] = np.logaddexp.accumulate(total - steps) + steps
+    return alpha
+
+
+def _log_backward(band: _Band, edges: list[_Edges], config: AlignConfig) -> np.ndarray:
+    """Log of the summed ``exp(gain / T)`` of every path from each band cell to (n, m)."""
+    types = config.bead_types()
+    n = len(band.lo) - 1
+    off = band.off
+    temp = config.temperature
+    climb = _skip_climb(band, edges, types) / temp
+    beta = np.full(int(off[-1]), -np.inf)
+    beta[-1] = 0.0
     bounds = [np.searchsorted(e.cell, off) for e in edges]
     for i in range(n, -1, -1):
         s, e = int(off[i]), int(off[i + 1])
-        best = rest[s:e].copy()
+        total = beta[s:e].copy()
         for t, (a, _) in enumerate(types):
             if a == 0 or i + a > n:
                 continue
             k0, k1 = bounds[t][i + a], bounds[t][i + a + 1]
             ed = edges[t]
-            np.maximum.at(best, ed.pred[k0:k1] - s, rest[ed.cell[k0:k1]] + ed.gain[k0:k1])
-        lifted = best + climb[band.lo[i] : band.hi[i] + 1]
-        run = np.maximum.accumulate(lifted[::-1])[::-1]
-        rest[s:e] = run - climb[band.lo[i] : band.hi[i] + 1]
-    return rest
+            loc = ed.pred[k0:k1] - s
+            total[loc] = np.logaddexp(total[loc], beta[ed.cell[k0:k1]] + ed.gain[k0:k1] / temp)
+        lifted = total + climb[band.lo[i] : band.hi[i] + 1]
+        run = np.logaddexp.accumulate(lifted[::-1])[::-1]
+        beta[s:e] = run - climb[band.lo[i] : band.hi[i] + 1]
+    return beta
 
 
-def _boundary_margins(
-    band: _Band, through: np.ndarray, path: list[tuple[int, int, int]]
-) -> dict[tuple[int, int], float]:
-    """How much worse the best path is that does not cut the documents at each path cell.
-
-    ``through`` is the best gain of a path through each band cell (flat). A
-    boundary ``(i, j)`` of the best path is sure when every path that places
-    source sentence ``i`` or target sentence ``j`` elsewhere scores much lower.
-    """
-    n = len(band.lo) - 1
-    m = int(band.hi[-1])
+def _posteriors(
+    band: _Band, edges: list[_Edges], config: AlignConfig, path: list[tuple[int, int, int]]
+) -> list[float]:
+    """Each path bead's share of the probability of all paths, ``exp(gain / T)`` each."""
+    alpha = _log_forward(band, edges, config)
+    beta = _log_backward(band, edges, config)
     off = band.off
-    rows = np.repeat(np.arange(n + 1), band.hi - band.lo + 1)
-    cols = np.arange(int(off[-1])) - off[rows] + band.lo[rows]
-    cells = [(0, 0)] + [(i, j) for _, i, j in path]
-    on_path = np.zeros(int(off[-1]), bool)
-    on_path[[off[i] + j - band.lo[i] for i, j in cells]] = True
-    other = np.where(on_path, -np.inf, through)
-    alt_row = np.full(n + 1, -np.inf)
-    alt_col = np.full(m + 1, -np.inf)
-    np.maximum.at(alt_row, rows, other)
-    np.maximum.at(alt_col, cols, other)
-    best = float(through[-1])
-    return {(i, j): best - max(alt_row[i], alt_col[j]) for i, j in cells}
+    types = config.bead_types()
+    total = float(alpha[-1])
+    out = []
+    for t, i, j in path:
+        a, b = types[t]
+        ed = edges[t]
+        cell = off[i] + j - band.lo[i]
+        pred = off[i - a] + (j - b) - band.lo[i - a]
+        gain = float(ed.gain[np.searchsorted(ed.cell, cell)])
+        out.append(
+            float(np.exp(min(alpha[pred] + gain / config.temperature + beta[cell] - total, 0.0)))
+        )
+    return out
 
 
 def _beads(
     path: list[tuple[int, int, int]],
     edges: list[_Edges],
     band: _Band,
-    margins: dict[tuple[int, int], float],
+    posterior: list[float],
     windows: _Windows,
     config: AlignConfig,
 ) -> tuple[list[Bead], list[dict[str, float]]]:
@@ -703,14 +733,13 @@ def _beads(
     off = band.off
     beads: list[Bead] = []
     evidence: list[dict[str, float]] = []
-    for t, i, j in path:
+    for (t, i, j), prob in zip(path, posterior, strict=True):
         a, b = types[t]
         ed = edges[t]
         gain = float(ed.gain[np.searchsorted(ed.cell, off[i] + j - band.lo[i])])
-        sure = min(margins[(i - a, j - b)], margins[(i, j)])
         facts = {
             "gain": gain,
-            "sure": signals.sureness(sure),
+            "posterior": signals.log_odds(prob),
             "omission": float(a == 0 or b == 0),
             "many": float(a + b > 2),
         }
@@ -722,6 +751,7 @@ def _beads(
                 tuple(range(i - a, i)),
                 tuple(range(j - b, j)),
                 config.calibration.confidence(facts),
+                facts.get("similarity"),
             )
         )
         evidence.append(facts)

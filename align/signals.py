@@ -59,17 +59,18 @@ class Calibration:
 
     ``benchmarks/fit_confidence.py`` refits these constants (and prints them).
     The evidence is the bead's ``similarity``, ``margin`` and ``length``
-    signals (0 for omissions), its ``sure``-ness (:func:`sureness`) and whether
-    it is an ``omission`` or has ``many`` sentences on some side.
+    signals (0 for omissions), the :func:`log_odds` of its ``posterior`` (its
+    share of all paths, see :mod:`align.aligner`) and whether it is an
+    ``omission`` or has ``many`` sentences on some side.
     """
 
-    intercept: float = 0.56
-    similarity: float = 2.267
-    margin: float = 0.915
-    length: float = 1.621
-    sure: float = 4.702
-    omission: float = 0.216
-    many: float = -0.177
+    intercept: float = -0.216
+    similarity: float = 0.796
+    margin: float = 0.143
+    length: float = 1.177
+    posterior: float = 0.67
+    omission: float = 0.4
+    many: float = 0.589
 
     def confidence(self, evidence: dict[str, float]) -> float:
         """The probability that the bead is exactly right, in [0, 1]."""
@@ -80,12 +81,10 @@ class Calibration:
         return [(f, getattr(self, f.name)) for f in fields(self) if f.name != "intercept"]
 
 
-def sureness(boundary_margin: float) -> float:
-    """``log1p`` of how much worse the best path is that cuts either end of the bead elsewhere.
-
-    Capped, so the documents' own ends (no alternative at all) are merely very sure.
-    """
-    return math.log1p(min(max(boundary_margin, 0.0), 20.0))
+def log_odds(probability: float) -> float:
+    """``log(p / (1 - p))``, kept within ±10 so a certain bead is merely very sure."""
+    p = min(max(probability, 1e-6), 1 - 1e-6)
+    return max(min(math.log(p / (1 - p)), 10.0), -10.0)
 
 
 def similarity(src_vecs: np.ndarray, tgt_vecs: np.ndarray) -> np.ndarray:

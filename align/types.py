@@ -95,12 +95,15 @@ class Bead:
     """A group of source and target segments that translate each other.
 
     ``src``/``tgt`` are indices into the segment lists of the ``Alignment``;
-    either may be empty (an omission). ``confidence`` is in [0, 1].
+    either may be empty (an omission). ``confidence`` is in [0, 1];
+    ``similarity`` is the cosine of the two sides' joined texts, the encoder's
+    raw verdict (``None`` for an omission, or where it is not known).
     """
 
     src: tuple[int, ...]
     tgt: tuple[int, ...]
     confidence: float = 0.0
+    similarity: float | None = None
 
     @property
     def kind(self) -> str:

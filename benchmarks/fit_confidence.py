@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -34,26 +34,43 @@ FEATURES = [f.name for f in fields(Calibration) if f.name != "intercept"]
 BUCKETS = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0)
 
 
-def collect(
-    name: str, encoder: Encoder, config: AlignConfig
-) -> tuple[list[dict[str, float]], np.ndarray, np.ndarray]:
-    """Every predicted bead of a gold set: its evidence, confidence and strict correctness."""
+@dataclass
+class Labelled:
+    """Every predicted bead of a gold set, in order: what the calibration sees and the truth.
+
+    ``finer``: the bead is wrong only because the gold joins it with its
+    neighbours (it lies inside one gold bead, on both sides).
+    """
+
+    evidence: list[dict[str, float]]
+    confidence: np.ndarray
+    correct: np.ndarray
+    finer: np.ndarray
+
+
+def collect(name: str, encoder: Encoder, config: AlignConfig) -> Labelled:
+    """Align a gold set and label every predicted bead strictly right or wrong."""
     src_lang, tgt_lang = SETS[name]
     folder = BENCH / name
     evidence: list[dict[str, float]] = []
     confidence: list[float] = []
     correct: list[bool] = []
+    finer: list[bool] = []
     for doc in bench_documents(folder / src_lang, folder / tgt_lang, folder / "gold"):
         src = read_lines(folder / src_lang / doc)
         tgt = read_lines(folder / tgt_lang / doc)
-        gold = set(parse_beads((folder / "gold" / doc).read_text(encoding="utf-8")))
+        gold = parse_beads((folder / "gold" / doc).read_text(encoding="utf-8"))
+        home = {("s", i): g for g in gold for i in g[0]} | {("t", j): g for g in gold for j in g[1]}
         beads, facts = align_with_evidence(
             src, tgt, encoder, config, src_lang=src_lang, tgt_lang=tgt_lang
         )
         evidence += facts
         confidence += [b.confidence for b in beads]
-        correct += [(b.src, b.tgt) in gold for b in beads]
-    return evidence, np.array(confidence), np.array(correct)
+        correct += [(b.src, b.tgt) in set(gold) for b in beads]
+        for b in beads:
+            homes = {home.get(("s", i)) for i in b.src} | {home.get(("t", j)) for j in b.tgt}
+            finer.append(len(homes) == 1 and None not in homes and (b.src, b.tgt) not in gold)
+    return Labelled(evidence, np.array(confidence), np.array(correct), np.array(finer))
 
 
 def fit(evidence: list[dict[str, float]], correct: np.ndarray, l2: float = 1.0) -> Calibration:
@@ -88,6 +105,17 @@ def reliability(confidence: np.ndarray, correct: np.ndarray) -> list[tuple[str, 
     return rows
 
 
+def auc(confidence: np.ndarray, correct: np.ndarray) -> float:
+    """The chance that a right bead has a higher confidence than a wrong one (ties count half)."""
+    right, wrong = confidence[correct], confidence[~correct]
+    if not len(right) or not len(wrong):
+        return float("nan")
+    order = np.sort(wrong)
+    below = np.searchsorted(order, right, side="left")
+    ties = np.searchsorted(order, right, side="right") - below
+    return float((below + ties / 2).sum() / (len(right) * len(wrong)))
+
+
 def errors_below(confidence: np.ndarray, correct: np.ndarray, threshold: float = 0.5) -> float:
     """Share of all wrong beads whose confidence is under ``threshold``."""
     wrong = ~correct
@@ -99,14 +127,15 @@ def main() -> None:
     ap.add_argument("--model", default="use")
     args = ap.parse_args()
     encoder = load_encoder(args.model, cache_dir=default_cache_dir())
-    evidence, _, correct = collect(FIT_ON, encoder, AlignConfig())
-    calibration = fit(evidence, correct)
-    print(f"fitted on {FIT_ON} ({len(correct)} beads): {calibration!r}")
+    labelled = collect(FIT_ON, encoder, AlignConfig())
+    calibration = fit(labelled.evidence, labelled.correct)
+    print(f"fitted on {FIT_ON} ({len(labelled.correct)} beads): {calibration!r}")
     config = replace(AlignConfig(), calibration=calibration)
     for name in SETS:
-        _, conf, ok = collect(name, encoder, config)
+        got = collect(name, encoder, config)
+        conf, ok = got.confidence, got.correct
         print(
-            f"\n{name}: {len(ok)} beads, {ok.mean():.3f} strictly right; "
+            f"\n{name}: {len(ok)} beads, {ok.mean():.3f} strictly right, AUC {auc(conf, ok):.3f}; "
             f"{errors_below(conf, ok):.0%} of the wrong ones under 0.5"
         )
         for label, count, share in reliability(conf, ok):

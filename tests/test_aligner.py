@@ -197,7 +197,7 @@ def test_every_bead_has_its_evidence_and_a_confidence(encoder: Encoder) -> None:
     beads, evidence = align_with_evidence(ZH, EN, encoder)
     assert len(beads) == len(evidence)
     for bead, facts in zip(beads, evidence, strict=True):
-        assert {"gain", "sure", "similarity", "margin", "length"} <= facts.keys()
+        assert {"gain", "posterior", "similarity", "margin", "length"} <= facts.keys()
         assert bead.confidence == AlignConfig().calibration.confidence(facts)
 
 
@@ -330,8 +330,27 @@ def exhaustive_best(
     return best(n, m)
 
 
-def test_dynamic_programme_finds_the_best_path_both_ways() -> None:
-    """Forward and backward passes against plain recursion, full and narrow bands."""
+def exhaustive_paths(
+    gain: dict[tuple[int, int, int], float], types: list[tuple[int, int]], n: int, m: int
+) -> list[tuple[float, list[tuple[int, int, int]]]]:
+    """Every path from (0, 0) to (n, m) with its total gain, by plain recursion."""
+
+    @cache
+    def paths(i: int, j: int) -> tuple[tuple[float, tuple[tuple[int, int, int], ...]], ...]:
+        if i == j == 0:
+            return ((0.0, ()),)
+        out = []
+        for t, (a, b) in enumerate(types):
+            if (t, i, j) in gain:
+                for total, steps in paths(i - a, j - b):
+                    out.append((total + gain[(t, i, j)], (*steps, (t, i, j))))
+        return tuple(out)
+
+    return [(total, list(steps)) for total, steps in paths(n, m)]
+
+
+def test_dynamic_programme_finds_the_best_path_and_the_posteriors() -> None:
+    """Viterbi and forward-backward against every path enumerated, full and narrow bands."""
     rng = np.random.default_rng(0)
     config = AlignConfig(max_bead=3)
     types = config.bead_types()
@@ -344,16 +363,24 @@ def test_dynamic_programme_finds_the_best_path_both_ways() -> None:
         edges, gain = random_edges(band, config, rng)
 
         best = exhaustive_best(gain, types, n, m)
-        path, to_cell = aligner._best_path(band, edges, config, AlignStats())
+        path = aligner._best_path(band, edges, config, AlignStats())
         assert (path[-1][1], path[-1][2]) == (n, m)
         assert sum(gain[step] for step in path) == pytest.approx(best)
-        rest = aligner._best_to_end(band, edges, config)
-        assert rest[0] == pytest.approx(best)
-        through = to_cell + rest
-        assert through.max() == pytest.approx(best)
-        margins = aligner._boundary_margins(band, through, path)
-        assert all(v >= -1e-9 for v in margins.values())
-        assert set(margins) == {(0, 0)} | {(i, j) for _, i, j in path}
+        if n + m > 10:
+            continue
+        every = exhaustive_paths(gain, types, n, m)
+        assert max(total for total, _ in every) == pytest.approx(best)
+        temp = config.temperature
+        weights = np.exp(np.array([total for total, _ in every]) / temp - best / temp)
+        expected = [
+            sum(w for w, (_, steps) in zip(weights, every, strict=True) if step in steps)
+            / weights.sum()
+            for step in path
+        ]
+        assert aligner._posteriors(band, edges, config, path) == pytest.approx(expected)
+        alpha = aligner._log_forward(band, edges, config)
+        beta = aligner._log_backward(band, edges, config)
+        assert alpha[-1] == pytest.approx(beta[0])
 
 
 def test_confidence_is_lower_where_the_path_is_unsure() -> None:

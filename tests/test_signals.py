@@ -137,16 +137,18 @@ def test_cc_cedict_links_chinese_words_to_english_ones() -> None:
 
 def test_confidence_is_a_probability_that_grows_with_the_evidence() -> None:
     cal = Calibration()
-    low = {"similarity": 0.2, "margin": -0.3, "length": -2.0, "sure": 0.0, "many": 1.0}
-    high = {"similarity": 0.8, "margin": -0.1, "length": 0.0, "sure": signals.sureness(3.0)}
+    low = {"similarity": 0.2, "margin": -0.3, "length": -2.0, "posterior": signals.log_odds(0.1)}
+    high = {"similarity": 0.8, "margin": -0.1, "length": 0.0, "posterior": signals.log_odds(0.99)}
     assert 0.0 <= cal.confidence(low) < 0.5 < cal.confidence(high) <= 1.0
-    assert cal.confidence({**high, "sure": 0.0}) < cal.confidence(high)
+    assert cal.confidence({**high, "posterior": 0.0}) < cal.confidence(high)
     huge = Calibration(intercept=1e6)
     assert cal.confidence({}) == pytest.approx(1 / (1 + math.exp(-cal.intercept)))
     assert huge.confidence({}) == 1.0
 
 
-def test_sureness_is_capped_and_never_negative() -> None:
-    assert signals.sureness(-1.0) == 0.0
-    assert signals.sureness(math.inf) == signals.sureness(1e9) == math.log1p(20.0)
-    assert signals.sureness(0.5) < signals.sureness(1.0)
+def test_log_odds_is_symmetric_and_capped() -> None:
+    assert signals.log_odds(0.5) == 0.0
+    assert (
+        signals.log_odds(0.9) == pytest.approx(-signals.log_odds(0.1)) == pytest.approx(math.log(9))
+    )
+    assert signals.log_odds(1.0) == 10.0 and signals.log_odds(0.0) == -10.0
