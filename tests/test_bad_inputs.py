@@ -207,19 +207,65 @@ def test_documents_that_are_not_translations_write_nothing_and_exit_3(
     assert_valid_tmx(out)
 
 
-def _alignment(confidences: list[float], one_sided: int) -> Alignment:
-    beads = [Bead((i,), (i,), c) for i, c in enumerate(confidences)]
-    beads += [Bead((), (len(confidences) + k,), 0.0) for k in range(one_sided)]
+def _bench_lines(name: str, lang: str, doc: str) -> list[str]:
+    path = BENCH / name / lang / doc
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize(
+    ("case", "is_translation"),
+    [
+        ("the shipped pair", True),
+        ("three unrelated sentences", False),
+        ("two stretches of one novel", False),
+        ("two novels", False),
+    ],
+)
+def test_translation_score_tells_translations_from_look_alikes(
+    tmp_path: Path, cache: Path, case: str, is_translation: bool
+) -> None:
+    """Unrelated texts can still be cut into clear beads; their similarity gives them away."""
+    from align.encoders import load_encoder
+    from align.pipeline import align_files, check_translation
+
+    novel_zh = _bench_lines("mac-dev", "zh", "001")
+    novel_en = _bench_lines("mac-dev", "en", "001")
+    other_en = _bench_lines("mac-dev", "en", "002")
+    speech_en = _bench_lines("pol-dev", "en", "002")
+    texts = {
+        "three unrelated sentences": (novel_zh[100:103], speech_en[500:503]),
+        "two stretches of one novel": (novel_zh[:100], novel_en[-100:]),
+        "two novels": (novel_zh[:100], other_en[:100]),
+    }
+    if case in texts:
+        src, tgt = tmp_path / "src.txt", tmp_path / "tgt.txt"
+        for path, lines in zip((src, tgt), texts[case], strict=True):
+            path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    else:
+        src, tgt = ZH, EN
+    alignment = align_files(src, tgt, encoder=load_encoder("use", cache_dir=cache))
+    if is_translation:
+        assert check_translation(alignment, src, tgt) > 2 * MIN_TRANSLATION_SCORE
+    else:
+        with pytest.raises(NotTranslation):
+            check_translation(alignment, src, tgt)
+
+
+def _alignment(similarities: list[float], one_sided: int) -> Alignment:
+    beads = [Bead((i,), (i,), 0.99, s) for i, s in enumerate(similarities)]
+    beads += [Bead((), (len(similarities) + k,), 0.0) for k in range(one_sided)]
     return Alignment("zh", "en", [], [], beads)
 
 
 def test_translation_score_threshold() -> None:
-    good = _alignment([0.9] * 40, 1)
+    good = _alignment([0.6] * 40, 1)
     assert check_translation(good, "a", "b") > MIN_TRANSLATION_SCORE
     with pytest.raises(NotTranslation, match="a and b do not look like translations"):
-        check_translation(_alignment([0.55] * 20, 0), "a", "b")  # all 1-1 but weak
+        check_translation(_alignment([0.2] * 20, 0), "a", "b")  # all 1-1, confident, unrelated
     with pytest.raises(NotTranslation):
-        check_translation(_alignment([0.9] * 10, 30), "a", "b")  # mostly one-sided
+        check_translation(_alignment([0.6] * 10, 30), "a", "b")  # mostly one-sided
     with pytest.raises(NotTranslation):
         check_translation(_alignment([], 0), "a", "b")
 

@@ -94,6 +94,7 @@ class JsonlWriter(Writer):
                         "src": [int(i) for i in bead.src],
                         "tgt": [int(j) for j in bead.tgt],
                         "confidence": _confidence(bead.confidence),
+                        "similarity": bead.similarity,
                         "kind": bead.kind,
                         "src_text": a.src_text(bead),
                         "tgt_text": a.tgt_text(bead),
@@ -184,7 +185,14 @@ def _add_record(a: Alignment, obj: dict[str, Any]) -> None:
         src, tgt = tuple(int(i) for i in obj["src"]), tuple(int(j) for j in obj["tgt"])
         if any(not 0 <= i < len(a.src) for i in src) or any(not 0 <= j < len(a.tgt) for j in tgt):
             raise ValueError(f"segment index out of range in {list(src)}/{list(tgt)}")
-        conf = obj["confidence"]
-        a.beads.append(Bead(src, tgt, math.nan if conf is None else float(conf)))
+        conf, sim = obj["confidence"], obj.get("similarity")
+        a.beads.append(
+            Bead(
+                src,
+                tgt,
+                math.nan if conf is None else float(conf),
+                None if sim is None else float(sim),
+            )
+        )
     else:
         raise ValueError(f"unknown record type {kind!r}")
