@@ -178,7 +178,7 @@ def tokens(src_counts: np.ndarray, tgt_counts: np.ndarray) -> np.ndarray:
 
 
 def lexicon(matches: np.ndarray, src_words: np.ndarray, tgt_words: np.ndarray) -> np.ndarray:
-    """Dice coefficient of dictionary matches: ``2 × matches / (source + target words)``.
+    """Dictionary matches over the geometric mean of the word counts: ``m / √(s × t)``.
 
     Evidence independent of the encoder: a bilingual dictionary (CC-CEDICT for
     zh–en) finds the words a sentence and its translation share.

@@ -110,9 +110,7 @@ def assert_segments_partition(doc: CleanDocument, segments: list[Segment]) -> No
         for i in range(block.start, block.end):
             if not doc.text[i].isspace():
                 assert owner[i] == 1, (block.index, i, doc.text[i])
-    outside = set(range(len(doc.text))) - {
-        i for b in doc.blocks for i in range(b.start, b.end)
-    }
+    outside = set(range(len(doc.text))) - {i for b in doc.blocks for i in range(b.start, b.end)}
     assert all(owner[i] == 0 for i in outside)
 
 
