@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from align.aligner import AlignConfig, align_texts
+from align.aligner import AlignConfig, AlignStats, align_texts
 from align.encoders import Encoder
 from align.errors import InputError
 
@@ -167,14 +167,20 @@ def evaluate(
     *,
     src_lang: str = "zh",
     tgt_lang: str = "en",
+    stats: AlignStats | None = None,
 ) -> EvalResult:
-    """Align every pre-split document in the folders and score it against its gold."""
+    """Align every pre-split document in the folders and score it against its gold.
+
+    ``stats``, if given, adds up the aligner's work counters over the documents.
+    """
     config = config or AlignConfig()
     docs: list[DocumentResult] = []
     for name in bench_documents(src_dir, tgt_dir, gold_dir):
         src, tgt = read_lines(src_dir / name), read_lines(tgt_dir / name)
         gold = parse_beads((gold_dir / name).read_text(encoding="utf-8"), str(gold_dir / name))
-        beads = align_texts(src, tgt, encoder, config, src_lang=src_lang, tgt_lang=tgt_lang)
+        beads = align_texts(
+            src, tgt, encoder, config, src_lang=src_lang, tgt_lang=tgt_lang, stats=stats
+        )
         test = [(b.src, b.tgt) for b in beads]
         docs.append(DocumentResult(name, len(src), len(tgt), gold, test, score([gold], [test])))
     total = score([d.gold for d in docs], [d.test for d in docs])

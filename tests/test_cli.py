@@ -9,8 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS
+from conftest import BENCH, CORPUS
 from tmxcheck import assert_valid_tmx
+
+from align.aligner import AlignStats, align_texts
+from align.encoders import load_encoder
+from align.evaluate import evaluate, format_beads, parse_beads, read_lines, score
 
 
 def run(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
@@ -125,3 +129,75 @@ def test_help_teaches() -> None:
     )
     assert r.returncode == 0
     assert "--model" in r.stdout and "--src-lang" in r.stdout and "Example" in r.stdout
+
+
+def bench_folders(root: Path) -> dict[str, tuple[list[str], list[str], list]]:
+    """Two documents cut from pol-dev and MAC-Dev after a gold bead, laid out as in ../shared/bench.
+
+    Returns each document's sentences and gold, by file name (the order eval reads them in).
+    """
+    docs = {}
+    for name, (bench_set, doc, first_src) in {
+        "a-mac": ("mac-dev", "001", 40),
+        "b-pol": ("pol-dev", "002", 30),
+    }.items():
+        folder = BENCH / bench_set
+        zh = read_lines(folder / "zh" / doc)
+        en = read_lines(folder / "en" / doc)
+        kept = []
+        for src, tgt in parse_beads((folder / "gold" / doc).read_text(encoding="utf-8")):
+            kept.append((src, tgt))
+            if src and src[-1] + 1 >= first_src:
+                break
+        n = 1 + max(i for s, _ in kept for i in s)
+        m = 1 + max(j for _, t in kept for j in t)
+        for side, lines in (("zh", zh[:n]), ("en", en[:m])):
+            (root / side).mkdir(exist_ok=True)
+            (root / side / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (root / "gold").mkdir(exist_ok=True)
+        (root / "gold" / name).write_text(format_beads(kept), encoding="utf-8")
+        docs[name] = (zh[:n], en[:m], kept)
+    return docs
+
+
+def test_eval_scores_micro_averaged_over_the_documents(tmp_path: Path, cache: Path) -> None:
+    docs = bench_folders(tmp_path)
+    folders = [str(tmp_path / side) for side in ("zh", "en", "gold")]
+    r = run("eval", *folders, "--json", cache=cache)
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout)
+    assert set(got) == {
+        f"{m}_{kind}" for m in ("precision", "recall", "f1") for kind in ("strict", "lax")
+    }
+
+    encoder = load_encoder("use")
+    tests, stats = [], AlignStats()
+    for zh, en, _ in docs.values():
+        tests.append([(b.src, b.tgt) for b in align_texts(zh, en, encoder, stats=stats)])
+    want = score([gold for *_, gold in docs.values()], tests)
+    assert got == pytest.approx(want.as_dict())
+    assert 0.8 < got["f1_strict"] <= got["f1_lax"]
+
+    counted = AlignStats()
+    result = evaluate(*(tmp_path / s for s in ("zh", "en", "gold")), encoder, stats=counted)
+    assert result.scores == want
+    assert counted.texts_encoded == stats.texts_encoded > len(docs["a-mac"][0])
+
+    rows = run("eval", *folders, "-v", cache=cache).stdout.splitlines()
+    assert [row.split("\t")[0] for row in rows[:2]] == ["a-mac", "b-pol"]
+    assert rows[2] == (
+        f"strict: P={want.precision_strict:.3f} R={want.recall_strict:.3f} F1={want.f1_strict:.3f}"
+    )
+
+
+def test_eval_refuses_a_gold_file_without_its_documents(tmp_path: Path, cache: Path) -> None:
+    bench_folders(tmp_path)
+    (tmp_path / "gold" / "c-orphan").write_text("[0]:[0]\n", encoding="utf-8")
+    r = run("eval", *(str(tmp_path / s) for s in ("zh", "en", "gold")), cache=cache)
+    assert r.returncode == 2
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert "c-orphan" in r.stderr and "no source/target file" in r.stderr
+    r = run(
+        "eval", str(tmp_path / "nowhere"), str(tmp_path / "en"), str(tmp_path / "gold"), cache=cache
+    )
+    assert r.returncode == 2 and "not a folder" in r.stderr
