@@ -190,8 +190,9 @@ def align_with_evidence(
         windows.lexical_pairs(band)
     edges = _bead_edges(windows, band, config, stats)
     path = _best_path(band, edges, config, stats)
-    posterior = _posteriors(band, edges, config, path)
-    return _beads(path, edges, band, posterior, windows, config)
+    gains = _path_gains(band, edges, path)
+    posterior = _posteriors(band, edges, config, path, gains)
+    return _beads(path, gains, posterior, windows, config)
 
 
 class _Windows:
@@ -698,8 +699,22 @@ def _log_backward(band: _Band, edges: list[_Edges], config: AlignConfig) -> np.n
     return beta
 
 
+def _path_gains(band: _Band, edges: list[_Edges], path: list[tuple[int, int, int]]) -> list[float]:
+    """The gain of each bead of ``path``, looked up in its type's edges."""
+    off = band.off
+    out = []
+    for t, i, j in path:
+        ed = edges[t]
+        out.append(float(ed.gain[np.searchsorted(ed.cell, off[i] + j - band.lo[i])]))
+    return out
+
+
 def _posteriors(
-    band: _Band, edges: list[_Edges], config: AlignConfig, path: list[tuple[int, int, int]]
+    band: _Band,
+    edges: list[_Edges],
+    config: AlignConfig,
+    path: list[tuple[int, int, int]],
+    gains: list[float],
 ) -> list[float]:
     """Each path bead's share of the probability of all paths, ``exp(gain / T)`` each."""
     alpha = _log_forward(band, edges, config)
@@ -708,12 +723,10 @@ def _posteriors(
     types = config.bead_types()
     total = float(alpha[-1])
     out = []
-    for t, i, j in path:
+    for (t, i, j), gain in zip(path, gains, strict=True):
         a, b = types[t]
-        ed = edges[t]
         cell = off[i] + j - band.lo[i]
         pred = off[i - a] + (j - b) - band.lo[i - a]
-        gain = float(ed.gain[np.searchsorted(ed.cell, cell)])
         out.append(
             float(np.exp(min(alpha[pred] + gain / config.temperature + beta[cell] - total, 0.0)))
         )
@@ -722,21 +735,17 @@ def _posteriors(
 
 def _beads(
     path: list[tuple[int, int, int]],
-    edges: list[_Edges],
-    band: _Band,
+    gains: list[float],
     posterior: list[float],
     windows: _Windows,
     config: AlignConfig,
 ) -> tuple[list[Bead], list[dict[str, float]]]:
     """Beads with their evidence and calibrated confidence."""
     types = config.bead_types()
-    off = band.off
     beads: list[Bead] = []
     evidence: list[dict[str, float]] = []
-    for (t, i, j), prob in zip(path, posterior, strict=True):
+    for (t, i, j), gain, prob in zip(path, gains, posterior, strict=True):
         a, b = types[t]
-        ed = edges[t]
-        gain = float(ed.gain[np.searchsorted(ed.cell, off[i] + j - band.lo[i])])
         facts = {
             "gain": gain,
             "posterior": signals.log_odds(prob),

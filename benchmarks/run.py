@@ -188,7 +188,7 @@ def cached_encoder(model: str, cache_dir: Path) -> object:
     return load_encoder(model, cache_dir=cache_dir)
 
 
-def f1_strict(name: str, encoder: object, config: object) -> tuple[float, float]:
+def f1_strict_and_cost(name: str, encoder: object, config: object) -> tuple[float, float]:
     """F1 strict of a set, and the texts encoded per sentence to get it."""
     from align.aligner import AlignStats
     from align.evaluate import evaluate
@@ -242,7 +242,7 @@ def ablation_section(model: str, cache_dir: Path, sets: Sequence[str]) -> str:
     encoder = cached_encoder(model, cache_dir)
     rows = []
     for label, config in ablation_variants():
-        got = {name: f1_strict(name, encoder, config) for name in sets}
+        got = {name: f1_strict_and_cost(name, encoder, config) for name in sets}
         rows.append((label, {name: f1 for name, (f1, _) in got.items()}, got))
         print(f"ablation {label}: {rows[-1][1]}", file=sys.stderr)
     base = rows[0][1]

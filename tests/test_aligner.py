@@ -377,7 +377,9 @@ def test_dynamic_programme_finds_the_best_path_and_the_posteriors() -> None:
             / weights.sum()
             for step in path
         ]
-        assert aligner._posteriors(band, edges, config, path) == pytest.approx(expected)
+        gains = aligner._path_gains(band, edges, path)
+        assert gains == pytest.approx([gain[step] for step in path])
+        assert aligner._posteriors(band, edges, config, path, gains) == pytest.approx(expected)
         alpha = aligner._log_forward(band, edges, config)
         beta = aligner._log_backward(band, edges, config)
         assert alpha[-1] == pytest.approx(beta[0])
