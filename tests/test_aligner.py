@@ -13,16 +13,15 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import BENCH
+from conftest import bench_start
 
 from align import aligner
 from align.aligner import AlignConfig, AlignStats, align_texts, align_with_evidence
 from align.encoders import Encoder, load_encoder
-from align.evaluate import parse_beads, score
+from align.evaluate import score
 from align.signals import Weights
 from align.types import join_texts
 
@@ -148,24 +147,8 @@ def test_random_inputs_are_always_covered(encoder: Encoder) -> None:
         assert_covers(align_texts(zh, en, encoder, AlignConfig(max_bead=3)), len(zh), len(en))
 
 
-def pol_dev(first_src: int) -> tuple[list[str], list[str], list]:
-    """The start of pol-dev, cut after the gold bead that reaches ``first_src`` sentences."""
-    folder: Path = BENCH / "pol-dev"
-    zh = (folder / "zh" / "002").read_text(encoding="utf-8").splitlines()
-    en = (folder / "en" / "002").read_text(encoding="utf-8").splitlines()
-    gold = parse_beads((folder / "gold" / "002").read_text(encoding="utf-8"))
-    kept = []
-    for src, tgt in gold:
-        kept.append((src, tgt))
-        if src and src[-1] + 1 >= first_src:
-            break
-    n = 1 + max(i for s, _ in kept for i in s)
-    m = 1 + max(j for _, t in kept for j in t)
-    return zh[:n], en[:m], kept
-
-
 def test_quality_on_the_start_of_pol_dev(encoder: Encoder) -> None:
-    zh, en, gold = pol_dev(150)
+    zh, en, gold = bench_start("pol-dev", "002", 150)
     beads = align_texts(zh, en, encoder)
     assert score([gold], [pairs(beads)]).f1_strict >= 0.95
 

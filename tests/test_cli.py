@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BENCH, CORPUS
+from conftest import CORPUS, bench_start
 from tmxcheck import assert_valid_tmx
 
 from align.aligner import AlignStats, align_texts
 from align.encoders import load_encoder
-from align.evaluate import evaluate, format_beads, parse_beads, read_lines, score
+from align.evaluate import evaluate, format_beads, score
 
 
 def run(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
@@ -141,22 +141,13 @@ def bench_folders(root: Path) -> dict[str, tuple[list[str], list[str], list]]:
         "a-mac": ("mac-dev", "001", 40),
         "b-pol": ("pol-dev", "002", 30),
     }.items():
-        folder = BENCH / bench_set
-        zh = read_lines(folder / "zh" / doc)
-        en = read_lines(folder / "en" / doc)
-        kept = []
-        for src, tgt in parse_beads((folder / "gold" / doc).read_text(encoding="utf-8")):
-            kept.append((src, tgt))
-            if src and src[-1] + 1 >= first_src:
-                break
-        n = 1 + max(i for s, _ in kept for i in s)
-        m = 1 + max(j for _, t in kept for j in t)
-        for side, lines in (("zh", zh[:n]), ("en", en[:m])):
+        zh, en, kept = bench_start(bench_set, doc, first_src)
+        for side, lines in (("zh", zh), ("en", en)):
             (root / side).mkdir(exist_ok=True)
             (root / side / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
         (root / "gold").mkdir(exist_ok=True)
         (root / "gold" / name).write_text(format_beads(kept), encoding="utf-8")
-        docs[name] = (zh[:n], en[:m], kept)
+        docs[name] = (zh, en, kept)
     return docs
 
 
