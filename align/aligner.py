@@ -593,68 +593,24 @@ def _skip_climb(band: _Band, edges: list[_Edges], types: list[tuple[int, int]]) 
     return np.cumsum(step)
 
 
-def _best_path(
-    band: _Band, edges: list[_Edges], config: AlignConfig, stats: AlignStats
-) -> list[tuple[int, int, int]]:
-    """The highest-gain monotone path from (0, 0) to (n, m) inside ``band``.
+def _forward(
+    band: _Band,
+    edges: list[_Edges],
+    types: list[tuple[int, int]],
+    combine: np.ufunc,
+    temperature: float = 1.0,
+) -> np.ndarray:
+    """Score of the paths from (0, 0) to each band cell (flat), gains divided by ``temperature``.
 
-    Rows are filled in order; within a row, 0-1 beads are folded in with one
-    running maximum. Returns ``(type, end row, end col)`` per bead, in order.
+    ``combine`` merges the paths that meet in a cell: ``np.maximum`` gives the best
+    path's gain (Viterbi), ``np.logaddexp`` the log of the summed ``exp(gain / T)``
+    (the forward pass). Rows are filled in order; within a row, 0-1 beads are
+    folded in with one running ``combine``.
     """
-    types = config.bead_types()
-    skip_t = types.index((0, 1))
     n = len(band.lo) - 1
     off = band.off
-    climb = _skip_climb(band, edges, types)
+    climb = _skip_climb(band, edges, types) / temperature
     score = np.full(int(off[-1]), -np.inf)
-    back = np.full(int(off[-1]), -1, np.int8)
-    bounds = [np.searchsorted(e.cell, off) for e in edges]
-    stats.dp_cells += int(off[-1])
-    stats.dp_edges += sum(len(e.cell) for e in edges)
-    for i in range(n + 1):
-        s, e = int(off[i]), int(off[i + 1])
-        best = np.full(e - s, -np.inf)
-        arg = np.full(e - s, -1, np.int8)
-        if i == 0:
-            best[0] = 0.0
-        for t, (a, _) in enumerate(types):
-            k0, k1 = bounds[t][i], bounds[t][i + 1]
-            if a == 0 or k0 == k1:
-                continue
-            ed = edges[t]
-            cand = score[ed.pred[k0:k1]] + ed.gain[k0:k1]
-            loc = ed.cell[k0:k1] - s
-            better = cand > best[loc]
-            best[loc[better]] = cand[better]
-            arg[loc[better]] = t
-        steps = climb[band.lo[i] : band.hi[i] + 1] - climb[band.lo[i]]
-        run = np.maximum.accumulate(best - steps) + steps
-        moved = run > best + 1e-9
-        arg[moved] = skip_t
-        score[s:e] = np.where(moved, run, best)
-        back[s:e] = arg
-    path: list[tuple[int, int, int]] = []
-    i, j = n, int(band.hi[n])
-    while i > 0 or j > 0:
-        t = int(back[off[i] + j - band.lo[i]])
-        path.append((t, i, j))
-        a, b = types[t]
-        i, j = i - a, j - b
-    return path[::-1]
-
-
-def _log_forward(band: _Band, edges: list[_Edges], config: AlignConfig) -> np.ndarray:
-    """Log of the summed ``exp(gain / T)`` of every path from (0, 0) to each band cell (flat).
-
-    :func:`_best_path` with the maximum replaced by a log-sum-exp at
-    temperature ``T`` (``config.temperature``).
-    """
-    types = config.bead_types()
-    n = len(band.lo) - 1
-    off = band.off
-    temp = config.temperature
-    climb = _skip_climb(band, edges, types) / temp
-    alpha = np.full(int(off[-1]), -np.inf)
     bounds = [np.searchsorted(e.cell, off) for e in edges]
     for i in range(n + 1):
         s, e = int(off[i]), int(off[i + 1])
@@ -667,36 +623,65 @@ def _log_forward(band: _Band, edges: list[_Edges], config: AlignConfig) -> np.nd
                 continue
             ed = edges[t]
             loc = ed.cell[k0:k1] - s
-            total[loc] = np.logaddexp(total[loc], alpha[ed.pred[k0:k1]] + ed.gain[k0:k1] / temp)
+            total[loc] = combine(total[loc], score[ed.pred[k0:k1]] + ed.gain[k0:k1] / temperature)
         steps = climb[band.lo[i] : band.hi[i] + 1] - climb[band.lo[i]]
-        alpha[s:e] = np.logaddexp.accumulate(total - steps) + steps
-    return alpha
+        score[s:e] = combine.accumulate(total - steps) + steps
+    return score
+
+
+def _reversed(band: _Band, edges: list[_Edges], m: int) -> tuple[_Band, list[_Edges]]:
+    """The lattice read from (n, m) back to (0, 0): cell ``c`` becomes ``cells - 1 - c``.
+
+    Row-major order reverses exactly, so a forward pass over it is the backward pass.
+    """
+    last = band.cells - 1
+    flipped = _Band(m - band.hi[::-1], m - band.lo[::-1])
+    return flipped, [_Edges(last - e.pred[::-1], last - e.cell[::-1], e.gain[::-1]) for e in edges]
+
+
+def _best_path(
+    band: _Band, edges: list[_Edges], config: AlignConfig, stats: AlignStats
+) -> list[tuple[int, int, int]]:
+    """The highest-gain monotone path from (0, 0) to (n, m) inside ``band``.
+
+    Viterbi scores from :func:`_forward`, then a walk back from (n, m) that asks,
+    cell by cell, which bead reached it; ties go to the first bead type, and a 0-1
+    bead only where it beats every other bead. Returns ``(type, end row, end col)``
+    per bead, in order.
+    """
+    types = config.bead_types()
+    skip_t = types.index((0, 1))
+    stats.dp_cells += band.cells
+    stats.dp_edges += sum(len(e.cell) for e in edges)
+    score = _forward(band, edges, types, np.maximum)
+    off = band.off
+    path: list[tuple[int, int, int]] = []
+    i, j = len(band.lo) - 1, int(band.hi[-1])
+    while i > 0 or j > 0:
+        cell = off[i] + j - band.lo[i]
+        best, arg = -np.inf, -1
+        for t, ed in enumerate(edges):
+            k = int(np.searchsorted(ed.cell, cell))
+            if types[t][0] and k < len(ed.cell) and ed.cell[k] == cell:
+                cand = score[ed.pred[k]] + ed.gain[k]
+                if cand > best:
+                    best, arg = cand, t
+        t = arg if arg >= 0 and score[cell] <= best + 1e-9 else skip_t
+        path.append((t, i, j))
+        a, b = types[t]
+        i, j = i - a, j - b
+    return path[::-1]
+
+
+def _log_forward(band: _Band, edges: list[_Edges], config: AlignConfig) -> np.ndarray:
+    """Log of the summed ``exp(gain / T)`` of every path from (0, 0) to each band cell (flat)."""
+    return _forward(band, edges, config.bead_types(), np.logaddexp, config.temperature)
 
 
 def _log_backward(band: _Band, edges: list[_Edges], config: AlignConfig) -> np.ndarray:
     """Log of the summed ``exp(gain / T)`` of every path from each band cell to (n, m)."""
-    types = config.bead_types()
-    n = len(band.lo) - 1
-    off = band.off
-    temp = config.temperature
-    climb = _skip_climb(band, edges, types) / temp
-    beta = np.full(int(off[-1]), -np.inf)
-    beta[-1] = 0.0
-    bounds = [np.searchsorted(e.cell, off) for e in edges]
-    for i in range(n, -1, -1):
-        s, e = int(off[i]), int(off[i + 1])
-        total = beta[s:e].copy()
-        for t, (a, _) in enumerate(types):
-            if a == 0 or i + a > n:
-                continue
-            k0, k1 = bounds[t][i + a], bounds[t][i + a + 1]
-            ed = edges[t]
-            loc = ed.pred[k0:k1] - s
-            total[loc] = np.logaddexp(total[loc], beta[ed.cell[k0:k1]] + ed.gain[k0:k1] / temp)
-        lifted = total + climb[band.lo[i] : band.hi[i] + 1]
-        run = np.logaddexp.accumulate(lifted[::-1])[::-1]
-        beta[s:e] = run - climb[band.lo[i] : band.hi[i] + 1]
-    return beta
+    flipped, flipped_edges = _reversed(band, edges, int(band.hi[-1]))
+    return _log_forward(flipped, flipped_edges, config)[::-1]
 
 
 def _path_gains(band: _Band, edges: list[_Edges], path: list[tuple[int, int, int]]) -> list[float]:
