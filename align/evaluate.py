@@ -115,6 +115,55 @@ def parse_beads(text: str, source: str = "<gold>") -> list[BeadIds]:
     return beads
 
 
+def best_possible(
+    gold: Sequence[BeadIds], n: int, m: int, types: Sequence[tuple[int, int]]
+) -> list[BeadIds]:
+    """The beads a perfect aligner would output: the most gold beads hit, then the fewest beads.
+
+    Beads are contiguous, in order and of the ``(source, target)`` sizes in
+    ``types`` (:meth:`AlignConfig.bead_types`), as the aligner's are; their score
+    is the ceiling of strict F1 on this gold, below 1 where a gold bead skips
+    lines, crosses another or is larger than ``types`` allow. The search keeps to
+    a band around the gold's own path, which is where every hit lies.
+    """
+    wanted = {bead for bead in gold if bead[0] and bead[1]}
+    reach = max(max(a, b) for a, b in types)
+    lo, hi = [m] * (n + 1), [0] * (n + 1)
+    corner = (0, 0)
+    for src, tgt in gold:
+        nxt = (max(corner[0], max(src, default=-1) + 1), max(corner[1], max(tgt, default=-1) + 1))
+        for i in range(max(0, corner[0] - reach), min(n, nxt[0] + reach) + 1):
+            lo[i] = min(lo[i], max(0, corner[1] - reach))
+            hi[i] = max(hi[i], min(m, nxt[1] + reach))
+        corner = nxt
+    lo[0], hi[n] = 0, m
+    best: dict[tuple[int, int], tuple[int, int, tuple[int, int], BeadIds]] = {
+        (0, 0): (0, 0, (0, 0), ((), ()))
+    }
+    for i in range(n + 1):
+        for j in range(lo[i], hi[i] + 1):
+            here = best.get((i, j))
+            if here is None:
+                continue
+            hits, beads = here[0], here[1]
+            for a, b in types:
+                end = (i + a, j + b)
+                if end[0] > n or end[1] > m or not lo[end[0]] <= end[1] <= hi[end[0]]:
+                    continue
+                bead = (tuple(range(i, i + a)), tuple(range(j, j + b)))
+                cand = (hits + (bead in wanted), beads - 1, (i, j), bead)
+                if end not in best or cand[:2] > best[end][:2]:
+                    best[end] = cand
+    if (n, m) not in best:
+        raise ValueError(f"gold does not cover {n} source and {m} target lines")
+    out: list[BeadIds] = []
+    cell = (n, m)
+    while cell != (0, 0):
+        _, _, cell, bead = best[cell]
+        out.append(bead)
+    return out[::-1]
+
+
 def format_beads(beads: Iterable[BeadIds]) -> str:
     return "".join(f"{list(s)}:{list(t)}\n" for s, t in beads)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from align.aligner import AlignConfig
 from align.errors import InputError
-from align.evaluate import format_beads, match_counts, parse_beads, score
+from align.evaluate import best_possible, format_beads, match_counts, parse_beads, score
 
 GOLD = [((0,), (0,)), ((1, 2), (1,)), ((3,), ()), ((4,), (2, 3))]
 
@@ -62,3 +63,32 @@ def test_parse_and_format_round_trip() -> None:
 def test_bad_gold_line_is_one_line_error() -> None:
     with pytest.raises(InputError, match=r"gold:2: not a bead line"):
         parse_beads("[0]:[0]\nnonsense\n", "gold")
+
+
+TYPES = AlignConfig(max_bead=2).bead_types()
+
+
+def test_best_possible_is_the_gold_itself_when_an_aligner_can_produce_it() -> None:
+    assert best_possible(GOLD, 5, 4, TYPES) == GOLD
+    assert score([GOLD], [best_possible(GOLD, 5, 4, TYPES)]).f1_strict == 1.0
+
+
+def test_best_possible_scores_below_one_where_gold_skips_lines_or_is_too_big() -> None:
+    # (0)-(0, 2) skips target 1: no contiguous bead is it, but (1)-(1) stays reachable.
+    crossing = [((0,), (0, 2)), ((1,), (1,)), ((2,), (3,))]
+    got = best_possible(crossing, 3, 4, TYPES)
+    assert [b for b in got if b in crossing] == [((1,), (1,)), ((2,), (3,))]
+    assert sorted(i for b in got for i in b[0]) == [0, 1, 2]
+    assert sorted(j for b in got for j in b[1]) == [0, 1, 2, 3]
+    # a 2-2 bead is beyond max_bead 2 (a + b <= 3): the rest is still hit.
+    big = [((0, 1), (0, 1)), ((2,), (2,))]
+    got = best_possible(big, 3, 3, TYPES)
+    assert ((2,), (2,)) in got and ((0, 1), (0, 1)) not in got
+    assert best_possible(big, 3, 3, AlignConfig(max_bead=3).bead_types()) == big
+
+
+def test_best_possible_prefers_fewer_beads_among_equal_hits() -> None:
+    # a 2-2 gold bead cannot be hit at max_bead 2: its lines go into two beads, not four.
+    got = best_possible([((0, 1), (0, 1))], 2, 2, TYPES)
+    assert len(got) == 2
+    assert score([[((0, 1), (0, 1))]], [got]).f1_strict == 0.0
