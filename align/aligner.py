@@ -629,12 +629,12 @@ def _forward(
     return score
 
 
-def _reversed(band: _Band, edges: list[_Edges], m: int) -> tuple[_Band, list[_Edges]]:
+def _reversed(band: _Band, edges: list[_Edges]) -> tuple[_Band, list[_Edges]]:
     """The lattice read from (n, m) back to (0, 0): cell ``c`` becomes ``cells - 1 - c``.
 
     Row-major order reverses exactly, so a forward pass over it is the backward pass.
     """
-    last = band.cells - 1
+    last, m = band.cells - 1, band.hi[-1]
     flipped = _Band(m - band.hi[::-1], m - band.lo[::-1])
     return flipped, [_Edges(last - e.pred[::-1], last - e.cell[::-1], e.gain[::-1]) for e in edges]
 
@@ -680,7 +680,7 @@ def _log_forward(band: _Band, edges: list[_Edges], config: AlignConfig) -> np.nd
 
 def _log_backward(band: _Band, edges: list[_Edges], config: AlignConfig) -> np.ndarray:
     """Log of the summed ``exp(gain / T)`` of every path from each band cell to (n, m)."""
-    flipped, flipped_edges = _reversed(band, edges, int(band.hi[-1]))
+    flipped, flipped_edges = _reversed(band, edges)
     return _log_forward(flipped, flipped_edges, config)[::-1]
 
 
