@@ -221,7 +221,9 @@ def eval_cmd(
     s = result.scores
     typer.echo(
         f"strict: P={s.precision_strict:.3f} R={s.recall_strict:.3f} F1={s.f1_strict:.3f}\n"
-        f"lax:    P={s.precision_lax:.3f} R={s.recall_lax:.3f} F1={s.f1_lax:.3f}"
+        f"lax:    P={s.precision_lax:.3f} R={s.recall_lax:.3f} F1={s.f1_lax:.3f}\n"
+        f"ceiling: F1 strict={result.ceiling.f1_strict:.3f} (the best beads of these sizes "
+        "score this against the gold)"
     )
 
 

@@ -130,13 +130,15 @@ def best_possible(
     reach = max(max(a, b) for a, b in types)
     lo, hi = [m] * (n + 1), [0] * (n + 1)
     corner = (0, 0)
-    for src, tgt in gold:
-        nxt = (max(corner[0], max(src, default=-1) + 1), max(corner[1], max(tgt, default=-1) + 1))
+    for src, tgt in [*gold, ((n - 1,), (m - 1,))]:
+        nxt = (
+            min(n, max(corner[0], max(src, default=-1) + 1)),
+            min(m, max(corner[1], max(tgt, default=-1) + 1)),
+        )
         for i in range(max(0, corner[0] - reach), min(n, nxt[0] + reach) + 1):
             lo[i] = min(lo[i], max(0, corner[1] - reach))
             hi[i] = max(hi[i], min(m, nxt[1] + reach))
         corner = nxt
-    lo[0], hi[n] = 0, m
     best: dict[tuple[int, int], tuple[int, int, tuple[int, int], BeadIds]] = {
         (0, 0): (0, 0, (0, 0), ((), ()))
     }
@@ -154,8 +156,6 @@ def best_possible(
                 cand = (hits + (bead in wanted), beads - 1, (i, j), bead)
                 if end not in best or cand[:2] > best[end][:2]:
                     best[end] = cand
-    if (n, m) not in best:
-        raise ValueError(f"gold does not cover {n} source and {m} target lines")
     out: list[BeadIds] = []
     cell = (n, m)
     while cell != (0, 0):
@@ -180,8 +180,12 @@ class DocumentResult:
 
 @dataclass(frozen=True)
 class EvalResult:
+    """The scores over all documents, each document's, and the ceiling the gold allows
+    (:func:`best_possible` scored the same way)."""
+
     scores: Scores
     documents: list[DocumentResult]
+    ceiling: Scores
 
 
 def read_lines(path: Path) -> list[str]:
@@ -207,6 +211,16 @@ def bench_documents(src_dir: Path, tgt_dir: Path, gold_dir: Path) -> list[str]:
     return names
 
 
+def _check_lines(gold: Sequence[BeadIds], n: int, m: int, path: Path) -> None:
+    """A gold bead naming a line its documents do not have is a wrong file, not a miss."""
+    for src, tgt in gold:
+        if any(i >= n for i in src) or any(j >= m for j in tgt):
+            raise InputError(
+                f"{path}: bead {list(src)}:{list(tgt)} names a line beyond the documents "
+                f"({n} source, {m} target lines); is it the gold of these files?"
+            )
+
+
 def evaluate(
     src_dir: Path,
     tgt_dir: Path,
@@ -227,10 +241,14 @@ def evaluate(
     for name in bench_documents(src_dir, tgt_dir, gold_dir):
         src, tgt = read_lines(src_dir / name), read_lines(tgt_dir / name)
         gold = parse_beads((gold_dir / name).read_text(encoding="utf-8"), str(gold_dir / name))
+        _check_lines(gold, len(src), len(tgt), gold_dir / name)
         beads = align_texts(
             src, tgt, encoder, config, src_lang=src_lang, tgt_lang=tgt_lang, stats=stats
         )
         test = [(b.src, b.tgt) for b in beads]
         docs.append(DocumentResult(name, len(src), len(tgt), gold, test, score([gold], [test])))
-    total = score([d.gold for d in docs], [d.test for d in docs])
-    return EvalResult(total, docs)
+    golds = [d.gold for d in docs]
+    best = [
+        best_possible(d.gold, d.src_sentences, d.tgt_sentences, config.bead_types()) for d in docs
+    ]
+    return EvalResult(score(golds, [d.test for d in docs]), docs, score(golds, best))

@@ -179,6 +179,7 @@ def test_eval_scores_micro_averaged_over_the_documents(tmp_path: Path, cache: Pa
     assert rows[2] == (
         f"strict: P={want.precision_strict:.3f} R={want.recall_strict:.3f} F1={want.f1_strict:.3f}"
     )
+    assert rows[4].startswith("ceiling: F1 strict=1.000")  # the cuts are whole gold beads
 
 
 def test_eval_refuses_a_gold_file_without_its_documents(tmp_path: Path, cache: Path) -> None:
@@ -192,3 +193,9 @@ def test_eval_refuses_a_gold_file_without_its_documents(tmp_path: Path, cache: P
         "eval", str(tmp_path / "nowhere"), str(tmp_path / "en"), str(tmp_path / "gold"), cache=cache
     )
     assert r.returncode == 2 and "not a folder" in r.stderr
+    (tmp_path / "gold" / "c-orphan").unlink()
+    with (tmp_path / "gold" / "b-pol").open("a", encoding="utf-8") as gold:
+        gold.write("[9999]:[9999]\n")
+    r = run("eval", *(str(tmp_path / s) for s in ("zh", "en", "gold")), cache=cache)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert "b-pol" in r.stderr and "beyond the documents" in r.stderr

@@ -92,3 +92,11 @@ def test_best_possible_prefers_fewer_beads_among_equal_hits() -> None:
     got = best_possible([((0, 1), (0, 1))], 2, 2, TYPES)
     assert len(got) == 2
     assert score([[((0, 1), (0, 1))]], [got]).f1_strict == 0.0
+
+
+def test_best_possible_covers_every_line_even_where_the_gold_does_not() -> None:
+    got = best_possible([((0,), (0,))], 3, 2, TYPES)
+    assert got[0] == ((0,), (0,))
+    assert [i for b in got for i in b[0]] == [0, 1, 2]
+    assert [j for b in got for j in b[1]] == [0, 1]
+    assert best_possible([], 0, 0, TYPES) == []
