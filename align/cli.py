@@ -225,6 +225,11 @@ def eval_cmd(
         f"ceiling: F1 strict={result.ceiling.f1_strict:.3f} (the best beads of these sizes "
         "score this against the gold)"
     )
+    if verbose:
+        shapes = ", ".join(
+            f"{k} {share:.2f} of {count}" for k, (count, share) in result.found_by_type().items()
+        )
+        typer.echo(f"found, by gold bead shape: {shapes}")
 
 
 cli_batch.register(app)

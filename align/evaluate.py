@@ -115,6 +115,27 @@ def parse_beads(text: str, source: str = "<gold>") -> list[BeadIds]:
     return beads
 
 
+def found_by_type(
+    golds: Iterable[Sequence[BeadIds]], tests: Iterable[Sequence[BeadIds]]
+) -> dict[str, tuple[int, float]]:
+    """Per gold bead shape (``"1-1"``, ``"2-1"``, ``"1-0"``, …): how many, and the share
+    the test has exactly.
+
+    Where the aligner goes wrong, by kind: omissions and many-to-many beads are
+    the hard ones, and the overall F1 hides them under the 1-1 majority.
+    """
+    seen: dict[str, list[int]] = {}
+    for gold, test in zip(golds, tests, strict=True):
+        found = set(test)
+        for bead in gold:
+            key = f"{len(bead[0])}-{len(bead[1])}"
+            tally = seen.setdefault(key, [0, 0])
+            tally[0] += 1
+            tally[1] += bead in found
+    order = sorted(seen, key=lambda k: (-seen[k][0], k))
+    return {k: (seen[k][0], seen[k][1] / seen[k][0]) for k in order}
+
+
 def best_possible(
     gold: Sequence[BeadIds], n: int, m: int, types: Sequence[tuple[int, int]]
 ) -> list[BeadIds]:
@@ -186,6 +207,10 @@ class EvalResult:
     scores: Scores
     documents: list[DocumentResult]
     ceiling: Scores
+
+    def found_by_type(self) -> dict[str, tuple[int, float]]:
+        """:func:`found_by_type` over every document."""
+        return found_by_type([d.gold for d in self.documents], [d.test for d in self.documents])
 
 
 def read_lines(path: Path) -> list[str]:

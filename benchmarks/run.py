@@ -122,6 +122,7 @@ def run_quality(name: str, model: str) -> dict[str, object]:
         "set": name,
         "scores": result.scores.as_dict(),
         "ceiling": round(result.ceiling.f1_strict, 4),
+        "by_type": {k: [n, round(share, 3)] for k, (n, share) in result.found_by_type().items()},
         "documents": len(result.documents),
         "sentences": sentences,
         "seconds": round(done - started, 2),
@@ -162,6 +163,7 @@ def quality_section(rows: list[dict[str, object]]) -> str:
             f"| {r['sentences_per_second']} | {r['seconds']} "
             f"| {r['peak_mib']} |"
         )
+    lines += ["", *by_type_table(rows)]
     lines += [
         "",
         "Time is end to end in one process: encoder loading, encoding, alignment.",
@@ -183,6 +185,30 @@ def quality_section(rows: list[dict[str, object]]) -> str:
             f"| {r['texts_per_sentence']} | {share:.1%} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def by_type_table(rows: list[dict[str, object]], most: int = 8) -> list[str]:
+    """Share of each gold bead shape found exactly, per set: the shapes F1 averages away."""
+    counts: dict[str, int] = {}
+    for r in rows:
+        for shape, (n, _) in r["by_type"].items():  # type: ignore[attr-defined]
+            counts[shape] = counts.get(shape, 0) + n
+    shapes = sorted(counts, key=lambda k: (-counts[k], k))[:most]
+    out = [
+        f"Gold beads found exactly, by shape (source-target sentences; the {most} most "
+        "common shapes): share found (gold beads of that shape).",
+        "",
+        "| set | " + " | ".join(shapes) + " |",
+        "|---|" + "---|" * len(shapes),
+    ]
+    for r in rows:
+        found = r["by_type"]
+        cells = [
+            f"{found[k][1]:.2f} ({found[k][0]})" if k in found else "–"  # type: ignore[index,operator]
+            for k in shapes
+        ]
+        out.append(f"| {r['set']} | " + " | ".join(cells) + " |")
+    return out
 
 
 # --- ablation (cached) ---------------------------------------------------------------------

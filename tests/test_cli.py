@@ -180,6 +180,12 @@ def test_eval_scores_micro_averaged_over_the_documents(tmp_path: Path, cache: Pa
         f"strict: P={want.precision_strict:.3f} R={want.recall_strict:.3f} F1={want.f1_strict:.3f}"
     )
     assert rows[4].startswith("ceiling: F1 strict=1.000")  # the cuts are whole gold beads
+    shapes = dict(
+        (part.split()[0], (float(part.split()[1]), int(part.split()[3])))
+        for part in rows[5].removeprefix("found, by gold bead shape: ").split(", ")
+    )
+    assert sum(count for _, count in shapes.values()) == sum(len(g) for *_, g in docs.values())
+    assert 0.8 < shapes["1-1"][0] <= 1.0
 
 
 def test_eval_refuses_a_gold_file_without_its_documents(tmp_path: Path, cache: Path) -> None:

@@ -6,7 +6,14 @@ import pytest
 
 from align.aligner import AlignConfig
 from align.errors import InputError
-from align.evaluate import best_possible, format_beads, match_counts, parse_beads, score
+from align.evaluate import (
+    best_possible,
+    format_beads,
+    found_by_type,
+    match_counts,
+    parse_beads,
+    score,
+)
 
 GOLD = [((0,), (0,)), ((1, 2), (1,)), ((3,), ()), ((4,), (2, 3))]
 
@@ -100,3 +107,11 @@ def test_best_possible_covers_every_line_even_where_the_gold_does_not() -> None:
     assert [i for b in got for i in b[0]] == [0, 1, 2]
     assert [j for b in got for j in b[1]] == [0, 1]
     assert best_possible([], 0, 0, TYPES) == []
+
+
+def test_found_by_type_counts_gold_beads_by_shape_most_common_first() -> None:
+    test = [((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), ()), ((4,), (2, 3))]
+    other = [((0,), (0,)), ((1,), (1,))]
+    got = found_by_type([GOLD, other], [test, other])
+    assert got == {"1-1": (3, 1.0), "1-0": (1, 1.0), "1-2": (1, 1.0), "2-1": (1, 0.0)}
+    assert list(got) == ["1-1", "1-0", "1-2", "2-1"]
