@@ -61,6 +61,8 @@ class AlignConfig:
     Each 0-1 or 1-0 bead gains ``skip`` (negative) plus its tokens' signal.
     ``calibration`` turns a bead's evidence into its confidence;
     ``temperature`` is the gain scale of the posterior (lower is peakier).
+    ``stray`` is how far a many-sentence bead may favour dropping an end
+    sentence before that sentence is named as likely untranslated (``Bead.stray``).
 
     Search: ``anchor_margin``/``anchor_min_sim`` are the ratio margin (over the
     ``margin_k`` nearest neighbours both ways) and cosine a mutual-best 1-1
@@ -79,6 +81,7 @@ class AlignConfig:
     calibration: Calibration = Calibration()
     length_var: float = 30.0
     temperature: float = 0.05
+    stray: float = -0.1
     skip: float = -0.2
     margin_k: int = 4
     anchor_margin: float = 1.1
@@ -746,7 +749,39 @@ def _beads(
                 tuple(range(j - b, j)),
                 config.calibration.confidence(facts),
                 facts.get("similarity"),
+                _stray(windows, a, b, i - a, j - b, config.stray) if a and b else None,
             )
         )
         evidence.append(facts)
     return beads, evidence
+
+
+def _stray(
+    w: _Windows, a: int, b: int, s0: int, t0: int, threshold: float
+) -> tuple[str, int] | None:
+    """The end sentence of a many-sentence side that the bead is better off without.
+
+    For the first and the last sentence of each side with two or more: how much
+    the rest of that side gains in similarity to the other side by dropping it,
+    minus the sentence's own similarity to the other side. The highest score
+    above ``threshold`` names the sentence. On the three gold sets, -0.1 names the
+    omitted sentence in 16 of the 34 many-sentence beads that swallowed a gold
+    omission, and names something in 51 of the 788 right many-sentence beads.
+    """
+    whole = (w.src[a][s0], w.tgt[b][t0])
+    base = float(whole[0] @ whole[1])
+    best, found = threshold, None
+    for side, size, start, runs, other in (
+        (0, a, s0, w.src, whole[1]),
+        (1, b, t0, w.tgt, whole[0]),
+    ):
+        if size < 2:
+            continue
+        for drop, rest_start in ((start, start + 1), (start + size - 1, start)):
+            rest = runs[size - 1][rest_start]
+            if not rest.any():
+                continue
+            score = float(rest @ other) - base - float(runs[1][drop] @ other)
+            if score > best:
+                best, found = score, ("src" if side == 0 else "tgt", drop)
+    return found

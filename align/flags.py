@@ -2,7 +2,8 @@
 
 Each check is a small function ``(alignment, bead) -> Flag | None`` with a reason a
 translator understands; :data:`CHECKS` runs them in a fixed order. The checks
-look at the bead's text only (plus the segments' footnote marks), so the review
+look at the bead's text only (plus the segments' footnote marks, and what the
+aligner recorded on the bead: its confidence and its stray sentence), so the review
 UI, the terminal report and the HTML page all show the same flags.
 
 Every check was run on the gold beads of ``../shared/bench/pol-dev`` (correct
@@ -35,6 +36,7 @@ class Flag:
 FLAG_CODES: dict[str, str] = {
     "one-sided": "a sentence with no counterpart on the other side",
     "low-confidence": "the aligner is unsure the two sides translate each other",
+    "stray": "a sentence at the edge of the bead that the other side seems not to translate",
     "numbers": "numbers, dates or document symbols differ between the sides",
     "untranslated": "the same text on both sides, or text left in the other language",
     "length": "one side far longer than a translation of the other usually is",
@@ -78,6 +80,25 @@ def low_confidence(alignment: Alignment, bead: Bead) -> Flag | None:
     if bead.src and bead.tgt and bead.confidence < LOW_CONFIDENCE:
         return Flag("low-confidence", f"confidence {bead.confidence:.2f} is below {LOW_CONFIDENCE}")
     return None
+
+
+def stray_sentence(alignment: Alignment, bead: Bead) -> Flag | None:
+    """An omission the aligner folded into a neighbour's bead (``Bead.stray``): the TM
+    unit would pair a sentence with a translation that leaves it out."""
+    if bead.stray is None:
+        return None
+    side, index = bead.stray
+    lang, other, ids = (
+        (alignment.src_lang, alignment.tgt_lang, bead.src)
+        if side == "src"
+        else (alignment.tgt_lang, alignment.src_lang, bead.tgt)
+    )
+    where = "first" if index == ids[0] else "last"
+    return Flag(
+        "stray",
+        f"the {where} {lang} sentence may have no {other} translation here: the rest of "
+        "the bead matches better without it (split it off if so)",
+    )
 
 
 # --- numbers, dates and document symbols -------------------------------------------------
@@ -561,6 +582,7 @@ def quote_mismatch(alignment: Alignment, bead: Bead) -> Flag | None:
 CHECKS = (
     one_sided,
     low_confidence,
+    stray_sentence,
     number_mismatch,
     untranslated,
     length_ratio,

@@ -98,12 +98,16 @@ class Bead:
     either may be empty (an omission). ``confidence`` is in [0, 1];
     ``similarity`` is the cosine of the two sides' joined texts, the encoder's
     raw verdict (``None`` for an omission, or where it is not known).
+    ``stray`` names a first or last sentence of a many-sentence side,
+    ``("src", i)`` or ``("tgt", j)``, that the other side seems not to
+    translate: an omission the aligner folded into its neighbour's bead.
     """
 
     src: tuple[int, ...]
     tgt: tuple[int, ...]
     confidence: float = 0.0
     similarity: float | None = None
+    stray: tuple[str, int] | None = None
 
     @property
     def kind(self) -> str:

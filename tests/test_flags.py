@@ -31,6 +31,7 @@ from align.flags import (
     numbers,
     one_sided,
     quote_mismatch,
+    stray_sentence,
     untranslated,
 )
 from align.pipeline import align_files
@@ -54,6 +55,27 @@ def codes(alignment: Alignment, bead: int = 0) -> list[str]:
 
 def only(alignment: Alignment) -> Bead:
     return alignment.beads[0]
+
+
+def test_a_stray_sentence_is_flagged_naming_its_place_and_language() -> None:
+    a = Alignment(
+        "zh",
+        "en",
+        [seg("大会，"), seg("回顾其决议，")],
+        [seg("The General Assembly,"), seg("Unrelated budget matters."), seg("Recalling,")],
+        [
+            Bead((0,), (0, 1), 0.9, 0.5, ("tgt", 1)),
+            Bead((1,), (2,), 0.9),
+        ],
+    )
+    flag = stray_sentence(a, a.beads[0])
+    assert flag is not None and flag.code == "stray"
+    assert flag.reason.startswith("the last en sentence may have no zh translation")
+    assert stray_sentence(a, a.beads[1]) is None
+    assert "stray" in codes(a, 0) and "stray" not in codes(a, 1)
+    first = dataclasses.replace(a.beads[0], src=(0, 1), tgt=(0,), stray=("src", 0))
+    flag = stray_sentence(a, first)
+    assert flag is not None and flag.reason.startswith("the first zh sentence")
 
 
 # --- one side empty, low confidence ------------------------------------------------------

@@ -430,6 +430,17 @@ def test_jsonl_layout() -> None:
     assert lines[-2]["tgt"] == [] and lines[-2]["src_text"] == ZH[5][0]
 
 
+def test_jsonl_keeps_a_stray_sentence_and_refuses_one_outside_its_bead() -> None:
+    a = make_alignment()
+    a.beads[3] = Bead((4,), (4, 5), 0.7775, 0.41, ("tgt", 5))
+    data = JsonlWriter().dumps(a)
+    assert JsonlWriter().loads(data).beads[3] == a.beads[3]
+    assert json.loads(data.decode().splitlines()[-3])["stray"] == ["tgt", 5]
+    assert json.loads(data.decode().splitlines()[-4])["stray"] is None
+    with pytest.raises(InputError, match="stray"):
+        JsonlWriter().loads(data.replace(b'"stray": ["tgt", 5]', b'"stray": ["tgt", 2]'))
+
+
 def test_jsonl_nan_confidence_is_null() -> None:
     a = make_alignment()
     a.beads[0] = Bead((0,), (0,), math.nan)

@@ -95,6 +95,7 @@ class JsonlWriter(Writer):
                         "tgt": [int(j) for j in bead.tgt],
                         "confidence": _confidence(bead.confidence),
                         "similarity": bead.similarity,
+                        "stray": list(bead.stray) if bead.stray else None,
                         "kind": bead.kind,
                         "src_text": a.src_text(bead),
                         "tgt_text": a.tgt_text(bead),
@@ -185,13 +186,19 @@ def _add_record(a: Alignment, obj: dict[str, Any]) -> None:
         src, tgt = tuple(int(i) for i in obj["src"]), tuple(int(j) for j in obj["tgt"])
         if any(not 0 <= i < len(a.src) for i in src) or any(not 0 <= j < len(a.tgt) for j in tgt):
             raise ValueError(f"segment index out of range in {list(src)}/{list(tgt)}")
-        conf, sim = obj["confidence"], obj.get("similarity")
+        conf, sim, stray = obj["confidence"], obj.get("similarity"), obj.get("stray")
+        if stray is not None and (
+            stray[0] not in ("src", "tgt")
+            or int(stray[1]) not in (src if stray[0] == "src" else tgt)
+        ):
+            raise ValueError(f"stray {stray} is not a sentence of bead {list(src)}/{list(tgt)}")
         a.beads.append(
             Bead(
                 src,
                 tgt,
                 math.nan if conf is None else float(conf),
                 None if sim is None else float(sim),
+                None if stray is None else (str(stray[0]), int(stray[1])),
             )
         )
     else:
