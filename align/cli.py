@@ -222,7 +222,7 @@ def eval_cmd(
     typer.echo(
         f"strict: P={s.precision_strict:.3f} R={s.recall_strict:.3f} F1={s.f1_strict:.3f}\n"
         f"lax:    P={s.precision_lax:.3f} R={s.recall_lax:.3f} F1={s.f1_lax:.3f}\n"
-        f"ceiling: F1 strict={result.ceiling.f1_strict:.3f} (the best beads of these sizes "
+        f"ceiling: F1 strict={result.ceiling().f1_strict:.3f} (the best beads of these sizes "
         "score this against the gold)"
     )
     if verbose:

@@ -201,12 +201,20 @@ class DocumentResult:
 
 @dataclass(frozen=True)
 class EvalResult:
-    """The scores over all documents, each document's, and the ceiling the gold allows
-    (:func:`best_possible` scored the same way)."""
+    """The scores over all documents and each document's; ``bead_types`` are the
+    sizes the aligner was allowed, which the ceiling is computed for."""
 
     scores: Scores
     documents: list[DocumentResult]
-    ceiling: Scores
+    bead_types: tuple[tuple[int, int], ...]
+
+    def ceiling(self) -> Scores:
+        """The scores of :func:`best_possible` against the same gold: what the gold allows."""
+        docs = self.documents
+        best = [
+            best_possible(d.gold, d.src_sentences, d.tgt_sentences, self.bead_types) for d in docs
+        ]
+        return score([d.gold for d in docs], best)
 
     def found_by_type(self) -> dict[str, tuple[int, float]]:
         """:func:`found_by_type` over every document."""
@@ -272,8 +280,5 @@ def evaluate(
         )
         test = [(b.src, b.tgt) for b in beads]
         docs.append(DocumentResult(name, len(src), len(tgt), gold, test, score([gold], [test])))
-    golds = [d.gold for d in docs]
-    best = [
-        best_possible(d.gold, d.src_sentences, d.tgt_sentences, config.bead_types()) for d in docs
-    ]
-    return EvalResult(score(golds, [d.test for d in docs]), docs, score(golds, best))
+    total = score([d.gold for d in docs], [d.test for d in docs])
+    return EvalResult(total, docs, tuple(config.bead_types()))

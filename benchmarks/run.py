@@ -121,7 +121,7 @@ def run_quality(name: str, model: str) -> dict[str, object]:
     return {
         "set": name,
         "scores": result.scores.as_dict(),
-        "ceiling": round(result.ceiling.f1_strict, 4),
+        "ceiling": round(result.ceiling().f1_strict, 4),
         "by_type": {k: [n, round(share, 3)] for k, (n, share) in result.found_by_type().items()},
         "documents": len(result.documents),
         "sentences": sentences,
