@@ -15,7 +15,10 @@ length so a 10,000-sentence document costs ten times a 1,000-sentence one:
    around it, is searched by dynamic programming over every bead type. A bead is
    scored by the weighted signals of :mod:`align.signals`: the cosine of its
    *joined* texts' embeddings (not an average), local margins, a length term,
-   a size penalty, numbers that must match; 0-1 and 1-0 beads cost ``skip``.
+   a size penalty, numbers that must match. Omissions (0-1 and 1-0 beads) cost
+   like gaps in sequence alignment: ``gap_open`` once per run of them plus
+   ``gap_extend`` per sentence, so a paragraph missing on one side is skipped as
+   a block instead of being spread over its neighbours' beads.
 3. **Confidence.** The same programme with sums in place of maxima, forwards
    and backwards (each path weighted ``exp(gain / T)``), gives every bead of
    the best path its posterior: its share of all paths, so a bead with close
@@ -58,7 +61,9 @@ class AlignConfig:
     omission. Gains are summed over beads and the best-scoring path wins. A
     bead's gain is the weighted sum of the signals in :mod:`align.signals`
     (``weights``); ``length_var`` is the length model's variance per character.
-    Each 0-1 or 1-0 bead gains ``skip`` (negative) plus its tokens' signal.
+    Each 0-1 or 1-0 bead gains ``gap_extend`` (negative) plus its tokens' signal,
+    and each run of them (0-1 beads in a row, or 1-0 beads) ``gap_open`` once:
+    one omitted sentence costs their sum, forty cost far less than forty times it.
     ``calibration`` turns a bead's evidence into its confidence;
     ``temperature`` is the gain scale of the posterior (lower is peakier).
     ``stray`` is how far a many-sentence bead may favour dropping an end
@@ -82,7 +87,8 @@ class AlignConfig:
     length_var: float = 30.0
     temperature: float = 0.05
     stray: float = -0.1
-    skip: float = -0.2
+    gap_open: float = -0.18
+    gap_extend: float = -0.02
     margin_k: int = 4
     anchor_margin: float = 1.1
     anchor_min_sim: float = 0.3
@@ -312,8 +318,8 @@ class _Windows:
         return total
 
     def skip_gain(self, side: int, index: np.ndarray, config: AlignConfig) -> np.ndarray:
-        """Gain of leaving sentences ``index`` of ``side`` unaligned: ``skip`` plus tokens."""
-        gain = np.full(len(index), config.skip)
+        """Gain of leaving sentences ``index`` of ``side`` unaligned: ``gap_extend`` plus tokens."""
+        gain = np.full(len(index), config.gap_extend)
         if config.weights.tokens:
             counts = self.tokens[side][index + 1] - self.tokens[side][index]
             gain += config.weights.tokens * signals.tokens(counts, np.zeros_like(counts))
@@ -596,39 +602,54 @@ def _skip_climb(band: _Band, edges: list[_Edges], types: list[tuple[int, int]]) 
     return np.cumsum(step)
 
 
+_ALIGNED, _SRC_GAP, _TGT_GAP = 0, 1, 2  # the states of the programme: the kind of the last bead
+
+
 def _forward(
     band: _Band,
     edges: list[_Edges],
     types: list[tuple[int, int]],
     combine: np.ufunc,
     temperature: float = 1.0,
+    gap_open: float = 0.0,
 ) -> np.ndarray:
-    """Score of the paths from (0, 0) to each band cell (flat), gains divided by ``temperature``.
+    """``(3, cells)`` score of the paths from (0, 0) to each band cell, by the bead they end with.
 
-    ``combine`` merges the paths that meet in a cell: ``np.maximum`` gives the best
-    path's gain (Viterbi), ``np.logaddexp`` the log of the summed ``exp(gain / T)``
-    (the forward pass). Rows are filled in order; within a row, 0-1 beads are
-    folded in with one running ``combine``.
+    Row ``_ALIGNED`` holds the paths ending with a bead that has both sides (or the
+    empty path at (0, 0)), ``_SRC_GAP`` those ending with a 1-0 bead, ``_TGT_GAP``
+    with a 0-1 bead; a gap bead that does not continue a gap of its kind pays
+    ``gap_open``. Gains are divided by ``temperature``. ``combine`` merges the paths
+    that meet: ``np.maximum`` gives the best path's gain (Viterbi), ``np.logaddexp``
+    the log of the summed ``exp(gain / T)`` (the forward pass). Rows are filled in
+    order; within a row, 0-1 beads are folded in with one running ``combine``.
     """
     n = len(band.lo) - 1
     off = band.off
+    opening = gap_open / temperature
     climb = _skip_climb(band, edges, types) / temperature
-    score = np.full(int(off[-1]), -np.inf)
+    score = np.full((3, int(off[-1])), -np.inf)
     bounds = [np.searchsorted(e.cell, off) for e in edges]
     for i in range(n + 1):
         s, e = int(off[i]), int(off[i + 1])
-        total = np.full(e - s, -np.inf)
+        row = score[:, s:e]
         if i == 0:
-            total[0] = 0.0
-        for t, (a, _) in enumerate(types):
+            row[_ALIGNED, 0] = 0.0
+        for t, (a, b) in enumerate(types):
             k0, k1 = bounds[t][i], bounds[t][i + 1]
             if a == 0 or k0 == k1:
                 continue
             ed = edges[t]
-            loc = ed.cell[k0:k1] - s
-            total[loc] = combine(total[loc], score[ed.pred[k0:k1]] + ed.gain[k0:k1] / temperature)
-        steps = climb[band.lo[i] : band.hi[i] + 1] - climb[band.lo[i]]
-        score[s:e] = combine.accumulate(total - steps) + steps
+            loc, pred = ed.cell[k0:k1] - s, ed.pred[k0:k1]
+            gain = ed.gain[k0:k1] / temperature
+            if b:
+                before = combine.reduce(score[:, pred], axis=0)
+                row[_ALIGNED, loc] = combine(row[_ALIGNED, loc], before + gain)
+            else:
+                opened = combine(score[_ALIGNED, pred], score[_TGT_GAP, pred]) + opening
+                row[_SRC_GAP, loc] = combine(score[_SRC_GAP, pred], opened) + gain
+        steps = climb[band.lo[i] : band.hi[i] + 1]
+        opened = combine(row[_ALIGNED], row[_SRC_GAP]) + opening - steps
+        row[_TGT_GAP, 1:] = combine.accumulate(opened[:-1]) + steps[1:]
     return score
 
 
@@ -642,34 +663,51 @@ def _reversed(band: _Band, edges: list[_Edges]) -> tuple[_Band, list[_Edges]]:
     return flipped, [_Edges(last - e.pred[::-1], last - e.cell[::-1], e.gain[::-1]) for e in edges]
 
 
+def _first_best(values: np.ndarray) -> int:
+    """The first state within 1e-9 of the best: ties go to aligned, then 1-0, then 0-1."""
+    return int(np.flatnonzero(values >= values.max() - 1e-9)[0])
+
+
 def _best_path(
     band: _Band, edges: list[_Edges], config: AlignConfig, stats: AlignStats
 ) -> list[tuple[int, int, int]]:
     """The highest-gain monotone path from (0, 0) to (n, m) inside ``band``.
 
     Viterbi scores from :func:`_forward`, then a walk back from (n, m) that asks,
-    cell by cell, which bead reached it; ties go to the first bead type, and a 0-1
-    bead only where it beats every other bead. Returns ``(type, end row, end col)``
-    per bead, in order.
+    cell by cell, which bead and which state reached it; ties go to the first bead
+    type and to the first state (:func:`_first_best`). Returns ``(type, end row,
+    end col)`` per bead, in order.
     """
     types = config.bead_types()
-    skip_t = types.index((0, 1))
+    gap_type = {_SRC_GAP: types.index((1, 0)), _TGT_GAP: types.index((0, 1))}
     stats.dp_cells += band.cells
     stats.dp_edges += sum(len(e.cell) for e in edges)
-    score = _forward(band, edges, types, np.maximum)
+    score = _forward(band, edges, types, np.maximum, gap_open=config.gap_open)
     off = band.off
     path: list[tuple[int, int, int]] = []
     i, j = len(band.lo) - 1, int(band.hi[-1])
+    state = _first_best(score[:, -1])
     while i > 0 or j > 0:
         cell = off[i] + j - band.lo[i]
-        best, arg = -np.inf, -1
-        for t, ed in enumerate(edges):
-            k = int(np.searchsorted(ed.cell, cell))
-            if types[t][0] and k < len(ed.cell) and ed.cell[k] == cell:
-                cand = score[ed.pred[k]] + ed.gain[k]
-                if cand > best:
-                    best, arg = cand, t
-        t = arg if arg >= 0 and score[cell] <= best + 1e-9 else skip_t
+        if state == _ALIGNED:
+            best, t, pred = -np.inf, -1, -1
+            for u, ed in enumerate(edges):
+                k = int(np.searchsorted(ed.cell, cell))
+                if all(types[u]) and k < len(ed.cell) and ed.cell[k] == cell:
+                    cand = score[:, ed.pred[k]].max() + ed.gain[k]
+                    if cand > best:
+                        best, t, pred = cand, u, int(ed.pred[k])
+            state = _first_best(score[:, pred])
+        else:
+            t = gap_type[state]
+            if state == _TGT_GAP:
+                pred = cell - 1
+            else:
+                ed = edges[t]
+                pred = int(ed.pred[np.searchsorted(ed.cell, cell)])
+            came = score[:, pred] + config.gap_open
+            came[state] = score[state, pred]
+            state = _first_best(came)
         path.append((t, i, j))
         a, b = types[t]
         i, j = i - a, j - b
@@ -677,14 +715,17 @@ def _best_path(
 
 
 def _log_forward(band: _Band, edges: list[_Edges], config: AlignConfig) -> np.ndarray:
-    """Log of the summed ``exp(gain / T)`` of every path from (0, 0) to each band cell (flat)."""
-    return _forward(band, edges, config.bead_types(), np.logaddexp, config.temperature)
+    """``(3, cells)`` log of the summed ``exp(gain / T)`` of the paths from (0, 0) to each
+    band cell, by the bead they end with (see :func:`_forward`)."""
+    types = config.bead_types()
+    return _forward(band, edges, types, np.logaddexp, config.temperature, config.gap_open)
 
 
 def _log_backward(band: _Band, edges: list[_Edges], config: AlignConfig) -> np.ndarray:
-    """Log of the summed ``exp(gain / T)`` of every path from each band cell to (n, m)."""
+    """``(3, cells)`` log of the summed ``exp(gain / T)`` of the paths from each band cell
+    to (n, m), by the bead they start with."""
     flipped, flipped_edges = _reversed(band, edges)
-    return _log_forward(flipped, flipped_edges, config)[::-1]
+    return _log_forward(flipped, flipped_edges, config)[:, ::-1]
 
 
 def _path_gains(band: _Band, edges: list[_Edges], path: list[tuple[int, int, int]]) -> list[float]:
@@ -704,20 +745,31 @@ def _posteriors(
     path: list[tuple[int, int, int]],
     gains: list[float],
 ) -> list[float]:
-    """Each path bead's share of the probability of all paths, ``exp(gain / T)`` each."""
+    """Each path bead's share of the probability of all paths, ``exp(gain / T)`` each.
+
+    A gap bead's share is that of the paths in its state at its end cell; where the
+    gap goes on past that cell, both passes paid its opening, so one is given back.
+    """
     alpha = _log_forward(band, edges, config)
     beta = _log_backward(band, edges, config)
     off = band.off
     types = config.bead_types()
-    total = float(alpha[-1])
+    opening = config.gap_open / config.temperature
+    total = float(np.logaddexp.reduce(alpha[:, -1]))
     out = []
     for (t, i, j), gain in zip(path, gains, strict=True):
         a, b = types[t]
         cell = off[i] + j - band.lo[i]
-        pred = off[i - a] + (j - b) - band.lo[i - a]
-        out.append(
-            float(np.exp(min(alpha[pred] + gain / config.temperature + beta[cell] - total, 0.0)))
-        )
+        if a and b:
+            pred = off[i - a] + (j - b) - band.lo[i - a]
+            before = np.logaddexp.reduce(alpha[:, pred])
+            log_p = before + gain / config.temperature + np.logaddexp.reduce(beta[:, cell])
+        else:
+            state = _SRC_GAP if a else _TGT_GAP
+            after = beta[:, cell].copy()
+            after[state] -= opening
+            log_p = alpha[state, cell] + np.logaddexp.reduce(after)
+        out.append(float(np.exp(min(log_p - total, 0.0))))
     return out
 
 

@@ -11,7 +11,7 @@ The metric is Vecalign's (Thompson & Koehn 2019), as used by Bertalign:
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,6 +134,30 @@ def found_by_type(
             tally[1] += bead in found
     order = sorted(seen, key=lambda k: (-seen[k][0], k))
     return {k: (seen[k][0], seen[k][1] / seen[k][0]) for k in order}
+
+
+def without_lines(gold: Sequence[BeadIds], side: int, lines: Collection[int]) -> list[BeadIds]:
+    """The gold of a document once ``lines`` of one ``side`` (0 source, 1 target) are cut out.
+
+    The lines after them move up; a bead that loses its whole side leaves the other
+    side as omissions, one bead per line as a gold file writes them. For measuring
+    what a paragraph missing from one version does to the alignment of the rest.
+    """
+    dropped = set(lines)
+    total = 1 + max((i for bead in gold for i in bead[side]), default=-1)
+    new, k = {}, 0
+    for i in range(total):
+        if i not in dropped:
+            new[i], k = k, k + 1
+    out: list[BeadIds] = []
+    for bead in gold:
+        kept = list(bead)
+        kept[side] = tuple(new[i] for i in bead[side] if i in new)
+        if kept[0] and kept[1] or not bead[0] or not bead[1]:
+            out.append((kept[0], kept[1]))
+        else:
+            out += [((i,), ()) for i in kept[0]] + [((), (j,)) for j in kept[1]]
+    return [bead for bead in out if bead[0] or bead[1]]
 
 
 def best_possible(

@@ -21,7 +21,7 @@ from conftest import bench_start
 from align import aligner
 from align.aligner import AlignConfig, AlignStats, align_texts, align_with_evidence
 from align.encoders import Encoder, load_encoder
-from align.evaluate import score
+from align.evaluate import score, without_lines
 from align.signals import Weights
 from align.types import join_texts
 
@@ -109,17 +109,17 @@ def test_omitted_chinese_sentence_becomes_a_1_0_bead(encoder: Encoder) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known: at the default skip cost an inserted English sentence after a long one is "
-    "absorbed into a 1-2 bead; skip=-0.15 finds it but costs 0.2 point of F1 on Text+Berg",
+    reason="known: at the default gap cost an inserted English sentence after a long one is "
+    "absorbed into a 1-2 bead; a cost of -0.15 finds it but costs 0.2 point of F1 on Text+Berg",
 )
 def test_omitted_english_sentence_becomes_a_0_1_bead(encoder: Encoder) -> None:
     en = [*EN[:3], INSERTED_EN, *EN[3:]]
     assert ((), (3,)) in pairs(align_texts(ZH, en, encoder))
 
 
-def test_a_cheaper_skip_finds_the_english_omission(encoder: Encoder) -> None:
+def test_a_cheaper_gap_finds_the_english_omission(encoder: Encoder) -> None:
     en = [*EN[:3], INSERTED_EN, *EN[3:]]
-    beads = align_texts(ZH, en, encoder, AlignConfig(skip=-0.15))
+    beads = align_texts(ZH, en, encoder, AlignConfig(gap_open=-0.13))
     assert ((), (3,)) in pairs(beads)
     assert len([p for p in pairs(beads) if p[0] and p[1]]) == len(ZH)
 
@@ -140,6 +140,25 @@ def test_right_many_sentence_beads_are_rarely_stray(encoder: Encoder) -> None:
     right = [b for b in many if (b.src, b.tgt) in set(gold)]
     assert len(right) >= 20
     assert sum(b.stray is not None for b in right) <= len(right) // 10
+
+
+@pytest.mark.parametrize("side", [0, 1])
+def test_a_missing_paragraph_is_skipped_as_a_block(encoder: Encoder, side: int) -> None:
+    """Twenty gold beads' sentences cut from one side: their partners become omissions.
+
+    With one cost per omitted sentence (no ``gap_open``) the aligner spreads them over
+    the neighbouring beads instead: F1 0.89 and 6 of the 29 or 20 omissions found.
+    """
+    zh, en, gold = bench_start("pol-dev", "002", 150)
+    sides = [zh, en]
+    cut = {i for bead in gold[60:80] for i in bead[side]}
+    sides[side] = [line for k, line in enumerate(sides[side]) if k not in cut]
+    expected = without_lines(gold, side, cut)
+    got = pairs(align_texts(sides[0], sides[1], encoder))
+    omitted = [b for b in expected if not (b[0] and b[1])]
+    assert len(omitted) >= 20
+    assert sum(b in got for b in omitted) >= 0.9 * len(omitted)
+    assert score([expected], [got]).f1_strict >= 0.95
 
 
 def test_swapped_neighbours_stay_monotonic_and_the_rest_is_right(encoder: Encoder) -> None:
@@ -312,23 +331,39 @@ def random_edges(
     return edges, gain
 
 
+def gap_kind(a: int, b: int) -> str | None:
+    return "src" if b == 0 else "tgt" if a == 0 else None
+
+
+def gap_runs(steps: list[tuple[int, int, int]], types: list[tuple[int, int]]) -> int:
+    """How many runs of 0-1 beads and of 1-0 beads a path has: each pays ``gap_open``."""
+    kinds = [gap_kind(*types[t]) for t, _, _ in steps]
+    return sum(k is not None and k != prev for prev, k in zip([None, *kinds], kinds, strict=False))
+
+
 def exhaustive_best(
-    gain: dict[tuple[int, int, int], float], types: list[tuple[int, int]], n: int, m: int
+    gain: dict[tuple[int, int, int], float],
+    types: list[tuple[int, int]],
+    n: int,
+    m: int,
+    gap_open: float,
 ) -> float:
-    """Best total gain from (0, 0) to (n, m) by plain recursion over ``gain[(type, i, j)]``."""
+    """Best total gain from (0, 0) to (n, m) by plain recursion over ``gain[(type, i, j)]``,
+    each run of gap beads of one kind paying ``gap_open``."""
 
     @cache
-    def best(i: int, j: int) -> float:
+    def best(i: int, j: int, kind: str | None) -> float:
         if i == j == 0:
-            return 0.0
+            return 0.0 if kind is None else -np.inf
         options = [
-            best(i - a, j - b) + gain[(t, i, j)]
+            best(i - a, j - b, prev) + gain[(t, i, j)] + (gap_open if kind and prev != kind else 0)
             for t, (a, b) in enumerate(types)
-            if (t, i, j) in gain
+            if (t, i, j) in gain and gap_kind(a, b) == kind
+            for prev in (None, "src", "tgt")
         ]
         return max(options, default=-np.inf)
 
-    return best(n, m)
+    return max(best(n, m, kind) for kind in (None, "src", "tgt"))
 
 
 def exhaustive_paths(
@@ -350,10 +385,11 @@ def exhaustive_paths(
     return [(total, list(steps)) for total, steps in paths(n, m)]
 
 
-def test_dynamic_programme_finds_the_best_path_and_the_posteriors() -> None:
+@pytest.mark.parametrize("gap_open", [0.0, -0.18, -0.6])
+def test_dynamic_programme_finds_the_best_path_and_the_posteriors(gap_open: float) -> None:
     """Viterbi and forward-backward against every path enumerated, full and narrow bands."""
     rng = np.random.default_rng(0)
-    config = AlignConfig(max_bead=3)
+    config = AlignConfig(max_bead=3, gap_open=gap_open)
     types = config.bead_types()
     for trial in range(200):
         n, m = (int(x) for x in rng.integers(1, 9, 2))
@@ -363,13 +399,17 @@ def test_dynamic_programme_finds_the_best_path_and_the_posteriors() -> None:
             band = aligner._widen(aligner._Band(diag, diag.copy()), 1, m)
         edges, gain = random_edges(band, config, rng)
 
-        best = exhaustive_best(gain, types, n, m)
+        best = exhaustive_best(gain, types, n, m, gap_open)
         path = aligner._best_path(band, edges, config, AlignStats())
         assert (path[-1][1], path[-1][2]) == (n, m)
-        assert sum(gain[step] for step in path) == pytest.approx(best)
+        total = sum(gain[step] for step in path) + gap_open * gap_runs(path, types)
+        assert total == pytest.approx(best)
         if n + m > 10:
             continue
-        every = exhaustive_paths(gain, types, n, m)
+        every = [
+            (total + gap_open * gap_runs(steps, types), steps)
+            for total, steps in exhaustive_paths(gain, types, n, m)
+        ]
         assert max(total for total, _ in every) == pytest.approx(best)
         temp = config.temperature
         weights = np.exp(np.array([total for total, _ in every]) / temp - best / temp)
@@ -383,7 +423,7 @@ def test_dynamic_programme_finds_the_best_path_and_the_posteriors() -> None:
         assert aligner._posteriors(band, edges, config, path, gains) == pytest.approx(expected)
         alpha = aligner._log_forward(band, edges, config)
         beta = aligner._log_backward(band, edges, config)
-        assert alpha[-1] == pytest.approx(beta[0])
+        assert np.logaddexp.reduce(alpha[:, -1]) == pytest.approx(np.logaddexp.reduce(beta[:, 0]))
 
 
 def test_confidence_is_lower_where_the_path_is_unsure() -> None:

@@ -13,6 +13,7 @@ from align.evaluate import (
     match_counts,
     parse_beads,
     score,
+    without_lines,
 )
 
 GOLD = [((0,), (0,)), ((1, 2), (1,)), ((3,), ()), ((4,), (2, 3))]
@@ -115,3 +116,22 @@ def test_found_by_type_counts_gold_beads_by_shape_most_common_first() -> None:
     got = found_by_type([GOLD, other], [test, other])
     assert got == {"1-1": (3, 1.0), "1-0": (1, 1.0), "1-2": (1, 1.0), "2-1": (1, 0.0)}
     assert list(got) == ["1-1", "1-0", "1-2", "2-1"]
+
+
+def test_without_lines_renumbers_and_leaves_orphans_as_omissions() -> None:
+    gold = [((0,), (0,)), ((1,), (1, 2)), ((2, 3), (3,)), ((), (4,)), ((4,), ())]
+    assert without_lines(gold, 0, [1]) == [
+        ((0,), (0,)),
+        ((), (1,)),
+        ((), (2,)),
+        ((1, 2), (3,)),
+        ((), (4,)),
+        ((3,), ()),
+    ]
+    assert without_lines(gold, 1, [1, 2, 4]) == [
+        ((0,), (0,)),
+        ((1,), ()),
+        ((2, 3), (1,)),
+        ((4,), ()),
+    ]
+    assert without_lines(gold, 0, []) == gold
