@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -64,6 +65,23 @@ def summarize(
     )
 
 
+MISSING_RUN = 3
+"""Unaligned sentences in a row from which the report names the run as a block: a
+paragraph or page one document lacks (or its extraction lost) is another mistake
+than one sentence left untranslated, and it is checked against the other PDF."""
+
+
+def unaligned_runs(ids: Sequence[int], least: int = MISSING_RUN) -> list[tuple[int, int]]:
+    """First and last of each run of at least ``least`` consecutive sentence indices."""
+    runs: list[tuple[int, int]] = []
+    for i in sorted(ids):
+        if runs and i == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return [(a, b) for a, b in runs if b - a + 1 >= least]
+
+
 def _summary_lines(alignment: Alignment, s: Summary, *, by_flag: bool = True) -> list[str]:
     kinds = ", ".join(f"{k}: {n}" for k, n in s.by_kind.items())
     lines = [
@@ -74,6 +92,15 @@ def _summary_lines(alignment: Alignment, s: Summary, *, by_flag: bool = True) ->
         f"unaligned: {alignment.src_lang} {len(s.unaligned_src)}, "
         f"{alignment.tgt_lang} {len(s.unaligned_tgt)}",
     ]
+    for ids, have, lack in (
+        (s.unaligned_src, alignment.src_lang, alignment.tgt_lang),
+        (s.unaligned_tgt, alignment.tgt_lang, alignment.src_lang),
+    ):
+        for first, last in unaligned_runs(ids):
+            lines.append(
+                f"  {have} #{first}–#{last}: {last - first + 1} sentences in a row with no "
+                f"{lack} counterpart: is a paragraph or page missing from the {lack} document?"
+            )
     for i in s.unaligned_src:
         lines.append(f"  unaligned {alignment.src_lang} #{i}: {alignment.src[i].text}")
     for j in s.unaligned_tgt:

@@ -7,7 +7,7 @@ import re
 
 from rich.console import Console
 
-from align.report import render_plain, render_table, summarize
+from align.report import render_plain, render_table, summarize, unaligned_runs
 from align.types import Alignment, Bead, Segment
 
 
@@ -89,3 +89,21 @@ def test_rich_report_shows_flags_column_and_summary_table() -> None:
     shown = term.getvalue()
     assert "flagged beads: 4 of 5" in shown and "meaning" in shown
     assert "signature: encoder:use-m3" in shown
+
+
+def test_a_run_of_unaligned_sentences_is_named_as_a_block() -> None:
+    """Four English sentences in a row with no Chinese: one line says so, then each is listed."""
+    base = make()
+    tgt = [*base.tgt, *(seg(f"Extra line {k}.", 3) for k in range(3))]
+    beads = [*base.beads, *(Bead((), (j,), 0.9) for j in range(3, 6))]
+    alignment = Alignment("zh", "en", base.src, tgt, beads, base.signature, "DOC")
+    text = render_plain(alignment)
+    assert (
+        "en #2–#5: 4 sentences in a row with no zh counterpart: "
+        "is a paragraph or page missing from the zh document?"
+    ) in text
+    assert "zh #2–#3" not in text
+    for j in range(2, 6):
+        assert f"unaligned en #{j}: {tgt[j].text}" in text
+    assert unaligned_runs([9, 1, 2, 3, 5, 6, 7, 8]) == [(1, 3), (5, 9)]
+    assert unaligned_runs([1, 2], least=2) == [(1, 2)]
