@@ -408,12 +408,36 @@ def test_merge_writes_one_deduplicated_tmx(corpus: Path, cache: Path, tmp_path: 
 # --- parallel -------------------------------------------------------------------------
 
 
+def assert_same_alignments(got: dict[str, bytes], expected: dict[str, bytes]) -> None:
+    """The same TMX files byte for byte, and the same JSONL up to float noise.
+
+    A worker encodes with one BLAS thread, ``--jobs 1`` with several, and on some CPUs
+    (AVX-512 OpenBLAS kernels) that moves an embedding by about 1e-7: the JSONL's
+    unrounded similarity and confidence show it, the beads and the TMX do not.
+    """
+    assert got.keys() == expected.keys()
+    for name, data in got.items():
+        if not name.endswith(".jsonl"):
+            assert data == expected[name], name
+            continue
+        rows = [json.loads(line) for line in data.decode().splitlines()]
+        want = [json.loads(line) for line in expected[name].decode().splitlines()]
+        assert len(rows) == len(want), name
+        for row, ref in zip(rows, want, strict=True):
+            floats = {k for k, v in ref.items() if isinstance(v, float)}
+            assert {k: v for k, v in row.items() if k not in floats} == {
+                k: v for k, v in ref.items() if k not in floats
+            }, name
+            for key in floats:
+                assert row[key] == pytest.approx(ref[key], rel=0, abs=1e-5), (name, key)
+
+
 def test_jobs_2_matches_jobs_1_and_loads_the_encoder_once_per_worker(
     baseline: BatchResult, corpus: Path, tmp_path: Path
 ) -> None:
     result = run_batch(corpus, tmp_path / "out", BatchOptions(jobs=2, cache_dir=tmp_path / "c"))
     assert result.executor == "process pool" and result.ok
-    assert outputs(tmp_path / "out") == outputs(baseline.outdir)
+    assert_same_alignments(outputs(tmp_path / "out"), outputs(baseline.outdir))
     by_worker: dict[str, int] = {}
     for r in result.results:
         assert r.worker and r.encoder_loads == 1
