@@ -82,6 +82,21 @@ def unaligned_runs(ids: Sequence[int], least: int = MISSING_RUN) -> list[tuple[i
     return [(a, b) for a, b in runs if b - a + 1 >= least]
 
 
+def missing_blocks(alignment: Alignment, s: Summary) -> list[str]:
+    """One line per run of unaligned sentences (:func:`unaligned_runs`), for the report."""
+    lines = []
+    for ids, have, lack in (
+        (s.unaligned_src, alignment.src_lang, alignment.tgt_lang),
+        (s.unaligned_tgt, alignment.tgt_lang, alignment.src_lang),
+    ):
+        for first, last in unaligned_runs(ids):
+            lines.append(
+                f"{have} #{first}–#{last}: {last - first + 1} sentences in a row with no "
+                f"{lack} counterpart: is a paragraph or page missing from the {lack} document?"
+            )
+    return lines
+
+
 def _summary_lines(alignment: Alignment, s: Summary, *, by_flag: bool = True) -> list[str]:
     kinds = ", ".join(f"{k}: {n}" for k, n in s.by_kind.items())
     lines = [
@@ -92,15 +107,7 @@ def _summary_lines(alignment: Alignment, s: Summary, *, by_flag: bool = True) ->
         f"unaligned: {alignment.src_lang} {len(s.unaligned_src)}, "
         f"{alignment.tgt_lang} {len(s.unaligned_tgt)}",
     ]
-    for ids, have, lack in (
-        (s.unaligned_src, alignment.src_lang, alignment.tgt_lang),
-        (s.unaligned_tgt, alignment.tgt_lang, alignment.src_lang),
-    ):
-        for first, last in unaligned_runs(ids):
-            lines.append(
-                f"  {have} #{first}–#{last}: {last - first + 1} sentences in a row with no "
-                f"{lack} counterpart: is a paragraph or page missing from the {lack} document?"
-            )
+    lines.extend(f"  {line}" for line in missing_blocks(alignment, s))
     for i in s.unaligned_src:
         lines.append(f"  unaligned {alignment.src_lang} #{i}: {alignment.src[i].text}")
     for j in s.unaligned_tgt:

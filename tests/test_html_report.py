@@ -136,6 +136,18 @@ def test_summary_by_flag_lists_every_code_with_links_to_its_beads() -> None:
     assert '<a href="#bead-2">2</a>' in html and 'id="bead-2"' in html
 
 
+def test_a_run_of_unaligned_sentences_is_named_in_the_summary() -> None:
+    a = small()
+    assert "sentences in a row" not in render_html(a)
+    tgt = [*a.tgt, *(seg(f"Extra <line> {k}.", 3) for k in range(2))]
+    beads = [*a.beads, Bead((), (3,), 0.9), Bead((), (4,), 0.9)]
+    html = render_html(dataclasses.replace(a, tgt=tgt, beads=beads))
+    assert (
+        "<tr><th>block</th><td>en #2–#4: 3 sentences in a row with no zh counterpart: "
+        "is a paragraph or page missing from the zh document?</td></tr>"
+    ) in html
+
+
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("cache")
