@@ -2,12 +2,15 @@
 
     .venv/bin/python benchmarks/fit_confidence.py
 
-Aligns MAC-Dev with the default settings, labels every predicted bead
+Aligns every gold set with the default settings, labels every predicted bead
 strictly right or wrong against the gold, fits a logistic regression of that
-label on the bead's evidence (``align.aligner.align_with_evidence``), prints
-the constants to paste into ``align.signals.Calibration`` and the reliability
-of the fitted confidence on every set (pol-dev and Text+Berg are out of sample).
-Uses the embedding cache (``ALIGN_CACHE_DIR`` or the default one).
+label on the bead's evidence (``align.aligner.align_with_evidence``) over
+MAC-Dev's beads, then the ``omission`` term alone over the omissions of all
+sets (MAC-Dev's aligner output has one or two, too few to fit it), prints the
+constants to paste into ``align.signals.Calibration`` and the reliability of
+the fitted confidence on every set (pol-dev and Text+Berg are out of sample
+for every other term). Uses the embedding cache (``ALIGN_CACHE_DIR`` or the
+default one).
 """
 
 from __future__ import annotations
@@ -94,6 +97,26 @@ def fit(evidence: list[dict[str, float]], correct: np.ndarray, l2: float = 1.0) 
     )
 
 
+def fit_omission(evidence: list[dict[str, float]], correct: np.ndarray, base: Calibration) -> float:
+    """The ``omission`` term by maximum likelihood over the omissions alone, the other
+    terms fixed at ``base``'s: it is the only term that moves an omission's confidence."""
+    gap = np.array([e.get("omission", 0.0) == 1.0 for e in evidence])
+    if not gap.any():
+        return base.omission
+    rest = replace(base, omission=0.0)
+    x = np.array([rest.confidence(e) for e, g in zip(evidence, gap, strict=True) if g])
+    x = np.log(x / (1 - x))
+    y = correct[gap].astype(float)
+    w = 0.0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(x + w)))
+        step = (p - y).sum() / max(float((p * (1 - p)).sum()), 1e-9)
+        w -= step
+        if abs(step) < 1e-9:
+            break
+    return round(float(w), 3)
+
+
 def reliability(confidence: np.ndarray, correct: np.ndarray) -> list[tuple[str, int, float]]:
     """Per confidence bucket: its label, how many beads, and the share strictly correct."""
     rows = []
@@ -127,13 +150,18 @@ def main() -> None:
     ap.add_argument("--model", default="use")
     args = ap.parse_args()
     encoder = load_encoder(args.model, cache_dir=default_cache_dir())
-    labelled = collect(FIT_ON, encoder, AlignConfig())
-    calibration = fit(labelled.evidence, labelled.correct)
-    print(f"fitted on {FIT_ON} ({len(labelled.correct)} beads): {calibration!r}")
-    config = replace(AlignConfig(), calibration=calibration)
-    for name in SETS:
-        got = collect(name, encoder, config)
-        conf, ok = got.confidence, got.correct
+    labelled = {name: collect(name, encoder, AlignConfig()) for name in SETS}
+    fitted = fit(labelled[FIT_ON].evidence, labelled[FIT_ON].correct)
+    evidence = [e for got in labelled.values() for e in got.evidence]
+    correct = np.concatenate([got.correct for got in labelled.values()])
+    calibration = replace(fitted, omission=fit_omission(evidence, correct, fitted))
+    print(
+        f"fitted on {FIT_ON} ({len(labelled[FIT_ON].correct)} beads), omission on all sets' "
+        f"omissions ({sum(e.get('omission', 0.0) == 1.0 for e in evidence)}): {calibration!r}"
+    )
+    for name, got in labelled.items():
+        conf = np.array([calibration.confidence(e) for e in got.evidence])
+        ok = got.correct
         print(
             f"\n{name}: {len(ok)} beads, {ok.mean():.3f} strictly right, AUC {auc(conf, ok):.3f}; "
             f"{errors_below(conf, ok):.0%} of the wrong ones under 0.5"

@@ -465,8 +465,10 @@ def confidence_section(model: str, cache_dir: Path, sets: Sequence[str]) -> str:
         "## Confidence",
         "",
         f"Every bead's confidence is a logistic of its evidence fitted on {FIT_ON} "
-        "(`align.signals.Calibration`, refit with `benchmarks/fit_confidence.py`); the "
-        "other sets are out of sample. The evidence that tells right from wrong best is "
+        "(`align.signals.Calibration`, refit with `benchmarks/fit_confidence.py`), except "
+        "the term for omissions, fitted on the omissions of every set (the aligner leaves "
+        "one or two MAC-Dev sentences unaligned); for every other term the other sets are "
+        "out of sample. The evidence that tells right from wrong best is "
         "the bead's posterior, its share of all paths through the lattice "
         "(forward-backward). Per confidence bucket: beads, and the share of "
         "them strictly right (a calibrated confidence has the share inside the bucket).",
