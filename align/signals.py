@@ -76,8 +76,11 @@ class Calibration:
 
     def confidence(self, evidence: dict[str, float]) -> float:
         """The probability that the bead is exactly right, in [0, 1]."""
-        x = self.intercept + sum(value * evidence.get(f.name, 0.0) for f, value in self._terms())
-        return 1.0 / (1.0 + math.exp(-max(min(x, 50.0), -50.0)))
+        return 1.0 / (1.0 + math.exp(-max(min(self.logit(evidence), 50.0), -50.0)))
+
+    def logit(self, evidence: dict[str, float]) -> float:
+        """The logistic's linear part: intercept plus each term times its evidence."""
+        return self.intercept + sum(value * evidence.get(f.name, 0.0) for f, value in self._terms())
 
     def _terms(self) -> list[tuple[Field[float], float]]:
         return [(f, getattr(self, f.name)) for f in fields(self) if f.name != "intercept"]

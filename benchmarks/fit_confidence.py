@@ -104,8 +104,7 @@ def fit_omission(evidence: list[dict[str, float]], correct: np.ndarray, base: Ca
     if not gap.any():
         return base.omission
     rest = replace(base, omission=0.0)
-    x = np.array([rest.confidence(e) for e, g in zip(evidence, gap, strict=True) if g])
-    x = np.log(x / (1 - x))
+    x = np.array([rest.logit(e) for e, g in zip(evidence, gap, strict=True) if g])
     y = correct[gap].astype(float)
     w = 0.0
     for _ in range(50):
