@@ -311,7 +311,7 @@ def ablation_section(model: str, cache_dir: Path, sets: Sequence[str]) -> str:
 def cut_scores(name: str, encoder: object, config: object, side: int, size: int) -> tuple:
     """F1 strict of a set with ``size`` lines cut from one side of every document at 40%
     of its length, against the gold with their partners as omissions; and the share of
-    those omissions found."""
+    those new omissions found (the other side's: the cut side's own are only renumbered)."""
     from align.aligner import align_texts
     from align.evaluate import bench_documents, parse_beads, read_lines, score, without_lines
 
@@ -327,7 +327,8 @@ def cut_scores(name: str, encoder: object, config: object, side: int, size: int)
         expected = without_lines(gold, side, cut)
         beads = align_texts(*sides, encoder, config, src_lang, tgt_lang)  # type: ignore[arg-type]
         test = {(b.src, b.tgt) for b in beads}
-        new = [b for b in expected if not (b[0] and b[1]) and b not in gold]
+        kept = set(gold)
+        new = [b for b in expected if b[1 - side] and not b[side] and b not in kept]
         orphans += len(new)
         found += sum(b in test for b in new)
         golds.append(expected)
