@@ -122,14 +122,19 @@ def nearest(neighbour_sims: np.ndarray) -> np.ndarray:
 
 
 def length(src_chars: np.ndarray, tgt_chars: np.ndarray, ratio: float, var: float) -> np.ndarray:
-    """Minus δ²/2, δ the Gale–Church deviation of the target length from the expected one.
+    """Minus δ²/2, δ the Gale–Church deviation of one side's length from the other's.
 
-    The expected target length is the source length × ``ratio`` (the
-    document's own characters-per-character, so it fits any language pair),
-    with variance ``var`` per character.
+    ``ratio`` is the document's own target characters per source character, so
+    it fits any language pair. Both lengths are counted in the characters of the
+    side that writes more of them (English's for zh–en, whichever side it is on),
+    with variance ``var`` per such character: the score of a bead is then the
+    same whichever document is the source.
     """
-    expected = src_chars * ratio
-    delta2 = (tgt_chars - expected) ** 2 / (var * (expected + tgt_chars + 2) / 2)
+    if ratio >= 1.0:
+        src, tgt = src_chars * ratio, tgt_chars
+    else:
+        src, tgt = src_chars, tgt_chars / ratio
+    delta2 = (tgt - src) ** 2 / (var * (src + tgt + 2) / 2)
     return -delta2 / 2
 
 

@@ -51,6 +51,15 @@ def test_length_is_zero_at_the_expected_length_and_falls_away_from_it() -> None:
     assert signals.length(np.array([10.0]), np.array([60.0]), 3.0, 30.0)[0] < got[1]
 
 
+def test_length_is_the_same_whichever_side_is_the_source() -> None:
+    rng = np.random.default_rng(3)
+    zh = rng.integers(5, 80, 50).astype(float)
+    en = zh * 3.0 + rng.normal(0, 25, 50).clip(-zh * 2)
+    forward = signals.length(zh, en, ratio=3.0, var=30.0)
+    assert signals.length(en, zh, ratio=1 / 3.0, var=30.0) == pytest.approx(forward)
+    assert forward.min() < -0.5
+
+
 def test_size_is_zero_for_one_to_one_and_more_negative_for_bigger_beads() -> None:
     assert signals.size(1, 1) == 0.0
     assert 0 > signals.size(1, 2) > signals.size(1, 3) > signals.size(2, 4)
