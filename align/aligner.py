@@ -14,7 +14,8 @@ length so a 10,000-sentence document costs ten times a 1,000-sentence one:
 2. **Beads.** The lattice between consecutive anchors, plus ``band`` cells
    around it, is searched by dynamic programming over every bead type. A bead is
    scored by the weighted signals of :mod:`align.signals`: the cosine of its
-   *joined* texts' embeddings (not an average), local margins, a length term,
+   runs' vectors (each mostly its *joined* text's embedding, blended with the
+   mean of its sentences'), local margins, a length term,
    a size penalty, numbers that must match. Omissions (0-1 and 1-0 beads) cost
    like gaps in sequence alignment: ``gap_open`` once per run of them plus
    ``gap_extend`` per sentence, so a paragraph missing on one side is skipped as
@@ -61,6 +62,8 @@ class AlignConfig:
     omission. Gains are summed over beads and the best-scoring path wins. A
     bead's gain is the weighted sum of the signals in :mod:`align.signals`
     (``weights``); ``length_var`` is the length model's variance per character.
+    A run of sentences is embedded as ``joined`` × its joined text's embedding
+    plus the rest × the mean of its sentences' (then made unit length).
     Each 0-1 or 1-0 bead gains ``gap_extend`` (negative) plus its tokens' signal,
     and each run of them (0-1 beads in a row, or 1-0 beads) ``gap_open`` once:
     one omitted sentence costs their sum, forty cost far less than forty times it.
@@ -89,6 +92,7 @@ class AlignConfig:
     stray: float = -0.1
     gap_open: float = -0.18
     gap_extend: float = -0.02
+    joined: float = 0.55
     margin_k: int = 4
     anchor_margin: float = 1.1
     anchor_min_sim: float = 0.3
@@ -276,6 +280,12 @@ class _Windows:
         vecs = self._encode(texts)
         for (target, size, start), vec in zip(jobs, vecs, strict=True):
             target[size][start] = vec
+        for target, need in ((self.src, need_src), (self.tgt, need_tgt)):
+            for size, mask in need.items():
+                rows = np.flatnonzero(mask)
+                target[size][rows] = _run_vectors(
+                    target[size][rows], target[1], rows, size, config.joined
+                )
 
     def run_chars(self, side: int, start: np.ndarray, size: int) -> np.ndarray:
         c = self.chars[side]
@@ -383,6 +393,25 @@ def _halve(vecs: np.ndarray) -> np.ndarray:
     if len(vecs) % 2:
         vecs = np.vstack([vecs, vecs[-1:]])
     out = vecs[0::2] + vecs[1::2]
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return (out / np.where(norms > 0, norms, 1)).astype(np.float32)
+
+
+def _run_vectors(
+    joined: np.ndarray, single: np.ndarray, starts: np.ndarray, size: int, share: float
+) -> np.ndarray:
+    """Unit blend of each run's joined-text embedding ``(k, d)`` (weight ``share``) with
+    the unit mean of its ``size`` sentences' rows of ``single`` ``(n, d)`` (the rest).
+
+    The joined text sees a translation that regroups clauses across sentence
+    boundaries, which the mean cannot; on the three gold sets a blend beats
+    either alone (``joined`` rows of the ablation in BENCHMARKS.md).
+    """
+    if share >= 1.0 or not len(starts):
+        return joined
+    mean = sum(single[starts + k] for k in range(size))
+    mean /= np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), 1e-12)
+    out = share * joined + (1.0 - share) * mean
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return (out / np.where(norms > 0, norms, 1)).astype(np.float32)
 

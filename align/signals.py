@@ -25,11 +25,12 @@ TOKEN_BUCKETS = 64
 class Weights:
     """The weight of each signal in a bead's gain (see the function of the same name).
 
-    ``similarity``: cosine of the joined texts; ``margin``: how much better the
-    bead is than its neighbours on average, ``nearest``: than its closest
-    neighbour; ``length``: Gale–Church length agreement;
-    ``size``: preference for small beads; ``tokens``: numbers and symbols that
-    must match across sides; ``lexicon``: words a bilingual dictionary pairs up.
+    ``similarity``: cosine of the two sides' run vectors (``AlignConfig.joined``);
+    ``margin``: how much better the bead is than its neighbours on average,
+    ``nearest``: than its closest neighbour; ``length``: Gale–Church length
+    agreement; ``size``: preference for small beads; ``tokens``: numbers and
+    symbols that must match across sides; ``lexicon``: words a bilingual
+    dictionary pairs up.
     """
 
     similarity: float = 1.0

@@ -16,12 +16,12 @@ from functools import cache
 
 import numpy as np
 import pytest
-from conftest import bench_start
+from conftest import BENCH, bench_start
 
 from align import aligner
 from align.aligner import AlignConfig, AlignStats, align_texts, align_with_evidence
 from align.encoders import Encoder, load_encoder
-from align.evaluate import score, without_lines
+from align.evaluate import parse_beads, read_lines, score, without_lines
 from align.signals import Weights
 from align.types import join_texts
 
@@ -159,6 +159,52 @@ def test_a_missing_paragraph_is_skipped_as_a_block(encoder: Encoder, side: int) 
     assert len(omitted) >= 20
     assert sum(b in got for b in omitted) >= 0.9 * len(omitted)
     assert score([expected], [got]).f1_strict >= 0.95
+
+
+def bench_slice(
+    bench_set: str, doc: str, first: int, last: int
+) -> tuple[list[str], list[str], list[tuple[tuple[int, ...], tuple[int, ...]]]]:
+    """Gold beads ``first:last`` of a zh–en bench document, renumbered from 0, and the
+    sentences from the first to the last they hold on each side."""
+    folder = BENCH / bench_set
+    gold = parse_beads((folder / "gold" / doc).read_text(encoding="utf-8"))[first:last]
+    s0 = min(i for s, _ in gold for i in s)
+    t0 = min(j for _, t in gold for j in t)
+    s1 = max(i for s, _ in gold for i in s) + 1
+    t1 = max(j for _, t in gold for j in t) + 1
+    zh = read_lines(folder / "zh" / doc)[s0:s1]
+    en = read_lines(folder / "en" / doc)[t0:t1]
+    return zh, en, [(tuple(i - s0 for i in s), tuple(j - t0 for j in t)) for s, t in gold]
+
+
+def test_run_vectors_blend_the_joined_text_with_the_mean_of_its_sentences() -> None:
+    rng = np.random.default_rng(0)
+    single = rng.normal(size=(6, 8)).astype(np.float32)
+    single /= np.linalg.norm(single, axis=1, keepdims=True)
+    joined = rng.normal(size=(2, 8)).astype(np.float32)
+    joined /= np.linalg.norm(joined, axis=1, keepdims=True)
+    starts = np.array([0, 3])
+    mean = np.stack([single[0:3].sum(0), single[3:6].sum(0)])
+    mean /= np.linalg.norm(mean, axis=1, keepdims=True)
+    assert aligner._run_vectors(joined, single, starts, 3, 1.0) is joined
+    assert aligner._run_vectors(joined, single, starts, 3, 0.0) == pytest.approx(mean, abs=1e-6)
+    half = aligner._run_vectors(joined, single, starts, 3, 0.5)
+    assert np.linalg.norm(half, axis=1) == pytest.approx([1.0, 1.0], abs=1e-6)
+    expected = (joined + mean) / np.linalg.norm(joined + mean, axis=1, keepdims=True)
+    assert half == pytest.approx(expected, abs=1e-6)
+
+
+def test_the_blended_run_vector_finds_a_one_to_two_bead(encoder: Encoder) -> None:
+    """pol-dev: "老乡见老乡，两眼泪汪汪，见到大家感到特别亲切。" is two English sentences,
+    a proverb and "It makes me feel at home to meet you today."; the joined text alone
+    gives the second to the next bead."""
+    zh, en, gold = bench_slice("pol-dev", "002", 536, 546)
+    bead = ((5,), (8, 9))
+    assert bead in gold and zh[5].startswith("老乡见老乡")
+    got = pairs(align_texts(zh, en, encoder))
+    assert bead in got
+    assert sum(b in got for b in gold) >= 9
+    assert bead not in pairs(align_texts(zh, en, encoder, AlignConfig(joined=1.0)))
 
 
 def test_swapping_source_and_target_mirrors_the_beads(encoder: Encoder) -> None:
