@@ -64,16 +64,18 @@ class Calibration:
     The evidence is the bead's ``similarity``, ``margin`` and ``length``
     signals (0 for omissions), the :func:`log_odds` of its ``posterior`` (its
     share of all paths, see :mod:`align.aligner`) and whether it is an
-    ``omission`` or has ``many`` sentences on some side.
+    ``omission`` or has ``many`` sentences on some side. A signal whose fitted
+    weight comes out negative is left out (``margin``, at present): standing out
+    from the neighbours must not make a bead less sure.
     """
 
-    intercept: float = -0.223
-    similarity: float = 0.794
-    margin: float = 0.141
-    length: float = 1.16
-    posterior: float = 0.673
-    omission: float = -1.038
-    many: float = 0.609
+    intercept: float = -0.248
+    similarity: float = 0.957
+    margin: float = 0.0
+    length: float = 1.353
+    posterior: float = 0.652
+    omission: float = -0.882
+    many: float = 0.628
 
     def confidence(self, evidence: dict[str, float]) -> float:
         """The probability that the bead is exactly right, in [0, 1]."""

@@ -34,6 +34,7 @@ BENCH = ROOT.parent / "shared" / "bench"
 SETS = {"mac-dev": ("zh", "en"), "pol-dev": ("zh", "en"), "text+berg": ("de", "fr")}
 FIT_ON = "mac-dev"
 FEATURES = [f.name for f in fields(Calibration) if f.name != "intercept"]
+MORE_IS_SURER = {"similarity", "margin", "length", "posterior"}
 BUCKETS = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0)
 
 
@@ -77,8 +78,31 @@ def collect(name: str, encoder: Encoder, config: AlignConfig) -> Labelled:
 
 
 def fit(evidence: list[dict[str, float]], correct: np.ndarray, l2: float = 1.0) -> Calibration:
-    """Logistic regression by Newton's method, with a small ridge so rare features stay tame."""
-    x = np.array([[1.0] + [e.get(f, 0.0) for f in FEATURES] for e in evidence])
+    """Logistic regression by Newton's method, with a small ridge so rare features stay tame.
+
+    A signal of :data:`MORE_IS_SURER` that comes out with a negative weight (the
+    margin does once the similarity and the posterior carry what it knows) is
+    left out and the rest refitted: a bead that stands out more from its
+    neighbours must never be less sure.
+    """
+    features = list(FEATURES)
+    while True:
+        w = _logistic(evidence, correct, features, l2)
+        wrong = [f for f, v in zip(features, w[1:], strict=True) if f in MORE_IS_SURER and v < 0]
+        if not wrong:
+            break
+        features.remove(min(wrong, key=lambda f: w[1 + features.index(f)]))
+    weights = dict(zip(features, w[1:], strict=True))
+    return Calibration(
+        **{"intercept": round(float(w[0]), 3)},
+        **{f: round(float(weights.get(f, 0.0)), 3) for f in FEATURES},
+    )
+
+
+def _logistic(
+    evidence: list[dict[str, float]], correct: np.ndarray, features: list[str], l2: float
+) -> np.ndarray:
+    x = np.array([[1.0] + [e.get(f, 0.0) for f in features] for e in evidence])
     y = correct.astype(float)
     w = np.zeros(x.shape[1])
     ridge = np.eye(len(w)) * l2
@@ -91,10 +115,7 @@ def fit(evidence: list[dict[str, float]], correct: np.ndarray, l2: float = 1.0) 
         w -= step
         if np.abs(step).max() < 1e-8:
             break
-    return Calibration(
-        **{"intercept": round(float(w[0]), 3)},
-        **{f: round(float(v), 3) for f, v in zip(FEATURES, w[1:], strict=True)},
-    )
+    return w
 
 
 def fit_omission(evidence: list[dict[str, float]], correct: np.ndarray, base: Calibration) -> float:

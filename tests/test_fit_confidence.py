@@ -36,3 +36,19 @@ def test_without_omissions_the_term_is_left_as_it_was() -> None:
     base = Calibration(omission=0.25)
     evidence = [{"omission": 0.0, "posterior": 1.0}] * 3
     assert fit_confidence.fit_omission(evidence, np.array([True, False, True]), base) == 0.25
+
+
+def test_a_signal_fitted_against_its_meaning_is_left_out() -> None:
+    """The margin goes with wrong beads here: it gets weight 0, and the similarity,
+    which goes with right ones, keeps a positive weight."""
+    rng = np.random.default_rng(1)
+    correct = rng.random(400) < 0.7
+    evidence = [
+        {"similarity": float(ok) + rng.normal(0, 0.5), "margin": -float(ok) + rng.normal(0, 0.5)}
+        for ok in correct
+    ]
+    fitted = fit_confidence.fit(evidence, correct)
+    assert fitted.margin == 0.0
+    assert fitted.similarity > 1.0
+    free = fit_confidence._logistic(evidence, correct, ["similarity", "margin"], 1.0)
+    assert free[2] < 0
