@@ -246,12 +246,17 @@ class EvalResult:
 
 
 def read_lines(path: Path) -> list[str]:
-    """A pre-split file: one sentence per line (blank lines are sentences too)."""
+    """A pre-split file: one sentence per line (blank lines are sentences too).
+
+    A byte-order mark and Windows line ends are not part of any sentence; the
+    line count, which the gold's numbers refer to, stays the same.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read as UTF-8 ({exc.__class__.__name__})") from exc
-    return text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")
+    lines = text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")
+    return [line.removesuffix("\r") for line in lines]
 
 
 def bench_documents(src_dir: Path, tgt_dir: Path, gold_dir: Path) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from align.aligner import AlignConfig
@@ -12,6 +14,7 @@ from align.evaluate import (
     found_by_type,
     match_counts,
     parse_beads,
+    read_lines,
     score,
     without_lines,
 )
@@ -135,3 +138,11 @@ def test_without_lines_renumbers_and_leaves_orphans_as_omissions() -> None:
         ((4,), ()),
     ]
     assert without_lines(gold, 0, []) == gold
+
+
+def test_read_lines_keeps_blank_lines_and_drops_bom_and_windows_line_ends(tmp_path: Path) -> None:
+    path = tmp_path / "doc"
+    path.write_bytes("\ufeff第一句。\r\n\r\n第三句。\r\n".encode())
+    assert read_lines(path) == ["第一句。", "", "第三句。"]
+    path.write_bytes(b"a\nb")
+    assert read_lines(path) == ["a", "b"]
