@@ -302,7 +302,7 @@ def evaluate(
     docs: list[DocumentResult] = []
     for name in bench_documents(src_dir, tgt_dir, gold_dir):
         src, tgt = read_lines(src_dir / name), read_lines(tgt_dir / name)
-        gold = parse_beads((gold_dir / name).read_text(encoding="utf-8"), str(gold_dir / name))
+        gold = parse_beads((gold_dir / name).read_text(encoding="utf-8-sig"), str(gold_dir / name))
         _check_lines(gold, len(src), len(tgt), gold_dir / name)
         beads = align_texts(
             src, tgt, encoder, config, src_lang=src_lang, tgt_lang=tgt_lang, stats=stats

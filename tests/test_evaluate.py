@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from align.aligner import AlignConfig
 from align.errors import InputError
 from align.evaluate import (
     best_possible,
+    evaluate,
     format_beads,
     found_by_type,
     match_counts,
@@ -146,3 +149,35 @@ def test_read_lines_keeps_blank_lines_and_drops_bom_and_windows_line_ends(tmp_pa
     assert read_lines(path) == ["第一句。", "", "第三句。"]
     path.write_bytes(b"a\nb")
     assert read_lines(path) == ["a", "b"]
+
+
+class DigitEncoder:
+    """``s3`` and ``t3`` are translations: one axis per digit."""
+
+    name, version, dim = "digits", "1", 10
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for row, text in enumerate(texts):
+            for digit in filter(str.isdigit, text):
+                out[row, int(digit)] += 1
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+def test_evaluate_reads_a_set_saved_with_bom_and_windows_line_ends(tmp_path: Path) -> None:
+    for folder, text in (
+        ("src", "s0\r\ns1\r\ns2\r\ns3\r\ns4\r\n"),
+        ("tgt", "t0\r\nt1\r\nt2\r\nt3\r\nt4\r\n"),
+        ("gold", "[0]:[0]\r\n[1]:[1]\r\n[2]:[2]\r\n[3]:[3]\r\n[4]:[4]\r\n"),
+    ):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "doc").write_bytes(("\ufeff" + text).encode())
+    result = evaluate(
+        tmp_path / "src",
+        tmp_path / "tgt",
+        tmp_path / "gold",
+        DigitEncoder(),
+        src_lang="en",
+        tgt_lang="en",
+    )
+    assert result.scores.f1_strict == 1.0
