@@ -159,7 +159,7 @@ def quality_section(rows: list[dict[str, object]]) -> str:
         s = r["scores"]
         assert isinstance(s, dict)
         lines.append(
-            f"| {r['set']} | {r['documents']} | {r['sentences']} | {s['f1_strict']:.3f} "
+            f"| {r['set']} | {r['documents']} | {r['sentences']} | {s['f1_strict']:.4f} "
             f"| {s['f1_lax']:.3f} | {s['precision_strict']:.3f} | {s['recall_strict']:.3f} "
             f"| {r['ceiling']:.3f} | {PUBLISHED[str(r['set'])]:.3f} "
             f"| {r['sentences_per_second']} | {r['seconds']} "
