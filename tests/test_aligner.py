@@ -194,6 +194,22 @@ def test_run_vectors_blend_the_joined_text_with_the_mean_of_its_sentences() -> N
     assert half == pytest.approx(expected, abs=1e-6)
 
 
+@pytest.mark.parametrize("share", [0.55, 0.8])
+def test_the_joined_vector_comes_back_out_of_the_blend(share: float) -> None:
+    rng = np.random.default_rng(5)
+    single = rng.normal(size=(7, 16)).astype(np.float32)
+    single /= np.linalg.norm(single, axis=1, keepdims=True)
+    joined = rng.normal(size=(4, 16)).astype(np.float32)
+    joined /= np.linalg.norm(joined, axis=1, keepdims=True)
+    starts = np.array([0, 1, 2, 4])
+    runs = {1: single, 3: np.zeros((5, 16), np.float32)}
+    runs[3][starts] = aligner._run_vectors(joined, single, starts, 3, share)
+    for row, start in enumerate(starts):
+        back = aligner._joined_vector(runs, 3, int(start), share)
+        assert back == pytest.approx(joined[row], abs=1e-5)
+        assert float(back @ runs[3][start]) < 1 - 1e-3
+
+
 def test_the_blended_run_vector_finds_a_one_to_two_bead(encoder: Encoder) -> None:
     """pol-dev: "老乡见老乡，两眼泪汪汪，见到大家感到特别亲切。" is two English sentences,
     a proverb and "It makes me feel at home to meet you today."; the joined text alone
