@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from align import lexicon, signals
+from align.encoders.base import normalise_rows
 from align.signals import Calibration, Weights
 from align.types import Bead, join_texts
 
@@ -393,9 +394,7 @@ def _halve(vecs: np.ndarray) -> np.ndarray:
     """Unit mean of each pair of consecutive rows: ``(k, d)`` → ``(ceil(k / 2), d)``."""
     if len(vecs) % 2:
         vecs = np.vstack([vecs, vecs[-1:]])
-    out = vecs[0::2] + vecs[1::2]
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return (out / np.where(norms > 0, norms, 1)).astype(np.float32)
+    return normalise_rows(vecs[0::2] + vecs[1::2])
 
 
 def _run_vectors(
@@ -411,11 +410,12 @@ def _run_vectors(
     """
     if share >= 1.0 or not len(starts):
         return joined
-    mean = sum(single[starts + k] for k in range(size))
-    mean /= np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), 1e-12)
-    out = share * joined + (1.0 - share) * mean
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return (out / np.where(norms > 0, norms, 1)).astype(np.float32)
+    return normalise_rows(share * joined + (1.0 - share) * _sentence_means(single, starts, size))
+
+
+def _sentence_means(single: np.ndarray, starts: np.ndarray, size: int) -> np.ndarray:
+    """Unit mean of the ``size`` sentence vectors of ``single`` from each of ``starts``."""
+    return normalise_rows(sum(single[starts + k] for k in range(size)))
 
 
 def _pair_cells(band: _Band, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -886,8 +886,7 @@ def _joined_vector(runs: dict[int, np.ndarray], size: int, start: int, share: fl
     vec = runs[size][start].astype(np.float64)
     if size == 1 or not 0.5 < share < 1.0 or not vec.any():
         return vec
-    mean = runs[1][start : start + size].astype(np.float64).sum(axis=0)
-    mean /= max(float(np.linalg.norm(mean)), 1e-12)
+    mean = _sentence_means(runs[1], np.array([start]), size)[0].astype(np.float64)
     rest = 1.0 - share
     cos = float(vec @ mean)
     norm = rest * cos + math.sqrt(max(rest * rest * (cos * cos - 1.0) + share * share, 0.0))
