@@ -251,12 +251,17 @@ def read_lines(path: Path) -> list[str]:
     A byte-order mark and Windows line ends are not part of any sentence; the
     line count, which the gold's numbers refer to, stays the same.
     """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read as UTF-8 ({exc.__class__.__name__})") from exc
+    text = _read_text(path)
     lines = text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")
     return [line.removesuffix("\r") for line in lines]
+
+
+def _read_text(path: Path) -> str:
+    """A bench file's text, without a byte-order mark; a one-line error if unreadable."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read as UTF-8 ({exc.__class__.__name__})") from exc
 
 
 def bench_documents(src_dir: Path, tgt_dir: Path, gold_dir: Path) -> list[str]:
@@ -302,7 +307,7 @@ def evaluate(
     docs: list[DocumentResult] = []
     for name in bench_documents(src_dir, tgt_dir, gold_dir):
         src, tgt = read_lines(src_dir / name), read_lines(tgt_dir / name)
-        gold = parse_beads((gold_dir / name).read_text(encoding="utf-8-sig"), str(gold_dir / name))
+        gold = parse_beads(_read_text(gold_dir / name), str(gold_dir / name))
         _check_lines(gold, len(src), len(tgt), gold_dir / name)
         beads = align_texts(
             src, tgt, encoder, config, src_lang=src_lang, tgt_lang=tgt_lang, stats=stats

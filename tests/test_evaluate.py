@@ -181,3 +181,13 @@ def test_evaluate_reads_a_set_saved_with_bom_and_windows_line_ends(tmp_path: Pat
         tgt_lang="en",
     )
     assert result.scores.f1_strict == 1.0
+
+
+def test_an_unreadable_gold_file_is_a_one_line_error(tmp_path: Path) -> None:
+    for folder in ("src", "tgt", "gold"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "src" / "doc").write_text("s0\n", encoding="utf-8")
+    (tmp_path / "tgt" / "doc").write_text("t0\n", encoding="utf-8")
+    (tmp_path / "gold" / "doc").write_bytes("[0]:[0]\n".encode("utf-16"))
+    with pytest.raises(InputError, match=r"gold/doc: cannot read as UTF-8"):
+        evaluate(tmp_path / "src", tmp_path / "tgt", tmp_path / "gold", DigitEncoder())
