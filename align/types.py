@@ -96,8 +96,10 @@ class Bead:
 
     ``src``/``tgt`` are indices into the segment lists of the ``Alignment``;
     either may be empty (an omission). ``confidence`` is in [0, 1];
-    ``similarity`` is the cosine of the two sides' joined texts, the encoder's
-    raw verdict (``None`` for an omission, or where it is not known).
+    ``similarity`` is the cosine of the two sides' vectors, the encoder's raw
+    verdict (for several sentences, their joined text's embedding blended with
+    their mean, ``AlignConfig.joined``; ``None`` for an omission, or where it is
+    not known).
     ``stray`` names a first or last sentence of a many-sentence side,
     ``("src", i)`` or ``("tgt", j)``, that the other side seems not to
     translate: an omission the aligner folded into its neighbour's bead.
