@@ -265,11 +265,15 @@ def _read_text(path: Path) -> str:
 
 
 def bench_documents(src_dir: Path, tgt_dir: Path, gold_dir: Path) -> list[str]:
-    """Names present in all three folders, sorted; a name missing anywhere is an error."""
+    """Names present in all three folders, sorted; a name missing anywhere is an error.
+
+    Hidden files (``.DS_Store``, an editor's ``.001.swp``) are not documents,
+    as in the batch command's folder walk.
+    """
     for d in (src_dir, tgt_dir, gold_dir):
         if not d.is_dir():
             raise InputError(f"{d}: not a folder; eval takes SRC_DIR TGT_DIR GOLD_DIR")
-    names = sorted(p.name for p in gold_dir.iterdir() if p.is_file())
+    names = sorted(p.name for p in gold_dir.iterdir() if p.is_file() and p.name[0] != ".")
     missing = [n for n in names if not (src_dir / n).is_file() or not (tgt_dir / n).is_file()]
     if missing:
         raise InputError(f"{gold_dir}: no source/target file for gold {', '.join(missing)}")

@@ -183,6 +183,16 @@ def test_evaluate_reads_a_set_saved_with_bom_and_windows_line_ends(tmp_path: Pat
     assert result.scores.f1_strict == 1.0
 
 
+def test_hidden_files_in_the_gold_folder_are_not_documents(tmp_path: Path) -> None:
+    for folder, text in (("src", "s0\ns1\n"), ("tgt", "t0\nt1\n"), ("gold", "[0]:[0]\n[1]:[1]\n")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "doc").write_text(text, encoding="utf-8")
+    (tmp_path / "gold" / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    result = evaluate(tmp_path / "src", tmp_path / "tgt", tmp_path / "gold", DigitEncoder())
+    assert [d.name for d in result.documents] == ["doc"]
+    assert result.scores.f1_strict == 1.0
+
+
 def test_an_unreadable_gold_file_is_a_one_line_error(tmp_path: Path) -> None:
     for folder in ("src", "tgt", "gold"):
         (tmp_path / folder).mkdir()
