@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
-from contextlib import nullcontext
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,6 +18,9 @@ from align.aligner import AlignConfig
 from align.cli_tmx import tmx_app
 from align.errors import AlignError, OutputError
 from align.types import RawDocument
+
+if TYPE_CHECKING:
+    from align.evaluate import DocumentResult
 
 app = typer.Typer(
     help=(
@@ -195,18 +200,21 @@ def eval_cmd(
     import json
 
     from align.encoders import default_cache_dir, load_encoder
-    from align.evaluate import evaluate
+    from align.evaluate import bench_documents, evaluate
 
+    documents = len(bench_documents(src_dir, tgt_dir, gold_dir))
     encoder = load_encoder(model, cache_dir=default_cache_dir())
-    result = evaluate(
-        src_dir,
-        tgt_dir,
-        gold_dir,
-        encoder,
-        AlignConfig(max_bead=max_bead),
-        src_lang=src_lang,
-        tgt_lang=tgt_lang,
-    )
+    with _document_bar(documents) as on_document:
+        result = evaluate(
+            src_dir,
+            tgt_dir,
+            gold_dir,
+            encoder,
+            AlignConfig(max_bead=max_bead),
+            src_lang=src_lang,
+            tgt_lang=tgt_lang,
+            on_document=on_document,
+        )
     if as_json:
         typer.echo(json.dumps(result.scores.as_dict()))
         return
@@ -230,6 +238,47 @@ def eval_cmd(
             f"{k} {share:.2f} of {count}" for k, (count, share) in result.found_by_type().items()
         )
         typer.echo(f"found, by gold bead shape: {shapes}")
+
+
+@contextmanager
+def _document_bar(total: int) -> Iterator[Callable[[DocumentResult, int, int], None] | None]:
+    """On a terminal, a bar of the documents scored, with sentences per second; else nothing."""
+    if not err.is_terminal:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("aligning"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("documents · {task.fields[rate]} sentences/s"),
+        TimeElapsedColumn(),
+        TextColumn("elapsed ·"),
+        TimeRemainingColumn(),
+        TextColumn("left"),
+        console=err,
+    )
+    task = bar.add_task("documents", total=total, rate="-")
+    started, sentences = time.perf_counter(), 0
+
+    def advance(doc: DocumentResult, done: int, total: int) -> None:
+        nonlocal sentences
+        sentences += doc.src_sentences + doc.tgt_sentences
+        rate = sentences / max(time.perf_counter() - started, 1e-9)
+        bar.update(task, completed=done, rate=f"{rate:.0f}")
+
+    with bar:
+        yield advance
 
 
 cli_batch.register(app)

@@ -11,7 +11,7 @@ The metric is Vecalign's (Thompson & Koehn 2019), as used by Bertalign:
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -302,14 +302,18 @@ def evaluate(
     src_lang: str = "zh",
     tgt_lang: str = "en",
     stats: AlignStats | None = None,
+    on_document: Callable[[DocumentResult, int, int], None] | None = None,
 ) -> EvalResult:
     """Align every pre-split document in the folders and score it against its gold.
 
-    ``stats``, if given, adds up the aligner's work counters over the documents.
+    ``stats``, if given, adds up the aligner's work counters over the documents;
+    ``on_document(result, done, total)`` hears of each document as it is scored
+    (a set can take minutes on a cold cache: the CLI draws a progress bar with it).
     """
     config = config or AlignConfig()
     docs: list[DocumentResult] = []
-    for name in bench_documents(src_dir, tgt_dir, gold_dir):
+    names = bench_documents(src_dir, tgt_dir, gold_dir)
+    for name in names:
         src, tgt = read_lines(src_dir / name), read_lines(tgt_dir / name)
         gold = parse_beads(_read_text(gold_dir / name), str(gold_dir / name))
         _check_lines(gold, len(src), len(tgt), gold_dir / name)
@@ -318,5 +322,7 @@ def evaluate(
         )
         test = [(b.src, b.tgt) for b in beads]
         docs.append(DocumentResult(name, len(src), len(tgt), gold, test, score([gold], [test])))
+        if on_document is not None:
+            on_document(docs[-1], len(docs), len(names))
     total = score([d.gold for d in docs], [d.test for d in docs])
     return EvalResult(total, docs, tuple(config.bead_types()))

@@ -5,6 +5,11 @@ Helpers only one module uses live in that module's test file.
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -44,3 +49,39 @@ def bench_start(
     n = 1 + max(i for s, _ in kept for i in s)
     m = 1 + max(j for _, t in kept for j in t)
     return zh[:n], en[:m], kept
+
+
+def run_on_terminal(*args: str, env: dict[str, str], timeout: float = 300) -> tuple[int, str, str]:
+    """``python -m align.cli ARGS`` with stderr on a pseudo-terminal, as a user at a
+    terminal sees it (rich draws its progress bars only there); stdout goes to a file.
+
+    Returns the exit code, stdout and the text drawn on the terminal, without its
+    colour and cursor escapes.
+    """
+    import pty
+
+    master, slave = pty.openpty()
+    env = {**env, "TERM": "xterm", "COLUMNS": "160"}
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "align.cli", *args],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=slave,
+            env=env,
+        )
+        os.close(slave)
+        drawn = bytearray()
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed its end
+                break
+            if not chunk:
+                break
+            drawn += chunk
+        os.close(master)
+        code = proc.wait(timeout)
+        out.seek(0)
+        text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", drawn.decode(errors="replace"))
+        return code, out.read().decode(), text

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, bench_start
+from conftest import CORPUS, bench_start, run_on_terminal
 from tmxcheck import assert_valid_tmx
 
 from align.aligner import AlignStats, align_texts
@@ -186,6 +186,19 @@ def test_eval_scores_micro_averaged_over_the_documents(tmp_path: Path, cache: Pa
     )
     assert sum(count for _, count in shapes.values()) == sum(len(g) for *_, g in docs.values())
     assert 0.8 < shapes["1-1"][0] <= 1.0
+
+
+def test_eval_draws_a_progress_bar_on_a_terminal_only(tmp_path: Path, cache: Path) -> None:
+    bench_folders(tmp_path)
+    folders = [str(tmp_path / side) for side in ("zh", "en", "gold")]
+    piped = run("eval", *folders, "--json", cache=cache)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stderr == ""
+    env = {**os.environ, "ALIGN_CACHE_DIR": str(cache)}
+    code, out, drawn = run_on_terminal("eval", *folders, "--json", env=env)
+    assert code == 0, drawn
+    assert out == piped.stdout
+    assert "aligning" in drawn and "2/2 documents" in drawn and "sentences/s" in drawn
 
 
 def test_eval_refuses_a_gold_file_without_its_documents(tmp_path: Path, cache: Path) -> None:

@@ -193,6 +193,27 @@ def test_hidden_files_in_the_gold_folder_are_not_documents(tmp_path: Path) -> No
     assert result.scores.f1_strict == 1.0
 
 
+def test_evaluate_tells_of_each_document_as_it_is_scored(tmp_path: Path) -> None:
+    for folder in ("src", "tgt", "gold"):
+        (tmp_path / folder).mkdir()
+    for name, size in (("b", 3), ("a", 2)):
+        (tmp_path / "src" / name).write_text("".join(f"s{i}\n" for i in range(size)))
+        (tmp_path / "tgt" / name).write_text("".join(f"t{i}\n" for i in range(size)))
+        (tmp_path / "gold" / name).write_text("".join(f"[{i}]:[{i}]\n" for i in range(size)))
+    heard: list[tuple[str, int, int, int]] = []
+    result = evaluate(
+        tmp_path / "src",
+        tmp_path / "tgt",
+        tmp_path / "gold",
+        DigitEncoder(),
+        on_document=lambda doc, done, total: heard.append(
+            (doc.name, doc.src_sentences, done, total)
+        ),
+    )
+    assert heard == [("a", 2, 1, 2), ("b", 3, 2, 2)]
+    assert [d.name for d in result.documents] == ["a", "b"]
+
+
 def test_an_unreadable_gold_file_is_a_one_line_error(tmp_path: Path) -> None:
     for folder in ("src", "tgt", "gold"):
         (tmp_path / folder).mkdir()
