@@ -19,6 +19,7 @@ import argparse
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -142,6 +143,7 @@ def run_one(config: str, corpus: Path, out: Path, cache: Path) -> dict[str, obje
         "done": len(result.done),
         "failed": len(result.failed),
         "reasons": [r.reason for r in result.failed][:5],
+        "failed_ids": [r.id for r in result.failed][:5],
         "sentences": result.sentences,
         "seconds": round(result.seconds, 2),
         "pairs_per_second": round(result.pairs_per_second, 2),
@@ -274,6 +276,7 @@ def render(data: dict[str, object]) -> str:
             f"| {row['sentences_per_second']} | {_rate(row['cache_hit_rate'])} "
             f"| {row['peak_mib']} MiB |"
         )
+    lines += _failures(jobs1)
     lines += [
         "",
         f"Peak memory against corpus size, `--jobs 1`, cold cache: {small['pairs']} pairs "
@@ -286,6 +289,25 @@ def render(data: dict[str, object]) -> str:
         "finds every text in the cache.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _failures(row: dict[str, object]) -> list[str]:
+    """Why pairs failed: every pair is a real translation, so a refusal is a false one."""
+    ids: list[str] = row.get("failed_ids") or []  # type: ignore[assignment]
+    reasons: list[str] = row.get("reasons") or []  # type: ignore[assignment]
+    if not ids:
+        return []
+    why = []
+    for pair, reason in zip(ids, reasons, strict=False):
+        score = re.search(r"\(score [^)]*\)", reason)
+        why.append(f"{pair} {score.group() if score else '(' + reason[-80:] + ')'}")
+    return [
+        "",
+        f"Failed: {', '.join(why)}. Every pair of this corpus is a real translation, so each "
+        "failure is the translation check refusing one: its score is the mean bead "
+        "similarity, and on a passage of a few sentences of a novel it can fall under the "
+        "cut-off (README, 'The translation score'). `--force` writes such a pair.",
+    ]
 
 
 def section(pairs: int = DEFAULT_PAIRS) -> str:
