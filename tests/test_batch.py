@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -23,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from batch_corpus import journal_ids, outputs, write_tiny_corpus
+from conftest import run_on_terminal
 from tmxcheck import assert_valid_tmx
 from typer.testing import CliRunner
 
@@ -332,6 +334,31 @@ def test_bad_pairs_are_reported_and_the_rest_is_aligned(
         assert not output_path(out, pair_id, "tmx").exists()
     assert "lonely.zh.txt: has no 'en' partner" in r.output
     assert sorted(journal_ids(out)) == ["doc0", "doc2", "doc3", "doc4", "doc5"]
+
+
+def test_a_terminal_gets_a_live_bar_and_a_log_gets_plain_lines(
+    corpus: Path, cache: Path, tmp_path: Path
+) -> None:
+    src = tmp_path / "in"
+    shutil.copytree(corpus, src)
+    shutil.copy(corpus / "doc0.zh.txt", src / "swapped.zh.txt")
+    shutil.copy(corpus / "doc0.zh.txt", src / "swapped.en.txt")
+    env = {**os.environ, "ALIGN_CACHE_DIR": str(cache)}
+    code, _, drawn = run_on_terminal("batch", str(src), "-o", str(tmp_path / "tty"), env=env)
+    assert code == EXIT_SOME_FAILED, drawn
+    assert "━" in drawn and "aligning" in drawn and "7/7" in drawn and "sentences/s" in drawn
+    assert "failed swapped: " in drawn and "looks like Chinese" in drawn
+    piped = subprocess.run(
+        [sys.executable, "-m", "align.cli", "batch", str(src), "-o", str(tmp_path / "log")],
+        capture_output=True,
+        text=True,
+        env={**env, **ENV_NO_COLOR},
+        timeout=300,
+    )
+    assert piped.returncode == EXIT_SOME_FAILED, piped.stderr
+    assert "━" not in piped.stderr and "\x1b[" not in piped.stderr
+    assert re.search(r"\[\d/7\] failed swapped: ", piped.stderr)
+    assert outputs(tmp_path / "tty") == outputs(tmp_path / "log")
 
 
 def test_force_writes_pairs_that_fail_the_translation_check(
