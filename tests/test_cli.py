@@ -42,6 +42,19 @@ def test_pair_writes_tmx_and_prints_the_report(tmp_path: Path, cache: Path) -> N
     assert "zh: 4. 请秘书长向大会第七十九届会议提交本决议执行情况报告；" in r.stdout
 
 
+def test_pair_shows_what_it_is_doing_on_a_terminal_only(tmp_path: Path, cache: Path) -> None:
+    args = ("pair", str(CORPUS / "zh.txt"), str(CORPUS / "en.txt"))
+    piped = run(*args, "-o", str(tmp_path / "piped.tmx"), cache=cache)
+    assert piped.returncode == 0, piped.stderr
+    assert "segmenting" not in piped.stderr
+    env = {**os.environ, "ALIGN_CACHE_DIR": str(cache)}
+    code, out, drawn = run_on_terminal(*args, "-o", str(tmp_path / "tty.tmx"), env=env)
+    assert code == 0, drawn
+    assert "cleaning and segmenting" in drawn and "aligning 42 × 42 segments" in drawn
+    assert out == piped.stdout
+    assert f"wrote {tmp_path / 'tty.tmx'}" in drawn
+
+
 def test_existing_output_is_not_overwritten_without_force(tmp_path: Path, cache: Path) -> None:
     out = tmp_path / "out.tmx"
     out.write_text("keep me", encoding="utf-8")
