@@ -193,6 +193,9 @@ def eval_cmd(
 ) -> None:
     """Score the aligner against gold alignments (strict and lax P/R/F1, micro-averaged).
 
+    The last line is the signature (tool, encoder and version, every aligner
+    setting): what a score depends on. With --json it goes to stderr.
+
     Example, on a set in ../shared/bench:
 
         align eval bench/pol-dev/zh bench/pol-dev/en bench/pol-dev/gold
@@ -215,8 +218,12 @@ def eval_cmd(
             tgt_lang=tgt_lang,
             on_document=on_document,
         )
+    from align.pipeline import signature_string
+
+    signed = "signature: " + signature_string(result.signature)
     if as_json:
         typer.echo(json.dumps(result.scores.as_dict()))
+        err.print(signed, highlight=False, markup=False, soft_wrap=True)
         return
     if verbose:
         for d in result.documents:
@@ -238,6 +245,7 @@ def eval_cmd(
             f"{k} {share:.2f} of {count}" for k, (count, share) in result.found_by_type().items()
         )
         typer.echo(f"found, by gold bead shape: {shapes}")
+    typer.echo(signed)
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from align.aligner import AlignConfig, AlignStats, align_texts
@@ -226,11 +226,14 @@ class DocumentResult:
 @dataclass(frozen=True)
 class EvalResult:
     """The scores over all documents and each document's; ``bead_types`` are the
-    sizes the aligner was allowed, which the ceiling is computed for."""
+    sizes the aligner was allowed, which the ceiling is computed for; ``signature``
+    is what the scores depend on (tool, encoder and its version, languages, every
+    aligner setting), as in a TM's header."""
 
     scores: Scores
     documents: list[DocumentResult]
     bead_types: tuple[tuple[int, int], ...]
+    signature: dict[str, str] = field(default_factory=dict)
 
     def ceiling(self) -> Scores:
         """The scores of :func:`best_possible` against the same gold: what the gold allows."""
@@ -324,5 +327,8 @@ def evaluate(
         docs.append(DocumentResult(name, len(src), len(tgt), gold, test, score([gold], [test])))
         if on_document is not None:
             on_document(docs[-1], len(docs), len(names))
+    from align.pipeline import Settings, signature
+
     total = score([d.gold for d in docs], [d.test for d in docs])
-    return EvalResult(total, docs, tuple(config.bead_types()))
+    settings = Settings(src_lang=src_lang, tgt_lang=tgt_lang, align=config)
+    return EvalResult(total, docs, tuple(config.bead_types()), signature(settings, encoder))

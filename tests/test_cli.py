@@ -12,7 +12,7 @@ import pytest
 from conftest import CORPUS, bench_start, run_on_terminal
 from tmxcheck import assert_valid_tmx
 
-from align.aligner import AlignStats, align_texts
+from align.aligner import AlignConfig, AlignStats, align_texts
 from align.encoders import load_encoder
 from align.evaluate import evaluate, format_beads, score
 
@@ -199,6 +199,12 @@ def test_eval_scores_micro_averaged_over_the_documents(tmp_path: Path, cache: Pa
     )
     assert sum(count for _, count in shapes.values()) == sum(len(g) for *_, g in docs.values())
     assert 0.8 < shapes["1-1"][0] <= 1.0
+    signed = dict(part.split(":", 1) for part in rows[6].removeprefix("signature: ").split("|"))
+    assert signed == result.signature
+    assert signed["encoder"] == encoder.name and signed["encoder_version"] == encoder.version
+    assert signed["src_lang"] == "zh" and signed["align.max_bead"] == "5"
+    assert signed["align.joined"] == str(AlignConfig().joined)
+    assert r.stderr.strip() == rows[6]  # with --json the signature goes to stderr
 
 
 def test_eval_draws_a_progress_bar_on_a_terminal_only(tmp_path: Path, cache: Path) -> None:
@@ -206,7 +212,7 @@ def test_eval_draws_a_progress_bar_on_a_terminal_only(tmp_path: Path, cache: Pat
     folders = [str(tmp_path / side) for side in ("zh", "en", "gold")]
     piped = run("eval", *folders, "--json", cache=cache)
     assert piped.returncode == 0, piped.stderr
-    assert piped.stderr == ""
+    assert piped.stderr.startswith("signature: ") and len(piped.stderr.splitlines()) == 1
     env = {**os.environ, "ALIGN_CACHE_DIR": str(cache)}
     code, out, drawn = run_on_terminal("eval", *folders, "--json", env=env)
     assert code == 0, drawn
