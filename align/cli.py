@@ -15,6 +15,7 @@ from rich.console import Console
 
 from align import __version__, cli_batch, cli_report, cli_review
 from align.aligner import AlignConfig
+from align.cli_common import aligning_bar
 from align.cli_tmx import tmx_app
 from align.errors import AlignError, OutputError
 from align.types import RawDocument
@@ -204,6 +205,7 @@ def eval_cmd(
 
     from align.encoders import default_cache_dir, load_encoder
     from align.evaluate import bench_documents, evaluate
+    from align.pipeline import signature_string
 
     documents = len(bench_documents(src_dir, tgt_dir, gold_dir))
     encoder = load_encoder(model, cache_dir=default_cache_dir())
@@ -218,8 +220,6 @@ def eval_cmd(
             tgt_lang=tgt_lang,
             on_document=on_document,
         )
-    from align.pipeline import signature_string
-
     signed = "signature: " + signature_string(result.signature)
     if as_json:
         typer.echo(json.dumps(result.scores.as_dict()))
@@ -254,28 +254,7 @@ def _document_bar(total: int) -> Iterator[Callable[[DocumentResult, int, int], N
     if not err.is_terminal:
         yield None
         return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        SpinnerColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    bar = Progress(
-        SpinnerColumn(),
-        TextColumn("aligning"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("documents · {task.fields[rate]} sentences/s"),
-        TimeElapsedColumn(),
-        TextColumn("elapsed ·"),
-        TimeRemainingColumn(),
-        TextColumn("left"),
-        console=err,
-    )
+    bar = aligning_bar(err, "documents · {task.fields[rate]} sentences/s")
     task = bar.add_task("documents", total=total, rate="-")
     started, sentences = time.perf_counter(), 0
 

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from align.aligner import AlignConfig
+from align.cli_common import aligning_bar
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -107,16 +108,6 @@ def _listener(rich: bool):  # noqa: ANN202 - the class is built lazily, with ali
         task: TaskID
 
         def started(self, planned: int, settled: list[PairResult], found: Discovery) -> None:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                SpinnerColumn,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
-
             c = self.counts
             c.planned = planned
             for r in settled:
@@ -124,18 +115,8 @@ def _listener(rich: bool):  # noqa: ANN202 - the class is built lazily, with ali
                 if r.status == "failed":
                     err.print(f"[red]failed[/red] {r.id}: {_escape(r.reason)}")
             err.print(_found(found, planned, c), markup=False)
-            self.progress = Progress(
-                SpinnerColumn(),
-                TextColumn("aligning"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[counts]}"),
-                TextColumn("{task.fields[rate]} sentences/s"),
-                TimeElapsedColumn(),
-                TextColumn("elapsed ·"),
-                TimeRemainingColumn(),
-                TextColumn("left"),
-                console=err,
+            self.progress = aligning_bar(
+                err, "{task.fields[counts]}", "{task.fields[rate]} sentences/s"
             )
             self.progress.start()
             self.task = self.progress.add_task("pairs", total=planned, counts=c.line(), rate="-")

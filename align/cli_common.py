@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from align.types import Alignment
 
 err = Console(stderr=True)
@@ -17,6 +19,33 @@ err = Console(stderr=True)
 def say(message: str) -> None:
     """One line on stderr, printed as is (paths and brackets are not markup)."""
     err.print(message, highlight=False, markup=False, soft_wrap=True)
+
+
+def aligning_bar(console: Console, *fields: str) -> Progress:
+    """The live bar of long runs: spinner, bar, done/total, ``fields`` (rich text column
+    templates such as ``"{task.fields[rate]} sentences/s"``), time elapsed and left."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("aligning"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        *(TextColumn(f) for f in fields),
+        TimeElapsedColumn(),
+        TextColumn("elapsed ·"),
+        TimeRemainingColumn(),
+        TextColumn("left"),
+        console=console,
+    )
 
 
 def align_now(
