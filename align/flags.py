@@ -530,6 +530,11 @@ _PAIRS = {
     "title mark": (("《", "》"), ("〈", "〉")),
     "bracket": (("(", ")"), ("[", "]"), ("【", "】")),
 }
+_LOW_OPENERS = {"„": "“", "‚": "‘"}
+"""German quotes open low and close with the mark English opens with: „so“."""
+_SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[—–-]))['‘‚](?=\w)")
+_SINGLE_CLOSE = re.compile(r"(?<=[.!?,;:…])['’](?!\w)|(?<=\w)['’](?=[,.;:!?)\]])")
+_SINGLE_AFTER_WORD = re.compile(r"(?<=\w)['’](?=\s|$)")
 
 
 _MARKS = {
@@ -537,21 +542,59 @@ _MARKS = {
     for kind, pairs in _PAIRS.items()
 }
 _OPENERS = frozenset(o for pairs in _PAIRS.values() for o, _ in pairs)
+_PAIRS_FLAT = tuple(o + c for o, c in _PAIRS["quotation"])
 
 
 def _unbalanced(text: str, kind: str) -> str | None:
     """``open`` if a mark of ``kind`` opens and does not close, ``close`` if one closes unopened.
 
-    Straight double quotes cannot tell opening from closing: an odd count is ``open``.
+    Quotations go by :func:`_quotation_state`.
     """
+    if kind == "quotation":
+        return _quotation_state(text)
     depth = 0
     for mark in _MARKS[kind].findall(text):
         depth += 1 if mark in _OPENERS else -1
         if depth < 0:
             return "close"
-    if depth > 0 or (kind == "quotation" and text.count('"') % 2):
-        return "open"
-    return None
+    return "open" if depth > 0 else None
+
+
+def _quotation_state(text: str) -> str | None:
+    """:func:`_unbalanced` for quotation marks, whichever style the language quotes in.
+
+    “…”, 「…」 and German „…“ pair up; straight double quotes cannot tell
+    opening from closing, so an odd count is ``open``. A text with no double
+    quotation mark may quote with single ones ('Why not?' in British novels): a
+    single quote that starts a word opens; one after sentence punctuation, or
+    between a word and punctuation ('Mrs Zhou', she), closes; one inside a word
+    (it's) is an apostrophe, and one after a word (civil 'how-do-you-do' and,
+    the boys' toys) closes only a quotation that is open.
+    """
+    marks = _MARKS["quotation"].findall(text) + re.findall("[„‚]", text)
+    if not marks and '"' not in text:
+        steps = sorted(
+            [(m.start(), 1) for m in _SINGLE_OPEN.finditer(text)]
+            + [(m.start(), -1) for m in _SINGLE_CLOSE.finditer(text)]
+            + [(m.start(), 0) for m in _SINGLE_AFTER_WORD.finditer(text)]
+        )
+        depth = 0
+        for _, step in steps:
+            depth += step if step else -1 if depth > 0 else 0
+            if depth < 0:
+                return "close"
+        return "open" if depth > 0 else None
+    stack: list[str] = []
+    for mark in re.findall("[" + re.escape("".join(_PAIRS_FLAT)) + "„]", text):
+        if stack and _LOW_OPENERS.get(stack[-1]) == mark:
+            stack.pop()
+        elif mark in _OPENERS or mark == "„":
+            stack.append(mark)
+        elif not stack:
+            return "close"
+        else:
+            stack.pop()
+    return "open" if stack or text.count('"') % 2 else None
 
 
 def quote_mismatch(alignment: Alignment, bead: Bead) -> Flag | None:
@@ -561,6 +604,9 @@ def quote_mismatch(alignment: Alignment, bead: Bead) -> Flag | None:
     sentences) are normal; one side cut is a sentence boundary out of place.
     Quotes one side has and the other not are normal (《宪章》 is the Charter in
     italics; Chinese quotes slogans English does not), so they are not compared.
+    On MAC-Dev's aligned beads (novels, English dialogue in single quotes) it
+    fires on 54 of 1,203 right beads and 34 of 152 wrong ones; before single
+    quotes counted, every Chinese quotation cut mid-way was flagged (129 and 29).
     """
     if not (bead.src and bead.tgt):
         return None

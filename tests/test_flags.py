@@ -314,6 +314,44 @@ def test_quotes_and_brackets_cut_on_one_side_only_are_flagged(
         assert flag is not None and flag.reason.startswith(reason)
 
 
+@pytest.mark.parametrize(
+    ("zh", "en", "reason"),
+    [
+        # British novels quote dialogue in single quotes: MAC-Dev's English does
+        ("又想：“刚才真笨，", "His thoughts ran on: 'What a fool I was just now!", None),
+        ("就定是把帐算在我头上？”", "They wouldn't expect me to pay for it!'", None),
+        ("叫他“周大娘”，方知", "addressed Zhou Rui's wife as 'Mrs Zhou', she knew", None),
+        ("只得问个好。", "to greet her with a civil 'how-do-you-do' and a seat.", None),
+        ("他说：“这不是孩子们的错。”", "He said it wasn't the boys' fault.", None),
+        ("他说：“好。”", "'Why not try me?", "a quotation on the en side opens and does not close"),
+        ("他说：“好。”", "Never!' he said.", "a quotation on the en side closes but never"),
+        ("他说：“恐怕再有三十年的时间。", "He said, “It's 'fine'.”", "a quotation on the zh side"),
+    ],
+)
+def test_single_quotes_count_as_quotation_marks_and_apostrophes_do_not(
+    zh: str, en: str, reason: str | None
+) -> None:
+    a = pair(zh, en)
+    flag = quote_mismatch(a, only(a))
+    if reason is None:
+        assert flag is None
+    else:
+        assert flag is not None and flag.reason.startswith(reason)
+
+
+def test_german_quotes_open_low_and_close_high() -> None:
+    a = Alignment(
+        "de",
+        "fr",
+        [seg("„So geht das nicht“, sagte er."), seg("„So geht das nicht,")],
+        [seg("« Ça ne va pas », dit-il."), seg("« Ça ne va pas », dit-il.")],
+        [Bead((0,), (0,), 0.9), Bead((1,), (1,), 0.9)],
+    )
+    assert quote_mismatch(a, a.beads[0]) is None
+    flag = quote_mismatch(a, a.beads[1])
+    assert flag is not None and flag.reason.startswith("a quotation on the de side opens")
+
+
 # --- the set of checks -------------------------------------------------------------------
 
 
