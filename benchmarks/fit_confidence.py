@@ -28,7 +28,9 @@ sys.path.insert(0, str(ROOT))
 from align.aligner import AlignConfig, align_with_evidence  # noqa: E402
 from align.encoders import Encoder, default_cache_dir, load_encoder  # noqa: E402
 from align.evaluate import bench_documents, parse_beads, read_lines  # noqa: E402
+from align.flags import flag_bead  # noqa: E402
 from align.signals import Calibration  # noqa: E402
+from align.types import Alignment, Segment  # noqa: E402
 
 BENCH = ROOT.parent / "shared" / "bench"
 SETS = {"mac-dev": ("zh", "en"), "pol-dev": ("zh", "en"), "text+berg": ("de", "fr")}
@@ -43,13 +45,16 @@ class Labelled:
     """Every predicted bead of a gold set, in order: what the calibration sees and the truth.
 
     ``finer``: the bead is wrong only because the gold joins it with its
-    neighbours (it lies inside one gold bead, on both sides).
+    neighbours (it lies inside one gold bead, on both sides). ``flags``: the
+    codes of the flags the report raises on it (``align.flags``), low confidence
+    among them.
     """
 
     evidence: list[dict[str, float]]
     confidence: np.ndarray
     correct: np.ndarray
     finer: np.ndarray
+    flags: list[list[str]]
 
 
 def collect(name: str, encoder: Encoder, config: AlignConfig) -> Labelled:
@@ -60,6 +65,7 @@ def collect(name: str, encoder: Encoder, config: AlignConfig) -> Labelled:
     confidence: list[float] = []
     correct: list[bool] = []
     finer: list[bool] = []
+    flags: list[list[str]] = []
     for doc in bench_documents(folder / src_lang, folder / tgt_lang, folder / "gold"):
         src = read_lines(folder / src_lang / doc)
         tgt = read_lines(folder / tgt_lang / doc)
@@ -74,7 +80,13 @@ def collect(name: str, encoder: Encoder, config: AlignConfig) -> Labelled:
         for b in beads:
             homes = {home.get(("s", i)) for i in b.src} | {home.get(("t", j)) for j in b.tgt}
             finer.append(len(homes) == 1 and None not in homes and (b.src, b.tgt) not in gold)
-    return Labelled(evidence, np.array(confidence), np.array(correct), np.array(finer))
+        alignment = Alignment(src_lang, tgt_lang, _segments(src), _segments(tgt), beads)
+        flags += [[f.code for f in flag_bead(alignment, b)] for b in beads]
+    return Labelled(evidence, np.array(confidence), np.array(correct), np.array(finer), flags)
+
+
+def _segments(sentences: list[str]) -> list[Segment]:
+    return [Segment(text, i, 0, len(text)) for i, text in enumerate(sentences)]
 
 
 def fit(evidence: list[dict[str, float]], correct: np.ndarray, l2: float = 1.0) -> Calibration:

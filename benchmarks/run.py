@@ -28,6 +28,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
@@ -504,6 +505,25 @@ def confidence_section(model: str, cache_dir: Path, sets: Sequence[str]) -> str:
                 f"{(conf < threshold).mean():.0%}",
             ]
         lines.append("| " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "What a reviewer who checks every bead the report flags finds (`align.flags`: "
+        "under 0.5, or a stray sentence, numbers, quotes, length or one side empty): the "
+        "share of the wrong beads flagged, the share of all beads flagged, the share of "
+        "the flagged beads that are wrong, and the flags most often on wrong beads.",
+        "",
+        "| set | wrong flagged | beads flagged | flagged that are wrong | on wrong beads |",
+        "|---|---|---|---|---|",
+    ]
+    for name, got in labelled.items():
+        flagged = np.array([bool(codes) for codes in got.flags])
+        wrong = ~got.correct
+        on_wrong = Counter(c for codes, w in zip(got.flags, wrong, strict=True) if w for c in codes)
+        top = ", ".join(f"{code} {count}" for code, count in on_wrong.most_common(4))
+        lines.append(
+            f"| {name} | {_share(flagged[wrong])} | {_share(flagged)} "
+            f"| {_share(wrong[flagged])} | {top or '–'} |"
+        )
     lines += [
         "",
         "What the wrong beads the confidence misses are: a bead is *finer* than the gold "
