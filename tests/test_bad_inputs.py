@@ -264,8 +264,11 @@ def test_translation_score_threshold() -> None:
     assert check_translation(good, "a", "b") > MIN_TRANSLATION_SCORE
     with pytest.raises(NotTranslation, match="a and b do not look like translations"):
         check_translation(_alignment([0.2] * 20, 0), "a", "b")  # all 1-1, confident, unrelated
-    with pytest.raises(NotTranslation):
+    with pytest.raises(NotTranslation) as long_text:
         check_translation(_alignment([0.6] * 10, 30), "a", "b")  # mostly one-sided
+    assert "too few" not in str(long_text.value)
+    with pytest.raises(NotTranslation, match=r"below 0\.30; only 4 beads, too few for the score"):
+        check_translation(_alignment([0.28] * 4, 0), "a", "b")  # a short passage of a novel
     with pytest.raises(NotTranslation):
         check_translation(_alignment([], 0), "a", "b")
 
