@@ -70,7 +70,9 @@ class AlignConfig:
     and each run of them (0-1 beads in a row, or 1-0 beads) ``gap_open`` once:
     one omitted sentence costs their sum, forty cost far less than forty times it.
     ``calibration`` turns a bead's evidence into its confidence;
-    ``temperature`` is the gain scale of the posterior (lower is peakier).
+    ``temperature`` is the gain scale of the posterior (lower is peakier), and
+    ``posterior_size`` weighs each ``a``-``b`` bead's gain there by
+    ``((a + b) / 2) ** posterior_size`` (see :func:`_posteriors`).
     ``stray`` is how far a many-sentence bead may favour dropping an end
     sentence before that sentence is named as likely untranslated (``Bead.stray``).
 
@@ -91,6 +93,7 @@ class AlignConfig:
     calibration: Calibration = Calibration()
     length_var: float = 30.0
     temperature: float = 0.05
+    posterior_size: float = 0.4
     stray: float = -0.1
     gap_open: float = -0.18
     gap_extend: float = -0.02
@@ -778,9 +781,26 @@ def _posteriors(
 ) -> list[float]:
     """Each path bead's share of the probability of all paths, ``exp(gain / T)`` each.
 
+    Here an ``a``-``b`` bead counts ``((a + b) / 2) ** posterior_size`` times its
+    gain. The path is found on the plain gains, where two beads collect two gains
+    and one bead joining them only one; weighed by size, a merge the gold might
+    well make competes with the split the path took, so the pieces of a split
+    that is a close call are less sure. Refitted on MAC-Dev, the confidence's AUC
+    goes from 0.880 to 0.902 and 28% of the wrong beads fall under 0.5, not 19%
+    (pol-dev 0.930 to 0.938, Text+Berg 0.875 to 0.876). Exponent 0.4; in a quick
+    refit 0.25 / 0.5 / 0.75 gave MAC-Dev AUC 0.898 / 0.901 / 0.878.
+
     A gap bead's share is that of the paths in its state at its end cell; where the
     gap goes on past that cell, both passes paid its opening, so one is given back.
     """
+    weight = [
+        ((a + b) / 2) ** config.posterior_size if a and b else 1.0 for a, b in config.bead_types()
+    ]
+    edges = [
+        _Edges(e.cell, e.pred, e.gain * w) if w != 1.0 else e
+        for e, w in zip(edges, weight, strict=True)
+    ]
+    gains = [g * weight[t] for (t, _, _), g in zip(path, gains, strict=True)]
     alpha = _log_forward(band, edges, config)
     beta = _log_backward(band, edges, config)
     off = band.off
