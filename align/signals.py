@@ -69,13 +69,13 @@ class Calibration:
     from the neighbours must not make a bead less sure.
     """
 
-    intercept: float = 0.22
-    similarity: float = 0.628
+    intercept: float = 0.178
+    similarity: float = 0.328
     margin: float = 0.0
-    length: float = 1.09
-    posterior: float = 0.823
-    omission: float = -1.05
-    many: float = -0.058
+    length: float = 0.768
+    posterior: float = 0.895
+    omission: float = -1.612
+    many: float = 0.281
 
     def confidence(self, evidence: dict[str, float]) -> float:
         """The probability that the bead is exactly right, in [0, 1]."""

@@ -483,19 +483,29 @@ def exhaustive_paths(
     return [(total, list(steps)) for total, steps in paths(n, m)]
 
 
-@pytest.mark.parametrize(("gap_open", "posterior_size"), [(0.0, 0.4), (-0.18, 0.0), (-0.6, 1.0)])
+@pytest.mark.parametrize(
+    ("gap_open", "posterior_size", "posterior_gap"),
+    [(0.0, 0.4, 0.5), (-0.18, 0.0, 1.0), (-0.6, 1.0, 0.25), (-0.18, 0.4, 0.5)],
+)
 def test_dynamic_programme_finds_the_best_path_and_the_posteriors(
-    gap_open: float, posterior_size: float
+    gap_open: float, posterior_size: float, posterior_gap: float
 ) -> None:
     """Viterbi and forward-backward against every path enumerated, full and narrow bands.
 
-    The posteriors weigh each bead's gain by its size (``posterior_size``); the path
-    does not.
+    The posteriors weigh each bead's gain by its size (``posterior_size``) and charge
+    ``posterior_gap`` of the gap costs; the path does neither.
     """
     rng = np.random.default_rng(0)
-    config = AlignConfig(max_bead=3, gap_open=gap_open, posterior_size=posterior_size)
+    config = AlignConfig(
+        max_bead=3, gap_open=gap_open, posterior_size=posterior_size, posterior_gap=posterior_gap
+    )
     types = config.bead_types()
-    size = [((a + b) / 2) ** posterior_size if a and b else 1.0 for a, b in types]
+    relief = -config.gap_extend * (1 - posterior_gap)
+
+    def reweighed(step: tuple[int, int, int]) -> float:
+        a, b = types[step[0]]
+        return gain[step] * ((a + b) / 2) ** posterior_size if a and b else gain[step] + relief
+
     for trial in range(200):
         n, m = (int(x) for x in rng.integers(1, 9, 2))
         band = aligner._full_band(n, m)
@@ -517,7 +527,7 @@ def test_dynamic_programme_finds_the_best_path_and_the_posteriors(
         ]
         assert max(total for total, _ in every) == pytest.approx(best)
         sized = [
-            sum(gain[step] * size[step[0]] for step in steps) + gap_open * gap_runs(steps, types)
+            sum(map(reweighed, steps)) + gap_open * posterior_gap * gap_runs(steps, types)
             for _, steps in every
         ]
         temp = config.temperature
