@@ -474,7 +474,10 @@ def confidence_section(model: str, cache_dir: Path, sets: Sequence[str]) -> str:
         "one or two MAC-Dev sentences unaligned); for every other term the other sets are "
         "out of sample. The evidence that tells right from wrong best is "
         "the bead's posterior, its share of all paths through the lattice "
-        "(forward-backward). Per confidence bucket: beads, and the share of "
+        "(forward-backward; there each bead's gain is weighed by its size and gaps cost "
+        "half, `AlignConfig.posterior_size` and `posterior_gap`, so that joining two "
+        "sentences or leaving one out competes with the path's choice). Per confidence "
+        "bucket: beads, and the share of "
         "them strictly right (a calibrated confidence has the share inside the bucket).",
         "",
         "| confidence | " + " | ".join(f"{name} beads | {name} right" for name in sets) + " |",
