@@ -807,11 +807,11 @@ def _posteriors(
     shift = [0.0 if a and b else relief for a, b in types]
     edges = [_Edges(e.cell, e.pred, e.gain * scale[t] + shift[t]) for t, e in enumerate(edges)]
     gains = [g * scale[t] + shift[t] for (t, _, _), g in zip(path, gains, strict=True)]
-    config = replace(config, gap_open=config.gap_open * config.posterior_gap)
-    alpha = _log_forward(band, edges, config)
-    beta = _log_backward(band, edges, config)
+    lattice = replace(config, gap_open=config.gap_open * config.posterior_gap)
+    alpha = _log_forward(band, edges, lattice)
+    beta = _log_backward(band, edges, lattice)
     off = band.off
-    opening = config.gap_open / config.temperature
+    opening = lattice.gap_open / lattice.temperature
     total = float(np.logaddexp.reduce(alpha[:, -1]))
     out = []
     for (t, i, j), gain in zip(path, gains, strict=True):

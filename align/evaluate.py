@@ -313,6 +313,8 @@ def evaluate(
     ``on_document(result, done, total)`` hears of each document as it is scored
     (a set can take minutes on a cold cache: the CLI draws a progress bar with it).
     """
+    from align.pipeline import Settings, signature  # the document-reading stack, lazily
+
     config = config or AlignConfig()
     docs: list[DocumentResult] = []
     names = bench_documents(src_dir, tgt_dir, gold_dir)
@@ -327,8 +329,6 @@ def evaluate(
         docs.append(DocumentResult(name, len(src), len(tgt), gold, test, score([gold], [test])))
         if on_document is not None:
             on_document(docs[-1], len(docs), len(names))
-    from align.pipeline import Settings, signature
-
     total = score([d.gold for d in docs], [d.test for d in docs])
     settings = Settings(src_lang=src_lang, tgt_lang=tgt_lang, align=config)
     return EvalResult(total, docs, tuple(config.bead_types()), signature(settings, encoder))

@@ -530,8 +530,8 @@ _PAIRS = {
     "title mark": (("《", "》"), ("〈", "〉")),
     "bracket": (("(", ")"), ("[", "]"), ("【", "】")),
 }
-_LOW_OPENERS = {"„": "“", "‚": "‘"}
-"""German quotes open low and close with the mark English opens with: „so“."""
+_DOUBLE = re.compile("[" + re.escape("".join(o + c for o, c in _PAIRS["quotation"])) + "„]")
+"""Double quotation marks; German's „ opens and closes with the mark English opens with."""
 _SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[—–-]))['‘‚](?=\w)")
 _SINGLE_CLOSE = re.compile(r"(?<=[.!?,;:…])['’](?!\w)|(?<=\w)['’](?=[,.;:!?)\]])")
 _SINGLE_AFTER_WORD = re.compile(r"(?<=\w)['’](?=\s|$)")
@@ -542,7 +542,6 @@ _MARKS = {
     for kind, pairs in _PAIRS.items()
 }
 _OPENERS = frozenset(o for pairs in _PAIRS.values() for o, _ in pairs)
-_PAIRS_FLAT = tuple(o + c for o, c in _PAIRS["quotation"])
 
 
 def _unbalanced(text: str, kind: str) -> str | None:
@@ -571,7 +570,7 @@ def _quotation_state(text: str) -> str | None:
     (it's) is an apostrophe, and one after a word (civil 'how-do-you-do' and,
     the boys' toys) closes only a quotation that is open.
     """
-    marks = _MARKS["quotation"].findall(text) + re.findall("[„‚]", text)
+    marks = _DOUBLE.findall(text)
     if not marks and '"' not in text:
         steps = sorted(
             [(m.start(), 1) for m in _SINGLE_OPEN.finditer(text)]
@@ -580,13 +579,15 @@ def _quotation_state(text: str) -> str | None:
         )
         depth = 0
         for _, step in steps:
-            depth += step if step else -1 if depth > 0 else 0
+            if step == 0:  # after a word: an apostrophe unless a quotation is open
+                step = -1 if depth > 0 else 0
+            depth += step
             if depth < 0:
                 return "close"
         return "open" if depth > 0 else None
     stack: list[str] = []
-    for mark in re.findall("[" + re.escape("".join(_PAIRS_FLAT)) + "„]", text):
-        if stack and _LOW_OPENERS.get(stack[-1]) == mark:
+    for mark in marks:
+        if stack and stack[-1] == "„" and mark == "“":
             stack.pop()
         elif mark in _OPENERS or mark == "„":
             stack.append(mark)
