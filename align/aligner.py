@@ -242,7 +242,7 @@ class _Windows:
             np.concatenate(([0], np.cumsum([len(t) for t in side]))).astype(np.float64)
             for side in self.texts
         )
-        self.ratio = float(self.chars[1][-1] / max(self.chars[0][-1], 1.0))
+        self.ratio = float(max(self.chars[1][-1], 1.0) / max(self.chars[0][-1], 1.0))
         self.lex: np.ndarray | None = None
         self.tokens = (signals.token_counts(self.texts[0]), signals.token_counts(self.texts[1]))
         single = self._encode(list(src) + list(tgt))

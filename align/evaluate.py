@@ -255,6 +255,8 @@ def read_lines(path: Path) -> list[str]:
     line count, which the gold's numbers refer to, stays the same.
     """
     text = _read_text(path)
+    if not text:
+        return []
     lines = text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")
     return [line.removesuffix("\r") for line in lines]
 

@@ -557,6 +557,21 @@ def test_confidence_is_lower_where_the_path_is_unsure() -> None:
     assert max(unsure) < 0.95 < min(sure)
 
 
+@pytest.mark.parametrize(
+    ("src", "tgt"),
+    [(["大会，", "回顾其决议，"], ["", ""]), ([""], ["The General Assembly,", "Recalling"])],
+)
+def test_a_side_of_blank_lines_is_aligned_not_a_crash(
+    encoder: Encoder, src: list[str], tgt: list[str]
+) -> None:
+    """Pre-split files keep blank lines as sentences; a side with nothing else has no
+    characters, and its length ratio must not be 0 (every length term was NaN)."""
+    beads = align_texts(src, tgt, encoder)
+    assert sorted(i for b in beads for i in b.src) == list(range(len(src)))
+    assert sorted(j for b in beads for j in b.tgt) == list(range(len(tgt)))
+    assert all(0.0 <= b.confidence <= 1.0 for b in beads)
+
+
 def test_every_allowed_bead_shape_is_reachable_and_others_are_not() -> None:
     types = set(AlignConfig().bead_types())
     assert {(1, 5), (5, 1), (2, 4), (3, 3), (1, 0), (0, 1)} <= types

@@ -149,6 +149,10 @@ def test_read_lines_keeps_blank_lines_and_drops_bom_and_windows_line_ends(tmp_pa
     assert read_lines(path) == ["第一句。", "", "第三句。"]
     path.write_bytes(b"a\nb")
     assert read_lines(path) == ["a", "b"]
+    path.write_bytes(b"")
+    assert read_lines(path) == []  # an empty file has no lines, not one empty one
+    path.write_bytes(b"\n")
+    assert read_lines(path) == [""]
 
 
 class DigitEncoder:
