@@ -149,6 +149,15 @@ def fit_omission(evidence: list[dict[str, float]], correct: np.ndarray, base: Ca
     return round(float(w), 3)
 
 
+def calibrate(labelled: dict[str, Labelled]) -> Calibration:
+    """Every term fitted on :data:`FIT_ON`'s beads, then the omission term on the
+    omissions of every set in ``labelled``."""
+    fitted = fit(labelled[FIT_ON].evidence, labelled[FIT_ON].correct)
+    evidence = [e for got in labelled.values() for e in got.evidence]
+    correct = np.concatenate([got.correct for got in labelled.values()])
+    return replace(fitted, omission=fit_omission(evidence, correct, fitted))
+
+
 def reliability(confidence: np.ndarray, correct: np.ndarray) -> list[tuple[str, int, float]]:
     """Per confidence bucket: its label, how many beads, and the share strictly correct."""
     rows = []
@@ -183,10 +192,8 @@ def main() -> None:
     args = ap.parse_args()
     encoder = load_encoder(args.model, cache_dir=default_cache_dir())
     labelled = {name: collect(name, encoder, AlignConfig()) for name in SETS}
-    fitted = fit(labelled[FIT_ON].evidence, labelled[FIT_ON].correct)
+    calibration = calibrate(labelled)
     evidence = [e for got in labelled.values() for e in got.evidence]
-    correct = np.concatenate([got.correct for got in labelled.values()])
-    calibration = replace(fitted, omission=fit_omission(evidence, correct, fitted))
     print(
         f"fitted on {FIT_ON} ({len(labelled[FIT_ON].correct)} beads), omission on all sets' "
         f"omissions ({sum(e.get('omission', 0.0) == 1.0 for e in evidence)}): {calibration!r}"

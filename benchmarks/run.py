@@ -457,7 +457,7 @@ def scaling_section(model: str) -> str:
 
 
 def confidence_section(model: str, cache_dir: Path, sets: Sequence[str]) -> str:
-    from fit_confidence import FIT_ON, auc, collect, errors_below, reliability
+    from fit_confidence import FIT_ON, auc, calibrate, collect, errors_below, reliability
 
     from align.aligner import AlignConfig
 
@@ -527,6 +527,40 @@ def confidence_section(model: str, cache_dir: Path, sets: Sequence[str]) -> str:
             f"| {name} | {_share(flagged[wrong])} | {_share(flagged)} "
             f"| {_share(wrong[flagged])} | {top or '–'} |"
         )
+    lines += [
+        "",
+        "What the posterior's lattice adds: the confidence refitted as "
+        "`benchmarks/fit_confidence.py` does, with the posterior computed on the path's "
+        "own gains, then with each bead's gain weighed by its size "
+        "(`AlignConfig.posterior_size`), then also with gaps at half cost "
+        "(`posterior_gap`, the default). The beads are the same in every row; "
+        "AUC, and the share of the wrong beads under 0.5.",
+        "",
+        "| posterior | "
+        + " | ".join(f"{name} AUC | {name} wrong under 0.5" for name in sets)
+        + " |",
+        "|---|" + "---|---|" * len(sets),
+    ]
+    default = AlignConfig()
+    variants = (
+        {}
+        if FIT_ON not in sets
+        else {
+            "the path's gains": replace(default, posterior_size=0.0, posterior_gap=1.0),
+            "beads weighed by size": replace(default, posterior_gap=1.0),
+            "weighed by size, gaps at half cost (default)": default,
+        }
+    )
+    for label, config in variants.items():
+        got = labelled if config == default else {n: collect(n, encoder, config) for n in sets}  # type: ignore[arg-type]
+        calibration = calibrate(got)
+        cells = []
+        for name in sets:
+            conf = np.array([calibration.confidence(e) for e in got[name].evidence])
+            cells.append(
+                f"{auc(conf, got[name].correct):.3f} | {errors_below(conf, got[name].correct):.0%}"
+            )
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines += [
         "",
         "What the wrong beads the confidence misses are: a bead is *finer* than the gold "
