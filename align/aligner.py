@@ -46,7 +46,7 @@ import numpy as np
 from align import lexicon, signals
 from align.encoders.base import normalise_rows
 from align.signals import Calibration, Weights
-from align.types import Bead, join_texts
+from align.types import Bead, BeadIds, join_texts
 
 if TYPE_CHECKING:
     from align.encoders.base import Encoder
@@ -75,7 +75,9 @@ class AlignConfig:
     ``((a + b) / 2) ** posterior_size`` and ``posterior_gap`` scales the gap
     costs there (see :func:`_posteriors`).
     ``stray`` is how far a many-sentence bead may favour dropping an end
-    sentence before that sentence is named as likely untranslated (``Bead.stray``).
+    sentence before that sentence is named as likely untranslated (``Bead.stray``);
+    an overlapping bead with at least ``alternative`` of the posterior's paths is
+    recorded as the bead's likeliest alternative (``Bead.alternative``).
 
     Search: ``anchor_margin``/``anchor_min_sim`` are the ratio margin (over the
     ``margin_k`` nearest neighbours both ways) and cosine a mutual-best 1-1
@@ -96,6 +98,7 @@ class AlignConfig:
     temperature: float = 0.05
     posterior_size: float = 0.4
     posterior_gap: float = 0.5
+    alternative: float = 0.1
     stray: float = -0.1
     gap_open: float = -0.18
     gap_extend: float = -0.02
@@ -211,8 +214,10 @@ def align_with_evidence(
     edges = _bead_edges(windows, band, config, stats)
     path = _best_path(band, edges, config, stats)
     gains = _path_gains(band, edges, path)
-    posterior = _posteriors(band, edges, config, path, gains)
-    return _beads(path, gains, posterior, windows, config)
+    lattice = _Lattice.of(band, edges, config)
+    posterior = lattice.posteriors(path)
+    rivals = lattice.alternatives(path, config.alternative)
+    return _beads(path, gains, posterior, rivals, windows, config)
 
 
 class _Windows:
@@ -779,7 +784,6 @@ def _posteriors(
     edges: list[_Edges],
     config: AlignConfig,
     path: list[tuple[int, int, int]],
-    gains: list[float],
 ) -> list[float]:
     """Each path bead's share of the probability of all paths, ``exp(gain / T)`` each.
 
@@ -801,47 +805,106 @@ def _posteriors(
     A gap bead's share is that of the paths in its state at its end cell; where the
     gap goes on past that cell, both passes paid its opening, so one is given back.
     """
-    types = config.bead_types()
-    relief = -config.gap_extend * (1.0 - config.posterior_gap)
-    scale = [((a + b) / 2) ** config.posterior_size if a and b else 1.0 for a, b in types]
-    shift = [0.0 if a and b else relief for a, b in types]
-    edges = [_Edges(e.cell, e.pred, e.gain * scale[t] + shift[t]) for t, e in enumerate(edges)]
-    gains = [g * scale[t] + shift[t] for (t, _, _), g in zip(path, gains, strict=True)]
-    lattice = replace(config, gap_open=config.gap_open * config.posterior_gap)
-    alpha = _log_forward(band, edges, lattice)
-    beta = _log_backward(band, edges, lattice)
-    off = band.off
-    opening = lattice.gap_open / lattice.temperature
-    total = float(np.logaddexp.reduce(alpha[:, -1]))
-    out = []
-    for (t, i, j), gain in zip(path, gains, strict=True):
-        a, b = types[t]
-        cell = off[i] + j - band.lo[i]
-        if a and b:
-            pred = off[i - a] + (j - b) - band.lo[i - a]
-            before = np.logaddexp.reduce(alpha[:, pred])
-            log_p = before + gain / config.temperature + np.logaddexp.reduce(beta[:, cell])
-        else:
-            state = _SRC_GAP if a else _TGT_GAP
-            after = beta[:, cell].copy()
-            after[state] -= opening
-            log_p = alpha[state, cell] + np.logaddexp.reduce(after)
-        out.append(float(np.exp(min(log_p - total, 0.0))))
-    return out
+    return _Lattice.of(band, edges, config).posteriors(path)
+
+
+@dataclass(frozen=True)
+class _Lattice:
+    """The lattice the posteriors are read from (:func:`_posteriors`): ``edges`` with
+    their gains reweighed, ``config`` with the cheaper gap opening, and the forward
+    and backward passes over it (``alpha``, ``beta``, ``(3, cells)``; ``total``)."""
+
+    band: _Band
+    edges: list[_Edges]
+    config: AlignConfig
+    alpha: np.ndarray
+    beta: np.ndarray
+    total: float
+
+    @classmethod
+    def of(cls, band: _Band, edges: list[_Edges], config: AlignConfig) -> _Lattice:
+        types = config.bead_types()
+        relief = -config.gap_extend * (1.0 - config.posterior_gap)
+        scale = [((a + b) / 2) ** config.posterior_size if a and b else 1.0 for a, b in types]
+        shift = [0.0 if a and b else relief for a, b in types]
+        edges = [_Edges(e.cell, e.pred, e.gain * scale[t] + shift[t]) for t, e in enumerate(edges)]
+        lattice = replace(config, gap_open=config.gap_open * config.posterior_gap)
+        alpha = _log_forward(band, edges, lattice)
+        beta = _log_backward(band, edges, lattice)
+        return cls(band, edges, lattice, alpha, beta, float(np.logaddexp.reduce(alpha[:, -1])))
+
+    def posteriors(self, path: list[tuple[int, int, int]]) -> list[float]:
+        """Each path bead's share of all paths (see :func:`_posteriors`)."""
+        alpha, beta, off, config = self.alpha, self.beta, self.band.off, self.config
+        types = config.bead_types()
+        opening = config.gap_open / config.temperature
+        out = []
+        for (t, i, j), gain in zip(path, _path_gains(self.band, self.edges, path), strict=True):
+            a, b = types[t]
+            cell = off[i] + j - self.band.lo[i]
+            if a and b:
+                pred = off[i - a] + (j - b) - self.band.lo[i - a]
+                before = np.logaddexp.reduce(alpha[:, pred])
+                log_p = before + gain / config.temperature + np.logaddexp.reduce(beta[:, cell])
+            else:
+                state = _SRC_GAP if a else _TGT_GAP
+                after = beta[:, cell].copy()
+                after[state] -= opening
+                log_p = alpha[state, cell] + np.logaddexp.reduce(after)
+            out.append(float(np.exp(min(log_p - self.total, 0.0))))
+        return out
+
+    def alternatives(self, path: list[tuple[int, int, int]], least: float) -> list[BeadIds | None]:
+        """For each path bead, the likeliest other bead with both sides that shares a
+        sentence with it, if that bead has at least ``least`` of the paths: the cut a
+        reviewer should try first when the bead is wrong."""
+        types = self.config.bead_types()
+        off, lo = self.band.off, self.band.lo
+        rivals: dict[tuple[int, int], list[tuple[float, BeadIds]]] = {}
+        before = np.logaddexp.reduce(self.alpha, axis=0) - self.total
+        after = np.logaddexp.reduce(self.beta, axis=0)
+        for t, e in enumerate(self.edges):
+            a, b = types[t]
+            if not (a and b):
+                continue
+            log_p = before[e.pred] + e.gain / self.config.temperature + after[e.cell]
+            keep = np.flatnonzero(log_p >= math.log(least))
+            rows = np.searchsorted(off, e.cell[keep], side="right") - 1
+            cols = e.cell[keep] - off[rows] + lo[rows]
+            for k, i, j in zip(keep.tolist(), rows.tolist(), cols.tolist(), strict=True):
+                bead = (tuple(range(i - a, i)), tuple(range(j - b, j)))
+                share = math.exp(min(float(log_p[k]), 0.0))
+                for side in (0, 1):
+                    for index in bead[side]:
+                        rivals.setdefault((side, index), []).append((share, bead))
+        out: list[BeadIds | None] = []
+        for t, i, j in path:
+            a, b = types[t]
+            own = (tuple(range(i - a, i)), tuple(range(j - b, j)))
+            found = [
+                rival
+                for side in (0, 1)
+                for index in own[side]
+                for rival in rivals.get((side, index), [])
+                if rival[1] != own
+            ]
+            out.append(max(found)[1] if found else None)
+        return out
 
 
 def _beads(
     path: list[tuple[int, int, int]],
     gains: list[float],
     posterior: list[float],
+    rivals: list[BeadIds | None],
     windows: _Windows,
     config: AlignConfig,
 ) -> tuple[list[Bead], list[dict[str, float]]]:
-    """Beads with their evidence and calibrated confidence."""
+    """Beads with their evidence, calibrated confidence and likeliest alternative."""
     types = config.bead_types()
     beads: list[Bead] = []
     evidence: list[dict[str, float]] = []
-    for (t, i, j), gain, prob in zip(path, gains, posterior, strict=True):
+    for (t, i, j), gain, prob, rival in zip(path, gains, posterior, rivals, strict=True):
         a, b = types[t]
         facts = {
             "gain": gain,
@@ -859,6 +922,7 @@ def _beads(
                 config.calibration.confidence(facts),
                 facts.get("similarity"),
                 _stray(windows, a, b, i - a, j - b, config) if a and b else None,
+                rival,
             )
         )
         evidence.append(facts)

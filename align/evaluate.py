@@ -18,8 +18,7 @@ from pathlib import Path
 from align.aligner import AlignConfig, AlignStats, align_texts
 from align.encoders import Encoder
 from align.errors import InputError
-
-BeadIds = tuple[tuple[int, ...], tuple[int, ...]]
+from align.types import BeadIds
 
 
 @dataclass(frozen=True)

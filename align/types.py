@@ -90,6 +90,10 @@ class Segment:
     links: tuple[str, ...] = ()
 
 
+BeadIds = tuple[tuple[int, ...], tuple[int, ...]]
+"""A bead as its source and target sentence indices, ``((0, 1), (0,))``."""
+
+
 @dataclass(frozen=True)
 class Bead:
     """A group of source and target segments that translate each other.
@@ -103,6 +107,9 @@ class Bead:
     ``stray`` names a first or last sentence of a many-sentence side,
     ``("src", i)`` or ``("tgt", j)``, that the other side seems not to
     translate: an omission the aligner folded into its neighbour's bead.
+    ``alternative`` is the likeliest other bead over some of the same sentences
+    (its ``src`` and ``tgt``), where the aligner gave it a fair share of the
+    ways to cut the documents: where to look first if this bead is wrong.
     """
 
     src: tuple[int, ...]
@@ -110,6 +117,7 @@ class Bead:
     confidence: float = 0.0
     similarity: float | None = None
     stray: tuple[str, int] | None = None
+    alternative: BeadIds | None = None
 
     @property
     def kind(self) -> str:

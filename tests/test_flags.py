@@ -57,6 +57,27 @@ def only(alignment: Alignment) -> Bead:
     return alignment.beads[0]
 
 
+def test_low_confidence_names_the_likeliest_other_cut() -> None:
+    a = Alignment(
+        "zh",
+        "en",
+        [seg("大会，"), seg("回顾其决议，")],
+        [seg("The General Assembly,"), seg("Recalling"), seg("its resolution,")],
+        [
+            Bead((0,), (0,), 0.95),
+            Bead((1,), (1,), 0.3, None, None, ((1,), (1, 2))),
+            Bead((), (2,), 0.2),
+        ],
+    )
+    flag = low_confidence(a, a.beads[1])
+    assert flag is not None and flag.reason == (
+        "confidence 0.30 is below 0.5; the likeliest other cut: zh #1 with en #1–#2"
+    )
+    plain = dataclasses.replace(a.beads[1], alternative=None)
+    assert low_confidence(a, plain) == Flag("low-confidence", "confidence 0.30 is below 0.5")
+    assert low_confidence(a, a.beads[0]) is None
+
+
 def test_a_stray_sentence_is_flagged_naming_its_place_and_language() -> None:
     a = Alignment(
         "zh",

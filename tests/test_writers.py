@@ -441,6 +441,19 @@ def test_jsonl_keeps_a_stray_sentence_and_refuses_one_outside_its_bead() -> None
         JsonlWriter().loads(data.replace(b'"stray": ["tgt", 5]', b'"stray": ["tgt", 2]'))
 
 
+def test_jsonl_keeps_the_alternative_and_refuses_one_out_of_range() -> None:
+    a = make_alignment()
+    a.beads[2] = Bead((3,), (3,), 0.31, 0.4, None, ((3,), (3, 4)))
+    data = JsonlWriter().dumps(a)
+    assert JsonlWriter().loads(data).beads[2] == a.beads[2]
+    assert json.loads(data.decode().splitlines()[-4])["alternative"] == [[3], [3, 4]]
+    assert json.loads(data.decode().splitlines()[-3])["alternative"] is None
+    with pytest.raises(InputError, match="alternative"):
+        JsonlWriter().loads(
+            data.replace(b'"alternative": [[3], [3, 4]]', b'"alternative": [[3], [99]]')
+        )
+
+
 def test_jsonl_nan_confidence_is_null() -> None:
     a = make_alignment()
     a.beads[0] = Bead((0,), (0,), math.nan)

@@ -96,6 +96,11 @@ class JsonlWriter(Writer):
                         "confidence": _confidence(bead.confidence),
                         "similarity": bead.similarity,
                         "stray": list(bead.stray) if bead.stray else None,
+                        "alternative": (
+                            [list(bead.alternative[0]), list(bead.alternative[1])]
+                            if bead.alternative
+                            else None
+                        ),
                         "kind": bead.kind,
                         "src_text": a.src_text(bead),
                         "tgt_text": a.tgt_text(bead),
@@ -192,6 +197,14 @@ def _add_record(a: Alignment, obj: dict[str, Any]) -> None:
             or int(stray[1]) not in (src if stray[0] == "src" else tgt)
         ):
             raise ValueError(f"stray {stray} is not a sentence of bead {list(src)}/{list(tgt)}")
+        rival = obj.get("alternative")
+        alternative = None
+        if rival is not None:
+            alternative = (tuple(int(i) for i in rival[0]), tuple(int(j) for j in rival[1]))
+            if any(not 0 <= i < len(a.src) for i in alternative[0]) or any(
+                not 0 <= j < len(a.tgt) for j in alternative[1]
+            ):
+                raise ValueError(f"alternative {rival} names a segment out of range")
         a.beads.append(
             Bead(
                 src,
@@ -199,6 +212,7 @@ def _add_record(a: Alignment, obj: dict[str, Any]) -> None:
                 math.nan if conf is None else float(conf),
                 None if sim is None else float(sim),
                 None if stray is None else (str(stray[0]), int(stray[1])),
+                alternative,
             )
         )
     else:
