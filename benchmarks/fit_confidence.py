@@ -47,7 +47,7 @@ class Labelled:
     ``finer``: the bead is wrong only because the gold joins it with its
     neighbours (it lies inside one gold bead, on both sides). ``flags``: the
     codes of the flags the report raises on it (``align.flags``), low confidence
-    among them.
+    among them. ``rival_right``: its ``Bead.alternative`` is a gold bead.
     """
 
     evidence: list[dict[str, float]]
@@ -55,6 +55,7 @@ class Labelled:
     correct: np.ndarray
     finer: np.ndarray
     flags: list[list[str]]
+    rival_right: np.ndarray
 
 
 def collect(name: str, encoder: Encoder, config: AlignConfig) -> Labelled:
@@ -66,6 +67,7 @@ def collect(name: str, encoder: Encoder, config: AlignConfig) -> Labelled:
     correct: list[bool] = []
     finer: list[bool] = []
     flags: list[list[str]] = []
+    rival_right: list[bool] = []
     for doc in bench_documents(folder / src_lang, folder / tgt_lang, folder / "gold"):
         src = read_lines(folder / src_lang / doc)
         tgt = read_lines(folder / tgt_lang / doc)
@@ -82,7 +84,15 @@ def collect(name: str, encoder: Encoder, config: AlignConfig) -> Labelled:
             finer.append(len(homes) == 1 and None not in homes and (b.src, b.tgt) not in gold)
         alignment = Alignment(src_lang, tgt_lang, _segments(src), _segments(tgt), beads)
         flags += [[f.code for f in flag_bead(alignment, b)] for b in beads]
-    return Labelled(evidence, np.array(confidence), np.array(correct), np.array(finer), flags)
+        rival_right += [b.alternative in gold for b in beads]
+    return Labelled(
+        evidence,
+        np.array(confidence),
+        np.array(correct),
+        np.array(finer),
+        flags,
+        np.array(rival_right),
+    )
 
 
 def _segments(sentences: list[str]) -> list[Segment]:

@@ -513,19 +513,25 @@ def confidence_section(model: str, cache_dir: Path, sets: Sequence[str]) -> str:
         "What a reviewer who checks every bead the report flags finds (`align.flags`: "
         "under 0.5, or a stray sentence, numbers, quotes, length or one side empty): the "
         "share of the wrong beads flagged, the share of all beads flagged, the share of "
-        "the flagged beads that are wrong, and the flags most often on wrong beads.",
+        "the flagged beads that are wrong, and the flags most often on wrong beads. "
+        "Then how often a wrong bead's `alternative` (the likeliest other cut, which the "
+        "low-confidence flag names) is the gold bead: for the wrong beads under 0.5, and "
+        "for all of them.",
         "",
-        "| set | wrong flagged | beads flagged | flagged that are wrong | on wrong beads |",
-        "|---|---|---|---|---|",
+        "| set | wrong flagged | beads flagged | flagged that are wrong | on wrong beads "
+        "| alternative is the gold, under 0.5 | alternative is the gold, all wrong |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, got in labelled.items():
         flagged = np.array([bool(codes) for codes in got.flags])
         wrong = ~got.correct
         on_wrong = Counter(c for codes, w in zip(got.flags, wrong, strict=True) if w for c in codes)
         top = ", ".join(f"{code} {count}" for code, count in on_wrong.most_common(4))
+        low = wrong & (got.confidence < 0.5)
         lines.append(
             f"| {name} | {_share(flagged[wrong])} | {_share(flagged)} "
-            f"| {_share(wrong[flagged])} | {top or '–'} |"
+            f"| {_share(wrong[flagged])} | {top or '–'} "
+            f"| {_count(got.rival_right[low])} | {_count(got.rival_right[wrong])} |"
         )
     lines += [
         "",
@@ -584,6 +590,10 @@ def confidence_section(model: str, cache_dir: Path, sets: Sequence[str]) -> str:
 
 def _share(flags: np.ndarray) -> str:
     return f"{flags.mean():.0%}" if len(flags) else "–"
+
+
+def _count(hits: np.ndarray) -> str:
+    return f"{int(hits.sum())} of {len(hits)}" if len(hits) else "–"
 
 
 # --- batch (another module) ----------------------------------------------------------------
