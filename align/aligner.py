@@ -73,7 +73,7 @@ class AlignConfig:
     ``temperature`` is the gain scale of the posterior (lower is peakier), and
     ``posterior_size`` weighs each ``a``-``b`` bead's gain there by
     ``((a + b) / 2) ** posterior_size`` and ``posterior_gap`` scales the gap
-    costs there (see :func:`_posteriors`).
+    costs there (see :class:`_Lattice`).
     ``stray`` is how far a many-sentence bead may favour dropping an end
     sentence before that sentence is named as likely untranslated (``Bead.stray``);
     an overlapping bead with at least ``alternative`` of the posterior's paths is
@@ -779,13 +779,10 @@ def _path_gains(band: _Band, edges: list[_Edges], path: list[tuple[int, int, int
     return out
 
 
-def _posteriors(
-    band: _Band,
-    edges: list[_Edges],
-    config: AlignConfig,
-    path: list[tuple[int, int, int]],
-) -> list[float]:
-    """Each path bead's share of the probability of all paths, ``exp(gain / T)`` each.
+@dataclass(frozen=True)
+class _Lattice:
+    """Where each path bead's posterior comes from: its share of the probability of all
+    paths, ``exp(gain / T)`` each.
 
     Here an ``a``-``b`` bead counts ``((a + b) / 2) ** posterior_size`` times its
     gain. The path is found on the plain gains, where two beads collect two gains
@@ -804,15 +801,11 @@ def _posteriors(
 
     A gap bead's share is that of the paths in its state at its end cell; where the
     gap goes on past that cell, both passes paid its opening, so one is given back.
+
+    Kept: ``edges`` with their gains reweighed, ``config`` with the cheaper gap
+    opening, the forward and backward passes (``alpha``, ``beta``, ``(3, cells)``),
+    their log mass per cell whatever the state (``into``, less ``total``; ``out_of``).
     """
-    return _Lattice.of(band, edges, config).posteriors(path)
-
-
-@dataclass(frozen=True)
-class _Lattice:
-    """The lattice the posteriors are read from (:func:`_posteriors`): ``edges`` with
-    their gains reweighed, ``config`` with the cheaper gap opening, and the forward
-    and backward passes over it (``alpha``, ``beta``, ``(3, cells)``; ``total``)."""
 
     band: _Band
     edges: list[_Edges]
@@ -820,6 +813,8 @@ class _Lattice:
     alpha: np.ndarray
     beta: np.ndarray
     total: float
+    into: np.ndarray
+    out_of: np.ndarray
 
     @classmethod
     def of(cls, band: _Band, edges: list[_Edges], config: AlignConfig) -> _Lattice:
@@ -831,10 +826,13 @@ class _Lattice:
         lattice = replace(config, gap_open=config.gap_open * config.posterior_gap)
         alpha = _log_forward(band, edges, lattice)
         beta = _log_backward(band, edges, lattice)
-        return cls(band, edges, lattice, alpha, beta, float(np.logaddexp.reduce(alpha[:, -1])))
+        total = float(np.logaddexp.reduce(alpha[:, -1]))
+        into = np.logaddexp.reduce(alpha, axis=0) - total
+        out_of = np.logaddexp.reduce(beta, axis=0)
+        return cls(band, edges, lattice, alpha, beta, total, into, out_of)
 
     def posteriors(self, path: list[tuple[int, int, int]]) -> list[float]:
-        """Each path bead's share of all paths (see :func:`_posteriors`)."""
+        """Each path bead's share of all paths."""
         alpha, beta, off, config = self.alpha, self.beta, self.band.off, self.config
         types = config.bead_types()
         opening = config.gap_open / config.temperature
@@ -844,14 +842,13 @@ class _Lattice:
             cell = off[i] + j - self.band.lo[i]
             if a and b:
                 pred = off[i - a] + (j - b) - self.band.lo[i - a]
-                before = np.logaddexp.reduce(alpha[:, pred])
-                log_p = before + gain / config.temperature + np.logaddexp.reduce(beta[:, cell])
+                log_p = self.into[pred] + gain / config.temperature + self.out_of[cell]
             else:
                 state = _SRC_GAP if a else _TGT_GAP
                 after = beta[:, cell].copy()
                 after[state] -= opening
-                log_p = alpha[state, cell] + np.logaddexp.reduce(after)
-            out.append(float(np.exp(min(log_p - self.total, 0.0))))
+                log_p = alpha[state, cell] + np.logaddexp.reduce(after) - self.total
+            out.append(float(np.exp(min(log_p, 0.0))))
         return out
 
     def alternatives(self, path: list[tuple[int, int, int]], least: float) -> list[BeadIds | None]:
@@ -861,13 +858,11 @@ class _Lattice:
         types = self.config.bead_types()
         off, lo = self.band.off, self.band.lo
         rivals: dict[tuple[int, int], list[tuple[float, BeadIds]]] = {}
-        before = np.logaddexp.reduce(self.alpha, axis=0) - self.total
-        after = np.logaddexp.reduce(self.beta, axis=0)
         for t, e in enumerate(self.edges):
             a, b = types[t]
             if not (a and b):
                 continue
-            log_p = before[e.pred] + e.gain / self.config.temperature + after[e.cell]
+            log_p = self.into[e.pred] + e.gain / self.config.temperature + self.out_of[e.cell]
             keep = np.flatnonzero(log_p >= math.log(least))
             rows = np.searchsorted(off, e.cell[keep], side="right") - 1
             cols = e.cell[keep] - off[rows] + lo[rows]

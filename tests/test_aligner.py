@@ -558,7 +558,8 @@ def test_dynamic_programme_finds_the_best_path_and_the_posteriors(
         ]
         gains = aligner._path_gains(band, edges, path)
         assert gains == pytest.approx([gain[step] for step in path])
-        assert aligner._posteriors(band, edges, config, path) == pytest.approx(expected)
+        lattice = aligner._Lattice.of(band, edges, config)
+        assert lattice.posteriors(path) == pytest.approx(expected)
         alpha = aligner._log_forward(band, edges, config)
         beta = aligner._log_backward(band, edges, config)
         assert np.logaddexp.reduce(alpha[:, -1]) == pytest.approx(np.logaddexp.reduce(beta[:, 0]))
