@@ -189,7 +189,7 @@ def _add_record(a: Alignment, obj: dict[str, Any]) -> None:
         )
     elif kind == "bead":
         src, tgt = tuple(int(i) for i in obj["src"]), tuple(int(j) for j in obj["tgt"])
-        if any(not 0 <= i < len(a.src) for i in src) or any(not 0 <= j < len(a.tgt) for j in tgt):
+        if not _in_range(a, src, tgt):
             raise ValueError(f"segment index out of range in {list(src)}/{list(tgt)}")
         conf, sim, stray = obj["confidence"], obj.get("similarity"), obj.get("stray")
         if stray is not None and (
@@ -201,9 +201,7 @@ def _add_record(a: Alignment, obj: dict[str, Any]) -> None:
         alternative = None
         if rival is not None:
             alternative = (tuple(int(i) for i in rival[0]), tuple(int(j) for j in rival[1]))
-            if any(not 0 <= i < len(a.src) for i in alternative[0]) or any(
-                not 0 <= j < len(a.tgt) for j in alternative[1]
-            ):
+            if not _in_range(a, *alternative):
                 raise ValueError(f"alternative {rival} names a segment out of range")
         a.beads.append(
             Bead(
@@ -217,3 +215,8 @@ def _add_record(a: Alignment, obj: dict[str, Any]) -> None:
         )
     else:
         raise ValueError(f"unknown record type {kind!r}")
+
+
+def _in_range(a: Alignment, src: tuple[int, ...], tgt: tuple[int, ...]) -> bool:
+    """Every index names a segment of its side."""
+    return all(0 <= i < len(a.src) for i in src) and all(0 <= j < len(a.tgt) for j in tgt)
