@@ -205,7 +205,9 @@ def align_with_evidence(
         beads = [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
         return beads, [{} for _ in beads]
 
-    windows = _Windows(src, tgt, src_lang, tgt_lang, config.max_bead, encoder, stats)
+    windows = _Windows(
+        src, tgt, src_lang, tgt_lang, config.max_bead, encoder, stats, bool(config.weights.leak)
+    )
     guide = _anchor_path(windows.src[1], windows.tgt[1], config, stats)
     band = _widen(guide, config.band, m)
     windows.encode_for(band, config)
@@ -224,8 +226,10 @@ class _Windows:
     """Embeddings of every run of up to ``max_bead`` consecutive sentences per side.
 
     ``src[a]`` is ``(n - a + 1, d)``: row ``s`` embeds ``join(src[s : s + a])``;
-    rows no bead in the band can use stay zero. Texts are deduplicated and
-    encoded in as few calls as possible (one for single sentences, one for runs).
+    rows no bead in the band can use stay zero. ``clauses[side]`` is ``(2, n, d)``:
+    the first (0) and last (1) clause of each sentence, NaN where it has none
+    (:func:`align.signals.edge_clauses`). Texts are deduplicated and encoded in
+    as few calls as possible (one for sentences and clauses, one for runs).
     """
 
     def __init__(
@@ -237,6 +241,7 @@ class _Windows:
         max_bead: int,
         encoder: Encoder,
         stats: AlignStats,
+        clauses: bool = False,
     ) -> None:
         self.texts = (list(src), list(tgt))
         self.langs = (src_lang, tgt_lang)
@@ -250,13 +255,55 @@ class _Windows:
         self.ratio = float(max(self.chars[1][-1], 1.0) / max(self.chars[0][-1], 1.0))
         self.lex: np.ndarray | None = None
         self.tokens = (signals.token_counts(self.texts[0]), signals.token_counts(self.texts[1]))
-        single = self._encode(list(src) + list(tgt))
+        edges = [self._edge_texts(side) if clauses else [] for side in (0, 1)]
+        single = self._encode(
+            list(src) + list(tgt) + [text for side in edges for _, _, text in side]
+        )
         d = single.shape[1]
-        self.src = {1: single[: len(src)]}
-        self.tgt = {1: single[len(src) :]}
+        n, m = len(src), len(tgt)
+        self.src = {1: single[:n]}
+        self.tgt = {1: single[n : n + m]}
+        self.clauses = [np.full((2, size, d), np.nan, np.float32) for size in (n, m)]
+        row = n + m
+        for side in (0, 1):
+            for i, end, _ in edges[side]:
+                self.clauses[side][end, i] = single[row]
+                row += 1
         for a in range(2, max_bead + 1):
             self.src[a] = np.zeros((max(len(src) - a + 1, 0), d), np.float32)
             self.tgt[a] = np.zeros((max(len(tgt) - a + 1, 0), d), np.float32)
+
+    def _edge_texts(self, side: int) -> list[tuple[int, int, str]]:
+        """``(sentence, 0 for the first clause or 1 for the last, clause)`` of ``side``."""
+        out = []
+        for i, text in enumerate(self.texts[side]):
+            for end, clause in enumerate(signals.edge_clauses(text, self.langs[side])):
+                if clause is not None:
+                    out.append((i, end, clause))
+        return out
+
+    def edge_matches(
+        self, a: int, b: int, s0: np.ndarray, t0: np.ndarray, sv: np.ndarray, tv: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Cosines of the ``a``-``b`` beads' edge clauses with the other side's sentence
+        across the bead's boundary, and with the bead's own other side (``sv``/``tv``,
+        its run vectors): two ``(k, 4)`` arrays, NaN where there is no clause or no
+        such sentence (see :func:`align.signals.leak`)."""
+        across = np.full((len(s0), 4), np.nan)
+        own = np.full((len(s0), 4), np.nan)
+        for col, (side, end, idx, other, nb, mine) in enumerate(
+            (
+                (0, 0, s0, self.tgt[1], t0 - 1, tv),
+                (0, 1, s0 + a - 1, self.tgt[1], t0 + b, tv),
+                (1, 0, t0, self.src[1], s0 - 1, sv),
+                (1, 1, t0 + b - 1, self.src[1], s0 + a, sv),
+            )
+        ):
+            clause = self.clauses[side][end, idx]
+            ok = (nb >= 0) & (nb < len(other)) & ~np.isnan(clause[:, 0])
+            across[ok, col] = signals.similarity(clause[ok], other[nb[ok]])
+            own[ok, col] = signals.similarity(clause[ok], mine[ok])
+        return across, own
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         unique = list(dict.fromkeys(texts))
@@ -629,6 +676,8 @@ def _bead_signals(
         )
     elif weights.lexicon:
         values["lexicon"] = np.zeros(len(s0))
+    if weights.leak:
+        values["leak"] = signals.leak(*w.edge_matches(a, b, s0, t0, sv, tv))
     return values
 
 

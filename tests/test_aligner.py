@@ -223,6 +223,25 @@ def test_the_blended_run_vector_finds_a_one_to_two_bead(encoder: Encoder) -> Non
     assert bead not in pairs(align_texts(zh, en, encoder, AlignConfig(joined=1.0)))
 
 
+def test_edge_clauses_that_cross_the_boundary_keep_a_translators_cut_whole(
+    encoder: Encoder,
+) -> None:
+    """MAC-Dev 005, gold beads 85–115: "王琦瑶见表哥脸上下不来，就圆场道：下回再来吧，
+    天也黑了，家里人要等了！" is four English sentences, the last ("Our parents will be
+    worried!") its last clause. Without the leak signal the bead stops a sentence
+    short and the next one starts with it (26 of the 30 gold beads); with it, all 30,
+    and all 30 with English as the source, where the clause is on the target side."""
+    zh, en, gold = bench_slice("mac-dev", "005", 85, 115)
+    assert gold[10] == ((10,), (18, 19, 20, 21)) and en[21].startswith("Our parents")
+    got = pairs(align_texts(zh, en, encoder))
+    assert all(bead in got for bead in gold)
+    mirrored = align_texts(en, zh, encoder, src_lang="en", tgt_lang="zh")
+    assert all((s, t) in [(b.tgt, b.src) for b in mirrored] for s, t in gold)
+    without = pairs(align_texts(zh, en, encoder, AlignConfig(weights=Weights(leak=0.0))))
+    assert gold[10] not in without
+    assert sum(bead in without for bead in gold) <= 27
+
+
 def test_size_weighed_posteriors_tell_the_wrong_beads_apart_and_leave_the_path(
     encoder: Encoder,
 ) -> None:

@@ -144,6 +144,39 @@ def test_cc_cedict_links_chinese_words_to_english_ones() -> None:
     assert zh_words[0] > 0 and en_words[0] == len(en[0])
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        (
+            "大家都说存在的东西一定不存在，这是因为眼前的一切都是骗局。",
+            "zh",
+            ("大家都说存在的东西一定不存在，", "这是因为眼前的一切都是骗局。"),
+        ),
+        ("他说：好。", "zh", ("他说：", None)),
+        ("I was the only one left feeding those pigs.", "en", (None, None)),
+        ("She said, 'All right; tomorrow, then.'", "en", ("She said,", None)),
+        ("It cost 1,000 dollars and 2,500 yuan.", "en", (None, None)),
+        (
+            "Recalling its resolution 59/48: the Assembly decides to act",
+            "en",
+            ("Recalling its resolution 59/48:", "the Assembly decides to act"),
+        ),
+        ("Ja, das stimmt; wir kommen morgen wieder.", "de", (None, "wir kommen morgen wieder.")),
+    ],
+)
+def test_edge_clauses_are_the_first_and_last_clause_long_enough_to_mean_something(
+    text: str, lang: str, expected: tuple[str | None, str | None]
+) -> None:
+    assert signals.edge_clauses(text, lang) == expected
+
+
+def test_leak_sums_only_what_the_neighbour_wins_where_clause_and_neighbour_exist() -> None:
+    nan = math.nan
+    across = np.array([[0.6, nan, 0.1, 0.5], [0.2, 0.2, 0.2, 0.2], [nan, nan, nan, nan]])
+    own = np.array([[0.4, 0.9, 0.3, 0.2], [0.5, 0.5, 0.5, 0.5], [nan, nan, nan, nan]])
+    assert signals.leak(across, own) == pytest.approx([-(0.2 + 0.3), 0.0, 0.0])
+
+
 def test_confidence_is_a_probability_that_grows_with_the_evidence() -> None:
     cal = Calibration()
     low = {"similarity": 0.2, "margin": -0.3, "length": -2.0, "posterior": signals.log_odds(0.1)}
