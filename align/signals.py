@@ -71,13 +71,13 @@ class Calibration:
     from the neighbours must not make a bead less sure.
     """
 
-    intercept: float = 0.178
-    similarity: float = 0.328
+    intercept: float = 0.271
+    similarity: float = 0.046
     margin: float = 0.0
-    length: float = 0.768
-    posterior: float = 0.895
-    omission: float = -1.612
-    many: float = 0.281
+    length: float = 0.685
+    posterior: float = 0.935
+    omission: float = -1.958
+    many: float = 0.316
 
     def confidence(self, evidence: dict[str, float]) -> float:
         """The probability that the bead is exactly right, in [0, 1]."""
