@@ -63,21 +63,22 @@ class Calibration:
     ``benchmarks/fit_confidence.py`` refits these constants (and prints them);
     ``omission`` is fitted on the omissions of all three gold sets, since the
     aligner leaves only one or two of MAC-Dev's sentences unaligned.
-    The evidence is the bead's ``similarity``, ``margin`` and ``length``
-    signals (0 for omissions), the :func:`log_odds` of its ``posterior`` (its
+    The evidence is the bead's ``similarity``, ``margin``, ``length`` and
+    ``leak`` signals (0 for omissions), the :func:`log_odds` of its ``posterior`` (its
     share of all paths, see :mod:`align.aligner`) and whether it is an
     ``omission`` or has ``many`` sentences on some side. A signal whose fitted
     weight comes out negative is left out (``margin``, at present): standing out
     from the neighbours must not make a bead less sure.
     """
 
-    intercept: float = 0.271
-    similarity: float = 0.046
+    intercept: float = 0.4
+    similarity: float = 0.071
     margin: float = 0.0
-    length: float = 0.685
-    posterior: float = 0.935
-    omission: float = -1.958
+    length: float = 0.678
+    posterior: float = 0.919
+    omission: float = -2.059
     many: float = 0.316
+    leak: float = 1.948
 
     def confidence(self, evidence: dict[str, float]) -> float:
         """The probability that the bead is exactly right, in [0, 1]."""

@@ -36,7 +36,7 @@ BENCH = ROOT.parent / "shared" / "bench"
 SETS = {"mac-dev": ("zh", "en"), "pol-dev": ("zh", "en"), "text+berg": ("de", "fr")}
 FIT_ON = "mac-dev"
 FEATURES = [f.name for f in fields(Calibration) if f.name != "intercept"]
-MORE_IS_SURER = {"similarity", "margin", "length", "posterior"}
+MORE_IS_SURER = {"similarity", "margin", "length", "posterior", "leak"}
 BUCKETS = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0)
 
 

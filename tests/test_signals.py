@@ -183,6 +183,8 @@ def test_confidence_is_a_probability_that_grows_with_the_evidence() -> None:
     high = {"similarity": 0.8, "margin": -0.1, "length": 0.0, "posterior": signals.log_odds(0.99)}
     assert 0.0 <= cal.confidence(low) < 0.5 < cal.confidence(high) <= 1.0
     assert cal.confidence({**high, "posterior": 0.0}) < cal.confidence(high)
+    mid = {**high, "posterior": signals.log_odds(0.6)}
+    assert cal.confidence({**mid, "leak": -0.3}) < cal.confidence(mid) - 0.05
     huge = Calibration(intercept=1e6)
     assert cal.confidence({}) == pytest.approx(1 / (1 + math.exp(-cal.intercept)))
     assert huge.confidence({}) == 1.0
