@@ -202,19 +202,22 @@ def lexicon(matches: np.ndarray, src_words: np.ndarray, tgt_words: np.ndarray) -
     return matches / np.sqrt(np.maximum(src_words * tgt_words, 1.0))
 
 
-_CLAUSE_BREAK = re.compile(r"(?<=[，；：])\s*|(?<=[,;:])\s+")
+_CLAUSE_BREAK = re.compile(r"(?<=[，；：])\s*|(?<=[,;:،؛])\s+")
+_CLAUSE_BREAK_JA = re.compile(r"(?<=[，；：、])\s*|(?<=[,;:])\s+")
 _CLAUSE_MIN_CHARS = {"zh": 3, "ja": 3, "ko": 3}
 
 
 def edge_clauses(text: str, lang: str) -> tuple[str | None, str | None]:
-    """A sentence's first and last clause (cut at commas, semicolons and colons).
+    """A sentence's first and last clause (cut at commas, semicolons and colons:
+    full-width ones, Arabic ones, Japanese 、 but not the Chinese enumeration comma).
 
     None for a sentence of one clause, and for a clause too short to mean
     anything on its own (under 3 characters in Chinese, Japanese or Korean,
     8 elsewhere). Translators often cut sentences elsewhere than the original
     did: then an edge clause is the translation of the neighbouring sentence.
     """
-    parts = [p for p in _CLAUSE_BREAK.split(text.strip()) if p.strip()]
+    breaks = _CLAUSE_BREAK_JA if lang == "ja" else _CLAUSE_BREAK
+    parts = [p for p in breaks.split(text.strip()) if p.strip()]
     if len(parts) < 2:
         return None, None
     least = _CLAUSE_MIN_CHARS.get(lang, 8)

@@ -162,6 +162,13 @@ def test_cc_cedict_links_chinese_words_to_english_ones() -> None:
             ("Recalling its resolution 59/48:", "the Assembly decides to act"),
         ),
         ("Ja, das stimmt; wir kommen morgen wieder.", "de", (None, "wir kommen morgen wieder.")),
+        (
+            "إن الجمعية العامة، إذ تشير إلى قرارها",
+            "ar",
+            ("إن الجمعية العامة،", "إذ تشير إلى قرارها"),
+        ),
+        ("我们支持联合国、上海合作组织的合作。", "zh", (None, None)),
+        ("今日は晴れ、明日は雨です。", "ja", ("今日は晴れ、", "明日は雨です。")),
     ],
 )
 def test_edge_clauses_are_the_first_and_last_clause_long_enough_to_mean_something(
