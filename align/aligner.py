@@ -227,9 +227,10 @@ class _Windows:
 
     ``src[a]`` is ``(n - a + 1, d)``: row ``s`` embeds ``join(src[s : s + a])``;
     rows no bead in the band can use stay zero. ``clauses[side]`` is ``(2, n, d)``:
-    the first (0) and last (1) clause of each sentence, NaN where it has none
-    (:func:`align.signals.edge_clauses`). Texts are deduplicated and encoded in
-    as few calls as possible (one for sentences and clauses, one for runs).
+    the first (0) and last (1) clause of each sentence, where ``has_clause[side]``
+    (``(2, n)``) says it has one (:func:`align.signals.edge_clauses`). Texts are
+    deduplicated and encoded in as few calls as possible (one for sentences and
+    clauses, one for runs).
     """
 
     def __init__(
@@ -263,11 +264,13 @@ class _Windows:
         n, m = len(src), len(tgt)
         self.src = {1: single[:n]}
         self.tgt = {1: single[n : n + m]}
-        self.clauses = [np.full((2, size, d), np.nan, np.float32) for size in (n, m)]
+        self.clauses = [np.zeros((2, size, d), np.float32) for size in (n, m)]
+        self.has_clause = [np.zeros((2, size), bool) for size in (n, m)]
         row = n + m
         for side in (0, 1):
             for i, end, _ in edges[side]:
                 self.clauses[side][end, i] = single[row]
+                self.has_clause[side][end, i] = True
                 row += 1
         for a in range(2, max_bead + 1):
             self.src[a] = np.zeros((max(len(src) - a + 1, 0), d), np.float32)
@@ -300,9 +303,10 @@ class _Windows:
             )
         ):
             clause = self.clauses[side][end, idx]
-            ok = (nb >= 0) & (nb < len(other)) & ~np.isnan(clause[:, 0])
-            across[ok, col] = signals.similarity(clause[ok], other[nb[ok]])
-            own[ok, col] = signals.similarity(clause[ok], mine[ok])
+            ok = self.has_clause[side][end, idx] & (nb >= 0) & (nb < len(other))
+            near = other[np.clip(nb, 0, len(other) - 1)]
+            across[:, col] = np.where(ok, signals.similarity(clause, near), np.nan)
+            own[:, col] = np.where(ok, signals.similarity(clause, mine), np.nan)
         return across, own
 
     def _encode(self, texts: list[str]) -> np.ndarray:
