@@ -1,8 +1,11 @@
 """Tiny document pairs cut from corpora/A_77_L.107 for the batch tests, and output comparison.
 
 The pairs are made of the shortest reference beads, disjoint between pairs, so
-no sentence is shared across pairs: every executor then sends the encoder the
-same texts in the same batches and the outputs must be identical byte for byte.
+that nothing the encoder gets (a sentence, or the first or last clause of one)
+is shared across pairs: every executor then sends the encoder the same texts in
+the same batches and the outputs must be identical byte for byte. (A text another
+pair put in the cache first would leave its batch, and the encoder's output moves
+by about 1e-7 with the batch a text is in.)
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pathlib import Path
 
 from align.pipeline import prepare
 from align.readers import read_document
+from align.signals import edge_clauses
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpora" / "A_77_L.107"
 
@@ -29,6 +33,12 @@ def reference_beads() -> tuple[list[str], list[str], list[tuple[list[int], list[
     return zh, en, beads
 
 
+def encoder_texts(sentences: list[str], lang: str) -> set[str]:
+    """The sentences and their edge clauses (:func:`align.signals.edge_clauses`)."""
+    clauses = {c for s in sentences for c in edge_clauses(s, lang) if c is not None}
+    return set(sentences) | clauses
+
+
 def as_paragraphs(sentences: list[str]) -> str:
     """One paragraph per sentence, marked as the UN extractions mark paragraph starts."""
     return "\n\n".join(" " + s for s in sentences) + "\n"
@@ -38,11 +48,22 @@ def write_tiny_corpus(folder: Path, pairs: int = 6, beads_per_pair: int = 3) -> 
     """``docN.zh.txt``/``docN.en.txt`` pairs in ``folder``; returns their ids."""
     zh, en, beads = reference_beads()
     shortest = sorted(range(len(beads)), key=lambda i: len(zh[beads[i][0][0]]))
-    chosen = shortest[: pairs * beads_per_pair]
+    groups: list[list[int]] = [[] for _ in range(pairs)]
+    owner: dict[str, int] = {}
+    for i in shortest:
+        k = sum(map(len, groups)) % pairs
+        if len(groups[k]) == beads_per_pair:
+            break
+        texts = encoder_texts([zh[j] for j in beads[i][0]], "zh") | encoder_texts(
+            [en[j] for j in beads[i][1]], "en"
+        )
+        if all(owner.get(text, k) == k for text in texts):
+            groups[k].append(i)
+            owner.update(dict.fromkeys(texts, k))
     folder.mkdir(parents=True, exist_ok=True)
     ids = []
     for k in range(pairs):
-        group = sorted(chosen[k::pairs])
+        group = sorted(groups[k])
         name = f"doc{k}"
         src = [zh[j] for i in group for j in beads[i][0]]
         tgt = [en[j] for i in group for j in beads[i][1]]
