@@ -273,8 +273,8 @@ class _Windows:
                 self.has_clause[side][end, i] = True
                 row += 1
         for a in range(2, max_bead + 1):
-            self.src[a] = np.zeros((max(len(src) - a + 1, 0), d), np.float32)
-            self.tgt[a] = np.zeros((max(len(tgt) - a + 1, 0), d), np.float32)
+            self.src[a] = np.zeros((max(n - a + 1, 0), d), np.float32)
+            self.tgt[a] = np.zeros((max(m - a + 1, 0), d), np.float32)
 
     def _edge_texts(self, side: int) -> list[tuple[int, int, str]]:
         """``(sentence, 0 for the first clause or 1 for the last, clause)`` of ``side``."""
