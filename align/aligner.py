@@ -289,23 +289,29 @@ class _Windows:
         self, a: int, b: int, s0: np.ndarray, t0: np.ndarray, sv: np.ndarray, tv: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """Cosines of the ``a``-``b`` beads' edge clauses with the other side's sentence
-        across the bead's boundary, and with the bead's own other side (``sv``/``tv``,
-        its run vectors): two ``(k, 4)`` arrays, NaN where there is no clause or no
-        such sentence (see :func:`align.signals.leak`)."""
+        across the bead's boundary (or with that sentence's clause facing the boundary,
+        whichever is higher), and with the bead's own other side (``sv``/``tv``, its run
+        vectors): two ``(k, 4)`` arrays, NaN where there is no clause or no such
+        sentence (see :func:`align.signals.leak`)."""
         across = np.full((len(s0), 4), np.nan)
         own = np.full((len(s0), 4), np.nan)
-        for col, (side, end, idx, other, nb, mine) in enumerate(
+        for col, (side, end, idx, nb, mine) in enumerate(
             (
-                (0, 0, s0, self.tgt[1], t0 - 1, tv),
-                (0, 1, s0 + a - 1, self.tgt[1], t0 + b, tv),
-                (1, 0, t0, self.src[1], s0 - 1, sv),
-                (1, 1, t0 + b - 1, self.src[1], s0 + a, sv),
+                (0, 0, s0, t0 - 1, tv),
+                (0, 1, s0 + a - 1, t0 + b, tv),
+                (1, 0, t0, s0 - 1, sv),
+                (1, 1, t0 + b - 1, s0 + a, sv),
             )
         ):
+            other = self.tgt[1] if side == 0 else self.src[1]
             clause = self.clauses[side][end, idx]
             ok = self.has_clause[side][end, idx] & (nb >= 0) & (nb < len(other))
-            near = other[np.clip(nb, 0, len(other) - 1)]
-            across[:, col] = np.where(ok, signals.similarity(clause, near), np.nan)
+            nb = np.clip(nb, 0, len(other) - 1)
+            facing = self.clauses[1 - side][1 - end, nb]
+            best = signals.similarity(clause, other[nb])
+            faces = self.has_clause[1 - side][1 - end, nb]
+            best[faces] = np.maximum(best[faces], signals.similarity(clause[faces], facing[faces]))
+            across[:, col] = np.where(ok, best, np.nan)
             own[:, col] = np.where(ok, signals.similarity(clause, mine), np.nan)
         return across, own
 

@@ -71,14 +71,14 @@ class Calibration:
     from the neighbours must not make a bead less sure.
     """
 
-    intercept: float = 0.4
-    similarity: float = 0.071
+    intercept: float = 0.541
+    similarity: float = 0.146
     margin: float = 0.0
-    length: float = 0.678
-    posterior: float = 0.919
-    omission: float = -2.059
-    many: float = 0.316
-    leak: float = 1.948
+    length: float = 0.64
+    posterior: float = 0.897
+    omission: float = -2.161
+    many: float = 0.287
+    leak: float = 1.92
 
     def confidence(self, evidence: dict[str, float]) -> float:
         """The probability that the bead is exactly right, in [0, 1]."""
@@ -230,7 +230,8 @@ def leak(across: np.ndarray, own: np.ndarray) -> np.ndarray:
     boundary than the bead's other side: ``(k, 4)`` × ``(k, 4)`` → ``(k,)``.
 
     The four columns are the cosines of the first and last clause of each side
-    with the other side's sentence just before or after the bead (``across``)
+    with the other side's sentence just before or after the bead, or with that
+    sentence's clause facing the boundary where it matches better (``across``),
     and with the bead's own other side (``own``); NaN where there is no such
     clause or sentence. A clause that reads as the neighbour's translation
     says the sentences cross the bead's boundary: the 1-1 beads of a 2-2
