@@ -307,10 +307,10 @@ class _Windows:
             clause = self.clauses[side][end, idx]
             ok = self.has_clause[side][end, idx] & (nb >= 0) & (nb < len(other))
             nb = np.clip(nb, 0, len(other) - 1)
-            facing = self.clauses[1 - side][1 - end, nb]
-            best = signals.similarity(clause, other[nb])
+            whole = signals.similarity(clause, other[nb])
+            facing = signals.similarity(clause, self.clauses[1 - side][1 - end, nb])
             faces = self.has_clause[1 - side][1 - end, nb]
-            best[faces] = np.maximum(best[faces], signals.similarity(clause[faces], facing[faces]))
+            best = np.where(faces, np.maximum(whole, facing), whole)
             across[:, col] = np.where(ok, best, np.nan)
             own[:, col] = np.where(ok, signals.similarity(clause, mine), np.nan)
         return across, own
