@@ -211,6 +211,8 @@ def align_with_evidence(
     guide = _anchor_path(windows.src[1], windows.tgt[1], config, stats)
     band = _widen(guide, config.band, m)
     windows.encode_for(band, config)
+    if config.weights.leak:
+        windows.boundary_matches(band)
     if config.weights.lexicon:
         windows.lexical_pairs(band)
     edges = _bead_edges(windows, band, config, stats)
@@ -285,34 +287,58 @@ class _Windows:
                     out.append((i, end, clause))
         return out
 
-    def edge_matches(
-        self, a: int, b: int, s0: np.ndarray, t0: np.ndarray, sv: np.ndarray, tv: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Cosines of the ``a``-``b`` beads' edge clauses with the other side's sentence
-        across the bead's boundary (or with that sentence's clause facing the boundary,
-        whichever is higher), and with the bead's own other side (``sv``/``tv``, its run
-        vectors): two ``(k, 4)`` arrays, NaN where there is no clause or no such
-        sentence (see :func:`align.signals.leak`)."""
-        across = np.full((len(s0), 4), np.nan)
-        own = np.full((len(s0), 4), np.nan)
-        for col, (side, end, idx, nb, mine) in enumerate(
-            (
-                (0, 0, s0, t0 - 1, tv),
-                (0, 1, s0 + a - 1, t0 + b, tv),
-                (1, 0, t0, s0 - 1, sv),
-                (1, 1, t0 + b - 1, s0 + a, sv),
-            )
+    def boundary_matches(self, band: _Band) -> None:
+        """``across``, ``(cells, 4)``: at each cell ``(i, j)`` of ``band``, the cosine of the
+        edge clauses next to its cut (source ``i``'s first, source ``i - 1``'s last, target
+        ``j``'s first, target ``j - 1``'s last) with the other side's sentence across the
+        cut, or with that sentence's clause facing the cut, whichever is higher; NaN
+        where there is no such clause or sentence. A bead reads its first and third
+        column at its start cell and the other two at its end cell, whatever its size."""
+        self.band = band
+        counts = band.hi - band.lo + 1
+        i = np.repeat(np.arange(len(counts)), counts)
+        j = _ranges(band.lo, counts)
+        self.across = np.full((band.cells, 4), np.nan)
+        for col, (side, end, idx, nb) in enumerate(
+            ((0, 0, i, j - 1), (0, 1, i - 1, j), (1, 0, j, i - 1), (1, 1, j - 1, i))
         ):
-            other = self.tgt[1] if side == 0 else self.src[1]
+            n, other = len(self.texts[side]), self.tgt[1] if side == 0 else self.src[1]
+            ok = (idx >= 0) & (idx < n) & (nb >= 0) & (nb < len(other))
+            idx, nb = idx[ok], nb[ok]
             clause = self.clauses[side][end, idx]
-            ok = self.has_clause[side][end, idx] & (nb >= 0) & (nb < len(other))
-            nb = np.clip(nb, 0, len(other) - 1)
             whole = signals.similarity(clause, other[nb])
             facing = signals.similarity(clause, self.clauses[1 - side][1 - end, nb])
             faces = self.has_clause[1 - side][1 - end, nb]
             best = np.where(faces, np.maximum(whole, facing), whole)
-            across[:, col] = np.where(ok, best, np.nan)
-            own[:, col] = np.where(ok, signals.similarity(clause, mine), np.nan)
+            self.across[np.flatnonzero(ok), col] = np.where(
+                self.has_clause[side][end, idx], best, np.nan
+            )
+
+    def edge_matches(
+        self, a: int, b: int, s0: np.ndarray, t0: np.ndarray, sv: np.ndarray, tv: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Cosines of the ``a``-``b`` beads' edge clauses with what lies across the bead's
+        boundary (:meth:`boundary_matches`, read at its start and end cells) and with the
+        bead's own other side (``sv``/``tv``, its run vectors): two ``(k, 4)`` arrays, NaN
+        where there is no clause or no such sentence (see :func:`align.signals.leak`)."""
+        off, lo = self.band.off, self.band.lo
+        start = off[s0] + t0 - lo[s0]
+        stop = off[s0 + a] + t0 + b - lo[s0 + a]
+        across = np.stack(
+            [
+                self.across[start, 0],
+                self.across[stop, 1],
+                self.across[start, 2],
+                self.across[stop, 3],
+            ],
+            axis=1,
+        )
+        own = np.full((len(s0), 4), np.nan)
+        for col, (side, end, idx, mine) in enumerate(
+            ((0, 0, s0, tv), (0, 1, s0 + a - 1, tv), (1, 0, t0, sv), (1, 1, t0 + b - 1, sv))
+        ):
+            cosine = signals.similarity(self.clauses[side][end, idx], mine)
+            own[:, col] = np.where(np.isnan(across[:, col]), np.nan, cosine)
         return across, own
 
     def _encode(self, texts: list[str]) -> np.ndarray:

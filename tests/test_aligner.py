@@ -265,6 +265,7 @@ def test_a_clause_matches_the_neighbours_facing_clause_when_that_beats_its_sente
     tgt = ["Echo echo echo, charlie's twin clause.", "Golf golf golf."]
     encoder = Table({src[0]: 0, "Charlie charlie,": 1, "charlie's twin clause.": 1, src[1]: 2})
     windows = aligner._Windows(src, tgt, "en", "en", 2, encoder, AlignStats(), True)  # type: ignore[arg-type]
+    windows.boundary_matches(aligner._full_band(2, 2))
     s0, t0 = np.array([0]), np.array([0])
     across, own = windows.edge_matches(1, 1, s0, t0, windows.src[1][s0], windows.tgt[1][t0])
     assert across[0, 3] == pytest.approx(1.0) and own[0, 3] == pytest.approx(0.0)
