@@ -304,15 +304,15 @@ class _Windows:
         ):
             n, other = len(self.texts[side]), self.tgt[1] if side == 0 else self.src[1]
             ok = (idx >= 0) & (idx < n) & (nb >= 0) & (nb < len(other))
-            idx, nb = idx[ok], nb[ok]
-            clause = self.clauses[side][end, idx]
-            whole = signals.similarity(clause, other[nb])
-            facing = signals.similarity(clause, self.clauses[1 - side][1 - end, nb])
-            faces = self.has_clause[1 - side][1 - end, nb]
-            best = np.where(faces, np.maximum(whole, facing), whole)
-            self.across[np.flatnonzero(ok), col] = np.where(
-                self.has_clause[side][end, idx], best, np.nan
-            )
+            ok[ok] = self.has_clause[side][end, idx[ok]]
+            cells = np.flatnonzero(ok)
+            for lo in range(0, len(cells), _CHUNK):
+                part = cells[lo : lo + _CHUNK]
+                clause, near = self.clauses[side][end, idx[part]], nb[part]
+                whole = signals.similarity(clause, other[near])
+                facing = signals.similarity(clause, self.clauses[1 - side][1 - end, near])
+                faces = self.has_clause[1 - side][1 - end, near]
+                self.across[part, col] = np.where(faces, np.maximum(whole, facing), whole)
 
     def edge_matches(
         self, a: int, b: int, s0: np.ndarray, t0: np.ndarray, sv: np.ndarray, tv: np.ndarray
