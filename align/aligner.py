@@ -78,6 +78,8 @@ class AlignConfig:
     sentence before that sentence is named as likely untranslated (``Bead.stray``);
     an overlapping bead with at least ``alternative`` of the posterior's paths is
     recorded as the bead's likeliest alternative (``Bead.alternative``).
+    A bead at the size limit takes in unaligned sentences beside it where that
+    raises its similarity by ``grow`` or more (``None``: never; see :func:`_grow`).
 
     Search: ``anchor_margin``/``anchor_min_sim`` are the ratio margin (over the
     ``margin_k`` nearest neighbours both ways) and cosine a mutual-best 1-1
@@ -100,6 +102,7 @@ class AlignConfig:
     posterior_gap: float = 0.5
     alternative: float = 0.1
     stray: float = -0.1
+    grow: float | None = 0.05
     gap_open: float = -0.18
     gap_extend: float = -0.02
     joined: float = 0.55
@@ -221,7 +224,8 @@ def align_with_evidence(
     lattice = _Lattice.of(band, edges, config)
     posterior = lattice.posteriors(path)
     rivals = lattice.alternatives(path, config.alternative)
-    return _beads(path, gains, posterior, rivals, windows, config)
+    beads, evidence = _beads(path, gains, posterior, rivals, windows, config)
+    return _grow(beads, evidence, windows, config)
 
 
 class _Windows:
@@ -1062,3 +1066,119 @@ def _joined_vector(runs: dict[int, np.ndarray], size: int, start: int, share: fl
     norm = rest * cos + math.sqrt(max(rest * rest * (cos * cos - 1.0) + share * share, 0.0))
     joined = (norm * vec - rest * mean) / share
     return joined / max(float(np.linalg.norm(joined)), 1e-12)
+
+
+def _grow(
+    beads: list[Bead], evidence: list[dict[str, float]], windows: _Windows, config: AlignConfig
+) -> tuple[list[Bead], list[dict[str, float]]]:
+    """Beads the size limit cut short: a sentence translated by more than a bead holds.
+
+    The path's beads have ``a + b <= max_bead + 1`` sentences; where a sentence is
+    translated by more, the path leaves the rest unaligned next to a bead at the
+    limit. Such a bead takes in the part of the run of omissions beside it (one
+    side, before or after it) that goes beyond the limit and raises its
+    similarity most, if by at least ``config.grow``. In pol-dev one Chinese
+    sentence is nine English ones: the path made a 1-5 bead and four omissions.
+    A grown bead's ``similarity`` and ``length`` are measured anew, its ``leak``
+    is not (0); its ``posterior`` is that of the bead it grew from.
+    """
+    if config.grow is None:
+        return beads, evidence
+    candidates = _growth_candidates(beads, config.max_bead)
+    if not candidates:
+        return beads, evidence
+    texts = [
+        join_texts([windows.texts[side][i] for i in ids], windows.langs[side])
+        for _, side, ids, _ in candidates
+    ]
+    joined = windows._encode(texts)
+    best: dict[int, tuple[float, int, tuple[int, ...], list[int]]] = {}
+    for (k, side, ids, absorbed), vec in zip(candidates, joined, strict=True):
+        bead = beads[k]
+        mine = _growth_vector(windows, side, ids, vec, config.joined)
+        other = bead.tgt if side == 0 else bead.src
+        theirs = (windows.tgt if side == 0 else windows.src)[len(other)][other[0]]
+        rise = float(mine @ theirs) - (bead.similarity or 0.0)
+        if rise >= config.grow and rise > best.get(k, (-math.inf,))[0]:
+            best[k] = (rise, side, ids, absorbed)
+    beads, evidence = list(beads), list(evidence)
+    taken: set[int] = set()
+    for k, (rise, side, ids, absorbed) in sorted(best.items(), key=lambda kv: -kv[1][0]):
+        if taken & set(absorbed):
+            continue
+        taken.update(absorbed)
+        beads[k], evidence[k] = _grown_bead(beads[k], evidence[k], side, ids, rise, windows, config)
+    keep = [k for k in range(len(beads)) if k not in taken]
+    return [beads[k] for k in keep], [evidence[k] for k in keep]
+
+
+def _growth_candidates(
+    beads: list[Bead], max_bead: int
+) -> list[tuple[int, int, tuple[int, ...], list[int]]]:
+    """``(bead, side, that side's sentences once grown, the omission beads it takes in)`` for
+    every way a bead can grow past the limit, by at most ``max_bead`` sentences, into the
+    omissions of one side beside it."""
+    out = []
+    for k, bead in enumerate(beads):
+        if not bead.src or not bead.tgt:
+            continue
+        size = len(bead.src) + len(bead.tgt)
+        for step in (-1, 1):
+            q = k + step
+            side = 0 if 0 <= q < len(beads) and beads[q].src else 1
+            run: list[int] = []
+            while 0 <= q < len(beads) and _only(beads[q], side):
+                run.append(q)
+                q += step
+            mine = bead.src if side == 0 else bead.tgt
+            for r in range(max(max_bead + 2 - size, 1), min(len(run), max_bead) + 1):
+                added = [(beads[q].src or beads[q].tgt)[0] for q in run[:r]]
+                out.append((k, side, tuple(sorted(mine + tuple(added))), run[:r]))
+    return out
+
+
+def _only(bead: Bead, side: int) -> bool:
+    return bool(bead.src) and not bead.tgt if side == 0 else bool(bead.tgt) and not bead.src
+
+
+def _growth_vector(
+    windows: _Windows, side: int, ids: tuple[int, ...], joined: np.ndarray, share: float
+) -> np.ndarray:
+    """The run vector of sentences ``ids`` of ``side``, blended as :func:`_run_vectors` does."""
+    single = windows.src[1] if side == 0 else windows.tgt[1]
+    return _run_vectors(joined[None, :], single, np.array([ids[0]]), len(ids), share)[0]
+
+
+def _grown_bead(
+    bead: Bead,
+    facts: dict[str, float],
+    side: int,
+    ids: tuple[int, ...],
+    rise: float,
+    windows: _Windows,
+    config: AlignConfig,
+) -> tuple[Bead, dict[str, float]]:
+    src, tgt = (ids, bead.tgt) if side == 0 else (bead.src, ids)
+    chars = [
+        np.array([sum(windows.chars[s][i + 1] - windows.chars[s][i] for i in run)])
+        for s, run in ((0, src), (1, tgt))
+    ]
+    facts = facts | {
+        "similarity": (bead.similarity or 0.0) + rise,
+        "length": float(signals.length(*chars, windows.ratio, config.length_var)[0]),
+        "leak": 0.0,
+        "many": 1.0,
+    }
+    ends = {("src", src[0]), ("src", src[-1]), ("tgt", tgt[0]), ("tgt", tgt[-1])}
+    stray = bead.stray if bead.stray in ends else None
+    return (
+        replace(
+            bead,
+            src=src,
+            tgt=tgt,
+            confidence=config.calibration.confidence(facts),
+            similarity=facts["similarity"],
+            stray=stray,
+        ),
+        facts,
+    )

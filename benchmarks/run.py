@@ -261,6 +261,7 @@ def ablation_variants() -> list[tuple[str, object]]:
     out.append(("gaps: one omitted sentence −0.15, not −0.2", replace(base, gap_open=-0.13)))
     out.append(("runs: joined text only (joined 1)", replace(base, joined=1.0)))
     out.append(("runs: mean of their sentences only (joined 0)", replace(base, joined=0.0)))
+    out.append(("no growing past max_bead (grow off)", replace(base, grow=None)))
     out.append(("max_bead 4 instead of 5", replace(base, max_bead=4)))
     out.append(("max_bead 6 instead of 5", replace(base, max_bead=6)))
     if not base.weights.lexicon and cedict():

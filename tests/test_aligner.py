@@ -23,7 +23,7 @@ from align.aligner import AlignConfig, AlignStats, align_texts, align_with_evide
 from align.encoders import Encoder, load_encoder
 from align.evaluate import parse_beads, read_lines, score, without_lines
 from align.signals import Weights
-from align.types import join_texts
+from align.types import Bead, join_texts
 
 ZH = [
     "大会，",
@@ -283,6 +283,97 @@ def test_edge_clauses_that_face_each_other_across_a_cut_keep_it_whole(encoder: E
     assert gold[6] == ((6, 7), (8,)) and zh[7].startswith("那男孩双手猛推")
     got = pairs(align_texts(zh, en, encoder))
     assert all(bead in got for bead in gold)
+
+
+def test_a_sentence_translated_by_more_sentences_than_a_bead_holds_grows_one_bead(
+    encoder: Encoder,
+) -> None:
+    """pol-dev 002, gold beads 598–608: "比如：发展中不平衡、不协调、不可持续问题依然突出，…"
+    is nine English sentences ("Unbalanced, uncoordinated and unsustainable development
+    remains a big problem." …). A bead holds at most five a side, so the path leaves
+    four of them unaligned; the 1-5 bead then grows into them, as a 5-1 bead does with
+    English as the source. With ``grow`` off, the 1-9 bead is lost."""
+    zh, en, gold = bench_slice("pol-dev", "002", 598, 608)
+    assert gold[5] == ((5,), tuple(range(8, 17)))
+    beads, evidence = align_with_evidence(zh, en, encoder)
+    assert pairs(beads) == gold
+    assert_covers(beads, len(zh), len(en))
+    grown = evidence[5]
+    assert grown["leak"] == 0.0 and grown["many"] == 1.0
+    assert beads[5].confidence == AlignConfig().calibration.confidence(grown)
+    mirrored = align_texts(en, zh, encoder, src_lang="en", tgt_lang="zh")
+    assert [(b.tgt, b.src) for b in mirrored] == gold
+    without = align_with_evidence(zh, en, encoder, AlignConfig(grow=None))
+    cut = [((5,), tuple(range(12, 17)))] + [((), (j,)) for j in range(8, 12)]
+    assert all(bead in pairs(without[0]) for bead in cut)
+    five = pairs(without[0]).index(cut[0])
+    assert grown["similarity"] >= without[1][five]["similarity"] + AlignConfig().grow
+    assert grown["length"] > without[1][five]["length"]
+
+
+def test_only_beads_at_the_size_limit_grow_and_no_further_than_it_again() -> None:
+    """Growth candidates: a bead grows into the omissions of one side beside it, only
+    past ``a + b = max_bead + 1`` (what the path could not build), by at most
+    ``max_bead`` sentences, and a run stops at an omission of the other side. Bead 4
+    and bead 8 both reach for target 5–7; :func:`aligner._grow` gives them to one."""
+    from align.types import Bead
+
+    beads = [
+        Bead((), (0,)),
+        Bead((0,), ()),
+        Bead((), (1,)),
+        Bead((), (2,)),
+        Bead((1,), (3, 4)),
+        Bead((), (5,)),
+        Bead((), (6,)),
+        Bead((), (7,)),
+        Bead((2,), (8,)),
+    ]
+    got = aligner._growth_candidates(beads, 2)
+    assert [(k, side, ids) for k, side, ids, _ in got] == [
+        (4, 1, (2, 3, 4)),
+        (4, 1, (1, 2, 3, 4)),
+        (4, 1, (3, 4, 5)),
+        (4, 1, (3, 4, 5, 6)),
+        (8, 1, (6, 7, 8)),
+    ]
+    assert got[1][3] == [3, 2] and got[3][3] == [5, 6]
+    assert aligner._growth_candidates(beads, 3) == [
+        (4, 1, (1, 2, 3, 4), [3, 2]),
+        (4, 1, (3, 4, 5, 6), [5, 6]),
+        (4, 1, (3, 4, 5, 6, 7), [5, 6, 7]),
+        (8, 1, (5, 6, 7, 8), [7, 6, 5]),
+    ]
+
+
+def test_two_beads_reaching_for_the_same_omission_leave_it_to_the_one_it_helps_most() -> None:
+    """Target 1 is unaligned between two 1-1 beads at the limit of ``max_bead`` 1; joined
+    with either neighbour it reads as that bead's source (cosine 0.774). The first bead
+    rises more (from 0, against 0.5), so it takes the sentence; the second stays as it is,
+    and alone it grows only if ``grow`` asks for less than its rise (0.274)."""
+    src, tgt = ["S zero.", "S one."], ["T zero.", "T one.", "T two."]
+    encoder = Table(
+        {src[0]: 0, tgt[0]: 1, tgt[1]: 2, join_texts(tgt[:2], "en"): 0}
+        | {src[1]: 3, tgt[2]: 4, join_texts(tgt[1:], "en"): 3}
+    )
+    config = AlignConfig(max_bead=1, weights=Weights(leak=0.0))
+    windows = aligner._Windows(src, tgt, "en", "en", 1, encoder, AlignStats())  # type: ignore[arg-type]
+    beads = [Bead((0,), (0,), 0.9, 0.0), Bead((), (1,), 0.5), Bead((1,), (2,), 0.9, 0.5)]
+    evidence = [{"similarity": 0.0, "posterior": 1.0}, {"omission": 1.0}, {"similarity": 0.5}]
+    grown, facts = aligner._grow(beads, evidence, windows, config)
+    assert pairs(grown) == [((0,), (0, 1)), ((1,), (2,))]
+    assert facts[0]["similarity"] == pytest.approx(0.55 / np.sqrt(0.55**2 + 0.45**2), abs=1e-6)
+    assert facts[0]["posterior"] == 1.0 and facts[1] == evidence[2]
+    assert grown[0].confidence == config.calibration.confidence(facts[0])
+    alone = aligner._grow(beads[1:], evidence[1:], windows, config)[0]
+    assert pairs(alone) == [((1,), (1, 2))]
+    timid = replace(config, grow=0.3)
+    assert pairs(aligner._grow(beads[1:], evidence[1:], windows, timid)[0]) == pairs(beads[1:])
+    assert pairs(aligner._grow(beads, evidence, windows, replace(config, grow=None))[0]) == [
+        ((0,), (0,)),
+        ((), (1,)),
+        ((1,), (2,)),
+    ]
 
 
 def test_size_weighed_posteriors_tell_the_wrong_beads_apart_and_leave_the_path(
