@@ -76,7 +76,7 @@ class Calibration:
     margin: float = 0.0
     length: float = 0.64
     posterior: float = 0.897
-    omission: float = -2.161
+    omission: float = -2.13
     many: float = 0.287
     leak: float = 1.92
 
