@@ -15,7 +15,7 @@ from rich.console import Console
 
 from align import __version__, cli_batch, cli_report, cli_review
 from align.aligner import AlignConfig
-from align.cli_common import aligning_bar
+from align.cli_common import MAX_BEAD_HELP, aligning_bar
 from align.cli_tmx import tmx_app
 from align.errors import AlignError, OutputError
 from align.types import RawDocument
@@ -83,7 +83,7 @@ def pair(
         ),
     ] = "use",
     max_bead: Annotated[
-        int, typer.Option("--max-bead", help="Most sentences on one side of a bead.")
+        int, typer.Option("--max-bead", help=MAX_BEAD_HELP)
     ] = AlignConfig().max_bead,
     force: Annotated[
         bool,
@@ -187,7 +187,7 @@ def eval_cmd(
     tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Language of TGT_DIR.")] = "en",
     model: Annotated[str, typer.Option("--model", "-m", help="Sentence encoder.")] = "use",
     max_bead: Annotated[
-        int, typer.Option("--max-bead", help="Most sentences on one side of a bead.")
+        int, typer.Option("--max-bead", help=MAX_BEAD_HELP)
     ] = AlignConfig().max_bead,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="One row per document.")] = False,

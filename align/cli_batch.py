@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from align.aligner import AlignConfig
-from align.cli_common import aligning_bar
+from align.cli_common import MAX_BEAD_HELP, aligning_bar
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -247,7 +247,7 @@ def register(app: typer.Typer) -> None:
             typer.Option("--model", "-m", help="Sentence encoder, as for 'align pair'."),
         ] = "use",
         max_bead: Annotated[
-            int, typer.Option("--max-bead", help="Most sentences on one side of a bead.")
+            int, typer.Option("--max-bead", help=MAX_BEAD_HELP)
         ] = AlignConfig().max_bead,
         force: Annotated[
             bool,

@@ -15,6 +15,12 @@ if TYPE_CHECKING:
 
 err = Console(stderr=True)
 
+MAX_BEAD_HELP = (
+    "Most sentences on one side of a bead the search builds; a bead at that limit "
+    "still takes in unaligned sentences beside it (up to as many again) where they "
+    "read as part of its translation."
+)
+
 
 def say(message: str) -> None:
     """One line on stderr, printed as is (paths and brackets are not markup)."""

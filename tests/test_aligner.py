@@ -311,6 +311,26 @@ def test_a_sentence_translated_by_more_sentences_than_a_bead_holds_grows_one_bea
     assert grown["length"] > without[1][five]["length"]
 
 
+def test_a_poor_bead_does_not_grow_into_sentences_that_lost_their_translation(
+    encoder: Encoder,
+) -> None:
+    """MAC-Dev 006, gold beads 59–84, with ten English sentences cut out (the 108th to
+    the 117th of the chapter): the eight Chinese sentences they translated are
+    omissions now, and the aligner leaves them unaligned. After them comes a poor
+    1-1 bead (similarity 0.26); taking in five of them, a 6-1 bead past the limit,
+    would raise that by 0.07, but only to 0.34, under ``grow_min_sim``."""
+    zh, en, gold = bench_slice("mac-dev", "006", 59, 84)
+    cut = range(19, 29)
+    expected = without_lines(gold, 1, cut)
+    orphans = [bead for bead in expected if not bead[1] and bead not in gold]
+    assert len(orphans) == 8
+    en = [line for j, line in enumerate(en) if j not in cut]
+    got = pairs(align_texts(zh, en, encoder))
+    assert all(bead in got for bead in orphans)
+    greedy = pairs(align_texts(zh, en, encoder, AlignConfig(grow_min_sim=0.0)))
+    assert sum(bead in greedy for bead in orphans) == 3
+
+
 def test_only_beads_at_the_size_limit_grow_and_no_further_than_it_again() -> None:
     """Growth candidates: a bead grows into the omissions of one side beside it, only
     past ``a + b = max_bead + 1`` (what the path could not build), by at most
@@ -350,7 +370,8 @@ def test_two_beads_reaching_for_the_same_omission_leave_it_to_the_one_it_helps_m
     """Target 1 is unaligned between two 1-1 beads at the limit of ``max_bead`` 1; joined
     with either neighbour it reads as that bead's source (cosine 0.774). The first bead
     rises more (from 0, against 0.5), so it takes the sentence; the second stays as it is,
-    and alone it grows only if ``grow`` asks for less than its rise (0.274)."""
+    and alone it grows only if ``grow`` asks for less than its rise (0.274). Neither
+    grows if ``grow_min_sim`` asks for more than 0.774."""
     src, tgt = ["S zero.", "S one."], ["T zero.", "T one.", "T two."]
     encoder = Table(
         {src[0]: 0, tgt[0]: 1, tgt[1]: 2, join_texts(tgt[:2], "en"): 0}
@@ -369,6 +390,8 @@ def test_two_beads_reaching_for_the_same_omission_leave_it_to_the_one_it_helps_m
     assert pairs(alone) == [((1,), (1, 2))]
     timid = replace(config, grow=0.3)
     assert pairs(aligner._grow(beads[1:], evidence[1:], windows, timid)[0]) == pairs(beads[1:])
+    floor = replace(config, grow_min_sim=0.8)
+    assert pairs(aligner._grow(beads, evidence, windows, floor)[0]) == pairs(beads)
     assert pairs(aligner._grow(beads, evidence, windows, replace(config, grow=None))[0]) == [
         ((0,), (0,)),
         ((), (1,)),
