@@ -78,9 +78,9 @@ class AlignConfig:
     sentence before that sentence is named as likely untranslated (``Bead.stray``);
     an overlapping bead with at least ``alternative`` of the posterior's paths is
     recorded as the bead's likeliest alternative (``Bead.alternative``).
-    A bead at the size limit takes in unaligned sentences beside it where that
-    raises its similarity by ``grow`` or more, to ``grow_min_sim`` or more
-    (``grow`` ``None``: never; see :func:`_grow`).
+    A bead at the size limit with a similarity of ``grow_min_sim`` or more takes
+    in unaligned sentences beside it where that raises its similarity by ``grow``
+    or more (``grow`` ``None``: never; see :func:`_grow`).
 
     Search: ``anchor_margin``/``anchor_min_sim`` are the ratio margin (over the
     ``margin_k`` nearest neighbours both ways) and cosine a mutual-best 1-1
@@ -104,7 +104,7 @@ class AlignConfig:
     alternative: float = 0.1
     stray: float = -0.1
     grow: float | None = 0.05
-    grow_min_sim: float = 0.4
+    grow_min_sim: float = 0.45
     gap_open: float = -0.18
     gap_extend: float = -0.02
     joined: float = 0.55
@@ -1077,20 +1077,22 @@ def _grow(
 
     The path's beads have ``a + b <= max_bead + 1`` sentences; where a sentence is
     translated by more, the path leaves the rest unaligned next to a bead at the
-    limit. Such a bead takes in the part of the run of omissions beside it (one
-    side, before or after it) that goes beyond the limit and raises its
-    similarity most, if by at least ``config.grow`` and to at least
-    ``config.grow_min_sim``. In pol-dev one Chinese sentence is nine English ones:
-    the path made a 1-5 bead and four omissions, and growing takes its similarity
-    from 0.66 to 0.76. The floor keeps a poor bead from reaching for untranslated
-    sentences: next to a block cut from MAC-Dev, two beads at 0.14 and 0.17 rose
-    by 0.10 and 0.05 taking in five sentences that had lost their translation.
+    limit. Such a bead, if it reads as a translation already (similarity at least
+    ``config.grow_min_sim``), takes in the part of the run of omissions beside it
+    (one side, before or after it) that goes beyond the limit and raises its
+    similarity most, if by at least ``config.grow``. In pol-dev one Chinese
+    sentence is nine English ones: the path made a 1-5 bead and four omissions,
+    and growing takes its similarity from 0.66 to 0.76. The floor keeps poor beads
+    from reaching for untranslated sentences: next to blocks cut from MAC-Dev and
+    Text+Berg, beads at 0.14–0.40 rose by 0.05–0.21 taking in sentences that had
+    lost their translation.
     A grown bead's ``similarity`` and ``length`` are measured anew, its ``leak``
     is not (0); its ``posterior`` is that of the bead it grew from.
     """
     if config.grow is None:
         return beads, evidence
-    candidates = _growth_candidates(beads, config.max_bead)
+    sure = [b.similarity is not None and b.similarity >= config.grow_min_sim for b in beads]
+    candidates = [c for c in _growth_candidates(beads, config.max_bead) if sure[c[0]]]
     if not candidates:
         return beads, evidence
     texts = [
@@ -1104,11 +1106,8 @@ def _grow(
         mine = _growth_vector(windows, side, ids, vec, config.joined)
         other = bead.tgt if side == 0 else bead.src
         theirs = (windows.tgt if side == 0 else windows.src)[len(other)][other[0]]
-        grown = float(mine @ theirs)
-        rise = grown - (bead.similarity or 0.0)
-        if grown < config.grow_min_sim or rise < config.grow:
-            continue
-        if rise > best.get(k, (-math.inf,))[0]:
+        rise = float(mine @ theirs) - (bead.similarity or 0.0)
+        if rise >= config.grow and rise > best.get(k, (-math.inf,))[0]:
             best[k] = (rise, side, ids, absorbed)
     beads, evidence = list(beads), list(evidence)
     taken: set[int] = set()

@@ -317,8 +317,8 @@ def test_a_poor_bead_does_not_grow_into_sentences_that_lost_their_translation(
     """MAC-Dev 006, gold beads 59–84, with ten English sentences cut out (the 108th to
     the 117th of the chapter): the eight Chinese sentences they translated are
     omissions now, and the aligner leaves them unaligned. After them comes a poor
-    1-1 bead (similarity 0.26); taking in five of them, a 6-1 bead past the limit,
-    would raise that by 0.07, but only to 0.34, under ``grow_min_sim``."""
+    1-1 bead (similarity 0.26, under ``grow_min_sim``); taking in five of them, a 6-1
+    bead past the limit, would raise that by 0.07."""
     zh, en, gold = bench_slice("mac-dev", "006", 59, 84)
     cut = range(19, 29)
     expected = without_lines(gold, 1, cut)
@@ -369,9 +369,9 @@ def test_only_beads_at_the_size_limit_grow_and_no_further_than_it_again() -> Non
 def test_two_beads_reaching_for_the_same_omission_leave_it_to_the_one_it_helps_most() -> None:
     """Target 1 is unaligned between two 1-1 beads at the limit of ``max_bead`` 1; joined
     with either neighbour it reads as that bead's source (cosine 0.774). The first bead
-    rises more (from 0, against 0.5), so it takes the sentence; the second stays as it is,
-    and alone it grows only if ``grow`` asks for less than its rise (0.274). Neither
-    grows if ``grow_min_sim`` asks for more than 0.774."""
+    rises more (from 0.5, against 0.6), so it takes the sentence; the second stays as
+    it is, and alone grows only if ``grow`` asks for less than its rise (0.174). With
+    ``grow_min_sim`` 0.55 the first bead is too poor to grow, and the second takes it."""
     src, tgt = ["S zero.", "S one."], ["T zero.", "T one.", "T two."]
     encoder = Table(
         {src[0]: 0, tgt[0]: 1, tgt[1]: 2, join_texts(tgt[:2], "en"): 0}
@@ -379,8 +379,8 @@ def test_two_beads_reaching_for_the_same_omission_leave_it_to_the_one_it_helps_m
     )
     config = AlignConfig(max_bead=1, weights=Weights(leak=0.0))
     windows = aligner._Windows(src, tgt, "en", "en", 1, encoder, AlignStats())  # type: ignore[arg-type]
-    beads = [Bead((0,), (0,), 0.9, 0.0), Bead((), (1,), 0.5), Bead((1,), (2,), 0.9, 0.5)]
-    evidence = [{"similarity": 0.0, "posterior": 1.0}, {"omission": 1.0}, {"similarity": 0.5}]
+    beads = [Bead((0,), (0,), 0.9, 0.5), Bead((), (1,), 0.5), Bead((1,), (2,), 0.9, 0.6)]
+    evidence = [{"similarity": 0.5, "posterior": 1.0}, {"omission": 1.0}, {"similarity": 0.6}]
     grown, facts = aligner._grow(beads, evidence, windows, config)
     assert pairs(grown) == [((0,), (0, 1)), ((1,), (2,))]
     assert facts[0]["similarity"] == pytest.approx(0.55 / np.sqrt(0.55**2 + 0.45**2), abs=1e-6)
@@ -388,10 +388,13 @@ def test_two_beads_reaching_for_the_same_omission_leave_it_to_the_one_it_helps_m
     assert grown[0].confidence == config.calibration.confidence(facts[0])
     alone = aligner._grow(beads[1:], evidence[1:], windows, config)[0]
     assert pairs(alone) == [((1,), (1, 2))]
-    timid = replace(config, grow=0.3)
+    timid = replace(config, grow=0.2)
     assert pairs(aligner._grow(beads[1:], evidence[1:], windows, timid)[0]) == pairs(beads[1:])
-    floor = replace(config, grow_min_sim=0.8)
-    assert pairs(aligner._grow(beads, evidence, windows, floor)[0]) == pairs(beads)
+    picky = replace(config, grow_min_sim=0.55)
+    assert pairs(aligner._grow(beads, evidence, windows, picky)[0]) == [
+        ((0,), (0,)),
+        ((1,), (1, 2)),
+    ]
     assert pairs(aligner._grow(beads, evidence, windows, replace(config, grow=None))[0]) == [
         ((0,), (0,)),
         ((), (1,)),
