@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from align import lexicon, signals
+from align import lexicon, quotes, signals
 from align.encoders.base import normalise_rows
 from align.signals import Calibration, Weights
 from align.types import Bead, BeadIds, join_texts
@@ -263,6 +263,7 @@ class _Windows:
         )
         self.ratio = float(max(self.chars[1][-1], 1.0) / max(self.chars[0][-1], 1.0))
         self.lex: np.ndarray | None = None
+        self._quotes: dict[tuple[int, int], np.ndarray] = {}
         self.tokens = (signals.token_counts(self.texts[0]), signals.token_counts(self.texts[1]))
         edges = [self._edge_texts(side) if clauses else [] for side in (0, 1)]
         single = self._encode(
@@ -387,6 +388,20 @@ class _Windows:
                 target[size][rows] = _run_vectors(
                     target[size][rows], target[1], rows, size, config.joined
                 )
+
+    def quote_states(self, side: int, size: int) -> np.ndarray:
+        """``(n - size + 1,)`` :data:`align.signals.QUOTE_STATES` of every run of ``size``
+        sentences of ``side``; only runs with a quotation mark are read."""
+        key = (side, size)
+        if key not in self._quotes:
+            texts, lang = self.texts[side], self.langs[side]
+            marked = np.concatenate(([0], np.cumsum([quotes.has_quote(t) for t in texts])))
+            states = np.zeros(max(len(texts) - size + 1, 0), np.int8)
+            for s in np.flatnonzero(marked[size:] - marked[: len(states)]):
+                state = quotes.quotation_state(join_texts(texts[s : s + size], lang))
+                states[s] = signals.QUOTE_STATES[state]
+            self._quotes[key] = states
+        return self._quotes[key]
 
     def run_chars(self, side: int, start: np.ndarray, size: int) -> np.ndarray:
         c = self.chars[side]
@@ -720,6 +735,8 @@ def _bead_signals(
         values["lexicon"] = np.zeros(len(s0))
     if weights.leak:
         values["leak"] = signals.leak(*w.edge_matches(a, b, s0, t0, sv, tv))
+    if weights.quotes:
+        values["quotes"] = signals.quotes(w.quote_states(0, a)[s0], w.quote_states(1, b)[t0])
     return values
 
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from align.quotes import QUOTATION_PAIRS, quotation_state
 from align.types import Alignment, Bead
 
 LOW_CONFIDENCE = 0.5
@@ -540,17 +541,10 @@ def footnote_mismatch(alignment: Alignment, bead: Bead) -> Flag | None:
 # --- quotation marks and brackets --------------------------------------------------------
 
 _PAIRS = {
-    "quotation": (("“", "”"), ("「", "」"), ("『", "』")),
+    "quotation": QUOTATION_PAIRS,
     "title mark": (("《", "》"), ("〈", "〉")),
     "bracket": (("(", ")"), ("[", "]"), ("【", "】")),
 }
-_DOUBLE = re.compile("[" + re.escape("".join(o + c for o, c in _PAIRS["quotation"])) + "„]")
-"""Double quotation marks; German's „ opens and closes with the mark English opens with."""
-_SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[—–-]))['‘‚](?=\w)")
-_SINGLE_CLOSE = re.compile(r"(?<=[.!?,;:…])['’](?!\w)|(?<=\w)['’](?=[,.;:!?)\]])")
-_SINGLE_AFTER_WORD = re.compile(r"(?<=\w)['’](?=\s|$)")
-
-
 _MARKS = {
     kind: re.compile("[" + re.escape("".join(o + c for o, c in pairs)) + "]")
     for kind, pairs in _PAIRS.items()
@@ -561,55 +555,16 @@ _OPENERS = frozenset(o for pairs in _PAIRS.values() for o, _ in pairs)
 def _unbalanced(text: str, kind: str) -> str | None:
     """``open`` if a mark of ``kind`` opens and does not close, ``close`` if one closes unopened.
 
-    Quotations go by :func:`_quotation_state`.
+    Quotations go by :func:`align.quotes.quotation_state`.
     """
     if kind == "quotation":
-        return _quotation_state(text)
+        return quotation_state(text)
     depth = 0
     for mark in _MARKS[kind].findall(text):
         depth += 1 if mark in _OPENERS else -1
         if depth < 0:
             return "close"
     return "open" if depth > 0 else None
-
-
-def _quotation_state(text: str) -> str | None:
-    """:func:`_unbalanced` for quotation marks, whichever style the language quotes in.
-
-    “…”, 「…」 and German „…“ pair up; straight double quotes cannot tell
-    opening from closing, so an odd count is ``open``. A text with no double
-    quotation mark may quote with single ones ('Why not?' in British novels): a
-    single quote that starts a word opens; one after sentence punctuation, or
-    between a word and punctuation ('Mrs Zhou', she), closes; one inside a word
-    (it's) is an apostrophe, and one after a word (civil 'how-do-you-do' and,
-    the boys' toys) closes only a quotation that is open.
-    """
-    marks = _DOUBLE.findall(text)
-    if not marks and '"' not in text:
-        steps = sorted(
-            [(m.start(), 1) for m in _SINGLE_OPEN.finditer(text)]
-            + [(m.start(), -1) for m in _SINGLE_CLOSE.finditer(text)]
-            + [(m.start(), 0) for m in _SINGLE_AFTER_WORD.finditer(text)]
-        )
-        depth = 0
-        for _, step in steps:
-            if step == 0:  # after a word: an apostrophe unless a quotation is open
-                step = -1 if depth > 0 else 0
-            depth += step
-            if depth < 0:
-                return "close"
-        return "open" if depth > 0 else None
-    stack: list[str] = []
-    for mark in marks:
-        if stack and stack[-1] == "„" and mark == "“":
-            stack.pop()
-        elif mark in _OPENERS or mark == "„":
-            stack.append(mark)
-        elif not stack:
-            return "close"
-        else:
-            stack.pop()
-    return "open" if stack or text.count('"') % 2 else None
 
 
 def quote_mismatch(alignment: Alignment, bead: Bead) -> Flag | None:

@@ -230,16 +230,39 @@ def test_edge_clauses_that_cross_the_boundary_keep_a_translators_cut_whole(
     天也黑了，家里人要等了！" is four English sentences, the last ("Our parents will be
     worried!") its last clause. Without the leak signal the bead stops a sentence
     short and the next one starts with it (26 of the 30 gold beads); with it, all 30,
-    and all 30 with English as the source, where the clause is on the target side."""
+    and all 30 with English as the source, where the clause is on the target side.
+    The speech is a quotation, so the quotes signal alone finds 28 and the bead: the
+    leak is measured with that signal off."""
     zh, en, gold = bench_slice("mac-dev", "005", 85, 115)
     assert gold[10] == ((10,), (18, 19, 20, 21)) and en[21].startswith("Our parents")
     got = pairs(align_texts(zh, en, encoder))
     assert all(bead in got for bead in gold)
     mirrored = align_texts(en, zh, encoder, src_lang="en", tgt_lang="zh")
     assert all((s, t) in [(b.tgt, b.src) for b in mirrored] for s, t in gold)
-    without = pairs(align_texts(zh, en, encoder, AlignConfig(weights=Weights(leak=0.0))))
+    quiet = Weights(quotes=0.0)
+    leaky = pairs(align_texts(zh, en, encoder, AlignConfig(weights=quiet)))
+    assert all(bead in leaky for bead in gold)
+    without = pairs(align_texts(zh, en, encoder, AlignConfig(weights=replace(quiet, leak=0.0))))
     assert gold[10] not in without
     assert sum(bead in without for bead in gold) <= 27
+
+
+def test_a_bead_does_not_end_inside_a_quotation_on_one_side_only(encoder: Encoder) -> None:
+    """MAC-Dev 003, gold beads 70–90: "刘老老迎上来笑问道：“好啊?" and "周嫂子。”" are one
+    speech the segmenter cut at its question mark, and one English sentence
+    ('How are you, my dear?' said Grannie Liu…). Without the quotes signal the first
+    half makes a 1-1 bead with it and the second half goes to the next bead, whose
+    quotation then closes in Chinese only (18 of the 20 gold beads); with it, all 20,
+    in both directions."""
+    zh, en, gold = bench_slice("mac-dev", "003", 70, 90)
+    assert gold[15] == ((17, 18), (24,)) and zh[18] == "周嫂子。”"
+    got = pairs(align_texts(zh, en, encoder))
+    assert all(bead in got for bead in gold)
+    mirrored = align_texts(en, zh, encoder, src_lang="en", tgt_lang="zh")
+    assert all((s, t) in [(b.tgt, b.src) for b in mirrored] for s, t in gold)
+    without = pairs(align_texts(zh, en, encoder, AlignConfig(weights=Weights(quotes=0.0))))
+    assert gold[15] not in without and gold[16] not in without
+    assert sum(bead in without for bead in gold) == 18
 
 
 class Table:

@@ -203,3 +203,27 @@ def test_log_odds_is_symmetric_and_capped() -> None:
         signals.log_odds(0.9) == pytest.approx(-signals.log_odds(0.1)) == pytest.approx(math.log(9))
     )
     assert signals.log_odds(1.0) == 10.0 and signals.log_odds(0.0) == -10.0
+
+
+def test_quotes_costs_a_bead_whose_sides_disagree_on_an_open_quotation() -> None:
+    open_, close, none = (signals.QUOTE_STATES[s] for s in ("open", "close", None))
+    src = np.array([open_, open_, none, close, none])
+    tgt = np.array([open_, none, none, none, close])
+    assert signals.quotes(src, tgt).tolist() == [0.0, -1.0, 0.0, -1.0, -1.0]
+
+
+def test_quote_states_read_each_run_of_sentences_as_one_text() -> None:
+    """A speech the Chinese segmenter cut at its question mark: each half is open or
+    closed, the two together balance; English quotes in single quotes."""
+    from align.aligner import AlignStats, _Windows
+
+    zh = ["刘老老迎上来笑问道：“好啊?", "周嫂子。”", "周瑞家的认了半日。"]
+    en = ["'How are you, my dear?' said Grannie Liu.", "'Why, it's Grannie Liu!", "It's late.'"]
+    encoder = type("Flat", (), {"encode": lambda self, texts: np.ones((len(texts), 4))})()
+    windows = _Windows(zh, en, "zh", "en", 3, encoder, AlignStats())  # type: ignore[arg-type]
+    code = signals.QUOTE_STATES
+    assert windows.quote_states(0, 1).tolist() == [code["open"], code["close"], code[None]]
+    assert windows.quote_states(0, 2).tolist() == [code[None], code["close"]]
+    assert windows.quote_states(0, 3).tolist() == [code[None]]
+    assert windows.quote_states(1, 1).tolist() == [code[None], code["open"], code["close"]]
+    assert windows.quote_states(1, 2).tolist() == [code["open"], code[None]]
