@@ -74,14 +74,14 @@ class Calibration:
     reading more alike, must not make a bead less sure.
     """
 
-    intercept: float = 0.717
+    intercept: float = 0.695
     similarity: float = 0.0
     margin: float = 0.0
-    length: float = 0.676
-    posterior: float = 0.903
-    omission: float = -2.317
-    many: float = 0.102
-    leak: float = 1.816
+    length: float = 0.67
+    posterior: float = 0.924
+    omission: float = -2.433
+    many: float = 0.029
+    leak: float = 1.208
 
     def confidence(self, evidence: dict[str, float]) -> float:
         """The probability that the bead is exactly right, in [0, 1]."""

@@ -337,12 +337,12 @@ def test_a_sentence_translated_by_more_sentences_than_a_bead_holds_grows_one_bea
 def test_a_poor_bead_does_not_grow_into_sentences_that_lost_their_translation(
     encoder: Encoder,
 ) -> None:
-    """MAC-Dev 006, gold beads 59–84, with ten English sentences cut out (the 108th to
+    """MAC-Dev 006, gold beads 59–94, with ten English sentences cut out (the 108th to
     the 117th of the chapter): the eight Chinese sentences they translated are
     omissions now, and the aligner leaves them unaligned. After them comes a poor
     1-1 bead (similarity 0.26, under ``grow_min_sim``); taking in five of them, a 6-1
     bead past the limit, would raise that by 0.07."""
-    zh, en, gold = bench_slice("mac-dev", "006", 59, 84)
+    zh, en, gold = bench_slice("mac-dev", "006", 59, 94)
     cut = range(19, 29)
     expected = without_lines(gold, 1, cut)
     orphans = [bead for bead in expected if not bead[1] and bead not in gold]
@@ -400,7 +400,7 @@ def test_two_beads_reaching_for_the_same_omission_leave_it_to_the_one_it_helps_m
         {src[0]: 0, tgt[0]: 1, tgt[1]: 2, join_texts(tgt[:2], "en"): 0}
         | {src[1]: 3, tgt[2]: 4, join_texts(tgt[1:], "en"): 3}
     )
-    config = AlignConfig(max_bead=1, weights=Weights(leak=0.0))
+    config = AlignConfig(max_bead=1, weights=Weights(leak=0.0), joined=0.55)
     windows = aligner._Windows(src, tgt, "en", "en", 1, encoder, AlignStats())  # type: ignore[arg-type]
     beads = [Bead((0,), (0,), 0.9, 0.5), Bead((), (1,), 0.5), Bead((1,), (2,), 0.9, 0.6)]
     evidence = [{"similarity": 0.5, "posterior": 1.0}, {"omission": 1.0}, {"similarity": 0.6}]
@@ -451,10 +451,10 @@ def test_size_weighed_posteriors_tell_the_wrong_beads_apart_and_leave_the_path(
 
 
 def test_the_likeliest_alternative_is_often_the_gold_bead(encoder: Encoder) -> None:
-    """MAC-Dev 003, gold beads 0–120: where a bead is wrong, the other cut the
-    posterior's lattice liked best is the gold's for 13 of its 17 wrong beads (8
+    """MAC-Dev 003, gold beads 0–200: where a bead is wrong, the other cut the
+    posterior's lattice liked best is the gold's for 13 of its 21 wrong beads (8
     with the least likely rival instead)."""
-    zh, en, gold = bench_slice("mac-dev", "003", 0, 120)
+    zh, en, gold = bench_slice("mac-dev", "003", 0, 200)
     beads = align_texts(zh, en, encoder)
     for bead in beads:
         if bead.alternative is not None:
@@ -464,7 +464,7 @@ def test_the_likeliest_alternative_is_often_the_gold_bead(encoder: Encoder) -> N
             )
     wrong = [b for b in beads if (b.src, b.tgt) not in gold]
     assert len(wrong) >= 5
-    assert sum(b.alternative in gold for b in wrong) >= 0.6 * len(wrong)
+    assert sum(b.alternative in gold for b in wrong) >= 0.55 * len(wrong)
     sure = [b for b in beads if b.confidence > 0.99]
     assert sum(b.alternative is not None for b in sure) <= len(sure) / 10
 
