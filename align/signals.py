@@ -41,7 +41,7 @@ class Weights:
     length: float = 0.1
     size: float = 0.1
     tokens: float = 0.05
-    lexicon: float = 0.0
+    lexicon: float = 0.2
     leak: float = 0.12
     quotes: float = 0.1
 
@@ -74,14 +74,14 @@ class Calibration:
     reading more alike, must not make a bead less sure.
     """
 
-    intercept: float = 0.695
+    intercept: float = 0.685
     similarity: float = 0.0
     margin: float = 0.0
-    length: float = 0.67
-    posterior: float = 0.924
-    omission: float = -2.433
-    many: float = 0.029
-    leak: float = 1.208
+    length: float = 0.658
+    posterior: float = 0.917
+    omission: float = -2.336
+    many: float = 0.01
+    leak: float = 1.267
 
     def confidence(self, evidence: dict[str, float]) -> float:
         """The probability that the bead is exactly right, in [0, 1]."""
