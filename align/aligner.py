@@ -1184,10 +1184,7 @@ def _grown_bead(
     config: AlignConfig,
 ) -> tuple[Bead, dict[str, float]]:
     src, tgt = (ids, bead.tgt) if side == 0 else (bead.src, ids)
-    chars = [
-        np.array([sum(windows.chars[s][i + 1] - windows.chars[s][i] for i in run)])
-        for s, run in ((0, src), (1, tgt))
-    ]
+    chars = [windows.run_chars(s, np.array([run[0]]), len(run)) for s, run in ((0, src), (1, tgt))]
     facts = facts | {
         "similarity": (bead.similarity or 0.0) + rise,
         "length": float(signals.length(*chars, windows.ratio, config.length_var)[0]),

