@@ -196,6 +196,34 @@ def errors_below(confidence: np.ndarray, correct: np.ndarray, threshold: float =
     return float((confidence[wrong] < threshold).mean()) if wrong.any() else 1.0
 
 
+def calibrated_below(confidence: np.ndarray, correct: np.ndarray, threshold: float = 0.5) -> float:
+    """The most of the wrong beads a calibrated confidence that orders the beads as
+    ``confidence`` does can put under ``threshold``.
+
+    The isotonic regression of right/wrong on ``confidence`` (pool adjacent
+    violators; equal confidences are one group) is the calibrated score that keeps
+    the order: in sample, each of its groups is exactly as often right as it says.
+    A confidence that puts more of the errors under 0.5 while staying calibrated has
+    to order the beads better, not map them differently.
+    """
+    wrong = ~correct
+    if not wrong.any():
+        return 1.0
+    values, group = np.unique(confidence, return_inverse=True)
+    right = np.bincount(group, weights=correct.astype(float), minlength=len(values))
+    count = np.bincount(group, minlength=len(values)).astype(float)
+    pools: list[list[float]] = []
+    for r, c in zip(right, count, strict=True):
+        pools.append([r, c, 1])
+        while len(pools) > 1 and pools[-2][0] / pools[-2][1] > pools[-1][0] / pools[-1][1]:
+            r2, c2, n2 = pools.pop()
+            pools[-1][0] += r2
+            pools[-1][1] += c2
+            pools[-1][2] += n2
+    fitted = np.repeat([r / c for r, c, _ in pools], [int(n) for _, _, n in pools])
+    return float((fitted[group][wrong] < threshold).mean())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default="use")

@@ -52,3 +52,19 @@ def test_a_signal_fitted_against_its_meaning_is_left_out() -> None:
     assert fitted.similarity > 1.0
     free = fit_confidence._logistic(evidence, correct, ["similarity", "margin"], 1.0)
     assert free[2] < 0
+
+
+def test_a_calibrated_confidence_cannot_put_more_errors_under_half_than_the_order_allows() -> None:
+    """Six beads by rising confidence, right or wrong: F F T F T T. Isotonic groups:
+    [F F] at 0, [T F] at 0.5, [T T] at 1. Only the first two wrong beads can be
+    under 0.5 in any calibrated score of that order: 2 of 3."""
+    confidence = np.array([0.1, 0.2, 0.6, 0.7, 0.8, 0.9])
+    correct = np.array([False, False, True, False, True, True])
+    assert fit_confidence.calibrated_below(confidence, correct) == 2 / 3
+    # a better order: every wrong bead first
+    better = np.array([0.1, 0.2, 0.75, 0.3, 0.8, 0.9])
+    assert fit_confidence.calibrated_below(better, correct) == 1.0
+    # equal confidences are one group: right 1 of 2 is not under 0.5
+    tied = np.array([0.5, 0.5, 0.9, 0.9, 0.9, 0.9])
+    tie_right = np.array([False, True, True, True, True, True])
+    assert fit_confidence.calibrated_below(tied, tie_right) == 0.0
