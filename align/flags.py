@@ -79,7 +79,7 @@ def one_sided(alignment: Alignment, bead: Bead) -> Flag | None:
 
 def low_confidence(alignment: Alignment, bead: Bead) -> Flag | None:
     """Under 0.5, with the likeliest other cut the aligner saw (``Bead.alternative``):
-    on MAC-Dev it is the gold bead for 39 of the 47 wrong beads under 0.5."""
+    on MAC-Dev it is the gold bead for 37 of the 45 wrong beads under 0.5."""
     if not (bead.src and bead.tgt and bead.confidence < LOW_CONFIDENCE):
         return None
     reason = f"confidence {bead.confidence:.2f} is below {LOW_CONFIDENCE}"
