@@ -257,6 +257,7 @@ def quotes(src_states: np.ndarray, tgt_states: np.ndarray) -> np.ndarray:
     English cuts in two ('Well,' he said. 'That's it!'), and a bead that ends
     inside the quotation on one side only has cut at the wrong sentence.
     A quotation cut on both sides (a long speech over several sentences) costs
-    nothing, nor does a quotation one side has and the other not.
+    nothing, nor does a whole quotation that one side marks and the other not;
+    a cut one, marked on one side only, does cost (states ``open`` against ``None``).
     """
     return -(src_states != tgt_states).astype(np.float64)
