@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
+from benchmark_scripts import load
 
-_PATH = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
-_spec = importlib.util.spec_from_file_location("bench_run", _PATH)
-assert _spec and _spec.loader
-bench_run = importlib.util.module_from_spec(_spec)
-sys.modules["bench_run"] = bench_run  # its dataclasses look themselves up there
-_spec.loader.exec_module(bench_run)
+bench_run = load("run", "bench_run")
 
 
 def test_documents_moved_counts_each_document_that_changed_either_way() -> None:

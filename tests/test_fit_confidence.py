@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
+from benchmark_scripts import load
 
 from align.signals import Calibration
 
-_PATH = Path(__file__).resolve().parent.parent / "benchmarks" / "fit_confidence.py"
-_spec = importlib.util.spec_from_file_location("fit_confidence", _PATH)
-assert _spec and _spec.loader
-fit_confidence = importlib.util.module_from_spec(_spec)
-sys.modules["fit_confidence"] = fit_confidence  # its dataclasses look themselves up there
-_spec.loader.exec_module(fit_confidence)
+fit_confidence = load("fit_confidence", "fit_confidence")
 
 
 def test_the_omission_term_makes_omissions_as_sure_as_they_are_right() -> None:
