@@ -236,11 +236,14 @@ class EvalResult:
 
     def ceiling(self) -> Scores:
         """The scores of :func:`best_possible` against the same gold: what the gold allows."""
-        docs = self.documents
-        best = [
-            best_possible(d.gold, d.src_sentences, d.tgt_sentences, self.bead_types) for d in docs
-        ]
-        return score([d.gold for d in docs], best)
+        return score([d.gold for d in self.documents], [self._best(d) for d in self.documents])
+
+    def document_ceilings(self) -> list[Scores]:
+        """:meth:`ceiling` of each document: where a set's loss is the gold's, not the aligner's."""
+        return [score([d.gold], [self._best(d)]) for d in self.documents]
+
+    def _best(self, doc: DocumentResult) -> list[BeadIds]:
+        return best_possible(doc.gold, doc.src_sentences, doc.tgt_sentences, self.bead_types)
 
     def found_by_type(self) -> dict[str, tuple[int, float]]:
         """:func:`found_by_type` over every document."""

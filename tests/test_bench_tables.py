@@ -20,3 +20,46 @@ def test_documents_moved_ignores_float_noise_but_not_one_bead() -> None:
     base = {"a": 0.1 + 0.2, "b": 0.9}
     assert bench_run.documents_moved(base, {"a": 0.3, "b": 0.9}) == (0, 0)
     assert bench_run.documents_moved(base, {"a": 0.3, "b": 0.897}) == (1, 0)
+
+
+def test_by_document_table_has_a_row_per_document_of_every_set() -> None:
+    rows = [
+        {
+            "set": "text+berg",
+            "by_document": [
+                {
+                    "document": "001",
+                    "sentences": 292,
+                    "f1_strict": 0.9114,
+                    "ceiling": 0.9545,
+                    "wrong": 12,
+                },
+                {
+                    "document": "007",
+                    "sentences": 396,
+                    "f1_strict": 0.8579,
+                    "ceiling": 0.9444,
+                    "wrong": 33,
+                },
+            ],
+        },
+        {
+            "set": "pol-dev",
+            "by_document": [
+                {
+                    "document": "002",
+                    "sentences": 2383,
+                    "f1_strict": 0.9926,
+                    "ceiling": 0.9961,
+                    "wrong": 9,
+                }
+            ],
+        },
+    ]
+    table = bench_run.by_document_table(rows)
+    body = [line for line in table if line.startswith("| ") and "document |" not in line]
+    assert body == [
+        "| text+berg | 001 | 292 | 0.9114 | 0.955 | 12 |",
+        "| text+berg | 007 | 396 | 0.8579 | 0.944 | 33 |",
+        "| pol-dev | 002 | 2383 | 0.9926 | 0.996 | 9 |",
+    ]

@@ -11,6 +11,8 @@ import pytest
 from align.aligner import AlignConfig
 from align.errors import InputError
 from align.evaluate import (
+    DocumentResult,
+    EvalResult,
     best_possible,
     evaluate,
     format_beads,
@@ -99,6 +101,21 @@ def test_best_possible_scores_below_one_where_gold_skips_lines_or_is_too_big() -
     got = best_possible(big, 3, 3, TYPES)
     assert ((2,), (2,)) in got and ((0, 1), (0, 1)) not in got
     assert best_possible(big, 3, 3, AlignConfig(max_bead=3).bead_types()) == big
+
+
+def test_document_ceilings_are_each_documents_own() -> None:
+    """One document whose gold crosses (a source line paired two targets apart), one
+    an aligner can match exactly: the set's ceiling is between their two."""
+    crossing = [((0,), (0, 2)), ((1,), (1,)), ((2,), (3,))]
+    docs = [
+        DocumentResult("a", 3, 4, crossing, crossing, score([crossing], [crossing])),
+        DocumentResult("b", 5, 4, GOLD, GOLD, score([GOLD], [GOLD])),
+    ]
+    result = EvalResult(score([crossing, GOLD], [crossing, GOLD]), docs, tuple(TYPES))
+    first, second = (c.f1_strict for c in result.document_ceilings())
+    assert first == score([crossing], [best_possible(crossing, 3, 4, TYPES)]).f1_strict < 1.0
+    assert second == 1.0
+    assert first < result.ceiling().f1_strict < second
 
 
 def test_best_possible_prefers_fewer_beads_among_equal_hits() -> None:
