@@ -190,7 +190,9 @@ def eval_cmd(
         int, typer.Option("--max-bead", help=MAX_BEAD_HELP)
     ] = AlignConfig().max_bead,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="One row per document.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("-v", "--verbose", help="One row per document, with its own ceiling.")
+    ] = False,
 ) -> None:
     """Score the aligner against gold alignments (strict and lax P/R/F1, micro-averaged).
 
@@ -226,12 +228,13 @@ def eval_cmd(
         err.print(signed, highlight=False, markup=False, soft_wrap=True)
         return
     if verbose:
-        for d in result.documents:
+        for d, best in zip(result.documents, result.document_ceilings(), strict=True):
             s = d.scores
             typer.echo(
                 f"{d.name}\t{d.src_sentences}:{d.tgt_sentences}\t"
                 f"strict P={s.precision_strict:.3f} R={s.recall_strict:.3f} F1={s.f1_strict:.3f}\t"
-                f"lax P={s.precision_lax:.3f} R={s.recall_lax:.3f} F1={s.f1_lax:.3f}"
+                f"lax P={s.precision_lax:.3f} R={s.recall_lax:.3f} F1={s.f1_lax:.3f}\t"
+                f"ceiling F1={best.f1_strict:.3f}"
             )
     s = result.scores
     typer.echo(

@@ -189,6 +189,7 @@ def test_eval_scores_micro_averaged_over_the_documents(tmp_path: Path, cache: Pa
 
     rows = run("eval", *folders, "-v", cache=cache).stdout.splitlines()
     assert [row.split("\t")[0] for row in rows[:2]] == ["a-mac", "b-pol"]
+    assert [row.split("\t")[-1] for row in rows[:2]] == ["ceiling F1=1.000"] * 2
     assert rows[2] == (
         f"strict: P={want.precision_strict:.3f} R={want.recall_strict:.3f} F1={want.f1_strict:.3f}"
     )
