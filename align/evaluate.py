@@ -289,6 +289,55 @@ def bench_documents(src_dir: Path, tgt_dir: Path, gold_dir: Path) -> list[str]:
     return names
 
 
+def set_languages(folder: Path) -> tuple[str, str]:
+    """The source and the target folder of a gold set laid out as ``../shared/bench``'s.
+
+    The set names neither, so the gold decides: its beads name source lines first,
+    and only one order fits every line number where the two versions differ in
+    length. Where both orders fit (every document as long in both languages),
+    English is the target, as in every set so far; failing that, the folders'
+    names in alphabetical order.
+    """
+    langs = sorted(
+        d.name for d in folder.iterdir() if d.is_dir() and d.name != "gold" and d.name[0] != "."
+    )
+    if len(langs) != 2 or not (folder / "gold").is_dir():
+        raise InputError(
+            f"{folder}: a gold set has gold/ and two language folders beside it, "
+            f"not {', '.join(langs) or 'none'}"
+        )
+    names = bench_documents(folder / langs[0], folder / langs[1], folder / "gold")
+    lines = {(lang, n): len(read_lines(folder / lang / n)) for lang in langs for n in names}
+    highest = {}
+    for n in names:
+        gold = parse_beads(_read_text(folder / "gold" / n), str(folder / "gold" / n))
+        highest[n] = [max((i for bead in gold for i in bead[side]), default=-1) for side in (0, 1)]
+
+    def fits(src: str, tgt: str) -> bool:
+        return all(top[0] < lines[src, n] and top[1] < lines[tgt, n] for n, top in highest.items())
+
+    orders = [order for order in (tuple(langs), tuple(langs[::-1])) if fits(*order)]
+    if not orders:
+        raise InputError(
+            f"{folder / 'gold'}: names lines beyond the files of {' and '.join(langs)} "
+            "whichever is the source; is it the gold of these files?"
+        )
+    src, tgt = next((o for o in orders if o[1] == "en"), orders[0])
+    return src, tgt
+
+
+def bench_sets(root: Path) -> dict[str, tuple[str, str]]:
+    """Every gold set under ``root`` (a folder with ``gold/`` in it), by name, with its
+    source and target folder (:func:`set_languages`), in name order."""
+    if not root.is_dir():
+        return {}
+    return {
+        d.name: set_languages(d)
+        for d in sorted(root.iterdir())
+        if d.is_dir() and d.name[0] != "." and (d / "gold").is_dir()
+    }
+
+
 def _check_lines(gold: Sequence[BeadIds], n: int, m: int, path: Path) -> None:
     """A gold bead naming a line its documents do not have is a wrong file, not a miss."""
     for src, tgt in gold:

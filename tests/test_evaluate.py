@@ -7,12 +7,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import BENCH
 
 from align.aligner import AlignConfig
 from align.errors import InputError
 from align.evaluate import (
     DocumentResult,
     EvalResult,
+    bench_sets,
     best_possible,
     evaluate,
     format_beads,
@@ -21,6 +23,7 @@ from align.evaluate import (
     parse_beads,
     read_lines,
     score,
+    set_languages,
     without_lines,
 )
 
@@ -243,3 +246,44 @@ def test_an_unreadable_gold_file_is_a_one_line_error(tmp_path: Path) -> None:
     (tmp_path / "gold" / "doc").write_bytes("[0]:[0]\n".encode("utf-16"))
     with pytest.raises(InputError, match=r"gold/doc: cannot read as UTF-8"):
         evaluate(tmp_path / "src", tmp_path / "tgt", tmp_path / "gold", DigitEncoder())
+
+
+def test_bench_sets_finds_every_gold_set_and_which_side_is_the_source() -> None:
+    assert bench_sets(BENCH) == {
+        "mac-dev": ("zh", "en"),
+        "pol-dev": ("zh", "en"),
+        "text+berg": ("de", "fr"),
+    }
+
+
+def _gold_set(folder: Path, sides: dict[str, int], gold: str) -> Path:
+    for lang, n in sides.items():
+        (folder / lang).mkdir(parents=True)
+        (folder / lang / "001").write_text("".join(f"{lang} {i}\n" for i in range(n)))
+    (folder / "gold").mkdir()
+    (folder / "gold" / "001").write_text(gold)
+    return folder
+
+
+def test_set_languages_reads_the_direction_from_the_gold(tmp_path: Path) -> None:
+    # 'yy' has three lines and 'xx' two: only yy -> xx fits the gold's numbers.
+    assert set_languages(
+        _gold_set(tmp_path / "a", {"xx": 2, "yy": 3}, "[0, 1]:[0]\n[2]:[1]\n")
+    ) == (
+        "yy",
+        "xx",
+    )
+    # Both orders fit: English is the target, else the names' order.
+    both = "[0]:[0, 1]\n[1, 2]:[2]\n"
+    assert set_languages(_gold_set(tmp_path / "b", {"en": 3, "ru": 3}, both)) == ("ru", "en")
+    assert set_languages(_gold_set(tmp_path / "c", {"xx": 3, "yy": 3}, both)) == ("xx", "yy")
+
+
+def test_set_languages_says_what_a_gold_set_must_hold(tmp_path: Path) -> None:
+    odd = _gold_set(tmp_path / "odd", {"xx": 1, "yy": 1, "zz": 1}, "[0]:[0]\n")
+    with pytest.raises(InputError, match="two language folders beside it, not xx, yy, zz"):
+        set_languages(odd)
+    assert bench_sets(tmp_path / "nowhere") == {}
+    beyond = _gold_set(tmp_path / "beyond", {"xx": 2, "yy": 2}, "[0]:[0]\n[1, 2]:[1]\n")
+    with pytest.raises(InputError, match="names lines beyond the files of xx and yy"):
+        set_languages(beyond)
