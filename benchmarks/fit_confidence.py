@@ -2,11 +2,11 @@
 
     .venv/bin/python benchmarks/fit_confidence.py
 
-Aligns every gold set with the default settings, labels every predicted bead
+Aligns the development gold sets with the default settings, labels every predicted bead
 strictly right or wrong against the gold, fits a logistic regression of that
 label on the bead's evidence (``align.aligner.align_with_evidence``) over
-MAC-Dev's beads, then the ``omission`` term alone over the omissions of all
-sets (MAC-Dev's aligner output has one or two, too few to fit it), prints the
+MAC-Dev's beads, then the ``omission`` term alone over the omissions of the
+three development sets (MAC-Dev's aligner output has one or two, too few to fit it), prints the
 constants to paste into ``align.signals.Calibration`` and the reliability of
 the fitted confidence on every set (pol-dev and Text+Berg are out of sample
 for every other term). Uses the embedding cache (``ALIGN_CACHE_DIR`` or the
@@ -27,13 +27,14 @@ sys.path.insert(0, str(ROOT))
 
 from align.aligner import AlignConfig, align_with_evidence  # noqa: E402
 from align.encoders import Encoder, default_cache_dir, load_encoder  # noqa: E402
-from align.evaluate import bench_documents, parse_beads, read_lines  # noqa: E402
+from align.evaluate import bench_documents, bench_sets, parse_beads, read_lines  # noqa: E402
 from align.flags import flag_bead  # noqa: E402
 from align.signals import Calibration  # noqa: E402
 from align.types import Alignment, Segment  # noqa: E402
 
 BENCH = ROOT.parent / "shared" / "bench"
-SETS = {"mac-dev": ("zh", "en"), "pol-dev": ("zh", "en"), "text+berg": ("de", "fr")}
+SETS = bench_sets(BENCH)  # every set there can be labelled and reported on
+FIT_SETS = ("mac-dev", "pol-dev", "text+berg")  # the development sets; never fit on another
 FIT_ON = "mac-dev"
 FEATURES = [f.name for f in fields(Calibration) if f.name != "intercept"]
 MORE_IS_SURER = {"similarity", "margin", "length", "posterior", "leak"}
@@ -161,10 +162,12 @@ def fit_omission(evidence: list[dict[str, float]], correct: np.ndarray, base: Ca
 
 def calibrate(labelled: dict[str, Labelled]) -> Calibration:
     """Every term fitted on :data:`FIT_ON`'s beads, then the omission term on the
-    omissions of every set in ``labelled``."""
+    omissions of the development sets (:data:`FIT_SETS`) in ``labelled``: a set put
+    beside them to be measured is reported on, never fitted on."""
     fitted = fit(labelled[FIT_ON].evidence, labelled[FIT_ON].correct)
-    evidence = [e for got in labelled.values() for e in got.evidence]
-    correct = np.concatenate([got.correct for got in labelled.values()])
+    dev = [got for name, got in labelled.items() if name in FIT_SETS]
+    evidence = [e for got in dev for e in got.evidence]
+    correct = np.concatenate([got.correct for got in dev])
     return replace(fitted, omission=fit_omission(evidence, correct, fitted))
 
 
@@ -229,7 +232,7 @@ def main() -> None:
     ap.add_argument("--model", default="use")
     args = ap.parse_args()
     encoder = load_encoder(args.model, cache_dir=default_cache_dir())
-    labelled = {name: collect(name, encoder, AlignConfig()) for name in SETS}
+    labelled = {name: collect(name, encoder, AlignConfig()) for name in FIT_SETS}
     calibration = calibrate(labelled)
     evidence = [e for got in labelled.values() for e in got.evidence]
     print(

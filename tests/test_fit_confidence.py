@@ -61,3 +61,26 @@ def test_a_calibrated_confidence_cannot_put_more_errors_under_half_than_the_orde
     tied = np.array([0.5, 0.5, 0.9, 0.9, 0.9, 0.9])
     tie_right = np.array([False, True, True, True, True, True])
     assert fit_confidence.calibrated_below(tied, tie_right) == 0.0
+
+
+def _labelled(evidence: list[dict[str, float]], correct: list[bool]) -> object:
+    n = len(correct)
+    return fit_confidence.Labelled(
+        evidence, np.zeros(n), np.array(correct), np.zeros(n, bool), [[]] * n, np.zeros(n, bool)
+    )
+
+
+def test_a_set_beside_the_development_sets_is_never_fitted_on() -> None:
+    """The omission term is fitted on the development sets' omissions: a test set
+    whose omissions are all wrong, put in ../shared/bench, must not move it."""
+    rng = np.random.default_rng(0)
+    beads = [{"posterior": float(p), "omission": 0.0} for p in rng.normal(size=200)]
+    right = [bool(e["posterior"] + rng.normal() > 0) for e in beads]
+    omissions = [{"omission": 1.0}] * 10
+    dev = _labelled(beads + omissions, right + [True] * 6 + [False] * 4)
+    test_set = _labelled(omissions * 5, [False] * 50)
+    alone = fit_confidence.calibrate({"mac-dev": dev})
+    beside = fit_confidence.calibrate({"mac-dev": dev, "news-test": test_set})
+    assert beside == alone
+    both_dev = fit_confidence.calibrate({"mac-dev": dev, "pol-dev": test_set})
+    assert both_dev.omission < alone.omission  # a development set's omissions do count
