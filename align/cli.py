@@ -183,8 +183,24 @@ def eval_cmd(
     src_dir: Annotated[Path, typer.Argument(help="Source sentence files, one sentence a line.")],
     tgt_dir: Annotated[Path, typer.Argument(help="Target sentence files, same names.")],
     gold_dir: Annotated[Path, typer.Argument(help="Gold beads, '[0, 1]:[0]' a line.")],
-    src_lang: Annotated[str, typer.Option("--src-lang", help="Language of SRC_DIR.")] = "zh",
-    tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Language of TGT_DIR.")] = "en",
+    src_lang: Annotated[
+        str | None,
+        typer.Option(
+            "--src-lang",
+            help="Language of SRC_DIR; by default the folder's name where it is a "
+            "language code (de/, zh/), else zh.",
+            show_default=False,
+        ),
+    ] = None,
+    tgt_lang: Annotated[
+        str | None,
+        typer.Option(
+            "--tgt-lang",
+            help="Language of TGT_DIR; by default the folder's name where it is a "
+            "language code (fr/, en/), else en.",
+            show_default=False,
+        ),
+    ] = None,
     model: Annotated[str, typer.Option("--model", "-m", help="Sentence encoder.")] = "use",
     max_bead: Annotated[
         int, typer.Option("--max-bead", help=MAX_BEAD_HELP)
@@ -206,10 +222,12 @@ def eval_cmd(
     import json
 
     from align.encoders import default_cache_dir, load_encoder
-    from align.evaluate import bench_documents, evaluate
+    from align.evaluate import bench_documents, evaluate, folder_language
     from align.pipeline import signature_string
 
     documents = len(bench_documents(src_dir, tgt_dir, gold_dir))
+    src_lang = src_lang or folder_language(src_dir, "zh")
+    tgt_lang = tgt_lang or folder_language(tgt_dir, "en")
     encoder = load_encoder(model, cache_dir=default_cache_dir())
     with _document_bar(documents) as on_document:
         result = evaluate(

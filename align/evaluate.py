@@ -289,6 +289,18 @@ def bench_documents(src_dir: Path, tgt_dir: Path, gold_dir: Path) -> list[str]:
     return names
 
 
+LANGUAGE_FOLDERS = frozenset("ar de en es fr it ja ko nl pt ru zh".split())
+"""Folder names read as the language of the files in them: the six UN languages and
+the others the bench sets and the clause and segmenter rules know. A folder named
+``src`` or ``docs`` says nothing."""
+
+
+def folder_language(folder: Path, default: str) -> str:
+    """The language a bench folder's name gives (``de/`` holds German), else ``default``."""
+    name = folder.resolve().name.lower()
+    return name if name in LANGUAGE_FOLDERS else default
+
+
 def set_languages(folder: Path) -> tuple[str, str]:
     """The source and the target folder of a gold set laid out as ``../shared/bench``'s.
 

@@ -164,6 +164,33 @@ def bench_folders(root: Path) -> dict[str, tuple[list[str], list[str], list]]:
     return docs
 
 
+def test_eval_reads_the_languages_from_folders_named_by_them(tmp_path: Path, cache: Path) -> None:
+    """de/ and fr/ are German and French unless the flags say otherwise; src/ says nothing."""
+    texts = {
+        "de": ["Der Berg ist hoch.", "Wir steigen am Morgen auf."],
+        "fr": ["La montagne est haute.", "Nous montons le matin."],
+    }
+    for lang, lines in texts.items():
+        for folder in (tmp_path / lang, tmp_path / {"de": "src", "fr": "tgt"}[lang]):
+            folder.mkdir()
+            (folder / "001").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "gold" / "001").write_text("[0]:[0]\n[1]:[1]\n", encoding="utf-8")
+
+    def languages(*args: str) -> str:
+        r = run("eval", *args, str(tmp_path / "gold"), cache=cache)
+        assert r.returncode == 0, r.stderr
+        signed = r.stdout.splitlines()[-1]
+        return "|".join(p for p in signed.split("|") if p.startswith(("src_lang", "tgt_lang")))
+
+    assert languages(str(tmp_path / "de"), str(tmp_path / "fr")) == "src_lang:de|tgt_lang:fr"
+    assert languages(str(tmp_path / "src"), str(tmp_path / "tgt")) == "src_lang:zh|tgt_lang:en"
+    flags = ("--src-lang", "fr", "--tgt-lang", "de")
+    assert (
+        languages(str(tmp_path / "de"), str(tmp_path / "fr"), *flags) == "src_lang:fr|tgt_lang:de"
+    )
+
+
 def test_eval_scores_micro_averaged_over_the_documents(tmp_path: Path, cache: Path) -> None:
     docs = bench_folders(tmp_path)
     folders = [str(tmp_path / side) for side in ("zh", "en", "gold")]

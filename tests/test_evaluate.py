@@ -17,6 +17,7 @@ from align.evaluate import (
     bench_sets,
     best_possible,
     evaluate,
+    folder_language,
     format_beads,
     found_by_type,
     match_counts,
@@ -287,3 +288,12 @@ def test_set_languages_says_what_a_gold_set_must_hold(tmp_path: Path) -> None:
     beyond = _gold_set(tmp_path / "beyond", {"xx": 2, "yy": 2}, "[0]:[0]\n[1, 2]:[1]\n")
     with pytest.raises(InputError, match="names lines beyond the files of xx and yy"):
         set_languages(beyond)
+
+
+def test_folder_language_takes_a_language_code_and_nothing_else(tmp_path: Path) -> None:
+    for name in ("de", "ZH", "src", "gold", "doc"):
+        (tmp_path / name).mkdir()
+    assert folder_language(tmp_path / "de", "zh") == "de"
+    assert folder_language(tmp_path / "ZH", "en") == "zh"
+    assert folder_language(tmp_path / "de" / ".", "zh") == "de"
+    assert [folder_language(tmp_path / n, "zh") for n in ("src", "gold", "doc")] == ["zh"] * 3
