@@ -306,9 +306,8 @@ def set_languages(folder: Path) -> tuple[str, str]:
 
     The set names neither, so the gold decides: its beads name source lines first,
     and only one order fits every line number where the two versions differ in
-    length. Where both orders fit (every document as long in both languages),
-    English is the target, as in every set so far; failing that, the folders'
-    names in alphabetical order.
+    length. Where both orders fit, English is the target, as in every set so far;
+    failing that, the folders' names in alphabetical order.
     """
     langs = sorted(
         d.name for d in folder.iterdir() if d.is_dir() and d.name != "gold" and d.name[0] != "."
@@ -320,7 +319,7 @@ def set_languages(folder: Path) -> tuple[str, str]:
         )
     names = bench_documents(folder / langs[0], folder / langs[1], folder / "gold")
     lines = {(lang, n): len(read_lines(folder / lang / n)) for lang in langs for n in names}
-    highest = {}
+    highest: dict[str, list[int]] = {}
     for n in names:
         gold = parse_beads(_read_text(folder / "gold" / n), str(folder / "gold" / n))
         highest[n] = [max((i for bead in gold for i in bead[side]), default=-1) for side in (0, 1)]
