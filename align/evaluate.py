@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from align.aligner import AlignConfig, AlignStats, align_texts
@@ -236,14 +237,19 @@ class EvalResult:
 
     def ceiling(self) -> Scores:
         """The scores of :func:`best_possible` against the same gold: what the gold allows."""
-        return score([d.gold for d in self.documents], [self._best(d) for d in self.documents])
+        return score([d.gold for d in self.documents], self._best)
 
     def document_ceilings(self) -> list[Scores]:
         """:meth:`ceiling` of each document: where a set's loss is the gold's, not the aligner's."""
-        return [score([d.gold], [self._best(d)]) for d in self.documents]
+        return [score([d.gold], [best]) for d, best in zip(self.documents, self._best, strict=True)]
 
-    def _best(self, doc: DocumentResult) -> list[BeadIds]:
-        return best_possible(doc.gold, doc.src_sentences, doc.tgt_sentences, self.bead_types)
+    @cached_property
+    def _best(self) -> list[list[BeadIds]]:
+        """Each document's :func:`best_possible` beads, searched once for both ceilings."""
+        return [
+            best_possible(d.gold, d.src_sentences, d.tgt_sentences, self.bead_types)
+            for d in self.documents
+        ]
 
     def found_by_type(self) -> dict[str, tuple[int, float]]:
         """:func:`found_by_type` over every document."""

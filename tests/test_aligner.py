@@ -380,8 +380,6 @@ def test_only_beads_at_the_size_limit_grow_and_no_further_than_it_again() -> Non
     past ``a + b = max_bead + 1`` (what the path could not build), by at most
     ``max_bead`` sentences, and a run stops at an omission of the other side. Bead 4
     and bead 8 both reach for target 5–7; :func:`aligner._grow` gives them to one."""
-    from align.types import Bead
-
     beads = [
         Bead((), (0,)),
         Bead((0,), ()),
