@@ -512,6 +512,7 @@ def scaling_section(model: str) -> str:
 def confidence_section(model: str, cache_dir: Path, sets: Sequence[str]) -> str:
     from fit_confidence import (
         FIT_ON,
+        FIT_SETS,
         auc,
         calibrate,
         calibrated_below,
@@ -531,9 +532,9 @@ def confidence_section(model: str, cache_dir: Path, sets: Sequence[str]) -> str:
         "",
         f"Every bead's confidence is a logistic of its evidence fitted on {FIT_ON} "
         "(`align.signals.Calibration`, refit with `benchmarks/fit_confidence.py`), except "
-        "the term for omissions, fitted on the omissions of every set (the aligner leaves "
-        "one or two MAC-Dev sentences unaligned); for every other term the other sets are "
-        "out of sample. The evidence that tells right from wrong best is "
+        f"the term for omissions, fitted on the omissions of {', '.join(FIT_SETS)} (the "
+        "aligner leaves one or two MAC-Dev sentences unaligned); for every other term the "
+        "other sets are out of sample. The evidence that tells right from wrong best is "
         "the bead's posterior, its share of all paths through the lattice "
         "(forward-backward; there each bead's gain is weighed by its size and gaps cost "
         "half, `AlignConfig.posterior_size` and `posterior_gap`, so that joining two "
