@@ -24,7 +24,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from align.types import NO_SPACE_LANGS, Block, BlockKind, CleanDocument, RawDocument, Removal
+from align.languages import CJK_LANGS, NO_SPACE_LANGS, base_language
+from align.types import Block, BlockKind, CleanDocument, RawDocument, Removal
 
 KEPT = "kept"
 
@@ -47,7 +48,6 @@ REASONS: dict[str, str] = {
     "hyphen": "end-of-line hyphens of words broken across lines",
 }
 
-_CJK_LANGS = ("zh", "ja")
 _INDENT_CHARS = " \t\u3000\xa0"
 _HYPHENS = "-\u2010"
 _TERMINAL = "。；：;:.!?！？，,"
@@ -260,9 +260,9 @@ class _Cleaner:
     def __init__(self, text: str, lang: str) -> None:
         self.raw = text
         self.lang = lang
-        base = lang.split("-")[0].lower()
+        base = base_language(lang)
         self.no_space = base in NO_SPACE_LANGS
-        self.cjk = base in _CJK_LANGS
+        self.cjk = base in CJK_LANGS
         self.reason: list[str | None] = [None] * len(text)
         self.links: list[str] = []
         self.drafts: list[_Draft] = []

@@ -71,8 +71,12 @@ def pair(
         Format | None,
         typer.Option("--format", "-f", help="Output format; by default from the output's suffix."),
     ] = None,
-    src_lang: Annotated[str, typer.Option("--src-lang", help="Language of SRC_FILE.")] = "zh",
-    tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Language of TGT_FILE.")] = "en",
+    src_lang: Annotated[
+        str, typer.Option("--src-lang", help="Language of SRC_FILE: zh, zh-CN and zh_CN alike.")
+    ] = "zh",
+    tgt_lang: Annotated[
+        str, typer.Option("--tgt-lang", help="Language of TGT_FILE: en, en-GB and en_GB alike.")
+    ] = "en",
     model: Annotated[
         str,
         typer.Option(

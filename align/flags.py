@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from align.languages import CJK_LANGS, base_language
 from align.quotes import QUOTATION_PAIRS, quotation_state
 from align.types import Alignment, Bead
 
@@ -46,12 +47,7 @@ FLAG_CODES: dict[str, str] = {
 }
 """Every flag code, in the order checks run, with what it means (for legends and summaries)."""
 
-CJK_LANGS = ("zh", "ja")
 _IDEOGRAPH = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
-
-
-def _base(lang: str) -> str:
-    return lang.replace("_", "-").split("-")[0].lower()
 
 
 def _sides(alignment: Alignment, bead: Bead) -> tuple[str, str]:
@@ -408,11 +404,11 @@ def untranslated(alignment: Alignment, bead: Bead) -> Flag | None:
         (alignment.tgt_lang, tgt_text, alignment.src_lang),
     ):
         ideographs, latin = _script_share(text)
-        cjk = _base(lang) in CJK_LANGS
+        cjk = base_language(lang) in CJK_LANGS
         if cjk and not ideographs and latin >= MIN_UNTRANSLATED_LETTERS:
             return Flag("untranslated", f"the {lang} side has no {lang} text: left untranslated?")
         if not cjk and ideographs >= 4 and ideographs * LATIN_PER_IDEOGRAPH > latin:
-            script = other if _base(other) in CJK_LANGS else "CJK characters"
+            script = other if base_language(other) in CJK_LANGS else "CJK characters"
             return Flag(
                 "untranslated", f"the {lang} side is mostly in {script}: left untranslated?"
             )
@@ -456,7 +452,7 @@ def text_length(text: str) -> float:
 
 
 def _expected_log_ratio(src_lang: str, tgt_lang: str) -> float:
-    pair = (_base(src_lang), _base(tgt_lang))
+    pair = (base_language(src_lang), base_language(tgt_lang))
     if pair in LOG_RATIO:
         return LOG_RATIO[pair]
     return -LOG_RATIO.get(pair[::-1], 0.0)

@@ -17,6 +17,8 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from align.languages import base_language
+
 _STEM = 5
 _MAX_WORD = 8
 _SENSES = 2
@@ -43,7 +45,7 @@ def source(src_lang: str, tgt_lang: str) -> str:
 
 
 def _chinese_english(src_lang: str, tgt_lang: str) -> bool:
-    return {src_lang.split("-")[0].lower(), tgt_lang.split("-")[0].lower()} == {"zh", "en"}
+    return {base_language(src_lang), base_language(tgt_lang)} == {"zh", "en"}
 
 
 def stem(word: str) -> str:
@@ -121,7 +123,7 @@ def sentence_bags(
     lexicon = cedict()
     if not lexicon:
         return None
-    zh_first = src_lang.split("-")[0].lower() == "zh"
+    zh_first = base_language(src_lang) == "zh"
     zh, en = (src, tgt) if zh_first else (tgt, src)
     zh_bags = [chinese_stems(t, lexicon) for t in zh]
     en_bags = [english_stems(t) for t in en]

@@ -17,6 +17,7 @@ from align.aligner import AlignConfig, align_texts
 from align.clean import clean
 from align.encoders import DEFAULT_MODEL, Encoder, default_cache_dir, load_encoder
 from align.errors import NotTranslation
+from align.languages import is_cjk, language_tag
 from align.readers import read_document
 from align.readers.base import input_error
 from align.segmenters import segment_document
@@ -25,7 +26,6 @@ from align.types import Alignment, Bead, CleanDocument, RawDocument, Segment
 Progress = Callable[[str], None]
 OnRead = Callable[[RawDocument], None]
 
-CJK_LANGS = ("zh", "ja")
 MAX_CJK_SHARE = 0.3
 """A document in a non-CJK language with more ideographs among its letters than this is swapped."""
 MIN_CJK_SHARE = 0.3
@@ -58,6 +58,12 @@ class Settings:
     model: str = DEFAULT_MODEL
     align: AlignConfig = field(default_factory=AlignConfig)
 
+    def __post_init__(self) -> None:
+        """Languages as BCP 47 tags (``zh_CN`` → ``zh-CN``), so that every spelling
+        of one language gives the same run, signature and output."""
+        object.__setattr__(self, "src_lang", language_tag(self.src_lang))
+        object.__setattr__(self, "tgt_lang", language_tag(self.tgt_lang))
+
 
 @dataclass(frozen=True)
 class Prepared:
@@ -81,10 +87,6 @@ def cjk_share(text: str) -> tuple[float, int]:
     return len(_IDEOGRAPH.findall(text)) / letters, letters
 
 
-def _is_cjk(lang: str) -> bool:
-    return lang.replace("_", "-").split("-")[0].lower() in CJK_LANGS
-
-
 def check_language(prepared: Prepared, flag: str) -> None:
     """Refuse a document whose script contradicts its declared language (files swapped)."""
     lang = prepared.clean.lang
@@ -93,7 +95,7 @@ def check_language(prepared: Prepared, flag: str) -> None:
         return
     action = f"swap the files or set {flag}"
     path = prepared.raw.path or "<text>"
-    if _is_cjk(lang):
+    if is_cjk(lang):
         if share < MIN_CJK_SHARE:
             raise input_error(
                 path, f"looks like it is not {lang} (only {share:.0%} CJK characters)", action
@@ -221,7 +223,7 @@ def align_documents(
     say("cleaning and segmenting")
     src_p, tgt_p = prepare(src), prepare(tgt)
     sides = [(src_p, "--src-lang"), (tgt_p, "--tgt-lang")]
-    for side, flag in sorted(sides, key=lambda s: _is_cjk(s[0].clean.lang)):
+    for side, flag in sorted(sides, key=lambda s: is_cjk(s[0].clean.lang)):
         check_language(side, flag)  # a Latin-declared file full of Chinese says it best
     if encoder is None:
         say(f"loading encoder {settings.model}")

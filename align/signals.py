@@ -18,6 +18,8 @@ from dataclasses import Field, dataclass, fields
 
 import numpy as np
 
+from align.languages import base_language
+
 TOKEN_BUCKETS = 64
 
 
@@ -219,11 +221,12 @@ def edge_clauses(text: str, lang: str) -> tuple[str | None, str | None]:
     8 elsewhere). Translators often cut sentences elsewhere than the original
     did: then an edge clause is the translation of the neighbouring sentence.
     """
-    breaks = _CLAUSE_BREAK_JA if lang == "ja" else _CLAUSE_BREAK
+    base = base_language(lang)
+    breaks = _CLAUSE_BREAK_JA if base == "ja" else _CLAUSE_BREAK
     parts = [p for p in breaks.split(text.strip()) if p.strip()]
     if len(parts) < 2:
         return None, None
-    least = _CLAUSE_MIN_CHARS.get(lang, 8)
+    least = _CLAUSE_MIN_CHARS.get(base, 8)
     head, tail = parts[0], parts[-1]
     return (head if len(head) >= least else None), (tail if len(tail) >= least else None)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from align.languages import NO_SPACE_LANGS, base_language
+
 BlockKind = Literal["heading", "body", "footnote"]
 
 
@@ -149,10 +151,7 @@ class Alignment:
         return src, tgt
 
 
-NO_SPACE_LANGS = ("zh", "ja", "th")
-
-
 def join_texts(texts: list[str], lang: str) -> str:
     """Join sentences the way the language writes them: no space for zh/ja/th."""
-    sep = "" if lang.split("-")[0].lower() in NO_SPACE_LANGS else " "
+    sep = "" if base_language(lang) in NO_SPACE_LANGS else " "
     return sep.join(texts)

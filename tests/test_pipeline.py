@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS
+from lxml import etree
 from tmxcheck import assert_valid_tmx
 
 from align import lexicon
@@ -24,8 +25,12 @@ GLUED_ZH_REF = re.compile(r"[\u4e00-\u9fff》，][1-7]\s*(?=[\u4e00-\u9fff])(?!\
 
 
 @pytest.fixture(scope="module")
-def alignment(tmp_path_factory: pytest.TempPathFactory) -> Alignment:
-    cache = tmp_path_factory.mktemp("cache")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def alignment(cache: Path) -> Alignment:
     return align_files(CORPUS / "zh.txt", CORPUS / "en.txt", cache_dir=cache)
 
 
@@ -81,6 +86,24 @@ def test_tmx_of_the_document_is_valid_and_complete(alignment: Alignment, tmp_pat
     src_texts = {u[0] for u in units}
     assert "4. 请秘书长向大会第七十九届会议提交本决议执行情况报告；" in src_texts
     assert all(u[2]["x-document"] == "A_77_L.107" for u in units)
+
+
+def test_a_locale_style_language_code_aligns_as_the_plain_one(
+    alignment: Alignment, cache: Path, tmp_path: Path
+) -> None:
+    """``zh_CN``/``en_US`` (Java and Linux locales) used to skip the Chinese cleaning and
+    write ``xml:lang="zh_CN"``, which is not a language tag."""
+    settings = Settings(src_lang="zh_CN", tgt_lang="en_US")
+    locale = align_files(CORPUS / "zh.txt", CORPUS / "en.txt", settings=settings, cache_dir=cache)
+    assert [s.text for s in locale.src] == [s.text for s in alignment.src]
+    assert [s.text for s in locale.tgt] == [s.text for s in alignment.tgt]
+    assert [(b.src, b.tgt) for b in locale.beads] == [(b.src, b.tgt) for b in alignment.beads]
+    out = tmp_path / "locale.tmx"
+    write_alignment(locale, out)
+    assert_valid_tmx(out)
+    langs = etree.parse(str(out)).xpath("//tuv/@xml:lang")
+    assert set(langs) == {"zh-CN", "en-US"}
+    assert len(langs) == 2 * len(locale.beads)
 
 
 def test_a_given_encoder_is_used_and_recorded(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from itertools import islice
 from pathlib import Path
 
 from align.errors import InputError
+from align.languages import base_language
 from align.readers.base import Reader, input_error, read_bytes
 
 BOMS: tuple[tuple[bytes, str, str], ...] = (
@@ -202,12 +203,8 @@ def _accidental_utf8(text: str) -> bool:
     return non_ascii <= SHORT_TEXT_CHARS
 
 
-def _primary(lang: str) -> str:
-    return re.split(r"[-_]", lang.lower())[0]
-
-
 def _is_chinese(lang: str) -> bool:
-    return _primary(lang) == "zh"
+    return base_language(lang) == "zh"
 
 
 def _prefers_traditional(lang: str) -> bool:
@@ -232,7 +229,7 @@ def _decode_legacy(data: bytes, lang: str) -> tuple[str, str] | None:
     if codec.replace("-", "_") in GB_CODECS | BIG5_CODECS:
         return _decode_chinese(data, lang)
     text = _strict(data, codec)
-    preferred = CODE_PAGES.get(_primary(lang))
+    preferred = CODE_PAGES.get(base_language(lang))
     if preferred and (text is None or len(text) == len(data)):
         preferred_text = _strict(data, preferred)
         if preferred_text is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from align.languages import base_language
 from align.segmenters.base import Segmenter, Span
 from align.segmenters.en import MosesSegmenter
 from align.segmenters.zh import ZhSegmenter
@@ -26,8 +27,7 @@ def get_segmenter(lang: str) -> Segmenter:
     The Moses splitter uses that language's non-breaking prefixes where
     sacremoses has them and English ones otherwise.
     """
-    base = lang.replace("_", "-").split("-")[0].lower()
-    if base == "zh":
+    if base_language(lang) == "zh":
         return ZhSegmenter()
     return MosesSegmenter(lang)
 

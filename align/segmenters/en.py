@@ -11,6 +11,7 @@ import re
 import unicodedata
 from functools import cache
 
+from align.languages import base_language
 from align.segmenters.base import Segmenter, Span, spans_from_cuts
 
 PREFIX = 1
@@ -60,7 +61,7 @@ def nonbreaking_prefixes(lang: str) -> tuple[str, dict[str, int]]:
     from sacremoses.corpus import NonbreakingPrefixes
 
     data = NonbreakingPrefixes()
-    code = lang.replace("_", "-").split("-")[0].lower()
+    code = base_language(lang)
     source = data.available_langs.get(code, "en")
     prefixes: dict[str, int] = {}
     for line in data.words(source):

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from align.languages import language_tag
 from align.types import Alignment, Bead, Segment
 
 LANG_CODES = {"zh": "zh-CN", "en": "en-US", "de": "de-DE", "fr": "fr-FR"}
@@ -76,8 +77,9 @@ def clean_text(text: str, where: str, dropped: list[DroppedChar] | None = None) 
 
 
 def lang_code(lang: str) -> str:
-    """The region-qualified code CAT tools expect: zh -> zh-CN, en -> en-US."""
-    return LANG_CODES.get(lang.lower(), lang)
+    """The region-qualified code CAT tools expect: zh -> zh-CN, en -> en-US; any other
+    code as a BCP 47 tag (zh_TW -> zh-TW), since ``xml:lang`` has no underscores."""
+    return LANG_CODES.get(lang.lower(), language_tag(lang))
 
 
 def lang_from_code(code: str) -> str:

@@ -1,0 +1,62 @@
+"""Every spelling of a language code behaves as that language, in every stage and output."""
+
+from __future__ import annotations
+
+import pytest
+
+from align import lexicon, signals
+from align.clean import clean
+from align.languages import base_language, is_cjk, language_tag
+from align.pipeline import Settings
+from align.segmenters import get_segmenter
+from align.segmenters.zh import ZhSegmenter
+from align.types import join_texts
+from align.writers.base import lang_code
+
+SPELLINGS = ["zh-CN", "zh_CN", "ZH", "zh-Hans", "zh_hans_cn", " zh-cn "]
+
+
+@pytest.mark.parametrize(
+    ("code", "base", "tag"),
+    [
+        ("zh", "zh", "zh"),
+        ("zh_CN", "zh", "zh-CN"),
+        ("zh-cn", "zh", "zh-CN"),
+        ("ZH-HANS-tw", "zh", "zh-Hans-TW"),
+        ("en_US", "en", "en-US"),
+        ("EN", "en", "en"),
+        ("sr_Latn_RS", "sr", "sr-Latn-RS"),
+        ("es-419", "es", "es-419"),
+        ("de-CH-1996", "de", "de-CH-1996"),
+        (" fr ", "fr", "fr"),
+    ],
+)
+def test_base_language_and_tag(code: str, base: str, tag: str) -> None:
+    assert base_language(code) == base
+    assert language_tag(code) == tag
+
+
+@pytest.mark.parametrize("code", SPELLINGS)
+def test_each_stage_reads_every_spelling_of_chinese_as_chinese(
+    code: str, zh_seed_text: str
+) -> None:
+    assert is_cjk(code)
+    assert clean(zh_seed_text, code).text == clean(zh_seed_text, "zh").text
+    assert isinstance(get_segmenter(code), ZhSegmenter)
+    assert join_texts(["他来了。", "我们走吧。"], code) == "他来了。我们走吧。"
+    sentence = "今天下雨了，我们明天再去北京看看长城吧"
+    assert signals.edge_clauses(sentence, code) == signals.edge_clauses(sentence, "zh")
+    assert signals.edge_clauses(sentence, code)[0] == "今天下雨了，"
+    bags = lexicon.sentence_bags(["我们明天去北京"], ["We go to Beijing tomorrow"], code, "en_US")
+    assert bags is not None and bags == lexicon.sentence_bags(
+        ["我们明天去北京"], ["We go to Beijing tomorrow"], "zh", "en"
+    )
+
+
+def test_settings_and_outputs_carry_bcp47_tags() -> None:
+    settings = Settings(src_lang="zh_CN", tgt_lang="en_gb")
+    assert (settings.src_lang, settings.tgt_lang) == ("zh-CN", "en-GB")
+    assert Settings(src_lang="ZH").src_lang == "zh"
+    assert lang_code("zh") == "zh-CN"
+    assert lang_code("zh_TW") == "zh-TW"
+    assert lang_code("pt_br") == "pt-BR"
