@@ -578,12 +578,13 @@ def confidence_section(model: str, cache_dir: Path, sets: Sequence[str]) -> str:
     lines += [
         "",
         "What a reviewer who checks every bead the report flags finds (`align.flags`: "
-        "under 0.5, or a stray sentence, numbers, quotes, length or one side empty): the "
-        "share of the wrong beads flagged, the share of all beads flagged, the share of "
-        "the flagged beads that are wrong, and the flags most often on wrong beads. "
-        "Then how often a wrong bead's `alternative` (the likeliest other cut, which the "
-        "low-confidence flag names) is the gold bead: for the wrong beads under 0.5, and "
-        "for all of them.",
+        "under 0.5, a close call (0.5 or over, with an `alternative`: another cut with "
+        "at least `AlignConfig.alternative` of the paths), a stray sentence, numbers, "
+        "quotes, length or one side empty): the share of the wrong beads flagged, the "
+        "share of all beads flagged, the share of the flagged beads that are wrong, and "
+        "the flags most often on wrong beads. Then how often a wrong bead's `alternative` "
+        "(the likeliest other cut, which the low-confidence and close-call flags name) is "
+        "the gold bead: for the wrong beads under 0.5, and for all of them.",
         "",
         "| set | wrong flagged | beads flagged | flagged that are wrong | on wrong beads "
         "| alternative is the gold, under 0.5 | alternative is the gold, all wrong |",

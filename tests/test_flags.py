@@ -20,6 +20,7 @@ from align.flags import (
     FLAG_CODES,
     LOW_CONFIDENCE,
     Flag,
+    close_call,
     flag_alignment,
     flag_bead,
     flag_counts,
@@ -117,6 +118,24 @@ def test_one_sided_beads_are_flagged_naming_the_side_that_has_text() -> None:
     assert en_only is not None and en_only.reason.startswith("en 2 sentences with no zh")
     # a one-sided bead is not also "low confidence": it has nothing to be unsure about
     assert codes(a, 1) == ["one-sided"] and codes(a, 2) == ["one-sided"]
+
+
+def test_close_call_names_the_other_cut_of_a_bead_that_looks_sure() -> None:
+    a = Alignment(
+        "zh",
+        "en",
+        [seg("大会，"), seg("回顾其决议，")],
+        [seg("The General Assembly,"), seg("Recalling"), seg("its resolution,")],
+        [Bead((0,), (0,), 0.95), Bead((1,), (1, 2), 0.8, None, None, ((1,), (1,)))],
+    )
+    assert close_call(a, a.beads[1]) == Flag(
+        "close-call", "another cut is likely too: zh #1 with en #1"
+    )
+    assert close_call(a, a.beads[0]) is None
+    unsure = dataclasses.replace(a.beads[1], confidence=0.3)
+    assert close_call(a, unsure) is None
+    assert [f.code for f in flag_bead(a, unsure)] == ["low-confidence"]
+    assert close_call(a, Bead((), (2,), 0.9, None, None, ((1,), (2,)))) is None
 
 
 def test_low_confidence_fires_below_the_threshold_only() -> None:
