@@ -18,7 +18,7 @@ import hashlib
 import json
 import math
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -26,7 +26,7 @@ from typing import IO, Any, Literal
 from align import __version__
 from align.errors import InputError, OutputError
 from align.flags import Flag, flag_bead
-from align.types import Alignment, Bead, Segment
+from align.types import Alignment, Bead, BeadIds, Segment
 from align.writers import WriteResult, read_alignment, write_alignment
 from align.writers.base import tmx_date
 from align.writers.jsonl import JsonlWriter
@@ -121,8 +121,8 @@ def _default_reviewer() -> str:
         return ""
 
 
-def _min_confidence(a: float, b: float) -> float:
-    finite = [c for c in (a, b) if math.isfinite(c)]
+def _min_confidence(*values: float) -> float:
+    finite = [c for c in values if math.isfinite(c)]
     return min(finite) if finite else math.nan
 
 
@@ -149,7 +149,7 @@ class Review:
         self.changes = 0
         """Operations made since this Review was built or opened (not replayed ones)."""
         self._log: IO[bytes] | None = None
-        self._original = {(b.src, b.tgt) for b in alignment.beads}
+        self._original = {(b.src, b.tgt): b for b in alignment.beads}
         self._state = State(tuple(ReviewBead(b.src, b.tgt, b.confidence) for b in alignment.beads))
         self._undo: list[State] = []
         self._redo: list[State] = []
@@ -346,11 +346,18 @@ class Review:
                 tgt_lang=a.tgt_lang,
                 src=edited("src", a.src),
                 tgt=edited("tgt", a.tgt),
-                beads=[b.bead() for b in self._state.beads],
+                beads=[self._aligners(b) for b in self._state.beads],
                 signature=dict(a.signature),
                 document=a.document,
             )
         return self._current
+
+    def _aligners(self, bead: ReviewBead) -> Bead:
+        """The aligner's own bead where the reviewer left its sentences together, with
+        what the aligner recorded on it (stray sentence, likeliest other cut), so the
+        review shows the flags the report shows; a bead the reviewer made has none."""
+        original = self._original.get((bead.src, bead.tgt))
+        return original if original is not None else bead.bead()
 
     def src_text(self, i: int) -> str:
         return self.current().src_text(self._state.beads[i].bead())
@@ -484,6 +491,20 @@ class Review:
         if to == "previous":
             return i - 1
         return i + 1 if len(self) == before else i
+
+    def other_cut(self, i: int) -> BeadIds | None:
+        """The likeliest other cut the aligner saw for bead ``i`` (``Bead.alternative``,
+        named by the low-confidence and close-call flags), while the reviewer has left
+        the bead as the aligner made it."""
+        return self.current().beads[i].alternative
+
+    def take_cut(self, src: Sequence[int], tgt: Sequence[int]) -> int:
+        """Re-cut the beads holding these sentences so that they are one bead, and the
+        rest of those beads' sentences before and after it a bead each (one-sided where
+        only one language has any): one step for what would take several moves.
+        Returns the new bead's index."""
+        self._do({"op": "cut", "src": list(src), "tgt": list(tgt)})
+        return self.bead_of("src", src[0])
 
     def edit(self, side: Side, segment: int, text: str) -> None:
         """Replace the text of one sentence (the aligner's text stays in the alignment)."""
@@ -629,6 +650,8 @@ def _transform(review: Review, op: dict[str, Any]) -> State:
         if not (here.src or here.tgt):
             del beads[i]
         return replace(state, beads=tuple(beads))
+    if kind == "cut":
+        return replace(state, beads=tuple(_cut(review, beads, op["src"], op["tgt"])))
     if kind == "edit":
         side = _side(op["side"])
         segments = review.alignment.src if side == "src" else review.alignment.tgt
@@ -649,6 +672,42 @@ def _transform(review: Review, op: dict[str, Any]) -> State:
         beads[i] = ReviewBead(beads[i].src, beads[i].tgt, beads[i].confidence)
         return State(tuple(beads), edits)
     raise ReviewError(f"unknown operation {kind!r}")
+
+
+def _cut(review: Review, beads: list[ReviewBead], src: Any, tgt: Any) -> list[ReviewBead]:
+    """``beads`` with those holding ``src``/``tgt`` re-cut around them (see ``take_cut``)."""
+    a = review.alignment
+    for ids, segments, lang in ((src, a.src, a.src_lang), (tgt, a.tgt, a.tgt_lang)):
+        if (
+            not isinstance(ids, list)
+            or not ids
+            or any(not isinstance(k, int) or isinstance(k, bool) for k in ids)
+        ):
+            raise ReviewError(f"a cut needs {lang} sentence numbers, not {ids!r}")
+        if ids != list(range(ids[0], ids[0] + len(ids))) or not 0 <= ids[0] <= ids[-1] < len(
+            segments
+        ):
+            raise ReviewError(f"{lang} sentences {ids} are not a run of the document's")
+    held = [k for k, b in enumerate(beads) if set(b.src) & set(src) or set(b.tgt) & set(tgt)]
+    lo, hi = held[0], held[-1]
+    span = beads[lo : hi + 1]
+    if len(span) == 1 and (span[0].src, span[0].tgt) == (tuple(src), tuple(tgt)):
+        raise ReviewError(f"bead {lo + 1} is already cut that way")
+    s_all = [i for b in span for i in b.src]
+    t_all = [j for b in span for j in b.tgt]
+    confidence = _min_confidence(*(b.confidence for b in span))
+    pieces = [
+        ReviewBead(
+            tuple(i for i in s_all if i < src[0]), tuple(j for j in t_all if j < tgt[0]), confidence
+        ),
+        ReviewBead(tuple(src), tuple(tgt), confidence),
+        ReviewBead(
+            tuple(i for i in s_all if i > src[-1]),
+            tuple(j for j in t_all if j > tgt[-1]),
+            confidence,
+        ),
+    ]
+    return beads[:lo] + [b for b in pieces if b.src or b.tgt] + beads[hi + 1 :]
 
 
 def _decode_lines(

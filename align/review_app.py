@@ -189,6 +189,7 @@ class ReviewScreen(Screen[None]):
         Binding("m", "merge_down", "merge ↓"),
         Binding("M", "merge_up", "merge ↑"),
         Binding("s", "split", "split"),
+        Binding("o", "other_cut", "other cut"),
         Binding("comma", "move('src', 'previous')", "zh sentence ↑", show=False),
         Binding("full_stop", "move('src', 'next')", "zh sentence ↓", show=False),
         Binding("less_than_sign", "move('tgt', 'previous')", "en sentence ↑", show=False),
@@ -385,6 +386,18 @@ class ReviewScreen(Screen[None]):
         if self._run(lambda: self.review.move(i, side, to)):
             gone = len(self.review) < before
             self.rebuild(select=(i - 1 if to == "previous" else i) if gone else i)
+
+    def action_other_cut(self) -> None:
+        i = self.current()
+        if i is None:
+            return
+        cut = self.review.other_cut(i)
+        if cut is None:
+            self.app.bell()
+            self.say(f"bead {i + 1} has no other cut from the aligner")
+            return
+        if self._run(lambda: self.review.take_cut(*cut)):
+            self.rebuild(select=self.review.bead_of("src", cut[0][0]))
 
     def action_split(self) -> None:
         i = self.current()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from tmxcheck import assert_valid_tmx
 
 from align.errors import InputError, OutputError
+from align.flags import flag_alignment
 from align.review import (
     Review,
     ReviewError,
@@ -133,6 +135,31 @@ def test_merge_split_and_move_regroup_sentences_without_losing_any() -> None:
     covers_in_order(r)
 
 
+def test_taking_the_other_cut_regroups_the_beads_around_it() -> None:
+    a = sample()
+    beads = list(a.beads)
+    beads[2] = replace(beads[2], alternative=((2, 3), (1, 2)))
+    r = Review(replace(a, beads=beads))
+    assert r.other_cut(2) == ((2, 3), (1, 2)) and r.other_cut(0) is None
+    # bead 1 is zh 1–2 / en 1, bead 2 zh 3 / en 2: the other cut pairs zh 2–3 with en 1–2
+    assert r.take_cut(*r.other_cut(2)) == 2
+    assert ids(r)[:4] == [((0,), (0,)), ((1,), ()), ((2, 3), (1, 2)), ((4,), (3,))]
+    assert r.beads[2].confidence == 0.2 and r.beads[2].status == "pending"
+    covers_in_order(r)
+    assert r.other_cut(2) is None  # the reviewer's bead, not the aligner's
+    r.undo()
+    assert ids(r) == [(b.src, b.tgt) for b in a.beads]
+    # sentences of one bead only: the rest of it stays a bead
+    r.take_cut([2], [1])
+    assert ids(r)[1:3] == [((1,), ()), ((2,), (1,))]
+    r.undo()
+    changes = r.changes
+    for src, tgt in ([[1, 3], [1]], [[], [1]], [[5], [6]], [[3], [2]], ["3", [2]]):
+        with pytest.raises(ReviewError):
+            r.take_cut(src, tgt)  # type: ignore[arg-type]
+    assert ids(r) == [(b.src, b.tgt) for b in a.beads] and r.changes == changes
+
+
 def test_split_needs_a_sentence_on_each_side_of_the_cut() -> None:
     r = Review(sample())
     for cut in [(0, 0), (2, 1), (3, 0), (-1, 1), (1, 2)]:
@@ -214,6 +241,26 @@ def test_flags_filters_sorting_and_search() -> None:
     assert r.search("nowhere to be found") is None
     with pytest.raises(ReviewError):
         r.view("sideways")
+
+
+def test_the_review_shows_the_flags_the_report_shows() -> None:
+    """What the aligner recorded on a bead (a stray sentence, the likeliest other cut)
+    flags it in the review as in the report, until the reviewer changes the bead."""
+    a = sample()
+    beads = list(a.beads)
+    beads[1] = replace(beads[1], stray=("src", 2))
+    beads[3] = replace(beads[3], alternative=((3, 4), (3,)))
+    a = replace(a, beads=beads)
+    r = Review(a)
+    assert [[f.code for f in r.flags(i)] for i in range(len(r))] == [
+        [f.code for f in flags] for flags in flag_alignment(a)
+    ]
+    assert "stray" in [f.code for f in r.flags(1)]
+    assert [f.code for f in r.flags(3)] == ["close-call"]
+    r.merge_down(3)
+    assert "close-call" not in [f.code for f in r.flags(3)]
+    r.undo()
+    assert [f.code for f in r.flags(3)] == ["close-call"]
 
 
 # -- the review file --------------------------------------------------------------------
@@ -475,6 +522,13 @@ OPS = st.one_of(
     ).map(lambda t: {"op": "move", "bead": t[0], "side": t[1], "to": t[2]}),
     st.tuples(st.sampled_from(["src", "tgt"]), st.integers(0, 12), st.text(max_size=5)).map(
         lambda t: {"op": "edit", "side": t[0], "segment": t[1], "text": t[2]}
+    ),
+    st.tuples(st.integers(-1, 12), st.integers(0, 3), st.integers(-1, 12), st.integers(0, 3)).map(
+        lambda t: {
+            "op": "cut",
+            "src": list(range(t[0], t[0] + t[1])),
+            "tgt": list(range(t[2], t[2] + t[3])),
+        }
     ),
     st.just({"op": "undo"}),
     st.just({"op": "redo"}),

@@ -222,6 +222,36 @@ def test_find_flagged_filter_sort_search_and_move(tmp_path: Path, corpus: Alignm
     review.close()
 
 
+def test_o_takes_the_other_cut_a_close_call_names(tmp_path: Path, corpus: Alignment) -> None:
+    beads = list(corpus.beads)
+    beads[10] = replace(beads[10], confidence=0.9, alternative=((10, 11), (10, 11)))
+    path = tmp_path / "close.jsonl"
+    write_alignment(replace(corpus, beads=beads), path)
+    review = Review.open(path)
+    assert [f.code for f in review.flags(10)] == ["close-call"]
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        screen.select(10)
+        await pilot.pause()
+        assert "close-call: another cut is likely too: zh #10–#11 with en #10–#11" in detail(screen)
+        await pilot.press("o")
+        assert [(b.src, b.tgt) for b in review.beads][9:12] == [
+            ((9,), (9,)),
+            ((10, 11), (10, 11)),
+            ((12,), (12,)),
+        ]
+        assert screen.current() == 10 and not review.flags(10)
+        await pilot.press("o")  # the reviewer's bead has no other cut
+        assert "has no other cut" in status(screen) and len(review) == len(beads) - 1
+        await pilot.press("u")
+        assert [(b.src, b.tgt) for b in review.beads] == [(b.src, b.tgt) for b in beads]
+        await pilot.press("q")
+
+    drive(review, script)
+    review.close()
+    assert [r["op"] for r in log_records(path)] == ["open", "cut", "undo"]
+
+
 # -- the command ------------------------------------------------------------------------
 
 
