@@ -156,16 +156,21 @@ def size(a: int, b: int) -> float:
 
 _TOKEN = re.compile(r"[A-Z]{1,5}(?:[-./][A-Z0-9]+)+|\d+(?:[.,/:-]\d+)*")
 _THOUSANDS = re.compile(r"(?<=\d)[,' \u00a0\u2009](?=\d{3}\b)")
+_DIGIT = re.compile(r"(?![0-9])\d")  # a decimal digit of another script
 
 
 def sentence_tokens(text: str) -> list[str]:
     """Numbers and document symbols in a sentence: what a translation must carry over.
 
-    ``59/48``, ``S-30/1``, ``A/77/L.107``, ``2004``. Width-normalised, thousands
+    ``59/48``, ``S-30/1``, ``A/77/L.107``, ``2004``. Width-normalised, digits of
+    any script read as ASCII ones (Arabic ``٥٩/٤٨`` is ``59/48``), thousands
     separators removed, and split at the separators into their digit runs as
     well, so ``4.45`` still meets ``4 h 45`` half-way.
     """
-    text = _THOUSANDS.sub("", unicodedata.normalize("NFKC", text))
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = _DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)
+    text = _THOUSANDS.sub("", text)
     out: list[str] = []
     for match in _TOKEN.finditer(text):
         token = match.group()

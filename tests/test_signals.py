@@ -75,12 +75,23 @@ def test_size_is_zero_for_one_to_one_and_more_negative_for_bigger_beads() -> Non
         ("第５９/４８号决议", {"59/48", "59", "48"}),
         ("a budget of 1,250,000 dollars", {"1250000"}),
         ("No numbers here.", set()),
+        ("القرار ٥٩/٤٨ المؤرخ ٢ كانون الأول/ديسمبر ٢٠٠٤", {"59/48", "2", "2004"}),
+        ("قطعنامه ۵۹/۴۸", {"59/48"}),
+        ("संकल्प ५९/४८", {"59/48"}),
+        ("没有数字，也没有符号。", set()),
     ],
 )
 def test_sentence_tokens_finds_numbers_and_symbols(text: str, expected: set[str]) -> None:
     assert expected <= set(signals.sentence_tokens(text))
     if not expected:
         assert signals.sentence_tokens(text) == []
+
+
+def test_a_number_in_another_script_meets_its_ascii_counterpart() -> None:
+    arabic = signals.token_counts(["يشير إلى قراره ٥٩/٤٨ المؤرخ ٢ كانون الأول/ديسمبر ٢٠٠٤"])
+    english = signals.token_counts(["Recalling its resolution 59/48 of 2 December 2004"])
+    assert arabic[1].sum() == 5
+    assert signals.tokens(arabic[1:] - arabic[:1], english[1:] - english[:1])[0] == 0
 
 
 def test_token_counts_are_cumulative_so_any_run_is_a_difference_of_rows() -> None:
