@@ -321,6 +321,31 @@ def test_german_prefixes_come_from_the_german_list(en: Segmenter) -> None:
     assert texts(en, text) == ["Das gilt z.B. Deutschland bzw.", "Österreich.", "Er kam."]
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        (
+            "ar",
+            "إذ تشير إلى قرارها 59/48 المؤرخ 2 كانون الأول/ديسمبر 2004. وإذ تلاحظ أن المنظمة "
+            "ملتزمة، تقرر إدراج البند؟ وتطلب إلى الأمين العام تقديم تقرير!",
+            [
+                "إذ تشير إلى قرارها 59/48 المؤرخ 2 كانون الأول/ديسمبر 2004.",
+                "وإذ تلاحظ أن المنظمة ملتزمة، تقرر إدراج البند؟",
+                "وتطلب إلى الأمين العام تقديم تقرير!",
+            ],
+        ),
+        ("he", "העצרת הכללית מחליטה. היא מבקשת דוח.", ["העצרת הכללית מחליטה.", "היא מבקשת דוח."]),
+        ("en", "It was late. then it rained.", ["It was late. then it rained."]),
+    ],
+)
+def test_scripts_without_case_split_at_their_stops(
+    lang: str, text: str, expected: list[str]
+) -> None:
+    """Moses splits only before an uppercase letter, which Arabic and Hebrew do not have:
+    an Arabic paragraph used to stay one segment."""
+    assert texts(get_segmenter(lang), text) == expected
+
+
 def test_en_segmenter_leaves_chinese_paragraphs_whole(en: Segmenter) -> None:
     doc = make_doc("zh", ZH_REAL)
     segments = en.segment(doc)

@@ -47,7 +47,7 @@ UN_PREFIXES_EN: dict[str, int] = {
 _PI = "".join(chr(c) for c in range(0x10000) if unicodedata.category(chr(c)) == "Pi")
 _PF = "".join(chr(c) for c in range(0x10000) if unicodedata.category(chr(c)) == "Pf")
 
-STOPS = "?!\u3002\uff01\uff1f"
+STOPS = "?!\u3002\uff01\uff1f\u061f\u06d4"  # with the Arabic question mark and Urdu full stop
 STARTERS = "'\"([\u00bf\u00a1\u300c\u300e" + _PI
 CLOSERS = "'\")]\u300d\u300f" + _PF
 _PERIOD_WORD = re.compile(r"([\w.\-]*)(['\")\]%" + re.escape(_PF) + r"]*)(\.+)$")
@@ -74,11 +74,15 @@ def nonbreaking_prefixes(lang: str) -> tuple[str, dict[str, int]]:
 
 
 def _starts_sentence(word: str, digits: bool) -> bool:
-    """Opening quotes/brackets, then an uppercase letter (or an ASCII digit if allowed)."""
+    """Opening quotes/brackets, then an uppercase letter, a letter of a script without
+    case (Arabic, Hebrew: Moses' uppercase test would never split them), or an ASCII
+    digit if allowed."""
     rest = word.lstrip(STARTERS)
     if not rest:
         return False
-    return rest[0].isupper() or (digits and "0" <= rest[0] <= "9")
+    first = rest[0]
+    caseless = first.isalpha() and not first.islower()
+    return caseless or (digits and "0" <= first <= "9")
 
 
 def _is_acronym(word: str) -> bool:
@@ -90,7 +94,8 @@ def _is_acronym(word: str) -> bool:
 
 
 class MosesSegmenter(Segmenter):
-    """Splits after . ! ? (plus closing quotes) before an uppercase start, as Moses does.
+    """Splits after . ! ? ؟ (plus closing quotes) before an uppercase start, as Moses
+    does, or before any letter in a script without case.
 
     A period does not split after a non-breaking prefix ("Mr.", "e.g.", "vol."),
     a single uppercase initial, an acronym ("U.N."), a numeric-only prefix
