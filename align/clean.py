@@ -50,8 +50,8 @@ REASONS: dict[str, str] = {
 
 _INDENT_CHARS = " \t\u3000\xa0"
 _HYPHENS = "-\u2010"
-_TERMINAL = "。；：;:.!?！？，,"
-_HEADING_CONTINUES = ":：、,，;；-\u2010–"
+_TERMINAL = "。；：;:.!?！？，,،؛؟۔"
+_HEADING_CONTINUES = ":：、,，;；،؛-\u2010–"
 _CONNECTORS = frozenset(
     "and or of the for on in to with between by from at et de des du la le les und der die".split()
 )
@@ -78,7 +78,9 @@ _OPENING = re.compile(
     r"|(?:大会|安全理事会|安理会|经济及社会理事会|经社理事会|人权理事会)\s*[，,]"
     r"|(?:L['’]\s*Assemblée\s+générale|Le\s+Conseil\s+de\s+sécurité)\s*,"
     r"|(?:La\s+Asamblea\s+General|El\s+Consejo\s+de\s+Seguridad)\s*,"
-    r"|(?:Генеральная\s+Ассамблея|Совет\s+Безопасности)\s*,)$"
+    r"|(?:Генеральная\s+Ассамблея|Совет\s+Безопасности)\s*,"
+    r"|(?:إن\s+)?(?:الجمعية\s+العامة|مجلس\s+الأمن|المجلس\s+الاقتصادي\s+والاجتماعي"
+    r"|مجلس\s+حقوق\s+الإنسان)\s*[،,])$"
 )
 _RULE = re.compile(r"^(?:_{5,}|[‐‑‒–—―─]{10,})$")
 _URL = r"(?:https?://|www\.|undocs\.org/)\S+"

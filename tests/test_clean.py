@@ -569,6 +569,35 @@ def test_english_headings() -> None:
     assert texts(doc, "body") == ["The General Assembly,"]
 
 
+@pytest.mark.parametrize(
+    ("lang", "raw", "opening"),
+    [
+        (
+            "ar",
+            " الدورة السابعة والسبعون \n\nالبند 127 (ق) من جدول الأعمال\n\n"
+            " إن الجمعية العامة، \n\n",
+            "إن الجمعية العامة،",
+        ),
+        (
+            "ru",
+            "Семьдесят седьмая сессия\n\nПункт 127 (s) повестки дня\n\nГенеральная Ассамблея,\n\n",
+            "Генеральная Ассамблея,",
+        ),
+    ],
+)
+def test_the_opening_line_of_a_resolution_in_other_un_languages(
+    lang: str, raw: str, opening: str
+) -> None:
+    """Its own paragraph, after the headings: it used to be joined to the first
+    preambular paragraph in Arabic (a line ending in a comma continues)."""
+    doc = clean(
+        raw + ("إذ تشير إلى قرارها 59/48،\n" if lang == "ar" else "ссылаясь на резолюцию 59/48,\n"),
+        lang,
+    )
+    assert len(texts(doc, "heading")) == 2
+    assert texts(doc, "body")[0] == opening
+
+
 def test_no_opening_line_means_no_headings() -> None:
     doc = clean(lines(" Seventy-seventh session", " Recalling its resolution 59/48,"), "en")
     assert {b.kind for b in doc.blocks} == {"body"}
