@@ -81,8 +81,8 @@ def _starts_sentence(word: str, digits: bool) -> bool:
     if not rest:
         return False
     first = rest[0]
-    caseless = first.isalpha() and not first.islower()
-    return caseless or (digits and "0" <= first <= "9")
+    capital_or_caseless = first.isalpha() and not first.islower()
+    return capital_or_caseless or (digits and "0" <= first <= "9")
 
 
 def _is_acronym(word: str) -> bool:
