@@ -322,6 +322,33 @@ def test_german_prefixes_come_from_the_german_list(en: Segmenter) -> None:
 
 
 @pytest.mark.parametrize(
+    ("lang", "citation"),
+    [
+        ("es", "el párr. 5 y el art. 3 de la resolución, Suplemento núm. 49 (A/59/49), vol. I"),
+        ("es", "los párrs. 2 a 4, Supl. núm. 7, cap. IV, secc. 2, pág. 12"),
+        ("fr", "au par. 5 et à l'art. 3, Suppl. no 49, chap. IV, p. 12"),
+        ("ru", "в пп. 3 и 4, ст. 5 Устава, разд. 2, вып. 5, стр. 12, т.е. в Доп. № 49"),
+        ("en", "in para. 5 and art. 3, Suppl. No. 49, vol. I, p. 12"),
+    ],
+)
+def test_un_citations_do_not_split(lang: str, citation: str) -> None:
+    """The abbreviations UN documents cite paragraphs, articles and supplements with,
+    which Moses' Spanish, French and Russian lists lack."""
+    text = f"{citation[0].upper()}{citation[1:]} aplica. Otra frase."
+    assert texts(get_segmenter(lang), text) == [
+        f"{citation[0].upper()}{citation[1:]} aplica.",
+        "Otra frase.",
+    ]
+
+
+def test_a_citation_prefix_before_a_capital_still_ends_a_sentence() -> None:
+    assert texts(get_segmenter("es"), "Véase el art. El Consejo decide.") == [
+        "Véase el art.",
+        "El Consejo decide.",
+    ]
+
+
+@pytest.mark.parametrize(
     ("lang", "text", "expected"),
     [
         (

@@ -17,31 +17,32 @@ from align.segmenters.base import Segmenter, Span, spans_from_cuts
 PREFIX = 1
 NUMERIC_ONLY = 2
 
-# Abbreviations frequent in UN documents that Moses' English list lacks
-# ("vol. 2896", "para. 5", "p. 12").
-UN_PREFIXES_EN: dict[str, int] = {
-    "vol": PREFIX,
-    "Vol": PREFIX,
-    "vols": PREFIX,
-    "Vols": PREFIX,
-    "para": PREFIX,
-    "paras": PREFIX,
-    "Para": PREFIX,
-    "Paras": PREFIX,
-    "chap": PREFIX,
-    "Chap": PREFIX,
-    "sect": PREFIX,
-    "Sect": PREFIX,
-    "cf": PREFIX,
-    "Cf": PREFIX,
-    "approx": PREFIX,
-    "Suppl": PREFIX,
-    "suppl": PREFIX,
-    "p": NUMERIC_ONLY,
-    "no": NUMERIC_ONLY,
-    "art": NUMERIC_ONLY,
-    "arts": NUMERIC_ONLY,
-    "Arts": NUMERIC_ONLY,
+# Abbreviations frequent in UN documents that Moses' lists lack: citations of
+# paragraphs, articles, volumes and supplements ("vol. 2896", "párr. 5",
+# "Suplemento núm. 49", "пп. 3"), by the language whose list they extend.
+UN_PREFIXES: dict[str, dict[str, int]] = {
+    "en": {
+        **dict.fromkeys(
+            "vol Vol vols Vols para paras Para Paras chap Chap sect Sect cf Cf approx".split()
+            + ["Suppl", "suppl"],
+            PREFIX,
+        ),
+        **dict.fromkeys("p no art arts Arts".split(), NUMERIC_ONLY),
+    },
+    "es": {
+        **dict.fromkeys(
+            "párr párrs Párr Párrs Supl supl secc cap vol cf Cf inc apdo".split(), PREFIX
+        ),
+        **dict.fromkeys("art arts Art Arts núm pág págs".split(), NUMERIC_ONLY),
+    },
+    "fr": {
+        **dict.fromkeys("paragr Suppl suppl chap sect vol cf Cf".split(), PREFIX),
+        **dict.fromkeys("par art Art arts p".split(), NUMERIC_ONLY),
+    },
+    "ru": {
+        **dict.fromkeys("разд вып Доп доп т.е т.к т.д т.п см".split(), PREFIX),
+        **dict.fromkeys("пп ст п стр".split(), NUMERIC_ONLY),
+    },
 }
 
 _PI = "".join(chr(c) for c in range(0x10000) if unicodedata.category(chr(c)) == "Pi")
@@ -67,9 +68,8 @@ def nonbreaking_prefixes(lang: str) -> tuple[str, dict[str, int]]:
     for line in data.words(source):
         word, _, mark = line.partition(" ")
         prefixes[word] = NUMERIC_ONLY if "#NUMERIC_ONLY#" in mark else PREFIX
-    if source == "en":
-        for word, mode in UN_PREFIXES_EN.items():
-            prefixes.setdefault(word, mode)
+    for word, mode in UN_PREFIXES.get(source, {}).items():
+        prefixes.setdefault(word, mode)
     return source, prefixes
 
 
