@@ -136,6 +136,14 @@ def stray_sentence(alignment: Alignment, bead: Bead) -> Flag | None:
 
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212\ufe63", "-"))
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?:[,\u00a0\u2009\u202f]\d{3})+)(?![\d])")
+_THOUSANDS_COMMA_DECIMAL = re.compile(
+    r"(?<![\d.,])\d{1,3}(?:[. \u00a0\u2009\u202f']\d{3})+(?![\d])"
+)
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
+DECIMAL_COMMA_LANGS = frozenset(
+    "fr es ru de it pt nl pl sv da fi nb nn cs sk sl hr sr bs bg uk be ro ca el hu tr".split()
+)
+"""Languages that write ``2,5`` for 2.5 and ``1 250 000`` or ``1.250.000`` for 1250000."""
 _SYMBOL = re.compile(
     r"(?<![A-Za-z0-9/.-])[A-Z0-9]+(?:[./-][A-Z0-9]+)*/[A-Z0-9]+(?:[./-][A-Z0-9]+)*"
 )
@@ -194,9 +202,12 @@ _WORD = re.compile(r"[A-Za-z]+|[^A-Za-z\s-]+")
 """Words, and the punctuation or figures between them that end a run of number words."""
 
 
-def _normalise(text: str) -> str:
+def _normalise(text: str, decimal_comma: bool = False) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_DASHES)
-    return _THOUSANDS.sub(lambda m: m.group(1) + re.sub(r"\D", "", m.group(2)), text)
+    if not decimal_comma:
+        return _THOUSANDS.sub(lambda m: m.group(1) + re.sub(r"\D", "", m.group(2)), text)
+    text = _THOUSANDS_COMMA_DECIMAL.sub(lambda m: re.sub(r"\D", "", m.group()), text)
+    return _DECIMAL_COMMA.sub(".", text)
 
 
 def _decimal(text: str) -> Decimal:
@@ -294,15 +305,18 @@ class Numbers:
     values: frozenset[Decimal]
 
 
-def numbers(text: str) -> Numbers:
+def numbers(text: str, lang: str = "en") -> Numbers:
     """The figures, dates and document symbols of a text, for comparing two sides.
+
+    In a language of :data:`DECIMAL_COMMA_LANGS` ``2,5`` is 2.5 and ``1 250 000`` or
+    ``1.250.000`` is 1250000, as ``2.5`` and ``1,250,000`` are elsewhere.
 
     Digits are hard evidence (they must match); Chinese numerals, English number
     words, month names and Roman numerals are soft (they can stand in for a digit on
     the other side but are never required: ``一`` is part of many Chinese words).
     Digits glued to a Latin letter (``G20``, ``COVID-19``) are soft too.
     """
-    text = _normalise(text)
+    text = _normalise(text, base_language(lang) in DECIMAL_COMMA_LANGS)
     required: list[tuple[str, frozenset[Decimal]]] = []
     values: set[Decimal] = set()
     found = [m.group() for m in _SYMBOL.finditer(text) if re.search(r"\d", m.group())]
@@ -375,7 +389,7 @@ def number_mismatch(alignment: Alignment, bead: Bead) -> Flag | None:
     if not (bead.src and bead.tgt):
         return None
     src_text, tgt_text = _sides(alignment, bead)
-    src, tgt = numbers(src_text), numbers(tgt_text)
+    src, tgt = numbers(src_text, alignment.src_lang), numbers(tgt_text, alignment.tgt_lang)
     only_src, only_tgt = _missing(src, tgt), _missing(tgt, src)
     if not (only_src or only_tgt):
         return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import random
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -205,6 +206,39 @@ WRONG = [
 def test_numbers_that_differ_are_flagged_with_what_differs(zh: str, en: str, reason: str) -> None:
     a = pair(zh, en)
     assert number_mismatch(a, only(a)) == Flag("numbers", f"numbers differ: {reason}")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "en"),
+    [
+        ("fr", "une hausse de 2,5 % en 2004", "an increase of 2.5 per cent in 2004"),
+        ("fr", "un total de 1 250 000 dollars", "a total of 1,250,000 dollars"),
+        ("fr", "un total de 1\u202f250\u202f000,50 dollars", "a total of 1,250,000.50 dollars"),
+        (
+            "es",
+            "un total de 1.250.000 dólares, el 3,5 %",
+            "a total of 1,250,000 dollars, 3.5 per cent",
+        ),
+        ("ru", "всего 1 250 000 долларов, или 2,5 процента", "1,250,000 dollars, or 2.5 per cent"),
+        ("de", "2,5 Prozent von 1.250.000 Franken", "2.5 per cent of 1,250,000 francs"),
+    ],
+)
+def test_decimal_commas_and_spaced_thousands_are_the_same_numbers(
+    lang: str, text: str, en: str
+) -> None:
+    a = Alignment(lang, "en", [seg(text)], [seg(en)], [Bead((0,), (0,), 0.9)])
+    assert number_mismatch(a, only(a)) is None
+    b = Alignment("en", lang, [seg(en.replace("2.5", "3.5"))], [seg(text)], [Bead((0,), (0,), 0.9)])
+    if "2.5" in en:
+        flag = number_mismatch(b, only(b))
+        assert flag is not None and "3.5 in en only" in flag.reason
+
+
+def test_a_comma_between_digits_is_a_decimal_point_only_where_the_language_says() -> None:
+    assert {Decimal("2.5")} <= numbers("2,5 %", "fr").values
+    assert {Decimal(1250000)} <= numbers("1 250 000", "ru").values
+    assert Decimal(1250) in numbers("1,250", "en").values
+    assert Decimal(1250) not in numbers("1,250", "fr").values
 
 
 def test_chinese_numerals_and_english_words_are_read_as_values() -> None:
