@@ -36,7 +36,8 @@ REASONS: dict[str, str] = {
     "page-break": "form feeds between pages",
     "page-header": "document symbols in page headers/footers (e.g. A/77/L.107)",
     "page-counter": "page counters (e.g. 2/4)",
-    "job-number": "job numbers with language and date (e.g. 23-16564 (E) 070723)",
+    "job-number": "job numbers with language and dates (e.g. 23-16564 (E) 070723, "
+    "GE.23-12345 (F) 150923 190923)",
     "barcode": "barcodes (e.g. *2316564*)",
     "recycle": "'Please recycle' notices",
     "masthead": "first-page masthead lines (Distr., Original:, date, language, organ)",
@@ -105,7 +106,7 @@ _ORGAN = (
 _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (reason, re.compile(pattern))
     for reason, pattern in (
-        ("job-number", r"\d{2}-\d{5}(?:\s*\([A-Z]\))?(?:\s+\d{6})?"),
+        ("job-number", r"(?:[A-Z]{1,2}\.)?\d{2}-\d{5}(?:\s*\([A-Z]\))?(?:\s+\d{6}){0,2}"),
         ("barcode", r"\*\d{6,9}\*"),
         (
             "recycle",

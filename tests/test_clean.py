@@ -83,6 +83,9 @@ def test_zh_page_furniture_dropped_with_reasons() -> None:
         ("*2316564* ", [("barcode", "*2316564*")]),
         ("Please recycle ", [("recycle", "Please recycle")]),
         ("23-16564 3/4 ", [("job-number", "23-16564"), ("page-counter", "3/4")]),
+        # a translation carries the dates of receipt and of translation; Geneva's a prefix
+        ("23-16564 (F)    250923    260923", [("job-number", "23-16564 (F)    250923    260923")]),
+        ("GE.23-12345 (S) 150923 190923", [("job-number", "GE.23-12345 (S) 150923 190923")]),
         (" A/RES/77/300 ", [("page-header", "A/RES/77/300")]),
         ("S/2023/123", [("page-header", "S/2023/123")]),
         ("E/CN.6/2023/L.3 2/4", [("page-header", "E/CN.6/2023/L.3"), ("page-counter", "2/4")]),
