@@ -580,6 +580,9 @@ _MARKS = {
     for kind, pairs in _PAIRS.items()
 }
 _OPENERS = frozenset(o for pairs in _PAIRS.values() for o, _ in pairs)
+_LABEL = re.compile(r"(?:^|\s)(?:[^\W\d_]{1,2}|[ivxlc]{1,6}|\d{1,3})$")
+"""A list label before an unopened ``)``: French, Spanish and Russian write ``a)``, ``iv)``,
+``s)`` where English writes ``(a)``, so that bracket closes nothing."""
 
 
 def _unbalanced(text: str, kind: str) -> str | None:
@@ -590,9 +593,12 @@ def _unbalanced(text: str, kind: str) -> str | None:
     if kind == "quotation":
         return quotation_state(text)
     depth = 0
-    for mark in _MARKS[kind].findall(text):
-        depth += 1 if mark in _OPENERS else -1
-        if depth < 0:
+    for m in _MARKS[kind].finditer(text):
+        if m.group() in _OPENERS:
+            depth += 1
+        elif depth > 0:
+            depth -= 1
+        elif m.group() != ")" or not _LABEL.search(text, 0, m.start()):
             return "close"
     return "open" if depth > 0 else None
 

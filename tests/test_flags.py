@@ -397,6 +397,28 @@ def test_quotes_and_brackets_cut_on_one_side_only_are_flagged(
         assert flag is not None and flag.reason.startswith(reason)
 
 
+@pytest.mark.parametrize(
+    ("fr", "en", "flagged"),
+    [
+        ("Point 127 s) de l’ordre du jour", "Agenda item 127 (s)", False),
+        (
+            "a) Prie le Secrétaire général de présenter un rapport ;",
+            "(a) Requests a report;",
+            False,
+        ),
+        ("iv) Les mesures prises ;", "(iv) The measures taken;", False),
+        ("le texte) ; suite", "the text; continued", True),
+        ("(voir la note 5", "(see note 5)", True),
+    ],
+)
+def test_list_labels_that_close_a_bracket_they_never_opened(
+    fr: str, en: str, flagged: bool
+) -> None:
+    """French, Spanish and Russian label list items ``a)`` where English writes ``(a)``."""
+    a = Alignment("fr", "en", [seg(fr)], [seg(en)], [Bead((0,), (0,), 0.9)])
+    assert (quote_mismatch(a, only(a)) is not None) is flagged
+
+
 def test_german_quotes_open_low_and_close_high() -> None:
     a = Alignment(
         "de",
