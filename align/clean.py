@@ -94,15 +94,34 @@ _SYMBOL = r"[A-Z][A-Z0-9]*(?:\.\d+)?(?:/[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9]
 _DATE = (
     r"\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October"
     r"|November|December)\s+\d{4}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|\d{1,2}(?:er)?\s+(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre"
+    r"|novembre|décembre)\s+\d{4}"
+    r"|\d{1,2}\s+de\s+(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|sep?tiembre|octubre"
+    r"|noviembre|diciembre)\s+de\s+\d{4}"
+    r"|\d{1,2}\s+(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября"
+    r"|декабря)\s+\d{4}(?:\s+года)?"
+    r"|\d{1,2}\s+[\u0621-\u064a]+(?:\s+[\u0621-\u064a]+)?/[\u0621-\u064a]+\s+\d{4}"
 )
 _LANGUAGE = (
     r"(?:English|French|Spanish|Russian|Arabic|Chinese"
-    r"|中文|英文|法文|俄文|西班牙文|阿拉伯文)"
+    r"|中文|英文|法文|俄文|西班牙文|阿拉伯文"
+    r"|[Ff]rançais|[Aa]nglais|[Ee]spagnol|[Rr]usse|[Aa]rabe|[Cc]hinois"
+    r"|[Ee]spañol|[Ii]nglés|[Ff]rancés|[Rr]uso|[Áá]rabe|[Cc]hino"
+    r"|[Рр]усский|[Аа]нглийский|[Фф]ранцузский|[Ии]спанский|[Аа]рабский|[Кк]итайский"
+    r"|عربي|إنكليزي|انكليزي|فرنسي)"
 )
 _ORGAN = (
     r"(?:United\s+Nations|General\s+Assembly|Security\s+Council|Economic\s+and\s+Social\s+Council"
-    r"|联合国|大会|安全理事会|经济及社会理事会)"
+    r"|联合国|大会|安全理事会|经济及社会理事会"
+    r"|Nations\s+Unies|Assemblée\s+générale|Conseil\s+de\s+sécurité"
+    r"|Conseil\s+économique\s+et\s+social"
+    r"|Naciones\s+Unidas|Asamblea\s+General|Consejo\s+de\s+Seguridad"
+    r"|Consejo\s+Económico\s+y\s+Social"
+    r"|Организация\s+Объединенных\s+Наций|Генеральная\s+Ассамблея|Совет\s+Безопасности"
+    r"|Экономический\s+и\s+Социальный\s+Совет"
+    r"|الأمم\s+المتحدة|الجمعية\s+العامة|مجلس\s+الأمن|المجلس\s+الاقتصادي\s+والاجتماعي)"
 )
+_ORIGINAL = r"(?:Original|原文|原件|Подлинный\s+текст|الأصل)\s*[:：]\s*\w+"
 _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (reason, re.compile(pattern))
     for reason, pattern in (
@@ -114,13 +133,12 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("page-header", _SYMBOL),
         ("page-counter", r"(\d{1,3})/(\d{1,3})"),
-        ("masthead", r"Distr\.:?\s*\w+|(?:Original|原文|原件)\s*[:：]\s*\w+"),
+        ("masthead", rf"Distr\.:?\s*\w+|{_ORIGINAL}"),
         ("organ", _ORGAN),
     )
 )
 _MASTHEAD_LINE = re.compile(
-    rf"^(?:{_DATE}|{_LANGUAGE}|{_ORGAN}(?:\s+{_ORGAN})?|Distr\.:?\s*\w+"
-    rf"|(?:Original|原文|原件)\s*[:：]\s*\w+)$"
+    rf"^(?:{_DATE}|{_LANGUAGE}|{_ORGAN}(?:\s+{_ORGAN})?|Distr\.:?\s*\w+|{_ORIGINAL})$"
 )
 _OPENERS = "（《「『【〔〈“‘([{"
 _NUMBER_LINKS = "至和或及到、，；～~–"

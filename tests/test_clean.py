@@ -573,6 +573,46 @@ def test_english_headings() -> None:
 
 
 @pytest.mark.parametrize(
+    ("lang", "masthead", "body"),
+    [
+        (
+            "fr",
+            "Nations Unies A/77/L.107\n\nAssemblée générale Distr. limitée\n25 août 2023\n"
+            "Français\nOriginal : anglais\n\n",
+            ["Soixante-dix-septième session", "L’Assemblée générale,", "Rappelant sa résolution,"],
+        ),
+        (
+            "es",
+            "Naciones Unidas A/77/L.107\n\nAsamblea General Distr. limitada\n"
+            "25 de agosto de 2023\nEspañol\nOriginal: inglés\n\n",
+            ["Septuagésimo séptimo período", "La Asamblea General,", "Recordando su resolución,"],
+        ),
+        (
+            "ru",
+            "Организация Объединенных Наций A/77/L.107\n\nГенеральная Ассамблея Distr.: limited\n"
+            "25 августа 2023 года\nRussian\nOriginal: English\n\n",
+            ["Семьдесят седьмая сессия", "Генеральная Ассамблея,", "ссылаясь на резолюцию,"],
+        ),
+        (
+            "ar",
+            "الأمم المتحدة A/77/L.107\n\nالجمعية العامة Distr.: Limited\n25 آب/أغسطس 2023\nعربي\n"
+            "الأصل: بالإنكليزية\n\n",
+            ["الدورة السابعة والسبعون", "إن الجمعية العامة،", "إذ تشير إلى قرارها،"],
+        ),
+    ],
+)
+def test_the_first_page_masthead_in_other_un_languages(
+    lang: str, masthead: str, body: list[str]
+) -> None:
+    """Organ, symbol, distribution, date, language and original language go, as in English."""
+    raw = masthead + "".join(f" {line}\n\n" for line in body)
+    doc = clean(raw, lang)
+    covered(raw, doc)
+    assert [b.text for b in doc.blocks] == body
+    assert {"masthead", "page-header"} <= set(reasons(doc))
+
+
+@pytest.mark.parametrize(
     ("lang", "raw", "opening"),
     [
         (
