@@ -129,7 +129,8 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("barcode", r"\*\d{6,9}\*"),
         (
             "recycle",
-            r"Please\s+recycle|请回收(?:利用)?|♲|Merci\s+de\s+recycler|Sírvase\s+reciclar",
+            r"Please\s+recycle|请回收(?:利用)?|♲|Merci\s+de\s+recycler|Sírvase\s+reciclar"
+            r"|Просьба\s+отправить\s+на\s+вторичную\s+переработку|الرجاء\s+إعادة\s+الاستعمال",
         ),
         ("page-header", _SYMBOL),
         ("page-counter", r"(\d{1,3})/(\d{1,3})"),

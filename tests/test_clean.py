@@ -86,6 +86,12 @@ def test_zh_page_furniture_dropped_with_reasons() -> None:
         # a translation carries the dates of receipt and of translation; Geneva's a prefix
         ("23-16564 (F)    250923    260923", [("job-number", "23-16564 (F)    250923    260923")]),
         ("GE.23-12345 (S) 150923 190923", [("job-number", "GE.23-12345 (S) 150923 190923")]),
+        ("Merci de recycler ", [("recycle", "Merci de recycler")]),
+        (
+            "Просьба отправить на вторичную переработку",
+            [("recycle", "Просьба отправить на вторичную переработку")],
+        ),
+        ("الرجاء إعادة الاستعمال", [("recycle", "الرجاء إعادة الاستعمال")]),
         (" A/RES/77/300 ", [("page-header", "A/RES/77/300")]),
         ("S/2023/123", [("page-header", "S/2023/123")]),
         ("E/CN.6/2023/L.3 2/4", [("page-header", "E/CN.6/2023/L.3"), ("page-counter", "2/4")]),
