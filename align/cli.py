@@ -141,7 +141,9 @@ def pair(
             raise
         err.print(f"warning: {exc}", highlight=False, markup=False, soft_wrap=True)
     for raw in read:
-        err.print(f"read {raw.path} as {raw.encoding}", highlight=False, markup=False)
+        plain = f" ({raw.plain_forms} ligatures and presentation forms made plain)"
+        message = f"read {raw.path} as {raw.encoding}{plain if raw.plain_forms else ''}"
+        err.print(message, highlight=False, markup=False, soft_wrap=True)
     write_alignment(alignment, output, fmt=fmt.value if fmt else None, force=force)
     if report:
         print_report(alignment)

@@ -16,12 +16,17 @@ BlockKind = Literal["heading", "body", "footnote"]
 
 @dataclass(frozen=True)
 class RawDocument:
-    """A document as read from disk, before any cleaning."""
+    """A document as read from disk, before any cleaning.
+
+    ``plain_forms``: characters of PDF extraction (ligatures, presentation forms,
+    radicals) the reader replaced by the ordinary ones they stand for.
+    """
 
     text: str
     path: str
     encoding: str
     lang: str
+    plain_forms: int = 0
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,20 @@ def test_pair_shows_what_it_is_doing_on_a_terminal_only(tmp_path: Path, cache: P
     assert f"wrote {tmp_path / 'tty.tmx'}" in drawn
 
 
+def test_pdf_ligatures_are_made_plain_and_said(tmp_path: Path, cache: Path) -> None:
+    """A TM unit with ``ﬁ`` would never match the ``fi`` a translator types."""
+    en = tmp_path / "en.txt"
+    text = (CORPUS / "en.txt").read_text(encoding="utf-8")
+    en.write_text(text.replace("fi", "\ufb01"), encoding="utf-8")
+    out = tmp_path / "out.tsv"
+    r = run("pair", str(CORPUS / "zh.txt"), str(en), "-o", str(out), "--no-report", cache=cache)
+    assert r.returncode == 0, r.stderr
+    count = text.count("fi")
+    assert f"as utf-8 ({count} ligatures and presentation forms made plain)" in r.stderr
+    written = out.read_text(encoding="utf-8")
+    assert "\ufb01" not in written and "trafficking" in written
+
+
 def test_existing_output_is_not_overwritten_without_force(tmp_path: Path, cache: Path) -> None:
     out = tmp_path / "out.tmx"
     out.write_text("keep me", encoding="utf-8")

@@ -183,6 +183,28 @@ def test_other_characters_are_kept_exactly(tmp_path: Path) -> None:
     assert doc.text == text  # only the first BOM is the file's; the rest is content
 
 
+@pytest.mark.parametrize(
+    ("lang", "extracted", "plain", "changed"),
+    [
+        ("en", "the ﬁnancial ofﬁce, ﬂows and aﬀairs", "the financial office, flows and affairs", 4),
+        ("zh", "⼈⺠和⼤会，第七十七届会议", "人⺠和大会，第七十七届会议", 2),
+        (
+            "zh",
+            "中國的聯合國",
+            "中國的聯合國",
+            0,
+        ),  # traditional characters are not compatibility forms
+        ("ar", "ﺍﻟﺠﻤﻌﻴﺔ ﺍﻟﻌﺎﻣﺔ", "الجمعية العامة", 13),
+        ("fr", "« Français », œuvre, 2 ½", "« Français », œuvre, 2 ½", 0),
+    ],
+)
+def test_pdf_ligatures_and_presentation_forms_are_made_plain(
+    tmp_path: Path, lang: str, extracted: str, plain: str, changed: int
+) -> None:
+    doc = read_document(write(tmp_path, "x.txt", extracted.encode()), lang)
+    assert (doc.text, doc.plain_forms) == (plain, changed)
+
+
 # --- errors ---------------------------------------------------------------------------------
 
 

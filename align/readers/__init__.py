@@ -72,4 +72,5 @@ def read_document(path: str | Path, lang: str, *, max_bytes: int | None = None) 
         raise base.input_error(
             file, "contains no text (only whitespace)", "check that it is the right file"
         )
-    return RawDocument(text=text, path=str(path), encoding=encoding, lang=lang)
+    text, plain = base.plain_forms(text)
+    return RawDocument(text=text, path=str(path), encoding=encoding, lang=lang, plain_forms=plain)

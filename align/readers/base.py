@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from abc import ABC, abstractmethod
 from pathlib import Path
 
@@ -29,6 +30,29 @@ class Reader(ABC):
         ``lang`` is a hint for guessing legacy encodings; raise ``InputError``
         when the file cannot be used.
         """
+
+
+_PDF_FORMS = re.compile(
+    "[\ufb00-\ufb06\ufb50-\ufdff\ufe70-\ufefe\u2f00-\u2fd5\u2e80-\u2ef3\uf900-\ufaff]"
+)
+"""Characters PDF text extraction leaves that stand for ordinary ones: Latin ligatures
+(``ﬁ``), Arabic presentation forms (``ﻻ``), Kangxi and supplementary radicals (``⼈``)
+and CJK compatibility ideographs."""
+
+
+def plain_forms(text: str) -> tuple[str, int]:
+    """``text`` with :data:`_PDF_FORMS` replaced by what they stand for (their NFKC form),
+    and how many changed. A TM unit holding ``ﬁnancial`` or ``⼈⺠`` would never match the
+    ``financial`` or ``人民`` a translator types."""
+    changed = 0
+
+    def plain(m: re.Match[str]) -> str:
+        nonlocal changed
+        out = unicodedata.normalize("NFKC", m.group())
+        changed += out != m.group()
+        return out
+
+    return _PDF_FORMS.sub(plain, text), changed
 
 
 def input_error(path: Path | str, problem: str, action: str) -> InputError:
