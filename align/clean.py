@@ -47,9 +47,11 @@ REASONS: dict[str, str] = {
     "link": "URL lines left by the PDF's links (kept in CleanDocument.links)",
     "stray-space": "spaces the extraction put between Chinese and digits/Latin",
     "hyphen": "end-of-line hyphens of words broken across lines",
+    "invisible": "zero-width spaces, soft hyphens and byte-order marks inside the text",
 }
 
 _INDENT_CHARS = " \t\u3000\xa0"
+_INVISIBLE = frozenset("\u200b\u00ad\u2060\ufeff")
 _HYPHENS = "-\u2010"
 _TERMINAL = "。；：;:.!?！？，,،؛؟۔"
 _HEADING_CONTINUES = ":：、,，;；،؛-\u2010–"
@@ -366,6 +368,7 @@ class _Cleaner:
         self._build_chars()
         self._remove_refs()
         for draft in self.drafts:
+            self._invisible(draft)
             if self.cjk:
                 self._stray_spaces(draft)
             self._collapse(draft)
@@ -611,6 +614,13 @@ class _Cleaner:
                 return _plausible_word(_trailing_word(head))
             return head[-1] in _CLOSERS
         return prev in _CLOSERS or prev in ";:!?"
+
+    def _invisible(self, draft: _Draft) -> None:
+        """Drop zero-width spaces, soft hyphens, word joiners and stray byte-order marks:
+        a TM unit holding ``reso\xadlution`` never matches the ``resolution`` a translator
+        types. Zero-width (non-)joiners stay: Persian and Indic spelling needs them."""
+        drop = [i for i, (c, _) in enumerate(draft.chars) if c in _INVISIBLE]
+        self._delete(draft, drop, "invisible")
 
     def _stray_spaces(self, draft: _Draft) -> None:
         """Chinese: drop spaces next to a CJK character; keep them between Latin/digit tokens.

@@ -647,6 +647,26 @@ def test_the_opening_line_of_a_resolution_in_other_un_languages(
     assert texts(doc, "body")[0] == opening
 
 
+@pytest.mark.parametrize(
+    ("lang", "raw", "expected"),
+    [
+        ("zh", " 大\u200b会， \n\n 回顾\ufeff其决议， \n", ["大会，", "回顾其决议，"]),
+        ("en", " The Gen\u200beral Assembly, \n\n Recalling its reso\u00adlution, \n", None),
+        ("fa", " می\u200cخواهم \n", ["می\u200cخواهم"]),
+    ],
+)
+def test_invisible_characters_inside_the_text_are_dropped(
+    lang: str, raw: str, expected: list[str] | None
+) -> None:
+    """Zero-width spaces, soft hyphens and byte-order marks, but not the zero-width
+    non-joiner Persian spelling needs."""
+    doc = clean(raw, lang)
+    covered(raw, doc)
+    want = expected or ["The General Assembly,", "Recalling its resolution,"]
+    assert [b.text for b in doc.blocks] == want
+    assert (reasons(doc).get("invisible", []) != []) is (lang != "fa")
+
+
 def test_no_opening_line_means_no_headings() -> None:
     doc = clean(lines(" Seventy-seventh session", " Recalling its resolution 59/48,"), "en")
     assert {b.kind for b in doc.blocks} == {"body"}
