@@ -373,6 +373,14 @@ def test_scripts_without_case_split_at_their_stops(
     assert texts(get_segmenter(lang), text) == expected
 
 
+def test_japanese_splits_at_its_full_width_stops() -> None:
+    text = "総会は、決議を想起する。事務総長に報告書の提出を要請する！"
+    assert texts(get_segmenter("ja"), text) == [
+        "総会は、決議を想起する。",
+        "事務総長に報告書の提出を要請する！",
+    ]
+
+
 def test_en_segmenter_leaves_chinese_paragraphs_whole(en: Segmenter) -> None:
     doc = make_doc("zh", ZH_REAL)
     segments = en.segment(doc)

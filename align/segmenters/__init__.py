@@ -22,12 +22,14 @@ __all__ = [
 
 @cache
 def get_segmenter(lang: str) -> Segmenter:
-    """zh, zh-CN, zh-TW, zh_Hans... -> ZhSegmenter; anything else -> MosesSegmenter(lang).
+    """zh, zh-CN, zh-TW, zh_Hans... and ja -> ZhSegmenter; anything else -> MosesSegmenter(lang).
 
-    The Moses splitter uses that language's non-breaking prefixes where
-    sacremoses has them and English ones otherwise.
+    Japanese ends sentences with the same full-width stops and writes no space
+    after them, which the Moses rules need. The Moses splitter uses that
+    language's non-breaking prefixes where sacremoses has them and English ones
+    otherwise.
     """
-    if base_language(lang) == "zh":
+    if base_language(lang) in ("zh", "ja"):
         return ZhSegmenter()
     return MosesSegmenter(lang)
 

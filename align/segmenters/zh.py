@@ -1,4 +1,4 @@
-"""Chinese sentence splitting: jieba tokens plus UN punctuation rules."""
+"""Chinese (and Japanese) sentence splitting: jieba tokens plus UN punctuation rules."""
 
 from __future__ import annotations
 
