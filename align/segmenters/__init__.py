@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from align.languages import base_language
+from align.languages import is_cjk
 from align.segmenters.base import Segmenter, Span
 from align.segmenters.en import MosesSegmenter
 from align.segmenters.zh import ZhSegmenter
@@ -29,7 +29,7 @@ def get_segmenter(lang: str) -> Segmenter:
     language's non-breaking prefixes where sacremoses has them and English ones
     otherwise.
     """
-    if base_language(lang) in ("zh", "ja"):
+    if is_cjk(lang):
         return ZhSegmenter()
     return MosesSegmenter(lang)
 
