@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from align.languages import CJK_LANGS, base_language
+from align.languages import base_language, is_cjk
 from align.quotes import QUOTATION_PAIRS, quotation_state
 from align.types import Alignment, Bead
 
@@ -204,10 +204,13 @@ _WORD = re.compile(r"[A-Za-z]+|[^A-Za-z\s-]+")
 
 def _normalise(text: str, decimal_comma: bool = False) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+
+    def digits(m: re.Match[str]) -> str:
+        return re.sub(r"\D", "", m.group())
+
     if not decimal_comma:
-        return _THOUSANDS.sub(lambda m: m.group(1) + re.sub(r"\D", "", m.group(2)), text)
-    text = _THOUSANDS_COMMA_DECIMAL.sub(lambda m: re.sub(r"\D", "", m.group()), text)
-    return _DECIMAL_COMMA.sub(".", text)
+        return _THOUSANDS.sub(digits, text)
+    return _DECIMAL_COMMA.sub(".", _THOUSANDS_COMMA_DECIMAL.sub(digits, text))
 
 
 def _decimal(text: str) -> Decimal:
@@ -438,11 +441,11 @@ def untranslated(alignment: Alignment, bead: Bead) -> Flag | None:
         (alignment.tgt_lang, tgt_text, alignment.src_lang),
     ):
         ideographs, latin = _script_share(text)
-        cjk = base_language(lang) in CJK_LANGS
+        cjk = is_cjk(lang)
         if cjk and not ideographs and latin >= MIN_UNTRANSLATED_LETTERS:
             return Flag("untranslated", f"the {lang} side has no {lang} text: left untranslated?")
         if not cjk and ideographs >= 4 and ideographs * LATIN_PER_IDEOGRAPH > latin:
-            script = other if base_language(other) in CJK_LANGS else "CJK characters"
+            script = other if is_cjk(other) else "CJK characters"
             return Flag(
                 "untranslated", f"the {lang} side is mostly in {script}: left untranslated?"
             )
