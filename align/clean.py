@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from align.languages import CJK_LANGS, NO_SPACE_LANGS, base_language
-from align.types import Block, BlockKind, CleanDocument, RawDocument, Removal
+from align.types import Block, BlockKind, CleanDocument, Layout, RawDocument, Removal
 
 KEPT = "kept"
 
@@ -149,7 +149,9 @@ _CLOSERS = ")]}\"'”’»》」』】〕〉"
 _WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
 
 
-def clean(raw: RawDocument | str, lang: str | None = None) -> CleanDocument:
+def clean(
+    raw: RawDocument | str, lang: str | None = None, layout: Layout | None = None
+) -> CleanDocument:
     """Clean a UN document's PDF text (Chinese, English, or another language).
 
     ``lang`` defaults to the RawDocument's language, or is guessed from the
@@ -157,11 +159,33 @@ def clean(raw: RawDocument | str, lang: str | None = None) -> CleanDocument:
     joined without a space and lose the stray spaces around CJK characters;
     every other language is joined with one space and has end-of-line
     hyphenation undone (see ``_Cleaner._keep_hyphen``).
+
+    ``layout`` defaults to the RawDocument's (what its reader knows), else
+    ``auto``: a text whose lines are often wider than a page holds
+    (:func:`one_paragraph_per_line`) was not wrapped, so each line is a paragraph
+    of its own instead of being joined to the next.
     """
     text = raw.text if isinstance(raw, RawDocument) else raw
     if lang is None:
         lang = raw.lang if isinstance(raw, RawDocument) else _guess_lang(text)
-    return _Cleaner(text, lang).run()
+    if layout is None:
+        layout = raw.layout if isinstance(raw, RawDocument) else "auto"
+    return _Cleaner(text, lang, layout).run()
+
+
+PAGE_LINE_WIDTH = 140
+"""Columns (a CJK character counts two) no line of a PDF page reaches."""
+
+
+def one_paragraph_per_line(widths: list[int]) -> bool:
+    """Whether lines of these widths are whole paragraphs rather than a page's wrapped lines.
+
+    A page wraps every line under :data:`PAGE_LINE_WIDTH`; text saved from Word
+    or typed in an editor puts each paragraph on one line, and in any document
+    of some length a tenth of them are longer than that.
+    """
+    wide = sum(w > PAGE_LINE_WIDTH for w in widths)
+    return wide > 0 and wide >= 0.1 * len(widths)
 
 
 def explain(doc: CleanDocument) -> list[str]:
@@ -169,10 +193,11 @@ def explain(doc: CleanDocument) -> list[str]:
     kinds = Counter(b.kind for b in doc.blocks)
     kept = sum(n for _, _, n in doc.spans)
     total = kept + sum(r.end - r.start for r in doc.removals)
+    read_as = "one paragraph per line" if doc.layout == "paragraphs" else "wrapped lines"
     lines = [
         f"kept {kept} of {total} characters in {len(doc.blocks)} blocks "
         f"({kinds['heading']} headings, {kinds['body']} body paragraphs, "
-        f"{kinds['footnote']} footnotes)"
+        f"{kinds['footnote']} footnotes), read as {read_as}"
     ]
     groups: dict[str, list[Removal]] = {}
     for removal in doc.removals:
@@ -281,9 +306,10 @@ class _Notes:
 
 
 class _Cleaner:
-    def __init__(self, text: str, lang: str) -> None:
+    def __init__(self, text: str, lang: str, layout: Layout = "auto") -> None:
         self.raw = text
         self.lang = lang
+        self.layout = layout
         base = base_language(lang)
         self.no_space = base in NO_SPACE_LANGS
         self.cjk = base in CJK_LANGS
@@ -360,6 +386,8 @@ class _Cleaner:
         lines = self._lines()
         content = [ln for ln in lines if ln.kind == "content"]
         widths = sorted(_width(ln.content) for ln in content)
+        if self.layout == "auto":
+            self.layout = "paragraphs" if one_paragraph_per_line(widths) else "wrapped"
         # the usual full line width; too few lines to tell -> assume a typical page
         self.full = widths[int(0.9 * (len(widths) - 1))] if len(widths) >= 10 else 60
         opening = next((i for i, ln in enumerate(content[:80]) if _OPENING.match(ln.content)), None)
@@ -467,6 +495,8 @@ class _Cleaner:
         if the next line starts in lower case, or if it is a full-width line
         without final punctuation followed by an unindented line.
         """
+        if self.layout == "paragraphs":
+            return False
         text = prev.content
         if text.endswith(tuple(_HEADING_CONTINUES)):
             return True
@@ -480,7 +510,7 @@ class _Cleaner:
 
     def _starts_paragraph(self, line: _Line, prev: _Line | None) -> bool:
         """A line opens a paragraph if indented, or numbered/after a short line ending one."""
-        if prev is None or line.indent > 0:
+        if prev is None or line.indent > 0 or self.layout == "paragraphs":
             return True
         ended = prev.content.endswith(tuple(_TERMINAL))
         if _NUMBERED.match(line.content) and ended:
@@ -714,6 +744,7 @@ class _Cleaner:
             removals=tuple(self._removals()),
             links=tuple(self.links),
             spans=tuple(spans),
+            layout="paragraphs" if self.layout == "paragraphs" else "wrapped",
         )
 
     def _attach_links(self, texts: list[str]) -> dict[int, list[str]]:

@@ -12,6 +12,10 @@ from typing import Literal
 from align.languages import NO_SPACE_LANGS, base_language
 
 BlockKind = Literal["heading", "body", "footnote"]
+Layout = Literal["auto", "wrapped", "paragraphs"]
+"""How a raw text's lines relate to its paragraphs: ``wrapped`` (a PDF extraction, a
+paragraph broken over many lines), ``paragraphs`` (one paragraph per line, as Word and
+"save as text" write), or ``auto`` (the cleaner tells them apart)."""
 
 
 @dataclass(frozen=True)
@@ -19,7 +23,8 @@ class RawDocument:
     """A document as read from disk, before any cleaning.
 
     ``plain_forms``: characters of PDF extraction (ligatures, presentation forms,
-    radicals) the reader replaced by the ordinary ones they stand for.
+    radicals) the reader replaced by the ordinary ones they stand for. ``layout``:
+    what the reader knows of how lines make paragraphs.
     """
 
     text: str
@@ -27,6 +32,7 @@ class RawDocument:
     encoding: str
     lang: str
     plain_forms: int = 0
+    layout: Layout = "auto"
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,8 @@ class CleanDocument:
     ``spans`` are the runs of ``text`` copied verbatim from the raw text, as
     ``(start in text, start in raw, length)``; the characters of ``text`` outside
     them were inserted (block separators, line-join spaces). Spans and
-    ``removals`` together cover the raw text exactly once.
+    ``removals`` together cover the raw text exactly once. ``layout`` is how the
+    lines were read: ``wrapped`` or ``paragraphs``.
     """
 
     lang: str
@@ -78,6 +85,7 @@ class CleanDocument:
     removals: tuple[Removal, ...]
     links: tuple[str, ...] = ()
     spans: tuple[tuple[int, int, int], ...] = ()
+    layout: Layout = "wrapped"
 
 
 @dataclass(frozen=True)

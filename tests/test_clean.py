@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from align.clean import REASONS, clean, explain
+from align.clean import REASONS, clean, explain, one_paragraph_per_line
 from align.types import CleanDocument, RawDocument
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpora" / "A_77_L.107"
@@ -761,6 +761,51 @@ def test_whole_en_text() -> None:
     assert any("Non-Proliferation of Nuclear Weapons to comply" in t for t in body)
     assert any("drug trafficking and other types of criminal activity" in t for t in body)
     assert texts(doc, "heading")[3].endswith("Uzbekistan: draft resolution")
+
+
+def one_per_line(doc: CleanDocument) -> str:
+    """The document as Word's "save as text" writes it: a paragraph a line, footnotes
+    after a rule at the end."""
+    rows = [b.text for b in doc.blocks if b.kind != "footnote"]
+    notes = [f"{b.footnote} {b.text}" for b in doc.blocks if b.kind == "footnote"]
+    return "\n".join([*rows, "", "__________", *notes]) + "\n"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_one_paragraph_per_line_is_read_as_such(lang: str) -> None:
+    """Without it, a long paragraph ending in a comma swallowed the next (the preamble
+    of A/77/L.107 came out as 24 blocks instead of 29)."""
+    _, pdf = whole(lang)
+    raw = one_per_line(pdf)
+    doc = clean(raw, lang)
+    covered(raw, doc)
+    assert (pdf.layout, doc.layout) == ("wrapped", "paragraphs")
+    assert [(b.kind, b.footnote, b.text) for b in doc.blocks] == [
+        (b.kind, b.footnote, b.text) for b in pdf.blocks
+    ]
+    assert explain(doc)[0].endswith("read as one paragraph per line")
+    joined = clean(raw, lang, layout="wrapped")
+    assert len(joined.blocks) < len(pdf.blocks)
+
+
+def test_layout_is_told_by_line_widths() -> None:
+    assert one_paragraph_per_line([30, 60, 90, 300])
+    assert one_paragraph_per_line([141] + [20] * 9)
+    assert not one_paragraph_per_line([141] + [20] * 10)
+    assert not one_paragraph_per_line([80] * 200 + [140])
+    assert not one_paragraph_per_line([])
+
+
+def test_paragraph_layout_keeps_short_lines_apart() -> None:
+    """In one-paragraph-per-line text a heading with no stop is not run into the next line."""
+    raw = "Agenda item 127\nCooperation with the Shanghai Cooperation Organization\n"
+    assert texts(clean(raw, "en", layout="paragraphs")) == [
+        "Agenda item 127",
+        "Cooperation with the Shanghai Cooperation Organization",
+    ]
+    assert len(clean(raw, "en", layout="wrapped").blocks) == 1
+    raw_doc = RawDocument(raw, "x.docx", "docx", "en", layout="paragraphs")
+    assert clean(raw_doc).layout == "paragraphs"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

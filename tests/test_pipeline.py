@@ -106,6 +106,37 @@ def test_a_locale_style_language_code_aligns_as_the_plain_one(
     assert len(langs) == 2 * len(locale.beads)
 
 
+def test_the_word_and_plain_text_versions_align_as_the_pdf_text(
+    alignment: Alignment, cache: Path, tmp_path: Path
+) -> None:
+    """The .docx a translator downloads, and Word's one-paragraph-per-line text, give
+    the same units and beads as the PDF's text. The reader used to drop the .docx's
+    footnotes and the cleaner to run its long paragraphs together: 24 units a side and
+    22 beads, four of them 1-2 or 2-1, and no footnote in the TM."""
+    pytest.importorskip("docx")
+    from docx_corpus import un_docx
+
+    from align.clean import clean
+    from align.readers import read_document
+
+    versions = {}
+    for lang, side in (("zh", alignment.src), ("en", alignment.tgt)):
+        pdf_text = clean(read_document(CORPUS / f"{lang}.txt", lang))
+        un_docx(pdf_text, tmp_path / f"{lang}.docx")
+        rows = [b.text for b in pdf_text.blocks if b.kind != "footnote"]
+        rows += ["", "__________"]
+        rows += [f"{b.footnote} {b.text}" for b in pdf_text.blocks if b.kind == "footnote"]
+        (tmp_path / f"{lang}.txt").write_text("\n".join(rows) + "\n", encoding="utf-8")
+        versions[lang] = [(s.kind, s.footnote, s.text) for s in side]
+    for suffix in (".docx", ".txt"):
+        got = align_files(tmp_path / f"zh{suffix}", tmp_path / f"en{suffix}", cache_dir=cache)
+        assert [(s.kind, s.footnote, s.text) for s in got.src] == versions["zh"], suffix
+        assert [(s.kind, s.footnote, s.text) for s in got.tgt] == versions["en"], suffix
+        assert [(b.src, b.tgt) for b in got.beads] == [(b.src, b.tgt) for b in alignment.beads], (
+            suffix
+        )
+
+
 def test_a_given_encoder_is_used_and_recorded(tmp_path: Path) -> None:
     encoder = load_encoder("use")
     a = align_files(

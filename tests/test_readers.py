@@ -333,6 +333,103 @@ def test_docx_paragraphs_and_tables_in_order(tmp_path: Path) -> None:
     ]
 
 
+def _docx_with_notes(path: Path, body_xml: list[str], notes: dict[str, str]) -> Path:
+    """A .docx whose body is ``body_xml`` paragraphs and whose parts hold ``notes``
+    (``"footnotes"``/``"endnotes"`` -> the notes' XML), as Word writes them."""
+    import docx
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    body = document.element.body
+    for xml in body_xml:
+        body.insert(len(body) - 1, parse_xml(f"<w:p {nsdecls('w')}>{xml}</w:p>"))
+    kinds = {
+        "footnotes": (CT.WML_FOOTNOTES, RT.FOOTNOTES),
+        "endnotes": (CT.WML_ENDNOTES, RT.ENDNOTES),
+    }
+    for name, xml in notes.items():
+        content_type, reltype = kinds[name]
+        blob = f"<w:{name} {nsdecls('w')}>{xml}</w:{name}>".encode()
+        part = Part(PackURI(f"/word/{name}.xml"), content_type, blob, document.part.package)
+        document.part.relate_to(part, reltype)
+    document.save(str(path))
+    return path
+
+
+def _note(kind: str, note_id: int, *paragraphs: str, mark: str = "") -> str:
+    head = f"<w:r><w:t>{mark}</w:t></w:r>" if mark else f"<w:r><w:{kind}Ref/></w:r>"
+    first, *rest = paragraphs
+    paras = [f"<w:p>{head}<w:r><w:tab/><w:t>{first}</w:t></w:r></w:p>"]
+    paras += [f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>" for text in rest]
+    return f'<w:{kind} w:id="{note_id}">{"".join(paras)}</w:{kind}>'
+
+
+def test_docx_footnotes_follow_the_body_under_a_rule(tmp_path: Path) -> None:
+    """Footnotes are numbered in the order the text refers to them, whatever their ids;
+    a custom mark (the sponsors' ``*``) is kept, a note cited twice is written once, and
+    a reference in deleted text cites nothing."""
+    separators = (
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+        '</w:footnote><w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r>'
+        "<w:continuationSeparator/></w:r></w:p></w:footnote>"
+    )
+    footnotes = separators + "".join(
+        [
+            _note("footnote", 1, "提案国名单如有任何变化。", mark="*"),
+            _note("footnote", 7, "第70/1号决议。"),
+            _note("footnote", 3, "联合国，《条约汇编》，", "第2896卷。"),
+            _note("footnote", 9, "删去的脚注。"),
+        ]
+    )
+    body = [
+        '<w:r><w:t>决议草案</w:t></w:r><w:r><w:footnoteReference w:customMarkFollows="1" '
+        'w:id="1"/><w:t>*</w:t></w:r>',
+        '<w:r><w:t>回顾《2030年议程》，</w:t></w:r><w:r><w:footnoteReference w:id="7"/></w:r>'
+        '<w:del><w:r><w:footnoteReference w:id="9"/></w:r></w:del>',
+        "<w:r><w:t>《条约》</w:t><w:br/><w:t>第二行</w:t></w:r>"
+        '<w:r><w:footnoteReference w:id="3"/></w:r><w:r><w:t>和第70/1号决议</w:t></w:r>'
+        '<w:r><w:footnoteReference w:id="7"/></w:r>',
+    ]
+    path = _docx_with_notes(tmp_path / "notes.docx", body, {"footnotes": footnotes})
+
+    doc = read_document(path, "zh")
+    assert doc.layout == "paragraphs"
+    assert doc.text.split("\n") == [
+        "决议草案*",
+        "回顾《2030年议程》，",
+        "《条约》 第二行和第70/1号决议",
+        "",
+        "__________",
+        "* 提案国名单如有任何变化。",
+        "1 第70/1号决议。",
+        "2 联合国，《条约汇编》， 第2896卷。",
+    ]
+
+
+def test_docx_endnotes_count_on_from_the_footnotes(tmp_path: Path) -> None:
+    body = [
+        '<w:r><w:t>Recalling</w:t></w:r><w:r><w:footnoteReference w:id="2"/></w:r>',
+        '<w:r><w:t>Noting</w:t></w:r><w:r><w:endnoteReference w:id="5"/></w:r>',
+    ]
+    notes = {
+        "footnotes": _note("footnote", 2, "Resolution 70/1."),
+        "endnotes": _note("endnote", 5, "See annex."),
+    }
+    doc = read_document(_docx_with_notes(tmp_path / "end.docx", body, notes), "en")
+    assert doc.text.split("\n")[-3:] == ["__________", "1 Resolution 70/1.", "2 See annex."]
+
+
+def test_docx_without_notes_has_no_rule(tmp_path: Path) -> None:
+    body = ["<w:r><w:t>The General Assembly,</w:t></w:r>"]
+    doc = read_document(_docx_with_notes(tmp_path / "plain.docx", body, {}), "en")
+    assert doc.text == "The General Assembly,"
+
+
 def test_docx_that_is_not_a_docx(tmp_path: Path) -> None:
     assert "not a valid .docx" in error_for(write(tmp_path, "fake.docx", "大会，".encode()))
 

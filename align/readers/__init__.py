@@ -73,4 +73,11 @@ def read_document(path: str | Path, lang: str, *, max_bytes: int | None = None) 
             file, "contains no text (only whitespace)", "check that it is the right file"
         )
     text, plain = base.plain_forms(text)
-    return RawDocument(text=text, path=str(path), encoding=encoding, lang=lang, plain_forms=plain)
+    return RawDocument(
+        text=text,
+        path=str(path),
+        encoding=encoding,
+        lang=lang,
+        plain_forms=plain,
+        layout=reader.layout,
+    )

@@ -8,6 +8,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 
 from align.errors import InputError
+from align.types import Layout
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 """Inputs larger than this are refused before reading; set it to allow bigger files."""
@@ -17,11 +18,14 @@ class Reader(ABC):
     """Turns one file format into text.
 
     ``suffixes`` are the lower-case suffixes it handles (``".txt"``); ``magic``
-    the leading bytes that identify the format when the suffix does not.
+    the leading bytes that identify the format when the suffix does not;
+    ``layout`` whether its text comes one paragraph per line (``paragraphs``),
+    wrapped as on a page (``wrapped``), or either (``auto``).
     """
 
     suffixes: tuple[str, ...] = ()
     magic: tuple[bytes, ...] = ()
+    layout: Layout = "auto"
 
     @abstractmethod
     def read(self, path: Path, lang: str = "") -> tuple[str, str]:

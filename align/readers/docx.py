@@ -1,7 +1,13 @@
-"""Word .docx files (the ``docx`` extra): body paragraphs in order, table cells included.
+"""Word .docx files (the ``docx`` extra): one paragraph per line, table cells included,
+then the footnotes and endnotes under a rule, the way a UN PDF prints them.
 
-Headers, footers and footnotes are left out: they are page furniture, which
-the cleaner would otherwise have to strip, as it does for text from PDFs.
+Headers and footers are left out: they hold the page furniture (symbol, job
+number, page counter) that the cleaner strips from text extracted from PDFs.
+Footnotes are not furniture: they cite resolutions and treaties, and a translator
+wants those in the TM too. Each is written as a line ``MARK text`` after a
+``__________`` rule, numbered in the order the text refers to them (a custom mark,
+such as the ``*`` of a sponsors' note, is kept as it is), so the cleaner makes
+them footnote blocks exactly as it does for a PDF's.
 """
 
 from __future__ import annotations
@@ -10,16 +16,25 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+
 from align.readers.base import Reader, input_error
 
+_W = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 # Runs that are not part of the current text: tracked deletions, moved-away
 # text, and text boxes (whose paragraphs Word also lists in a fallback copy).
-_LIVE_RUNS = ".//w:r[not(ancestor::w:del or ancestor::w:moveFrom or ancestor::w:txbxContent)]"
+_DEAD = "ancestor::w:del or ancestor::w:moveFrom"
+_LIVE_RUNS = etree.XPath(f".//w:r[not({_DEAD} or ancestor::w:txbxContent)]", namespaces=_W)
+_NOTE_REFS = etree.XPath(
+    f"(.//w:footnoteReference | .//w:endnoteReference)[not({_DEAD})]", namespaces=_W
+)
+_RULE = "__________"
 
 
 class DocxReader(Reader):
     suffixes = (".docx",)
     magic = (b"PK\x03\x04",)
+    layout = "paragraphs"
 
     def read(self, path: Path, lang: str = "") -> tuple[str, str]:
         try:
@@ -30,7 +45,9 @@ class DocxReader(Reader):
             ) from err
         try:
             document = docx.Document(str(path))
-            lines = list(_lines(document.element.body))
+            body = document.element.body
+            lines = list(_lines(body))
+            notes = list(_notes(document, body))
         except Exception as err:  # python-docx raises zip, XML and KeyError alike
             reason = str(err) or type(err).__name__
             raise input_error(
@@ -38,19 +55,27 @@ class DocxReader(Reader):
                 f"is not a valid .docx ({reason})",
                 "open and re-save it in Word, or supply it as .txt or .pdf",
             ) from err
+        if notes:
+            lines += ["", _RULE, *notes]
         return "\n".join(lines), "docx"
 
 
 READER = DocxReader()
 
 
+def _paragraph(p: Any) -> str:
+    """A paragraph's live text on one line: a line break inside it is a space."""
+    text = "".join(run.text for run in _LIVE_RUNS(p))
+    return text.replace("\r", " ").replace("\n", " ")
+
+
 def _lines(container: Any) -> Iterator[str]:
-    """Paragraph texts of a body or table cell in document order, descending into tables."""
+    """Paragraph texts of a body, cell or note in document order, descending into tables."""
     from docx.oxml.ns import qn
 
     for child in container.iterchildren():
         if child.tag == qn("w:p"):
-            yield "".join(run.text for run in child.xpath(_LIVE_RUNS))
+            yield _paragraph(child)
         elif child.tag == qn("w:tbl"):
             for row in child.iterchildren(qn("w:tr")):
                 for cell in row.iterchildren(qn("w:tc")):
@@ -59,3 +84,57 @@ def _lines(container: Any) -> Iterator[str]:
             content = child.find(qn("w:sdtContent"))
             if content is not None:
                 yield from _lines(content)
+
+
+def _notes(document: Any, body: Any) -> Iterator[str]:
+    """``MARK text`` for each footnote and endnote the body refers to, in reference order.
+
+    Automatic marks count 1, 2, 3 across both kinds, as the cleaner expects of a
+    PDF's footnotes; a reference with ``customMarkFollows`` keeps the mark typed
+    after it (its text stays in the body, where the cleaner finds and removes it).
+    """
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+
+    stores: dict[str, dict[str, Any]] = {}
+    for kind, reltype in (("footnote", RT.FOOTNOTES), ("endnote", RT.ENDNOTES)):
+        notes: dict[str, Any] = {}
+        for rel in document.part.rels.values():
+            if rel.reltype == reltype and not rel.is_external:
+                root = parse_xml(rel.target_part.blob)
+                for note in root.iterchildren(qn(f"w:{kind}")):
+                    notes[note.get(qn("w:id"))] = note
+        stores[kind] = notes
+    number = 0
+    seen: set[tuple[str, str]] = set()
+    for ref in _NOTE_REFS(body):
+        kind = "footnote" if ref.tag == qn("w:footnoteReference") else "endnote"
+        key = (kind, ref.get(qn("w:id")))
+        note = stores[kind].get(key[1])
+        if note is None or key in seen:
+            continue
+        seen.add(key)
+        if ref.get(qn("w:customMarkFollows")) in ("1", "true", "on"):
+            mark = _custom_mark(ref)
+        else:
+            number += 1
+            mark = str(number)
+        text = " ".join(line.strip() for line in _lines(note) if line.strip())
+        if mark and text.startswith(mark):
+            text = text[len(mark) :].lstrip()
+        if text:
+            yield f"{mark} {text}" if mark else text
+
+
+def _custom_mark(ref: Any) -> str:
+    """The mark typed after a ``customMarkFollows`` reference, in its run or the next."""
+    from docx.oxml.ns import qn
+
+    run = ref.getparent()
+    after = "".join(t.text or "" for t in ref.itersiblings(qn("w:t")))
+    if not after:
+        nxt = run.getnext()
+        if nxt is not None and nxt.tag == qn("w:r"):
+            after = "".join(t.text or "" for t in nxt.iterchildren(qn("w:t")))
+    return after.strip()

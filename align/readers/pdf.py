@@ -16,6 +16,7 @@ NO_TEXT = ("has no text layer (scanned?)", "run OCR first, or supply the .txt/.d
 class PdfReader(Reader):
     suffixes = (".pdf",)
     magic = (b"%PDF-",)
+    layout = "wrapped"
 
     def read(self, path: Path, lang: str = "") -> tuple[str, str]:
         try:

@@ -1,0 +1,90 @@
+"""Write a document as Word would: one paragraph each, footnotes in word/footnotes.xml.
+
+``un_docx`` turns a cleaned UN document into the .docx a translator downloads
+from the ODS: the footnote references sit where the PDF printed its marks (a
+``w:footnoteReference``, with ``customMarkFollows`` and a typed ``*`` for the
+sponsors' note), and each footnote's text, mark run first, lives in the
+footnotes part, beside the separator notes Word always writes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from align.types import CleanDocument
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def ref_positions(doc: CleanDocument) -> dict[int, list[tuple[int, str]]]:
+    """Block index -> (offset in the block's text, mark) of each removed footnote mark."""
+    kept = sorted((raw, clean, n) for clean, raw, n in doc.spans)
+    out: dict[int, list[tuple[int, str]]] = {}
+    for removal in doc.removals:
+        if removal.reason != "footnote-ref":
+            continue
+        before = [(raw, clean, n) for raw, clean, n in kept if raw < removal.start]
+        raw, clean, n = before[-1]
+        pos = clean + min(n, removal.start - raw)
+        block = next(b for b in doc.blocks if b.start <= pos <= b.end)
+        out.setdefault(block.index, []).append((pos - block.start, removal.text))
+    return out
+
+
+def _run(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+
+
+def _ref(note_id: int, mark: str) -> str:
+    if mark.isdigit():
+        return f'<w:r><w:footnoteReference w:id="{note_id}"/></w:r>'
+    return (
+        f'<w:r><w:footnoteReference w:customMarkFollows="1" w:id="{note_id}"/>'
+        f"<w:t>{escape(mark)}</w:t></w:r>"
+    )
+
+
+def un_docx(doc: CleanDocument, path: Path) -> Path:
+    """Save ``doc`` as a .docx at ``path``: body blocks as paragraphs, footnotes as notes."""
+    import docx
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    notes = {b.footnote: b.text for b in doc.blocks if b.kind == "footnote"}
+    refs = ref_positions(doc)
+    document = docx.Document()
+    body = document.element.body
+    ids: dict[str, int] = {}
+    for block in doc.blocks:
+        if block.kind == "footnote":
+            continue
+        xml, at = [], 0
+        for offset, mark in refs.get(block.index, []):
+            xml.append(_run(block.text[at:offset]))
+            ids.setdefault(mark, len(ids) + 1)
+            xml.append(_ref(ids[mark], mark))
+            at = offset
+        xml.append(_run(block.text[at:]))
+        p = parse_xml(f'<w:p xmlns:w="{W}">{"".join(xml)}</w:p>')
+        body.insert(len(body) - 1, p)
+    parts = [
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+        "</w:footnote>",
+        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r>'
+        "<w:continuationSeparator/></w:r></w:p></w:footnote>",
+    ]
+    for mark, note_id in ids.items():
+        head = "<w:r><w:footnoteRef/></w:r>" if mark.isdigit() else _run(mark)
+        parts.append(
+            f'<w:footnote w:id="{note_id}"><w:p>{head}<w:r><w:tab/></w:r>'
+            f"{_run(notes[mark])}</w:p></w:footnote>"
+        )
+    blob = f'<w:footnotes xmlns:w="{W}">{"".join(parts)}</w:footnotes>'.encode()
+    part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, blob, document.part.package)
+    document.part.relate_to(part, RT.FOOTNOTES)
+    document.save(str(path))
+    return path
