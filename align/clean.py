@@ -32,7 +32,8 @@ KEPT = "kept"
 REASONS: dict[str, str] = {
     "blank-line": "empty or space-only lines",
     "line-break": "newlines, and indentation of lines joined to the line before",
-    "whitespace": "leading/trailing spaces, indentation of paragraph starts, runs of spaces",
+    "whitespace": "leading/trailing spaces, indentation of paragraph starts, runs of spaces, "
+    "tabs between words",
     "page-break": "form feeds between pages",
     "page-header": "document symbols in page headers/footers (e.g. A/77/L.107)",
     "page-counter": "page counters (e.g. 2/4)",
@@ -52,6 +53,7 @@ REASONS: dict[str, str] = {
 
 _INDENT_CHARS = " \t\u3000\xa0"
 _INVISIBLE = frozenset("\u200b\u00ad\u2060\ufeff")
+_NO_BREAK = frozenset("\xa0\u2007\u202f")
 _HYPHENS = "-\u2010"
 _TERMINAL = "。；：;:.!?！？，,،؛؟۔"
 _HEADING_CONTINUES = ":：、,，;；،؛-\u2010–"
@@ -676,7 +678,12 @@ class _Cleaner:
         self._delete(draft, drop, "stray-space")
 
     def _collapse(self, draft: _Draft) -> None:
-        """Strip the block and shrink every run of spaces to one."""
+        """Strip the block and shrink every run of spaces to one.
+
+        A run keeps its space, else its no-break space (French ``2,5 %``); a run of
+        tabs or typographic spaces alone (Word's ``1.<tab>Decides``) becomes one
+        space, so the unit reads as a translator types it.
+        """
         chars = draft.chars
         drop: list[int] = []
         i = 0
@@ -690,8 +697,16 @@ class _Cleaner:
             if i == 0 or j == len(chars):
                 drop.extend(range(i, j))
             else:
-                keep = next((p for p in range(i, j) if chars[p][0] == " "), i)
-                drop.extend(p for p in range(i, j) if p != keep)
+                run = range(i, j)
+                keep = next((p for p in run if chars[p][0] == " "), None)
+                if keep is None:
+                    keep = next((p for p in run if chars[p][0] in _NO_BREAK), None)
+                if keep is None:
+                    keep, idx = i, chars[i][1]
+                    if idx >= 0:
+                        self.reason[idx] = "whitespace"
+                    chars[i] = (" ", -1)
+                drop.extend(p for p in run if p != keep)
             i = j
         self._delete(draft, drop, "whitespace")
 

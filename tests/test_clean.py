@@ -808,6 +808,24 @@ def test_paragraph_layout_keeps_short_lines_apart() -> None:
     assert clean(raw_doc).layout == "paragraphs"
 
 
+@pytest.mark.parametrize(
+    ("lang", "raw", "expected"),
+    [
+        ("en", "1.\tAcknowledges the role;", "1. Acknowledges the role;"),
+        ("en", "The\u2003General\t\tAssembly,", "The General Assembly,"),
+        ("fr", "une hausse de 2,5\xa0% \t par an", "une hausse de 2,5\xa0% par an"),
+        ("fr", "de 2,5\xa0\t%", "de 2,5\xa0%"),
+        ("zh", "1.\t肯定上海合作组织的作用；", "1. 肯定上海合作组织的作用；"),
+    ],
+)
+def test_tabs_between_words_become_one_space(lang: str, raw: str, expected: str) -> None:
+    """Word writes ``1.<tab>Decides``; a TM unit with the tab never matches what a
+    translator types. A no-break space is kept: French puts one before ``%``."""
+    doc = clean(raw, lang, layout="paragraphs")
+    covered(raw, doc)
+    assert texts(doc) == [expected]
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_explain_names_every_reason_with_counts(lang: str) -> None:
     _, doc = whole(lang)
