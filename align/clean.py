@@ -52,10 +52,14 @@ REASONS: dict[str, str] = {
 }
 
 _INDENT_CHARS = " \t\u3000\xa0"
+_INDENT_CUES = 0.03
+"""Share of lines that must be indented for indentation to be what marks paragraph starts."""
 _INVISIBLE = frozenset("\u200b\u00ad\u2060\ufeff")
 _NO_BREAK = frozenset("\xa0\u2007\u202f")
 _HYPHENS = "-\u2010"
 _TERMINAL = "。；：;:.!?！？，,،؛؟۔"
+_TRAILING_MARK = re.compile(rf"(?<=[{_TERMINAL}])(?:\d{{1,3}}|\*+)$")
+"""A footnote mark glued after a line's final punctuation (``Development,1``)."""
 _HEADING_CONTINUES = ":：、,，;；،؛-\u2010–"
 _CONNECTORS = frozenset(
     "and or of the for on in to with between by from at et de des du la le les und der die".split()
@@ -392,6 +396,7 @@ class _Cleaner:
             self.layout = "paragraphs" if one_paragraph_per_line(widths) else "wrapped"
         # the usual full line width; too few lines to tell -> assume a typical page
         self.full = widths[int(0.9 * (len(widths) - 1))] if len(widths) >= 10 else 60
+        self.indents = sum(ln.indent > 0 for ln in content) >= _INDENT_CUES * len(content)
         opening = next((i for i, ln in enumerate(content[:80]) if _OPENING.match(ln.content)), None)
         self.heading_zone = opening is not None and opening > 0
         self._structure(lines, content[opening] if opening is not None else None)
@@ -511,13 +516,28 @@ class _Cleaner:
         return line.indent == 0 and not self._short(prev) and not text.endswith(tuple(_TERMINAL))
 
     def _starts_paragraph(self, line: _Line, prev: _Line | None) -> bool:
-        """A line opens a paragraph if indented, or numbered/after a short line ending one."""
+        """A line opens a paragraph if indented, or numbered/after a short line ending one.
+
+        Text whose paragraph starts carry no indentation (pypdf's, or a copy from a
+        PDF viewer) also starts one after a line that ends a clause and left room for
+        this line's first word: a page wraps a paragraph only when the next word does
+        not fit.
+        """
         if prev is None or line.indent > 0 or self.layout == "paragraphs":
             return True
-        ended = prev.content.endswith(tuple(_TERMINAL))
+        ended = _TRAILING_MARK.sub("", prev.content).endswith(tuple(_TERMINAL))
         if _NUMBERED.match(line.content) and ended:
             return True
+        if ended and not self.indents:
+            return self._room_for(prev, line)
         return ended and self._short(prev)
+
+    def _room_for(self, prev: _Line, line: _Line) -> bool:
+        """Whether ``line``'s first word would have fitted at the end of ``prev``."""
+        first = line.content.split()[0]
+        if _is_cjk(first[0]):
+            return _width(prev.content) + _width(first[0]) <= self.full
+        return _width(prev.content) + 1 + _width(first) <= self.full
 
     # -- character level ----------------------------------------------------
 
