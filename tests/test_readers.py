@@ -310,6 +310,9 @@ def test_docx_paragraphs_and_tables_in_order(tmp_path: Path) -> None:
         parse_xml(f"<w:del {nsdecls('w')}><w:r><w:delText>删去</w:delText></w:r></w:del>")
     )
     tracked._p.append(parse_xml(f"<w:ins {nsdecls('w')}><w:r><w:t>其决议，</w:t></w:r></w:ins>"))
+    hidden = "<w:r {}><w:rPr><w:vanish{}/></w:rPr><w:t>{}</w:t></w:r>"
+    tracked._p.append(parse_xml(hidden.format(nsdecls("w"), "", "隐藏的批注")))
+    tracked._p.append(parse_xml(hidden.format(nsdecls("w"), ' w:val="0"', "第59/48号")))
     document.add_paragraph("")
     document.add_paragraph("The end.")
     body = document.element.body
@@ -326,7 +329,7 @@ def test_docx_paragraphs_and_tables_in_order(tmp_path: Path) -> None:
         "甲",
         "乙",
         "丙",
-        "回顾其决议，",
+        "回顾其决议，第59/48号",
         "",
         "The end.",
         "附件",

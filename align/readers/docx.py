@@ -3,6 +3,7 @@ then the footnotes and endnotes under a rule, the way a UN PDF prints them.
 
 Headers and footers are left out: they hold the page furniture (symbol, job
 number, page counter) that the cleaner strips from text extracted from PDFs.
+Hidden text is left out too, since it is never printed.
 Footnotes are not furniture: they cite resolutions and treaties, and a translator
 wants those in the TM too. Each is written as a line ``MARK text`` after a
 ``__________`` rule, numbered in the order the text refers to them (a custom mark,
@@ -22,9 +23,13 @@ from align.readers.base import Reader, input_error
 
 _W = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 # Runs that are not part of the current text: tracked deletions, moved-away
-# text, and text boxes (whose paragraphs Word also lists in a fallback copy).
+# text, hidden text (never printed), and text boxes (whose paragraphs Word also
+# lists in a fallback copy).
 _DEAD = "ancestor::w:del or ancestor::w:moveFrom"
-_LIVE_RUNS = etree.XPath(f".//w:r[not({_DEAD} or ancestor::w:txbxContent)]", namespaces=_W)
+_HIDDEN = "w:rPr/w:vanish[not(@w:val='0' or @w:val='false' or @w:val='off')]"
+_LIVE_RUNS = etree.XPath(
+    f".//w:r[not({_DEAD} or {_HIDDEN} or ancestor::w:txbxContent)]", namespaces=_W
+)
 _NOTE_REFS = etree.XPath(
     f"(.//w:footnoteReference | .//w:endnoteReference)[not({_DEAD})]", namespaces=_W
 )
