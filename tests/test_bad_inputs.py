@@ -92,6 +92,30 @@ def test_binary_file(tmp_path: Path, cache: Path) -> None:
     refused(tmp_path, ZH, bad, cache, "image.en.txt", "png")
 
 
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("doc.en.rtf", b"{\\rtf1\\ansi\\deff0 \\f0 The General Assembly,\\par}", ("rtf", ".docx")),
+        ("doc.en.htm", b"<!DOCTYPE html>\n<html><body>The Assembly,</body></html>", ("web",)),
+        (
+            "memory.tmx",
+            b'\xef\xbb\xbf<?xml version="1.0"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
+            b'<tmx version="1.4"><header/><body/></tmx>',
+            ("translation memory", "align tmx"),
+        ),
+        ("doc.en.xml", b'<?xml version="1.0"?>\n<w:document/>', ("xml", "plain text")),
+    ],
+)
+def test_markup_is_not_taken_for_text(
+    tmp_path: Path, cache: Path, name: str, data: bytes, words: tuple[str, ...]
+) -> None:
+    """RTF, HTML, XML and a TM given by mistake used to be read as text, control words
+    and tags included, and aligned (or refused only as 'not translations')."""
+    bad = tmp_path / name
+    bad.write_bytes(data)
+    refused(tmp_path, ZH, bad, cache, name, "looks like", *words)
+
+
 def test_truncated_utf8(tmp_path: Path, cache: Path) -> None:
     text = ZH.read_text(encoding="utf-8").rstrip()
     assert len(text[-1].encode("utf-8")) == 3  # cutting one byte leaves half a character

@@ -74,6 +74,7 @@ class TextReader(Reader):
 
     def read(self, path: Path, lang: str = "") -> tuple[str, str]:
         text, encoding = decode(read_bytes(path), lang, path)
+        _refuse_markup(text, path)
         return _NEWLINES.sub("\n", text), encoding
 
 
@@ -143,6 +144,39 @@ def _decode_not_utf8(
             "re-save it as UTF-8",
         )
     return found_legacy
+
+
+MARKUP: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (
+        re.compile(r"\{\\rtf"),
+        "an RTF document, not plain text",
+        "save it as .docx or as plain text (.txt)",
+    ),
+    (
+        re.compile(r"(?i)<!doctype\s+html|<html[\s>]"),
+        "a web page, not plain text",
+        "save it as plain text (.txt), or supply the .docx or .pdf",
+    ),
+    (
+        re.compile(r"(?:<\?xml[^>]*>\s*)?(?:<!DOCTYPE[^>]*>\s*)?<(?:tmx|xliff)[\s>]"),
+        "a translation memory (TMX) or XLIFF file, not a document",
+        "align the two documents it was made from ('align tmx' works on TMX files)",
+    ),
+    (
+        re.compile(r"<\?xml"),
+        "an XML file, not plain text",
+        "save the document as .docx or as plain text (.txt)",
+    ),
+)
+"""Text formats that are not a document's text: aligned as they are, their markup would
+end up in the TM."""
+
+
+def _refuse_markup(text: str, path: Path | str) -> None:
+    head = text[:2000].lstrip("\ufeff \t\r\n")
+    for pattern, kind, action in MARKUP:
+        if pattern.match(head):
+            raise input_error(path, f"looks like {kind}", action)
 
 
 def _control_share(controls: int, total: int) -> float:
