@@ -98,6 +98,8 @@ def test_discover_recognises_every_layout_and_lists_the_rest(tmp_path: Path) -> 
     touch(root / "README.md"), touch(root / "S_2023_1" / "reference.align")
     touch(root / "out" / "tmx" / "A.zh.txt")  # the output folder is never read
     touch(root / ".hidden.zh.txt")
+    touch(root / "old" / "A_60_1-ZH.doc"), touch(root / "old" / "A_60_1-EN.rtf")
+    touch(root / "A.zh.doc")  # A.zh.txt is there: the .doc is a copy, not a missing side
 
     found = discover(root, skip=root / "out")
 
@@ -115,7 +117,16 @@ def test_discover_recognises_every_layout_and_lists_the_rest(tmp_path: Path) -> 
     }
     assert [p.id for p in found.pairs] == sorted(pairs)
     unpaired = {u.path.relative_to(root).as_posix(): u.reason for u in found.unpaired}
-    assert set(unpaired) == {"lonely.zh.txt", "en/orphan.txt", "notes.txt", "zh/X.en.txt"}
+    assert set(unpaired) == {
+        "lonely.zh.txt",
+        "en/orphan.txt",
+        "notes.txt",
+        "zh/X.en.txt",
+        "old/A_60_1-ZH.doc",
+        "old/A_60_1-EN.rtf",
+    }
+    assert "legacy Word file: save it as .docx" in unpaired["old/A_60_1-ZH.doc"]
+    assert "RTF file: save it as .docx" in unpaired["old/A_60_1-EN.rtf"]
     assert "no 'en' partner" in unpaired["lonely.zh.txt"]
     assert "no 'zh' partner" in unpaired["en/orphan.txt"]
     assert "no language" in unpaired["notes.txt"]
@@ -123,7 +134,7 @@ def test_discover_recognises_every_layout_and_lists_the_rest(tmp_path: Path) -> 
     (conflict,) = found.conflicts
     assert conflict.id == "Dup" and "2 'zh' files" in conflict.reason
     ignored = {p.relative_to(root).as_posix() for p in found.ignored}
-    assert ignored == {"README.md", "S_2023_1/reference.align"}
+    assert ignored == {"README.md", "S_2023_1/reference.align", "A.zh.doc"}
 
 
 def test_manifest_pairs_relative_to_itself(tmp_path: Path) -> None:

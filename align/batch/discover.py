@@ -22,6 +22,17 @@ DOCUMENT_SUFFIXES = frozenset(READERS)
 
 _SAFE_ID = re.compile(r"^[^\x00-\x1f]+$")
 
+UNREADABLE: dict[str, str] = {
+    ".doc": "a legacy Word file: save it as .docx",
+    ".rtf": "an RTF file: save it as .docx",
+    ".odt": "an OpenDocument file: save it as .docx",
+    ".wpd": "a WordPerfect file: save it as .docx",
+    ".htm": "a web page: save it as plain text (.txt)",
+    ".html": "a web page: save it as plain text (.txt)",
+}
+"""Document formats no reader takes: listed as not paired, with what to do, rather than
+ignored as if they were not documents."""
+
 
 @dataclass(frozen=True)
 class Pair:
@@ -158,6 +169,13 @@ def discover_folder(
     root_name = root.resolve().name or "document"
     for path in _walk(root, skip.resolve() if skip else None):
         rel = PurePosixPath(path.relative_to(root).as_posix())
+        advice = UNREADABLE.get(path.suffix.lower())
+        if advice is not None:
+            if any(path.with_suffix(suffix).is_file() for suffix in DOCUMENT_SUFFIXES):
+                found.ignored.append(path)
+            else:
+                found.unpaired.append(Unpaired(path, f"is {advice}, then run the batch again"))
+            continue
         got = _classify(rel, root_name, langs, pattern)
         if isinstance(got, str):
             if _is_document_name(rel.name):
