@@ -454,7 +454,9 @@ class _Cleaner:
         (the first number may be any, and a zone may restart at 1, as annexes
         do). An unindented line continues the open footnote (or, right after
         the rule, the last footnote of the previous page if it did not end a
-        sentence). Links, furniture and any other line end the zone.
+        sentence), and so does an indented one while the footnote has not ended
+        a sentence: a footnote set with a hanging indent wraps right of its mark.
+        Links, furniture and any other line end the zone.
         """
         if line.kind in ("blank", "rule"):
             self._drop_line(line)
@@ -477,7 +479,10 @@ class _Cleaner:
         if target is None and notes.last is not None and notes.last.last is not None:
             if not notes.last.last.content.endswith(("。", ".")):
                 target = notes.last
-        if line.indent == 0 and target is not None:
+        if target is None or target.last is None:
+            return False
+        runs_on = not target.last.content.endswith(("。", "."))
+        if line.indent == 0 or runs_on:
             self._append(target, line)
             return True
         return False

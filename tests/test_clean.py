@@ -235,6 +235,26 @@ def test_footnote_number_must_be_the_next_one() -> None:
     assert texts(doc, "body")[-1].startswith("5联合国，《条约汇编》")
 
 
+def test_footnote_with_a_hanging_indent_wraps_into_itself() -> None:
+    """A footnote set with a hanging indent wraps right of its mark: an indented line
+    continues it until it has ended a sentence, and the next mark opens the next one."""
+    raw = lines(
+        " Noting the memoranda of understanding,6 and welcoming them,7",
+        "__________________ ",
+        " 6 Memorandum of Understanding between the Secretariat of the Shanghai Cooperation",
+        "   Organization and the Eurasian Economic Commission, signed on 17 September 2021. ",
+        " 7 Memorandum of Understanding between the Secretariat of the Shanghai Cooperation",
+        "   Organization and the League of Arab States, signed on 16 September 2022. ",
+    )
+    doc = clean(raw, "en")
+    covered(raw, doc)
+    notes = [(b.footnote, b.text) for b in doc.blocks if b.kind == "footnote"]
+    assert [mark for mark, _ in notes] == ["6", "7"]
+    assert notes[0][1].endswith("Eurasian Economic Commission, signed on 17 September 2021.")
+    assert notes[1][1].endswith("League of Arab States, signed on 16 September 2022.")
+    assert texts(doc, "body") == ["Noting the memoranda of understanding, and welcoming them,"]
+
+
 def test_numbered_operative_paragraph_is_not_a_footnote() -> None:
     raw = (
         " 深信加强联合国和联合国系统其他组织同上海合作组织的合作有助于促进\n\n"

@@ -106,15 +106,20 @@ def test_a_locale_style_language_code_aligns_as_the_plain_one(
     assert len(langs) == 2 * len(locale.beads)
 
 
-def test_the_word_and_plain_text_versions_align_as_the_pdf_text(
+def test_the_pdf_word_and_plain_text_versions_align_as_the_extracted_text(
     alignment: Alignment, cache: Path, tmp_path: Path
 ) -> None:
-    """The .docx a translator downloads, and Word's one-paragraph-per-line text, give
-    the same units and beads as the PDF's text. The reader used to drop the .docx's
-    footnotes and the cleaner to run its long paragraphs together: 24 units a side and
-    22 beads, four of them 1-2 or 2-1, and no footnote in the TM."""
+    """The .docx a translator downloads, Word's one-paragraph-per-line text, and the PDF
+    read here give the same units and beads as the seed extraction. The reader used to
+    drop the .docx's footnotes and the cleaner to run its long paragraphs together: 24
+    units a side and 22 beads, four of them 1-2 or 2-1, and no footnote in the TM. The
+    PDF lost the indentation of its paragraphs' first lines, which left the cleaner only
+    line lengths to go by: 40 and 41 units, 38 beads (33 and 36 units, 28 beads, before
+    it used those)."""
     pytest.importorskip("docx")
+    pytest.importorskip("pypdf")
     from docx_corpus import un_docx
+    from pdf_corpus import un_pdf
 
     from align.clean import clean
     from align.readers import read_document
@@ -127,8 +132,13 @@ def test_the_word_and_plain_text_versions_align_as_the_pdf_text(
         rows += ["", "__________"]
         rows += [f"{b.footnote} {b.text}" for b in pdf_text.blocks if b.kind == "footnote"]
         (tmp_path / f"{lang}.txt").write_text("\n".join(rows) + "\n", encoding="utf-8")
+        un_pdf(
+            (CORPUS / f"{lang}.txt").read_text(encoding="utf-8"),
+            tmp_path / f"{lang}.pdf",
+            lang == "zh",
+        )
         versions[lang] = [(s.kind, s.footnote, s.text) for s in side]
-    for suffix in (".docx", ".txt"):
+    for suffix in (".docx", ".txt", ".pdf"):
         got = align_files(tmp_path / f"zh{suffix}", tmp_path / f"en{suffix}", cache_dir=cache)
         assert [(s.kind, s.footnote, s.text) for s in got.src] == versions["zh"], suffix
         assert [(s.kind, s.footnote, s.text) for s in got.tgt] == versions["en"], suffix

@@ -492,6 +492,26 @@ def test_pdf_pages_in_order(tmp_path: Path) -> None:
     assert doc.text.split("\n") == ["The General Assembly,", "Recalling resolution 59/48"]
 
 
+def test_pdf_lines_starting_right_of_the_left_edge_are_indented(tmp_path: Path) -> None:
+    """pypdf drops where a line starts; the reader puts back a leading space for a line
+    that starts an em or more right of the page's usual left edge, as a paragraph's
+    first line does, so the cleaner can tell paragraphs apart."""
+    from pdf_corpus import un_pdf
+
+    text = "\n".join(
+        [
+            " The General Assembly,",
+            " Recalling that one of the purposes of the United Nations is to achieve",
+            "cooperation in solving international problems,",
+            " Noting the qualitative enhancement of cooperation among the States",
+            "members of the Organization,",
+            "1 Resolution 70/1.",
+        ]
+    )
+    doc = read_document(un_pdf(text, tmp_path / "indent.pdf"), "en")
+    assert doc.text.split("\n") == text.split("\n")
+
+
 def test_pdf_found_by_content_when_the_suffix_is_unknown(tmp_path: Path) -> None:
     path = write(tmp_path, "A_77_L.107", _pdf(["Draft resolution"]))
     assert reader_for(path) is READERS[".pdf"]

@@ -1,16 +1,28 @@
-"""PDF files with a text layer (the ``pdf`` extra): page texts in order, one newline apart."""
+"""PDF files with a text layer (the ``pdf`` extra): page texts in order, one newline apart.
+
+pypdf gives a page's lines without their position, so a paragraph's indented first
+line looks like any other and the cleaner would have only line lengths to find
+paragraphs by. Each line that starts at least an em right of the page's left edge
+(the leftmost start many lines share) is given a leading space, as the extraction the
+cleaner was built on does.
+"""
 
 from __future__ import annotations
 
 import logging
+import math
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from align.errors import InputError
 from align.readers.base import Reader, input_error
 
 NO_TEXT = ("has no text layer (scanned?)", "run OCR first, or supply the .txt/.docx")
+INDENT_EMS = 0.9
+"""How far right of the page's left edge, in ems of its first text, a line starts indented."""
 
 
 class PdfReader(Reader):
@@ -31,7 +43,7 @@ class PdfReader(Reader):
                 reader = pypdf.PdfReader(str(path))
                 if reader.is_encrypted and not reader.decrypt(""):
                     raise input_error(path, *locked)
-                pages = [page.extract_text() or "" for page in reader.pages]
+                pages = [_page_text(page) for page in reader.pages]
         except InputError:
             raise
         except pypdf.errors.FileNotDecryptedError as err:
@@ -51,6 +63,42 @@ class PdfReader(Reader):
 
 
 READER = PdfReader()
+
+
+def _page_text(page: Any) -> str:
+    """The page's text, each line that starts indented given a leading space.
+
+    Where the text pypdf reports piece by piece does not add up to its page text, the
+    page text is returned as it is.
+    """
+    pieces: list[tuple[str, float, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        em = abs(size) * math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1])
+        pieces.append((text, x, em))
+
+    text = page.extract_text(visitor_text=visit) or ""
+    if "".join(piece for piece, _, _ in pieces) != text:
+        return text
+    starts: list[tuple[float, float] | None] = [None]
+    for piece, x, em in pieces:
+        for n, part in enumerate(piece.split("\n")):
+            if n:
+                starts.append(None)
+            if starts[-1] is None and part.strip():
+                starts[-1] = (x, em)
+    lines = text.split("\n")
+    edges = Counter(round(start[0]) for start in starts if start is not None)
+    if len(lines) != len(starts) or not edges:
+        return text
+    often = max(2, 0.1 * len(lines))
+    edge = min((x for x, n in edges.items() if n >= often), default=edges.most_common(1)[0][0])
+    indented = [
+        start is not None and start[0] - edge >= INDENT_EMS * (start[1] or 10.0) for start in starts
+    ]
+    rows = zip(lines, indented, strict=True)
+    return "\n".join(" " + line if bump else line for line, bump in rows)
 
 
 @contextmanager
