@@ -99,6 +99,13 @@ _NUMBERED = re.compile(r"^(?:\d{1,3}\.|\([a-z]{1,4}\)|\([ivx]{1,6}\))\s")
 _NOTE_START = re.compile(r"^(\*+|\d{1,3})(?:\s+|(?<=\*)(?=\S))(?=\S)")
 
 _SYMBOL = r"[A-Z][A-Z0-9]*(?:\.\d+)?(?:/[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?)+"
+
+
+def _spaced(words: str) -> str:
+    """``"大会|中文"`` as a pattern that also takes the letter-spaced ``大 会`` of a masthead."""
+    return "|".join(r"\s*".join(word) for word in words.split("|"))
+
+
 _DATE = (
     r"\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October"
     r"|November|December)\s+\d{4}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
@@ -112,7 +119,7 @@ _DATE = (
 )
 _LANGUAGE = (
     r"(?:English|French|Spanish|Russian|Arabic|Chinese"
-    r"|中文|英文|法文|俄文|西班牙文|阿拉伯文"
+    rf"|{_spaced('中文|英文|法文|俄文|西班牙文|阿拉伯文')}"
     r"|[Ff]rançais|[Aa]nglais|[Ee]spagnol|[Rr]usse|[Aa]rabe|[Cc]hinois"
     r"|[Ee]spañol|[Ii]nglés|[Ff]rancés|[Rr]uso|[Áá]rabe|[Cc]hino"
     r"|[Рр]усский|[Аа]нглийский|[Фф]ранцузский|[Ии]спанский|[Аа]рабский|[Кк]итайский"
@@ -120,7 +127,7 @@ _LANGUAGE = (
 )
 _ORGAN = (
     r"(?:United\s+Nations|General\s+Assembly|Security\s+Council|Economic\s+and\s+Social\s+Council"
-    r"|联合国|大会|安全理事会|经济及社会理事会"
+    rf"|{_spaced('联合国|大会|安全理事会|经济及社会理事会')}"
     r"|Nations\s+Unies|Assemblée\s+générale|Conseil\s+de\s+sécurité"
     r"|Conseil\s+économique\s+et\s+social"
     r"|Naciones\s+Unidas|Asamblea\s+General|Consejo\s+de\s+Seguridad"
@@ -129,7 +136,10 @@ _ORGAN = (
     r"|Экономический\s+и\s+Социальный\s+Совет"
     r"|الأمم\s+المتحدة|الجمعية\s+العامة|مجلس\s+الأمن|المجلس\s+الاقتصادي\s+والاجتماعي)"
 )
-_ORIGINAL = r"(?:Original|原文|原件|Подлинный\s+текст|الأصل)\s*[:：]\s*\w+"
+_ORIGINAL = (
+    rf"(?:Original|{_spaced('原文|原件')}|Подлинный\s+текст|الأصل)"
+    r"\s*[:：]\s*\w+(?:\s[\u4e00-\u9fff])*"
+)
 _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (reason, re.compile(pattern))
     for reason, pattern in (

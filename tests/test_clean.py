@@ -625,6 +625,12 @@ def test_english_headings() -> None:
             "الأصل: بالإنكليزية\n\n",
             ["الدورة السابعة والسبعون", "إن الجمعية العامة،", "إذ تشير إلى قرارها،"],
         ),
+        (
+            "zh",
+            "联 合 国 A/77/L.107\n\n大 会 Distr.: Limited\n2023 年 8 月 25 日\n中 文\n"
+            "原 文 ： 英 文\n\n",
+            ["第七十七届会议", "大会，", "回顾其第59/48号决议，"],
+        ),
     ],
 )
 def test_the_first_page_masthead_in_other_un_languages(
