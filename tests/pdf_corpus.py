@@ -85,6 +85,12 @@ def un_pdf(text: str, path: Path, cjk: bool = False, size: float = 10.5) -> Path
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
     refs = " ".join(f"{k} 0 R" for k in kids)
     objects[1] = f"<< /Type /Pages /Kids [{refs}] /Count {len(kids)} >>".encode()
+    path.write_bytes(assemble(objects))
+    return path
+
+
+def assemble(objects: list[bytes]) -> bytes:
+    """A PDF file of ``objects`` (numbered from 1, the first the catalog) with its xref."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):
@@ -97,5 +103,4 @@ def un_pdf(text: str, path: Path, cjk: bool = False, size: float = 10.5) -> Path
         len(objects) + 1,
         xref,
     )
-    path.write_bytes(bytes(out))
-    return path
+    return bytes(out)

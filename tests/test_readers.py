@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pdf_corpus import assemble, un_pdf
 
 from align.errors import InputError
 from align.readers import READERS, base, read_document, reader_for
@@ -470,19 +471,7 @@ def _pdf(pages: list[str]) -> bytes:
             f"/Resources << /Font << /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>".encode()
         )
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return assemble(objects)
 
 
 def test_pdf_pages_in_order(tmp_path: Path) -> None:
@@ -496,8 +485,6 @@ def test_pdf_lines_starting_right_of_the_left_edge_are_indented(tmp_path: Path) 
     """pypdf drops where a line starts; the reader puts back a leading space for a line
     that starts an em or more right of the page's usual left edge, as a paragraph's
     first line does, so the cleaner can tell paragraphs apart."""
-    from pdf_corpus import un_pdf
-
     text = "\n".join(
         [
             " The General Assembly,",
