@@ -293,6 +293,9 @@ def test_size_limit_in_mib(tmp_path: Path) -> None:
 # --- docx -----------------------------------------------------------------------------------
 
 
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
 def test_docx_paragraphs_and_tables_in_order(tmp_path: Path) -> None:
     import docx
     from docx.oxml import parse_xml
@@ -319,6 +322,14 @@ def test_docx_paragraphs_and_tables_in_order(tmp_path: Path) -> None:
     body = document.element.body
     control = f"<w:sdt {nsdecls('w')}><w:sdtContent><w:p><w:r><w:t>附件</w:t></w:r></w:p>"
     body.insert(len(body) - 1, parse_xml(control + "</w:sdtContent></w:sdt>"))
+    custom = f"<w:customXml {nsdecls('w')} w:element='x'><w:p><w:r><w:t>一、</w:t></w:r></w:p>"
+    body.insert(len(body) - 1, parse_xml(custom + "</w:customXml>"))
+    compat = (
+        f"<mc:AlternateContent {nsdecls('w')} xmlns:mc='{MC}'><mc:Choice Requires='w14'><w:p><w:r>"
+        "<w:t>二、</w:t></w:r></w:p></mc:Choice><mc:Fallback><w:p><w:r><w:t>二、</w:t></w:r>"
+        "</w:p></mc:Fallback></mc:AlternateContent>"
+    )
+    body.insert(len(body) - 1, parse_xml(compat))
     path = tmp_path / "doc.docx"
     document.save(str(path))
 
@@ -334,6 +345,8 @@ def test_docx_paragraphs_and_tables_in_order(tmp_path: Path) -> None:
         "",
         "The end.",
         "附件",
+        "一、",
+        "二、",
     ]
 
 

@@ -74,21 +74,22 @@ def _paragraph(p: Any) -> str:
     return text.replace("\r", " ").replace("\n", " ")
 
 
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
 def _lines(container: Any) -> Iterator[str]:
-    """Paragraph texts of a body, cell or note in document order, descending into tables."""
+    """Paragraph texts of a body, cell or note in document order.
+
+    Paragraphs are found at any depth: in tables, content controls and custom XML
+    wrappers alike. A compatibility fallback repeats its choice, so it is skipped.
+    """
     from docx.oxml.ns import qn
 
     for child in container.iterchildren():
         if child.tag == qn("w:p"):
             yield _paragraph(child)
-        elif child.tag == qn("w:tbl"):
-            for row in child.iterchildren(qn("w:tr")):
-                for cell in row.iterchildren(qn("w:tc")):
-                    yield from _lines(cell)
-        elif child.tag == qn("w:sdt"):
-            content = child.find(qn("w:sdtContent"))
-            if content is not None:
-                yield from _lines(content)
+        elif isinstance(child.tag, str) and child.tag != _FALLBACK:
+            yield from _lines(child)
 
 
 def _notes(document: Any, body: Any) -> Iterator[str]:
