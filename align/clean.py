@@ -96,6 +96,8 @@ _URL = r"(?:https?://|www\.|undocs\.org/)\S+"
 _LINK_LINE = re.compile(rf"^{_URL}(?:\s+{_URL})*$")
 _URL_TOKEN = re.compile(_URL)
 _NUMBERED = re.compile(r"^(?:\d{1,3}\.|\([a-z]{1,4}\)|\([ivx]{1,6}\))\s")
+_HEADING_LABEL = re.compile(r"^(?:[IVXL]{1,6}\.\s|[A-Z]\.\s|[一二三四五六七八九十]{1,3}、)")
+"""A report's section labels: ``I. Introduction``, ``A. Background``, ``一、导言``."""
 _NOTE_START = re.compile(r"^(\*+|\d{1,3})(?:\s+|(?<=\*)(?=\S))(?=\S)")
 
 _SYMBOL = r"[A-Z][A-Z0-9]*(?:\.\d+)?(?:/[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?)+"
@@ -543,6 +545,9 @@ class _Cleaner:
         ended = _TRAILING_MARK.sub("", prev.content).endswith(tuple(_TERMINAL))
         if _NUMBERED.match(line.content) and ended:
             return True
+        labelled = _NUMBERED.match(line.content) or _HEADING_LABEL.match(line.content)
+        if labelled and not self.indents and self._room_for(prev, line):
+            return True
         if ended and not self.indents:
             return self._room_for(prev, line)
         return ended and self._short(prev)
@@ -696,7 +701,8 @@ class _Cleaner:
         """
         chars = draft.chars
         drop: list[int] = []
-        number = _NUMBERED.match("".join(c for c, _ in chars[:12]))
+        start = "".join(c for c, _ in chars[:12])
+        number = _NUMBERED.match(start) or _HEADING_LABEL.match(start)
         i = number.end() if number else 0
         while i < len(chars):
             if not chars[i][0].isspace():

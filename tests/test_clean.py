@@ -858,6 +858,55 @@ def test_paragraphs_found_without_indentation(lang: str, found: int) -> None:
     ]
 
 
+REPORT = {
+    "zh": [
+        " 一、导言",
+        " 1. 本报告是根据大会第 75/268 号决议提交的，大会在该决议中请秘书长在第七十七",
+        "届会议上向大会提交一份关于该决议执行情况的报告。",
+        " 二、秘书处与该组织之间的合作",
+        " A. 政治和安全事项",
+        " 3. 政治和建设和平事务部继续与该组织秘书处保持定期联系。",
+        " 4. 联合国毒品和犯罪问题办公室与地区反恐怖机构于 2022 年 5 月在塔什干举行了磋",
+        "商。",
+        " B. 经济事项",
+        " 5. 亚洲及太平洋经济社会委员会于 2022 年 9 月与秘书处签署了谅解备忘录。",
+    ],
+    "en": [
+        " I. Introduction",
+        " 1. The present report is submitted pursuant to General Assembly resolution 75/268, in",
+        "which the Assembly requested the Secretary-General to submit to it at its seventy-seventh",
+        "session a report on the implementation of the resolution.",
+        " II. Cooperation between the Secretariat and the Organization",
+        " A. Political and security matters",
+        " 3. The Department of Political and Peacebuilding Affairs continued its regular contacts",
+        "with the secretariat of the Organization.",
+        " 4. The United Nations Office on Drugs and Crime and the Regional Anti-Terrorist",
+        "Structure held consultations in Tashkent in May 2022.",
+        " B. Economic matters",
+        " 5. The Economic and Social Commission for Asia and the Pacific signed a memorandum",
+        "of understanding with the secretariat in September 2022.",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_reports_section_headings_stand_alone(lang: str) -> None:
+    """A report's headings (``I. Introduction``, ``A. 政治和安全事项``) end with no stop. With
+    no indentation to go by they were run into the paragraph after them; and the Chinese
+    lost the space after ``A.``, which the English keeps."""
+    indented = clean(lines(*REPORT[lang]), lang)
+    flat = "\n".join(row.strip() for row in REPORT[lang])
+    doc = clean(flat, lang)
+    covered(flat, doc)
+    assert texts(doc) == texts(indented)
+    assert len(doc.blocks) == 8
+    assert texts(doc)[0] == {"zh": "一、导言", "en": "I. Introduction"}[lang]
+    assert (
+        texts(doc)[3]
+        == {"zh": "A. 政治和安全事项", "en": "A. Political and security matters"}[lang]
+    )
+
+
 def test_a_glued_mark_after_the_final_comma_still_ends_the_line() -> None:
     raw = (
         "Taking into account the goals set out in the 2030 Agenda for Sustainable\n"
