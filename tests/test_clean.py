@@ -799,8 +799,8 @@ def one_per_line(doc: CleanDocument) -> str:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_one_paragraph_per_line_is_read_as_such(lang: str) -> None:
-    """Without it, a long paragraph ending in a comma swallowed the next (the preamble
-    of A/77/L.107 came out as 24 blocks instead of 29)."""
+    """Without it, a long paragraph ending in a comma swallowed the next: the body of
+    A/77/L.107 came out as 18 blocks instead of 29."""
     _, pdf = whole(lang)
     raw = one_per_line(pdf)
     doc = clean(raw, lang)
