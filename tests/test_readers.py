@@ -512,6 +512,21 @@ def test_pdf_lines_starting_right_of_the_left_edge_are_indented(tmp_path: Path) 
     assert doc.text.split("\n") == text.split("\n")
 
 
+def test_pdf_in_arabic_gets_no_indents_from_the_left_edge(tmp_path: Path) -> None:
+    """A right-to-left paragraph's short last line starts right of the others; read as an
+    indent, it would open a paragraph of its own. (A PDF draws Arabic in visual order,
+    which pypdf turns back into reading order.)"""
+    rows = [
+        "إذ تشير إلى أن أحد مقاصد الأمم المتحدة هو تحقيق التعاون الدولي في حل المسائل الدولية",
+        " ذات الصبغة الاقتصادية والاجتماعية والثقافية والإنسانية،",
+        "وإذ تشير أيضا إلى مواد ميثاق الأمم المتحدة التي تشجع الأنشطة من خلال التعاون الإقليمي",
+        " من أجل تعزيز مقاصد الأمم المتحدة ومبادئها،",
+    ]
+    drawn = [row[: len(row) - len(row.lstrip())] + row.strip()[::-1] for row in rows]
+    doc = read_document(un_pdf("\n".join(drawn), tmp_path / "ar.pdf", cjk=True), "ar")
+    assert doc.text.split("\n") == [row.strip() for row in rows]
+
+
 def test_pdf_found_by_content_when_the_suffix_is_unknown(tmp_path: Path) -> None:
     path = write(tmp_path, "A_77_L.107", _pdf(["Draft resolution"]))
     assert reader_for(path) is READERS[".pdf"]

@@ -4,13 +4,15 @@ pypdf gives a page's lines without their position, so a paragraph's indented fir
 line looks like any other and the cleaner would have only line lengths to find
 paragraphs by. Each line that starts at least an em right of the page's left edge
 (the leftmost start many lines share) is given a leading space, as the extraction the
-cleaner was built on does.
+cleaner was built on does. Arabic and Hebrew pages are left as pypdf gives them: their
+lines' left ends do not show a first-line indent.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -79,7 +81,7 @@ def _page_text(page: Any) -> str:
         pieces.append((text, x, em))
 
     text = page.extract_text(visitor_text=visit) or ""
-    if "".join(piece for piece, _, _ in pieces) != text:
+    if "".join(piece for piece, _, _ in pieces) != text or _right_to_left(text):
         return text
     starts: list[tuple[float, float] | None] = [None]
     for piece, x, em in pieces:
@@ -99,6 +101,16 @@ def _page_text(page: Any) -> str:
     ]
     rows = zip(lines, indented, strict=True)
     return "\n".join(" " + line if bump else line for line, bump in rows)
+
+
+_RTL_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+def _right_to_left(text: str) -> bool:
+    """Mostly Arabic or Hebrew: a line's left end says nothing of its first-line indent,
+    and a paragraph's short last line starts right of the others."""
+    letters = sum(ch.isalpha() for ch in text)
+    return letters > 0 and len(_RTL_LETTER.findall(text)) > letters / 2
 
 
 @contextmanager
