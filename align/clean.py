@@ -195,15 +195,23 @@ PAGE_LINE_WIDTH = 140
 """Columns (a CJK character counts two) no line of a PDF page reaches."""
 
 
-def one_paragraph_per_line(widths: list[int]) -> bool:
-    """Whether lines of these widths are whole paragraphs rather than a page's wrapped lines.
+def one_paragraph_per_line(lines: list[str]) -> bool:
+    """Whether these (stripped, non-blank) lines are whole paragraphs rather than a page's
+    wrapped lines.
 
-    A page wraps every line under :data:`PAGE_LINE_WIDTH`; text saved from Word
-    or typed in an editor puts each paragraph on one line, and in any document
-    of some length a tenth of them are longer than that.
+    A page wraps every line under :data:`PAGE_LINE_WIDTH`; text saved from Word or
+    typed in an editor puts each paragraph on one line, and in any document of some
+    length a tenth of them are longer than that. A wrapped text with a wide table (as
+    ``pdftotext -layout`` writes it) has wide lines too, but far more lines that stop
+    mid-sentence at a page's width.
     """
+    widths = [_width(line) for line in lines]
     wide = sum(w > PAGE_LINE_WIDTH for w in widths)
-    return wide > 0 and wide >= 0.1 * len(widths)
+    wrapped = sum(
+        40 <= w <= PAGE_LINE_WIDTH and not line.endswith(tuple(_TERMINAL))
+        for line, w in zip(lines, widths, strict=True)
+    )
+    return wide > 0 and wide >= 0.1 * len(lines) and wrapped < wide
 
 
 def explain(doc: CleanDocument) -> list[str]:
@@ -405,7 +413,8 @@ class _Cleaner:
         content = [ln for ln in lines if ln.kind == "content"]
         widths = sorted(_width(ln.content) for ln in content)
         if self.layout == "auto":
-            self.layout = "paragraphs" if one_paragraph_per_line(widths) else "wrapped"
+            texts = [ln.content for ln in content]
+            self.layout = "paragraphs" if one_paragraph_per_line(texts) else "wrapped"
         # the usual full line width; too few lines to tell -> assume a typical page
         self.full = widths[int(0.9 * (len(widths) - 1))] if len(widths) >= 10 else 60
         self.indents = sum(ln.indent > 0 for ln in content) >= _INDENT_CUES * len(content)

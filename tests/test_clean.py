@@ -814,12 +814,18 @@ def test_one_paragraph_per_line_is_read_as_such(lang: str) -> None:
     assert len(joined.blocks) < len(pdf.blocks)
 
 
-def test_layout_is_told_by_line_widths() -> None:
-    assert one_paragraph_per_line([30, 60, 90, 300])
-    assert one_paragraph_per_line([141] + [20] * 9)
-    assert not one_paragraph_per_line([141] + [20] * 10)
-    assert not one_paragraph_per_line([80] * 200 + [140])
+def test_layout_is_told_by_line_widths_and_ends() -> None:
+    paragraph = "Recalling its resolution 59/48 of 2 December 2004, by which it granted " * 2
+    wrapped = "Recalling its resolution 59/48 of 2 December 2004, by which it granted observer"
+    assert one_paragraph_per_line(["Agenda item 127", "The General Assembly,", paragraph])
+    assert one_paragraph_per_line([paragraph] + ["Decides;"] * 9)
+    assert not one_paragraph_per_line([paragraph] + ["Decides;"] * 10)
+    assert not one_paragraph_per_line([wrapped] * 200 + ["x" * 140])
     assert not one_paragraph_per_line([])
+    # a wrapped text with a wide table: a tenth of its lines are wide, most stop mid-sentence
+    table = "Total   " + "   1 250 000" * 12
+    assert not one_paragraph_per_line([wrapped] * 80 + [table] * 20)
+    assert one_paragraph_per_line([paragraph + "."] * 80 + [wrapped] * 5)
 
 
 def test_paragraph_layout_keeps_short_lines_apart() -> None:
