@@ -417,6 +417,9 @@ class _Cleaner:
             self.layout = "paragraphs" if one_paragraph_per_line(texts) else "wrapped"
         # the usual full line width; too few lines to tell -> assume a typical page
         self.full = widths[int(0.9 * (len(widths) - 1))] if len(widths) >= 10 else 60
+        margin = min((ln.indent for ln in content), default=0)
+        for ln in lines:
+            ln.indent = max(0, ln.indent - margin)
         self.indents = sum(ln.indent > 0 for ln in content) >= _INDENT_CUES * len(content)
         opening = next((i for i, ln in enumerate(content[:80]) if _OPENING.match(ln.content)), None)
         self.heading_zone = opening is not None and opening > 0

@@ -847,6 +847,17 @@ def flattened(raw: str) -> str:
     return "\n".join(row for row in rows if row)
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_margin_on_every_line_is_not_an_indent(lang: str) -> None:
+    """``pdftotext -layout`` keeps the page's left margin as spaces on every line; only
+    what is indented beyond it starts a paragraph. Before, every line was one."""
+    raw, pdf = whole(lang)
+    shifted = "\n".join(f"      {row}" if row.strip() else row for row in raw.split("\n"))
+    doc = clean(shifted, lang)
+    covered(shifted, doc)
+    assert [(b.kind, b.text) for b in doc.blocks] == [(b.kind, b.text) for b in pdf.blocks]
+
+
 @pytest.mark.parametrize(("lang", "found"), [("zh", 22), ("en", 29)])
 def test_paragraphs_found_without_indentation(lang: str, found: int) -> None:
     """With no indented lines to go by, a paragraph ends at a line that ends a clause
