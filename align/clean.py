@@ -417,7 +417,10 @@ class _Cleaner:
             self.layout = "paragraphs" if one_paragraph_per_line(texts) else "wrapped"
         # the usual full line width; too few lines to tell -> assume a typical page
         self.full = widths[int(0.9 * (len(widths) - 1))] if len(widths) >= 10 else 60
-        margin = min((ln.indent for ln in content), default=0)
+        indents = {ln.indent for ln in content}
+        # a margin every line has is no indent, unless it is the only indentation there is
+        # (every line a paragraph start, as one paragraph a line marked like the seed)
+        margin = min(indents) if len(indents) > 1 else 0
         for ln in lines:
             ln.indent = max(0, ln.indent - margin)
         self.indents = sum(ln.indent > 0 for ln in content) >= _INDENT_CUES * len(content)

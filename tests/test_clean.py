@@ -858,6 +858,22 @@ def test_a_margin_on_every_line_is_not_an_indent(lang: str) -> None:
     assert [(b.kind, b.text) for b in doc.blocks] == [(b.kind, b.text) for b in pdf.blocks]
 
 
+def test_every_line_indented_alike_is_every_line_a_paragraph() -> None:
+    """Where every line has the same indentation there is no margin to take off: each is a
+    paragraph start, as in one-paragraph-a-line text marked like the seed extraction."""
+    rows = [
+        "The General Assembly,",
+        "Recalling the commitment of the member States of the Shanghai Cooperation Organization "
+        "to the pacific settlement of regional disputes in accordance with Chapter VIII of the "
+        "Charter of the United Nations,",
+        "Resolution S-30/1, annex.",
+    ]
+    raw = lines(*(f" {row}" for row in rows))
+    doc = clean(raw, "en")
+    covered(raw, doc)
+    assert texts(doc) == rows
+
+
 @pytest.mark.parametrize(("lang", "found"), [("zh", 22), ("en", 29)])
 def test_paragraphs_found_without_indentation(lang: str, found: int) -> None:
     """With no indented lines to go by, a paragraph ends at a line that ends a clause
