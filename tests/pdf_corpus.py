@@ -46,8 +46,13 @@ def _to_unicode(text: str) -> bytes:
     ).encode()
 
 
-def un_pdf(text: str, path: Path, cjk: bool = False, size: float = 10.5) -> Path:
-    """Save ``text``'s lines as a PDF at ``path``; a line with leading spaces is indented."""
+def un_pdf(
+    text: str, path: Path, cjk: bool = False, size: float = 10.5, turned: bool = False
+) -> Path:
+    """Save ``text``'s lines as a PDF at ``path``; a line with leading spaces is indented.
+
+    ``turned`` draws the text a quarter turn round, as a landscape table is set on an
+    upright page: lines run up the page, one beside the other."""
     rows = [(row[: len(row) - len(row.lstrip())], row.strip()) for row in text.split("\n")]
     rows = [(lead, body) for lead, body in rows if body]
     pages = [rows[i : i + LINES_PER_PAGE] for i in range(0, len(rows), LINES_PER_PAGE)]
@@ -72,7 +77,8 @@ def un_pdf(text: str, path: Path, cjk: bool = False, size: float = 10.5) -> Path
         y = 760.0
         for lead, body in page:
             x = MARGIN + (INDENT if lead else 0.0)
-            ops.append(f"1 0 0 1 {x} {y} Tm {show(body)} Tj")
+            matrix = f"0 1 -1 0 {842 - y} {x}" if turned else f"1 0 0 1 {x} {y}"
+            ops.append(f"{matrix} Tm {show(body)} Tj")
             y -= LEADING
         ops.append("ET")
         stream = "\n".join(ops).encode("latin-1")

@@ -512,6 +512,14 @@ def test_pdf_lines_starting_right_of_the_left_edge_are_indented(tmp_path: Path) 
     assert doc.text.split("\n") == text.split("\n")
 
 
+def test_pdf_text_drawn_turned_gets_no_indents(tmp_path: Path) -> None:
+    """Text set a quarter turn round (a landscape table on an upright page) runs up the
+    page: its lines' x positions are where they stand side by side, not indents."""
+    rows = ["Annex", "Contributions received", "as at 31 December 2022", "Member States"]
+    doc = read_document(un_pdf("\n".join(rows), tmp_path / "turned.pdf", turned=True), "en")
+    assert doc.text.split("\n") == rows
+
+
 def test_pdf_in_arabic_gets_no_indents_from_the_left_edge(tmp_path: Path) -> None:
     """A right-to-left paragraph's short last line starts right of the others; read as an
     indent, it would open a paragraph of its own. (A PDF draws Arabic in visual order,

@@ -70,18 +70,23 @@ READER = PdfReader()
 def _page_text(page: Any) -> str:
     """The page's text, each line that starts indented given a leading space.
 
-    Where the text pypdf reports piece by piece does not add up to its page text, the
-    page text is returned as it is.
+    Where the text pypdf reports piece by piece does not add up to its page text, or
+    the text is drawn turned (a landscape table on an upright page), the page text is
+    returned as it is.
     """
     pieces: list[tuple[str, float, float]] = []
+    turned = False
 
     def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        nonlocal turned
         x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
         em = abs(size) * math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1])
+        if text.strip() and abs(tm[1]) + abs(cm[1]) > 1e-6:
+            turned = True
         pieces.append((text, x, em))
 
     text = page.extract_text(visitor_text=visit) or ""
-    if "".join(piece for piece, _, _ in pieces) != text or _right_to_left(text):
+    if "".join(piece for piece, _, _ in pieces) != text or turned or _right_to_left(text):
         return text
     starts: list[tuple[float, float] | None] = [None]
     for piece, x, em in pieces:
