@@ -62,7 +62,13 @@ def _root(
 
 @app.command()
 def pair(
-    src_file: Annotated[Path, typer.Argument(help="The source document (Chinese by default).")],
+    src_file: Annotated[
+        Path,
+        typer.Argument(
+            help="The source document (Chinese by default): .txt (a PDF's text, or one "
+            "paragraph a line), .docx or .pdf."
+        ),
+    ],
     tgt_file: Annotated[Path, typer.Argument(help="Its translation (English by default).")],
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Where to write the TM (.tmx, .tsv or .jsonl).")
@@ -163,7 +169,12 @@ def _check_output_folder(output: Path) -> None:
 
 @app.command("clean")
 def clean_cmd(
-    file: Annotated[Path, typer.Argument(help="A document as extracted from its PDF.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A document: .txt (a PDF's text, or one paragraph a line), .docx or .pdf."
+        ),
+    ],
     lang: Annotated[str, typer.Option("--lang", "-l", help="Its language.")] = "zh",
     explain: Annotated[
         bool, typer.Option("--explain", help="Also list every piece of text removed, and why.")

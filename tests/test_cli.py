@@ -145,6 +145,7 @@ def test_clean_explain_accounts_for_removed_text(cache: Path) -> None:
     assert "[5 body] 大会，" in r.stdout
     for reason in ("link:", "footnote-ref:", "page-counter:", "job-number:", "stray-space:"):
         assert reason in r.stdout
+    assert "footnotes), read as wrapped lines" in r.stdout
 
 
 def test_help_teaches() -> None:
@@ -156,6 +157,8 @@ def test_help_teaches() -> None:
     )
     assert r.returncode == 0
     assert "--model" in r.stdout and "--src-lang" in r.stdout and "Example" in r.stdout
+    words = " ".join(r.stdout.replace("│", " ").split())
+    assert "one paragraph a line), .docx or .pdf" in words
 
 
 def bench_folders(root: Path) -> dict[str, tuple[list[str], list[str], list]]:
