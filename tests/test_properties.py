@@ -92,9 +92,13 @@ def assert_covered(raw: str, doc: CleanDocument) -> None:
 
 
 @PROPERTY
-@given(raw=raw_texts(), lang=st.sampled_from(LANGS))
-def test_cleaner_keeps_or_accounts_for_every_character(raw: str, lang: str) -> None:
-    assert_covered(raw, clean(raw, lang))
+@given(
+    raw=raw_texts(),
+    lang=st.sampled_from(LANGS),
+    layout=st.sampled_from(["auto", "wrapped", "paragraphs"]),
+)
+def test_cleaner_keeps_or_accounts_for_every_character(raw: str, lang: str, layout: str) -> None:
+    assert_covered(raw, clean(raw, lang, layout=layout))  # type: ignore[arg-type]
 
 
 SEGMENTERS: dict[str, Segmenter] = {"zh": ZhSegmenter(), "en": MosesSegmenter("en")}
