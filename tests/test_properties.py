@@ -10,7 +10,7 @@ from tmxcheck import assert_valid_tmx
 
 from align.clean import REASONS, clean
 from align.segmenters import MosesSegmenter, Segmenter, ZhSegmenter
-from align.types import Alignment, Bead, CleanDocument, Segment
+from align.types import Alignment, Bead, CleanDocument, Layout, Segment
 from align.writers.tmx import TmxWriter
 
 SPECIAL_LINES = [
@@ -97,8 +97,8 @@ def assert_covered(raw: str, doc: CleanDocument) -> None:
     lang=st.sampled_from(LANGS),
     layout=st.sampled_from(["auto", "wrapped", "paragraphs"]),
 )
-def test_cleaner_keeps_or_accounts_for_every_character(raw: str, lang: str, layout: str) -> None:
-    assert_covered(raw, clean(raw, lang, layout=layout))  # type: ignore[arg-type]
+def test_cleaner_keeps_or_accounts_for_every_character(raw: str, lang: str, layout: Layout) -> None:
+    assert_covered(raw, clean(raw, lang, layout=layout))
 
 
 SEGMENTERS: dict[str, Segmenter] = {"zh": ZhSegmenter(), "en": MosesSegmenter("en")}
