@@ -512,6 +512,22 @@ def test_pdf_lines_starting_right_of_the_left_edge_are_indented(tmp_path: Path) 
     assert doc.text.split("\n") == text.split("\n")
 
 
+def test_pdf_headings_left_of_a_block_indented_body_do_not_make_it_indented(
+    tmp_path: Path,
+) -> None:
+    """A report sets its body as an indented block, with headings out at the margin; on a
+    short page the headings are not the left edge its lines start from."""
+    body = [
+        "   1. The present report is submitted pursuant to General Assembly resolution",
+        "   75/268, in which the Assembly requested a report on its implementation.",
+        "   2. The report describes the cooperation between the United Nations and the",
+        "   Shanghai Cooperation Organization during the period under review.",
+    ]
+    rows = ["I. Introduction", *body, "II. Cooperation", *body, *body[:2]]
+    doc = read_document(un_pdf("\n".join(rows), tmp_path / "report.pdf"), "en")
+    assert doc.text.split("\n") == [row.strip() for row in rows]
+
+
 def test_pdf_text_drawn_turned_gets_no_indents(tmp_path: Path) -> None:
     """Text set a quarter turn round (a landscape table on an upright page) runs up the
     page: its lines' x positions are where they stand side by side, not indents."""

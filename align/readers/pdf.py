@@ -3,9 +3,9 @@
 pypdf gives a page's lines without their position, so a paragraph's indented first
 line looks like any other and the cleaner would have only line lengths to find
 paragraphs by. Each line that starts at least an em right of the page's left edge
-(the leftmost start many lines share) is given a leading space, as the extraction the
-cleaner was built on does. Arabic and Hebrew pages are left as pypdf gives them: their
-lines' left ends do not show a first-line indent.
+(the leftmost start a quarter of its lines share) is given a leading space, as the
+extraction the cleaner was built on does. Arabic and Hebrew pages are left as pypdf
+gives them: their lines' left ends do not show a first-line indent.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def _page_text(page: Any) -> str:
     edges = Counter(round(start[0]) for start in starts if start is not None)
     if len(lines) != len(starts) or not edges:
         return text
-    often = max(2, 0.1 * len(lines))
+    often = max(2, 0.25 * len(lines))
     edge = min((x for x, n in edges.items() if n >= often), default=edges.most_common(1)[0][0])
     indented = [
         start is not None and start[0] - edge >= INDENT_EMS * (start[1] or 10.0) for start in starts
