@@ -19,12 +19,11 @@ space-separated language (or two Latin words across a Chinese line break).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from align.languages import CJK_LANGS, NO_SPACE_LANGS, base_language
+from align.languages import CJK_LANGS, NO_SPACE_LANGS, base_language, display_width
 from align.types import Block, BlockKind, CleanDocument, Layout, RawDocument, Removal
 
 KEPT = "kept"
@@ -205,7 +204,7 @@ def one_paragraph_per_line(lines: list[str]) -> bool:
     ``pdftotext -layout`` writes it) has wide lines too, but far more lines that stop
     mid-sentence at a page's width.
     """
-    widths = [_width(line) for line in lines]
+    widths = [display_width(line) for line in lines]
     wide = sum(w > PAGE_LINE_WIDTH for w in widths)
     wrapped = sum(
         40 <= w <= PAGE_LINE_WIDTH and not line.endswith(tuple(_TERMINAL))
@@ -262,10 +261,6 @@ def _is_cjk(ch: str) -> bool:
         or 0xFF00 <= o <= 0xFFEF
         or 0x20000 <= o <= 0x3FFFF
     )
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 @dataclass
@@ -411,7 +406,7 @@ class _Cleaner:
     def run(self) -> CleanDocument:
         lines = self._lines()
         content = [ln for ln in lines if ln.kind == "content"]
-        widths = sorted(_width(ln.content) for ln in content)
+        widths = sorted(display_width(ln.content) for ln in content)
         if self.layout == "auto":
             texts = [ln.content for ln in content]
             self.layout = "paragraphs" if one_paragraph_per_line(texts) else "wrapped"
@@ -437,7 +432,7 @@ class _Cleaner:
         return self._assemble()
 
     def _short(self, line: _Line) -> bool:
-        return _width(line.content) < 0.7 * self.full
+        return display_width(line.content) < 0.7 * self.full
 
     def _structure(self, lines: list[_Line], opening: _Line | None) -> None:
         """Sort the lines into heading, body and footnote drafts, dropping the rest."""
@@ -550,10 +545,11 @@ class _Cleaner:
     def _starts_paragraph(self, line: _Line, prev: _Line | None) -> bool:
         """A line opens a paragraph if indented, or numbered/after a short line ending one.
 
-        Text whose paragraph starts carry no indentation (pypdf's, or a copy from a
-        PDF viewer) also starts one after a line that ends a clause and left room for
-        this line's first word: a page wraps a paragraph only when the next word does
-        not fit.
+        A numbered or labelled line (``1.``, ``(a)``, ``II.``, ``A.``, ``一、``) opens one
+        after a line that left room for its label, as a heading with no stop does.
+        Text whose paragraph starts carry no indentation (a copy from a PDF viewer)
+        also starts one after a line that ends a clause and left room for this line's
+        first word: a page wraps a paragraph only when the next word does not fit.
         """
         if prev is None or line.indent > 0 or self.layout == "paragraphs":
             return True
@@ -561,7 +557,7 @@ class _Cleaner:
         if _NUMBERED.match(line.content) and ended:
             return True
         labelled = _NUMBERED.match(line.content) or _HEADING_LABEL.match(line.content)
-        if labelled and not self.indents and self._room_for(prev, line):
+        if labelled and self._room_for(prev, line):
             return True
         if ended and not self.indents:
             return self._room_for(prev, line)
@@ -571,8 +567,8 @@ class _Cleaner:
         """Whether ``line``'s first word would have fitted at the end of ``prev``."""
         first = line.content.split()[0]
         if _is_cjk(first[0]):
-            return _width(prev.content) + _width(first[0]) <= self.full
-        return _width(prev.content) + 1 + _width(first) <= self.full
+            return display_width(prev.content) + display_width(first[0]) <= self.full
+        return display_width(prev.content) + 1 + display_width(first) <= self.full
 
     # -- character level ----------------------------------------------------
 

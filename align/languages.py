@@ -10,6 +10,7 @@ is a BCP 47 tag, which has hyphens, never underscores.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 CJK_LANGS = ("zh", "ja")
 """Languages written in ideographs, for the checks that a file is in its declared language."""
@@ -49,3 +50,8 @@ def language_tag(code: str) -> str:
 
 def is_cjk(code: str) -> bool:
     return base_language(code) in CJK_LANGS
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a fixed-width rendering: a wide (CJK) character counts two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

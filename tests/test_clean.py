@@ -939,6 +939,25 @@ def test_a_reports_section_headings_stand_alone(lang: str) -> None:
     )
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_report_read_from_its_pdf_keeps_its_headings_and_paragraphs(
+    lang: str, tmp_path: Path
+) -> None:
+    """A report's PDF sets its body as an indented block, headings out at the margin. Read
+    here, it gives the blocks the indented text gives: each heading and numbered paragraph
+    alone, no line cut off its paragraph."""
+    pytest.importorskip("pypdf")
+    from pdf_corpus import un_pdf
+
+    from align.readers import read_document
+
+    label = re.compile(r"^(?:[IVX]+\.|[A-Z]\.|[一二三]、)")
+    rows = [row.strip() for row in REPORT[lang]]
+    drawn = "\n".join(row if label.match(row) else f"   {row}" for row in rows)
+    doc = clean(read_document(un_pdf(drawn, tmp_path / f"{lang}.pdf", lang == "zh"), lang))
+    assert texts(doc) == texts(clean(lines(*REPORT[lang]), lang))
+
+
 def test_a_glued_mark_after_the_final_comma_still_ends_the_line() -> None:
     raw = (
         "Taking into account the goals set out in the 2030 Agenda for Sustainable\n"

@@ -496,10 +496,11 @@ def test_pdf_pages_in_order(tmp_path: Path) -> None:
 
 def test_pdf_lines_starting_right_of_the_left_edge_are_indented(tmp_path: Path) -> None:
     """pypdf drops where a line starts; the reader puts back a leading space for a line
-    that starts an em or more right of the page's usual left edge, as a paragraph's
-    first line does, so the cleaner can tell paragraphs apart."""
+    that starts an em or more right of the page's left edge and of the line above or
+    below it, as a paragraph's first line does, so the cleaner can tell paragraphs apart."""
     text = "\n".join(
         [
+            "the last line of a paragraph from the page before,",
             " The General Assembly,",
             " Recalling that one of the purposes of the United Nations is to achieve",
             "cooperation in solving international problems,",

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from align.errors import InputError
+from align.languages import display_width
 from align.readers.base import Reader, input_error
 
 NO_TEXT = ("has no text layer (scanned?)", "run OCR first, or supply the .txt/.docx")
@@ -101,11 +102,37 @@ def _page_text(page: Any) -> str:
         return text
     often = max(2, 0.25 * len(lines))
     edge = min((x for x, n in edges.items() if n >= often), default=edges.most_common(1)[0][0])
-    indented = [
-        start is not None and start[0] - edge >= INDENT_EMS * (start[1] or 10.0) for start in starts
-    ]
+    widths = sorted(display_width(line.strip()) for line in lines)
+    full = widths[int(0.9 * (len(widths) - 1))]
+    indented = [_first_line(starts, lines, i, edge, full) for i in range(len(starts))]
     rows = zip(lines, indented, strict=True)
     return "\n".join(" " + line if bump else line for line, bump in rows)
+
+
+def _first_line(
+    starts: list[tuple[float, float] | None], lines: list[str], i: int, edge: float, full: int
+) -> bool:
+    """Whether line ``i`` starts indented as a paragraph's first line does.
+
+    It starts right of the page's edge, and right of the line above it, or right of the
+    line below it while running (nearly) the page's width, as a first line that wraps
+    into its second does. A body set as an indented block starts every line at one
+    place: there only its first line after a heading counts, and its short last line
+    before a heading out at the margin does not.
+    """
+    start = starts[i]
+    if start is None:
+        return False
+    x, em = start
+    step = INDENT_EMS * (em or 10.0)
+    if x - edge < step:
+        return False
+    above = starts[i - 1] if i else None
+    below = starts[i + 1] if i + 1 < len(starts) else None
+    if above is not None and x - above[0] >= step:
+        return True
+    wraps = display_width(lines[i].strip()) >= 0.8 * full
+    return below is not None and x - below[0] >= step and wraps
 
 
 _RTL_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
