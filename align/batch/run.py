@@ -428,8 +428,10 @@ def run_batch(
 
         def settle(outcome: PairOutcome) -> None:
             pair = pairs[outcome.id]
-            result = _write(outdir, journal, pair.src, pair.tgt, plan[outcome.id], outcome)
+            result, entry = _write(outdir, pair.src, pair.tgt, plan[outcome.id], outcome)
             results[outcome.id] = result
+            if entry is not None:
+                journal.record(entry)
             listener.finished(result)
 
         journal.open()
@@ -476,13 +478,16 @@ def run_batch(
 
 def _write(
     outdir: Path,
-    journal: Journal,
     src_path: Path,
     tgt_path: Path,
     planned: _Planned,
     outcome: PairOutcome,
-) -> PairResult:
-    """Put a pair's outputs on disk, then in the journal; or turn its failure into a result."""
+) -> tuple[PairResult, dict[str, Any] | None]:
+    """Put a pair's outputs on disk and return its result with the journal entry to record;
+    or turn its failure into a result (and no entry).
+
+    The caller records the entry only once the result is counted, so a Ctrl-C between the
+    two never leaves a pair in the journal that the summary calls not run."""
     o = outcome
     result = PairResult(
         o.id,
@@ -504,7 +509,7 @@ def _write(
         warnings=o.warnings,
     )
     if not o.ok:
-        return result
+        return result, None
     outputs = {}
     try:
         for kind, data in (("tmx", o.tmx), ("jsonl", o.jsonl)):
@@ -513,26 +518,23 @@ def _write(
             outputs[kind] = {"path": path.relative_to(outdir).as_posix(), "sha256": _sha256(data)}
     except AlignError as exc:
         result.status, result.reason = "failed", str(exc)
-        return result
-    journal.record(
-        {
-            "id": o.id,
-            "key": planned.key,
-            "src": asdict(planned.src),
-            "tgt": asdict(planned.tgt),
-            "outputs": outputs,
-            "sentences": [o.src_sentences, o.tgt_sentences],
-            "beads": o.beads,
-            "units": o.units,
-            "score": o.score,
-            "mismatch": o.mismatch,
-            "seconds": round(o.seconds, 3),
-            "worker": o.worker,
-            "finished": _now(),
-            "signature": o.signature,
-        }
-    )
-    return result
+        return result, None
+    return result, {
+        "id": o.id,
+        "key": planned.key,
+        "src": asdict(planned.src),
+        "tgt": asdict(planned.tgt),
+        "outputs": outputs,
+        "sentences": [o.src_sentences, o.tgt_sentences],
+        "beads": o.beads,
+        "units": o.units,
+        "score": o.score,
+        "mismatch": o.mismatch,
+        "seconds": round(o.seconds, 3),
+        "worker": o.worker,
+        "finished": _now(),
+        "signature": o.signature,
+    }
 
 
 def _merge(result: BatchResult, output: Path) -> MergeResult | None:
