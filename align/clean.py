@@ -263,6 +263,11 @@ def _is_cjk(ch: str) -> bool:
     )
 
 
+def _label(text: str) -> re.Match[str] | None:
+    """The paragraph number or section label ``text`` opens with, if any."""
+    return _NUMBERED.match(text) or _HEADING_LABEL.match(text)
+
+
 @dataclass
 class _Line:
     """One raw line: where its content sits and what it is."""
@@ -299,6 +304,11 @@ class _Draft:
     last: _Line | None = None
     refs: list[str] = field(default_factory=list)
     chars: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _runs_on(note: _Draft) -> bool:
+    """Whether a footnote's last line stops short of a sentence end: the next goes on with it."""
+    return note.last is not None and not note.last.content.endswith(("。", "."))
 
 
 @dataclass
@@ -412,10 +422,10 @@ class _Cleaner:
             self.layout = "paragraphs" if one_paragraph_per_line(texts) else "wrapped"
         # the usual full line width; too few lines to tell -> assume a typical page
         self.full = widths[int(0.9 * (len(widths) - 1))] if len(widths) >= 10 else 60
-        indents = {ln.indent for ln in content}
+        levels = {ln.indent for ln in content}
         # a margin every line has is no indent, unless it is the only indentation there is
         # (every line a paragraph start, as one paragraph a line marked like the seed)
-        margin = min(indents) if len(indents) > 1 else 0
+        margin = min(levels) if len(levels) > 1 else 0
         for ln in lines:
             ln.indent = max(0, ln.indent - margin)
         self.indents = sum(ln.indent > 0 for ln in content) >= _INDENT_CUES * len(content)
@@ -498,13 +508,11 @@ class _Cleaner:
             note.last = line
             return True
         target = notes.current
-        if target is None and notes.last is not None and notes.last.last is not None:
-            if not notes.last.last.content.endswith(("。", ".")):
-                target = notes.last
+        if target is None and notes.last is not None and _runs_on(notes.last):
+            target = notes.last
         if target is None or target.last is None:
             return False
-        runs_on = not target.last.content.endswith(("。", "."))
-        if line.indent == 0 or runs_on:
+        if line.indent == 0 or _runs_on(target):
             self._append(target, line)
             return True
         return False
@@ -556,8 +564,7 @@ class _Cleaner:
         ended = _TRAILING_MARK.sub("", prev.content).endswith(tuple(_TERMINAL))
         if _NUMBERED.match(line.content) and ended:
             return True
-        labelled = _NUMBERED.match(line.content) or _HEADING_LABEL.match(line.content)
-        if labelled and self._room_for(prev, line):
+        if _label(line.content) and self._room_for(prev, line):
             return True
         if ended and not self.indents:
             return self._room_for(prev, line)
@@ -712,8 +719,7 @@ class _Cleaner:
         """
         chars = draft.chars
         drop: list[int] = []
-        start = "".join(c for c, _ in chars[:12])
-        number = _NUMBERED.match(start) or _HEADING_LABEL.match(start)
+        number = _label("".join(c for c, _ in chars[:12]))
         i = number.end() if number else 0
         while i < len(chars):
             if not chars[i][0].isspace():

@@ -102,15 +102,15 @@ def _page_text(page: Any) -> str:
         return text
     often = max(2, 0.25 * len(lines))
     edge = min((x for x, n in edges.items() if n >= often), default=edges.most_common(1)[0][0])
-    widths = sorted(display_width(line.strip()) for line in lines)
-    full = widths[int(0.9 * (len(widths) - 1))]
-    indented = [_first_line(starts, lines, i, edge, full) for i in range(len(starts))]
+    widths = [display_width(line.strip()) for line in lines]
+    full = sorted(widths)[int(0.9 * (len(widths) - 1))]
+    indented = [_first_line(starts, widths, i, edge, full) for i in range(len(starts))]
     rows = zip(lines, indented, strict=True)
     return "\n".join(" " + line if bump else line for line, bump in rows)
 
 
 def _first_line(
-    starts: list[tuple[float, float] | None], lines: list[str], i: int, edge: float, full: int
+    starts: list[tuple[float, float] | None], widths: list[int], i: int, edge: float, full: int
 ) -> bool:
     """Whether line ``i`` starts indented as a paragraph's first line does.
 
@@ -131,7 +131,7 @@ def _first_line(
     below = starts[i + 1] if i + 1 < len(starts) else None
     if above is not None and x - above[0] >= step:
         return True
-    wraps = display_width(lines[i].strip()) >= 0.8 * full
+    wraps = widths[i] >= 0.8 * full
     return below is not None and x - below[0] >= step and wraps
 
 
