@@ -4,11 +4,13 @@
 from the ODS: the footnote references sit where the PDF printed its marks (a
 ``w:footnoteReference``, with ``customMarkFollows`` and a typed ``*`` for the
 sponsors' note), and each footnote's text, mark run first, lives in the
-footnotes part, beside the separator notes Word always writes.
+footnotes part, beside the separator notes Word always writes. With ``numbered``,
+the paragraph numbers are Word's own (a list in word/numbering.xml), not typed.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -45,7 +47,34 @@ def _ref(note_id: int, mark: str) -> str:
     )
 
 
-def un_docx(doc: CleanDocument, path: Path) -> Path:
+_NUMBER = re.compile(r"(\d+)\.\s+")
+_LIST = (
+    f'<w:abstractNum xmlns:w="{W}" w:abstractNumId="90"><w:multiLevelType w:val="multilevel"/>'
+    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/>'
+    '<w:lvlJc w:val="left"/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/>'
+    '<w:numFmt w:val="lowerLetter"/><w:lvlText w:val="(%2)"/><w:lvlJc w:val="left"/></w:lvl>'
+    "</w:abstractNum>"
+)
+
+
+def _numbered(document: object) -> str:
+    """Add a UN-style paragraph list to ``document``'s numbering part; its numPr."""
+    from docx.oxml import parse_xml
+
+    numbering = document.part.numbering_part.element  # type: ignore[attr-defined]
+    first_num = numbering.find(f"{{{W}}}num")
+    abstract = parse_xml(_LIST)
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    numbering.append(
+        parse_xml(f'<w:num xmlns:w="{W}" w:numId="90"><w:abstractNumId w:val="90"/></w:num>')
+    )
+    return '<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="90"/></w:numPr></w:pPr>'
+
+
+def un_docx(doc: CleanDocument, path: Path, numbered: bool = False) -> Path:
     """Save ``doc`` as a .docx at ``path``: body blocks as paragraphs, footnotes as notes."""
     import docx
     from docx.opc.constants import CONTENT_TYPE as CT
@@ -59,10 +88,15 @@ def un_docx(doc: CleanDocument, path: Path) -> Path:
     document = docx.Document()
     body = document.element.body
     ids: dict[str, int] = {}
+    num_pr = _numbered(document) if numbered else ""
     for block in doc.blocks:
         if block.kind == "footnote":
             continue
         xml, at = [], 0
+        label = _NUMBER.match(block.text) if numbered else None
+        if label:
+            xml.append(num_pr)
+            at = label.end()
         for offset, mark in refs.get(block.index, []):
             xml.append(_run(block.text[at:offset]))
             ids.setdefault(mark, len(ids) + 1)

@@ -15,6 +15,7 @@ from align import lexicon
 from align.aligner import AlignConfig
 from align.encoders import load_encoder
 from align.evaluate import parse_beads
+from align.flags import flag_alignment
 from align.pipeline import Settings, align_files, document_id, signature
 from align.signals import Weights
 from align.types import Alignment
@@ -115,7 +116,9 @@ def test_the_pdf_word_and_plain_text_versions_align_as_the_extracted_text(
     units a side and 22 beads, four of them 1-2 or 2-1, and no footnote in the TM. The
     PDF lost the indentation of its paragraphs' first lines, which left the cleaner only
     line lengths to go by: 40 and 41 units, 38 beads (33 and 36 units, 28 beads, before
-    it used those)."""
+    it used those). A .docx whose paragraph numbers are Word's own list gives them too,
+    alone or beside the other language's PDF: its reader used to leave the numbers out,
+    so ``肯定`` paired with ``1. Acknowledges`` and five beads were flagged."""
     pytest.importorskip("docx")
     pytest.importorskip("pypdf")
     from docx_corpus import un_docx
@@ -128,6 +131,7 @@ def test_the_pdf_word_and_plain_text_versions_align_as_the_extracted_text(
     for lang, side in (("zh", alignment.src), ("en", alignment.tgt)):
         pdf_text = clean(read_document(CORPUS / f"{lang}.txt", lang))
         un_docx(pdf_text, tmp_path / f"{lang}.docx")
+        un_docx(pdf_text, tmp_path / f"{lang}-numbered.docx", numbered=True)
         rows = [b.text for b in pdf_text.blocks if b.kind != "footnote"]
         rows += ["", "__________"]
         rows += [f"{b.footnote} {b.text}" for b in pdf_text.blocks if b.kind == "footnote"]
@@ -138,13 +142,17 @@ def test_the_pdf_word_and_plain_text_versions_align_as_the_extracted_text(
             lang == "zh",
         )
         versions[lang] = [(s.kind, s.footnote, s.text) for s in side]
-    for suffix in (".docx", ".txt", ".pdf"):
-        got = align_files(tmp_path / f"zh{suffix}", tmp_path / f"en{suffix}", cache_dir=cache)
-        assert [(s.kind, s.footnote, s.text) for s in got.src] == versions["zh"], suffix
-        assert [(s.kind, s.footnote, s.text) for s in got.tgt] == versions["en"], suffix
+    pairs = [(f"zh{suffix}", f"en{suffix}") for suffix in (".docx", ".txt", ".pdf")]
+    pairs += [("zh-numbered.docx", "en-numbered.docx"), ("zh.pdf", "en-numbered.docx")]
+    for zh, en in pairs:
+        got = align_files(tmp_path / zh, tmp_path / en, cache_dir=cache)
+        assert [(s.kind, s.footnote, s.text) for s in got.src] == versions["zh"], zh
+        assert [(s.kind, s.footnote, s.text) for s in got.tgt] == versions["en"], en
         assert [(b.src, b.tgt) for b in got.beads] == [(b.src, b.tgt) for b in alignment.beads], (
-            suffix
+            zh,
+            en,
         )
+        assert not any(flag_alignment(got)), (zh, en)
 
 
 def test_a_given_encoder_is_used_and_recorded(tmp_path: Path) -> None:

@@ -294,6 +294,7 @@ def test_size_limit_in_mib(tmp_path: Path) -> None:
 
 
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def test_docx_paragraphs_and_tables_in_order(tmp_path: Path) -> None:
@@ -445,6 +446,130 @@ def test_docx_without_notes_has_no_rule(tmp_path: Path) -> None:
     body = ["<w:r><w:t>The General Assembly,</w:t></w:r>"]
     doc = read_document(_docx_with_notes(tmp_path / "plain.docx", body, {}), "en")
     assert doc.text == "The General Assembly,"
+
+
+def test_docx_numbers_word_prints_from_its_list_styles(tmp_path: Path) -> None:
+    """``List Number`` and ``List Bullet`` (numbered through their styles, as in Word's
+    own template) print their labels; an empty list paragraph still counts."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("The General Assembly,")
+    document.add_paragraph("Acknowledges the role;", style="List Number")
+    document.add_paragraph("", style="List Number")
+    document.add_paragraph("Invites cooperation;", style="List Number")
+    document.add_paragraph("Among them:")
+    document.add_paragraph("Kazakhstan;", style="List Bullet")
+    document.add_paragraph("Decides to continue.", style="List Number")
+    path = tmp_path / "listed.docx"
+    document.save(str(path))
+    assert read_document(path, "en").text.split("\n") == [
+        "The General Assembly,",
+        "1. Acknowledges the role;",
+        "",
+        "3. Invites cooperation;",
+        "Among them:",
+        "• Kazakhstan;",
+        "4. Decides to continue.",
+    ]
+
+
+def _numbering(abstract: str, nums: str) -> bytes:
+    return f'<w:numbering xmlns:w="{W}">{abstract}{nums}</w:numbering>'.encode()
+
+
+def _lvl(ilvl: int, fmt: str, text: str, extra: str = "") -> str:
+    return (
+        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+        f'<w:lvlText w:val="{text}"/>{extra}</w:lvl>'
+    )
+
+
+def _para(num_id: str | None, ilvl: int | None = None, style: str | None = None) -> object:
+    from lxml import etree
+
+    ppr = f'<w:pStyle w:val="{style}"/>' if style else ""
+    if num_id is not None:
+        level = f'<w:ilvl w:val="{ilvl}"/>' if ilvl is not None else ""
+        ppr += f'<w:numPr>{level}<w:numId w:val="{num_id}"/></w:numPr>'
+    return etree.fromstring(f'<w:p xmlns:w="{W}"><w:pPr>{ppr}</w:pPr></w:p>')
+
+
+def test_word_numbering_counts_levels_restarts_and_continues() -> None:
+    """Two lists on one definition continue each other unless one restarts; a deeper
+    level starts again after a shallower one; ``%1.%2`` draws each level in its format
+    (in digits where the level is legal); ``numId`` 0 takes a paragraph out of the list."""
+    from align.readers.wordnum import Numbering
+
+    levels = (
+        _lvl(0, "upperRoman", "%1.")
+        + _lvl(1, "upperLetter", "%2.", '<w:suff w:val="space"/>')
+        + _lvl(2, "lowerLetter", "(%3)", '<w:suff w:val="nothing"/>')
+        + _lvl(3, "decimal", "%1.%4", "<w:isLgl/>")
+    )
+    numbering = Numbering(
+        _numbering(
+            f'<w:abstractNum w:abstractNumId="7">{levels}</w:abstractNum>',
+            '<w:num w:numId="1"><w:abstractNumId w:val="7"/></w:num>'
+            '<w:num w:numId="2"><w:abstractNumId w:val="7"/></w:num>'
+            '<w:num w:numId="3"><w:abstractNumId w:val="7"/>'
+            '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>',
+        )
+    )
+    paragraphs = [
+        ("1", 0), ("1", 1), ("1", 2), ("1", 2), ("1", 1), ("1", 2), ("0", 0), (None, None),
+        ("2", 0), ("2", 1), ("1", 3), ("3", 0), ("3", 1), ("9", 0),
+    ]  # fmt: skip
+    assert [numbering.label(_para(n, lvl)) for n, lvl in paragraphs] == [
+        "I. ", "A. ", "(a)", "(b)", "B. ", "(a)", "", "",
+        "II. ", "A. ", "2.1 ", "I. ", "A. ", "",
+    ]  # fmt: skip
+
+
+def test_word_numbering_from_a_style_chain_and_in_chinese() -> None:
+    """A style based on a numbered style is numbered too, at the level whose ``pStyle``
+    names it; Chinese counting and Symbol-font bullets print as Word draws them."""
+    from align.readers.wordnum import Numbering
+
+    styles = (
+        f'<w:styles xmlns:w="{W}">'
+        '<w:style w:styleId="Heading1"><w:pPr><w:numPr><w:numId w:val="4"/></w:numPr></w:pPr>'
+        '</w:style><w:style w:styleId="UNHeading"><w:basedOn w:val="Heading1"/></w:style>'
+        '<w:style w:styleId="Sub"><w:pPr><w:numPr><w:numId w:val="4"/></w:numPr></w:pPr>'
+        "</w:style></w:styles>"
+    ).encode()
+    levels = _lvl(0, "chineseCounting", "%1、", '<w:pStyle w:val="Heading1"/>') + _lvl(
+        1, "bullet", "\uf0b7", '<w:pStyle w:val="Sub"/>'
+    )
+    numbering = Numbering(
+        _numbering(
+            f'<w:abstractNum w:abstractNumId="0">{levels}</w:abstractNum>',
+            '<w:num w:numId="4"><w:abstractNumId w:val="0"/></w:num>',
+        ),
+        styles,
+    )
+    labels = [numbering.label(_para(None, style="UNHeading")) for _ in range(12)]
+    assert labels[:2] + labels[9:] == ["一、 ", "二、 ", "十、 ", "十一、 ", "十二、 "]
+    assert numbering.label(_para(None, style="Sub")) == "• "
+    assert numbering.label(_para(None, style="Heading1")) == "十三、 "
+
+
+@pytest.mark.parametrize(
+    ("fmt", "counts"),
+    [
+        ("lowerRoman", {4: "iv", 9: "ix", 14: "xiv", 1990: "mcmxc"}),
+        ("lowerLetter", {1: "a", 26: "z", 27: "aa", 53: "aaa"}),
+        ("chineseCounting", {10: "十", 20: "二十", 105: "一百零五", 1010: "一千零一十"}),
+        ("russianLower", {1: "а", 3: "в"}),
+        ("decimalEnclosedCircle", {1: "①", 20: "⑳", 21: "21"}),
+        ("decimalFullWidth", {12: "１２"}),
+        ("ideographTraditional", {1: "甲", 11: "甲"}),
+    ],
+)
+def test_word_number_formats(fmt: str, counts: dict[int, str]) -> None:
+    from align.readers.wordnum import FORMATS
+
+    assert {n: FORMATS[fmt](n) for n in counts} == counts
 
 
 def test_docx_that_is_not_a_docx(tmp_path: Path) -> None:

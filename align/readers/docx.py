@@ -3,7 +3,8 @@ then the footnotes and endnotes under a rule, the way a UN PDF prints them.
 
 Headers and footers are left out: they hold the page furniture (symbol, job
 number, page counter) that the cleaner strips from text extracted from PDFs.
-Hidden text is left out too, since it is never printed.
+Hidden text is left out too, since it is never printed. A paragraph Word numbers
+itself gets the number it prints (``wordnum``), as a typed one would be.
 Footnotes are not furniture: they cite resolutions and treaties, and a translator
 wants those in the TM too. Each is written as a line ``MARK text`` after a
 ``__________`` rule, numbered in the order the text refers to them (a custom mark,
@@ -20,6 +21,7 @@ from typing import Any
 from lxml import etree
 
 from align.readers.base import Reader, input_error
+from align.readers.wordnum import Numbering
 
 _W = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 # Runs that are not part of the current text: tracked deletions, moved-away
@@ -51,7 +53,7 @@ class DocxReader(Reader):
         try:
             document = docx.Document(str(path))
             body = document.element.body
-            lines = list(_lines(body))
+            lines = list(_lines(body, _numbering(document)))
             notes = list(_notes(document, body))
         except Exception as err:  # python-docx raises zip, XML and KeyError alike
             reason = str(err) or type(err).__name__
@@ -68,16 +70,30 @@ class DocxReader(Reader):
 READER = DocxReader()
 
 
-def _paragraph(p: Any) -> str:
-    """A paragraph's live text on one line: a line break inside it is a space."""
+def _paragraph(p: Any, numbering: Numbering | None = None) -> str:
+    """A paragraph's live text on one line, after the number Word prints for it
+    (``numbering``, counted for every body paragraph); a line break inside it is a space."""
     text = "".join(run.text for run in _LIVE_RUNS(p))
-    return text.replace("\r", " ").replace("\n", " ")
+    label = numbering.label(p) if numbering is not None else ""
+    text = text.replace("\r", " ").replace("\n", " ")
+    return label + text if text.strip() else text
+
+
+def _numbering(document: Any) -> Numbering:
+    """The document's list definitions and paragraph styles, for its paragraph numbers."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    parts: dict[str, bytes] = {}
+    for rel in document.part.rels.values():
+        if rel.reltype in (RT.NUMBERING, RT.STYLES) and not rel.is_external:
+            parts[rel.reltype] = rel.target_part.blob
+    return Numbering(parts.get(RT.NUMBERING), parts.get(RT.STYLES))
 
 
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
-def _lines(container: Any) -> Iterator[str]:
+def _lines(container: Any, numbering: Numbering | None = None) -> Iterator[str]:
     """Paragraph texts of a body, cell or note in document order.
 
     Paragraphs are found at any depth: in tables, content controls and custom XML
@@ -87,9 +103,9 @@ def _lines(container: Any) -> Iterator[str]:
 
     for child in container.iterchildren():
         if child.tag == qn("w:p"):
-            yield _paragraph(child)
+            yield _paragraph(child, numbering)
         elif isinstance(child.tag, str) and child.tag != _FALLBACK:
-            yield from _lines(child)
+            yield from _lines(child, numbering)
 
 
 def _notes(document: Any, body: Any) -> Iterator[str]:
