@@ -448,6 +448,55 @@ def test_docx_without_notes_has_no_rule(tmp_path: Path) -> None:
     assert doc.text == "The General Assembly,"
 
 
+def test_docx_text_boxes_follow_the_paragraph_they_are_anchored_in(tmp_path: Path) -> None:
+    """A text box (a boxed example in a report) is read once, after its anchor: from the
+    drawing Word writes, not again from its fallback copy; an old VML-only box too. Runs
+    with a fallback copy are read once."""
+    wps = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+
+    def box(*texts: str) -> str:
+        paras = "".join(f"<w:p><w:r><w:t>{t}</w:t></w:r></w:p>" for t in texts)
+        return f"<w:txbxContent>{paras}</w:txbxContent>"
+
+    drawn = (
+        f"<w:r><mc:AlternateContent xmlns:mc='{MC}'><mc:Choice Requires='wps'><w:drawing>"
+        f"<wps:wsp xmlns:wps='{wps}'><wps:txbx>{box('Box 1', 'Lessons learned.')}</wps:txbx>"
+        f"</wps:wsp></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape "
+        f"xmlns:v='urn:schemas-microsoft-com:vml'><v:textbox>{box('Box 1', 'Lessons learned.')}"
+        "</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+    )
+    vml = (
+        "<w:r><w:pict><v:shape xmlns:v='urn:schemas-microsoft-com:vml'><v:textbox>"
+        f"{box('Box 2')}</v:textbox></v:shape></w:pict></w:r>"
+    )
+    body = [
+        f"<w:r><w:t>The Mission reported progress.</w:t></w:r>{drawn}",
+        f"{vml}<w:r><w:t>It closed in </w:t></w:r><mc:AlternateContent xmlns:mc='{MC}'>"
+        "<mc:Choice Requires='w14'><w:r><w:t>2022.</w:t></w:r></mc:Choice><mc:Fallback>"
+        "<w:r><w:t>2022.</w:t></w:r></mc:Fallback></mc:AlternateContent>",
+    ]
+    doc = read_document(_docx_with_notes(tmp_path / "boxed.docx", body, {}), "en")
+    assert doc.text.split("\n") == [
+        "The Mission reported progress.",
+        "Box 1",
+        "Lessons learned.",
+        "It closed in 2022.",
+        "Box 2",
+    ]
+
+
+def test_docx_symbols_are_the_characters_they_draw(tmp_path: Path) -> None:
+    """``w:sym`` (Insert > Symbol) is read as the character the symbol font draws."""
+    body = [
+        "<w:r><w:t xml:space='preserve'>Coverage </w:t><w:sym w:font='Symbol' w:char='F0B3'/>"
+        "<w:t xml:space='preserve'> 95 per cent </w:t><w:sym w:font='Symbol' w:char='00B1'/>"
+        "<w:t xml:space='preserve'> 2; met </w:t><w:sym w:font='Wingdings' w:char='F0FC'/>"
+        "<w:sym w:font='Arial Unicode MS' w:char='2248'/></w:r>"
+    ]
+    doc = read_document(_docx_with_notes(tmp_path / "sym.docx", body, {}), "en")
+    assert doc.text == "Coverage ≥ 95 per cent ± 2; met ✓≈"
+
+
 def test_docx_numbers_word_prints_from_its_list_styles(tmp_path: Path) -> None:
     """``List Number`` and ``List Bullet`` (numbered through their styles, as in Word's
     own template) print their labels; an empty list paragraph still counts."""
@@ -528,7 +577,7 @@ def test_word_numbering_counts_levels_restarts_and_continues() -> None:
 
 def test_word_numbering_from_a_style_chain_and_in_chinese() -> None:
     """A style based on a numbered style is numbered too, at the level whose ``pStyle``
-    names it; Chinese counting and Symbol-font bullets print as Word draws them."""
+    names it; Chinese counting and symbol-font bullets print as Word draws them."""
     from align.readers.wordnum import Numbering
 
     styles = (
@@ -538,8 +587,11 @@ def test_word_numbering_from_a_style_chain_and_in_chinese() -> None:
         '<w:style w:styleId="Sub"><w:pPr><w:numPr><w:numId w:val="4"/></w:numPr></w:pPr>'
         "</w:style></w:styles>"
     ).encode()
-    levels = _lvl(0, "chineseCounting", "%1、", '<w:pStyle w:val="Heading1"/>') + _lvl(
-        1, "bullet", "\uf0b7", '<w:pStyle w:val="Sub"/>'
+    wingdings = '<w:pStyle w:val="Sub"/><w:rPr><w:rFonts w:ascii="Wingdings"/></w:rPr>'
+    levels = (
+        _lvl(0, "chineseCounting", "%1、", '<w:pStyle w:val="Heading1"/>')
+        + _lvl(1, "bullet", "\uf0b7")
+        + _lvl(2, "bullet", "§", wingdings)
     )
     numbering = Numbering(
         _numbering(
@@ -550,7 +602,8 @@ def test_word_numbering_from_a_style_chain_and_in_chinese() -> None:
     )
     labels = [numbering.label(_para(None, style="UNHeading")) for _ in range(12)]
     assert labels[:2] + labels[9:] == ["一、 ", "二、 ", "十、 ", "十一、 ", "十二、 "]
-    assert numbering.label(_para(None, style="Sub")) == "• "
+    assert numbering.label(_para("4", 1)) == "• "
+    assert numbering.label(_para(None, style="Sub")) == "▪ "
     assert numbering.label(_para(None, style="Heading1")) == "十三、 "
 
 

@@ -22,16 +22,22 @@ from lxml import etree
 
 from align.readers.base import Reader, input_error
 from align.readers.wordnum import Numbering
+from align.readers.wordsym import sym
 
-_W = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+_W = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+}
 # Runs that are not part of the current text: tracked deletions, moved-away
-# text, hidden text (never printed), and text boxes (whose paragraphs Word also
-# lists in a fallback copy).
-_DEAD = "ancestor::w:del or ancestor::w:moveFrom"
+# text, a compatibility fallback's copy of its choice, hidden text (never printed);
+# and runs in text boxes, which are read as paragraphs of their own.
+_DEAD = "ancestor::w:del or ancestor::w:moveFrom or ancestor::mc:Fallback"
 _HIDDEN = "w:rPr/w:vanish[not(@w:val='0' or @w:val='false' or @w:val='off')]"
 _LIVE_RUNS = etree.XPath(
-    f".//w:r[not({_DEAD} or {_HIDDEN} or ancestor::w:txbxContent)]", namespaces=_W
+    f".//w:r[not({_DEAD} or {_HIDDEN}) and count(ancestor::w:txbxContent) = $boxes]",
+    namespaces=_W,
 )
+_BOXES = etree.XPath("count(ancestor::w:txbxContent)", namespaces=_W)
 _NOTE_REFS = etree.XPath(
     f"(.//w:footnoteReference | .//w:endnoteReference)[not({_DEAD})]", namespaces=_W
 )
@@ -73,10 +79,24 @@ READER = DocxReader()
 def _paragraph(p: Any, numbering: Numbering | None = None) -> str:
     """A paragraph's live text on one line, after the number Word prints for it
     (``numbering``, counted for every body paragraph); a line break inside it is a space."""
-    text = "".join(run.text for run in _LIVE_RUNS(p))
+    text = "".join(map(_run_text, _LIVE_RUNS(p, boxes=_BOXES(p))))
     label = numbering.label(p) if numbering is not None else ""
     text = text.replace("\r", " ").replace("\n", " ")
     return label + text if text.strip() else text
+
+
+_RUN_TEXT = etree.XPath(
+    "w:t | w:tab | w:br | w:cr | w:noBreakHyphen | w:ptab | w:sym", namespaces=_W
+)
+_SYM = f"{{{_W['w']}}}sym"
+
+
+def _run_text(run: Any) -> str:
+    """A run's text as printed: python-docx's, with the characters of ``w:sym`` symbols."""
+    return "".join(
+        sym(e.get(f"{{{_W['w']}}}font"), e.get(f"{{{_W['w']}}}char")) if e.tag == _SYM else str(e)
+        for e in _RUN_TEXT(run)
+    )
 
 
 def _numbering(document: Any) -> Numbering:
@@ -97,15 +117,33 @@ def _lines(container: Any, numbering: Numbering | None = None) -> Iterator[str]:
     """Paragraph texts of a body, cell or note in document order.
 
     Paragraphs are found at any depth: in tables, content controls and custom XML
-    wrappers alike. A compatibility fallback repeats its choice, so it is skipped.
+    wrappers alike, and a text box's after the paragraph it is anchored in. A
+    compatibility fallback repeats its choice, so it is skipped.
     """
     from docx.oxml.ns import qn
 
     for child in container.iterchildren():
         if child.tag == qn("w:p"):
             yield _paragraph(child, numbering)
+            for box in _text_boxes(child):
+                yield from _lines(box, numbering)
         elif isinstance(child.tag, str) and child.tag != _FALLBACK:
             yield from _lines(child, numbering)
+
+
+def _text_boxes(p: Any) -> Iterator[Any]:
+    """The text boxes anchored in paragraph ``p`` (not those inside another box, which
+    that box gives, nor a compatibility fallback's copy of one)."""
+    from docx.oxml.ns import qn
+
+    for box in p.iter(qn("w:txbxContent")):
+        up = box.getparent()
+        while up is not None and up is not p:
+            if up.tag in (_FALLBACK, qn("w:txbxContent")):
+                break
+            up = up.getparent()
+        else:
+            yield box
 
 
 def _notes(document: Any, body: Any) -> Iterator[str]:

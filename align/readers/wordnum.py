@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from align.readers.wordsym import symbol
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = {"w": W}
 
@@ -125,9 +127,6 @@ FORMATS: dict[str, Callable[[int], str]] = {
 }
 """``w:numFmt`` -> how a count is drawn."""
 
-_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
-"""Symbol and Wingdings bullets are private-use characters drawn in those fonts."""
-
 _SEPARATORS = {"tab": " ", "space": " ", "nothing": ""}
 """``w:suff``: the tab Word puts after a label by default reads as a space."""
 
@@ -139,6 +138,7 @@ class Level:
     text: str = "%1."
     separator: str = " "
     legal: bool = False
+    font: str | None = None
 
 
 @dataclass
@@ -158,7 +158,14 @@ def _level(lvl: etree._Element) -> Level:
         separator=_SEPARATORS.get(_val(lvl, "suff") or "tab", " "),
         legal=lvl.find("w:isLgl", _W) is not None
         and _val(lvl, "isLgl") not in ("0", "false", "off"),
+        font=_font(lvl.find("w:rPr/w:rFonts", _W)),
     )
+
+
+def _font(fonts: etree._Element | None) -> str | None:
+    if fonts is None:
+        return None
+    return fonts.get(_q("ascii")) or fonts.get(_q("hAnsi")) or fonts.get(_q("cs"))
 
 
 def _levels(parent: etree._Element) -> dict[int, Level]:
@@ -264,7 +271,7 @@ class Numbering:
         for deeper in [k for k in counts if k > level]:
             del counts[deeper]
         if this.fmt == "bullet":
-            bullet = _PRIVATE_USE.sub("•", this.text)
+            bullet = "".join(symbol(this.font, char) for char in this.text)
             return bullet + this.separator if bullet else ""
 
         def draw(m: re.Match[str]) -> str:
