@@ -66,7 +66,7 @@ def pair(
         Path,
         typer.Argument(
             help="The source document (Chinese by default): .txt (a PDF's text, or one "
-            "paragraph a line), .docx or .pdf."
+            "paragraph a line), .docx, .pdf, or .doc/.rtf/.odt (through LibreOffice)."
         ),
     ],
     tgt_file: Annotated[Path, typer.Argument(help="Its translation (English by default).")],
@@ -172,7 +172,8 @@ def clean_cmd(
     file: Annotated[
         Path,
         typer.Argument(
-            help="A document: .txt (a PDF's text, or one paragraph a line), .docx or .pdf."
+            help="A document: .txt (a PDF's text, or one paragraph a line), .docx, .pdf, "
+            "or .doc/.rtf/.odt (through LibreOffice)."
         ),
     ],
     lang: Annotated[str, typer.Option("--lang", "-l", help="Its language.")] = "zh",

@@ -272,7 +272,7 @@ def register(app: typer.Typer) -> None:
 
         Pairs are found by name, in any mix of these layouts:
 
-            NAME.zh.txt + NAME.en.txt        side by side (.txt, .docx, .pdf)
+            NAME.zh.txt + NAME.en.txt        side by side (.txt, .docx, .pdf, .doc, ...)
             zh/NAME + en/NAME                one folder per language
             A_77_L.107-ZH.pdf + -EN.pdf      UN file names with the symbol
             NAME/zh.txt + NAME/en.txt        one folder per document

@@ -122,3 +122,21 @@ def un_docx(doc: CleanDocument, path: Path, numbered: bool = False) -> Path:
     document.part.relate_to(part, RT.FOOTNOTES)
     document.save(str(path))
     return path
+
+
+def office_copy(docx_path: Path, suffix: str, outdir: Path) -> Path:
+    """``docx_path`` saved by LibreOffice as ``suffix`` (``.doc``, ``.rtf``, ``.odt``) in
+    ``outdir``, as a translator's older or other-tool copy of the document would be."""
+    import subprocess
+
+    from align.readers.office import office_program
+
+    program = office_program()
+    assert program is not None
+    profile = (outdir / ".office-profile").resolve().as_uri()
+    subprocess.run(
+        [program, f"-env:UserInstallation={profile}", "--headless", "--convert-to",
+         suffix.lstrip("."), "--outdir", str(outdir), str(docx_path)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    return outdir / f"{docx_path.stem}{suffix}"

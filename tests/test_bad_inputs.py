@@ -95,7 +95,7 @@ def test_binary_file(tmp_path: Path, cache: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "data", "words"),
     [
-        ("doc.en.rtf", b"{\\rtf1\\ansi\\deff0 \\f0 The General Assembly,\\par}", ("rtf", ".docx")),
+        ("doc.en.txt", b"{\\rtf1\\ansi\\deff0 \\f0 The General Assembly,\\par}", ("rtf", ".rtf")),
         ("doc.en.htm", b"<!DOCTYPE html>\n<html><body>The Assembly,</body></html>", ("web",)),
         (
             "memory.tmx",
@@ -109,8 +109,9 @@ def test_binary_file(tmp_path: Path, cache: Path) -> None:
 def test_markup_is_not_taken_for_text(
     tmp_path: Path, cache: Path, name: str, data: bytes, words: tuple[str, ...]
 ) -> None:
-    """RTF, HTML, XML and a TM given by mistake used to be read as text, control words
-    and tags included, and aligned (or refused only as 'not translations')."""
+    """RTF (saved as .txt: a .rtf is read through LibreOffice), HTML, XML and a TM given
+    by mistake used to be read as text, control words and tags included, and aligned (or
+    refused only as 'not translations')."""
     bad = tmp_path / name
     bad.write_bytes(data)
     refused(tmp_path, ZH, bad, cache, name, "looks like", *words)

@@ -99,7 +99,8 @@ def test_discover_recognises_every_layout_and_lists_the_rest(tmp_path: Path) -> 
     touch(root / "out" / "tmx" / "A.zh.txt")  # the output folder is never read
     touch(root / ".hidden.zh.txt")
     touch(root / "old" / "A_60_1-ZH.doc"), touch(root / "old" / "A_60_1-EN.rtf")
-    touch(root / "A.zh.doc")  # A.zh.txt is there: the .doc is a copy, not a missing side
+    touch(root / "A.zh.doc")  # A.zh.txt is there: the .doc is a copy, not a second side
+    touch(root / "old" / "B_60_1-ZH.wpd"), touch(root / "old" / "B_60_1-EN.htm")
 
     found = discover(root, skip=root / "out")
 
@@ -114,6 +115,7 @@ def test_discover_recognises_every_layout_and_lists_the_rest(tmp_path: Path) -> 
         "deep/B": ("zh/deep/B.txt", "en/deep/B.txt"),
         "A_77_L.107": ("A_77_L.107-ZH.pdf", "A_77_L.107-EN.pdf"),
         "S_2023_1": ("S_2023_1/zh.txt", "S_2023_1/en.txt"),
+        "old/A_60_1": ("old/A_60_1-ZH.doc", "old/A_60_1-EN.rtf"),
     }
     assert [p.id for p in found.pairs] == sorted(pairs)
     unpaired = {u.path.relative_to(root).as_posix(): u.reason for u in found.unpaired}
@@ -122,11 +124,11 @@ def test_discover_recognises_every_layout_and_lists_the_rest(tmp_path: Path) -> 
         "en/orphan.txt",
         "notes.txt",
         "zh/X.en.txt",
-        "old/A_60_1-ZH.doc",
-        "old/A_60_1-EN.rtf",
+        "old/B_60_1-ZH.wpd",
+        "old/B_60_1-EN.htm",
     }
-    assert "legacy Word file: save it as .docx" in unpaired["old/A_60_1-ZH.doc"]
-    assert "RTF file: save it as .docx" in unpaired["old/A_60_1-EN.rtf"]
+    assert "WordPerfect file: save it as .docx" in unpaired["old/B_60_1-ZH.wpd"]
+    assert "web page: save it as plain text (.txt)" in unpaired["old/B_60_1-EN.htm"]
     assert "no 'en' partner" in unpaired["lonely.zh.txt"]
     assert "no 'zh' partner" in unpaired["en/orphan.txt"]
     assert "no language" in unpaired["notes.txt"]

@@ -158,7 +158,7 @@ def test_help_teaches() -> None:
     assert r.returncode == 0
     assert "--model" in r.stdout and "--src-lang" in r.stdout and "Example" in r.stdout
     words = " ".join(r.stdout.replace("│", " ").split())
-    assert "one paragraph a line), .docx or .pdf" in words
+    assert "one paragraph a line), .docx, .pdf, or .doc/.rtf/.odt (through LibreOffice)" in words
 
 
 def bench_folders(root: Path) -> dict[str, tuple[list[str], list[str], list]]:

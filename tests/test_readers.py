@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import io
 import random
+import shutil
 import sys
 from pathlib import Path
 
@@ -641,6 +642,87 @@ def test_docx_without_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setitem(sys.modules, "docx", None)
     message = error_for(write(tmp_path, "a.docx", b"PK\x03\x04"))
     assert "reading .docx needs the 'docx' extra: pip install 'un-align[docx]'" in message
+
+
+# --- .doc, .rtf, .odt (through LibreOffice) -------------------------------------------------
+
+needs_office = pytest.mark.skipif(
+    shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+    reason="LibreOffice is not installed (.ci/run installs libreoffice-writer-nogui)",
+)
+
+
+def _report_docx(path: Path) -> Path:
+    """A report excerpt as Word writes it: numbered paragraphs, a bullet, a footnote."""
+    import docx
+
+    body = [
+        '<w:r><w:t xml:space="preserve">The Secretary-General reports on cooperation.</w:t>'
+        '</w:r><w:r><w:footnoteReference w:id="1"/></w:r>',
+        "<w:r><w:t xml:space='preserve'>Coverage reached </w:t></w:r>"
+        "<w:r><w:sym w:font='Symbol' w:char='F0B3'/></w:r>"
+        "<w:r><w:t xml:space='preserve'> 95 per cent.</w:t></w:r>",
+    ]
+    notes = {"footnotes": _note("footnote", 1, "Resolution 70/1.")}
+    _docx_with_notes(path, body, notes)
+    document = docx.Document(str(path))
+    document.add_paragraph("Member States met twice.", style="List Number")
+    document.add_paragraph("The Council took note.", style="List Number")
+    document.add_paragraph("Kazakhstan", style="List Bullet")
+    document.add_paragraph("大会，第77/1号决议。")
+    document.save(str(path))
+    return path
+
+
+@needs_office
+@pytest.mark.parametrize("suffix", [".doc", ".rtf", ".odt"])
+def test_office_formats_read_as_the_docx_they_were_saved_from(tmp_path: Path, suffix: str) -> None:
+    from docx_corpus import office_copy
+
+    original = _report_docx(tmp_path / "report.docx")
+    expected = read_document(original, "en").text
+    assert expected.split("\n") == [
+        "The Secretary-General reports on cooperation.",
+        "Coverage reached ≥ 95 per cent.",
+        "1. Member States met twice.",
+        "2. The Council took note.",
+        "• Kazakhstan",
+        "大会，第77/1号决议。",
+        "",
+        "__________",
+        "1 Resolution 70/1.",
+    ]
+    copy = office_copy(original, suffix, tmp_path)
+    doc = read_document(copy, "en")
+    assert (doc.text, doc.encoding, doc.layout) == (
+        expected,
+        f"{suffix[1:]} via LibreOffice",
+        "paragraphs",
+    )
+    assert not list(tmp_path.glob("report*.docx"))[1:], "nothing is written beside the input"
+    if suffix != ".odt":  # a zip file, which without its suffix is taken for a .docx
+        misnamed = copy.rename(tmp_path / "report.bin")
+        assert read_document(misnamed, "en").text == expected
+
+
+def test_office_formats_without_libreoffice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from align.readers import office
+
+    monkeypatch.setattr(office, "office_program", lambda: None)
+    message = error_for(write(tmp_path, "A_60_1.zh.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"))
+    assert "reading .doc files needs LibreOffice: install LibreOffice (apt-get install " in message
+    assert "or save it as .docx" in message
+
+
+@needs_office
+def test_office_file_that_is_not_one(tmp_path: Path) -> None:
+    path = write(tmp_path, "old.en.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00junk" * 200)
+    message = error_for(path, "en")
+    assert "is not a Word 97-2003 document LibreOffice can read" in message
+    assert message.endswith("open it and save it as .docx, or supply it as .txt or .pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.en.doc"]
 
 
 # --- pdf ------------------------------------------------------------------------------------

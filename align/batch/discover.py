@@ -16,16 +16,18 @@ from pathlib import Path, PurePosixPath
 
 from align.errors import InputError
 from align.readers import READERS
+from align.readers.office import READER as OFFICE
 
 DOCUMENT_SUFFIXES = frozenset(READERS)
 """Suffixes some reader handles; files with another suffix and no language are ignored."""
 
+CONVERTED = frozenset(OFFICE.suffixes)
+"""Suffixes read by converting the file first (.doc, .rtf, .odt): a copy of a document
+that is there in a format read directly (.docx, .pdf, .txt) is left to that one."""
+
 _SAFE_ID = re.compile(r"^[^\x00-\x1f]+$")
 
 UNREADABLE: dict[str, str] = {
-    ".doc": "a legacy Word file: save it as .docx",
-    ".rtf": "an RTF file: save it as .docx",
-    ".odt": "an OpenDocument file: save it as .docx",
     ".wpd": "a WordPerfect file: save it as .docx",
     ".htm": "a web page: save it as plain text (.txt)",
     ".html": "a web page: save it as plain text (.txt)",
@@ -169,13 +171,16 @@ def discover_folder(
     root_name = root.resolve().name or "document"
     for path in _walk(root, skip.resolve() if skip else None):
         rel = PurePosixPath(path.relative_to(root).as_posix())
-        advice = UNREADABLE.get(path.suffix.lower())
-        if advice is not None:
-            if any(path.with_suffix(suffix).is_file() for suffix in DOCUMENT_SUFFIXES):
+        suffix = path.suffix.lower()
+        advice = UNREADABLE.get(suffix)
+        if advice is not None or suffix in CONVERTED:
+            native = DOCUMENT_SUFFIXES - CONVERTED
+            if any(path.with_suffix(other).is_file() for other in native):
                 found.ignored.append(path)
-            else:
+                continue
+            if advice is not None:
                 found.unpaired.append(Unpaired(path, f"is {advice}, then run the batch again"))
-            continue
+                continue
         got = _classify(rel, root_name, langs, pattern)
         if isinstance(got, str):
             if _is_document_name(rel.name):

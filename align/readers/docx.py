@@ -14,6 +14,7 @@ them footnote blocks exactly as it does for a PDF's.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from lxml import etree
 
 from align.readers.base import Reader, input_error
 from align.readers.wordnum import Numbering
-from align.readers.wordsym import sym
+from align.readers.wordsym import FONTS, sym, symbol
 
 _W = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -91,12 +92,22 @@ _RUN_TEXT = etree.XPath(
 _SYM = f"{{{_W['w']}}}sym"
 
 
+_RUN_FONT = etree.XPath("w:rPr/w:rFonts/@w:ascii | w:rPr/w:rFonts/@w:hAnsi", namespaces=_W)
+_SYMBOL_CODES = re.compile("[\uf020-\uf0ff]")
+
+
 def _run_text(run: Any) -> str:
-    """A run's text as printed: python-docx's, with the characters of ``w:sym`` symbols."""
-    return "".join(
+    """A run's text as printed: python-docx's, with the characters that ``w:sym`` symbols
+    and the codes typed in a symbol font (as LibreOffice writes them) draw."""
+    text = "".join(
         sym(e.get(f"{{{_W['w']}}}font"), e.get(f"{{{_W['w']}}}char")) if e.tag == _SYM else str(e)
         for e in _RUN_TEXT(run)
     )
+    if _SYMBOL_CODES.search(text):
+        fonts = [font for font in _RUN_FONT(run) if str(font).lower() in FONTS]
+        if fonts:
+            text = _SYMBOL_CODES.sub(lambda m: symbol(str(fonts[0]), m.group()), text)
+    return text
 
 
 def _numbering(document: Any) -> Numbering:
@@ -180,11 +191,21 @@ def _notes(document: Any, body: Any) -> Iterator[str]:
         else:
             number += 1
             mark = str(number)
-        text = " ".join(line.strip() for line in _lines(note) if line.strip())
-        if mark and text.startswith(mark):
-            text = text[len(mark) :].lstrip()
+        text = _without_mark(" ".join(line.strip() for line in _lines(note) if line.strip()), mark)
         if text:
             yield f"{mark} {text}" if mark else text
+
+
+def _without_mark(text: str, mark: str) -> str:
+    """A note's text without its own mark in front: Word types a custom mark there (an
+    automatic one reads as nothing), LibreOffice writes it twice. A note that opens with
+    the mark's characters in a word or a figure (``1990``) keeps them."""
+    for _ in range(2):
+        rest = text[len(mark) :]
+        if not mark or not text.startswith(mark) or (rest[:1].isalnum() and mark[-1].isalnum()):
+            break
+        text = rest.lstrip()
+    return text
 
 
 def _custom_mark(ref: Any) -> str:

@@ -35,7 +35,7 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"PK\x03\x04", "a ZIP archive (if it is a Word file, rename it to .docx)"),
     (
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-        "a legacy Word .doc or other OLE file (save it as .docx)",
+        "a legacy Word .doc or other OLE file (if it is a Word file, rename it to .doc)",
     ),
     (b"\x7fELF", "an ELF executable"),
     (b"\x1f\x8b", "a gzip archive"),
@@ -150,7 +150,7 @@ MARKUP: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (
         re.compile(r"\{\\rtf"),
         "an RTF document, not plain text",
-        "save it as .docx or as plain text (.txt)",
+        "rename it to .rtf, or save it as .docx or as plain text (.txt)",
     ),
     (
         re.compile(r"(?i)<!doctype\s+html|<html[\s>]"),
