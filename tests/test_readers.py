@@ -437,10 +437,10 @@ def test_docx_endnotes_count_on_from_the_footnotes(tmp_path: Path) -> None:
     ]
     notes = {
         "footnotes": _note("footnote", 2, "Resolution 70/1."),
-        "endnotes": _note("endnote", 5, "See annex."),
+        "endnotes": _note("endnote", 5, "2030 Agenda."),
     }
     doc = read_document(_docx_with_notes(tmp_path / "end.docx", body, notes), "en")
-    assert doc.text.split("\n")[-3:] == ["__________", "1 Resolution 70/1.", "2 See annex."]
+    assert doc.text.split("\n")[-3:] == ["__________", "1 Resolution 70/1.", "2 2030 Agenda."]
 
 
 def test_docx_without_notes_has_no_rule(tmp_path: Path) -> None:
