@@ -812,6 +812,54 @@ def test_pdf_in_arabic_gets_no_indents_from_the_left_edge(tmp_path: Path) -> Non
     assert doc.text.split("\n") == [row.strip() for row in rows]
 
 
+def test_pdf_symbol_font_codes_are_the_characters_they_draw(tmp_path: Path) -> None:
+    """Word's PDFs map a Symbol or Wingdings glyph to its private-use code (U+F0B3 for
+    ``≥``): the TM gets the character the font draws. A private-use character in any other
+    font (a rare ideograph GB18030 puts there, a company's logo glyph) is kept."""
+    from pdf_corpus import _cid, _latin, _to_unicode
+
+    def cid_font(name: str, cmap: int) -> bytes:
+        return (
+            b"<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H "
+            b"/DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s "
+            b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>] "
+            b"/ToUnicode %d 0 R >>" % (name.encode(), name.encode(), cmap)
+        )
+
+    cmap = _to_unicode("\uf0b3\uf0a7\ue81e\uf0e0")
+    lines = [
+        [("F1", "Coverage reached "), ("F2", "\uf0b3"), ("F1", " 95 per cent.")],
+        [("F3", "\uf0a7"), ("F1", " Kazakhstan")],
+        [("F4", "\ue81e\uf0e0")],
+    ]
+    ops = ["BT"]
+    for row, line in enumerate(lines):
+        ops.append(f"1 0 0 1 72 {760 - 14 * row} Tm")
+        for font, text in line:
+            ops.append(f"/{font} 10.5 Tf {_cid(text) if font != 'F1' else _latin(text)} Tj")
+    stream = "\n".join([*ops, "ET"]).encode("latin-1")
+    fonts = b"/F1 4 0 R /F2 5 0 R /F3 6 0 R /F4 7 0 R"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << %s >> >> /Contents 8 0 R >>" % fonts,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        cid_font("ABCDEF+SymbolMT", 9),
+        cid_font("GHIJKL+Wingdings-Regular", 9),
+        cid_font("SimSun", 9),
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cmap), cmap),
+    ]
+    path = tmp_path / "symbols.pdf"
+    path.write_bytes(assemble(objects))
+    assert read_document(path, "en").text.split("\n") == [
+        "Coverage reached ≥ 95 per cent.",
+        "▪ Kazakhstan",
+        "\ue81e\uf0e0",
+    ]
+
+
 def test_pdf_found_by_content_when_the_suffix_is_unknown(tmp_path: Path) -> None:
     path = write(tmp_path, "A_77_L.107", _pdf(["Draft resolution"]))
     assert reader_for(path) is READERS[".pdf"]

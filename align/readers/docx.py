@@ -14,7 +14,6 @@ them footnote blocks exactly as it does for a PDF's.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from lxml import etree
 
 from align.readers.base import Reader, input_error
 from align.readers.wordnum import Numbering
-from align.readers.wordsym import FONTS, sym, symbol
+from align.readers.wordsym import SYMBOL_CODES, sym, symbol, symbol_font
 
 _W = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -93,7 +92,6 @@ _SYM = f"{{{_W['w']}}}sym"
 
 
 _RUN_FONT = etree.XPath("w:rPr/w:rFonts/@w:ascii | w:rPr/w:rFonts/@w:hAnsi", namespaces=_W)
-_SYMBOL_CODES = re.compile("[\uf020-\uf0ff]")
 
 
 def _run_text(run: Any) -> str:
@@ -103,10 +101,10 @@ def _run_text(run: Any) -> str:
         sym(e.get(f"{{{_W['w']}}}font"), e.get(f"{{{_W['w']}}}char")) if e.tag == _SYM else str(e)
         for e in _RUN_TEXT(run)
     )
-    if _SYMBOL_CODES.search(text):
-        fonts = [font for font in _RUN_FONT(run) if str(font).lower() in FONTS]
+    if SYMBOL_CODES.search(text):
+        fonts = [str(font) for font in _RUN_FONT(run) if symbol_font(str(font))]
         if fonts:
-            text = _SYMBOL_CODES.sub(lambda m: symbol(str(fonts[0]), m.group()), text)
+            text = SYMBOL_CODES.sub(lambda m: symbol(fonts[0], m.group()), text)
     return text
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from align.errors import InputError
 from align.languages import display_width
 from align.readers.base import Reader, input_error
+from align.readers.wordsym import SYMBOL_CODES, symbol, symbol_font
 
 NO_TEXT = ("has no text layer (scanned?)", "run OCR first, or supply the .txt/.docx")
 INDENT_EMS = 0.9
@@ -77,6 +78,7 @@ def _page_text(page: Any) -> str:
     """
     pieces: list[tuple[str, float, float]] = []
     turned = False
+    symbols: dict[str, str] = {}
 
     def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
         nonlocal turned
@@ -84,9 +86,14 @@ def _page_text(page: Any) -> str:
         em = abs(size) * math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1])
         if text.strip() and abs(tm[1]) + abs(cm[1]) > 1e-6:
             turned = True
+        if SYMBOL_CODES.search(text) and font is not None:
+            name = str(font.get("/BaseFont", ""))
+            if symbol_font(name):
+                symbols.update(dict.fromkeys(SYMBOL_CODES.findall(text), name))
         pieces.append((text, x, em))
 
-    text = page.extract_text(visitor_text=visit) or ""
+    text = _with_symbols(page.extract_text(visitor_text=visit) or "", symbols)
+    pieces = [(_with_symbols(piece, symbols), x, em) for piece, x, em in pieces]
     if "".join(piece for piece, _, _ in pieces) != text or turned or _right_to_left(text):
         return text
     starts: list[tuple[float, float] | None] = [None]
@@ -107,6 +114,16 @@ def _page_text(page: Any) -> str:
     indented = [_first_line(starts, widths, i, edge, full) for i in range(len(starts))]
     rows = zip(lines, indented, strict=True)
     return "\n".join(" " + line if bump else line for line, bump in rows)
+
+
+def _with_symbols(text: str, fonts: dict[str, str]) -> str:
+    """``text`` with each symbol-font code in ``fonts`` (code -> the font it was drawn in)
+    as the character that font draws: Word's PDFs map ``≥`` in Symbol to U+F0B3."""
+    if not fonts:
+        return text
+    return SYMBOL_CODES.sub(
+        lambda m: symbol(fonts[m.group()], m.group()) if m.group() in fonts else m.group(), text
+    )
 
 
 def _first_line(

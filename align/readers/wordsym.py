@@ -9,6 +9,8 @@ would put a private-use character in the TM that matches nothing.
 
 from __future__ import annotations
 
+import re
+
 _SYMBOL = dict(
     zip(
         " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`"
@@ -36,12 +38,22 @@ _WINGDINGS = {
 
 FONTS = {"symbol": _SYMBOL, "wingdings": _WINGDINGS}
 
+SYMBOL_CODES = re.compile("[\uf020-\uf0ff]")
+"""Where Word and PDFs made from it put a symbol font's characters (U+F000 + the code)."""
+
+
+def symbol_font(name: str | None) -> str | None:
+    """The key in :data:`FONTS` of a font name as Word or a PDF gives it (``Symbol``,
+    ``ABCDEF+SymbolMT``, ``Wingdings-Regular``), or None for any other font."""
+    base = (name or "").lstrip("/").split("+", 1)[-1].lower()
+    return next((key for key in FONTS if base.startswith(key)), None)
+
 
 def symbol(font: str | None, char: str) -> str:
     """What ``char`` draws in ``font``: Unicode for Symbol and Wingdings (whose codes
     Word stores as is or moved to U+F0xx), ``•`` for another symbol font's private-use
     code, and ``char`` itself in any other font."""
-    table = FONTS.get((font or "").strip().lower())
+    table = FONTS.get(symbol_font(font) or "")
     code = chr(ord(char) - 0xF000) if "\uf020" <= char <= "\uf0ff" else char
     if table is not None:
         return table.get(code, "•")
