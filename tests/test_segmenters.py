@@ -329,6 +329,7 @@ def test_german_prefixes_come_from_the_german_list(en: Segmenter) -> None:
         ("fr", "au par. 5 et à l'art. 3, Suppl. no 49, chap. IV, p. 12"),
         ("ru", "в пп. 3 и 4, ст. 5 Устава, разд. 2, вып. 5, стр. 12, т.е. в Доп. № 49"),
         ("en", "in para. 5 and art. 3, Suppl. No. 49, vol. I, p. 12"),
+        ("en", "in fig. 3 and figs. 4-5, Add. 1 and Corr. 2, Rev. 1, sess. 77, incl. 5"),
     ],
 )
 def test_un_citations_do_not_split(lang: str, citation: str) -> None:

@@ -18,16 +18,20 @@ PREFIX = 1
 NUMERIC_ONLY = 2
 
 # Abbreviations frequent in UN documents that Moses' lists lack: citations of
-# paragraphs, articles, volumes and supplements ("vol. 2896", "párr. 5",
-# "Suplemento núm. 49", "пп. 3"), by the language whose list they extend.
+# paragraphs, articles, volumes, figures, supplements and document revisions
+# ("vol. 2896", "fig. 3", "Corr. 1", "párr. 5", "Suplemento núm. 49", "пп. 3"),
+# by the language whose list they extend.
 UN_PREFIXES: dict[str, dict[str, int]] = {
     "en": {
         **dict.fromkeys(
             "vol Vol vols Vols para paras Para Paras chap Chap sect Sect cf Cf approx".split()
-            + ["Suppl", "suppl"],
+            + "Suppl suppl subpara subparas op".split(),
             PREFIX,
         ),
-        **dict.fromkeys("p no art arts Arts".split(), NUMERIC_ONLY),
+        **dict.fromkeys(
+            "p no art arts Arts fig figs Fig Figs Add Corr Rev sess incl encl ref".split(),
+            NUMERIC_ONLY,
+        ),
     },
     "es": {
         **dict.fromkeys(
