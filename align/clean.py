@@ -77,7 +77,7 @@ _COMPOUND_FIRST = frozenset(
 )
 _COMPOUND_SECOND = frozenset(
     """based level related led owned making term scale wide oriented sensitive specific
-    friendly driven centred centered bound like up""".split()
+    friendly driven centred centered bound like up ups offs outs""".split()
 )
 
 _OPENING = re.compile(
@@ -282,6 +282,11 @@ class _Line:
     tokens: list[tuple[int, int, str]] = field(default_factory=list)
 
     @property
+    def page_start(self) -> bool:
+        """Whether a form feed before the line's text says a new page starts with it."""
+        return "\f" in (self.text[: self.lead] if self.text.strip() else self.text)
+
+    @property
     def content(self) -> str:
         return self.text[self.lead : len(self.text) - self.trail]
 
@@ -450,6 +455,8 @@ class _Cleaner:
         cur: _Draft | None = None
         notes = _Notes()
         for line in lines:
+            if line.page_start:
+                notes.active = False  # a page's footnotes end with it
             if notes.active and self._note_line(line, notes):
                 continue
             notes.active = False
@@ -619,7 +626,7 @@ class _Cleaner:
         ``Non-Proliferation``), and so does a first part from a short list of
         words that form compounds (self, non, co, long, short, follow, cross,
         well, twenty, ...) or a second part such as based, level, related,
-        term, making. Anything else is a word broken by hyphenation.
+        term, making, ups (start-ups). Anything else is a word broken by hyphenation.
         """
         solid = (before + after).lower()
         hyphenated = f"{before}-{after}".lower()
@@ -666,7 +673,8 @@ class _Cleaner:
 
         The mark must follow a raw character of the same line with no space
         ("议程》1 提出", "Weapons3 to", "Development,1"), and must not be followed
-        by a letter, digit, "/" or a Chinese unit such as 年/月/号 ("其2004年12月").
+        by a letter, digit, "/" or a Chinese unit such as 年/月/号 ("其2004年12月", or
+        "2018 年6 月" as a PDF reader spaces digits set in another font).
         """
         if s == 0 or chars[s][1] < 0 or chars[s - 1][1] != chars[s][1] - 1:
             return False
@@ -681,7 +689,7 @@ class _Cleaner:
             return False
         if nxt and nxt in ".," and after.isdigit():
             return False
-        if self.cjk and nxt in _UNITS_ZH:
+        if self.cjk and view[e:].lstrip()[:1] in _UNITS_ZH - {""}:
             return False
         if _is_cjk(prev):
             # "第5", "《1", "第1、2和3段", "19至21" are numbers, not marks

@@ -34,8 +34,29 @@ def ref_positions(doc: CleanDocument) -> dict[int, list[tuple[int, str]]]:
     return out
 
 
-def _run(text: str) -> str:
-    return f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+def _run(text: str, props: str = "") -> str:
+    return f'<w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+
+
+_ZH_TYPE = (
+    '<w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" '
+    'w:eastAsia="SimSun" w:hint="eastAsia"/></w:rPr>'
+)
+_ZH_QUOTE_TYPE = '<w:rPr><w:rFonts w:ascii="SimSun" w:hAnsi="SimSun" w:eastAsia="SimSun"/></w:rPr>'
+
+
+def _zh_runs(text: str) -> str:
+    """Chinese text in SimSun with figures in Times New Roman, as the UN sets it; its
+    quotation marks in SimSun too (Word's ``eastAsia`` hint, which LibreOffice ignores)."""
+    return "".join(
+        _run(part, _ZH_QUOTE_TYPE if part in "“”‘’" else _ZH_TYPE)
+        for part in re.split("([“”‘’])", text)
+        if part
+    )
+
+
+_NOTE_TYPE = '<w:rPr><w:sz w:val="17"/></w:rPr>'
+"""Footnotes in 8.5-point type, as the UN sets them."""
 
 
 def _ref(note_id: int, mark: str) -> str:
@@ -74,8 +95,14 @@ def _numbered(document: object) -> str:
     return '<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="90"/></w:numPr></w:pPr>'
 
 
-def un_docx(doc: CleanDocument, path: Path, numbered: bool = False) -> Path:
-    """Save ``doc`` as a .docx at ``path``: body blocks as paragraphs, footnotes as notes."""
+def un_docx(
+    doc: CleanDocument, path: Path, numbered: bool = False, typed_marks: bool = True
+) -> Path:
+    """Save ``doc`` as a .docx at ``path``: body blocks as paragraphs, footnotes as notes.
+
+    Word types a custom mark (``*``) at the start of its note; LibreOffice draws the
+    mark there itself, so for a document LibreOffice is to lay out, ``typed_marks``
+    is False."""
     import docx
     from docx.opc.constants import CONTENT_TYPE as CT
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -89,6 +116,7 @@ def un_docx(doc: CleanDocument, path: Path, numbered: bool = False) -> Path:
     body = document.element.body
     ids: dict[str, int] = {}
     num_pr = _numbered(document) if numbered else ""
+    runs = _zh_runs if doc.lang == "zh" else _run
     for block in doc.blocks:
         if block.kind == "footnote":
             continue
@@ -98,11 +126,11 @@ def un_docx(doc: CleanDocument, path: Path, numbered: bool = False) -> Path:
             xml.append(num_pr)
             at = label.end()
         for offset, mark in refs.get(block.index, []):
-            xml.append(_run(block.text[at:offset]))
+            xml.append(runs(block.text[at:offset]))
             ids.setdefault(mark, len(ids) + 1)
             xml.append(_ref(ids[mark], mark))
             at = offset
-        xml.append(_run(block.text[at:]))
+        xml.append(runs(block.text[at:]))
         p = parse_xml(f'<w:p xmlns:w="{W}">{"".join(xml)}</w:p>')
         body.insert(len(body) - 1, p)
     parts = [
@@ -112,10 +140,16 @@ def un_docx(doc: CleanDocument, path: Path, numbered: bool = False) -> Path:
         "<w:continuationSeparator/></w:r></w:p></w:footnote>",
     ]
     for mark, note_id in ids.items():
-        head = "<w:r><w:footnoteRef/></w:r>" if mark.isdigit() else _run(mark)
+        head = (
+            f"<w:r>{_NOTE_TYPE}<w:footnoteRef/></w:r>"
+            if mark.isdigit()
+            else _run(mark, _NOTE_TYPE)
+            if typed_marks
+            else ""
+        )
         parts.append(
-            f'<w:footnote w:id="{note_id}"><w:p>{head}<w:r><w:tab/></w:r>'
-            f"{_run(notes[mark])}</w:p></w:footnote>"
+            f'<w:footnote w:id="{note_id}"><w:p>{head}<w:r>{_NOTE_TYPE}<w:tab/></w:r>'
+            f"{_run(notes[mark], _NOTE_TYPE)}</w:p></w:footnote>"
         )
     blob = f'<w:footnotes xmlns:w="{W}">{"".join(parts)}</w:footnotes>'.encode()
     part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, blob, document.part.package)

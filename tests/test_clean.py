@@ -295,6 +295,30 @@ def test_footnote_continuation_lines_join_the_footnote() -> None:
     ]
 
 
+def test_a_page_break_ends_the_footnotes() -> None:
+    """A form feed (a PDF read here, or ``pdftotext``) starts a page: a paragraph that runs
+    on there after the last page's footnotes is body text, even with no page header."""
+    raw = lines(
+        " Noting the memorandum of understanding,6 and welcoming its",
+        "__________________ ",
+        " 6 Memorandum of Understanding between the Secretariat of the Shanghai Cooperation",
+        "Organization and the Eurasian Economic Commission",
+        "\fsigning in Dushanbe on 17 September 2021,",
+        " Recalling its resolution 75/268,",
+    )
+    doc = clean(raw, "en")
+    covered(raw, doc)
+    assert texts(doc, "body") == [
+        "Noting the memorandum of understanding, and welcoming its signing in Dushanbe on "
+        "17 September 2021,",
+        "Recalling its resolution 75/268,",
+    ]
+    assert [b.text for b in doc.blocks if b.kind == "footnote"] == [
+        "Memorandum of Understanding between the Secretariat of the Shanghai Cooperation "
+        "Organization and the Eurasian Economic Commission"
+    ]
+
+
 # -- footnote references ----------------------------------------------------------
 
 ZH_REFS = (
@@ -332,6 +356,22 @@ def test_glued_reference_marks_removed_numbers_kept() -> None:
     ]
     assert [b.refs for b in doc.blocks if b.refs] == [("1",), ("2",), ("3",)]
     assert reasons(doc)["footnote-ref"] == ["1", "2", "3"]
+
+
+def test_figures_a_pdf_reader_spaced_from_their_units_are_not_marks() -> None:
+    """Chinese figures set in a Latin font come out of a PDF as ``2018 年6 月9 日``: the 6
+    after 年 is the month, not the footnote 6 the page cites."""
+    raw = lines(
+        " 注意到2018 年6 月9 日和10 日在中国青岛举行的会议，并欢迎该组织的备忘录6。",
+        "__________________ ",
+        " 6 《上海合作组织秘书处与欧亚经济委员会谅解备忘录》。",
+    )
+    doc = clean(raw, "zh")
+    covered(raw, doc)
+    assert texts(doc, "body") == [
+        "注意到2018年6月9日和10日在中国青岛举行的会议，并欢迎该组织的备忘录。"
+    ]
+    assert reasons(doc)["footnote-ref"] == ["6"]
 
 
 def test_only_marks_of_this_document_are_removed() -> None:
@@ -522,6 +562,8 @@ def test_hyphen_kept_in_compounds() -> None:
     )
     assert en_join("its long-", "term goals") == "its long-term goals"
     assert en_join("the follow-", "up to the conference") == "the follow-up to the conference"
+    assert en_join("science, start-", "ups and innovation") == "science, start-ups and innovation"
+    assert en_join("the trade-", "offs between them") == "the trade-offs between them"
     assert en_join("the twenty-", "third meeting") == "the twenty-third meeting"
     assert en_join("the COVID-", "19 pandemic") == "the COVID-19 pandemic"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.metadata
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -188,6 +189,59 @@ def test_older_word_files_align_as_the_extracted_text(
         assert [(s.kind, s.footnote, s.text) for s in got.tgt] == expected["en"], en
         assert [(b.src, b.tgt) for b in got.beads] == [(b.src, b.tgt) for b in alignment.beads]
         assert not any(flag_alignment(got)), (zh, en)
+
+
+def _cjk_font() -> bool:
+    found = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False)
+    return bool(found.stdout.strip())
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("fc-list") is None or not _cjk_font(),
+    reason="needs LibreOffice and a Chinese font (.ci/run installs both)",
+)
+def test_pdfs_laid_out_by_a_word_processor_align_as_the_extracted_text(
+    alignment: Alignment, cache: Path, tmp_path: Path
+) -> None:
+    """A/77/L.107 laid out by LibreOffice from its .docx and read back from the PDF: the
+    paragraphs are set apart by space rather than a first-line indent, the footnotes sit
+    at each page's foot in smaller type under a drawn (not typed) rule, no header marks
+    the page, and the Chinese figures are in a Latin font, so the text has ``2018 年6 月``.
+    Read as before, that gave 40/37 units and 31 beads, 16 of them 1-1 and 9 flagged:
+    paragraphs run together, footnotes taken for body text, and the 6 of ``年6 月``
+    dropped as a footnote mark. Now the Chinese gives the seed's units; the English
+    runs two paragraphs together where a page break falls between them and the first
+    ends near the margin (nothing on the page tells them apart), so its beads are the
+    seed's with those two in one."""
+    pytest.importorskip("docx")
+    pytest.importorskip("pypdf")
+    from docx_corpus import un_docx
+
+    from align.clean import clean
+    from align.readers import read_document
+
+    profile = (tmp_path / "profile").as_uri()
+    for lang in ("zh", "en"):
+        docx_path = un_docx(
+            clean(read_document(CORPUS / f"{lang}.txt", lang)),
+            tmp_path / f"{lang}.docx",
+            numbered=True,
+            typed_marks=False,
+        )
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to",
+             "pdf", "--outdir", str(tmp_path), str(docx_path)],
+            check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+    got = align_files(tmp_path / "zh.pdf", tmp_path / "en.pdf", cache_dir=cache)
+    assert [s.text for s in got.src] == [s.text for s in alignment.src]
+    en = [s.text for s in alignment.tgt]
+    assert [s.text for s in got.tgt] == [*en[:12], f"{en[12]} {en[13]}", *en[14:]]
+    beads = [(b.src, b.tgt) for b in alignment.beads]
+    assert beads[12:14] == [((12,), (12,)), ((13,), (13,))]
+    moved = [(src, tuple(j - 1 for j in tgt)) for src, tgt in beads[14:]]
+    assert [(b.src, b.tgt) for b in got.beads] == [*beads[:12], ((12, 13), (12,)), *moved]
+    assert not any(flag_alignment(got))
 
 
 def test_a_given_encoder_is_used_and_recorded(tmp_path: Path) -> None:

@@ -751,7 +751,7 @@ def test_pdf_pages_in_order(tmp_path: Path) -> None:
     path = write(tmp_path, "doc.pdf", _pdf(["The General Assembly,", "Recalling resolution 59/48"]))
     doc = read_document(path, "en")
     assert doc.encoding == "pdf"
-    assert doc.text.split("\n") == ["The General Assembly,", "Recalling resolution 59/48"]
+    assert doc.text.split("\n") == ["The General Assembly,", "\fRecalling resolution 59/48"]
 
 
 def test_pdf_lines_starting_right_of_the_left_edge_are_indented(tmp_path: Path) -> None:
@@ -810,6 +810,54 @@ def test_pdf_in_arabic_gets_no_indents_from_the_left_edge(tmp_path: Path) -> Non
     drawn = [row[: len(row) - len(row.lstrip())] + row.strip()[::-1] for row in rows]
     doc = read_document(un_pdf("\n".join(drawn), tmp_path / "ar.pdf", cjk=True), "ar")
     assert doc.text.split("\n") == [row.strip() for row in rows]
+
+
+def _drawn_page(rows: list[tuple[float, float, str]]) -> bytes:
+    """A one-page PDF drawing each ``(y, size, text)`` at the left margin in Helvetica."""
+    from pdf_corpus import _latin
+
+    ops = ["BT", *(f"/F1 {size} Tf 1 0 0 1 72 {y} Tm {_latin(t)} Tj" for y, size, t in rows)]
+    stream = "\n".join([*ops, "ET"]).encode("latin-1")
+    return assemble(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+            b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        ]
+    )
+
+
+def test_pdf_paragraphs_set_apart_by_space_and_footnotes_in_small_type(tmp_path: Path) -> None:
+    """A word processor's PDF sets paragraphs apart by space, not a first-line indent, and
+    draws the rule above the footnotes as a line: the reader marks each paragraph's first
+    line as indented and types the rule above the first small-type line with a mark."""
+    rows = [
+        (760, 11, "The General Assembly,"),
+        (735, 11, "Recalling its resolution 59/48 of 2 December 2004, by which it granted"),
+        (720.5, 11, "observer status to the Organization,"),
+        (706, 11, "Noting that the Organization is committed to the purposes and"),
+        (691.5, 11, "principles of the United Nations,"),
+        (667, 11, "Welcoming the commitment of its members to the Treaty,"),
+        (120, 9, "1 Resolution 70/1."),
+        (109, 9, "2 United Nations, Treaty Series, vol. 2896, No. 50518, and vol. 729,"),
+        (98, 9, "No. 10485."),
+    ]
+    doc = read_document(write(tmp_path, "spaced.pdf", _drawn_page(rows)), "en")
+    assert doc.text.split("\n") == [
+        "The General Assembly,",
+        " Recalling its resolution 59/48 of 2 December 2004, by which it granted",
+        "observer status to the Organization,",
+        "Noting that the Organization is committed to the purposes and",
+        "principles of the United Nations,",
+        " Welcoming the commitment of its members to the Treaty,",
+        "__________",
+        " 1 Resolution 70/1.",
+        "2 United Nations, Treaty Series, vol. 2896, No. 50518, and vol. 729,",
+        "No. 10485.",
+    ]
 
 
 def test_pdf_symbol_font_codes_are_the_characters_they_draw(tmp_path: Path) -> None:

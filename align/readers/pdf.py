@@ -1,4 +1,5 @@
-"""PDF files with a text layer (the ``pdf`` extra): page texts in order, one newline apart.
+"""PDF files with a text layer (the ``pdf`` extra): page texts in order, each page after
+the first opening with a form feed, as ``pdftotext`` writes them.
 
 pypdf gives a page's lines without their position, so a paragraph's indented first
 line looks like any other and the cleaner would have only line lengths to find
@@ -63,26 +64,31 @@ class PdfReader(Reader):
             ) from err
         if not any(page.strip() for page in pages):
             raise input_error(path, *NO_TEXT)
-        return "\n".join(pages), "pdf"
+        return "\n\f".join(pages), "pdf"
 
 
 READER = PdfReader()
 
 
 def _page_text(page: Any) -> str:
-    """The page's text, each line that starts indented given a leading space.
+    """The page's text, each line that starts a paragraph given a leading space.
 
+    A line starts one where it is indented (:func:`_first_line`) or set apart from the
+    line above by more than the page's line spacing, as paragraphs spaced rather than
+    indented are. Footnotes set in smaller type at the foot of the page get the rule a
+    UN PDF prints above them where the page drew it as a line, not as text.
     Where the text pypdf reports piece by piece does not add up to its page text, or
     the text is drawn turned (a landscape table on an upright page), the page text is
     returned as it is.
     """
-    pieces: list[tuple[str, float, float]] = []
+    pieces: list[tuple[str, float, float, float]] = []
     turned = False
     symbols: dict[str, str] = {}
 
     def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
         nonlocal turned
         x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
         em = abs(size) * math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1])
         if text.strip() and abs(tm[1]) + abs(cm[1]) > 1e-6:
             turned = True
@@ -90,19 +96,24 @@ def _page_text(page: Any) -> str:
             name = str(font.get("/BaseFont", ""))
             if symbol_font(name):
                 symbols.update(dict.fromkeys(SYMBOL_CODES.findall(text), name))
-        pieces.append((text, x, em))
+        pieces.append((text, x, y, em))
 
     text = _with_symbols(page.extract_text(visitor_text=visit) or "", symbols)
-    pieces = [(_with_symbols(piece, symbols), x, em) for piece, x, em in pieces]
-    if "".join(piece for piece, _, _ in pieces) != text or turned or _right_to_left(text):
+    pieces = [(_with_symbols(piece, symbols), x, y, em) for piece, x, y, em in pieces]
+    if "".join(piece[0] for piece in pieces) != text or turned or _right_to_left(text):
         return text
     starts: list[tuple[float, float] | None] = [None]
-    for piece, x, em in pieces:
+    bodies: list[tuple[float, float, int] | None] = [None]
+    for piece, x, y, em in pieces:
         for n, part in enumerate(piece.split("\n")):
             if n:
                 starts.append(None)
+                bodies.append(None)
             if starts[-1] is None and part.strip():
                 starts[-1] = (x, em)
+            size = len(part.strip())
+            if size and (bodies[-1] is None or size > bodies[-1][2]):
+                bodies[-1] = (y, em, size)
     lines = text.split("\n")
     edges = Counter(round(start[0]) for start in starts if start is not None)
     if len(lines) != len(starts) or not edges:
@@ -111,9 +122,76 @@ def _page_text(page: Any) -> str:
     edge = min((x for x, n in edges.items() if n >= often), default=edges.most_common(1)[0][0])
     widths = [display_width(line.strip()) for line in lines]
     full = sorted(widths)[int(0.9 * (len(widths) - 1))]
-    indented = [_first_line(starts, widths, i, edge, full) for i in range(len(starts))]
-    rows = zip(lines, indented, strict=True)
-    return "\n".join(" " + line if bump else line for line, bump in rows)
+    size = _body_size(bodies) or 10.0
+    spaced = _spaced_lines(bodies, size)
+    rows = [
+        " " + line if _first_line(starts, widths, i, edge, full) or spaced[i] else line
+        for i, line in enumerate(lines)
+    ]
+    notes = _footnotes_at(lines, bodies, size)
+    if notes is not None:
+        rows.insert(notes, FOOTNOTE_RULE)
+    return "\n".join(rows)
+
+
+SPACED_EMS = 0.35
+"""How much more than the page's line spacing, in ems, sets a paragraph apart."""
+SMALL_TYPE = 0.93
+"""Footnote type is at most this share of the body's size."""
+FOOTNOTE_RULE = "__________"
+_NOTE_MARK = re.compile(r"^\s*(?:\*{1,3}|\d{1,3}|[†‡§])\s+\S")
+_TEXT_RULE = re.compile(r"^\s*(?:_{5,}|[‐‑‒–—―─]{10,})\s*$")
+
+
+def _spaced_lines(bodies: list[tuple[float, float, int] | None], size: float) -> list[bool]:
+    """Which lines stand further below the line above them than the page's usual spacing
+    by :data:`SPACED_EMS` or more. The usual spacing is the lower quartile of the steps
+    between lines of body type (``size``): a page of short paragraphs has more steps
+    between paragraphs than within them."""
+    steps = [
+        (i, above[0] - line[0], line[1])
+        for i, (above, line) in enumerate(zip(bodies, bodies[1:], strict=False), 1)
+        if above is not None and line is not None
+    ]
+    usual = sorted(
+        step for _, step, em in steps if 0 < step < 3 * em and abs(em - size) <= 0.1 * size
+    )
+    spaced = [False] * len(bodies)
+    if len(usual) < 4:
+        return spaced
+    pitch = usual[len(usual) // 4]
+    for i, step, em in steps:
+        spaced[i] = step >= pitch + SPACED_EMS * em
+    return spaced
+
+
+def _body_size(bodies: list[tuple[float, float, int] | None]) -> float | None:
+    """The type size most of the page's characters are set in."""
+    sizes = Counter[float]()
+    for body in bodies:
+        if body is not None:
+            sizes[round(body[1], 1)] += body[2]
+    return sizes.most_common(1)[0][0] if sizes else None
+
+
+def _footnotes_at(
+    lines: list[str], bodies: list[tuple[float, float, int] | None], size: float
+) -> int | None:
+    """Where the page's footnotes begin, if the page drew no rule above them as text: the
+    first line opening with a mark after which every line is in small type."""
+    if any(_TEXT_RULE.match(line) for line in lines):
+        return None
+    small = SMALL_TYPE * size
+    start = None
+    for i in range(len(lines) - 1, 0, -1):
+        body = bodies[i]
+        if body is None:
+            continue
+        if body[1] > small:
+            break
+        if _NOTE_MARK.match(lines[i]):
+            start = i
+    return start
 
 
 def _with_symbols(text: str, fonts: dict[str, str]) -> str:
