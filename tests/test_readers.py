@@ -835,6 +835,7 @@ def test_pdf_paragraphs_set_apart_by_space_and_footnotes_in_small_type(tmp_path:
     draws the rule above the footnotes as a line: the reader marks each paragraph's first
     line as indented and types the rule above the first small-type line with a mark."""
     rows = [
+        (800, 10, "A/77/L.107"),
         (760, 11, "The General Assembly,"),
         (735, 11, "Recalling its resolution 59/48 of 2 December 2004, by which it granted"),
         (720.5, 11, "observer status to the Organization,"),
@@ -847,6 +848,7 @@ def test_pdf_paragraphs_set_apart_by_space_and_footnotes_in_small_type(tmp_path:
     ]
     doc = read_document(write(tmp_path, "spaced.pdf", _drawn_page(rows)), "en")
     assert doc.text.split("\n") == [
+        "A/77/L.107",
         "The General Assembly,",
         " Recalling its resolution 59/48 of 2 December 2004, by which it granted",
         "observer status to the Organization,",
@@ -857,6 +859,28 @@ def test_pdf_paragraphs_set_apart_by_space_and_footnotes_in_small_type(tmp_path:
         " 1 Resolution 70/1.",
         "2 United Nations, Treaty Series, vol. 2896, No. 50518, and vol. 729,",
         "No. 10485.",
+    ]
+
+
+def test_pdf_paragraph_running_on_below_a_page_header_is_not_set_apart(tmp_path: Path) -> None:
+    """A page's running header stands apart from the text below it whether a paragraph
+    starts there or runs on from the page before: the gap under it marks nothing."""
+    rows = [
+        (800, 10, "A/77/L.107"),
+        (760, 11, "cooperation in the maintenance of international peace and security,"),
+        (745.5, 11, "and in solving international problems,"),
+        (721, 11, "Recalling also the Articles of the Charter of the United Nations that"),
+        (706.5, 11, "encourage activities through regional cooperation,"),
+        (682, 11, "Recalling further its resolution 59/48,"),
+    ]
+    doc = read_document(write(tmp_path, "header.pdf", _drawn_page(rows)), "en")
+    assert [line[:12] for line in doc.text.split("\n")] == [
+        "A/77/L.107",
+        "cooperation ",
+        "and in solvi",
+        " Recalling a",
+        "encourage ac",
+        " Recalling f",
     ]
 
 

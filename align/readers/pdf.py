@@ -145,9 +145,9 @@ _TEXT_RULE = re.compile(r"^\s*(?:_{5,}|[‐‑‒–—―─]{10,})\s*$")
 
 def _spaced_lines(bodies: list[tuple[float, float, int] | None], size: float) -> list[bool]:
     """Which lines stand further below the line above them than the page's usual spacing
-    by :data:`SPACED_EMS` or more. The usual spacing is the lower quartile of the steps
-    between lines of body type (``size``): a page of short paragraphs has more steps
-    between paragraphs than within them."""
+    by :data:`SPACED_EMS` or more, the page's second line excepted. The usual spacing is
+    the lower quartile of the steps between lines of body type (``size``): a page of
+    short paragraphs has more steps between paragraphs than within them."""
     steps = [
         (i, above[0] - line[0], line[1])
         for i, (above, line) in enumerate(zip(bodies, bodies[1:], strict=False), 1)
@@ -160,8 +160,11 @@ def _spaced_lines(bodies: list[tuple[float, float, int] | None], size: float) ->
     if len(usual) < 4:
         return spaced
     pitch = usual[len(usual) // 4]
+    top = next(i for i, body in enumerate(bodies) if body is not None)
     for i, step, em in steps:
-        spaced[i] = step >= pitch + SPACED_EMS * em
+        # below the page's first line, which may be a running header: the gap under it
+        # says nothing of whether a paragraph runs on from the page before
+        spaced[i] = i - 1 != top and step >= pitch + SPACED_EMS * em
     return spaced
 
 
