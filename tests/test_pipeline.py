@@ -200,21 +200,29 @@ def _cjk_font() -> bool:
     shutil.which("soffice") is None or shutil.which("fc-list") is None or not _cjk_font(),
     reason="needs LibreOffice and a Chinese font (.ci/run installs both)",
 )
+@pytest.mark.parametrize("page", ["spaced", "un"])
 def test_pdfs_laid_out_by_a_word_processor_align_as_the_extracted_text(
-    alignment: Alignment, cache: Path, tmp_path: Path
+    alignment: Alignment, cache: Path, tmp_path: Path, page: str
 ) -> None:
-    """A/77/L.107 laid out by LibreOffice from its .docx and read back from the PDF: the
-    paragraphs are set apart by space rather than a first-line indent, the footnotes sit
-    at each page's foot in smaller type under a drawn (not typed) rule, no header marks
-    the page, and the Chinese figures are in a Latin font, so the text has ``2018 年6 月``.
-    Read as before, that gave 40/37 units and 31 beads, 16 of them 1-1 and 9 flagged:
-    paragraphs run together, footnotes taken for body text, and the 6 of ``年6 月``
-    dropped as a footnote mark. Now the Chinese gives the seed's units; the English
-    runs two paragraphs together where a page break falls between them and the first
-    ends near the margin (nothing on the page tells them apart), so its beads are the
-    seed's with those two in one."""
+    """A/77/L.107 laid out by LibreOffice from its .docx and read back from the PDF.
+
+    ``spaced``: paragraphs set apart by space rather than a first-line indent, footnotes
+    at each page's foot in smaller type under a drawn (not typed) rule, no header, and
+    the Chinese figures in a Latin font, so the text has ``2018 年6 月``. Read as before,
+    that gave 40/37 units and 31 beads, 16 of them 1-1 and 9 flagged: paragraphs run
+    together, footnotes taken for body text, and the 6 of ``年6 月`` dropped as a
+    footnote mark. Now the Chinese gives the seed's units; the English runs two
+    paragraphs together where a page break falls between them and the first ends near
+    the margin (nothing on the page tells them apart), so its beads are the seed's with
+    those two in one.
+
+    ``un``: set as the UN sets it, first lines indented, justified, the symbol at the
+    head of each page and the job number at its foot: the seed's units and beads."""
     pytest.importorskip("docx")
     pytest.importorskip("pypdf")
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
     from docx_corpus import un_docx
 
     from align.clean import clean
@@ -228,20 +236,32 @@ def test_pdfs_laid_out_by_a_word_processor_align_as_the_extracted_text(
             numbered=True,
             typed_marks=False,
         )
+        if page == "un":
+            document = docx.Document(str(docx_path))
+            for paragraph in document.paragraphs[5:]:
+                paragraph.paragraph_format.first_line_indent = Pt(36)
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            document.sections[0].header.paragraphs[0].text = "A/77/L.107"
+            document.sections[0].footer.paragraphs[0].text = "23-16564"
+            document.save(str(docx_path))
         subprocess.run(
             ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to",
              "pdf", "--outdir", str(tmp_path), str(docx_path)],
             check=True, capture_output=True, timeout=300,
         )  # fmt: skip
     got = align_files(tmp_path / "zh.pdf", tmp_path / "en.pdf", cache_dir=cache)
+    assert not any(flag_alignment(got))
     assert [s.text for s in got.src] == [s.text for s in alignment.src]
     en = [s.text for s in alignment.tgt]
-    assert [s.text for s in got.tgt] == [*en[:12], f"{en[12]} {en[13]}", *en[14:]]
     beads = [(b.src, b.tgt) for b in alignment.beads]
+    if page == "un":
+        assert [s.text for s in got.tgt] == en
+        assert [(b.src, b.tgt) for b in got.beads] == beads
+        return
+    assert [s.text for s in got.tgt] == [*en[:12], f"{en[12]} {en[13]}", *en[14:]]
     assert beads[12:14] == [((12,), (12,)), ((13,), (13,))]
     moved = [(src, tuple(j - 1 for j in tgt)) for src, tgt in beads[14:]]
     assert [(b.src, b.tgt) for b in got.beads] == [*beads[:12], ((12, 13), (12,)), *moved]
-    assert not any(flag_alignment(got))
 
 
 def test_a_given_encoder_is_used_and_recorded(tmp_path: Path) -> None:

@@ -833,7 +833,8 @@ def _drawn_page(rows: list[tuple[float, float, str]]) -> bytes:
 def test_pdf_paragraphs_set_apart_by_space_and_footnotes_in_small_type(tmp_path: Path) -> None:
     """A word processor's PDF sets paragraphs apart by space, not a first-line indent, and
     draws the rule above the footnotes as a line: the reader marks each paragraph's first
-    line as indented and types the rule above the first small-type line with a mark."""
+    line as indented and types the rule above the first small-type line with a mark (a
+    running footer under the notes, in any type, notwithstanding)."""
     rows = [
         (800, 10, "A/77/L.107"),
         (760, 11, "The General Assembly,"),
@@ -845,6 +846,7 @@ def test_pdf_paragraphs_set_apart_by_space_and_footnotes_in_small_type(tmp_path:
         (120, 9, "1 Resolution 70/1."),
         (109, 9, "2 United Nations, Treaty Series, vol. 2896, No. 50518, and vol. 729,"),
         (98, 9, "No. 10485."),
+        (60, 11, "23-16564"),
     ]
     doc = read_document(write(tmp_path, "spaced.pdf", _drawn_page(rows)), "en")
     assert doc.text.split("\n") == [
@@ -859,6 +861,7 @@ def test_pdf_paragraphs_set_apart_by_space_and_footnotes_in_small_type(tmp_path:
         " 1 Resolution 70/1.",
         "2 United Nations, Treaty Series, vol. 2896, No. 50518, and vol. 729,",
         "No. 10485.",
+        " 23-16564",
     ]
 
 

@@ -139,6 +139,8 @@ SPACED_EMS = 0.35
 SMALL_TYPE = 0.93
 """Footnote type is at most this share of the body's size."""
 FOOTNOTE_RULE = "__________"
+FOOTER_LINES, FOOTER_WIDTH = 2, 25
+"""At most this many lines this short under a page's footnotes are its running footer."""
 _NOTE_MARK = re.compile(r"^\s*(?:\*{1,3}|\d{1,3}|[†‡§])\s+\S")
 _TEXT_RULE = re.compile(r"^\s*(?:_{5,}|[‐‑‒–—―─]{10,})\s*$")
 
@@ -181,18 +183,25 @@ def _footnotes_at(
     lines: list[str], bodies: list[tuple[float, float, int] | None], size: float
 ) -> int | None:
     """Where the page's footnotes begin, if the page drew no rule above them as text: the
-    first line opening with a mark after which every line is in small type."""
+    first line opening with a mark after which every line is in small type, but for a
+    running footer's short lines at the foot."""
     if any(_TEXT_RULE.match(line) for line in lines):
         return None
     small = SMALL_TYPE * size
     start = None
+    footer = FOOTER_LINES
     for i in range(len(lines) - 1, 0, -1):
         body = bodies[i]
         if body is None:
             continue
+        note = body[1] <= small and _NOTE_MARK.match(lines[i]) is not None
+        if start is None and footer and not note and len(lines[i].strip()) <= FOOTER_WIDTH:
+            footer -= 1  # a running footer under the notes: page number, job number
+            continue
+        footer = 0
         if body[1] > small:
             break
-        if _NOTE_MARK.match(lines[i]):
+        if note:
             start = i
     return start
 
