@@ -712,8 +712,24 @@ def test_office_formats_without_libreoffice(
 
     monkeypatch.setattr(office, "office_program", lambda: None)
     message = error_for(write(tmp_path, "A_60_1.zh.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"))
-    assert "reading .doc files needs LibreOffice: install LibreOffice (apt-get install " in message
+    assert "reading .doc files needs LibreOffice: install LibreOffice (on Debian" in message
     assert "or save it as .docx" in message
+
+
+def test_libreoffice_is_found_where_its_installer_puts_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On macOS and Windows LibreOffice is not on the PATH."""
+    from align.readers import office
+
+    app = tmp_path / "LibreOffice.app" / "Contents" / "MacOS" / "soffice"
+    app.parent.mkdir(parents=True)
+    app.write_text("#!/bin/sh\n")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setattr(office, "PLACES", (str(tmp_path / "missing"), str(app)))
+    assert office.office_program() == str(app)
+    monkeypatch.setattr(office, "PLACES", (str(tmp_path / "missing"),))
+    assert office.office_program() is None
 
 
 @needs_office

@@ -27,7 +27,7 @@ from align.readers.docx import READER as DOCX
 CONVERT_TIMEOUT = 300
 """Seconds one conversion may take before the file is given up on."""
 
-INSTALL = "install LibreOffice (apt-get install libreoffice-writer-nogui)"
+INSTALL = "install LibreOffice (on Debian or Ubuntu: apt-get install libreoffice-writer-nogui)"
 
 _KINDS = {".doc": "Word 97-2003", ".rtf": "RTF", ".odt": "OpenDocument"}
 _FILTERS = {".doc": "MS Word 97", ".rtf": "Rich Text Format", ".odt": "writer8"}
@@ -39,9 +39,20 @@ _profile: Path | None = None
 _lock = threading.Lock()
 
 
+PLACES = (
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    "C:/Program Files/LibreOffice/program/soffice.exe",
+    "C:/Program Files (x86)/LibreOffice/program/soffice.exe",
+)
+"""Where LibreOffice installs itself on macOS and Windows, whose installers leave it off
+the PATH."""
+
+
 def office_program() -> str | None:
-    """The LibreOffice command on this machine, if any."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    """The LibreOffice command on this machine, if any: on the PATH, or where its
+    installer puts it."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    return found or next((place for place in PLACES if Path(place).is_file()), None)
 
 
 def _profile_dir() -> Path:
