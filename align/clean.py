@@ -425,8 +425,10 @@ class _Cleaner:
         if self.layout == "auto":
             texts = [ln.content for ln in content]
             self.layout = "paragraphs" if one_paragraph_per_line(texts) else "wrapped"
-        # the usual full line width; too few lines to tell -> assume a typical page
-        self.full = widths[int(0.9 * (len(widths) - 1))] if len(widths) >= 10 else 60
+        # the usual full line width, over lines at least half the widest (not table
+        # cells or headings); too few lines to tell -> assume a typical page
+        wide = [w for w in widths if 2 * w >= widths[-1]] if widths else []
+        self.full = wide[int(0.9 * (len(wide) - 1))] if len(widths) >= 10 else 60
         levels = {ln.indent for ln in content}
         # a margin every line has is no indent, unless it is the only indentation there is
         # (every line a paragraph start, as one paragraph a line marked like the seed)

@@ -264,6 +264,88 @@ def test_pdfs_laid_out_by_a_word_processor_align_as_the_extracted_text(
     assert [(b.src, b.tgt) for b in got.beads] == [*beads[:12], ((12, 13), (12,)), *moved]
 
 
+REPORT = {
+    "en": [
+        "Report of the Secretary-General on the work of the Organization",
+        "I. Introduction",
+        "1. The present report is submitted pursuant to General Assembly resolution 77/1. "
+        "It covers the period from 1 January to 31 December 2022.",
+        "2. During the reporting period, the Organization continued to support Member States "
+        "in the implementation of the 2030 Agenda for Sustainable Development.",
+        "II. Financial situation",
+        "A. Contributions",
+        "3. Contributions received in 2022 amounted to $1.5 billion, an increase of 12 per "
+        "cent over 2021. The table below shows the contributions by region.",
+        [["Region", "2021", "2022"], ["Africa", "350", "410"],
+         ["Asia and the Pacific", "520", "600"], ["Europe", "470", "490"]],
+        "III. Conclusions and recommendations",
+        "4. The General Assembly may wish to take note of the present report.",
+    ],
+    "zh": [
+        "秘书长关于本组织工作的报告",
+        "一、导言",
+        "1. 本报告是根据大会第77/1号决议提交的。报告所述期间为2022年1月1日至12月31日。",
+        "2. 在本报告所述期间，本组织继续支持会员国执行《2030年可持续发展议程》。",
+        "二、财务状况",
+        "A. 捐款",
+        "3. 2022年收到的捐款为15亿美元，比2021年增加12%。下表按区域列示捐款情况。",
+        [["区域", "2021年", "2022年"], ["非洲", "350", "410"],
+         ["亚洲及太平洋", "520", "600"], ["欧洲", "470", "490"]],
+        "三、结论和建议",
+        "4. 大会不妨注意到本报告。",
+    ],
+}  # fmt: skip
+"""A report's opening in both languages: headings, numbered paragraphs and a table."""
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("fc-list") is None or not _cjk_font(),
+    reason="needs LibreOffice and a Chinese font (.ci/run installs both)",
+)
+def test_a_report_aligns_from_its_pdf_as_from_its_docx(cache: Path, tmp_path: Path) -> None:
+    """A report laid out by LibreOffice: its PDF gives the .docx's 23 units a side and
+    23 1-1 beads, the table cell by cell. Before, the PDF gave 12 and 15 units and 12
+    beads: the reader ran each table row into one line, the Chinese rows (no spaces to
+    keep them apart) into one unit beside four English ones, and the cleaner, taking
+    the short cells' width for a full line's, ran the Chinese title into the first
+    heading."""
+    pytest.importorskip("docx")
+    pytest.importorskip("pypdf")
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    for lang, parts in REPORT.items():
+        document = docx.Document()
+        for part in parts:
+            if isinstance(part, list):
+                table = document.add_table(rows=len(part), cols=len(part[0]))
+                for r, row in enumerate(part):
+                    for c, cell in enumerate(row):
+                        table.cell(r, c).text = cell
+                continue
+            paragraph = document.add_paragraph(part)
+            if part[0].isdigit():
+                paragraph.paragraph_format.first_line_indent = Pt(36)
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        document.sections[0].header.paragraphs[0].text = "A/78/1"
+        document.save(str(tmp_path / f"{lang}.docx"))
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+             "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+             str(tmp_path / f"{lang}.docx")],
+            check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+    word = align_files(tmp_path / "zh.docx", tmp_path / "en.docx", cache_dir=cache)
+    assert len(word.src) == len(word.tgt) == 23
+    assert all(b.kind == "1-1" for b in word.beads)
+    pdf = align_files(tmp_path / "zh.pdf", tmp_path / "en.pdf", cache_dir=cache)
+    assert [s.text for s in pdf.src] == [s.text for s in word.src]
+    assert [s.text for s in pdf.tgt] == [s.text for s in word.tgt]
+    assert [(b.src, b.tgt) for b in pdf.beads] == [(b.src, b.tgt) for b in word.beads]
+    assert not any(flag_alignment(pdf))
+
+
 def test_a_given_encoder_is_used_and_recorded(tmp_path: Path) -> None:
     encoder = load_encoder("use")
     a = align_files(

@@ -828,11 +828,15 @@ def test_pdf_in_arabic_gets_no_indents_from_the_left_edge(tmp_path: Path) -> Non
     assert doc.text.split("\n") == [row.strip() for row in rows]
 
 
-def _drawn_page(rows: list[tuple[float, float, str]]) -> bytes:
-    """A one-page PDF drawing each ``(y, size, text)`` at the left margin in Helvetica."""
+def _drawn_page(rows: list[tuple[float, float, str]], x: float = 72) -> bytes:
+    """A one-page PDF drawing each ``(y, size, text)`` in Helvetica, ``x`` from the left;
+    a text that is a list of ``(x, text)`` draws each piece where it says."""
     from pdf_corpus import _latin
 
-    ops = ["BT", *(f"/F1 {size} Tf 1 0 0 1 72 {y} Tm {_latin(t)} Tj" for y, size, t in rows)]
+    ops = ["BT"]
+    for y, size, text in rows:
+        for at, piece in [(x, text)] if isinstance(text, str) else text:
+            ops.append(f"/F1 {size} Tf 1 0 0 1 {at} {y} Tm {_latin(piece)} Tj")
     stream = "\n".join([*ops, "ET"]).encode("latin-1")
     return assemble(
         [
@@ -900,6 +904,36 @@ def test_pdf_paragraph_running_on_below_a_page_header_is_not_set_apart(tmp_path:
         " Recalling a",
         "encourage ac",
         " Recalling f",
+    ]
+
+
+def test_pdf_table_cells_become_lines_of_their_own(tmp_path: Path) -> None:
+    """Pieces of a line far apart, where other lines have a piece at the same place, are
+    a table's cells: each is a paragraph, as a .docx's cell is. A wide gap in one line
+    alone, or after a footnote's mark, parts nothing."""
+    rows = [
+        (760, 11, "Contributions received in 2022, by region (millions of dollars)."),
+        (735, 11, [(72, "Region"), (220, "2021"), (360, "2022")]),
+        (720, 11, [(72, "Asia and the Pacific"), (220, "520"), (360, "600")]),
+        (705, 11, [(72, "Europe"), (220, "470"), (360, "490")]),
+        (680, 11, [(72, "Africa and Asia accounted"), (300, "for most of the increase.")]),
+        (100, 9, [(72, "1"), (90, "Resolution 70/1.")]),
+    ]
+    doc = read_document(write(tmp_path, "table.pdf", _drawn_page(rows)), "en")
+    assert doc.text.split("\n") == [
+        "Contributions received in 2022, by region (millions of dollars).",
+        " Region",
+        " 2021",
+        " 2022",
+        " Asia and the Pacific",
+        " 520",
+        " 600",
+        " Europe",
+        " 470",
+        " 490",
+        " Africa and Asia accounted for most of the increase.",
+        "__________",
+        " 1 Resolution 70/1.",
     ]
 
 
