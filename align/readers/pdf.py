@@ -126,14 +126,13 @@ def _page_text(page: Any) -> str:
     full = sorted(widths)[int(0.9 * (len(widths) - 1))]
     size = _body_size(bodies) or 10.0
     spaced = _spaced_lines(bodies, size)
-    rows = [
-        " " + line.lstrip()
-        if i in cells
-        else " " + line
-        if _first_line(starts, widths, i, edge, full) or spaced[i]
-        else line
-        for i, line in enumerate(lines)
-    ]
+    rows = []
+    for i, line in enumerate(lines):
+        if i in cells:
+            line = " " + line.lstrip()
+        elif _first_line(starts, widths, i, edge, full) or spaced[i]:
+            line = " " + line
+        rows.append(line)
     notes = _footnotes_at(lines, bodies, size)
     if notes is not None:
         rows.insert(notes, FOOTNOTE_RULE)
@@ -142,6 +141,8 @@ def _page_text(page: Any) -> str:
 
 COLUMN_GAP_EMS = 2.5
 """A gap this wide (in ems) between two pieces of text on one line parts table cells."""
+COLUMN_SNAP = 2.0
+"""Points within which two cells start at the same place."""
 
 
 def _text_ems(text: str) -> float:
@@ -206,10 +207,6 @@ def _cells(
             added += 1
         out.append(piece)
     return out, cells
-
-
-COLUMN_SNAP = 2.0
-"""Points within which two cells start at the same place."""
 
 
 SPACED_EMS = 0.35

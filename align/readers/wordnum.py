@@ -248,7 +248,9 @@ class Numbering:
                 "0",
             )
         level = _int(ilvl, 0)
-        the_list = self._lists.setdefault(abstract_id, _List(_levels(definition)))
+        if abstract_id not in self._lists:
+            self._lists[abstract_id] = _List(_levels(definition))
+        the_list = self._lists[abstract_id]
         levels = {**the_list.levels}
         overrides: dict[int, int] = {}
         for override in num.iterfind("w:lvlOverride", _W):
