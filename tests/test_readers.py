@@ -908,14 +908,19 @@ def test_pdf_paragraph_running_on_below_a_page_header_is_not_set_apart(tmp_path:
 
 
 def test_pdf_table_cells_become_lines_of_their_own(tmp_path: Path) -> None:
-    """Pieces of a line far apart, where other lines have a piece at the same place, are
-    a table's cells: each is a paragraph, as a .docx's cell is. A wide gap in one line
-    alone, or after a footnote's mark, parts nothing."""
+    """Pieces of a line far apart, where other lines have a piece starting or ending at
+    the same place (left- or right-aligned columns), are a table's cells: each is a
+    paragraph, as a .docx's cell is. A wide gap in one line alone, or after a footnote's
+    mark, parts nothing."""
+
+    def right(end: float, text: str) -> tuple[float, str]:  # a right-aligned cell
+        return end - 11 * sum(0.278 if ch == " " else 0.556 for ch in text), text
+
     rows = [
         (760, 11, "Contributions received in 2022, by region (millions of dollars)."),
-        (735, 11, [(72, "Region"), (220, "2021"), (360, "2022")]),
-        (720, 11, [(72, "Asia and the Pacific"), (220, "520"), (360, "600")]),
-        (705, 11, [(72, "Europe"), (220, "470"), (360, "490")]),
+        (735, 11, [(72, "Region"), (220, "2021"), right(400, "2022")]),
+        (720, 11, [(72, "Asia and the Pacific"), (220, "520"), right(400, "1 600")]),
+        (705, 11, [(72, "Europe"), (220, "470"), right(400, "49")]),
         (680, 11, [(72, "Africa and Asia accounted"), (300, "for most of the increase.")]),
         (100, 9, [(72, "1"), (90, "Resolution 70/1.")]),
     ]
@@ -927,10 +932,10 @@ def test_pdf_table_cells_become_lines_of_their_own(tmp_path: Path) -> None:
         " 2022",
         " Asia and the Pacific",
         " 520",
-        " 600",
+        " 1 600",
         " Europe",
         " 470",
-        " 490",
+        " 49",
         " Africa and Asia accounted for most of the increase.",
         "__________",
         " 1 Resolution 70/1.",

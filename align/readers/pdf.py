@@ -175,13 +175,13 @@ def _cells(
 
     Two pieces of one line whose gap (the second's start less the first's end, guessed
     from its characters) is :data:`COLUMN_GAP_EMS` or more stand in two columns if
-    another line has a cell starting at the same place, as a table's rows do (a gap in
-    one line alone is more likely a guess gone wrong in justified text). Each cell
+    another line has a cell starting, or ending, at the same place, as a table's rows
+    do (a gap in one line alone is more likely a guess gone wrong in justified text). Each cell
     becomes a line of its own, marked as a paragraph start, so a table aligns cell by
     cell as a .docx's does. A label before a tab (``1.``, ``(a)``, ``*``, ``一、``) is no
     cell: it opens the text after it.
     """
-    candidates: dict[int, tuple[int, int]] = {}
+    candidates: dict[int, tuple[int, float, float, float]] = {}
     line, so_far, end = 0, "", None
     for k, (piece, x, _, em) in enumerate(pieces):
         if "\n" in piece:
@@ -189,18 +189,28 @@ def _cells(
             so_far, end = piece.rsplit("\n", 1)[1], None
             continue
         if piece.strip():
+            width = _text_ems(piece.rstrip()) * em
             if end is not None and x - end >= COLUMN_GAP_EMS * em and not _LABEL.match(so_far):
-                candidates[k] = (line, round(x / COLUMN_SNAP))
-            end = x + _text_ems(piece.rstrip()) * em
+                candidates[k] = (line, x, x + width, em)
+            end = x + width
         so_far += piece
-    rows: dict[int, set[int]] = {}
-    for at_line, column in candidates.values():
-        rows.setdefault(column, set()).add(at_line)
+
+    def column(k: int) -> bool:
+        """Whether another line has a cell that starts, or ends, where this one does
+        (left-aligned or right-aligned columns)."""
+        at_line, x, x_end, em = candidates[k]
+        return any(
+            other[0] != at_line
+            and (abs(other[1] - x) <= COLUMN_SNAP or abs(other[2] - x_end) <= 0.5 * em)
+            for other in candidates.values()
+        )
+
+    accepted = {k for k in candidates if column(k)}
     out: list[tuple[str, float, float, float]] = []
     cells: set[int] = set()
     added = 0
     for k, piece in enumerate(pieces):
-        if k in candidates and len(rows[candidates[k][1]]) >= 2:
+        if k in accepted:
             at_line = candidates[k][0] + added
             out.append(("\n", 0.0, 0.0, 0.0))
             cells.update((at_line, at_line + 1))
