@@ -230,13 +230,16 @@ def align_documents(
         encoder = load_encoder(settings.model, cache_dir=cache_dir)
     say(f"aligning {len(src_p.segments)} × {len(tgt_p.segments)} segments")
     beads = align_segments(src_p.segments, tgt_p.segments, encoder, settings)
+    sig = signature(settings, encoder)
+    for side, raw in (("src", src), ("tgt", tgt)):
+        sig[f"{side}_read"] = f"{raw.encoding} ({raw.reader})" if raw.reader else raw.encoding
     return Alignment(
         src_lang=settings.src_lang,
         tgt_lang=settings.tgt_lang,
         src=list(src_p.segments),
         tgt=list(tgt_p.segments),
         beads=beads,
-        signature=signature(settings, encoder),
+        signature=sig,
         document=document_id(src.path) if src.path else "",
     )
 

@@ -24,7 +24,9 @@ class RawDocument:
 
     ``plain_forms``: characters of PDF extraction (ligatures, presentation forms,
     radicals) the reader replaced by the ordinary ones they stand for. ``layout``:
-    what the reader knows of how lines make paragraphs.
+    what the reader knows of how lines make paragraphs. ``reader``: the library (and
+    program) that read it, with versions, where one did (``pypdf 5.1.0``): the TM
+    records it, since another version may read the same file differently.
     """
 
     text: str
@@ -33,6 +35,7 @@ class RawDocument:
     lang: str
     plain_forms: int = 0
     layout: Layout = "auto"
+    reader: str = ""
 
 
 @dataclass(frozen=True)

@@ -155,6 +155,16 @@ def test_the_pdf_word_and_plain_text_versions_align_as_the_extracted_text(
             en,
         )
         assert not any(flag_alignment(got)), (zh, en)
+        for side, name in (("src", zh), ("tgt", en)):
+            suffix = Path(name).suffix
+            assert (
+                got.signature[f"{side}_read"]
+                == {
+                    ".docx": f"docx (python-docx {importlib.metadata.version('python-docx')})",
+                    ".pdf": f"pdf (pypdf {importlib.metadata.version('pypdf')})",
+                    ".txt": "utf-8",
+                }[suffix]
+            )
 
 
 @pytest.mark.skipif(
@@ -189,6 +199,10 @@ def test_older_word_files_align_as_the_extracted_text(
         assert [(s.kind, s.footnote, s.text) for s in got.tgt] == expected["en"], en
         assert [(b.src, b.tgt) for b in got.beads] == [(b.src, b.tgt) for b in alignment.beads]
         assert not any(flag_alignment(got)), (zh, en)
+        assert re.fullmatch(
+            r"doc via LibreOffice \(LibreOffice [\d.]+, python-docx [\d.]+\)",
+            got.signature["tgt_read"],
+        )
 
 
 def _cjk_font() -> bool:

@@ -80,4 +80,5 @@ def read_document(path: str | Path, lang: str, *, max_bytes: int | None = None) 
         lang=lang,
         plain_forms=plain,
         layout=reader.layout,
+        reader=reader.tools(),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from abc import ABC, abstractmethod
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from align.errors import InputError
@@ -26,6 +27,10 @@ class Reader(ABC):
     suffixes: tuple[str, ...] = ()
     magic: tuple[bytes, ...] = ()
     layout: Layout = "auto"
+
+    def tools(self) -> str:
+        """The libraries (and programs) this reader reads with, and their versions."""
+        return ""
 
     @abstractmethod
     def read(self, path: Path, lang: str = "") -> tuple[str, str]:
@@ -57,6 +62,14 @@ def plain_forms(text: str) -> tuple[str, int]:
         return out
 
     return _PDF_FORMS.sub(plain, text), changed
+
+
+def package_version(name: str) -> str:
+    """``NAME VERSION`` of an installed package, or just its name."""
+    try:
+        return f"{name} {version(name)}"
+    except PackageNotFoundError:
+        return name
 
 
 def input_error(path: Path | str, problem: str, action: str) -> InputError:

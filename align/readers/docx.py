@@ -20,7 +20,7 @@ from typing import Any
 
 from lxml import etree
 
-from align.readers.base import Reader, input_error
+from align.readers.base import Reader, input_error, package_version
 from align.readers.wordnum import Numbering
 from align.readers.wordsym import SYMBOL_CODES, sym, symbol, symbol_font
 
@@ -48,6 +48,9 @@ class DocxReader(Reader):
     suffixes = (".docx",)
     magic = (b"PK\x03\x04",)
     layout = "paragraphs"
+
+    def tools(self) -> str:
+        return package_version("python-docx")
 
     def read(self, path: Path, lang: str = "") -> tuple[str, str]:
         try:

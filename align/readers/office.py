@@ -14,10 +14,12 @@ settings are never touched.
 from __future__ import annotations
 
 import atexit
+import re
 import shutil
 import subprocess
 import tempfile
 import threading
+from functools import cache
 from pathlib import Path
 
 from align.errors import InputError
@@ -116,10 +118,33 @@ def to_docx(path: Path, outdir: Path) -> Path:
     return converted
 
 
+@cache
+def office_version() -> str:
+    """``LibreOffice 7.4.7.2``, as the program says of itself (once per process)."""
+    program = office_program()
+    if program is None:
+        return "LibreOffice"
+    try:
+        said = subprocess.run(
+            [program, f"-env:UserInstallation={_profile_dir().as_uri()}", "--version"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return "LibreOffice"
+    found = re.search(r"LibreOffice\s+[\d.]+", said)
+    return found.group() if found else "LibreOffice"
+
+
 class OfficeReader(Reader):
     suffixes = tuple(_KINDS)
     magic = (_OLE2, b"{\\rtf")
     layout = "paragraphs"
+
+    def tools(self) -> str:
+        return f"{office_version()}, {DOCX.tools()}"
 
     def read(self, path: Path, lang: str = "") -> tuple[str, str]:
         with tempfile.TemporaryDirectory(prefix="align-convert-") as tmp:

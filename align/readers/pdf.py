@@ -22,7 +22,7 @@ from typing import Any
 
 from align.errors import InputError
 from align.languages import display_width
-from align.readers.base import Reader, input_error
+from align.readers.base import Reader, input_error, package_version
 from align.readers.wordsym import SYMBOL_CODES, symbol, symbol_font
 
 NO_TEXT = ("has no text layer (scanned?)", "run OCR first, or supply the .txt/.docx")
@@ -34,6 +34,9 @@ class PdfReader(Reader):
     suffixes = (".pdf",)
     magic = (b"%PDF-",)
     layout = "wrapped"
+
+    def tools(self) -> str:
+        return package_version("pypdf")
 
     def read(self, path: Path, lang: str = "") -> tuple[str, str]:
         try:
