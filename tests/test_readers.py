@@ -716,6 +716,20 @@ def test_office_formats_without_libreoffice(
     assert "or save it as .docx" in message
 
 
+def test_each_process_converts_with_a_libreoffice_profile_of_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two LibreOffice instances on one profile wait on each other or fail; a child
+    process forked after the parent converted a file must not share the parent's."""
+    from align.readers import office
+
+    mine = office._profile_dir()
+    assert mine.is_dir() and office._profile_dir() == mine
+    monkeypatch.setattr(office.os, "getpid", lambda: -1)
+    child = office._profile_dir()
+    assert child != mine and child.is_dir()
+
+
 def test_libreoffice_is_found_where_its_installer_puts_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

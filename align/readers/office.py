@@ -14,6 +14,7 @@ settings are never touched.
 from __future__ import annotations
 
 import atexit
+import os
 import re
 import shutil
 import subprocess
@@ -38,6 +39,7 @@ than read as plain text, which LibreOffice falls back to."""
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 _profile: Path | None = None
+_profile_pid = 0
 _lock = threading.Lock()
 
 
@@ -58,9 +60,10 @@ def office_program() -> str | None:
 
 
 def _profile_dir() -> Path:
-    global _profile
-    if _profile is None:
-        _profile = Path(tempfile.mkdtemp(prefix="align-office-"))
+    """This process's LibreOffice profile (a forked child makes its own)."""
+    global _profile, _profile_pid
+    if _profile is None or _profile_pid != os.getpid():
+        _profile, _profile_pid = Path(tempfile.mkdtemp(prefix="align-office-")), os.getpid()
         atexit.register(shutil.rmtree, _profile, True)
     return _profile
 
