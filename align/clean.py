@@ -90,7 +90,11 @@ _OPENING = re.compile(
     r"|(?:إن\s+)?(?:الجمعية\s+العامة|مجلس\s+الأمن|المجلس\s+الاقتصادي\s+والاجتماعي"
     r"|مجلس\s+حقوق\s+الإنسان)\s*[،,])$"
 )
-_RULE = re.compile(r"^(?:_{5,}|[‐‑‒–—―─]{10,})$")
+RULE_LINE = re.compile(r"^(?:_{5,}|[‐‑‒–—―─]{10,})$")
+"""A (stripped) line that is the rule above a page's footnotes."""
+FOOTNOTE_RULE = "__________"
+"""The rule a reader writes above footnotes it knows of (a .docx's notes, a PDF's under
+a drawn rule), for the cleaner to find as it finds a UN PDF's typed one."""
 _URL = r"(?:https?://|www\.|undocs\.org/)\S+"
 _LINK_LINE = re.compile(rf"^{_URL}(?:\s+{_URL})*$")
 _URL_TOKEN = re.compile(_URL)
@@ -372,7 +376,7 @@ class _Cleaner:
             line = _Line(pos, pos + len(text), text, lead, trail, indent)
             if not stripped:
                 line.kind = "blank"
-            elif _RULE.match(stripped):
+            elif RULE_LINE.match(stripped):
                 line.kind = "rule"
             elif _LINK_LINE.match(stripped):
                 line.kind = "link"
@@ -691,7 +695,7 @@ class _Cleaner:
             return False
         if nxt and nxt in ".," and after.isdigit():
             return False
-        if self.cjk and view[e:].lstrip()[:1] in _UNITS_ZH - {""}:
+        if self.cjk and view[e:].lstrip()[:1] in _UNITS_ZH:
             return False
         if _is_cjk(prev):
             # "第5", "《1", "第1、2和3段", "19至21" are numbers, not marks

@@ -24,6 +24,7 @@ DOCUMENT_SUFFIXES = frozenset(READERS)
 CONVERTED = frozenset(OFFICE.suffixes)
 """Suffixes read by converting the file first (.doc, .rtf, .odt): a copy of a document
 that is there in a format read directly (.docx, .pdf, .txt) is left to that one."""
+NATIVE = DOCUMENT_SUFFIXES - CONVERTED
 
 _SAFE_ID = re.compile(r"^[^\x00-\x1f]+$")
 
@@ -174,8 +175,7 @@ def discover_folder(
         suffix = path.suffix.lower()
         advice = UNREADABLE.get(suffix)
         if advice is not None or suffix in CONVERTED:
-            native = DOCUMENT_SUFFIXES - CONVERTED
-            if any(path.with_suffix(other).is_file() for other in native):
+            if any(path.with_suffix(other).is_file() for other in NATIVE):
                 found.ignored.append(path)
                 continue
             if advice is not None:

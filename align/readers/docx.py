@@ -20,6 +20,7 @@ from typing import Any
 
 from lxml import etree
 
+from align.clean import FOOTNOTE_RULE
 from align.readers.base import Reader, input_error, package_version
 from align.readers.wordnum import Numbering
 from align.readers.wordsym import SYMBOL_CODES, sym, symbol, symbol_font
@@ -41,7 +42,6 @@ _BOXES = etree.XPath("count(ancestor::w:txbxContent)", namespaces=_W)
 _NOTE_REFS = etree.XPath(
     f"(.//w:footnoteReference | .//w:endnoteReference)[not({_DEAD})]", namespaces=_W
 )
-_RULE = "__________"
 
 
 class DocxReader(Reader):
@@ -72,7 +72,7 @@ class DocxReader(Reader):
                 "open and re-save it in Word, or supply it as .txt or .pdf",
             ) from err
         if notes:
-            lines += ["", _RULE, *notes]
+            lines += ["", FOOTNOTE_RULE, *notes]
         return "\n".join(lines), "docx"
 
 
@@ -122,7 +122,7 @@ def _numbering(document: Any) -> Numbering:
     return Numbering(parts.get(RT.NUMBERING), parts.get(RT.STYLES))
 
 
-_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_FALLBACK = f"{{{_W['mc']}}}Fallback"
 
 
 def _lines(container: Any, numbering: Numbering | None = None) -> Iterator[str]:

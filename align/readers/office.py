@@ -76,10 +76,12 @@ def _suffix(path: Path) -> str:
         return ".doc" if stream.read(8) == _OLE2 else ".rtf"
 
 
-def to_docx(path: Path, outdir: Path) -> Path:
-    """Convert ``path`` into a .docx inside ``outdir`` with LibreOffice; its path."""
+def to_docx(path: Path, outdir: Path, suffix: str | None = None) -> Path:
+    """Convert ``path`` into a .docx inside ``outdir`` with LibreOffice; its path.
+
+    ``suffix`` (``.doc``, ``.rtf``, ``.odt``) says what it is, where the caller knows."""
     program = office_program()
-    suffix = _suffix(path)
+    suffix = suffix or _suffix(path)
     if program is None:
         raise input_error(
             path, f"reading {suffix} files needs LibreOffice", f"{INSTALL}, or save it as .docx"
@@ -150,13 +152,14 @@ class OfficeReader(Reader):
         return f"{office_version()}, {DOCX.tools()}"
 
     def read(self, path: Path, lang: str = "") -> tuple[str, str]:
+        suffix = _suffix(path)
         with tempfile.TemporaryDirectory(prefix="align-convert-") as tmp:
-            converted = to_docx(path, Path(tmp))
+            converted = to_docx(path, Path(tmp), suffix)
             try:
                 text, _ = DOCX.read(converted, lang)
             except InputError as err:
                 raise InputError(str(err).replace(str(converted), str(path))) from err
-        return text, f"{_suffix(path).lstrip('.')} via LibreOffice"
+        return text, f"{suffix.lstrip('.')} via LibreOffice"
 
 
 READER = OfficeReader()

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from align.clean import FOOTNOTE_RULE, RULE_LINE
 from align.errors import InputError
 from align.languages import display_width
 from align.readers.base import Reader, input_error, package_version
@@ -226,11 +227,9 @@ SPACED_EMS = 0.35
 """How much more than the page's line spacing, in ems, sets a paragraph apart."""
 SMALL_TYPE = 0.93
 """Footnote type is at most this share of the body's size."""
-FOOTNOTE_RULE = "__________"
 FOOTER_LINES, FOOTER_WIDTH = 2, 25
 """At most this many lines this short under a page's footnotes are its running footer."""
 _NOTE_MARK = re.compile(r"^\s*(?:\*{1,3}|\d{1,3}|[†‡§])\s+\S")
-_TEXT_RULE = re.compile(r"^\s*(?:_{5,}|[‐‑‒–—―─]{10,})\s*$")
 
 
 def _spaced_lines(bodies: list[tuple[float, float, int] | None], size: float) -> list[bool]:
@@ -273,7 +272,7 @@ def _footnotes_at(
     """Where the page's footnotes begin, if the page drew no rule above them as text: the
     first line opening with a mark after which every line is in small type, but for a
     running footer's short lines at the foot."""
-    if any(_TEXT_RULE.match(line) for line in lines):
+    if any(RULE_LINE.match(line.strip()) for line in lines):
         return None
     small = SMALL_TYPE * size
     start = None
