@@ -23,6 +23,33 @@ TMX_DTD = SHARED / "spec" / "tmx14.dtd"
 BENCH = SHARED / "bench"
 
 
+def _chinese_font() -> bool:
+    import shutil
+
+    if shutil.which("fc-list") is None:
+        return False
+    found = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False)
+    return bool(found.stdout.strip())
+
+
+def _office() -> bool:
+    from align.readers.office import office_program
+
+    return office_program() is not None
+
+
+needs_office = pytest.mark.skipif(
+    not _office(), reason="LibreOffice is not installed (.ci/run installs libreoffice-writer-nogui)"
+)
+"""For tests that convert documents with LibreOffice."""
+
+needs_layout = pytest.mark.skipif(
+    not (_office() and _chinese_font()),
+    reason="needs LibreOffice and a Chinese font to lay documents out (.ci/run installs both)",
+)
+"""For tests that have LibreOffice lay Chinese and English documents out as PDFs."""
+
+
 @pytest.fixture
 def zh_seed_text() -> str:
     return (CORPUS / "zh.txt").read_text(encoding="utf-8")

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import importlib.metadata
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS
+from conftest import CORPUS, needs_layout, needs_office
 from lxml import etree
 from tmxcheck import assert_valid_tmx
 
@@ -167,10 +165,7 @@ def test_the_pdf_word_and_plain_text_versions_align_as_the_extracted_text(
             )
 
 
-@pytest.mark.skipif(
-    shutil.which("soffice") is None and shutil.which("libreoffice") is None,
-    reason="LibreOffice is not installed (.ci/run installs libreoffice-writer-nogui)",
-)
+@needs_office
 def test_older_word_files_align_as_the_extracted_text(
     alignment: Alignment, cache: Path, tmp_path: Path
 ) -> None:
@@ -205,15 +200,7 @@ def test_older_word_files_align_as_the_extracted_text(
         )
 
 
-def _cjk_font() -> bool:
-    found = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False)
-    return bool(found.stdout.strip())
-
-
-@pytest.mark.skipif(
-    shutil.which("soffice") is None or shutil.which("fc-list") is None or not _cjk_font(),
-    reason="needs LibreOffice and a Chinese font (.ci/run installs both)",
-)
+@needs_layout
 @pytest.mark.parametrize("page", ["spaced", "un"])
 def test_pdfs_laid_out_by_a_word_processor_align_as_the_extracted_text(
     alignment: Alignment, cache: Path, tmp_path: Path, page: str
@@ -237,12 +224,11 @@ def test_pdfs_laid_out_by_a_word_processor_align_as_the_extracted_text(
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
-    from docx_corpus import un_docx
+    from docx_corpus import office_copy, un_docx
 
     from align.clean import clean
     from align.readers import read_document
 
-    profile = (tmp_path / "profile").as_uri()
     for lang in ("zh", "en"):
         docx_path = un_docx(
             clean(read_document(CORPUS / f"{lang}.txt", lang)),
@@ -258,11 +244,7 @@ def test_pdfs_laid_out_by_a_word_processor_align_as_the_extracted_text(
             document.sections[0].header.paragraphs[0].text = "A/77/L.107"
             document.sections[0].footer.paragraphs[0].text = "23-16564"
             document.save(str(docx_path))
-        subprocess.run(
-            ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to",
-             "pdf", "--outdir", str(tmp_path), str(docx_path)],
-            check=True, capture_output=True, timeout=300,
-        )  # fmt: skip
+        office_copy(docx_path, ".pdf", tmp_path)
     got = align_files(tmp_path / "zh.pdf", tmp_path / "en.pdf", cache_dir=cache)
     assert not any(flag_alignment(got))
     assert [s.text for s in got.src] == [s.text for s in alignment.src]
@@ -312,10 +294,7 @@ REPORT = {
 """A report's opening in both languages: headings, numbered paragraphs and a table."""
 
 
-@pytest.mark.skipif(
-    shutil.which("soffice") is None or shutil.which("fc-list") is None or not _cjk_font(),
-    reason="needs LibreOffice and a Chinese font (.ci/run installs both)",
-)
+@needs_layout
 def test_a_report_aligns_from_its_pdf_as_from_its_docx(cache: Path, tmp_path: Path) -> None:
     """A report laid out by LibreOffice: its PDF gives the .docx's 23 units a side and
     23 1-1 beads, the table cell by cell. Before, the PDF gave 12 and 15 units and 12
@@ -328,6 +307,7 @@ def test_a_report_aligns_from_its_pdf_as_from_its_docx(cache: Path, tmp_path: Pa
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
+    from docx_corpus import office_copy
 
     for lang, parts in REPORT.items():
         document = docx.Document()
@@ -344,12 +324,7 @@ def test_a_report_aligns_from_its_pdf_as_from_its_docx(cache: Path, tmp_path: Pa
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         document.sections[0].header.paragraphs[0].text = "A/78/1"
         document.save(str(tmp_path / f"{lang}.docx"))
-        subprocess.run(
-            ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-             "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
-             str(tmp_path / f"{lang}.docx")],
-            check=True, capture_output=True, timeout=300,
-        )  # fmt: skip
+        office_copy(tmp_path / f"{lang}.docx", ".pdf", tmp_path)
     word = align_files(tmp_path / "zh.docx", tmp_path / "en.docx", cache_dir=cache)
     assert len(word.src) == len(word.tgt) == 23
     assert all(b.kind == "1-1" for b in word.beads)

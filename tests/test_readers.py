@@ -5,11 +5,11 @@ from __future__ import annotations
 import codecs
 import io
 import random
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import needs_office
 from pdf_corpus import assemble, un_pdf
 
 from align.errors import InputError
@@ -645,11 +645,6 @@ def test_docx_without_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 # --- .doc, .rtf, .odt (through LibreOffice) -------------------------------------------------
-
-needs_office = pytest.mark.skipif(
-    shutil.which("soffice") is None and shutil.which("libreoffice") is None,
-    reason="LibreOffice is not installed (.ci/run installs libreoffice-writer-nogui)",
-)
 
 
 def _report_docx(path: Path) -> Path:
