@@ -66,7 +66,7 @@ def pair(
         Path,
         typer.Argument(
             help="The source document (Chinese by default): .txt (a PDF's text, or one "
-            "paragraph a line), .docx, .pdf, or .doc/.rtf/.odt (through LibreOffice)."
+            "paragraph a line), .docx, .pdf, .html, or .doc/.rtf/.odt (through LibreOffice)."
         ),
     ],
     tgt_file: Annotated[Path, typer.Argument(help="Its translation (English by default).")],
@@ -173,7 +173,7 @@ def clean_cmd(
         Path,
         typer.Argument(
             help="A document: .txt (a PDF's text, or one paragraph a line), .docx, .pdf, "
-            "or .doc/.rtf/.odt (through LibreOffice)."
+            ".html, or .doc/.rtf/.odt (through LibreOffice)."
         ),
     ],
     lang: Annotated[str, typer.Option("--lang", "-l", help="Its language.")] = "zh",

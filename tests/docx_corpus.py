@@ -159,7 +159,7 @@ def un_docx(
 
 
 def office_copy(docx_path: Path, suffix: str, outdir: Path) -> Path:
-    """``docx_path`` saved by LibreOffice as ``suffix`` (``.doc``, ``.rtf``, ``.odt``) in
+    """``docx_path`` saved by LibreOffice as ``suffix`` (``.doc``, ``.rtf``, ``.odt``, ``.html``) in
     ``outdir``, as a translator's older or other-tool copy of the document would be."""
     import subprocess
 

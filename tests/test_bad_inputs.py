@@ -96,7 +96,11 @@ def test_binary_file(tmp_path: Path, cache: Path) -> None:
     ("name", "data", "words"),
     [
         ("doc.en.txt", b"{\\rtf1\\ansi\\deff0 \\f0 The General Assembly,\\par}", ("rtf", ".rtf")),
-        ("doc.en.htm", b"<!DOCTYPE html>\n<html><body>The Assembly,</body></html>", ("web",)),
+        (
+            "page.en.txt",
+            b"<!DOCTYPE html>\n<html><body>The Assembly,</body></html>",
+            ("web", ".html"),
+        ),
         (
             "memory.tmx",
             b'\xef\xbb\xbf<?xml version="1.0"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'

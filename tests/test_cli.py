@@ -158,7 +158,8 @@ def test_help_teaches() -> None:
     assert r.returncode == 0
     assert "--model" in r.stdout and "--src-lang" in r.stdout and "Example" in r.stdout
     words = " ".join(r.stdout.replace("│", " ").split())
-    assert "one paragraph a line), .docx, .pdf, or .doc/.rtf/.odt (through LibreOffice)" in words
+    formats = "one paragraph a line), .docx, .pdf, .html, or .doc/.rtf/.odt (through LibreOffice)"
+    assert formats in words
 
 
 def bench_folders(root: Path) -> dict[str, tuple[list[str], list[str], list]]:

@@ -166,12 +166,13 @@ def test_the_pdf_word_and_plain_text_versions_align_as_the_extracted_text(
 
 
 @needs_office
-def test_older_word_files_align_as_the_extracted_text(
+def test_older_word_files_and_web_pages_align_as_the_extracted_text(
     alignment: Alignment, cache: Path, tmp_path: Path
 ) -> None:
-    """A/77/L.107 saved as Word 97-2003 (.doc) and as OpenDocument (.odt), with Word's own
-    paragraph numbers, gives the seed's units and beads: the batch used to list such
-    files as formats to re-save by hand."""
+    """A/77/L.107 saved as Word 97-2003 (.doc), as OpenDocument (.odt) and as a web page
+    (.html: its footnotes found by their links, Word's numbers as a numbered list), with
+    Word's own paragraph numbers, gives the seed's units and beads: the batch used to
+    list such files as formats to re-save by hand."""
     pytest.importorskip("docx")
     from docx_corpus import office_copy, un_docx
 
@@ -185,19 +186,22 @@ def test_older_word_files_align_as_the_extracted_text(
             tmp_path / f"{lang}.docx",
             numbered=True,
         )
-        for suffix in (".doc", ".odt"):
+        for suffix in (".doc", ".odt", ".html"):
             office_copy(docx_path, suffix, tmp_path)
         expected[lang] = [(s.kind, s.footnote, s.text) for s in side]
-    for zh, en in (("zh.doc", "en.doc"), ("zh.odt", "en.doc")):
+    read_as = {
+        ".doc": r"doc via LibreOffice \(LibreOffice [\d.]+, python-docx [\d.]+\)",
+        ".odt": r"odt via LibreOffice \(LibreOffice [\d.]+, python-docx [\d.]+\)",
+        ".html": r"html, utf-8 \(lxml [\d.]+\)",
+    }
+    for zh, en in (("zh.doc", "en.doc"), ("zh.odt", "en.doc"), ("zh.html", "en.html")):
         got = align_files(tmp_path / zh, tmp_path / en, cache_dir=cache)
         assert [(s.kind, s.footnote, s.text) for s in got.src] == expected["zh"], zh
         assert [(s.kind, s.footnote, s.text) for s in got.tgt] == expected["en"], en
         assert [(b.src, b.tgt) for b in got.beads] == [(b.src, b.tgt) for b in alignment.beads]
         assert not any(flag_alignment(got)), (zh, en)
-        assert re.fullmatch(
-            r"doc via LibreOffice \(LibreOffice [\d.]+, python-docx [\d.]+\)",
-            got.signature["tgt_read"],
-        )
+        for side, name in (("src", zh), ("tgt", en)):
+            assert re.fullmatch(read_as[Path(name).suffix], got.signature[f"{side}_read"])
 
 
 @needs_layout

@@ -64,6 +64,19 @@ def plain_forms(text: str) -> tuple[str, int]:
     return _PDF_FORMS.sub(plain, text), changed
 
 
+def without_mark(text: str, mark: str) -> str:
+    """A note's text without its own mark in front: Word types a custom mark there (an
+    automatic one reads as nothing), LibreOffice writes it twice (in a .docx, and in a
+    web page after the link back to the text). A note that opens with
+    the mark's characters in a word or a figure (``1990``) keeps them."""
+    for _ in range(2):
+        rest = text[len(mark) :]
+        if not mark or not text.startswith(mark) or (rest[:1].isalnum() and mark[-1].isalnum()):
+            break
+        text = rest.lstrip()
+    return text
+
+
 def package_version(name: str) -> str:
     """``NAME VERSION`` of an installed package, or just its name."""
     try:

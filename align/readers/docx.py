@@ -21,7 +21,7 @@ from typing import Any
 from lxml import etree
 
 from align.clean import FOOTNOTE_RULE
-from align.readers.base import Reader, input_error, package_version
+from align.readers.base import Reader, input_error, package_version, without_mark
 from align.readers.wordnum import Numbering
 from align.readers.wordsym import SYMBOL_CODES, sym, symbol, symbol_font
 
@@ -192,21 +192,9 @@ def _notes(document: Any, body: Any) -> Iterator[str]:
         else:
             number += 1
             mark = str(number)
-        text = _without_mark(" ".join(line.strip() for line in _lines(note) if line.strip()), mark)
+        text = without_mark(" ".join(line.strip() for line in _lines(note) if line.strip()), mark)
         if text:
             yield f"{mark} {text}" if mark else text
-
-
-def _without_mark(text: str, mark: str) -> str:
-    """A note's text without its own mark in front: Word types a custom mark there (an
-    automatic one reads as nothing), LibreOffice writes it twice. A note that opens with
-    the mark's characters in a word or a figure (``1990``) keeps them."""
-    for _ in range(2):
-        rest = text[len(mark) :]
-        if not mark or not text.startswith(mark) or (rest[:1].isalnum() and mark[-1].isalnum()):
-            break
-        text = rest.lstrip()
-    return text
 
 
 def _custom_mark(ref: Any) -> str:

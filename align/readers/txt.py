@@ -155,7 +155,7 @@ MARKUP: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (
         re.compile(r"(?i)<!doctype\s+html|<html[\s>]"),
         "a web page, not plain text",
-        "save it as plain text (.txt), or supply the .docx or .pdf",
+        "rename it to .html, which is read as a web page",
     ),
     (
         re.compile(r"(?:<\?xml[^>]*>\s*)?(?:<!DOCTYPE[^>]*>\s*)?<(?:tmx|xliff)[\s>]"),

@@ -1,0 +1,425 @@
+"""Web pages (.html, .htm): what a browser shows, one paragraph per block, table cells
+included, then the footnotes under a rule, as the .docx reader writes them.
+
+UN texts turn up as web pages (press releases, older resolutions on un.org) and as
+Word's or LibreOffice's "save as web page". Scripts, styles, hidden elements and
+the site's navigation are not the document's text; a page with one ``<main>`` is
+read from it alone. A line break (``<br>``) is a space, as a manual line break is
+in a .docx; two in a row start a new paragraph. A list gets the numbers and
+bullets the browser draws (``1.``, ``a.``, ``一、``, ``•``), as a .docx gets Word's.
+
+Footnotes are found by their links: a short mark (``1``, ``[2]``, ``*``) linking to
+a place in the page that links back to it (Word, LibreOffice, pandoc and Wikipedia
+all write such pairs). The mark leaves the body; the note leaves its place and is
+written after the body as ``MARK text``, in the order the text cites them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree, html
+
+from align.clean import FOOTNOTE_RULE
+from align.readers.base import Reader, input_error, package_version, read_bytes, without_mark
+from align.readers.txt import decode
+from align.readers.wordnum import FORMATS
+from align.readers.wordsym import symbol, symbol_font
+
+BLOCKS = frozenset(
+    """address article aside blockquote body caption center dd details dialog div dl dt
+    fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr legend li
+    main menu nav ol p pre section summary table tbody td tfoot th thead tr ul""".split()
+)
+"""Elements a browser lays out as blocks of their own: each ends the line before it."""
+
+UNSHOWN = frozenset(
+    """applet audio button canvas datalist embed head iframe img input map meta nav noscript
+    object option script select style svg template textarea title video""".split()
+)
+"""Elements whose content is not text a reader of the page sees."""
+
+CHROME = frozenset({"header", "footer", "aside"})
+"""The site's banner, footer and sidebar: left out unless inside an article or ``<main>``."""
+
+_CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search"})
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.I)
+_SPACES = re.compile(r"[ \t\n\r\f]+")
+_PADDING = re.compile("\xa0{2,}")
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_WIDE_BREAK = re.compile(f"(?<=[{_WIDE}])[ \t\r]*\n[ \t\n\r]*(?=[{_WIDE}])")
+_MARK = re.compile(r"^[\[(]?\s*([0-9]{1,3}|[*†‡§¶#]{1,3}|[a-z]{1,2}|[ivx]{1,4})\s*[\])]?$", re.I)
+_TYPED_MARK = re.compile(r"([*†‡§]{1,3})\s+")
+_NOTE_BOX = re.compile(r"ftn\d|edn\d|sdfootnote\d|sdendnote\d|footnote|endnote", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_LEGACY = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "big5": "big5hkscs",
+    "iso8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "ascii": "cp1252",
+}
+"""Declared charsets whose superset browsers read instead (as the WHATWG encoding spec says)."""
+
+_FONT_FAMILY = re.compile(r"(?<![-\w])font-family\s*:\s*([^;]+)", re.I)
+_CSS_LIST = re.compile(r"list-style(?:-type)?\s*:\s*([-a-z]+)", re.I)
+LIST_FORMATS: dict[str, tuple[Callable[[int], str], str]] = {
+    "1": (FORMATS["decimal"], ". "),
+    "a": (FORMATS["lowerLetter"], ". "),
+    "A": (FORMATS["upperLetter"], ". "),
+    "i": (FORMATS["lowerRoman"], ". "),
+    "I": (FORMATS["upperRoman"], ". "),
+    "decimal": (FORMATS["decimal"], ". "),
+    "decimal-leading-zero": (FORMATS["decimalZero"], ". "),
+    "lower-alpha": (FORMATS["lowerLetter"], ". "),
+    "lower-latin": (FORMATS["lowerLetter"], ". "),
+    "upper-alpha": (FORMATS["upperLetter"], ". "),
+    "upper-latin": (FORMATS["upperLetter"], ". "),
+    "lower-roman": (FORMATS["lowerRoman"], ". "),
+    "upper-roman": (FORMATS["upperRoman"], ". "),
+    "cjk-ideographic": (FORMATS["chineseCounting"], "、"),
+    "simp-chinese-informal": (FORMATS["chineseCounting"], "、"),
+    "cjk-decimal": (FORMATS["decimal"], "、"),
+    "none": (FORMATS["none"], ""),
+}
+"""An ``<ol>``'s ``type`` or CSS ``list-style-type`` → its counting and what follows the
+number, as browsers draw them."""
+BULLETS = {"disc": "•", "circle": "◦", "square": "▪", "none": ""}
+"""An ``<ul>``'s ``list-style-type`` → the bullet drawn (the .docx reader prints Word's too)."""
+
+
+class HtmlReader(Reader):
+    suffixes = (".html", ".htm", ".xhtml")
+    layout = "paragraphs"
+
+    def tools(self) -> str:
+        return package_version("lxml")
+
+    def read(self, path: Path, lang: str = "") -> tuple[str, str]:
+        text, encoding = page_text(read_bytes(path), lang, path)
+        try:
+            root = html.document_fromstring(
+                _XML_DECLARATION.sub("", text),
+                parser=html.HTMLParser(remove_comments=True, remove_pis=True),
+            )
+        except (etree.ParserError, ValueError) as err:
+            if "empty" in str(err).lower():
+                return "", f"html, {encoding}"  # refused as a file with no text
+            raise input_error(
+                path,
+                f"is not a readable web page ({err})",
+                "open it in a browser and save it again",
+            ) from err
+        return "\n".join(page_lines(root)), f"html, {encoding}"
+
+
+READER = HtmlReader()
+
+
+def page_text(data: bytes, lang: str, path: Path | str) -> tuple[str, str]:
+    """The page decoded. A byte-order mark, or bytes that are all valid UTF-8, decide first
+    (a page saved again in UTF-8 often keeps its old ``<meta>``); then the charset the
+    ``<meta>`` declares, where that reads it; else the encodings a text file is tried in."""
+    declared = _META_CHARSET.search(data[:8192])
+    boms = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    if declared and not data.startswith(boms) and not _utf8(data):
+        try:
+            codec = codecs.lookup(declared.group(1).decode("ascii")).name
+        except (LookupError, UnicodeDecodeError):
+            codec = ""
+        codec = _LEGACY.get(codec, codec)
+        if codec and not codec.startswith("utf-16"):
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError:
+                pass
+    return decode(data, lang, path)
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def page_lines(root: etree._Element) -> list[str]:
+    """The page's paragraphs, then its footnotes under :data:`FOOTNOTE_RULE`."""
+    notes = _Notes.of(root)
+    body = root.find("body")
+    if body is None:
+        body = root
+    mains = [e for e in body.iter() if _tag(e) == "main" or e.get("role") == "main"]
+    text = _Text(notes)
+    text.walk(mains[0] if len(mains) == 1 else body, inside_content=len(mains) == 1)
+    lines = text.finish()
+    written = []
+    for mark, note in notes.notes.values():
+        inner = _Text(notes, in_note=True)
+        for element in note:
+            inner.walk(element, inside_content=True)
+        words = without_mark(" ".join(inner.finish()), mark)
+        typed = _TYPED_MARK.match(words)
+        if typed and mark.isdigit():  # a converter that numbered a custom mark (pandoc)
+            mark, words = typed.group(1), words[typed.end() :]
+        if words:
+            written.append(f"{mark} {words}" if mark else words)
+    if written:
+        lines += ["", FOOTNOTE_RULE, *written]
+    return lines
+
+
+def _tag(element: etree._Element) -> str:
+    tag = element.tag
+    return tag.rsplit(":", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def _hidden(element: etree._Element) -> bool:
+    return (
+        element.get("hidden") is not None
+        or element.get("aria-hidden") == "true"
+        or bool(_HIDDEN_STYLE.search(element.get("style") or ""))
+    )
+
+
+@dataclass
+class _Notes:
+    """The page's footnotes: ``refs``, the reference links; ``notes``, each note's first
+    element → its mark and the elements it is made of, in the order the text cites them;
+    ``members``, every element inside a note; ``backs``, the links in notes that lead
+    back to the text (with their wrappers)."""
+
+    refs: set[etree._Element] = field(default_factory=set)
+    notes: dict[etree._Element, tuple[str, list[etree._Element]]] = field(default_factory=dict)
+    members: set[etree._Element] = field(default_factory=set)
+    backs: set[etree._Element] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, root: etree._Element) -> _Notes:
+        found = cls()
+        position = {element: n for n, element in enumerate(root.iter())}
+        targets: dict[str, etree._Element] = {}
+        for element in position:
+            if not isinstance(element.tag, str):
+                continue
+            for key in (element.get("id"), element.get("name") if _tag(element) == "a" else None):
+                if key:
+                    targets.setdefault(key, element)
+        for link in root.iter("a"):
+            href = link.get("href") or ""
+            target = targets.get(href[1:]) if href.startswith("#") else None
+            if target is None or position[target] < position[link]:
+                continue  # a note comes after its reference; a link back comes after it
+            mark = _MARK.match(link.text_content().strip())
+            if mark is None:
+                continue
+            note = _note_of(target)
+            backs = _links_back(note, _keys_of(link))
+            if not backs:
+                continue
+            found.refs.add(link)
+            found.backs |= backs
+            if note[0] not in found.notes:
+                found.notes[note[0]] = (mark.group(1), note)
+                found.members.update(e for element in note for e in element.iter())
+        found.backs = {_with_wrappers(b, found.backs) for b in found.backs}
+        return found
+
+
+def _keys_of(link: etree._Element) -> set[str]:
+    """The ids and names a note's back link may point at: the reference's and its wrappers'."""
+    keys: set[str] = set()
+    element: etree._Element | None = link
+    while element is not None and _tag(element) not in BLOCKS:
+        keys.update(k for k in (element.get("id"), element.get("name")) if k)
+        element = element.getparent()
+    return keys
+
+
+def _links_back(note: list[etree._Element], keys: set[str]) -> set[etree._Element]:
+    return {
+        a
+        for element in note
+        for a in element.iter("a")
+        if (a.get("href") or "").startswith("#") and a.get("href", "")[1:] in keys
+    }
+
+
+def _with_wrappers(back: etree._Element, backs: set[etree._Element]) -> etree._Element:
+    """A back link with the inline elements around it that hold nothing else but other
+    back links and signs (Wikipedia's ``<span>^ <a>a</a> <a>b</a></span>``)."""
+    element = back
+    parent = element.getparent()
+    while parent is not None and _tag(parent) not in BLOCKS:
+        words = (parent.text or "") + "".join(
+            (child.tail or "") + ("" if child in backs else child.text_content())
+            for child in parent
+        )
+        if any(c.isalnum() for c in words):
+            break
+        element, parent = parent, parent.getparent()
+    return element
+
+
+def _note_of(target: etree._Element) -> list[etree._Element]:
+    """The elements a note is made of: the target itself if it is a block (``<li id=fn1>``),
+    else the block around it with, inside a box made for one note (Word's ``<div id=ftn1>``,
+    LibreOffice's ``sdfootnote1``), the blocks that follow it there."""
+    block = target
+    while _tag(block) not in BLOCKS and block.getparent() is not None:
+        block = block.getparent()
+    box = block.getparent()
+    if box is None or block is target:
+        return [block]
+    marks = " ".join(box.get(a) or "" for a in ("id", "class", "style"))
+    if _tag(box) == "div" and _NOTE_BOX.search(marks):
+        return [block, *block.itersiblings()]
+    return [block]
+
+
+class _Text:
+    """Collects lines while walking elements: text runs joined, a block ending the line."""
+
+    def __init__(self, notes: _Notes, in_note: bool = False) -> None:
+        self.notes = notes
+        self.in_note = in_note
+        self.lines: list[str] = []
+        self.line: list[str] = []
+        self.label = ""
+        self.font: str | None = None
+        self.after_break = False
+
+    def walk(self, element: etree._Element, inside_content: bool = False) -> None:
+        tag = _tag(element)
+        if not tag or tag in UNSHOWN or _hidden(element) or self._skipped(element):
+            self._text(element.tail)
+            return
+        if tag in CHROME and not inside_content:
+            self.newline()
+            self._text(element.tail)
+            return
+        if element.get("role") in _CHROME_ROLES:
+            self._text(element.tail)
+            return
+        inside = inside_content or tag in ("article", "main")
+        block = tag in BLOCKS
+        if block:
+            self.newline()
+        elif tag == "br":
+            self._line_break()
+        if tag == "li" and not self.in_note:
+            self.label = _list_label(element)
+        outer = self.font
+        face = _font_face(element)
+        if face is not None:
+            self.font = symbol_font(face)
+        if tag == "pre":
+            self._preformatted(element)
+        else:
+            self._text(element.text)
+            for child in element:
+                self.walk(child, inside)
+        self.font = outer
+        if block:
+            self.newline()
+            self.label = ""
+        self._text(element.tail)
+
+    def _skipped(self, element: etree._Element) -> bool:
+        if element in self.notes.refs or element in self.notes.backs:
+            return True
+        return not self.in_note and element in self.notes.members
+
+    def _text(self, text: str | None) -> None:
+        if text:
+            self._add(text)
+
+    def _add(self, text: str) -> None:
+        """Text of the current line; an item's number goes before its first words, which
+        may sit in a paragraph inside the item (``<li><p>``)."""
+        if self.label and text.strip():
+            self.line.append(self.label)
+            self.label = ""
+        if self.font:
+            text = "".join(c if c.isspace() else symbol(self.font, c) for c in text)
+        self.line.append(text)
+        self.after_break = self.after_break and not text.strip()
+
+    def _line_break(self) -> None:
+        """``<br>``: a space, as Word's line break is in a .docx; two in a row (an older
+        page's way of starting a paragraph) end the paragraph."""
+        if self.after_break:
+            self.newline()
+        else:
+            self.line.append(" ")
+            self.after_break = True
+
+    def _preformatted(self, element: etree._Element) -> None:
+        for n, part in enumerate(element.text_content().split("\n")):
+            if n:
+                self.newline()
+            self._add(part)
+
+    def newline(self) -> None:
+        """End the current line: white space collapsed as a browser does, where a line break
+        in the source between two Chinese or Japanese characters is no space at all."""
+        text = _WIDE_BREAK.sub("", "".join(self.line))
+        text = _SPACES.sub(" ", _PADDING.sub(" ", text)).strip()
+        self.line = []
+        self.after_break = False
+        if text:
+            self.lines.append(text)
+
+    def finish(self) -> list[str]:
+        self.newline()
+        return self.lines
+
+
+def _font_face(element: etree._Element) -> str | None:
+    """The font an element sets (``<font face>``, CSS ``font-family``: the first named)."""
+    family = element.get("face") if _tag(element) == "font" else None
+    if family is None:
+        found = _FONT_FAMILY.search(element.get("style") or "")
+        family = found.group(1) if found else None
+    return family.split(",")[0].strip().strip("'\"") if family is not None else None
+
+
+def _list_label(item: etree._Element) -> str:
+    """What a browser draws before a list item: an ``<ol>``'s number and what follows it,
+    an ``<ul>``'s bullet (disc, then circle, then square as lists nest)."""
+    parent = item.getparent()
+    kind_of_list = _tag(parent) if parent is not None else ""
+    if kind_of_list not in ("ol", "ul"):
+        return ""
+    style = _CSS_LIST.search(item.get("style") or "") or _CSS_LIST.search(parent.get("style") or "")
+    if kind_of_list == "ul":
+        depth = sum(1 for e in parent.iterancestors() if _tag(e) in ("ul", "ol"))
+        kind = style.group(1).lower() if style else ("disc", "circle", "square")[min(depth, 2)]
+        bullet = BULLETS.get(kind, BULLETS["disc"])
+        return f"{bullet} " if bullet else ""
+    kind = style.group(1).lower() if style else parent.get("type") or "1"
+    counting, after = LIST_FORMATS.get(kind, LIST_FORMATS["1"])
+    items = [e for e in parent if _tag(e) == "li"]
+    step = -1 if parent.get("reversed") is not None else 1
+    number = _int(parent.get("start"), len(items) if step < 0 else 1)
+    for e in items:
+        number = _int(e.get("value"), number)
+        if e is item:
+            break
+        number += step
+    label = counting(number) if number > 0 else str(number)
+    return f"{label}{after}" if label else ""
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int((text or "").strip())
+    except ValueError:
+        return default

@@ -1,0 +1,295 @@
+"""The web page reader: what a browser shows, a paragraph a line, footnotes found by their links."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import needs_office
+
+from align.clean import clean
+from align.errors import InputError
+from align.readers import READERS, read_document
+
+WORD_PAGE = """<html xmlns:o="urn:schemas-microsoft-com:office:office">
+<head><meta http-equiv=Content-Type content="text/html; charset=gb2312">
+<title>A/77/L.107</title>
+<style><!-- p.MsoNormal {margin:0cm;} --></style>
+<!--[if gte mso 9]><xml><w:WordDocument><w:View>Print</w:View></w:WordDocument></xml><![endif]-->
+</head>
+<body lang=ZH-CN>
+<div class=WordSection1>
+<p class=MsoNormal>第七十七届会议<o:p></o:p></p>
+<p class=MsoNormal><o:p>&nbsp;</o:p></p>
+<p class=MsoNormal>大会，</p>
+<p class=MsoNormal>考虑到《2030年可持续发展议程》<a style='mso-footnote-id:ftn1' href="#_ftn1"
+name="_ftnref1" title=""><span class=MsoFootnoteReference><![if !supportFootnotes]>[1]<![endif]>
+</span></a>提出的目标，</p>
+<p class=MsoListParagraph style='mso-list:l0 level1 lfo1'><![if !supportLists]><span
+style='mso-list:Ignore'>1.<span style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp;&nbsp;&nbsp;
+</span></span><![endif]>确认上海合作组织的
+建设性作用；</p>
+<p class=MsoNormal style='display:none;mso-hide:all'>隐藏的修订说明</p>
+<table class=MsoTableGrid><tr><td><p class=MsoNormal>成员国</p></td><td>8</td></tr></table>
+</div>
+<div style='mso-element:footnote-list'><![if !supportFootnotes]><br clear=all>
+<hr align=left size=1 width="33%"><![endif]>
+<div style='mso-element:footnote' id=ftn1>
+<p class=MsoFootnoteText><a style='mso-footnote-id:ftn1' href="#_ftnref1" name="_ftn1"
+title=""><span class=MsoFootnoteReference>[1]</span></a> 第70/1号决议。</p>
+<p class=MsoFootnoteText>另见A/70/PV.4。</p>
+</div>
+</div>
+</body></html>
+"""
+
+
+def page(tmp_path: Path, body: str, name: str = "page.html", head: str = "") -> Path:
+    path = tmp_path / name
+    path.write_text(
+        f'<!DOCTYPE html><html><head><meta charset="utf-8">{head}</head><body>{body}</body></html>',
+        encoding="utf-8",
+    )
+    return path
+
+
+def lines(path: Path, lang: str = "en") -> list[str]:
+    return read_document(path, lang).text.split("\n")
+
+
+def test_word_web_page_in_gb2312(tmp_path: Path) -> None:
+    """Word's "save as web page": its charset, its typed list number, hidden text left out,
+    a table's cells, and the footnote (two paragraphs) under a rule with its mark. Word
+    breaks its source lines inside Chinese text too: no space there, as in a browser."""
+    path = tmp_path / "A_77_L.107-ZH.htm"
+    path.write_bytes(WORD_PAGE.encode("gb2312"))
+    doc = read_document(path, "zh")
+    assert doc.text.split("\n") == [
+        "第七十七届会议",
+        "大会，",
+        "考虑到《2030年可持续发展议程》提出的目标，",
+        "1. 确认上海合作组织的建设性作用；",
+        "成员国",
+        "8",
+        "",
+        "__________",
+        "1 第70/1号决议。 另见A/70/PV.4。",
+    ]
+    assert doc.encoding == "html, gb18030"
+    assert doc.layout == "paragraphs"
+    assert [(b.kind, b.footnote, b.text) for b in clean(doc).blocks][-1] == (
+        "footnote",
+        "1",
+        "第70/1号决议。另见A/70/PV.4。",
+    )
+
+
+def test_a_site_s_navigation_scripts_and_hidden_parts_are_not_the_document(
+    tmp_path: Path,
+) -> None:
+    path = page(
+        tmp_path,
+        '<header><a href="/">UN Home</a><nav><a href="/zh">中文</a> <a href="/fr">Français</a>'
+        "</nav></header>"
+        '<div role="navigation">Skip to content</div>'
+        "<main><article><header><h1>Secretary-General's message</h1></header>"
+        "<p>The Assembly met.<script>track()</script> It adopted <b>two</b> texts.</p>"
+        '<p hidden>Draft note</p><p style="display: none">Old text</p>'
+        "<template><p>Row</p></template><noscript>Enable scripts</noscript>"
+        '<p><span aria-hidden="true">★</span>Both passed.</p>'
+        "<footer>Posted on 5 April</footer></article></main>"
+        "<aside>Related stories</aside><footer>Copyright United Nations</footer>",
+        head="<title>Site title</title><style>p { color: red }</style>",
+    )
+    assert lines(path) == [
+        "Secretary-General's message",
+        "The Assembly met. It adopted two texts.",
+        "Both passed.",
+        "Posted on 5 April",
+    ]
+
+
+def test_without_main_the_body_is_read_less_its_banner_and_footer(tmp_path: Path) -> None:
+    path = page(
+        tmp_path,
+        "<header>United Nations</header><div><p>First.</p><p>Second.</p></div>"
+        "<footer>Contact</footer>",
+    )
+    assert lines(path) == ["First.", "Second."]
+
+
+def test_lists_breaks_preformatted_text_and_tables(tmp_path: Path) -> None:
+    path = page(
+        tmp_path,
+        "<ol><li><p>Acknowledges the role;</p></li><li>Decides to continue.</li></ol>"
+        '<ol type="a" start="3"><li>third</li><li value="7">seventh</li><li>eighth</li></ol>'
+        "<ol reversed><li>two</li><li>one</li></ol>"
+        '<ol style="list-style-type: lower-roman"><li>first</li><li>second</li></ol>'
+        '<ol style="list-style-type: cjk-ideographic"><li>加强合作</li><li>促进发展</li></ol>'
+        "<ul><li>Kazakhstan<ul><li>Almaty</li></ul></li></ul>"
+        '<ul style="list-style: none"><li>plain</li></ul>'
+        "<p>Cooperation between the United Nations and regional organizations:<br>"
+        "cooperation with the Shanghai Cooperation Organization</p>"
+        "<p>The Assembly,<br>\n<br>Recalling its resolution,<br><br><br>Decides</p>"
+        "<pre>  1   2\n  3   4</pre>"
+        "<table><tr><th>Item</th><th>Amount</th></tr><tr><td>Travel</td><td>1 200</td></tr>"
+        "</table>",
+    )
+    assert lines(path) == [
+        "1. Acknowledges the role;",
+        "2. Decides to continue.",
+        "c. third",
+        "g. seventh",
+        "h. eighth",
+        "2. two",
+        "1. one",
+        "i. first",
+        "ii. second",
+        "一、加强合作",
+        "二、促进发展",
+        "• Kazakhstan",
+        "◦ Almaty",
+        "plain",
+        "Cooperation between the United Nations and regional organizations: cooperation with "
+        "the Shanghai Cooperation Organization",
+        "The Assembly,",
+        "Recalling its resolution,",
+        "Decides",
+        "1 2",
+        "3 4",
+        "Item",
+        "Amount",
+        "Travel",
+        "1 200",
+    ]
+
+
+def test_footnotes_are_found_by_a_mark_that_links_to_a_note_linking_back(
+    tmp_path: Path,
+) -> None:
+    """pandoc's and Wikipedia's notes, a custom mark, a note cited twice, and links that
+    are not notes: a contents entry whose section does not link back, a back link itself."""
+    path = page(
+        tmp_path,
+        '<p><a href="#s1">1</a> Introduction</p>'
+        '<p>Sponsors:<a href="#n-star" id="r-star">*</a> draft resolution</p>'
+        '<h2 id="s1">Introduction</h2>'
+        '<p>As agreed.<sup id="cite_ref-2"><a href="#cite_note-2">[2]</a></sup> '
+        'Then adopted.<a href="#fn1" class="footnote-ref" id="fnref1"><sup>1</sup></a> '
+        'Again.<sup id="cite_ref-2b"><a href="#cite_note-2">[2]</a></sup></p>'
+        '<p>See <a href="#s1">the introduction</a>.</p>'
+        '<ol class="references">'
+        '<li id="cite_note-2"><span class="mw-cite-backlink">^ <a href="#cite_ref-2">a</a> '
+        '<a href="#cite_ref-2b">b</a></span> <span>Resolution 70/1.</span></li></ol>'
+        '<section class="footnotes"><hr><ol>'
+        '<li id="fn1"><p>Treaty Series, vol. 2896.<a href="#fnref1">↩︎</a></p></li>'
+        '<li id="n-star"><a href="#r-star">*</a> Any changes in the list of sponsors.</li>'
+        "</ol></section>",
+    )
+    assert lines(path) == [
+        "1 Introduction",
+        "Sponsors: draft resolution",
+        "Introduction",
+        "As agreed. Then adopted. Again.",
+        "See the introduction.",
+        "",
+        "__________",
+        "* Any changes in the list of sponsors.",
+        "2 Resolution 70/1.",
+        "1 Treaty Series, vol. 2896.",
+    ]
+
+
+def test_a_custom_mark_a_converter_numbered_is_the_mark_the_note_prints(tmp_path: Path) -> None:
+    """pandoc numbers Word's ``*`` note 1 and keeps the typed ``*`` in the note's text."""
+    path = page(
+        tmp_path,
+        '<p>Uzbekistan:<a href="#fn1" id="fnref1"><sup>1</sup></a> draft resolution</p>'
+        '<p>Agenda.<a href="#fn2" id="fnref2"><sup>2</sup></a></p><ol>'
+        '<li id="fn1"><p>* Any changes in the list of sponsors.<a href="#fnref1">↩</a></p></li>'
+        '<li id="fn2"><p>Resolution 70/1.<a href="#fnref2">↩</a></p></li></ol>',
+    )
+    assert lines(path)[-2:] == ["* Any changes in the list of sponsors.", "2 Resolution 70/1."]
+
+
+@pytest.mark.parametrize(
+    ("data", "lang", "text", "encoding"),
+    [
+        (  # saved again as UTF-8, the old <meta> kept
+            '<html><head><meta charset="iso-8859-1"></head><body><p>Côte d’Ivoire</p></body>'
+            "</html>".encode(),
+            "en",
+            "Côte d’Ivoire",
+            "utf-8",
+        ),
+        (
+            '<html><head><meta charset="big5"></head><body><p>聯合國大會</p></body></html>'.encode(
+                "big5"
+            ),
+            "zh-TW",
+            "聯合國大會",
+            "big5hkscs",
+        ),
+        (  # no charset said: guessed as a text file's would be
+            "<html><body><p>联合国大会通过了决议。</p></body></html>".encode("gb18030"),
+            "zh",
+            "联合国大会通过了决议。",
+            "gb18030",
+        ),
+        (
+            '<?xml version="1.0" encoding="windows-1252"?>\n<html><head>'
+            '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252"/></head>'
+            "<body><p>Résolution 70/1 – adoptée</p></body></html>".encode("cp1252"),
+            "fr",
+            "Résolution 70/1 – adoptée",
+            "cp1252",
+        ),
+    ],
+)
+def test_the_page_s_charset(
+    tmp_path: Path, data: bytes, lang: str, text: str, encoding: str
+) -> None:
+    path = tmp_path / "page.htm"
+    path.write_bytes(data)
+    doc = read_document(path, lang)
+    assert (doc.text, doc.encoding) == (text, f"html, {encoding}")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<!DOCTYPE html><html><body><script>document.write('Loading')</script>"
+        b"<nav>Home</nav></body></html>",
+        b"<!-- saved without its content -->\n",
+    ],
+)
+def test_a_page_with_nothing_to_read(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "page.html"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=r"page\.html: contains no text"):
+        read_document(path, "en")
+
+
+def test_a_binary_file_named_html(tmp_path: Path) -> None:
+    path = tmp_path / "photo.html"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    with pytest.raises(InputError, match=r"photo\.html: "):
+        read_document(path, "en")
+
+
+def test_the_registry_reads_web_pages() -> None:
+    assert {".html", ".htm", ".xhtml"} <= READERS.keys()
+    assert READERS[".htm"].tools().startswith("lxml ")
+
+
+@needs_office
+def test_a_web_page_saved_by_libreoffice_reads_as_its_docx(tmp_path: Path) -> None:
+    """Word's numbers and bullets, a symbol, a table's cells and a footnote, as the .docx
+    reader reads the document the page was saved from."""
+    pytest.importorskip("docx")
+    from docx_corpus import office_copy
+    from test_readers import _report_docx
+
+    original = _report_docx(tmp_path / "report.docx")
+    copy = office_copy(original, ".html", tmp_path)
+    assert read_document(copy, "en").text == read_document(original, "en").text
