@@ -100,7 +100,11 @@ def test_discover_recognises_every_layout_and_lists_the_rest(tmp_path: Path) -> 
     touch(root / ".hidden.zh.txt")
     touch(root / "old" / "A_60_1-ZH.doc"), touch(root / "old" / "A_60_1-EN.rtf")
     touch(root / "A.zh.doc")  # A.zh.txt is there: the .doc is a copy, not a second side
-    touch(root / "old" / "B_60_1-ZH.wpd"), touch(root / "old" / "B_60_1-EN.htm")
+    touch(root / "old" / "B_60_1-ZH.wpd"), touch(root / "old" / "B_60_1-EN.mht")
+    touch(root / "web" / "P.zh.html"), touch(root / "web" / "P.en.htm")
+    touch(root / "web" / "P.zh_files" / "header.htm")  # a saved page's parts: not a document
+    touch(root / "web" / "P.zh_files" / "image001.png")
+    touch(root / "A.en.htm")  # A.en.txt is there: the web page is a copy
 
     found = discover(root, skip=root / "out")
 
@@ -116,6 +120,7 @@ def test_discover_recognises_every_layout_and_lists_the_rest(tmp_path: Path) -> 
         "A_77_L.107": ("A_77_L.107-ZH.pdf", "A_77_L.107-EN.pdf"),
         "S_2023_1": ("S_2023_1/zh.txt", "S_2023_1/en.txt"),
         "old/A_60_1": ("old/A_60_1-ZH.doc", "old/A_60_1-EN.rtf"),
+        "web/P": ("web/P.zh.html", "web/P.en.htm"),
     }
     assert [p.id for p in found.pairs] == sorted(pairs)
     unpaired = {u.path.relative_to(root).as_posix(): u.reason for u in found.unpaired}
@@ -125,10 +130,10 @@ def test_discover_recognises_every_layout_and_lists_the_rest(tmp_path: Path) -> 
         "notes.txt",
         "zh/X.en.txt",
         "old/B_60_1-ZH.wpd",
-        "old/B_60_1-EN.htm",
+        "old/B_60_1-EN.mht",
     }
     assert "WordPerfect file: save it as .docx" in unpaired["old/B_60_1-ZH.wpd"]
-    assert "web page: save it as plain text (.txt)" in unpaired["old/B_60_1-EN.htm"]
+    assert "web archive: save it as a web page (.html)" in unpaired["old/B_60_1-EN.mht"]
     assert "no 'en' partner" in unpaired["lonely.zh.txt"]
     assert "no 'zh' partner" in unpaired["en/orphan.txt"]
     assert "no language" in unpaired["notes.txt"]
@@ -136,7 +141,7 @@ def test_discover_recognises_every_layout_and_lists_the_rest(tmp_path: Path) -> 
     (conflict,) = found.conflicts
     assert conflict.id == "Dup" and "2 'zh' files" in conflict.reason
     ignored = {p.relative_to(root).as_posix() for p in found.ignored}
-    assert ignored == {"README.md", "S_2023_1/reference.align", "A.zh.doc"}
+    assert ignored == {"README.md", "S_2023_1/reference.align", "A.zh.doc", "A.en.htm"}
 
 
 def test_manifest_pairs_relative_to_itself(tmp_path: Path) -> None:

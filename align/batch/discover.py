@@ -16,22 +16,28 @@ from pathlib import Path, PurePosixPath
 
 from align.errors import InputError
 from align.readers import READERS
+from align.readers.html import READER as HTML
 from align.readers.office import READER as OFFICE
 
 DOCUMENT_SUFFIXES = frozenset(READERS)
 """Suffixes some reader handles; files with another suffix and no language are ignored."""
 
 CONVERTED = frozenset(OFFICE.suffixes)
-"""Suffixes read by converting the file first (.doc, .rtf, .odt): a copy of a document
-that is there in a format read directly (.docx, .pdf, .txt) is left to that one."""
-NATIVE = DOCUMENT_SUFFIXES - CONVERTED
+"""Suffixes read by converting the file first (.doc, .rtf, .odt)."""
+COPIES = CONVERTED | frozenset(HTML.suffixes)
+"""Formats a document is also saved in (an older Word format, a web page): such a copy
+of a document that is there in a format read directly (.docx, .pdf, .txt) is left to that
+one, rather than making a second file for one side of the pair."""
+NATIVE = DOCUMENT_SUFFIXES - COPIES
+PAGE_FOLDER = "_files"
+"""What "save as web page" names the folder of a page's images and parts: ``NAME_files``."""
 
 _SAFE_ID = re.compile(r"^[^\x00-\x1f]+$")
 
 UNREADABLE: dict[str, str] = {
     ".wpd": "a WordPerfect file: save it as .docx",
-    ".htm": "a web page: save it as plain text (.txt)",
-    ".html": "a web page: save it as plain text (.txt)",
+    ".mht": "a web archive: save it as a web page (.html) or as .docx",
+    ".mhtml": "a web archive: save it as a web page (.html) or as .docx",
 }
 """Document formats no reader takes: listed as not paired, with what to do, rather than
 ignored as if they were not documents."""
@@ -140,7 +146,8 @@ def _classify(
 
 
 def _walk(root: Path, skip: Path | None) -> list[Path]:
-    """Files under ``root`` in a stable order, without hidden files and without ``skip``."""
+    """Files under ``root`` in a stable order, without hidden files, without ``skip`` and
+    without the parts folder of a saved web page (``NAME_files`` beside ``NAME.htm``)."""
     found: list[Path] = []
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
@@ -148,9 +155,19 @@ def _walk(root: Path, skip: Path | None) -> list[Path]:
             continue
         if skip is not None and (path == skip or skip in path.parents):
             continue
+        if any(_page_parts(folder) for folder in path.parents if root in folder.parents):
+            continue
         if path.is_file():
             found.append(path)
     return found
+
+
+def _page_parts(folder: Path) -> bool:
+    """Whether ``folder`` holds the images and parts of a web page saved beside it."""
+    if not folder.name.endswith(PAGE_FOLDER):
+        return False
+    page = folder.name[: -len(PAGE_FOLDER)]
+    return any((folder.parent / f"{page}{suffix}").is_file() for suffix in HTML.suffixes)
 
 
 def discover_folder(
@@ -174,7 +191,7 @@ def discover_folder(
         rel = PurePosixPath(path.relative_to(root).as_posix())
         suffix = path.suffix.lower()
         advice = UNREADABLE.get(suffix)
-        if advice is not None or suffix in CONVERTED:
+        if advice is not None or suffix in COPIES:
             if any(path.with_suffix(other).is_file() for other in NATIVE):
                 found.ignored.append(path)
                 continue
