@@ -133,7 +133,7 @@ def test_discover_recognises_every_layout_and_lists_the_rest(tmp_path: Path) -> 
         "old/B_60_1-EN.mht",
     }
     assert "WordPerfect file: save it as .docx" in unpaired["old/B_60_1-ZH.wpd"]
-    assert "web archive: save it as a web page (.html)" in unpaired["old/B_60_1-EN.mht"]
+    assert "no 'zh' partner" in unpaired["old/B_60_1-EN.mht"]
     assert "no 'en' partner" in unpaired["lonely.zh.txt"]
     assert "no 'zh' partner" in unpaired["en/orphan.txt"]
     assert "no language" in unpaired["notes.txt"]

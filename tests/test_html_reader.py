@@ -277,8 +277,48 @@ def test_a_binary_file_named_html(tmp_path: Path) -> None:
         read_document(path, "en")
 
 
+def web_archive(page: bytes, charset: str, parts: dict[str, str]) -> bytes:
+    """An .mht as Word saves one: the page quoted-printable first, then its other parts."""
+    from email.message import EmailMessage
+
+    archive = EmailMessage()
+    archive["MIME-Version"] = "1.0"
+    archive.set_content(page, maintype="text", subtype="html", cte="quoted-printable")
+    archive.replace_header("Content-Type", f'text/html; charset="{charset}"')
+    archive.make_related()
+    for name, text in parts.items():
+        archive.add_related(text, subtype="html", cte="quoted-printable", filename=name)
+    archive.add_related(b"\x89PNG\r\n", maintype="image", subtype="png", filename="image001.png")
+    return archive.as_bytes()
+
+
+@pytest.mark.parametrize("name", ["A_77_L.107-ZH.mht", "A_77_L.107-ZH.bin"])
+def test_a_web_archive_reads_as_its_page(tmp_path: Path, name: str) -> None:
+    """Word's "single file web page": the page, not its page headers or images."""
+    page_file = tmp_path / "page.htm"
+    page_file.write_bytes(WORD_PAGE.encode("gb2312"))
+    path = tmp_path / name
+    path.write_bytes(
+        web_archive(
+            WORD_PAGE.encode("gb2312"),
+            "gb2312",
+            {"header.htm": "<html><body><p>A/77/L.107</p><p>23-16564</p></body></html>"},
+        )
+    )
+    doc = read_document(path, "zh")
+    assert doc.text == read_document(page_file, "zh").text
+    assert doc.encoding == "mhtml, gb18030"
+
+
+def test_a_web_archive_without_a_page(tmp_path: Path) -> None:
+    path = tmp_path / "images.mht"
+    path.write_bytes(b"MIME-Version: 1.0\nContent-Type: image/png\n\n\x89PNG")
+    with pytest.raises(InputError, match=r"images\.mht: is not a web archive with a page in it"):
+        read_document(path, "en")
+
+
 def test_the_registry_reads_web_pages() -> None:
-    assert {".html", ".htm", ".xhtml"} <= READERS.keys()
+    assert {".html", ".htm", ".xhtml", ".mht", ".mhtml"} <= READERS.keys()
     assert READERS[".htm"].tools().startswith("lxml ")
 
 

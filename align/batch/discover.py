@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from align.errors import InputError
 from align.readers import READERS
 from align.readers.html import READER as HTML
+from align.readers.mhtml import READER as MHTML
 from align.readers.office import READER as OFFICE
 
 DOCUMENT_SUFFIXES = frozenset(READERS)
@@ -24,7 +25,7 @@ DOCUMENT_SUFFIXES = frozenset(READERS)
 
 CONVERTED = frozenset(OFFICE.suffixes)
 """Suffixes read by converting the file first (.doc, .rtf, .odt)."""
-COPIES = CONVERTED | frozenset(HTML.suffixes)
+COPIES = CONVERTED | frozenset(HTML.suffixes) | frozenset(MHTML.suffixes)
 """Formats a document is also saved in (an older Word format, a web page): such a copy
 of a document that is there in a format read directly (.docx, .pdf, .txt) is left to that
 one, rather than making a second file for one side of the pair."""
@@ -36,8 +37,6 @@ _SAFE_ID = re.compile(r"^[^\x00-\x1f]+$")
 
 UNREADABLE: dict[str, str] = {
     ".wpd": "a WordPerfect file: save it as .docx",
-    ".mht": "a web archive: save it as a web page (.html) or as .docx",
-    ".mhtml": "a web archive: save it as a web page (.html) or as .docx",
 }
 """Document formats no reader takes: listed as not paired, with what to do, rather than
 ignored as if they were not documents."""

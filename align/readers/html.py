@@ -103,35 +103,27 @@ class HtmlReader(Reader):
 
     def read(self, path: Path, lang: str = "") -> tuple[str, str]:
         text, encoding = page_text(read_bytes(path), lang, path)
-        try:
-            root = html.document_fromstring(
-                _XML_DECLARATION.sub("", text),
-                parser=html.HTMLParser(remove_comments=True, remove_pis=True),
-            )
-        except (etree.ParserError, ValueError) as err:
-            if "empty" in str(err).lower():
-                return "", f"html, {encoding}"  # refused as a file with no text
-            raise input_error(
-                path,
-                f"is not a readable web page ({err})",
-                "open it in a browser and save it again",
-            ) from err
-        return "\n".join(page_lines(root)), f"html, {encoding}"
+        root = parse_page(text, path)
+        return "\n".join(page_lines(root) if root is not None else []), f"html, {encoding}"
 
 
 READER = HtmlReader()
 
 
-def page_text(data: bytes, lang: str, path: Path | str) -> tuple[str, str]:
+def page_text(
+    data: bytes, lang: str, path: Path | str, charset: str | None = None
+) -> tuple[str, str]:
     """The page decoded. A byte-order mark, or bytes that are all valid UTF-8, decide first
-    (a page saved again in UTF-8 often keeps its old ``<meta>``); then the charset the
-    ``<meta>`` declares, where that reads it; else the encodings a text file is tried in."""
-    declared = _META_CHARSET.search(data[:8192])
+    (a page saved again in UTF-8 often keeps its old ``<meta>``); then ``charset`` (what
+    the page came with) or else the one its ``<meta>`` declares, where that reads it;
+    else the encodings a text file is tried in."""
+    found = _META_CHARSET.search(data[:8192])
+    declared = charset or (found.group(1).decode("ascii", "replace") if found else None)
     boms = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
     if declared and not data.startswith(boms) and not _utf8(data):
         try:
-            codec = codecs.lookup(declared.group(1).decode("ascii")).name
-        except (LookupError, UnicodeDecodeError):
+            codec = codecs.lookup(declared).name
+        except LookupError:
             codec = ""
         codec = _LEGACY.get(codec, codec)
         if codec and not codec.startswith("utf-16"):
@@ -140,6 +132,21 @@ def page_text(data: bytes, lang: str, path: Path | str) -> tuple[str, str]:
             except UnicodeDecodeError:
                 pass
     return decode(data, lang, path)
+
+
+def parse_page(text: str, path: Path | str) -> etree._Element | None:
+    """The page's element tree; None for a page with no elements at all (only a comment)."""
+    try:
+        return html.document_fromstring(
+            _XML_DECLARATION.sub("", text),
+            parser=html.HTMLParser(remove_comments=True, remove_pis=True),
+        )
+    except (etree.ParserError, ValueError) as err:
+        if "empty" in str(err).lower():
+            return None
+        raise input_error(
+            path, f"is not a readable web page ({err})", "open it in a browser and save it again"
+        ) from err
 
 
 def _utf8(data: bytes) -> bool:
