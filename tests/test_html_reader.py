@@ -109,13 +109,17 @@ def test_a_site_s_navigation_scripts_and_hidden_parts_are_not_the_document(
     ]
 
 
-def test_without_main_the_body_is_read_less_its_banner_and_footer(tmp_path: Path) -> None:
+def test_without_main_the_body_is_read_less_its_banner_menus_and_footer(tmp_path: Path) -> None:
+    """As the elements of those names, and (on an older site) the blocks named so."""
     path = page(
         tmp_path,
-        "<header>United Nations</header><div><p>First.</p><p>Second.</p></div>"
-        "<footer>Contact</footer>",
+        "<header>United Nations</header>"
+        '<div id="nav"><a href="/">Home</a></div><div class="breadcrumb menu-small">Home</div>'
+        '<div id="content"><p>First.</p><p class="nav-note">Second.</p></div>'
+        '<table><tr><td class="sidebar">Links</td><td>Third.</td></tr></table>'
+        '<footer>Contact</footer><div id="Footer">Terms of use</div>',
     )
-    assert lines(path) == ["First.", "Second."]
+    assert lines(path) == ["First.", "Second.", "Third."]
 
 
 def test_lists_breaks_preformatted_text_and_tables(tmp_path: Path) -> None:

@@ -45,6 +45,12 @@ UNSHOWN = frozenset(
 
 CHROME = frozenset({"header", "footer", "aside"})
 """The site's banner, footer and sidebar: left out unless inside an article or ``<main>``."""
+CHROME_NAMES = frozenset(
+    """header footer nav navbar navigation menu breadcrumb breadcrumbs sidebar site-header
+    site-footer skip-link skiplinks""".split()
+)
+"""Ids and classes older sites give their banner, menus and footer (``<div id="nav">``):
+left out, as the elements of those names are, unless inside an article or ``<main>``."""
 
 _CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.I)
@@ -188,6 +194,16 @@ def _tag(element: etree._Element) -> str:
     return tag.rsplit(":", 1)[-1].lower() if isinstance(tag, str) else ""
 
 
+def _chrome(element: etree._Element, tag: str, inside_content: bool) -> bool:
+    """Whether ``element`` is the site around the document rather than the document."""
+    if element.get("role") in _CHROME_ROLES:
+        return True
+    if inside_content:
+        return False
+    names = {(element.get("id") or "").lower(), *(element.get("class") or "").lower().split()}
+    return tag in CHROME or bool(names & CHROME_NAMES)
+
+
 def _hidden(element: etree._Element) -> bool:
     return (
         element.get("hidden") is not None
@@ -308,11 +324,8 @@ class _Text:
         if not tag or tag in UNSHOWN or _hidden(element) or self._skipped(element):
             self._text(element.tail)
             return
-        if tag in CHROME and not inside_content:
+        if _chrome(element, tag, inside_content):
             self.newline()
-            self._text(element.tail)
-            return
-        if element.get("role") in _CHROME_ROLES:
             self._text(element.tail)
             return
         inside = inside_content or tag in ("article", "main")
