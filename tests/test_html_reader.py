@@ -122,6 +122,30 @@ def test_without_main_the_body_is_read_less_its_banner_menus_and_footer(tmp_path
     assert lines(path) == ["First.", "Second.", "Third."]
 
 
+def test_ruby_pronunciation_and_deleted_text_are_not_read(tmp_path: Path) -> None:
+    path = page(
+        tmp_path,
+        "<p><ruby>联合国<rp>(</rp><rt>Liánhéguó</rt><rp>)</rp></ruby>大会"
+        "<del>第七十六届</del><ins>第七十七届</ins>会议</p>"
+        "<p>The <s>seventy-sixth</s> seventy-seventh session</p>",
+    )
+    assert lines(path, "zh") == [  # struck-through text is text still, as in a .docx
+        "联合国大会第七十七届会议",
+        "The seventy-sixth seventy-seventh session",
+    ]
+
+
+def test_a_frameset_is_refused_with_its_frames(tmp_path: Path) -> None:
+    path = tmp_path / "index.html"
+    path.write_text(
+        '<html><frameset cols="20%,80%"><frame src="menu.htm"><frame src="a77l107.htm">'
+        "</frameset></html>",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"index\.html: is a frameset.*menu\.htm, a77l107\.htm"):
+        read_document(path, "en")
+
+
 def test_lists_breaks_preformatted_text_and_tables(tmp_path: Path) -> None:
     path = page(
         tmp_path,

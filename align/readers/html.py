@@ -38,10 +38,13 @@ BLOCKS = frozenset(
 """Elements a browser lays out as blocks of their own: each ends the line before it."""
 
 UNSHOWN = frozenset(
-    """applet audio button canvas datalist embed head iframe img input map meta nav noscript
-    object option script select style svg template textarea title video""".split()
+    """applet audio button canvas datalist del embed head iframe img input map meta nav
+    noscript object option rp rt script select style svg template textarea title
+    video""".split()
 )
-"""Elements whose content is not text a reader of the page sees."""
+"""Elements whose content is not text of the document: not shown, or not read as part of
+it: a ruby's pronunciation (``<rt>``) and deleted text (``<del>``, Word's tracked
+deletions, which the .docx reader leaves out too)."""
 
 CHROME = frozenset({"header", "footer", "aside"})
 """The site's banner, footer and sidebar: left out unless inside an article or ``<main>``."""
@@ -110,6 +113,13 @@ class HtmlReader(Reader):
     def read(self, path: Path, lang: str = "") -> tuple[str, str]:
         text, encoding = page_text(read_bytes(path), lang, path)
         root = parse_page(text, path)
+        if root is not None and root.find(".//frameset") is not None:
+            frames = [f.get("src") for f in root.iter("frame") if f.get("src")]
+            raise input_error(
+                path,
+                f"is a frameset: its text is in the pages of its frames ({', '.join(frames)})",
+                "open the frame that holds the document and save that page",
+            )
         return "\n".join(page_lines(root) if root is not None else []), f"html, {encoding}"
 
 
