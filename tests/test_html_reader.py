@@ -207,8 +207,9 @@ def test_footnotes_are_found_by_a_mark_that_links_to_a_note_linking_back(
         'Again.<sup id="cite_ref-2b"><a href="#cite_note-2">[2]</a></sup></p>'
         '<p>See <a href="#s1">the introduction</a>.</p>'
         '<ol class="references">'
-        '<li id="cite_note-2"><span class="mw-cite-backlink">^ <a href="#cite_ref-2">a</a> '
-        '<a href="#cite_ref-2b">b</a></span> <span>Resolution 70/1.</span></li></ol>'
+        '<li id="cite_note-2"><span class="mw-cite-backlink">^ <a href="#cite_ref-2">'
+        '<sup><i><b>a</b></i></sup></a> <b><a href="#cite_ref-2b">b</a></b></span> '
+        "<span>Resolution 70/1.</span></li></ol>"
         '<section class="footnotes"><hr><ol>'
         '<li id="fn1"><p>Treaty Series, vol. 2896.<a href="#fnref1">↩︎</a></p></li>'
         '<li id="n-star"><a href="#r-star">*</a> Any changes in the list of sponsors.</li>'

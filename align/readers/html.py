@@ -291,14 +291,19 @@ def _with_wrappers(back: etree._Element, backs: set[etree._Element]) -> etree._E
     element = back
     parent = element.getparent()
     while parent is not None and _tag(parent) not in BLOCKS:
-        words = (parent.text or "") + "".join(
-            (child.tail or "") + ("" if child in backs else child.text_content())
-            for child in parent
-        )
-        if any(c.isalnum() for c in words):
+        if any(c.isalnum() for c in _words_besides(parent, backs)):
             break
         element, parent = parent, parent.getparent()
     return element
+
+
+def _words_besides(element: etree._Element, skipped: set[etree._Element]) -> str:
+    """``element``'s text without that of the ``skipped`` elements inside it."""
+    if element in skipped:
+        return ""
+    return (element.text or "") + "".join(
+        _words_besides(child, skipped) + (child.tail or "") for child in element
+    )
 
 
 def _note_of(target: etree._Element) -> list[etree._Element]:
