@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
+import hypothesis.strategies as st
 import pytest
 from conftest import needs_office
+from hypothesis import HealthCheck, given, settings
+from lxml import html
 
 from align.clean import clean
 from align.errors import InputError
 from align.readers import READERS, read_document
+from align.readers.html import page_lines
 
 WORD_PAGE = """<html xmlns:o="urn:schemas-microsoft-com:office:office">
 <head><meta http-equiv=Content-Type content="text/html; charset=gb2312">
@@ -362,3 +367,42 @@ def test_a_web_page_saved_by_libreoffice_reads_as_its_docx(tmp_path: Path) -> No
     original = _report_docx(tmp_path / "report.docx")
     copy = office_copy(original, ".html", tmp_path)
     assert read_document(copy, "en").text == read_document(original, "en").text
+
+
+_INLINE = ("span", "b", "i", "a", "sup", "em", "font")
+_BLOCK = ("p", "div", "td", "h2", "blockquote", "section")
+
+
+def _tree(draw: st.DrawFn, depth: int) -> str:
+    """Random markup of text, inline and block elements, tables and line breaks."""
+    words = st.text(alphabet="abc xyz 联合国。,&<>\xa0\n", min_size=0, max_size=12)
+    parts = []
+    for _ in range(draw(st.integers(0, 4))):
+        kind = draw(st.sampled_from(["text", "inline", "block", "br", "table"]))
+        if kind == "text" or depth == 0:
+            parts.append(escape(draw(words)))
+        elif kind == "br":
+            parts.append("<br>")
+        elif kind == "table":
+            cells = "".join(f"<td>{_tree(draw, depth - 1)}</td>" for _ in range(2))
+            parts.append(f"<table><tr>{cells}</tr></table>")
+        else:
+            tag = draw(st.sampled_from(_INLINE if kind == "inline" else _BLOCK))
+            parts.append(f"<{tag}>{_tree(draw, depth - 1)}</{tag}>")
+    return "".join(parts)
+
+
+@st.composite
+def _pages(draw: st.DrawFn) -> str:
+    return _tree(draw, 3)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_pages())
+def test_every_character_a_page_shows_is_read_once_in_order(body: str) -> None:
+    """Whatever the nesting of blocks, inline elements, cells and breaks, the page's text
+    comes out whole, in order: only white space may change."""
+    root = html.document_fromstring(f"<html><body>{body}</body></html>")
+    shown = "".join(root.find("body").itertext())
+    got = "\n".join(page_lines(root))
+    assert "".join(got.split()) == "".join(shown.split())
