@@ -254,6 +254,21 @@ def test_zh_ascii_stops_split_only_before_cjk(zh: Segmenter) -> None:
     assert texts(zh, "结束！？下一句") == ["结束！？", "下一句"]
 
 
+def test_zh_an_ascii_full_stop_after_a_chinese_character_ends_a_sentence(
+    zh: Segmenter,
+) -> None:
+    """As web pages and hand-typed text have it; never inside a number, a symbol, an
+    ellipsis, after a (full-width) list number, or before Latin text."""
+    assert texts(zh, "秘书长表示欢迎.他说:这是重要的一步。") == [
+        "秘书长表示欢迎.",
+        "他说:这是重要的一步。",
+    ]
+    assert texts(zh, "见A/77/L.107号文件.第3.5段.完") == ["见A/77/L.107号文件.", "第3.5段.", "完"]
+    assert texts(zh, "１．大会注意到报告。") == ["１．大会注意到报告。"]
+    assert texts(zh, "他说等等...然后走了。") == ["他说等等...然后走了。"]
+    assert texts(zh, "联合国.UN 网站") == ["联合国.UN 网站"]
+
+
 def test_zh_cuts_fall_on_jieba_token_boundaries(zh: Segmenter) -> None:
     for _, text, _, _ in ZH_REAL:
         joined = text + text

@@ -54,6 +54,12 @@ def is_cjk(ch: str) -> bool:
     )
 
 
+def is_ideograph(ch: str) -> bool:
+    """A Chinese character (CJK unified or compatibility ideograph), not a digit or a mark."""
+    code = ord(ch)
+    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3FFFF
+
+
 def bracketed(text: str) -> list[bool]:
     """``inside[b]`` is True when a cut before ``text[b]`` would fall inside a bracket pair.
 
@@ -84,7 +90,9 @@ def bracketed(text: str) -> list[bool]:
 
 
 class ZhSegmenter(Segmenter):
-    """Splits Chinese after 。！？ (and ASCII ! ? before CJK), never inside brackets.
+    """Splits Chinese after 。！？ (and ASCII ! ? before CJK, and an ASCII full stop
+    between two Chinese sentences, as web pages type it: ``欢迎.他说``), never inside
+    brackets.
 
     The scan walks jieba tokens rather than characters, so a cut can only fall
     on a word boundary. jieba keeps runs of Latin letters, digits and
@@ -104,11 +112,14 @@ class ZhSegmenter(Segmenter):
         cuts: list[int] = []
         i = 0
         while i < len(tokens):
-            word = tokens[i][0]
-            if not word or not all(ch in FULL_STOPS or ch in ASCII_STOPS for ch in word):
+            word, start = tokens[i][0], tokens[i][1]
+            period = word == "." and start > 0 and is_ideograph(text[start - 1])
+            if not word or not (
+                period or all(ch in FULL_STOPS or ch in ASCII_STOPS for ch in word)
+            ):
                 i += 1
                 continue
-            ascii_only = all(ch in ASCII_STOPS for ch in word)
+            ascii_only = period or all(ch in ASCII_STOPS for ch in word)
             j = i + 1
             while j < len(tokens) and all(
                 ch in FULL_STOPS or ch in ASCII_STOPS or ch in CLOSERS for ch in tokens[j][0]
