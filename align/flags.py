@@ -196,6 +196,28 @@ _MONTHS = {
     )
 }
 _MONTHS.update({m[:3]: n for m, n in list(_MONTHS.items())} | {"sept": 9})
+MONTHS_ELSEWHERE = {
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre/setiembre octubre "
+    "noviembre diciembre",
+    "ru": "января/январь февраля/февраль марта/март апреля/апрель мая/май июня/июнь июля/июль "
+    "августа/август сентября/сентябрь октября/октябрь ноября/ноябрь декабря/декабрь",
+    "ar": "يناير فبراير/شباط مارس/آذار أبريل/نيسان مايو/أيار يونيه/يونيو/حزيران يوليه/يوليو/تموز "
+    "أغسطس/آب سبتمبر/أيلول أكتوبر نوفمبر ديسمبر",
+    "de": "januar/jänner februar märz april mai juni juli august september oktober november "
+    "dezember",
+}
+"""Month names in the other UN languages (and German), a month's variants split by ``/``:
+``2 décembre 2004`` has its 12 as ``2004年12月2日`` and ``2 December 2004`` do. Russian
+writes dates in the genitive; UN Arabic writes ``كانون الأول/ديسمبر``, whose second name
+is enough (the first is listed where it is one word)."""
+_OTHER_MONTHS = {
+    name: n
+    for months in MONTHS_ELSEWHERE.values()
+    for n, names in enumerate(months.split(), 1)
+    for name in names.split("/")
+}
+_LETTERS = re.compile(r"[^\W\d_]+")
 _ROMAN = re.compile(r"\b(?=[IVXLC]+\b)(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})\b")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _WORD = re.compile(r"[A-Za-z]+|[^A-Za-z\s-]+")
@@ -315,8 +337,9 @@ def numbers(text: str, lang: str = "en") -> Numbers:
     ``1.250.000`` is 1250000, as ``2.5`` and ``1,250,000`` are elsewhere.
 
     Digits are hard evidence (they must match); Chinese numerals, English number
-    words, month names and Roman numerals are soft (they can stand in for a digit on
-    the other side but are never required: ``一`` is part of many Chinese words).
+    words, month names (in the UN languages) and Roman numerals are soft (they can stand
+    in for a digit on the other side but are never required: ``一`` is part of many
+    Chinese words).
     Digits glued to a Latin letter (``G20``, ``COVID-19``) are soft too.
     """
     text = _normalise(text, base_language(lang) in DECIMAL_COMMA_LANGS)
@@ -350,6 +373,9 @@ def numbers(text: str, lang: str = "en") -> Numbers:
         if m.group():
             values.add(Decimal(_roman_value(m.group())))
     values |= _en_word_values(rest)
+    values |= {
+        Decimal(_OTHER_MONTHS[w]) for w in _LETTERS.findall(rest.lower()) if w in _OTHER_MONTHS
+    }
     return Numbers(tuple(required), symbols, frozenset(values))
 
 

@@ -234,6 +234,32 @@ def test_decimal_commas_and_spaced_thousands_are_the_same_numbers(
         assert flag is not None and "3.5 in en only" in flag.reason
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "sa résolution 59/48 du 2 décembre 2004"),
+        ("es", "su resolución 59/48, de 2 de diciembre de 2004"),
+        ("ru", "свою резолюцию 59/48 от 2 декабря 2004 года"),
+        ("ar", "قرارها 59/48 المؤرخ 2 كانون الأول/ديسمبر 2004"),
+        ("de", "ihre Resolution 59/48 vom 2. Dezember 2004"),
+    ],
+)
+def test_a_date_with_the_month_named_in_another_un_language_has_its_month(
+    lang: str, text: str
+) -> None:
+    """``12月`` is in the month's name there as in ``December``: a zh–fr pair of A/77/L.107
+    had 14 of its 42 beads flagged for a 12 or a 9 "in zh only"."""
+    a = Alignment(
+        "zh", lang, [seg("其2004年12月2日第59/48号决议")], [seg(text)], [Bead((0,), (0,))]
+    )
+    assert number_mismatch(a, only(a)) is None
+    wrong = Alignment(
+        "zh", lang, [seg("其2004年11月2日第59/48号决议")], [seg(text)], [Bead((0,), (0,))]
+    )
+    flag = number_mismatch(wrong, only(wrong))
+    assert flag is not None and "11 in zh only" in flag.reason
+
+
 def test_a_comma_between_digits_is_a_decimal_point_only_where_the_language_says() -> None:
     assert {Decimal("2.5")} <= numbers("2,5 %", "fr").values
     assert {Decimal(1250000)} <= numbers("1 250 000", "ru").values
