@@ -665,14 +665,35 @@ class _Cleaner:
             for m in re.finditer(r"\*+|\d+", view):
                 if k >= len(marks):
                     break
-                found = m.group()
+                found, start = m.group(), m.start()
                 hit = next((j for j in (k, k + 1) if j < len(marks) and marks[j] == found), None)
-                if hit is None or not self._glued_ref(draft.chars, view, m.start(), m.end()):
+                if hit is None:
+                    hit = next(
+                        (j for j in (k, k + 1) if j < len(marks) and _year_then(found, marks[j])),
+                        None,
+                    )
+                    if hit is None or not self._mark_after_year(draft.chars, view, m):
+                        continue
+                    start = m.start() + 4
+                elif not self._glued_ref(draft.chars, view, m.start(), m.end()):
                     continue
-                drop.extend(range(m.start(), m.end()))
-                draft.refs.append(found)
+                drop.extend(range(start, m.end()))
+                draft.refs.append(marks[hit])
                 k = hit + 1
             self._delete(draft, drop, "footnote-ref")
+
+    def _mark_after_year(self, chars: list[tuple[str, int]], view: str, m: re.Match[str]) -> bool:
+        """Whether the figures ``m`` are a year with a mark glued on: a figure standing
+        alone, its first four digits on one line with the rest, and punctuation (or the
+        paragraph's end) after it: ``à l’horizon 20301,`` where English has
+        ``Development,1``, since French, Spanish and Russian put the mark before the comma."""
+        s, e = m.start(), m.end()
+        if s and not (view[s - 1].isspace() or view[s - 1] in _OPENERS or view[s - 1] in "(«"):
+            return False
+        if any(chars[p][1] < 0 or chars[p][1] != chars[p - 1][1] + 1 for p in range(s + 1, e)):
+            return False
+        rest = view[e:].lstrip(" \xa0\u202f")
+        return not rest or rest[0] in ",.;:)»”"
 
     def _glued_ref(self, chars: list[tuple[str, int]], view: str, s: int, e: int) -> bool:
         """Whether view[s:e] is a reference mark, not part of a number, date or symbol.
@@ -901,6 +922,16 @@ def _word_before(chars: list[tuple[str, int]]) -> str:
 def _trailing_word(token: str) -> str:
     found = re.findall(r"[^\W\d_]+$", token)
     return found[0] if found else ""
+
+
+def _year_then(figures: str, mark: str) -> bool:
+    """``20301`` is the year 2030 followed by the mark ``1``."""
+    return (
+        mark.isdigit()
+        and figures.endswith(mark)
+        and len(figures) == 4 + len(mark)
+        and bool(re.fullmatch(r"(?:19|20)\d\d", figures[:4]))
+    )
 
 
 def _plausible_word(word: str) -> bool:

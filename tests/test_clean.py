@@ -374,6 +374,33 @@ def test_figures_a_pdf_reader_spaced_from_their_units_are_not_marks() -> None:
     assert reasons(doc)["footnote-ref"] == ["6"]
 
 
+def test_a_mark_glued_to_a_year_before_the_comma_is_removed() -> None:
+    """French, Spanish and Russian put the mark before the comma, so a PDF gives the year
+    and the mark as one figure: ``à l’horizon 20301,`` is 2030 and note 1. A figure
+    followed by a word, or with no note of that mark waiting, stays whole."""
+    raw = lines(
+        " Tenant compte des objectifs énoncés dans le Programme de développement",
+        "durable à l’horizon 20301, et d’un montant de 20302 dollars,",
+        " Rappelant sa résolution 59/48 du 2 décembre 20042\xa0;",
+        " Recordando la Agenda 20303.",
+        " Notant le Plan 20251.",
+        "__________________ ",
+        " 1 Résolution 70/1. ",
+        " 2 A/RES/59/48. ",
+        " 3 Resolución 70/1. ",
+    )
+    doc = clean(raw, "fr")
+    covered(raw, doc)
+    assert texts(doc, "body") == [
+        "Tenant compte des objectifs énoncés dans le Programme de développement durable à "
+        "l’horizon 2030, et d’un montant de 20302 dollars,",
+        "Rappelant sa résolution 59/48 du 2 décembre 2004\xa0;",
+        "Recordando la Agenda 2030.",
+        "Notant le Plan 20251.",
+    ]
+    assert [b.refs for b in doc.blocks if b.refs] == [("1",), ("2",), ("3",)]
+
+
 def test_only_marks_of_this_document_are_removed() -> None:
     raw = lines(" 欢迎《不扩散核武器条约》3 缔约国承诺充分遵守该条约，")
     doc = clean(raw, "zh")
