@@ -79,6 +79,16 @@ _COMPOUND_SECOND = frozenset(
     """based level related led owned making term scale wide oriented sensitive specific
     friendly driven centred centered bound like up ups offs outs""".split()
 )
+COMPOUND_FIRST_BY_LANGUAGE = {
+    "fr": frozenset(
+        """non sous vice demi semi quasi ex mi porte contre avant après arrière grand
+        deux trois quatre cinq six sept huit neuf dix vingt trente quarante cinquante
+        soixante cent""".split()
+    ),
+}
+"""First parts of compounds in other languages, where they differ from English's: French
+numbers (``soixante-dix-|neuvième``) and prefixes (``sous-|régional``); ``anti`` and
+``co`` are not, since French writes ``antiterroriste`` and ``coopération`` solid."""
 
 _OPENING = re.compile(
     r"^(?:(?:The\s+)?(?:General\s+Assembly|Security\s+Council|Economic\s+and\s+Social\s+Council"
@@ -350,7 +360,7 @@ class _Cleaner:
         self.raw = text
         self.lang = lang
         self.layout = layout
-        base = base_language(lang)
+        self.base = base = base_language(lang)
         self.no_space = base in NO_SPACE_LANGS
         self.cjk = base in CJK_LANGS
         self.reason: list[str | None] = [None] * len(text)
@@ -632,7 +642,8 @@ class _Cleaner:
         ``Non-Proliferation``), and so does a first part from a short list of
         words that form compounds (self, non, co, long, short, follow, cross,
         well, twenty, ...) or a second part such as based, level, related,
-        term, making, ups (start-ups). Anything else is a word broken by hyphenation.
+        term, making, ups (start-ups); in French, the list of
+        :data:`COMPOUND_FIRST_BY_LANGUAGE`. Anything else is a word broken by hyphenation.
         """
         solid = (before + after).lower()
         hyphenated = f"{before}-{after}".lower()
@@ -643,6 +654,8 @@ class _Cleaner:
         if after[:1].isupper():
             return True
         first = re.split(r"[-\u2010]", before)[-1].lower()
+        if self.base in COMPOUND_FIRST_BY_LANGUAGE:
+            return first in COMPOUND_FIRST_BY_LANGUAGE[self.base]
         return first in _COMPOUND_FIRST or after.lower() in _COMPOUND_SECOND
 
     def _delete(self, draft: _Draft, positions: list[int], reason: str) -> None:

@@ -595,6 +595,21 @@ def test_hyphen_kept_in_compounds() -> None:
     assert en_join("the COVID-", "19 pandemic") == "the COVID-19 pandemic"
 
 
+def test_french_compounds_and_broken_words() -> None:
+    """French numbers and prefixes form compounds (``soixante-dix-neuvième``, broken at its
+    hyphen by a word processor, read as ``dixneuvième`` before); ``anti`` and ``co`` do
+    not, as French writes ``antiterroriste`` and ``coopération`` solid."""
+
+    def fr_join(first: str, second: str) -> str:
+        return clean(lines(" " + first, second), "fr").blocks[0].text
+
+    assert fr_join("à sa soixante-dix-", "neuvième session") == "à sa soixante-dix-neuvième session"
+    assert fr_join("la coopération sous-", "régionale") == "la coopération sous-régionale"
+    assert fr_join("les mesures anti-", "terroristes") == "les mesures antiterroristes"
+    assert fr_join("de l’Organi-", "sation") == "de l’Organisation"
+    assert fr_join("la co-", "opération") == "la coopération"
+
+
 def test_hyphenation_follows_evidence_in_the_document() -> None:
     assert en_join("peace-", "building efforts", "Welcoming peace-building,") == (
         "peace-building efforts"
