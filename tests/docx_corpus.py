@@ -95,14 +95,58 @@ def _numbered(document: object) -> str:
     return '<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="90"/></w:numPr></w:pPr>'
 
 
+def page_refs(page: Path, doc: CleanDocument) -> dict[int, list[tuple[int, str]]]:
+    """:func:`ref_positions` for ``doc`` read from the Word web page ``page``: where each
+    ``<a href="#_ftnN">`` stands in the page's paragraphs, which are ``doc``'s blocks."""
+    from lxml import html
+
+    def text_with_refs(p: html.HtmlElement) -> tuple[str, list[tuple[int, str]]]:
+        parts: list[str] = []
+
+        def walk(e: html.HtmlElement) -> None:
+            if e.tag == "a" and (e.get("href") or "").startswith("#_ftn"):
+                parts.append("\0" + e.text_content().strip().strip("[]") + "\0")
+            else:
+                parts.append(e.text or "")
+                for child in e:
+                    walk(child)
+            if e is not p:
+                parts.append(e.tail or "")
+
+        walk(p)
+        flat = re.sub(r"[ \t\r\n]+", " ", "".join(parts)).strip()
+        refs, out = [], ""
+        for n, piece in enumerate(flat.split("\0")):
+            if n % 2:
+                refs.append((len(out), piece))
+            else:
+                out += piece
+        return out, refs
+
+    paragraphs = html.fromstring(page.read_bytes()).xpath("//div[@class='WordSection1']/p")
+    blocks = [b for b in doc.blocks if b.kind != "footnote"]
+    out: dict[int, list[tuple[int, str]]] = {}
+    for p, block in zip(paragraphs, blocks, strict=True):
+        text, refs = text_with_refs(p)
+        assert text == block.text, (text, block.text)
+        if refs:
+            out[block.index] = refs
+    return out
+
+
 def un_docx(
-    doc: CleanDocument, path: Path, numbered: bool = False, typed_marks: bool = True
+    doc: CleanDocument,
+    path: Path,
+    numbered: bool = False,
+    typed_marks: bool = True,
+    refs: dict[int, list[tuple[int, str]]] | None = None,
 ) -> Path:
     """Save ``doc`` as a .docx at ``path``: body blocks as paragraphs, footnotes as notes.
 
     Word types a custom mark (``*``) at the start of its note; LibreOffice draws the
     mark there itself, so for a document LibreOffice is to lay out, ``typed_marks``
-    is False."""
+    is False. ``refs`` says where the footnote references go, for a ``doc`` whose
+    marks were not removed by the cleaner (:func:`page_refs`)."""
     import docx
     from docx.opc.constants import CONTENT_TYPE as CT
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -111,7 +155,7 @@ def un_docx(
     from docx.oxml import parse_xml
 
     notes = {b.footnote: b.text for b in doc.blocks if b.kind == "footnote"}
-    refs = ref_positions(doc)
+    refs = ref_positions(doc) if refs is None else refs
     document = docx.Document()
     body = document.element.body
     ids: dict[str, int] = {}

@@ -264,6 +264,81 @@ def test_pdfs_laid_out_by_a_word_processor_align_as_the_extracted_text(
     assert [(b.src, b.tgt) for b in got.beads] == [*beads[:12], ((12, 13), (12,)), *moved]
 
 
+def test_a_french_version_aligns_with_the_english_and_the_chinese(
+    alignment: Alignment, cache: Path
+) -> None:
+    """``fr.htm``: A/77/L.107 in French (our translation, for testing), saved by Word as a
+    web page in windows-1252, its footnotes linked. Against the English and against the
+    Chinese: the reference's beads and no flag (the Chinese–French pair had 14 beads
+    flagged for months named in French, ``2 décembre 2004`` against ``2004年12月2日``)."""
+    beads = [(b.src, b.tgt) for b in alignment.beads]
+    fr_en = align_files(
+        CORPUS / "fr.htm", CORPUS / "en.txt", settings=Settings("fr", "en"), cache_dir=cache
+    )
+    zh_fr = align_files(
+        CORPUS / "zh.txt", CORPUS / "fr.htm", settings=Settings("zh", "fr"), cache_dir=cache
+    )
+    assert [(b.src, b.tgt) for b in fr_en.beads] == beads
+    assert [(b.src, b.tgt) for b in zh_fr.beads] == beads
+    assert not any(flag_alignment(fr_en)) and not any(flag_alignment(zh_fr))
+    assert [(s.kind, s.footnote) for s in fr_en.src] == [
+        (s.kind, s.footnote) for s in alignment.tgt
+    ]
+    assert fr_en.src[3].text == (
+        "Azerbaïdjan, Chine, Fédération de Russie, Inde, Kazakhstan, Kirghizistan, Ouzbékistan, "
+        "Pakistan et Tadjikistan\xa0: projet de résolution"
+    )
+    assert fr_en.src[13].text.endswith("à l’horizon 2030,")
+    assert fr_en.signature["src_read"].startswith("html, cp1252 (lxml ")
+
+
+@needs_layout
+def test_the_french_version_laid_out_as_the_un_does_aligns_with_the_english(
+    cache: Path, tmp_path: Path
+) -> None:
+    """The French and the English laid out by LibreOffice as UN PDFs (indents, justified,
+    header, job number, notes at the page foot) and read back. French puts a note's
+    mark before the comma (``à l’horizon 2030¹,``) and breaks ``soixante-dix-neuvième``
+    at its hyphen: the mark used to stay in the unit as ``20301``, the hyphen to go. A
+    compound broken at its hyphen that nothing marks as one (``agro-|industrie``) is
+    still joined: the units are the web page's but for hyphens."""
+    pytest.importorskip("docx")
+    pytest.importorskip("pypdf")
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+    from docx_corpus import office_copy, page_refs, un_docx
+
+    from align.clean import clean
+    from align.readers import read_document
+
+    for lang, source in (("fr", CORPUS / "fr.htm"), ("en", CORPUS / "en.txt")):
+        text = clean(read_document(source, lang))
+        refs = page_refs(source, text) if lang == "fr" else None
+        docx_path = un_docx(text, tmp_path / f"{lang}.docx", True, False, refs)
+        document = docx.Document(str(docx_path))
+        for paragraph in document.paragraphs[5:]:
+            paragraph.paragraph_format.first_line_indent = Pt(36)
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        document.sections[0].header.paragraphs[0].text = "A/77/L.107"
+        document.sections[0].footer.paragraphs[0].text = "23-16564"
+        document.save(str(docx_path))
+        office_copy(docx_path, ".pdf", tmp_path)
+    page = align_files(
+        CORPUS / "fr.htm", CORPUS / "en.txt", settings=Settings("fr", "en"), cache_dir=cache
+    )
+    got = align_files(
+        tmp_path / "fr.pdf", tmp_path / "en.pdf", settings=Settings("fr", "en"), cache_dir=cache
+    )
+    assert [(b.src, b.tgt) for b in got.beads] == [(b.src, b.tgt) for b in page.beads]
+    assert not any(flag_alignment(got))
+    assert [(s.kind, s.footnote, s.text.replace("-", "")) for s in got.src] == [
+        (s.kind, s.footnote, s.text.replace("-", "")) for s in page.src
+    ]
+    assert sum("soixante-dix-neuvième" in s.text for s in got.src) == 2
+    assert got.src[13].text.endswith("à l’horizon 2030,")
+
+
 REPORT = {
     "en": [
         "Report of the Secretary-General on the work of the Organization",
