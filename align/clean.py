@@ -48,12 +48,14 @@ REASONS: dict[str, str] = {
     "stray-space": "spaces the extraction put between Chinese and digits/Latin",
     "hyphen": "end-of-line hyphens of words broken across lines",
     "invisible": "zero-width spaces, soft hyphens and byte-order marks inside the text",
+    "kashida": "Arabic elongation marks (tatweel) that justify a line, not spell a word",
 }
 
 _INDENT_CHARS = " \t\u3000\xa0"
 _INDENT_CUES = 0.03
 """Share of lines that must be indented for indentation to be what marks paragraph starts."""
 _INVISIBLE = frozenset("\u200b\u00ad\u2060\ufeff")
+_KASHIDA = "\u0640"
 _NO_BREAK = frozenset("\xa0\u2007\u202f")
 _HYPHENS = "-\u2010"
 _TERMINAL = "。；：;:.!?！？，,،؛؟۔"
@@ -756,9 +758,12 @@ class _Cleaner:
     def _invisible(self, draft: _Draft) -> None:
         """Drop zero-width spaces, soft hyphens, word joiners and stray byte-order marks:
         a TM unit holding ``reso\xadlution`` never matches the ``resolution`` a translator
-        types. Zero-width (non-)joiners stay: Persian and Indic spelling needs them."""
+        types. Zero-width (non-)joiners stay: Persian and Indic spelling needs them.
+        Arabic tatweel goes too: it stretches a word to justify a line (``الأمـــم``)."""
         drop = [i for i, (c, _) in enumerate(draft.chars) if c in _INVISIBLE]
         self._delete(draft, drop, "invisible")
+        kashidas = [i for i, (c, _) in enumerate(draft.chars) if c == _KASHIDA]
+        self._delete(draft, kashidas, "kashida")
 
     def _stray_spaces(self, draft: _Draft) -> None:
         """Chinese: drop spaces next to a CJK character; keep them between Latin/digit tokens.

@@ -23,12 +23,14 @@ TMX_DTD = SHARED / "spec" / "tmx14.dtd"
 BENCH = SHARED / "bench"
 
 
-def _chinese_font() -> bool:
+def _font_for(lang: str) -> bool:
     import shutil
 
     if shutil.which("fc-list") is None:
         return False
-    found = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False)
+    found = subprocess.run(
+        ["fc-list", f":lang={lang}"], capture_output=True, text=True, check=False
+    )
     return bool(found.stdout.strip())
 
 
@@ -44,10 +46,15 @@ needs_office = pytest.mark.skipif(
 """For tests that convert documents with LibreOffice."""
 
 needs_layout = pytest.mark.skipif(
-    not (_office() and _chinese_font()),
+    not (_office() and _font_for("zh")),
     reason="needs LibreOffice and a Chinese font to lay documents out (.ci/run installs both)",
 )
 """For tests that have LibreOffice lay Chinese and English documents out as PDFs."""
+
+needs_arabic_layout = pytest.mark.skipif(
+    not (_office() and _font_for("ar")),
+    reason="needs LibreOffice and an Arabic font to lay Arabic out (.ci/run installs both)",
+)
 
 
 @pytest.fixture

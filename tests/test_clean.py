@@ -777,6 +777,19 @@ def test_invisible_characters_inside_the_text_are_dropped(
     assert (reasons(doc).get("invisible", []) != []) is (lang != "fa")
 
 
+def test_arabic_kashidas_that_justify_a_line_are_dropped() -> None:
+    """``الأمـــم المتحـدة`` is ``الأمم المتحدة`` stretched to fill the line: as a TM unit
+    it would match nothing a translator types."""
+    raw = " إن الجمعيـــة العامة، \n\n إذ تشير إلى مقاصد الأمـــم المتحـدة، \n"
+    doc = clean(raw, "ar")
+    covered(raw, doc)
+    assert [b.text for b in doc.blocks] == [
+        "إن الجمعية العامة،",
+        "إذ تشير إلى مقاصد الأمم المتحدة،",
+    ]
+    assert len(reasons(doc)["kashida"]) == 3
+
+
 def test_no_opening_line_means_no_headings() -> None:
     doc = clean(lines(" Seventy-seventh session", " Recalling its resolution 59/48,"), "en")
     assert {b.kind for b in doc.blocks} == {"body"}

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import needs_office
+from conftest import needs_arabic_layout, needs_office
 from pdf_corpus import assemble, un_pdf
 
 from align.errors import InputError
@@ -835,6 +835,102 @@ def test_pdf_in_arabic_gets_no_indents_from_the_left_edge(tmp_path: Path) -> Non
     drawn = [row[: len(row) - len(row.lstrip())] + row.strip()[::-1] for row in rows]
     doc = read_document(un_pdf("\n".join(drawn), tmp_path / "ar.pdf", cjk=True), "ar")
     assert doc.text.split("\n") == [row.strip() for row in rows]
+
+
+def test_pdf_in_arabic_drawn_piece_by_piece_from_the_left_reads_right_to_left(
+    tmp_path: Path,
+) -> None:
+    """A line drawn in pieces from its left end, each in visual order, as LibreOffice
+    draws a justified Arabic line cut at each kashida (which its font draws as ``$``),
+    with a date's figures in pieces of their own. pypdf joins the pieces as drawn: the
+    words came back in reverse order and the spaces beside the figures on the wrong
+    side (``المؤرخ2  كانون``)."""
+    from pdf_corpus import _cid, _to_unicode
+
+    pieces = [  # in reading order; the kashida's $ inside a word
+        "وإذ تشير إلى قرارها ",
+        "59/48",
+        " المؤرخ ",
+        "2",
+        " كانون الثاني/ين",
+        "$$",
+        "اير ",
+        "2004",
+        "، الذي منحت",
+    ]
+    line = "وإذ تشير إلى قرارها 59/48 المؤرخ 2 كانون الثاني/يناير 2004، الذي منحت"
+    x, drawn = 500.0, []
+    for piece in pieces:  # each placed left of the one before; Arabic drawn reversed
+        x -= 6 * len(piece)
+        drawn.append((x, piece if piece[0].isdigit() or piece[0] == "$" else piece[::-1]))
+    drawn.reverse()  # drawn from the left
+    text = "".join(piece for _, piece in drawn)
+    cmap = _to_unicode(text)
+    ops = [f"BT {x} 700 Td /F1 12 Tf {_cid(p)} Tj ET" for x, p in drawn]  # as LibreOffice
+    stream = "\n".join(ops).encode("latin-1")
+    path = tmp_path / "ar.pdf"
+    path.write_bytes(
+        assemble(
+            [
+                b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                b"/Resources << /Font << /F1 4 0 R >> >> /Contents 7 0 R >>",
+                b"<< /Type /Font /Subtype /Type0 /BaseFont /Arial /Encoding /Identity-H "
+                b"/DescendantFonts [5 0 R] /ToUnicode 6 0 R >>",
+                b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Arial /DW 1000 "
+                b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
+                b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cmap), cmap),
+                b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+            ]
+        )
+    )
+    assert read_document(path, "ar").text.strip() == line
+
+
+ARABIC = [
+    "الدورة السابعة والسبعون",
+    "البند 127 (ق) من جدول الأعمال",
+    "إن الجمعية العامة،",
+    "إذ تشير إلى أن أحد مقاصد الأمم المتحدة هو تحقيق التعاون الدولي في صون السلام والأمن "
+    "الدوليين وفي حل المسائل الدولية ذات الصبغة الاقتصادية والاجتماعية والثقافية والإنسانية،",
+    "وإذ تشير أيضا إلى قرارها 59/48 المؤرخ 2 كانون الأول/ديسمبر 2004، الذي منحت بموجبه "
+    "منظمة شانغهاي للتعاون مركز المراقب في الجمعية العامة،",
+    "1 - تسلم بالدور البناء الذي تضطلع به منظمة شانغهاي للتعاون في كفالة السلام والتنمية "
+    "المستدامة وتعزيز التعاون الإقليمي؛",
+]
+
+
+@needs_arabic_layout
+@pytest.mark.parametrize("align", ["justified", "right"])
+def test_pdf_in_arabic_laid_out_by_libreoffice(tmp_path: Path, align: str) -> None:
+    """A/77/L.107's opening in Arabic, set right to left with first lines indented, laid
+    out by LibreOffice and read back: each paragraph as typed. Justified, LibreOffice
+    stretches lines with kashidas and draws each line in pieces from the left; the
+    paragraphs came back with their words in reverse order and ``$$`` between them, and
+    right-aligned ones with ``المؤرخ2  كانون الأول/ديسمبر2004 ،``."""
+    docx = pytest.importorskip("docx")
+    pytest.importorskip("pypdf")
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+    from docx_corpus import office_copy
+
+    from align.clean import clean
+
+    document = docx.Document()
+    for text in ARABIC:
+        paragraph = document.add_paragraph()
+        paragraph.paragraph_format.first_line_indent = Pt(36)
+        paragraph.alignment = (
+            WD_ALIGN_PARAGRAPH.JUSTIFY if align == "justified" else WD_ALIGN_PARAGRAPH.RIGHT
+        )
+        paragraph._p.get_or_add_pPr().append(paragraph._p.makeelement(qn("w:bidi"), {}))
+        run = paragraph.add_run(text)
+        run._r.get_or_add_rPr().append(run._r.makeelement(qn("w:rtl"), {}))
+    document.save(str(tmp_path / "ar.docx"))
+    pdf = office_copy(tmp_path / "ar.docx", ".pdf", tmp_path)
+    assert [b.text for b in clean(read_document(pdf, "ar")).blocks] == ARABIC
 
 
 def _drawn_page(rows: list[tuple[float, float, str]], x: float = 72) -> bytes:

@@ -104,8 +104,10 @@ def _page_text(page: Any) -> str:
 
     text = _with_symbols(page.extract_text(visitor_text=visit) or "", symbols)
     pieces = [(_with_symbols(piece, symbols), x, y, em) for piece, x, y, em in pieces]
-    if "".join(piece[0] for piece in pieces) != text or turned or _right_to_left(text):
+    if "".join(piece[0] for piece in pieces) != text or turned:
         return text
+    if _right_to_left(text):
+        return _right_to_left_lines(pieces)
     pieces, cells = _cells(pieces)
     text = "".join(piece[0] for piece in pieces)
     starts: list[tuple[float, float] | None] = [None]
@@ -337,6 +339,27 @@ def _right_to_left(text: str) -> bool:
     and a paragraph's short last line starts right of the others."""
     letters = sum(ch.isalpha() for ch in text)
     return letters > 0 and len(_RTL_LETTER.findall(text)) > letters / 2
+
+
+_KASHIDA_CODES = re.compile(r"^\$+$")
+
+
+def _right_to_left_lines(pieces: list[tuple[str, float, float, float]]) -> str:
+    """An Arabic or Hebrew page's lines with each line's pieces in reading order, right
+    to left. A PDF may draw a line's pieces from the left (LibreOffice does, cutting a
+    justified line at each kashida it stretches), and pypdf joins them as drawn: the
+    words of the line came back in the wrong order. Pieces at one place are what pypdf
+    cut one drawing into (a word and the space to its left): the later is read first.
+    The kashidas LibreOffice draws come out as ``$`` (a code its font has no character
+    for) and are left out."""
+    lines: list[list[tuple[float, int, str]]] = [[]]
+    for k, (piece, x, _, _) in enumerate(pieces):
+        for n, part in enumerate(piece.split("\n")):
+            if n:
+                lines.append([])
+            if part and not _KASHIDA_CODES.match(part):
+                lines[-1].append((-x, -k, part))
+    return "\n".join("".join(part for _, _, part in sorted(line)) for line in lines)
 
 
 @contextmanager
