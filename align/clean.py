@@ -81,16 +81,22 @@ _COMPOUND_SECOND = frozenset(
     """based level related led owned making term scale wide oriented sensitive specific
     friendly driven centred centered bound like up ups offs outs""".split()
 )
-COMPOUND_FIRST_BY_LANGUAGE = {
+COMPOUND_FIRST_BY_LANGUAGE: dict[str, frozenset[str] | re.Pattern[str]] = {
     "fr": frozenset(
         """non sous vice demi semi quasi ex mi porte contre avant après arrière grand
         deux trois quatre cinq six sept huit neuf dix vingt trente quarante cinquante
         soixante cent""".split()
     ),
+    "es": re.compile(r"\w{2,}ico|socio|franco|anglo|hispano|afro"),
+    "ru": re.compile(r"\w{2,}(?:н|ск|цк|ов|ев)о"),
 }
 """First parts of compounds in other languages, where they differ from English's: French
-numbers (``soixante-dix-|neuvième``) and prefixes (``sous-|régional``); ``anti`` and
-``co`` are not, since French writes ``antiterroriste`` and ``coopération`` solid."""
+numbers (``soixante-dix-|neuvième``) and prefixes (``sous-|régionale``); ``anti`` and
+``co`` are not, since French writes ``antiterroriste`` and ``coopération`` solid.
+Spanish and Russian compound adjectives join a stem in ``-o`` to a word
+(``técnico-|científica``, ``социально-|экономическое``, ``торгово-|экономической``):
+such a first part is taken as one where the second has five letters or more, since a
+word broken by hyphenation leaves a shorter tail there (``ответственно-|сти``)."""
 
 _OPENING = re.compile(
     r"^(?:(?:The\s+)?(?:General\s+Assembly|Security\s+Council|Economic\s+and\s+Social\s+Council"
@@ -644,8 +650,9 @@ class _Cleaner:
         ``Non-Proliferation``), and so does a first part from a short list of
         words that form compounds (self, non, co, long, short, follow, cross,
         well, twenty, ...) or a second part such as based, level, related,
-        term, making, ups (start-ups); in French, the list of
-        :data:`COMPOUND_FIRST_BY_LANGUAGE`. Anything else is a word broken by hyphenation.
+        term, making, ups (start-ups); in French, Spanish and Russian, the first parts
+        of :data:`COMPOUND_FIRST_BY_LANGUAGE`. Anything else is a word broken by
+        hyphenation.
         """
         solid = (before + after).lower()
         hyphenated = f"{before}-{after}".lower()
@@ -656,8 +663,11 @@ class _Cleaner:
         if after[:1].isupper():
             return True
         first = re.split(r"[-\u2010]", before)[-1].lower()
-        if self.base in COMPOUND_FIRST_BY_LANGUAGE:
-            return first in COMPOUND_FIRST_BY_LANGUAGE[self.base]
+        known = COMPOUND_FIRST_BY_LANGUAGE.get(self.base)
+        if isinstance(known, re.Pattern):
+            return bool(known.fullmatch(first)) and len(after) >= 5 and after[:1].islower()
+        if known is not None:
+            return first in known
         return first in _COMPOUND_FIRST or after.lower() in _COMPOUND_SECOND
 
     def _delete(self, draft: _Draft, positions: list[int], reason: str) -> None:

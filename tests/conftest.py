@@ -45,16 +45,17 @@ needs_office = pytest.mark.skipif(
 )
 """For tests that convert documents with LibreOffice."""
 
-needs_layout = pytest.mark.skipif(
-    not (_office() and _font_for("zh")),
-    reason="needs LibreOffice and a Chinese font to lay documents out (.ci/run installs both)",
-)
-"""For tests that have LibreOffice lay Chinese and English documents out as PDFs."""
 
-needs_arabic_layout = pytest.mark.skipif(
-    not (_office() and _font_for("ar")),
-    reason="needs LibreOffice and an Arabic font to lay Arabic out (.ci/run installs both)",
-)
+def layout_in(lang: str, name: str) -> pytest.MarkDecorator:
+    """For tests that have LibreOffice lay out documents in ``lang`` (and English) as PDFs."""
+    return pytest.mark.skipif(
+        not (_office() and _font_for(lang)),
+        reason=f"needs LibreOffice and a {name} font to lay documents out (.ci/run installs both)",
+    )
+
+
+needs_layout = layout_in("zh", "Chinese")
+needs_arabic_layout = layout_in("ar", "Arabic")
 
 
 @pytest.fixture

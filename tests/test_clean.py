@@ -610,6 +610,29 @@ def test_french_compounds_and_broken_words() -> None:
     assert fr_join("la co-", "opération") == "la coopération"
 
 
+@pytest.mark.parametrize(
+    ("lang", "first", "second", "joined"),
+    [
+        ("es", "la cooperación técnico-", "científica y", "la cooperación técnico-científica y"),
+        ("es", "el ámbito socio-", "económico", "el ámbito socio-económico"),
+        ("es", "la Organiza-", "ción de", "la Organización de"),
+        ("es", "económi-", "cos y", "económicos y"),
+        ("ru", "и на социально-", "экономическое", "и на социально-экономическое"),
+        ("ru", "в торгово-", "экономической", "в торгово-экономической"),
+        ("ru", "Азиатско-", "Тихоокеанском", "Азиатско-Тихоокеанском"),
+        ("ru", "международного сотрудни-", "чества", "международного сотрудничества"),
+        ("ru", "их ответственно-", "сти", "их ответственности"),
+        ("ru", "Организации Объединен-", "ных Наций", "Организации Объединенных Наций"),
+    ],
+)
+def test_spanish_and_russian_compounds_and_broken_words(
+    lang: str, first: str, second: str, joined: str
+) -> None:
+    """Compound adjectives join a stem in -o to a word (técnico-científica,
+    социально-экономическое): broken at their hyphen by a word processor, they lost it."""
+    assert clean(lines(" " + first, second), lang).blocks[0].text == joined
+
+
 def test_hyphenation_follows_evidence_in_the_document() -> None:
     assert en_join("peace-", "building efforts", "Welcoming peace-building,") == (
         "peace-building efforts"

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import needs_arabic_layout, needs_office
+from conftest import layout_in, needs_arabic_layout, needs_office
 from pdf_corpus import assemble, un_pdf
 
 from align.errors import InputError
@@ -931,6 +931,55 @@ def test_pdf_in_arabic_laid_out_by_libreoffice(tmp_path: Path, align: str) -> No
     document.save(str(tmp_path / "ar.docx"))
     pdf = office_copy(tmp_path / "ar.docx", ".pdf", tmp_path)
     assert [b.text for b in clean(read_document(pdf, "ar")).blocks] == ARABIC
+
+
+UN_OPENINGS = {
+    "ru": [
+        "Семьдесят седьмая сессия",
+        "Генеральная Ассамблея,",
+        "ссылаясь на свою резолюцию 59/48 от 2 декабря 2004 года, которой она предоставила "
+        "Шанхайской организации сотрудничества статус наблюдателя в Генеральной Ассамблее, и "
+        "на социально-экономическое, военно-политическое и научно-техническое сотрудничество "
+        "в Азиатско-Тихоокеанском регионе,",
+        "1. признает конструктивную роль Шанхайской организации сотрудничества в обеспечении "
+        "мира и устойчивого развития, в том числе в торгово-экономической, "
+        "финансово-банковской и информационно-коммуникационной областях;",
+    ],
+    "es": [
+        "Septuagésimo séptimo período de sesiones",
+        "La Asamblea General,",
+        "Recordando también su resolución 59/48, de 2 de diciembre de 2004, por la que otorgó "
+        "a la Organización de Cooperación de Shanghái la condición de observadora en la "
+        "Asamblea General, y la cooperación técnico-científica, político-militar y "
+        "económico-social en la región de Asia y el Pacífico,",
+        "1. Reconoce la función constructiva que desempeña la Organización de Cooperación de "
+        "Shanghái para garantizar la paz y el desarrollo sostenible;",
+    ],
+}
+
+
+@layout_in("ru", "Cyrillic")
+@pytest.mark.parametrize("lang", ["ru", "es"])
+def test_pdf_in_russian_and_spanish_laid_out_by_libreoffice(tmp_path: Path, lang: str) -> None:
+    """Justified, first lines indented: each paragraph as typed. LibreOffice breaks a
+    compound adjective at its hyphen (``социально-|экономическое``,
+    ``técnico-|científica``), which the cleaner used to take for a broken word."""
+    docx = pytest.importorskip("docx")
+    pytest.importorskip("pypdf")
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+    from docx_corpus import office_copy
+
+    from align.clean import clean
+
+    document = docx.Document()
+    for text in UN_OPENINGS[lang]:
+        paragraph = document.add_paragraph(text)
+        paragraph.paragraph_format.first_line_indent = Pt(36)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    document.save(str(tmp_path / f"{lang}.docx"))
+    pdf = office_copy(tmp_path / f"{lang}.docx", ".pdf", tmp_path)
+    assert [b.text for b in clean(read_document(pdf, lang)).blocks] == UN_OPENINGS[lang]
 
 
 def _drawn_page(rows: list[tuple[float, float, str]], x: float = 72) -> bytes:
