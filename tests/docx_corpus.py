@@ -202,6 +202,24 @@ def un_docx(
     return path
 
 
+def un_page_style(docx_path: Path) -> Path:
+    """Set the .docx's paragraphs as the UN sets them, from the sixth on (the headings
+    stay): first lines indented, justified; the symbol at the head of each page and the
+    job number at its foot."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    document = docx.Document(str(docx_path))
+    for paragraph in document.paragraphs[5:]:
+        paragraph.paragraph_format.first_line_indent = Pt(36)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    document.sections[0].header.paragraphs[0].text = "A/77/L.107"
+    document.sections[0].footer.paragraphs[0].text = "23-16564"
+    document.save(str(docx_path))
+    return docx_path
+
+
 def office_copy(docx_path: Path, suffix: str, outdir: Path) -> Path:
     """``docx_path`` saved by LibreOffice as ``suffix`` (``.doc``, ``.rtf``, ``.odt``, ``.html``) in
     ``outdir``, as a translator's older or other-tool copy of the document would be."""

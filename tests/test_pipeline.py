@@ -225,10 +225,7 @@ def test_pdfs_laid_out_by_a_word_processor_align_as_the_extracted_text(
     head of each page and the job number at its foot: the seed's units and beads."""
     pytest.importorskip("docx")
     pytest.importorskip("pypdf")
-    import docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-    from docx_corpus import office_copy, un_docx
+    from docx_corpus import office_copy, un_docx, un_page_style
 
     from align.clean import clean
     from align.readers import read_document
@@ -241,13 +238,7 @@ def test_pdfs_laid_out_by_a_word_processor_align_as_the_extracted_text(
             typed_marks=False,
         )
         if page == "un":
-            document = docx.Document(str(docx_path))
-            for paragraph in document.paragraphs[5:]:
-                paragraph.paragraph_format.first_line_indent = Pt(36)
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-            document.sections[0].header.paragraphs[0].text = "A/77/L.107"
-            document.sections[0].footer.paragraphs[0].text = "23-16564"
-            document.save(str(docx_path))
+            un_page_style(docx_path)
         office_copy(docx_path, ".pdf", tmp_path)
     got = align_files(tmp_path / "zh.pdf", tmp_path / "en.pdf", cache_dir=cache)
     assert not any(flag_alignment(got))
@@ -304,10 +295,7 @@ def test_the_french_version_laid_out_as_the_un_does_aligns_with_the_english(
     still joined: the units are the web page's but for hyphens."""
     pytest.importorskip("docx")
     pytest.importorskip("pypdf")
-    import docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-    from docx_corpus import office_copy, page_refs, un_docx
+    from docx_corpus import office_copy, page_refs, un_docx, un_page_style
 
     from align.clean import clean
     from align.readers import read_document
@@ -316,14 +304,7 @@ def test_the_french_version_laid_out_as_the_un_does_aligns_with_the_english(
         text = clean(read_document(source, lang))
         refs = page_refs(source, text) if lang == "fr" else None
         docx_path = un_docx(text, tmp_path / f"{lang}.docx", True, False, refs)
-        document = docx.Document(str(docx_path))
-        for paragraph in document.paragraphs[5:]:
-            paragraph.paragraph_format.first_line_indent = Pt(36)
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        document.sections[0].header.paragraphs[0].text = "A/77/L.107"
-        document.sections[0].footer.paragraphs[0].text = "23-16564"
-        document.save(str(docx_path))
-        office_copy(docx_path, ".pdf", tmp_path)
+        office_copy(un_page_style(docx_path), ".pdf", tmp_path)
     page = align_files(
         CORPUS / "fr.htm", CORPUS / "en.txt", settings=Settings("fr", "en"), cache_dir=cache
     )
