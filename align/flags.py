@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from align.languages import base_language, is_cjk
+from align.languages import IDEOGRAPH, base_language, is_cjk
 from align.quotes import QUOTATION_PAIRS, quotation_state
 from align.types import Alignment, Bead
 
@@ -48,8 +48,6 @@ FLAG_CODES: dict[str, str] = {
     "quotes": "quotation marks or brackets that do not match",
 }
 """Every flag code, in the order checks run, with what it means (for legends and summaries)."""
-
-_IDEOGRAPH = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 
 
 def _sides(alignment: Alignment, bead: Bead) -> tuple[str, str]:
@@ -442,7 +440,7 @@ def _letters(text: str) -> str:
 
 def _script_share(text: str) -> tuple[int, int]:
     """Ideographs and other letters in ``text``."""
-    ideographs = len(_IDEOGRAPH.findall(text))
+    ideographs = len(IDEOGRAPH.findall(text))
     return ideographs, sum(1 for ch in text if ch.isalpha()) - ideographs
 
 
@@ -510,7 +508,7 @@ English is about 2.4 times as long as usual, or 2.8 times shorter."""
 def text_length(text: str) -> float:
     """Letters and digits, an ideograph counting :data:`LATIN_PER_IDEOGRAPH`."""
     text = unicodedata.normalize("NFKC", text)
-    ideographs = len(_IDEOGRAPH.findall(text))
+    ideographs = len(IDEOGRAPH.findall(text))
     return ideographs * LATIN_PER_IDEOGRAPH + sum(ch.isalnum() for ch in text) - ideographs
 
 

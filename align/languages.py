@@ -18,6 +18,14 @@ CJK_LANGS = ("zh", "ja")
 NO_SPACE_LANGS = ("zh", "ja", "th")
 """Languages that write no space between sentences."""
 
+IDEOGRAPHS = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+"""Chinese characters (CJK unified ideographs with their extensions, and compatibility
+ideographs), as a range for a regular expression's character class."""
+IDEOGRAPH = re.compile(f"[{IDEOGRAPHS}]")
+CJK_TEXT = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+"""What Chinese and Japanese text is written in besides Latin: radicals, CJK punctuation,
+kana, ideographs and full-width forms, as a range for a character class."""
+
 _SUBTAG = re.compile(r"[-_]")
 
 

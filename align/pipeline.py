@@ -17,7 +17,7 @@ from align.aligner import AlignConfig, align_texts
 from align.clean import clean
 from align.encoders import DEFAULT_MODEL, Encoder, default_cache_dir, load_encoder
 from align.errors import NotTranslation
-from align.languages import is_cjk, language_tag
+from align.languages import IDEOGRAPH, is_cjk, language_tag
 from align.readers import read_document
 from align.readers.base import input_error
 from align.segmenters import segment_document
@@ -45,8 +45,6 @@ SHORT_TEXT_BEADS = 10
 """Under this many beads the translation score is a hint: on passages of 2 and 4 gold
 beads cut from the gold sets, 2% and 0.7% of real translations scored under 0.30 (and
 12% and 5% of mismatched passages over it); at 8 beads 0% and 3%, at 40 none either way."""
-
-_IDEOGRAPH = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 
 
 @dataclass(frozen=True)
@@ -84,7 +82,7 @@ def cjk_share(text: str) -> tuple[float, int]:
     letters = sum(1 for ch in text if ch.isalpha())
     if not letters:
         return 0.0, 0
-    return len(_IDEOGRAPH.findall(text)) / letters, letters
+    return len(IDEOGRAPH.findall(text)) / letters, letters
 
 
 def check_language(prepared: Prepared, flag: str) -> None:

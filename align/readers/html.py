@@ -25,6 +25,7 @@ from pathlib import Path
 from lxml import etree, html
 
 from align.clean import FOOTNOTE_RULE
+from align.languages import CJK_TEXT
 from align.readers.base import Reader, input_error, package_version, read_bytes, without_mark
 from align.readers.txt import decode
 from align.readers.wordnum import FORMATS
@@ -59,8 +60,7 @@ _CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.I)
 _SPACES = re.compile(r"[ \t\n\r\f]+")
 _PADDING = re.compile("\xa0{2,}")
-_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
-_WIDE_BREAK = re.compile(f"(?<=[{_WIDE}])[ \t\r]*\n[ \t\n\r]*(?=[{_WIDE}])")
+_WIDE_BREAK = re.compile(f"(?<=[{CJK_TEXT}])[ \t\r]*\n[ \t\n\r]*(?=[{CJK_TEXT}])")
 _MARK = re.compile(r"^[\[(]?\s*([0-9]{1,3}|[*†‡§¶#]{1,3}|[a-z]{1,2}|[ivx]{1,4})\s*[\])]?$", re.I)
 _TYPED_MARK = re.compile(r"([*†‡§]{1,3})\s+")
 _NOTE_BOX = re.compile(r"ftn\d|edn\d|sdfootnote\d|sdendnote\d|footnote|endnote", re.I)

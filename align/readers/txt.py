@@ -16,7 +16,7 @@ from itertools import islice
 from pathlib import Path
 
 from align.errors import InputError
-from align.languages import base_language
+from align.languages import CJK_TEXT, base_language
 from align.readers.base import Reader, input_error, read_bytes
 
 BOMS: tuple[tuple[bytes, str, str], ...] = (
@@ -49,7 +49,7 @@ _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _NEWLINES = re.compile("\r\n?")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
-_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_CJK = re.compile(f"[{CJK_TEXT}]")
 
 SHORT_TEXT_CHARS = 64
 """Legacy Chinese bytes can be valid UTF-8 by accident only in very short texts."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 
+from align.languages import IDEOGRAPH
 from align.segmenters.base import Segmenter, Span, spans_from_cuts
 
 FULL_STOPS = frozenset("。！？")
@@ -52,12 +53,6 @@ def is_cjk(ch: str) -> bool:
         or 0xFF00 <= code <= 0xFFEF
         or 0x20000 <= code <= 0x3FFFF
     )
-
-
-def is_ideograph(ch: str) -> bool:
-    """A Chinese character (CJK unified or compatibility ideograph), not a digit or a mark."""
-    code = ord(ch)
-    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3FFFF
 
 
 def bracketed(text: str) -> list[bool]:
@@ -113,7 +108,7 @@ class ZhSegmenter(Segmenter):
         i = 0
         while i < len(tokens):
             word, start = tokens[i][0], tokens[i][1]
-            period = word == "." and start > 0 and is_ideograph(text[start - 1])
+            period = word == "." and start > 0 and IDEOGRAPH.match(text[start - 1]) is not None
             if not word or not (
                 period or all(ch in FULL_STOPS or ch in ASCII_STOPS for ch in word)
             ):
