@@ -27,7 +27,7 @@ from lxml import etree, html
 from align.clean import FOOTNOTE_RULE
 from align.languages import CJK_TEXT
 from align.readers.base import Reader, input_error, package_version, read_bytes, without_mark
-from align.readers.txt import decode
+from align.readers.txt import decode, strict_decode
 from align.readers.wordnum import FORMATS
 from align.readers.wordsym import symbol, symbol_font
 
@@ -112,15 +112,7 @@ class HtmlReader(Reader):
 
     def read(self, path: Path, lang: str = "") -> tuple[str, str]:
         text, encoding = page_text(read_bytes(path), lang, path)
-        root = parse_page(text, path)
-        if root is not None and root.find(".//frameset") is not None:
-            frames = [f.get("src") for f in root.iter("frame") if f.get("src")]
-            raise input_error(
-                path,
-                f"is a frameset: its text is in the pages of its frames ({', '.join(frames)})",
-                "open the frame that holds the document and save that page",
-            )
-        return "\n".join(page_lines(root) if root is not None else []), f"html, {encoding}"
+        return read_page(text, path), f"html, {encoding}"
 
 
 READER = HtmlReader()
@@ -136,18 +128,33 @@ def page_text(
     found = _META_CHARSET.search(data[:8192])
     declared = charset or (found.group(1).decode("ascii", "replace") if found else None)
     boms = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-    if declared and not data.startswith(boms) and not _utf8(data):
+    if declared and not data.startswith(boms) and strict_decode(data, "utf-8") is None:
         try:
             codec = codecs.lookup(declared).name
         except LookupError:
             codec = ""
         codec = _LEGACY.get(codec, codec)
-        if codec and not codec.startswith("utf-16"):
-            try:
-                return data.decode(codec), codec
-            except UnicodeDecodeError:
-                pass
+        text = strict_decode(data, codec) if codec and not codec.startswith("utf-16") else None
+        if text is not None:
+            return text, codec
     return decode(data, lang, path)
+
+
+def read_page(text: str, path: Path | str) -> str:
+    """A decoded page's text as this reader gives it: its paragraphs, then its notes.
+
+    A frameset is refused: its text is in other pages."""
+    root = parse_page(text, path)
+    if root is None:
+        return ""
+    if root.find(".//frameset") is not None:
+        frames = [f.get("src") for f in root.iter("frame") if f.get("src")]
+        raise input_error(
+            path,
+            f"is a frameset: its text is in the pages of its frames ({', '.join(frames)})",
+            "open the frame that holds the document and save that page",
+        )
+    return "\n".join(page_lines(root))
 
 
 def parse_page(text: str, path: Path | str) -> etree._Element | None:
@@ -163,14 +170,6 @@ def parse_page(text: str, path: Path | str) -> etree._Element | None:
         raise input_error(
             path, f"is not a readable web page ({err})", "open it in a browser and save it again"
         ) from err
-
-
-def _utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def page_lines(root: etree._Element) -> list[str]:

@@ -12,7 +12,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from align.readers.base import Reader, input_error, package_version, read_bytes
-from align.readers.html import page_lines, page_text, parse_page
+from align.readers.html import page_text, read_page
 
 
 class MhtmlReader(Reader):
@@ -35,9 +35,7 @@ class MhtmlReader(Reader):
         text, encoding = page_text(
             data if isinstance(data, bytes) else b"", lang, path, part.get_content_charset()
         )
-        root = parse_page(text, path)
-        lines = page_lines(root) if root is not None else []
-        return "\n".join(lines), f"mhtml, {encoding}"
+        return read_page(text, path), f"mhtml, {encoding}"
 
 
 READER = MhtmlReader()

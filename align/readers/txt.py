@@ -262,16 +262,17 @@ def _decode_legacy(data: bytes, lang: str) -> tuple[str, str] | None:
     codec = codecs.lookup(best.encoding).name
     if codec.replace("-", "_") in GB_CODECS | BIG5_CODECS:
         return _decode_chinese(data, lang)
-    text = _strict(data, codec)
+    text = strict_decode(data, codec)
     preferred = CODE_PAGES.get(base_language(lang))
     if preferred and (text is None or len(text) == len(data)):
-        preferred_text = _strict(data, preferred)
+        preferred_text = strict_decode(data, preferred)
         if preferred_text is not None:
             return preferred_text, preferred
     return None if text is None else (text, codec)
 
 
-def _strict(data: bytes, codec: str) -> str | None:
+def strict_decode(data: bytes, codec: str) -> str | None:
+    """``data`` in ``codec``, or None where it is not valid there."""
     try:
         return data.decode(codec)
     except UnicodeDecodeError:
@@ -285,11 +286,11 @@ def _decode_chinese(data: bytes, lang: str) -> tuple[str, str] | None:
     Big5 text included, so being decodable decides little; the score does.
     """
     candidates: list[tuple[str, str]] = []
-    gb = _strict(data, "gb18030")
+    gb = strict_decode(data, "gb18030")
     if gb is not None:
         candidates.append((gb, "gb18030"))
     for codec in ("big5", "cp950"):
-        big5 = _strict(data, codec)
+        big5 = strict_decode(data, codec)
         if big5 is not None:
             candidates.append((big5, codec))
             break
