@@ -182,7 +182,7 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _MASTHEAD_LINE = re.compile(
     rf"^(?:{_DATE}|{_LANGUAGE}|{_ORGAN}(?:\s+{_ORGAN})?|Distr\.:?\s*\w+|{_ORIGINAL})$"
 )
-_OPENERS = "（《「『【〔〈“‘([{"
+_OPENERS = "（《「『【〔〈“‘([{«"
 _NUMBER_LINKS = "至和或及到、，；～~–"
 _CLOSERS = ")]}\"'”’»》」』】〕〉"
 _WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
@@ -713,7 +713,7 @@ class _Cleaner:
         paragraph's end) after it: ``à l’horizon 20301,`` where English has
         ``Development,1``, since French, Spanish and Russian put the mark before the comma."""
         s, e = m.start(), m.end()
-        if s and not (view[s - 1].isspace() or view[s - 1] in _OPENERS or view[s - 1] in "(«"):
+        if s and not (view[s - 1].isspace() or view[s - 1] in _OPENERS):
             return False
         if any(chars[p][1] < 0 or chars[p][1] != chars[p - 1][1] + 1 for p in range(s + 1, e)):
             return False

@@ -888,6 +888,41 @@ def test_pdf_in_arabic_drawn_piece_by_piece_from_the_left_reads_right_to_left(
     assert read_document(path, "ar").text.strip() == line
 
 
+def _laid_out(
+    tmp_path: Path, lang: str, paragraphs: list[str], justified: bool = True
+) -> list[str]:
+    """``paragraphs`` laid out by LibreOffice (first lines indented; justified, or aligned to
+    the side the text starts at; right to left for Arabic) and read back as cleaned blocks."""
+    docx = pytest.importorskip("docx")
+    pytest.importorskip("pypdf")
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+    from docx_corpus import office_copy
+
+    from align.clean import clean
+
+    rtl = lang == "ar"
+    document = docx.Document()
+    for text in paragraphs:
+        paragraph = document.add_paragraph()
+        paragraph.paragraph_format.first_line_indent = Pt(36)
+        paragraph.alignment = (
+            WD_ALIGN_PARAGRAPH.JUSTIFY
+            if justified
+            else WD_ALIGN_PARAGRAPH.RIGHT
+            if rtl
+            else WD_ALIGN_PARAGRAPH.LEFT
+        )
+        run = paragraph.add_run(text)
+        if rtl:
+            paragraph._p.get_or_add_pPr().append(paragraph._p.makeelement(qn("w:bidi"), {}))
+            run._r.get_or_add_rPr().append(run._r.makeelement(qn("w:rtl"), {}))
+    document.save(str(tmp_path / f"{lang}.docx"))
+    pdf = office_copy(tmp_path / f"{lang}.docx", ".pdf", tmp_path)
+    return [b.text for b in clean(read_document(pdf, lang)).blocks]
+
+
 ARABIC = [
     "الدورة السابعة والسبعون",
     "البند 127 (ق) من جدول الأعمال",
@@ -909,28 +944,7 @@ def test_pdf_in_arabic_laid_out_by_libreoffice(tmp_path: Path, align: str) -> No
     stretches lines with kashidas and draws each line in pieces from the left; the
     paragraphs came back with their words in reverse order and ``$$`` between them, and
     right-aligned ones with ``المؤرخ2  كانون الأول/ديسمبر2004 ،``."""
-    docx = pytest.importorskip("docx")
-    pytest.importorskip("pypdf")
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-    from docx_corpus import office_copy
-
-    from align.clean import clean
-
-    document = docx.Document()
-    for text in ARABIC:
-        paragraph = document.add_paragraph()
-        paragraph.paragraph_format.first_line_indent = Pt(36)
-        paragraph.alignment = (
-            WD_ALIGN_PARAGRAPH.JUSTIFY if align == "justified" else WD_ALIGN_PARAGRAPH.RIGHT
-        )
-        paragraph._p.get_or_add_pPr().append(paragraph._p.makeelement(qn("w:bidi"), {}))
-        run = paragraph.add_run(text)
-        run._r.get_or_add_rPr().append(run._r.makeelement(qn("w:rtl"), {}))
-    document.save(str(tmp_path / "ar.docx"))
-    pdf = office_copy(tmp_path / "ar.docx", ".pdf", tmp_path)
-    assert [b.text for b in clean(read_document(pdf, "ar")).blocks] == ARABIC
+    assert _laid_out(tmp_path, "ar", ARABIC, justified=align == "justified") == ARABIC
 
 
 UN_OPENINGS = {
@@ -964,22 +978,7 @@ def test_pdf_in_russian_and_spanish_laid_out_by_libreoffice(tmp_path: Path, lang
     """Justified, first lines indented: each paragraph as typed. LibreOffice breaks a
     compound adjective at its hyphen (``социально-|экономическое``,
     ``técnico-|científica``), which the cleaner used to take for a broken word."""
-    docx = pytest.importorskip("docx")
-    pytest.importorskip("pypdf")
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-    from docx_corpus import office_copy
-
-    from align.clean import clean
-
-    document = docx.Document()
-    for text in UN_OPENINGS[lang]:
-        paragraph = document.add_paragraph(text)
-        paragraph.paragraph_format.first_line_indent = Pt(36)
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    document.save(str(tmp_path / f"{lang}.docx"))
-    pdf = office_copy(tmp_path / f"{lang}.docx", ".pdf", tmp_path)
-    assert [b.text for b in clean(read_document(pdf, lang)).blocks] == UN_OPENINGS[lang]
+    assert _laid_out(tmp_path, lang, UN_OPENINGS[lang]) == UN_OPENINGS[lang]
 
 
 def _drawn_page(rows: list[tuple[float, float, str]], x: float = 72) -> bytes:
