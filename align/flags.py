@@ -185,16 +185,9 @@ _EN_SCALES.update({"thousandth": 10**3, "millionth": 10**6})
 _EN_TIMES = {"hundred": 100, "hundredth": 100, "decade": 10, "dozen": 12}
 """Multipliers inside a run: ``two hundred``, ``three decades`` (30 years), ``two dozen``."""
 _EN_OTHER = {"once": 1, "twice": 2, "double": 2, "triple": 3, "half": 0.5, "biennium": 2}
-_MONTHS = {
-    m: n
-    for n, m in enumerate(
-        "january february march april may june july august september october november "
-        "december".split(),
-        1,
-    )
-}
-_MONTHS.update({m[:3]: n for m, n in list(_MONTHS.items())} | {"sept": 9})
-MONTHS_ELSEWHERE = {
+MONTHS = {
+    "en": "january/jan february/feb march/mar april/apr may june/jun july/jul august/aug "
+    "september/sep/sept october/oct november/nov december/dec",
     "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
     "es": "enero febrero marzo abril mayo junio julio agosto septiembre/setiembre octubre "
     "noviembre diciembre",
@@ -205,13 +198,13 @@ MONTHS_ELSEWHERE = {
     "de": "januar/jänner februar märz april mai juni juli august september oktober november "
     "dezember",
 }
-"""Month names in the other UN languages (and German), a month's variants split by ``/``:
+"""Month names in the UN languages (and German), a month's variants split by ``/``:
 ``2 décembre 2004`` has its 12 as ``2004年12月2日`` and ``2 December 2004`` do. Russian
 writes dates in the genitive; UN Arabic writes ``كانون الأول/ديسمبر``, whose second name
 is enough (the first is listed where it is one word)."""
-_OTHER_MONTHS = {
+_MONTH_NUMBERS = {
     name: n
-    for months in MONTHS_ELSEWHERE.values()
+    for months in MONTHS.values()
     for n, names in enumerate(months.split(), 1)
     for name in names.split("/")
 }
@@ -307,7 +300,7 @@ def _en_word_values(text: str) -> set[Decimal]:
             continue
         else:
             close()
-            other = _EN_OTHER.get(word, _MONTHS.get(word))
+            other = _EN_OTHER.get(word)
             if other is not None:
                 values.add(Decimal(str(other)).normalize())
     close()
@@ -372,7 +365,7 @@ def numbers(text: str, lang: str = "en") -> Numbers:
             values.add(Decimal(_roman_value(m.group())))
     values |= _en_word_values(rest)
     values |= {
-        Decimal(_OTHER_MONTHS[w]) for w in _LETTERS.findall(rest.lower()) if w in _OTHER_MONTHS
+        Decimal(_MONTH_NUMBERS[w]) for w in _LETTERS.findall(rest.lower()) if w in _MONTH_NUMBERS
     }
     return Numbers(tuple(required), symbols, frozenset(values))
 
