@@ -1161,12 +1161,15 @@ def test_pdf_without_text_layer(tmp_path: Path) -> None:
     assert "has no text layer (scanned?): run OCR first, or supply the .txt/.docx" in message
 
 
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
 @pytest.mark.parametrize("password", ["secret", ""])
-def test_encrypted_pdf(tmp_path: Path, password: str) -> None:
+def test_encrypted_pdf(tmp_path: Path, password: str, algorithm: str) -> None:
+    """A PDF secured against editing opens with no password; LibreOffice encrypts
+    with RC4, Acrobat and Word with AES (which pypdf needs ``cryptography`` for)."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_pdf(["Draft resolution"]))))
-    writer.encrypt(user_password=password, owner_password="owner", algorithm="RC4-128")
+    writer.encrypt(user_password=password, owner_password="owner", algorithm=algorithm)
     path = tmp_path / "locked.pdf"
     with path.open("wb") as stream:
         writer.write(stream)
