@@ -197,6 +197,120 @@ def test_lists_breaks_preformatted_text_and_tables(tmp_path: Path) -> None:
     ]
 
 
+GOOGLE_DOCS_STYLE = (
+    "@import url(https://themes.googleusercontent.com/fonts/css?kit=fpjTOVmNbO4Lz34iLy);"
+    ".lst-kix_8wj4-1>li{counter-increment:lst-ctn-kix_8wj4-1}"
+    "ol.lst-kix_8wj4-1.start{counter-reset:lst-ctn-kix_8wj4-1 0}"
+    "ol.lst-kix_8wj4-0.start{counter-reset:lst-ctn-kix_8wj4-0 0}"
+    '.lst-kix_8wj4-0>li:before{content:"" counter(lst-ctn-kix_8wj4-0,decimal) ". "}'
+    '.lst-kix_8wj4-1>li:before{content:"(" counter(lst-ctn-kix_8wj4-1,lower-latin) ") "}'
+    ".lst-kix_8wj4-0>li{counter-increment:lst-ctn-kix_8wj4-0}"
+    "ol.lst-kix_8wj4-0{list-style-type:none}ol.lst-kix_8wj4-1{list-style-type:none}"
+    'ul.lst-kix_vd-0{list-style-type:none}.lst-kix_vd-0>li:before{content:"\\0025cf  "}'
+    "ol.lst-kix_l9-0.start{counter-reset:lst-ctn-kix_l9-0 3}"
+    ".lst-kix_l9-0>li{counter-increment:lst-ctn-kix_l9-0}"
+    '.lst-kix_l9-0>li:before{content:"" counter(lst-ctn-kix_l9-0,upper-roman) ". "}'
+    "ol.lst-kix_l9-0{list-style-type:none}ol{margin:0;padding:0}"
+    ".c0{margin-left:36pt;padding-bottom:6pt;text-align:justify}.c4{vertical-align:super}"
+)
+"""A Google Docs page's style sheet, in the shapes Google writes: one flat list per level
+(``-0``, ``-1``), labels drawn by ``li:before``, a list that starts at 4 reset to 3."""
+
+
+def test_google_docs_lists_drawn_by_the_style_sheet_and_notes_in_bare_boxes(
+    tmp_path: Path,
+) -> None:
+    """Google Docs hides the browser's list numbers and draws its own with CSS counters:
+    ``(a)``, not ``1.``; a list broken by a paragraph goes on counting; its bullet is
+    ``●``. Each note is in a bare ``<div>``, all of whose paragraphs are the note's."""
+    path = page(
+        tmp_path,
+        '<p class="c3"><span>The General Assembly,</span></p>'
+        "<p><span>Recalling its resolution 59/48,</span>"
+        '<sup class="c4"><a href="#ftnt1" id="ftnt_ref1">[1]</a></sup></p>'
+        '<ol class="c5 lst-kix_8wj4-0 start" start="1"><li class="c0 li-bullet-0">'
+        "<span>Welcomes the cooperation;</span></li><li class=c0><span>Encourages:</span>"
+        "</li></ol>"
+        '<ol class="c5 lst-kix_8wj4-1 start" start="1"><li class="c0"><span>Trade;</span>'
+        '</li><li class="c0"><span>Energy;</span><sup class="c4"><a href="#ftnt2" '
+        'id="ftnt_ref2">[2]</a></sup></li></ol>'
+        '<p class="c3"><span>A paragraph between.</span></p>'
+        '<ol class="c5 lst-kix_8wj4-0" start="3"><li class="c0"><span>Decides.</span></li>'
+        '</ol><ol class="c5 lst-kix_8wj4-1 start" start="1"><li class="c0">Again;</li></ol>'
+        '<ul class="c5 lst-kix_vd-0 start"><li class="c0"><span>A bullet.</span></li></ul>'
+        '<ol class="c5 lst-kix_l9-0 start" start="4"><li class="c0"><span>Part four.</span>'
+        '</li></ol><hr class="c10">'
+        '<div><p class="c8"><a href="#ftnt_ref1" id="ftnt1">[1]</a>'
+        '<span class="c2">&nbsp;See A/RES/59/48.</span></p></div>'
+        '<div><p class="c8"><a href="#ftnt_ref2" id="ftnt2">[2]</a>'
+        '<span class="c2">&nbsp;Including renewable energy.</span></p>'
+        '<p class="c8"><span class="c2">Its second paragraph.</span></p></div>',
+        head=f'<style type="text/css">{GOOGLE_DOCS_STYLE}</style>',
+    )
+    assert lines(path) == [
+        "The General Assembly,",
+        "Recalling its resolution 59/48,",
+        "1. Welcomes the cooperation;",
+        "2. Encourages:",
+        "(a) Trade;",
+        "(b) Energy;",
+        "A paragraph between.",
+        "3. Decides.",
+        "(a) Again;",
+        "● A bullet.",
+        "IV. Part four.",
+        "",
+        "__________",
+        "1 See A/RES/59/48.",
+        "2 Including renewable energy. Its second paragraph.",
+    ]
+
+
+def test_style_sheet_list_rules_beyond_google_docs(tmp_path: Path) -> None:
+    """Legal numbering from two counters, a rule that a later one overrides, a sheet's
+    ``list-style-type`` for a class, rules inside ``@media`` and comments left out,
+    a selector too complex to model (the browser's own number is drawn); content drawn
+    after the list's own bullet, but not an icon font's (private-use) character."""
+    style = (
+        "/* ol.legal{list-style-type:upper-roman} */"
+        "ol.legal{list-style-type:none;counter-reset:sec}"
+        "ol.legal>li{counter-increment:sec}"
+        "ol.legal ol{list-style-type:none;counter-reset:sub}"
+        "ol.legal ol>li{counter-increment:sub}"
+        'ol.legal>li::before{content:counter(sec) ". "}'
+        "ol.legal ol>li::before{content:counter(sec) '.' counter(sub) ' ' !important}"
+        "ol.alpha{list-style-type:lower-alpha}"
+        "ol.roman>li:before{content:'x'}ol.roman>li:before{content:normal}"
+        "ol.roman{list-style:upper-roman inside}"
+        "@media print{ol.alpha{list-style-type:decimal}}"
+        'ol.odd li:nth-child(2n)::before{content:"?"}'
+        'ul.links li:before{content:"\\f105";font-family:FontAwesome}'
+        'ul.dashes{list-style:none}ul.dashes li::before{content:"\\2014  "}'
+    )
+    path = page(
+        tmp_path,
+        '<ol class="legal"><li>Scope<ol><li>Members</li><li>Observers</li></ol></li>'
+        "<li>Terms</li></ol>"
+        '<ol class="alpha"><li>first</li><li>second</li></ol>'
+        '<ol class="roman"><li>one</li></ol><ol class="odd"><li>a</li><li>b</li></ol>'
+        '<ul class="links"><li>Documents</li></ul><ul class="dashes"><li>Kazakhstan</li></ul>',
+        head=f"<style>{style}</style>",
+    )
+    assert lines(path) == [
+        "1. Scope",
+        "1.1 Members",
+        "1.2 Observers",
+        "2. Terms",
+        "a. first",
+        "b. second",
+        "I. one",
+        "1. a",
+        "2. b",
+        "• Documents",
+        "— Kazakhstan",
+    ]
+
+
 def test_footnotes_are_found_by_a_mark_that_links_to_a_note_linking_back(
     tmp_path: Path,
 ) -> None:

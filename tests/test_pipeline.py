@@ -283,6 +283,29 @@ def test_a_french_version_aligns_with_the_english_and_the_chinese(
     assert fr_en.signature["src_read"].startswith("html, cp1252 (lxml ")
 
 
+def test_google_docs_web_pages_align_as_the_extracted_text(
+    alignment: Alignment, cache: Path, tmp_path: Path
+) -> None:
+    """Both versions downloaded from Google Docs as web pages: paragraph numbers drawn
+    by CSS counters (``list-style-type: none``), notes linked ``[N]``, each in a bare
+    ``<div>``. The reference's beads and units, notes included. (The sub-paragraph
+    letters the counters draw, which A/77/L.107 has none of, are in the reader's tests.)"""
+    from page_corpus import google_docs_page
+
+    from align.clean import clean
+    from align.readers import read_document
+
+    for lang in ("zh", "en"):
+        text = clean(read_document(CORPUS / f"{lang}.txt", lang))
+        google_docs_page(text, tmp_path / f"{lang}.html")
+    got = align_files(tmp_path / "zh.html", tmp_path / "en.html", cache_dir=cache)
+    assert [(b.src, b.tgt) for b in got.beads] == [(b.src, b.tgt) for b in alignment.beads]
+    for side, reference in ((got.src, alignment.src), (got.tgt, alignment.tgt)):
+        assert [(s.kind, s.text) for s in side] == [(s.kind, s.text) for s in reference]
+    assert got.tgt[-13].text.startswith("1. Acknowledges")
+    assert not any(flag_alignment(got))
+
+
 @needs_layout
 def test_the_french_version_laid_out_as_the_un_does_aligns_with_the_english(
     cache: Path, tmp_path: Path

@@ -6,7 +6,8 @@ Word's or LibreOffice's "save as web page". Scripts, styles, hidden elements and
 the site's navigation are not the document's text; a page with one ``<main>`` is
 read from it alone. A line break (``<br>``) is a space, as a manual line break is
 in a .docx; two in a row start a new paragraph. A list gets the numbers and
-bullets the browser draws (``1.``, ``a.``, ``一、``, ``•``), as a .docx gets Word's.
+bullets the browser draws (``1.``, ``a.``, ``一、``, ``•``), as a .docx gets Word's,
+including those a style sheet draws with CSS counters (Google Docs' ``(a)``).
 
 Footnotes are found by their links: a short mark (``1``, ``[2]``, ``*``) linking to
 a place in the page that links back to it (Word, LibreOffice, pandoc and Wikipedia
@@ -27,6 +28,7 @@ from lxml import etree, html
 from align.clean import FOOTNOTE_RULE
 from align.languages import CJK_TEXT
 from align.readers.base import Reader, input_error, package_version, read_bytes, without_mark
+from align.readers.csslists import ListStyles
 from align.readers.txt import decode, strict_decode
 from align.readers.wordnum import FORMATS
 from align.readers.wordsym import symbol, symbol_font
@@ -77,6 +79,8 @@ _LEGACY = {
 """Declared charsets whose superset browsers read instead (as the WHATWG encoding spec says)."""
 
 _FONT_FAMILY = re.compile(r"(?<![-\w])font-family\s*:\s*([^;]+)", re.I)
+_ICONS = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
+"""Private-use characters: what an icon font (Font Awesome's ``\\f105``) draws, not text."""
 _CSS_LIST = re.compile(r"list-style(?:-type)?\s*:\s*([-a-z]+)", re.I)
 LIST_FORMATS: dict[str, tuple[Callable[[int], str], str]] = {
     "1": (FORMATS["decimal"], ". "),
@@ -179,7 +183,7 @@ def page_lines(root: etree._Element) -> list[str]:
     if body is None:
         body = root
     mains = [e for e in body.iter() if _tag(e) == "main" or e.get("role") == "main"]
-    text = _Text(notes)
+    text = _Text(notes, ListStyles.of(root))
     text.walk(mains[0] if len(mains) == 1 else body, inside_content=len(mains) == 1)
     lines = text.finish()
     written = []
@@ -307,25 +311,38 @@ def _words_besides(element: etree._Element, skipped: set[etree._Element]) -> str
 
 def _note_of(target: etree._Element) -> list[etree._Element]:
     """The elements a note is made of: the target itself if it is a block (``<li id=fn1>``),
-    else the block around it with, inside a box made for one note (Word's ``<div id=ftn1>``,
-    LibreOffice's ``sdfootnote1``), the blocks that follow it there."""
+    else the block around it with, inside a box made for one note, the blocks that follow
+    it there up to one that links within the page (the next note's start).
+
+    A box is made for one note where its name says so (Word's ``<div id=ftn1>``,
+    LibreOffice's ``sdfootnote1``) or where the note's block opens it (Google Docs gives
+    each note a bare ``<div>``)."""
     block = target
     while _tag(block) not in BLOCKS and block.getparent() is not None:
         block = block.getparent()
     box = block.getparent()
-    if box is None or block is target:
+    if box is None or block is target or _tag(box) != "div":
         return [block]
     marks = " ".join(box.get(a) or "" for a in ("id", "class", "style"))
-    if _tag(box) == "div" and _NOTE_BOX.search(marks):
-        return [block, *block.itersiblings()]
-    return [block]
+    opens = (box.text or "").strip() == "" and next(box.iterchildren(), None) is block
+    if not (_NOTE_BOX.search(marks) or opens):
+        return [block]
+    rest = []
+    for sibling in block.itersiblings():
+        if any((a.get("href") or "").startswith("#") for a in sibling.iter("a")):
+            break
+        rest.append(sibling)
+    return [block, *rest]
 
 
 class _Text:
     """Collects lines while walking elements: text runs joined, a block ending the line."""
 
-    def __init__(self, notes: _Notes, in_note: bool = False) -> None:
+    def __init__(
+        self, notes: _Notes, styles: ListStyles | None = None, in_note: bool = False
+    ) -> None:
         self.notes = notes
+        self.styles = styles or ListStyles()
         self.in_note = in_note
         self.lines: list[str] = []
         self.line: list[str] = []
@@ -348,8 +365,10 @@ class _Text:
             self.newline()
         elif tag == "br":
             self._line_break()
+        if tag in ("ol", "ul", "li"):
+            self.styles.enter(element)
         if tag == "li" and not self.in_note:
-            self.label = _list_label(element)
+            self.label = _list_label(element, self.styles)
         outer = self.font
         face = _font_face(element)
         if face is not None:
@@ -425,20 +444,27 @@ def _font_face(element: etree._Element) -> str | None:
     return family.split(",")[0].strip().strip("'\"") if family is not None else None
 
 
-def _list_label(item: etree._Element) -> str:
-    """What a browser draws before a list item: an ``<ol>``'s number and what follows it,
-    an ``<ul>``'s bullet (disc, then circle, then square as lists nest)."""
+def _list_label(item: etree._Element, styles: ListStyles) -> str:
+    """What a browser draws before a list item: its marker (an ``<ol>``'s number and what
+    follows it, an ``<ul>``'s bullet: disc, then circle, then square as lists nest), then
+    what the style sheet puts before it (:mod:`csslists`; Google Docs draws its numbers
+    so, with no marker), less an icon font's private-use characters."""
     parent = item.getparent()
     kind_of_list = _tag(parent) if parent is not None else ""
     if kind_of_list not in ("ol", "ul"):
         return ""
-    style = _CSS_LIST.search(item.get("style") or "") or _CSS_LIST.search(parent.get("style") or "")
+    drawn = _ICONS.sub("", styles.label(item, _counter) or "")
+    inline = _CSS_LIST.search(item.get("style") or "") or _CSS_LIST.search(
+        parent.get("style") or ""
+    )
+    sheet = styles.list_type(item) or styles.list_type(parent)
+    kind = inline.group(1).lower() if inline else sheet
     if kind_of_list == "ul":
         depth = sum(1 for e in parent.iterancestors() if _tag(e) in ("ul", "ol"))
-        kind = style.group(1).lower() if style else ("disc", "circle", "square")[min(depth, 2)]
+        kind = kind or ("disc", "circle", "square")[min(depth, 2)]
         bullet = BULLETS.get(kind, BULLETS["disc"])
-        return f"{bullet} " if bullet else ""
-    kind = style.group(1).lower() if style else parent.get("type") or "1"
+        return f"{bullet} {drawn}" if bullet else drawn
+    kind = kind or parent.get("type") or "1"
     counting, after = LIST_FORMATS.get(kind, LIST_FORMATS["1"])
     items = [e for e in parent if _tag(e) == "li"]
     step = -1 if parent.get("reversed") is not None else 1
@@ -449,7 +475,15 @@ def _list_label(item: etree._Element) -> str:
             break
         number += step
     label = counting(number) if number > 0 else str(number)
-    return f"{label}{after}" if label else ""
+    return f"{label}{after}{drawn}" if label else drawn
+
+
+def _counter(style: str, n: int) -> str:
+    """One CSS counter drawn in ``style`` (``counter(name, lower-latin)``)."""
+    if style.lower() in BULLETS:
+        return BULLETS[style.lower()]
+    counting, _after = LIST_FORMATS.get(style.lower(), LIST_FORMATS["1"])
+    return counting(n)
 
 
 def _int(text: str | None, default: int) -> int:
