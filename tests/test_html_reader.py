@@ -266,6 +266,39 @@ def test_google_docs_lists_drawn_by_the_style_sheet_and_notes_in_bare_boxes(
     ]
 
 
+def test_reviewers_comments_are_not_the_document(tmp_path: Path) -> None:
+    """Google Docs links a comment as it does a note (``[a]`` to ``#cmnt1``, the comment
+    and its replies in a box at the end); Word marks one ``[A1]`` and lists them in a
+    ``mso-element:comment-list`` box. Neither mark nor remark is the document's text:
+    they used to be read as footnotes ``a`` and ``b`` and as body text."""
+    path = page(
+        tmp_path,
+        '<p><span>First paragraph.</span><sup><a href="#cmnt1" id="cmnt_ref1">[a]</a></sup>'
+        '<sup><a href="#ftnt1" id="ftnt_ref1">[1]</a></sup></p>'
+        '<p><span>Second</span><sup><a href="#cmnt2" id="cmnt_ref2">[b]</a></sup>'
+        "<span> paragraph.</span></p>"
+        '<p class=MsoNormal>Word text<a class=msocomanchor id="_anchor_1" href="#_msocom_1" '
+        'name="_msoanchor_1">[A1]</a> goes on.</p>'
+        '<hr><div><p><a href="#ftnt_ref1" id="ftnt1">[1]</a><span>&nbsp;A real note.</span>'
+        '</p></div><div class="c16"><p class="c18"><a href="#cmnt_ref1" id="cmnt1">[a]</a>'
+        "<span>Check this term with the terminologist</span></p>"
+        '<p class="c18"><span>Agreed. Ana</span></p></div>'
+        '<div class="c16"><p><a href="#cmnt_ref2" id="cmnt2">[b]</a><span>typo?</span></p></div>'
+        "<div style='mso-element:comment-list'><hr class=msocomoff align=left size=1>"
+        "<div style='mso-element:comment'><div id=\"_com_1\" class=msocomtxt>"
+        '<p class=MsoCommentText><a href="#_msoanchor_1" class=msocomoff>[A1]</a> '
+        "Word comment text</p></div></div></div>",
+    )
+    assert lines(path) == [
+        "First paragraph.",
+        "Second paragraph.",
+        "Word text goes on.",
+        "",
+        "__________",
+        "1 A real note.",
+    ]
+
+
 def test_style_sheet_list_rules_beyond_google_docs(tmp_path: Path) -> None:
     """Legal numbering from two counters, a rule that a later one overrides, a sheet's
     ``list-style-type`` for a class, rules inside ``@media`` and comments left out,

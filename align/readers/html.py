@@ -12,7 +12,9 @@ including those a style sheet draws with CSS counters (Google Docs' ``(a)``).
 Footnotes are found by their links: a short mark (``1``, ``[2]``, ``*``) linking to
 a place in the page that links back to it (Word, LibreOffice, pandoc and Wikipedia
 all write such pairs). The mark leaves the body; the note leaves its place and is
-written after the body as ``MARK text``, in the order the text cites them.
+written after the body as ``MARK text``, in the order the text cites them. A
+reviewer's comment, which Google Docs links the same way and Word lists at the end,
+is not read at all.
 """
 
 from __future__ import annotations
@@ -81,6 +83,10 @@ _LEGACY = {
 _FONT_FAMILY = re.compile(r"(?<![-\w])font-family\s*:\s*([^;]+)", re.I)
 _ICONS = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 """Private-use characters: what an icon font (Font Awesome's ``\\f105``) draws, not text."""
+_COMMENT_TARGET = re.compile(r"cmnt\d+$")
+"""The id of a comment in Google Docs' web page (``[a]`` linking to ``#cmnt1``): a
+reviewer's remark, not the document's, so neither its mark nor its text is read."""
+_WORD_COMMENTS = re.compile(r"mso-element\s*:\s*comment-list", re.I)
 _CSS_LIST = re.compile(r"list-style(?:-type)?\s*:\s*([-a-z]+)", re.I)
 LIST_FORMATS: dict[str, tuple[Callable[[int], str], str]] = {
     "1": (FORMATS["decimal"], ". "),
@@ -217,6 +223,14 @@ def _chrome(element: etree._Element, tag: str, inside_content: bool) -> bool:
     return tag in CHROME or bool(names & CHROME_NAMES)
 
 
+def _word_comment(element: etree._Element) -> bool:
+    """Word's comments on a web page: the ``[A1]`` anchor in the text and the list of
+    comments at the end."""
+    if "msocomanchor" in (element.get("class") or "").split():
+        return True
+    return bool(_WORD_COMMENTS.search(element.get("style") or ""))
+
+
 def _hidden(element: etree._Element) -> bool:
     return (
         element.get("hidden") is not None
@@ -236,6 +250,7 @@ class _Notes:
     notes: dict[etree._Element, tuple[str, list[etree._Element]]] = field(default_factory=dict)
     members: set[etree._Element] = field(default_factory=set)
     backs: set[etree._Element] = field(default_factory=set)
+    comments: set[etree._Element] = field(default_factory=set)
 
     @classmethod
     def of(cls, root: etree._Element) -> _Notes:
@@ -262,7 +277,9 @@ class _Notes:
                 continue
             found.refs.add(link)
             found.backs |= backs
-            if note[0] not in found.notes:
+            if _COMMENT_TARGET.match(href[1:]):
+                found.comments.update(note)
+            elif note[0] not in found.notes:
                 found.notes[note[0]] = (mark.group(1), note)
                 found.members.update(e for element in note for e in element.iter())
         found.backs = {_with_wrappers(b, found.backs) for b in found.backs}
@@ -387,6 +404,8 @@ class _Text:
 
     def _skipped(self, element: etree._Element) -> bool:
         if element in self.notes.refs or element in self.notes.backs:
+            return True
+        if element in self.notes.comments or _word_comment(element):
             return True
         return not self.in_note and element in self.notes.members
 
