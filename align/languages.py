@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Sequence
 
 CJK_LANGS = ("zh", "ja")
 """Languages written in ideographs, for the checks that a file is in its declared language."""
@@ -63,3 +65,53 @@ def is_cjk(code: str) -> bool:
 def display_width(text: str) -> int:
     """Columns ``text`` takes in a fixed-width rendering: a wide (CJK) character counts two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+_SCRIPT_OF = {
+    "zh": IDEOGRAPH,
+    "ja": re.compile(f"[{IDEOGRAPHS}\u3040-\u30ff]"),
+    "ko": re.compile("[\uac00-\ud7af\u1100-\u11ff]"),
+    "ru": re.compile("[\u0400-\u04ff]"),
+    "ar": re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]"),
+}
+"""The letters each language not written in Latin letters is written in."""
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
+FUNCTION_WORDS = {
+    "en": "the of and to in that is for on with by as".split(),
+    "fr": "le la les des et du une pour dans que sur par est".split(),
+    "es": "el la los las del y que en por para una con se".split(),
+    "de": "der die das und den von zu mit für im des nicht ist".split(),
+    "it": "il di che la per del della una con sono gli".split(),
+    "pt": "o os da do das dos que em para uma com não".split(),
+    "nl": "de het een van en in is op te dat voor met".split(),
+}
+"""The commonest words of languages written in Latin letters, which tell them apart."""
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def guess_language(text: str, candidates: Sequence[str]) -> str | None:
+    """Which of ``candidates`` ``text`` is written in, or None where it cannot tell.
+
+    The script decides first (Chinese, Russian, Arabic... against a language written in
+    Latin letters); between languages written in the same letters, their commonest words
+    (:data:`FUNCTION_WORDS`) do, where one has at least twice another's count.
+    """
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 20:
+        return None
+
+    def share(lang: str) -> float:
+        script = _SCRIPT_OF.get(base_language(lang), _LATIN)
+        return sum(1 for c in letters if script.match(c)) / len(letters)
+
+    possible = [lang for lang in candidates if share(lang) >= 0.3]
+    if len(possible) <= 1:
+        return possible[0] if possible else None
+    words = Counter(_WORD.findall(text.lower()))
+    scores = {
+        lang: sum(words[w] for w in FUNCTION_WORDS.get(base_language(lang), ()))
+        for lang in possible
+    }
+    best, *rest = sorted(possible, key=lambda lang: -scores[lang])
+    runner_up = max((scores[lang] for lang in rest), default=0)
+    return best if scores[best] >= max(2 * runner_up, 5) else None

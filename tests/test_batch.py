@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from batch_corpus import journal_ids, outputs, write_tiny_corpus
-from conftest import run_on_terminal
+from conftest import CORPUS, run_on_terminal
 from tmxcheck import assert_valid_tmx
 from typer.testing import CliRunner
 
@@ -142,6 +142,63 @@ def test_discover_recognises_every_layout_and_lists_the_rest(tmp_path: Path) -> 
     assert conflict.id == "Dup" and "2 'zh' files" in conflict.reason
     ignored = {p.relative_to(root).as_posix() for p in found.ignored}
     assert ignored == {"README.md", "S_2023_1/reference.align", "A.zh.doc", "A.en.htm"}
+
+
+def test_files_whose_names_say_no_language_are_paired_by_their_text(
+    tmp_path: Path, cache: Path
+) -> None:
+    """Two downloads of one UN document saved as ``N2316564.txt`` and ``N2316564 (1).txt``
+    name no language: their text does (script, commonest words), and the job number and
+    symbol both versions print say they are one document. A file that cannot be placed
+    is listed with what its text gave; nothing is guessed."""
+    zh = (CORPUS / "zh.txt").read_text(encoding="utf-8")
+    en = (CORPUS / "en.txt").read_text(encoding="utf-8")
+    root = tmp_path / "in"
+    touch(root / "downloads" / "N2316564.txt", en)
+    touch(root / "downloads" / "N2316564 (1).txt", zh)
+    touch(root / "downloads" / "letter.txt", "Dear colleague, thank you for the note of today.")
+    touch(root / "three" / "a.txt", zh), touch(root / "three" / "b.txt", zh)
+    touch(root / "three" / "c.txt", en)
+    touch(root / "alone" / "x.txt", en)
+    touch(root / "A_77_L.107-ZH.txt", zh), touch(root / "A_77_L.107-EN.txt", en)
+    touch(root / "N1.txt", zh), touch(root / "N2.txt", en)  # the same document again
+    touch(root / "scan.pdf", "%PDF-1.4 not really")
+
+    found = discover(root)
+
+    pairs = {p.id: (p.src.name, p.tgt.name) for p in found.pairs}
+    assert pairs == {
+        "A_77_L.107": ("A_77_L.107-ZH.txt", "A_77_L.107-EN.txt"),
+        "downloads/A_77_L.107": ("N2316564 (1).txt", "N2316564.txt"),
+    }
+    unpaired = {u.path.relative_to(root).as_posix(): u.reason for u in found.unpaired}
+    assert set(unpaired) == {
+        "downloads/letter.txt",
+        "three/a.txt",
+        "three/b.txt",
+        "three/c.txt",
+        "alone/x.txt",
+        "N1.txt",
+        "N2.txt",
+        "scan.pdf",
+    }
+    assert all(reason.startswith("has no language in its name") for reason in unpaired.values())
+    assert "(its text reads as en (no UN job number or symbol))" in unpaired["downloads/letter.txt"]
+    assert (
+        "reads as zh (job number 23-16564, A/77/L.107); so do 1 other 'zh'"
+        in unpaired["three/a.txt"]
+    )
+    assert "16564, A/77/L.107); 2 'zh' files here have that number)" in unpaired["three/c.txt"]
+    assert "no 'zh' file here has that number" in unpaired["alone/x.txt"]
+    assert "the pair's id A_77_L.107 is taken by files named for it" in unpaired["N1.txt"]
+    assert "(its text could not be read: " in unpaired["scan.pdf"]
+    assert "is not a valid PDF" in unpaired["scan.pdf"]
+
+    result = run_batch(tmp_path / "in" / "downloads", tmp_path / "out", options(cache))
+    (done,) = result.results
+    assert done.id == "A_77_L.107" and done.status == "done"
+    tree = assert_valid_tmx(output_path(result.outdir, "A_77_L.107", "tmx"))
+    assert len(tree.findall(".//tu")) == 42
 
 
 def test_manifest_pairs_relative_to_itself(tmp_path: Path) -> None:

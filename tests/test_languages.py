@@ -6,7 +6,7 @@ import pytest
 
 from align import lexicon, signals
 from align.clean import clean
-from align.languages import base_language, is_cjk, language_tag
+from align.languages import base_language, guess_language, is_cjk, language_tag
 from align.pipeline import Settings
 from align.segmenters import get_segmenter
 from align.segmenters.zh import ZhSegmenter
@@ -60,3 +60,63 @@ def test_settings_and_outputs_carry_bcp47_tags() -> None:
     assert lang_code("zh") == "zh-CN"
     assert lang_code("zh_TW") == "zh-TW"
     assert lang_code("pt_br") == "pt-BR"
+
+
+@pytest.mark.parametrize(
+    ("text", "candidates", "want"),
+    [
+        (
+            "大会，回顾联合国的宗旨之一是在维护国际和平与安全方面开展合作，A/77/L.107",
+            ("zh", "en"),
+            "zh",
+        ),
+        (
+            "The General Assembly, recalling that one of the purposes of the Organization",
+            ("zh", "en"),
+            "en",
+        ),
+        (
+            "The General Assembly, recalling that one of the purposes of the Organization",
+            ("en", "zh"),
+            "en",
+        ),
+        (
+            "Генеральная Ассамблея, ссылаясь на то, что одной из целей Организации",
+            ("en", "ru"),
+            "ru",
+        ),
+        (
+            "الجمعية العامة، إذ تشير إلى أن أحد مقاصد الأمم المتحدة هو تحقيق التعاون",
+            ("ar", "en"),
+            "ar",
+        ),
+        (
+            "L’Assemblée générale, rappelant que l’un des buts de l’Organisation est de "
+            "réaliser la coopération internationale dans le maintien de la paix et de la sécurité",
+            ("en", "fr"),
+            "fr",
+        ),
+        (
+            "The General Assembly, recalling that one of the purposes of the United Nations is to "
+            "achieve cooperation in the maintenance of international peace and security",
+            ("fr", "en"),
+            "en",
+        ),
+        (
+            "Die Generalversammlung, unter Hinweis darauf, dass eines der Ziele der "
+            "Vereinten Nationen die Zusammenarbeit ist, und mit der Feststellung, "
+            "dass die Organisation",
+            ("de", "fr"),
+            "de",
+        ),
+        ("Der Weg zum Gipfel", ("de", "fr"), None),  # too few words to tell de from fr
+        (
+            "Генеральная Ассамблея, ссылаясь на то, что одной из целей Организации",
+            ("zh", "en"),
+            None,
+        ),
+        ("12345 67890 ----", ("zh", "en"), None),
+    ],
+)
+def test_guess_language(text: str, candidates: tuple[str, str], want: str | None) -> None:
+    assert guess_language(text, candidates) == want

@@ -4,7 +4,8 @@
     result = run_batch("corpus/", "out/", BatchOptions(jobs=2, merge=Path("corpus.tmx")))
     result.failed  # each with its reason
 
-Modules: :mod:`~align.batch.discover` (layouts, manifest), :mod:`~align.batch.journal`
+Modules: :mod:`~align.batch.discover` (layouts, manifest), :mod:`~align.batch.identify`
+(pairing files by their text), :mod:`~align.batch.journal`
 (what finished), :mod:`~align.batch.task` (one pair, run in a worker),
 :mod:`~align.batch.executors` and :mod:`~align.batch.dask_executor` (where pairs run),
 :mod:`~align.batch.run` (the whole batch).

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from align.batch.identify import pair_by_content
 from align.errors import InputError
 from align.readers import READERS
 from align.readers.html import READER as HTML
@@ -111,10 +112,19 @@ def check_id(pair_id: str, where: str) -> str:
     return pair_id
 
 
+def _no_language(langs: tuple[str, str]) -> str:
+    langs_text = " or ".join(f"'{c}'" for c in langs)
+    return (
+        f"has no language in its name or folder ({langs_text}): name it NAME.{langs[0]}.txt "
+        f"or put it in a {langs[0]}/ folder, or list it in a manifest"
+    )
+
+
 def _classify(
     rel: PurePosixPath, root_name: str, langs: tuple[str, str], pattern: re.Pattern[str]
-) -> tuple[str, str] | str:
-    """``(id, lang)`` for a document of a pair, or the reason it is not one."""
+) -> tuple[str, str] | str | None:
+    """``(id, lang)`` for a document of a pair, the reason it is not one, or None where
+    neither its name nor its folders name a language."""
     lower = tuple(lang.lower() for lang in langs)
     folders = list(rel.parts[:-1])
     stem = _strip_document_suffix(rel.name)
@@ -134,11 +144,7 @@ def _classify(
             return f"is named after a language inside the '{folders[at]}' folder: name it NAME"
         return "/".join([*rest, base if base is not None else stem]), folder_lang
     if name_lang is None:
-        langs_text = " or ".join(f"'{c}'" for c in langs)
-        return (
-            f"has no language in its name or folder ({langs_text}): name it NAME.{langs[0]}.txt "
-            f"or put it in a {langs[0]}/ folder, or list it in a manifest"
-        )
+        return None
     if base is None:
         return "/".join(folders) or root_name, name_lang
     return "/".join([*folders, base]), name_lang
@@ -176,8 +182,9 @@ def discover_folder(
 
     Recognised, mixed freely: ``NAME.zh.txt``/``NAME.en.txt`` side by side;
     ``zh/NAME`` and ``en/NAME`` trees; UN names ``A_77_L.107-ZH.pdf``; and a
-    folder per document holding ``zh.txt`` and ``en.txt``. ``skip`` (the output
-    folder, when it lies inside ``root``) is not scanned.
+    folder per document holding ``zh.txt`` and ``en.txt``. Documents whose names
+    and folders name no language are paired by their text (:mod:`identify`).
+    ``skip`` (the output folder, when it lies inside ``root``) is not scanned.
     """
     langs = (src_lang, tgt_lang)
     if src_lang.lower() == tgt_lang.lower():
@@ -185,6 +192,7 @@ def discover_folder(
     pattern = _lang_pattern(langs)
     sides: dict[str, dict[str, list[Path]]] = defaultdict(lambda: defaultdict(list))
     found = Discovery()
+    unlabeled: list[tuple[Path, PurePosixPath]] = []
     root_name = root.resolve().name or "document"
     for path in _walk(root, skip.resolve() if skip else None):
         rel = PurePosixPath(path.relative_to(root).as_posix())
@@ -198,6 +206,11 @@ def discover_folder(
                 found.unpaired.append(Unpaired(path, f"is {advice}, then run the batch again"))
                 continue
         got = _classify(rel, root_name, langs, pattern)
+        if got is None and _is_document_name(rel.name):
+            unlabeled.append((path, rel))
+            continue
+        if got is None:
+            got = _no_language(langs)
         if isinstance(got, str):
             if _is_document_name(rel.name):
                 found.unpaired.append(Unpaired(path, got))
@@ -228,6 +241,12 @@ def discover_folder(
             (present,) = src or tgt
             missing = tgt_lang if src else src_lang
             found.unpaired.append(Unpaired(present, f"has no '{missing}' partner for {pair_id}"))
+    if unlabeled:
+        by_text = pair_by_content(unlabeled, langs, set(sides), _no_language(langs))
+        found.pairs = sorted(
+            [*found.pairs, *(Pair(*pair) for pair in by_text.pairs)], key=lambda p: p.id
+        )
+        found.unpaired += [Unpaired(path, reason) for path, reason in by_text.unpaired]
     return found
 
 

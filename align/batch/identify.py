@@ -1,0 +1,133 @@
+"""Pair documents whose names say no language, by what their text says they are.
+
+Two downloads of one UN document often have names that say neither its symbol nor
+its language: ``N2316564.pdf`` and ``N2316564 (1).pdf``, as a browser saves the
+same job twice, or a colleague's ``resolution.docx`` and ``决议.docx``. Every
+language version of a UN document prints the same job number (``23-16564``, at the
+foot of the first page and in the page headers) and the same symbol
+(``A/77/L.107``), so the two versions of one document are the two files that share
+them; the script and the commonest words tell which is which language
+(:func:`~align.languages.guess_language`). Files are paired within one folder only,
+and only where exactly one file of each language has the document's number: anything
+else is listed with what was found, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from align.errors import InputError
+from align.languages import guess_language
+
+JOB_NUMBER = re.compile(r"(?<![\d-])(\d{2}-\d{5})(?![\d-])")
+"""A UN job number, ``23-16564``: the same in every language version of a document."""
+SYMBOL = re.compile(
+    r"(?<![\w/])(?:[A-Z]{1,6}(?:\.\d+)?/)+(?:[A-Za-z]+\.?)?\d[\w.]*(?:/[\w.]+)*(?![\w/])"
+)
+"""A UN document symbol with a number in it: ``A/77/L.107``, ``S/2023/1``, ``E/CN.6/2023/3``."""
+_LINK = re.compile(r"https?://\S+")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a file's text says it is: its ``lang`` (one of the pair's, or None), the job
+    number and symbol it prints most often (None where it prints none)."""
+
+    lang: str | None
+    job: str | None
+    symbol: str | None
+
+    @property
+    def document(self) -> str | None:
+        """What the versions of one document share: the job number, else the symbol."""
+        return self.job or self.symbol
+
+    def describe(self) -> str:
+        found = [f"job number {self.job}" if self.job else "", self.symbol or ""]
+        what = ", ".join(f for f in found if f) or "no UN job number or symbol"
+        return f"reads as {self.lang or 'no language of the pair'} ({what})"
+
+
+def identify(text: str, langs: tuple[str, str]) -> Identity:
+    """The language (of ``langs``), job number and symbol a document's text gives.
+
+    Symbols inside links are citations of other documents (``undocs.org/A/RES/59/48``),
+    not this one's, so they are not counted."""
+    lang = guess_language(text, langs)
+    jobs = Counter(JOB_NUMBER.findall(text))
+    symbols = Counter(SYMBOL.findall(_LINK.sub(" ", text)))
+    job = jobs.most_common(1)[0][0] if jobs else None
+    symbol = symbols.most_common(1)[0][0] if symbols else None
+    return Identity(lang, job, symbol)
+
+
+def pair_id(folder: PurePosixPath, ids: tuple[Identity, Identity]) -> str:
+    """A pair's id: its folder and its symbol as a UN file name writes it (``A_77_L.107``),
+    or its job number where the two do not print one symbol."""
+    symbols = {i.symbol for i in ids}
+    name = symbols.pop().replace("/", "_") if len(symbols) == 1 and None not in symbols else ""
+    name = name or str(ids[0].job)
+    return str(folder / name) if str(folder) != "." else name
+
+
+@dataclass(frozen=True)
+class ContentPairs:
+    """:func:`pair_by_content`'s result: ``(id, src, tgt)`` pairs, and the files left
+    over, each with why."""
+
+    pairs: list[tuple[str, Path, Path]]
+    unpaired: list[tuple[Path, str]]
+
+
+def pair_by_content(
+    files: list[tuple[Path, PurePosixPath]],
+    langs: tuple[str, str],
+    taken: set[str],
+    no_language: str,
+) -> ContentPairs:
+    """Pair ``files`` (each with its path relative to the batch's folder) by the document
+    their text says they are; ``taken`` are ids already in use (by names), and
+    ``no_language`` is what a file left over is told, before what its text gave."""
+    from align.readers import read_document
+
+    groups: dict[tuple[PurePosixPath, str], list[tuple[Path, Identity]]] = defaultdict(list)
+    unpaired: list[tuple[Path, str]] = []
+    for path, rel in files:
+        try:
+            text = read_document(path, "").text
+        except InputError as err:
+            unpaired.append((path, f"{no_language} (its text could not be read: {err})"))
+            continue
+        found = identify(text, langs)
+        if found.lang is None or found.document is None:
+            unpaired.append((path, f"{no_language} (its text {found.describe()})"))
+            continue
+        groups[rel.parent, found.document].append((path, found))
+    pairs: list[tuple[str, Path, Path]] = []
+    for (folder, _document), members in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        by_lang = {lang: [m for m in members if m[1].lang == lang] for lang in langs}
+        src, tgt = by_lang[langs[0]], by_lang[langs[1]]
+        taken_by: str | None = None
+        if len(src) == 1 and len(tgt) == 1:
+            new_id = pair_id(folder, (src[0][1], tgt[0][1]))
+            if new_id not in taken:
+                taken.add(new_id)
+                pairs.append((new_id, src[0][0], tgt[0][0]))
+                continue
+            taken_by = f"the pair's id {new_id} is taken by files named for it"
+        for path, found in members:
+            same = len(by_lang[str(found.lang)])
+            other = langs[1] if found.lang == langs[0] else langs[0]
+            if taken_by:
+                why = taken_by
+            elif same > 1:
+                why = f"so do {same - 1} other '{found.lang}' file(s) here"
+            elif by_lang[other]:
+                why = f"{len(by_lang[other])} '{other}' files here have that number"
+            else:
+                why = f"no '{other}' file here has that number"
+            unpaired.append((path, f"{no_language} (its text {found.describe()}; {why})"))
+    return ContentPairs(pairs, unpaired)
