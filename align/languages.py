@@ -77,24 +77,36 @@ _SCRIPT_OF = {
 """The letters each language not written in Latin letters is written in."""
 _LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
 FUNCTION_WORDS = {
-    "en": "the of and to in that is for on with by as".split(),
-    "fr": "le la les des et du une pour dans que sur par est".split(),
-    "es": "el la los las del y que en por para una con se".split(),
-    "de": "der die das und den von zu mit für im des nicht ist".split(),
-    "it": "il di che la per del della una con sono gli".split(),
-    "pt": "o os da do das dos que em para uma com não".split(),
-    "nl": "de het een van en in is op te dat voor met".split(),
+    "en": "the of and to that is for on with by as".split(),
+    "fr": "le les des et du une pour dans sur par est au aux".split(),
+    "es": "el los las del y por una con se al como".split(),
+    "de": "der die das und den von zu mit für im nicht ist".split(),
+    "it": "il di che della delle per nel con sono gli".split(),
+    "pt": "os da do das dos em uma com não ao".split(),
+    "nl": "het een van op te dat voor met zijn niet".split(),
 }
-"""The commonest words of languages written in Latin letters, which tell them apart."""
+"""Common words of languages written in Latin letters that the others do not use as
+much (``la``, ``de``, ``que`` are in several, so in none), which tell them apart."""
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def guess_language(text: str, candidates: Sequence[str]) -> str | None:
+NAMES = {
+    "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "ru": "Russian", "ar": "Arabic",
+    "en": "English", "fr": "French", "es": "Spanish", "de": "German", "it": "Italian",
+    "pt": "Portuguese", "nl": "Dutch",
+}  # fmt: skip
+"""The languages :func:`guess_language` knows, by name."""
+
+
+def guess_language(
+    text: str, candidates: Sequence[str], margin: float = 2.0, least: int = 5
+) -> str | None:
     """Which of ``candidates`` ``text`` is written in, or None where it cannot tell.
 
     The script decides first (Chinese, Russian, Arabic... against a language written in
     Latin letters); between languages written in the same letters, their commonest words
-    (:data:`FUNCTION_WORDS`) do, where one has at least twice another's count.
+    (:data:`FUNCTION_WORDS`) do, where one has ``margin`` times any other's count and at
+    least ``least`` of them.
     """
     letters = [c for c in text if c.isalpha()]
     if len(letters) < 20:
@@ -114,4 +126,4 @@ def guess_language(text: str, candidates: Sequence[str]) -> str | None:
     }
     best, *rest = sorted(possible, key=lambda lang: -scores[lang])
     runner_up = max((scores[lang] for lang in rest), default=0)
-    return best if scores[best] >= max(2 * runner_up, 5) else None
+    return best if scores[best] >= max(margin * runner_up, least) else None

@@ -17,7 +17,14 @@ from align.aligner import AlignConfig, align_texts
 from align.clean import clean
 from align.encoders import DEFAULT_MODEL, Encoder, default_cache_dir, load_encoder
 from align.errors import NotTranslation
-from align.languages import IDEOGRAPH, is_cjk, language_tag
+from align.languages import (
+    IDEOGRAPH,
+    NAMES,
+    base_language,
+    guess_language,
+    is_cjk,
+    language_tag,
+)
 from align.readers import read_document
 from align.readers.base import input_error
 from align.segmenters import segment_document
@@ -86,19 +93,26 @@ def cjk_share(text: str) -> tuple[float, int]:
 
 
 def check_language(prepared: Prepared, flag: str) -> None:
-    """Refuse a document whose script contradicts its declared language (files swapped)."""
+    """Refuse a document whose script or commonest words contradict its declared
+    language: the files swapped, or a language mistyped (French given as English)."""
     lang = prepared.clean.lang
-    share, letters = cjk_share(prepared.clean.text)
+    text = prepared.clean.text
+    share, letters = cjk_share(text)
     if letters < MIN_LETTERS:
         return
-    action = f"swap the files or set {flag}"
     path = prepared.raw.path or "<text>"
-    if is_cjk(lang):
-        if share < MIN_CJK_SHARE:
-            raise input_error(
-                path, f"looks like it is not {lang} (only {share:.0%} CJK characters)", action
-            )
-    elif share > MAX_CJK_SHARE:
+    known = base_language(lang) in NAMES  # a language with no profile may share words
+    guess = guess_language(text, list(NAMES), margin=3.0, least=20) if known else None
+    if guess is not None and guess != base_language(lang) and not is_cjk(guess):
+        raise input_error(
+            path, f"looks like {NAMES[guess]}, not {lang}", f"set {flag} {guess} or swap the files"
+        )
+    action = f"swap the files or set {flag}"
+    if is_cjk(lang) and share < MIN_CJK_SHARE:
+        raise input_error(
+            path, f"looks like it is not {lang} (only {share:.0%} CJK characters)", action
+        )
+    if not is_cjk(lang) and share > MAX_CJK_SHARE:
         raise input_error(
             path, f"looks like Chinese, not {lang} ({share:.0%} CJK characters)", action
         )

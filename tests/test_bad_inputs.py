@@ -168,8 +168,26 @@ def test_languages_swapped(tmp_path: Path, cache: Path) -> None:
 
 def test_chinese_side_without_chinese_is_refused() -> None:
     doc = prepare(RawDocument(EN.read_text(encoding="utf-8"), "doc.zh.txt", "utf-8", "zh"))
-    with pytest.raises(InputError, match=r"doc.zh.txt: looks like it is not zh .* --src-lang"):
+    with pytest.raises(
+        InputError, match=r"doc.zh.txt: looks like English, not zh: set --src-lang en or swap"
+    ):
         check_language(doc, "--src-lang")
+    digits = prepare(RawDocument("A/77/L.107 " * 9 + "annex table", "t.zh.txt", "utf-8", "zh"))
+    with pytest.raises(InputError, match=r"t.zh.txt: looks like it is not zh \(only 0% CJK"):
+        check_language(digits, "--src-lang")
+
+
+def test_a_language_in_latin_letters_given_as_another_is_refused(tmp_path: Path) -> None:
+    """A French version given as English would be written into the TM as English units;
+    its commonest words say what it is. English with French names in it is English; a
+    language with no word list (Swahili, Catalan) is not judged by the others' words."""
+    french = read_document(CORPUS / "fr.htm", "en")
+    with pytest.raises(InputError, match=r"fr.htm: looks like French, not en: set --tgt-lang fr"):
+        check_language(prepare(french), "--tgt-lang")
+    check_language(prepare(read_document(CORPUS / "fr.htm", "fr-FR")), "--tgt-lang")
+    english = EN.read_text(encoding="utf-8") + " Le Monde, la Société des Nations, Les Misérables."
+    check_language(prepare(RawDocument(english, "en.txt", "utf-8", "en")), "--tgt-lang")
+    check_language(prepare(RawDocument(english, "en.txt", "utf-8", "sw")), "--tgt-lang")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
