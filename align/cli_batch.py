@@ -145,6 +145,8 @@ def _found(found: Discovery, planned: int, c: _Counts) -> str:
         parts.append(f"{c.skipped} unchanged (skipped)")
     if c.failed:
         parts.append(f"{c.failed} failed before starting")
+    if found.by_text:
+        parts.append(f"{len(found.by_text)} paired by their text")
     if found.unpaired:
         parts.append(f"{len(found.unpaired)} file(s) not paired")
     return ", ".join(parts)
@@ -170,6 +172,10 @@ def _report(result: BatchResult) -> None:
         _say(f"failed ({len(result.failed)}):")
         for r in result.failed[:SHOW]:
             _say(f"  {r.id}: {r.reason}")
+    if result.paired_by_text:
+        _say(f"paired by their text, not their names ({len(result.paired_by_text)}; check them):")
+        for p in result.paired_by_text[:SHOW]:
+            _say(f"  {p.id}: {p.src} + {p.tgt}")
     if result.unpaired:
         _say(f"not paired ({len(result.unpaired)} file(s)):")
         for u in result.unpaired[:SHOW]:
@@ -180,7 +186,7 @@ def _report(result: BatchResult) -> None:
             f"ignored {len(result.ignored)} file(s) that are not documents "
             f"({', '.join(suffixes[:8])})"
         )
-    more = len(result.failed) > SHOW or len(result.unpaired) > SHOW
+    more = max(len(result.failed), len(result.unpaired), len(result.paired_by_text)) > SHOW
     listed = "; the full lists are in summary.json" if more else ""
     _say(f"wrote {result.outdir} (tmx/, jsonl/, journal.jsonl, summary.json){listed}")
     if result.merge is not None:

@@ -194,11 +194,25 @@ def test_files_whose_names_say_no_language_are_paired_by_their_text(
     assert "(its text could not be read: " in unpaired["scan.pdf"]
     assert "is not a valid PDF" in unpaired["scan.pdf"]
 
-    result = run_batch(tmp_path / "in" / "downloads", tmp_path / "out", options(cache))
-    (done,) = result.results
-    assert done.id == "A_77_L.107" and done.status == "done"
-    tree = assert_valid_tmx(output_path(result.outdir, "A_77_L.107", "tmx"))
+    downloads, out = root / "downloads", tmp_path / "out"
+    env = {"ALIGN_CACHE_DIR": str(cache), **ENV_NO_COLOR}
+    r = CliRunner().invoke(app, ["batch", str(downloads), "-o", str(out)], env=env)
+    assert r.exit_code == 0, r.output
+    assert "1 pairs found, 1 to align, 1 paired by their text, 1 file(s) not paired" in r.output
+    assert "paired by their text, not their names (1; check them):" in r.output
+    assert f"A_77_L.107: {downloads / 'N2316564 (1).txt'} + {downloads / 'N2316564.txt'}" in (
+        r.output
+    )
+    tree = assert_valid_tmx(output_path(out, "A_77_L.107", "tmx"))
     assert len(tree.findall(".//tu")) == 42
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["paired_by_text"] == [
+        {
+            "id": "A_77_L.107",
+            "src": str(downloads / "N2316564 (1).txt"),
+            "tgt": str(downloads / "N2316564.txt"),
+        }
+    ]
 
 
 def test_manifest_pairs_relative_to_itself(tmp_path: Path) -> None:

@@ -71,9 +71,11 @@ class Conflict:
 
 @dataclass
 class Discovery:
-    """What :func:`discover` found: pairs in id order, and what it could not use."""
+    """What :func:`discover` found: pairs in id order, and what it could not use;
+    ``by_text``, the pairs among them found by their text, not their names (to check)."""
 
     pairs: list[Pair] = field(default_factory=list)
+    by_text: list[Pair] = field(default_factory=list)
     unpaired: list[Unpaired] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     ignored: list[Path] = field(default_factory=list)
@@ -243,9 +245,8 @@ def discover_folder(
             found.unpaired.append(Unpaired(present, f"has no '{missing}' partner for {pair_id}"))
     if unlabeled:
         by_text = pair_by_content(unlabeled, langs, set(sides), _no_language(langs))
-        found.pairs = sorted(
-            [*found.pairs, *(Pair(*pair) for pair in by_text.pairs)], key=lambda p: p.id
-        )
+        found.by_text = [Pair(*pair) for pair in by_text.pairs]
+        found.pairs = sorted([*found.pairs, *found.by_text], key=lambda p: p.id)
         found.unpaired += [Unpaired(path, reason) for path, reason in by_text.unpaired]
     return found
 

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from align import __version__
 from align.atomic import atomic_write
-from align.batch.discover import Discovery, Unpaired, discover
+from align.batch.discover import Discovery, Pair, Unpaired, discover
 from align.batch.executors import Executor, LocalExecutor, PoolExecutor
 from align.batch.journal import FileStamp, Journal, job_key, outdir_lock, stamp
 from align.batch.task import EncoderSpec, PairOutcome, PairTask, worker_encoder
@@ -103,6 +103,7 @@ class BatchResult:
     interrupted: bool = False
     not_run: list[str] = field(default_factory=list)
     merge: MergeResult | None = None
+    paired_by_text: list[Pair] = field(default_factory=list)
 
     def _with(self, status: Status) -> list[PairResult]:
         return [r for r in self.results if r.status == status]
@@ -186,6 +187,9 @@ class BatchResult:
                 {"id": r.id, "src": r.src, "tgt": r.tgt, "reason": r.reason} for r in self.failed
             ],
             "unpaired": [{"path": str(u.path), "reason": u.reason} for u in self.unpaired],
+            "paired_by_text": [
+                {"id": p.id, "src": str(p.src), "tgt": str(p.tgt)} for p in self.paired_by_text
+            ],
             "ignored": [str(p) for p in self.ignored],
             "not_run": self.not_run,
             "warnings": [w for r in self.results for w in r.warnings],
@@ -464,6 +468,7 @@ def run_batch(
                 seconds=time.perf_counter() - started,
                 interrupted=interrupted,
                 not_run=[k for k in plan if k not in results],
+                paired_by_text=found.by_text,
             )
             if interrupted:
                 _write_summary(result)
