@@ -405,7 +405,27 @@ class _Cleaner:
                     line.tokens = [(line.cstart + s, line.cstart + e, r) for s, e, r in tokens]
             lines.append(line)
             pos += len(text) + 1
+        self._keep_lone_fractions(lines)
         return lines
+
+    def _keep_lone_fractions(self, lines: list[_Line]) -> None:
+        """A line that is only ``n/m`` is a page counter where the page count says so: it
+        is ``m`` pages by the form feeds, or another such line has the same ``m``, as every
+        page of one document does. Else it is text (a table cell's ``75/268``, a date
+        ``12/31``, a fraction), and never in a document of paragraphs, which has no pages."""
+        alone = [line for line in lines if [r for _, _, r in line.tokens] == ["page-counter"]]
+        if not alone:
+            return
+        pages = self.raw.count("\f") + 1
+        totals = Counter(self._counter_total(line) for line in alone)
+        for line in alone:
+            total = self._counter_total(line)
+            if self.layout == "paragraphs" or not (totals[total] > 1 or total == pages > 1):
+                line.kind, line.tokens = "content", []
+
+    def _counter_total(self, line: _Line) -> int:
+        start, end, _ = line.tokens[0]
+        return int(self.raw[start:end].rsplit("/", 1)[1])
 
     def _drop_line(self, line: _Line) -> None:
         """Account for a line that contributes no text."""

@@ -76,6 +76,22 @@ def test_zh_page_furniture_dropped_with_reasons() -> None:
     ]
 
 
+def test_a_line_that_is_only_n_of_m_is_a_page_counter_only_where_the_pages_say_so() -> None:
+    """``2/4`` alone on a line is page 2 of 4 where the document has 4 pages (form feeds)
+    or where another such line counts to 4 as well; a table cell ``75/268`` (a
+    resolution), ``12/31`` or ``1/2`` once in a text is text, and a document of
+    paragraphs has no pages to count at all."""
+    paged = "Recalling its resolution,\n\f2/3\n Noting also that\n\f3/3\n Decides"
+    doc = clean(paged, "en")
+    assert reasons(doc)["page-counter"] == ["2/3", "3/3"]
+    copied = lines(" Recalling,", "2/4", " Noting,", "3/4", " Decides")  # no form feeds
+    assert reasons(clean(copied, "en"))["page-counter"] == ["2/4", "3/4"]
+    cells = lines(" Resolution", " 75/268", " Share", " 1/2", " Decides")
+    assert texts(clean(cells, "en")) == ["Resolution", "75/268", "Share", "1/2", "Decides"]
+    table = RawDocument("Resolution\n75/268\nDate\n25/268", "t.docx", "docx", "en", 0, "paragraphs")
+    assert texts(clean(table)) == ["Resolution", "75/268", "Date", "25/268"]
+
+
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
