@@ -105,6 +105,8 @@ def test_discover_recognises_every_layout_and_lists_the_rest(tmp_path: Path) -> 
     touch(root / "web" / "P.zh_files" / "header.htm")  # a saved page's parts: not a document
     touch(root / "web" / "P.zh_files" / "image001.png")
     touch(root / "A.en.htm")  # A.en.txt is there: the web page is a copy
+    touch(root / "slides" / "Deck.zh.pptx"), touch(root / "slides" / "Deck.en.pptx")
+    touch(root / "slides" / "Old-ZH.ppt")
 
     found = discover(root, skip=root / "out")
 
@@ -121,6 +123,7 @@ def test_discover_recognises_every_layout_and_lists_the_rest(tmp_path: Path) -> 
         "S_2023_1": ("S_2023_1/zh.txt", "S_2023_1/en.txt"),
         "old/A_60_1": ("old/A_60_1-ZH.doc", "old/A_60_1-EN.rtf"),
         "web/P": ("web/P.zh.html", "web/P.en.htm"),
+        "slides/Deck": ("slides/Deck.zh.pptx", "slides/Deck.en.pptx"),
     }
     assert [p.id for p in found.pairs] == sorted(pairs)
     unpaired = {u.path.relative_to(root).as_posix(): u.reason for u in found.unpaired}
@@ -131,8 +134,10 @@ def test_discover_recognises_every_layout_and_lists_the_rest(tmp_path: Path) -> 
         "zh/X.en.txt",
         "old/B_60_1-ZH.wpd",
         "old/B_60_1-EN.mht",
+        "slides/Old-ZH.ppt",
     }
     assert "WordPerfect file: save it as .docx" in unpaired["old/B_60_1-ZH.wpd"]
+    assert "PowerPoint 97-2003 file: save it as .pptx" in unpaired["slides/Old-ZH.ppt"]
     assert "no 'zh' partner" in unpaired["old/B_60_1-EN.mht"]
     assert "no 'en' partner" in unpaired["lonely.zh.txt"]
     assert "no 'zh' partner" in unpaired["en/orphan.txt"]

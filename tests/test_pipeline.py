@@ -306,6 +306,31 @@ def test_google_docs_web_pages_align_as_the_extracted_text(
     assert not any(flag_alignment(got))
 
 
+def test_a_briefing_deck_aligns_slide_by_slide(cache: Path, tmp_path: Path) -> None:
+    """The same briefing as PowerPoint decks in Chinese and English: every title,
+    numbered point, note, table cell and text box a 1-1 unit, nothing flagged, and no
+    slide number, date or footer in the TM. The cell ``75/268`` (a resolution) used to be
+    dropped as a page counter ("page 75 of 268")."""
+    pytest.importorskip("pptx")
+    from deck_corpus import briefing_deck
+
+    got = align_files(
+        briefing_deck("zh", tmp_path / "briefing.zh.pptx"),
+        briefing_deck("en", tmp_path / "briefing.en.pptx"),
+        cache_dir=cache,
+    )
+    assert len(got.src) == len(got.tgt) == 18
+    assert [(b.src, b.tgt) for b in got.beads] == [((n,), (n,)) for n in range(18)]
+    assert (got.src[12].text, got.tgt[12].text) == ("75/268", "75/268")  # not a page counter
+    assert not any(flag_alignment(got))
+    assert (got.src[3].text, got.tgt[3].text) == (
+        "1. 肯定上海合作组织的建设性作用。",
+        "1. Acknowledges the constructive role of the Shanghai Cooperation Organization.",
+    )
+    assert not {"United Nations", "联合国", "2023-09-12", "2"} & {s.text for s in got.tgt + got.src}
+    assert got.signature["src_read"].startswith("pptx (lxml ")
+
+
 @needs_layout
 def test_the_french_version_laid_out_as_the_un_does_aligns_with_the_english(
     cache: Path, tmp_path: Path

@@ -298,6 +298,68 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
+def test_pptx_slides_in_reading_order_with_notes_and_numbers(tmp_path: Path) -> None:
+    """A briefing deck: titles and placeholders where the layout puts them, PowerPoint's
+    own paragraph numbers, the speaker's notes after their slide, a table cell by cell,
+    a source line added first but standing at the foot read last, a group's boxes left
+    to right; no slide number, date or footer."""
+    pytest.importorskip("pptx")
+    from deck_corpus import BRIEFING, briefing_deck
+
+    text = BRIEFING["en"]
+    raw = read_document(briefing_deck("en", tmp_path / "briefing.pptx"), "en")
+    assert raw.encoding == "pptx" and raw.layout == "paragraphs"
+    assert raw.text.split("\n") == [
+        text["title"],
+        text["subtitle"],
+        "",
+        text["points_title"],
+        *(f"{n}. {point}" for n, point in enumerate(text["points"], 1)),
+        text["notes"],
+        "",
+        text["table_title"],
+        *(cell for row in text["table"] for cell in row),
+        "",
+        text["last_title"],
+        *text["boxes"],
+        text["source"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "numbers"),
+    [
+        ("arabicPeriod", ["1.", "2.", "3."]),
+        ("alphaLcParenBoth", ["(a)", "(b)", "(c)"]),
+        ("alphaLcParenR", ["a)", "b)", "c)"]),
+        ("romanUcPeriod", ["I.", "II.", "III."]),
+        ("ea1ChsPeriod", ["一、", "二、", "三、"]),
+        ("circleNumDbPlain", ["①", "②", "③"]),
+    ],
+)
+def test_pptx_automatic_numbers(tmp_path: Path, kind: str, numbers: list[str]) -> None:
+    pptx = pytest.importorskip("pptx")
+    from deck_corpus import _numbered
+
+    prs = pptx.Presentation()
+    frame = prs.slides.add_slide(prs.slide_layouts[1]).placeholders[1].text_frame
+    for n, words in enumerate(["First", "Second", "Third"]):
+        paragraph = frame.paragraphs[0] if n == 0 else frame.add_paragraph()
+        paragraph.text = words
+        _numbered(paragraph, kind)
+    prs.save(str(tmp_path / "n.pptx"))
+    lines = read_document(tmp_path / "n.pptx", "en").text.split("\n")
+    assert lines == [f"{n} {w}" for n, w in zip(numbers, ["First", "Second", "Third"], strict=True)]
+
+
+def test_pptx_that_is_not_one(tmp_path: Path) -> None:
+    assert "is not a valid .pptx" in error_for(write(tmp_path, "a.pptx", b"PK\x03\x04broken"))
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500)
+    assert "is password-protected, or a PowerPoint 97-2003 file" in error_for(
+        write(tmp_path, "locked.pptx", ole)
+    )
+
+
 def test_docx_paragraphs_and_tables_in_order(tmp_path: Path) -> None:
     import docx
     from docx.oxml import parse_xml

@@ -38,6 +38,8 @@ _SAFE_ID = re.compile(r"^[^\x00-\x1f]+$")
 
 UNREADABLE: dict[str, str] = {
     ".wpd": "a WordPerfect file: save it as .docx",
+    ".ppt": "a PowerPoint 97-2003 file: save it as .pptx",
+    ".odp": "an OpenDocument presentation: save it as .pptx",
 }
 """Document formats no reader takes: listed as not paired, with what to do, rather than
 ignored as if they were not documents."""
