@@ -354,9 +354,36 @@ def test_pptx_automatic_numbers(tmp_path: Path, kind: str, numbers: list[str]) -
 
 def test_pptx_that_is_not_one(tmp_path: Path) -> None:
     assert "is not a valid .pptx" in error_for(write(tmp_path, "a.pptx", b"PK\x03\x04broken"))
-    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500)
-    assert "is password-protected, or a PowerPoint 97-2003 file" in error_for(
-        write(tmp_path, "locked.pptx", ole)
+
+
+@pytest.mark.parametrize(
+    ("name", "app", "legacy"), [("plan.docx", "Word", ".doc"), ("deck.pptx", "PowerPoint", ".ppt")]
+)
+def test_office_files_encrypted_or_in_the_old_format(
+    tmp_path: Path, name: str, app: str, legacy: str
+) -> None:
+    """A document with a password to open is an OLE2 container holding the encrypted
+    package (msoffcrypto-tool encrypts as Office does); a 97-2003 file renamed to the
+    new suffix is one too, without it. Both used to be 'not a valid .docx (File is not a
+    zip file)'."""
+    import docx
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = tmp_path / "plain.docx"
+    document = docx.Document()
+    document.add_paragraph("Restricted draft.")
+    document.save(str(plain))
+    locked = tmp_path / name
+    with plain.open("rb") as stream, locked.open("wb") as out:
+        OOXMLFile(stream).encrypt("secret", out)
+    assert error_for(locked) == (
+        f"{locked}: is encrypted with a password to open: "
+        f"open it in {app} and save a copy without the password"
+    )
+    old = write(tmp_path, f"old-{name}", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000))
+    suffix = Path(name).suffix
+    assert error_for(old).endswith(
+        f"is a {app} 97-2003 file, not a {suffix}: rename it to {legacy}, or save it as {suffix}"
     )
 
 

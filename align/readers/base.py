@@ -127,6 +127,31 @@ def check_file(path: Path, max_bytes: int | None = None) -> int:
     return size
 
 
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""How an Office 97-2003 file starts, and an Office file encrypted with a password."""
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def office_container_error(path: Path, app: str, suffix: str, legacy: str) -> InputError | None:
+    """The error for an Office 2007 file (``suffix``) that is not a zip package, where it is
+    an OLE2 container instead: encrypted with a password to open (its package is the
+    container's ``EncryptedPackage``), or an ``app`` 97-2003 file given the new suffix."""
+    data = read_bytes(path)
+    if not data.startswith(OLE2):
+        return None
+    if _ENCRYPTED_PACKAGE in data:
+        return input_error(
+            path,
+            "is encrypted with a password to open",
+            f"open it in {app} and save a copy without the password",
+        )
+    return input_error(
+        path,
+        f"is a {app} 97-2003 file, not a {suffix}",
+        f"rename it to {legacy}, or save it as {suffix}",
+    )
+
+
 def read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()

@@ -21,7 +21,13 @@ from typing import Any
 from lxml import etree
 
 from align.clean import FOOTNOTE_RULE
-from align.readers.base import Reader, input_error, package_version, without_mark
+from align.readers.base import (
+    Reader,
+    input_error,
+    office_container_error,
+    package_version,
+    without_mark,
+)
 from align.readers.wordnum import Numbering
 from align.readers.wordsym import SYMBOL_CODES, sym, symbol, symbol_font
 
@@ -65,6 +71,9 @@ class DocxReader(Reader):
             lines = list(_lines(body, _numbering(document)))
             notes = list(_notes(document, body))
         except Exception as err:  # python-docx raises zip, XML and KeyError alike
+            sealed = office_container_error(path, "Word", ".docx", ".doc")
+            if sealed is not None:
+                raise sealed from err
             reason = str(err) or type(err).__name__
             raise input_error(
                 path,

@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 
 from align.errors import InputError
-from align.readers.base import Reader, input_error
+from align.readers.base import OLE2, Reader, input_error
 from align.readers.docx import READER as DOCX
 
 CONVERT_TIMEOUT = 300
@@ -36,7 +36,6 @@ _KINDS = {".doc": "Word 97-2003", ".rtf": "RTF", ".odt": "OpenDocument"}
 _FILTERS = {".doc": "MS Word 97", ".rtf": "Rich Text Format", ".odt": "writer8"}
 """LibreOffice's import filter for each: named, so that a damaged file is refused rather
 than read as plain text, which LibreOffice falls back to."""
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 _profile: Path | None = None
 _profile_pid = 0
@@ -73,7 +72,7 @@ def _suffix(path: Path) -> str:
     if suffix in _KINDS:
         return suffix
     with path.open("rb") as stream:
-        return ".doc" if stream.read(8) == _OLE2 else ".rtf"
+        return ".doc" if stream.read(8) == OLE2 else ".rtf"
 
 
 def to_docx(path: Path, outdir: Path, suffix: str | None = None) -> Path:
@@ -145,7 +144,7 @@ def office_version() -> str:
 
 class OfficeReader(Reader):
     suffixes = tuple(_KINDS)
-    magic = (_OLE2, b"{\\rtf")
+    magic = (OLE2, b"{\\rtf")
     layout = "paragraphs"
 
     def tools(self) -> str:

@@ -8,7 +8,8 @@ by where they stand (a placeholder that does not say is where its layout puts it
 Each paragraph is a line; a paragraph PowerPoint numbers itself gets the number it
 shows (``1.``, ``(a)``), as a .docx gets Word's; bullets, which a master slide draws,
 are not text. The slide number, date and footer are page furniture and left out. A
-slide's speaker notes follow it: they are translated with it.
+slide's speaker notes follow it: they are translated with it. A deck encrypted with a
+password, or an old .ppt given the new suffix, is told apart from a damaged one.
 
 Read with the standard library's zip and lxml: a .pptx is XML in a zip file.
 """
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from align.readers.base import Reader, input_error, package_version
+from align.readers.base import Reader, input_error, office_container_error, package_version
 from align.readers.wordnum import FORMATS
 
 _NS = {
@@ -34,7 +35,6 @@ _NS = {
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 FURNITURE = frozenset({"sldNum", "dt", "ftr", "hdr", "sldImg"})
 """Placeholder types that hold page furniture (and, on a notes page, the slide's picture)."""
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 AUTO_NUMBERS = {
     "arabic": FORMATS["decimal"],
@@ -64,11 +64,9 @@ class PptxReader(Reader):
             with zipfile.ZipFile(path) as package:
                 lines = list(_presentation(package))
         except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as err:
-            with path.open("rb") as stream:
-                locked = stream.read(8) == _OLE2
-            if locked:
-                problem = "is password-protected, or a PowerPoint 97-2003 file renamed .pptx"
-                raise input_error(path, problem, "save an unprotected copy as .pptx") from err
+            sealed = office_container_error(path, "PowerPoint", ".pptx", ".ppt")
+            if sealed is not None:
+                raise sealed from err
             reason = str(err) or type(err).__name__
             raise input_error(
                 path,
