@@ -214,6 +214,33 @@ def test_tmx_language_codes(src: str, tgt: str, codes: list[str]) -> None:
     assert [t.get(XML_LANG) for t in root.find("body/tu").findall("tuv")] == codes
 
 
+def test_tmx_source_side_carries_the_sentences_around_it_as_memoq_does() -> None:
+    """memoQ matches in context (101%) where a TM unit's source came between the same
+    sentences: its TMX writes them on the source ``<tuv>`` as ``x-context-pre`` and
+    ``x-context-post``, each a ``<seg>`` element as text. A many-sentence unit's context
+    is what stands around all of it; the first and last unit have one side only; an
+    omitted sentence is still a neighbour, since it stands in the document."""
+    rendered = TmxWriter().render(make_alignment(), date=DATE)
+    assert_valid_tmx(rendered.data)
+    units = list(tmx_root(rendered.data).iter("tu"))
+    contexts = [[(p.get("type"), p.text) for p in tu.find("tuv").findall("prop")] for tu in units]
+
+    def seg(i: int) -> str:
+        return f"<seg>{ZH[i][0]}</seg>"
+
+    assert contexts == [
+        [("x-context-post", seg(1))],
+        [("x-context-pre", seg(0)), ("x-context-post", seg(2))],
+        [("x-context-pre", seg(1)), ("x-context-post", seg(4))],
+        [("x-context-pre", seg(3)), ("x-context-post", seg(5))],
+    ]
+    assert all(tu.findall("tuv")[1].find("prop") is None for tu in units)
+    marked = with_texts(["A & B <i>", "大会，"], ["A & B", "The General Assembly,"])
+    data = TmxWriter().render(marked, date=DATE).data
+    escaped = b"&lt;seg&gt;A &amp;amp; B &amp;lt;i&amp;gt;&lt;/seg&gt;"
+    assert b'<prop type="x-context-pre">' + escaped in data
+
+
 def test_tmx_language_codes_can_be_overridden() -> None:
     data = TmxWriter().dumps(
         make_alignment(), date=DATE, src_lang_code="zh-Hans", tgt_lang_code="en-GB"

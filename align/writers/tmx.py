@@ -2,7 +2,11 @@
 
 One ``<tu>`` per bead with text on both sides; props carry what a reviewer needs
 to trace a unit back (confidence, paragraph, bead kind, links) and the header
-records the alignment's signature so a TM says how it was made.
+records the alignment's signature so a TM says how it was made. The source
+``<tuv>`` carries the sentences before and after the unit's in the document
+(``x-context-pre``/``x-context-post``, as memoQ writes them), so a CAT tool that
+matches in context (memoQ's 101% matches) can tell a sentence met in the same
+place from the same sentence elsewhere.
 """
 
 from __future__ import annotations
@@ -39,6 +43,25 @@ _CODE_TAGS = frozenset({"bpt", "ept", "ph", "it", "ut"})
 
 def _prop(parent: etree._Element, kind: str, value: str) -> None:
     etree.SubElement(parent, "prop", type=kind).text = value
+
+
+def _context(segments: list[Segment], ids: tuple[int, ...]) -> list[tuple[str, str]]:
+    """The sentences just before and just after ``ids`` in the document, where there are."""
+    if not ids:
+        return []
+    out = []
+    if ids[0] > 0:
+        out.append(("x-context-pre", segments[ids[0] - 1].text))
+    if ids[-1] + 1 < len(segments):
+        out.append(("x-context-post", segments[ids[-1] + 1].text))
+    return out
+
+
+def _seg(text: str) -> str:
+    """A context as memoQ writes it: the neighbour's ``<seg>`` element, as text."""
+    seg = etree.Element("seg")
+    seg.text = text
+    return etree.tostring(seg, encoding="unicode")
 
 
 def _links(segments: list[Segment], ids: tuple[int, ...]) -> list[str]:
@@ -137,9 +160,13 @@ class TmxWriter(Writer):
             _prop(tu, "x-link", clean_text(link, f"bead {n} link", dropped))
         for kind, value in extra:
             _prop(tu, kind, clean_text(value, f"bead {n} {kind}", dropped))
-        for code, text in sides:
+        for side, (code, text) in enumerate(sides):
             if text:
                 tuv = etree.SubElement(tu, "tuv", {XML_LANG: code})
+                if side == 0:
+                    for kind, context in _context(alignment.src, bead.src):
+                        # a neighbour's characters are reported where it is written itself
+                        _prop(tuv, kind, _seg(clean_text(context, kind, [])))
                 etree.SubElement(tuv, "seg").text = text
 
     def loads(self, data: bytes) -> Alignment:
