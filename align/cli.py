@@ -100,7 +100,8 @@ def pair(
         typer.Option(
             "--force",
             help="Overwrite OUTPUT if it exists; write it even if the documents do not look "
-            "like translations of each other (exit code 3 otherwise).",
+            "like translations of each other (exit code 3 otherwise); take each document's "
+            "language as given unless its script contradicts it (not its words).",
         ),
     ] = False,
     report: Annotated[bool, typer.Option("--report/--no-report", help="Print the report.")] = True,
@@ -139,6 +140,7 @@ def pair(
             use_cache=cache,
             progress=(lambda msg: s.update(msg)) if s is not None else None,
             on_read=read.append,
+            language_by_words=not force,
         )
     try:
         check_translation(alignment, src_file, tgt_file)

@@ -92,16 +92,18 @@ def cjk_share(text: str) -> tuple[float, int]:
     return len(IDEOGRAPH.findall(text)) / letters, letters
 
 
-def check_language(prepared: Prepared, flag: str) -> None:
+def check_language(prepared: Prepared, flag: str, *, by_words: bool = True) -> None:
     """Refuse a document whose script or commonest words contradict its declared
-    language: the files swapped, or a language mistyped (French given as English)."""
+    language: the files swapped, or a language mistyped (French given as English).
+    ``by_words`` False leaves the words out (``--force``: a list of French names in an
+    English document), and the script alone decides."""
     lang = prepared.clean.lang
     text = prepared.clean.text
     share, letters = cjk_share(text)
     if letters < MIN_LETTERS:
         return
     path = prepared.raw.path or "<text>"
-    known = base_language(lang) in NAMES  # a language with no profile may share words
+    known = by_words and base_language(lang) in NAMES  # one with no word list may share some
     guess = guess_language(text, list(NAMES), margin=3.0, least=20) if known else None
     if guess is not None and guess != base_language(lang) and not is_cjk(guess):
         raise input_error(
@@ -229,14 +231,17 @@ def align_documents(
     encoder: Encoder | None = None,
     cache_dir: Path | None = None,
     progress: Progress | None = None,
+    language_by_words: bool = True,
 ) -> Alignment:
-    """Align two read documents; the encoder is loaded unless one is given."""
+    """Align two read documents; the encoder is loaded unless one is given.
+    ``language_by_words`` False checks each side's language by its script only
+    (:func:`check_language`)."""
     say = progress or (lambda _msg: None)
     say("cleaning and segmenting")
     src_p, tgt_p = prepare(src), prepare(tgt)
     sides = [(src_p, "--src-lang"), (tgt_p, "--tgt-lang")]
     for side, flag in sorted(sides, key=lambda s: is_cjk(s[0].clean.lang)):
-        check_language(side, flag)  # a Latin-declared file full of Chinese says it best
+        check_language(side, flag, by_words=language_by_words)  # Chinese, if any, first
     if encoder is None:
         say(f"loading encoder {settings.model}")
         encoder = load_encoder(settings.model, cache_dir=cache_dir)
@@ -266,11 +271,13 @@ def align_files(
     use_cache: bool = True,
     progress: Progress | None = None,
     on_read: OnRead | None = None,
+    language_by_words: bool = True,
 ) -> Alignment:
     """Read, clean, segment, embed and align a document pair (``align pair``).
 
     ``on_read`` gets both read documents once both have been read (their
-    ``encoding`` is worth telling the user: a GB18030 or Big5 file is read fine).
+    ``encoding`` is worth telling the user: a GB18030 or Big5 file is read fine);
+    ``language_by_words`` goes to :func:`align_documents`.
     """
     src = read_document(src_path, settings.src_lang)
     tgt = read_document(tgt_path, settings.tgt_lang)
@@ -288,4 +295,5 @@ def align_files(
         encoder=encoder,
         cache_dir=cache_dir if use_cache else None,
         progress=progress,
+        language_by_words=language_by_words,
     )

@@ -166,6 +166,18 @@ def test_languages_swapped(tmp_path: Path, cache: Path) -> None:
     assert line.startswith(f"error: {ZH}")
 
 
+def test_the_french_version_given_as_english_is_refused_unless_forced(
+    tmp_path: Path, cache: Path
+) -> None:
+    french = CORPUS / "fr.htm"
+    line = refused(tmp_path, ZH, french, cache, "looks like french, not en", "--tgt-lang fr")
+    assert line.startswith(f"error: {french}")
+    out = tmp_path / "forced.tmx"
+    r = run("pair", str(ZH), str(french), "-o", str(out), "--force", "--no-report", cache=cache)
+    assert r.returncode == 0, r.stderr
+    assert out.is_file()
+
+
 def test_chinese_side_without_chinese_is_refused() -> None:
     doc = prepare(RawDocument(EN.read_text(encoding="utf-8"), "doc.zh.txt", "utf-8", "zh"))
     with pytest.raises(
@@ -185,6 +197,7 @@ def test_a_language_in_latin_letters_given_as_another_is_refused(tmp_path: Path)
     with pytest.raises(InputError, match=r"fr.htm: looks like French, not en: set --tgt-lang fr"):
         check_language(prepare(french), "--tgt-lang")
     check_language(prepare(read_document(CORPUS / "fr.htm", "fr-FR")), "--tgt-lang")
+    check_language(prepare(french), "--tgt-lang", by_words=False)  # --force: as given
     english = EN.read_text(encoding="utf-8") + " Le Monde, la Société des Nations, Les Misérables."
     check_language(prepare(RawDocument(english, "en.txt", "utf-8", "en")), "--tgt-lang")
     check_language(prepare(RawDocument(english, "en.txt", "utf-8", "sw")), "--tgt-lang")

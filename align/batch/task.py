@@ -156,7 +156,13 @@ def run_task(task: PairTask) -> PairOutcome:
         with _inputs(task) as (src, tgt, names):
             encoder = worker_encoder(task.encoder)
             hits, misses = _counters(encoder)
-            alignment = align_files(src, tgt, settings=task.settings, encoder=encoder)
+            alignment = align_files(
+                src,
+                tgt,
+                settings=task.settings,
+                encoder=encoder,
+                language_by_words=not task.allow_mismatch,
+            )
             alignment.document = task.id
             warnings: list[str] = []
             mismatch = False
