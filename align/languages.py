@@ -76,6 +76,7 @@ _SCRIPT_OF = {
 }
 """The letters each language not written in Latin letters is written in."""
 _LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
+_KANA = re.compile("[\u3040-\u30ff]")
 FUNCTION_WORDS = {
     "en": "the of and to that is for on with by as".split(),
     "fr": "le les des et du une pour dans sur par est au aux".split(),
@@ -117,6 +118,9 @@ def guess_language(
         return sum(1 for c in letters if script.match(c)) / len(letters)
 
     possible = [lang for lang in candidates if share(lang) >= 0.3]
+    kana = sum(1 for c in letters if _KANA.match(c)) / len(letters)
+    japanese = {"ja"} if kana >= 0.05 else {"zh"}  # both write ideographs; only one kana
+    possible = [lang for lang in possible if base_language(lang) not in {"zh", "ja"} - japanese]
     if len(possible) <= 1:
         return possible[0] if possible else None
     words = Counter(_WORD.findall(text.lower()))

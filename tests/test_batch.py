@@ -45,6 +45,7 @@ from align.encoders import CachedEncoder
 from align.encoders.cache import DB_NAME
 from align.errors import InputError, OutputError
 from align.pipeline import Settings, align_files, check_translation
+from align.readers import read_document
 from align.writers import read_alignment, write_alignment
 
 ENV_NO_COLOR = {"NO_COLOR": "1", "COLUMNS": "200"}
@@ -162,6 +163,8 @@ def test_files_whose_names_say_no_language_are_paired_by_their_text(
     touch(root / "downloads" / "N2316564.txt", en)
     touch(root / "downloads" / "N2316564 (1).txt", zh)
     touch(root / "downloads" / "letter.txt", "Dear colleague, thank you for the note of today.")
+    french = read_document(CORPUS / "fr.htm", "fr").text + "\n23-16564 (F)\nA/77/L.107\n"
+    touch(root / "downloads" / "N2316564 (2).txt", french)  # the same job, a third language
     touch(root / "three" / "a.txt", zh), touch(root / "three" / "b.txt", zh)
     touch(root / "three" / "c.txt", en)
     touch(root / "alone" / "x.txt", en)
@@ -179,6 +182,7 @@ def test_files_whose_names_say_no_language_are_paired_by_their_text(
     unpaired = {u.path.relative_to(root).as_posix(): u.reason for u in found.unpaired}
     assert set(unpaired) == {
         "downloads/letter.txt",
+        "downloads/N2316564 (2).txt",
         "three/a.txt",
         "three/b.txt",
         "three/c.txt",
@@ -188,12 +192,15 @@ def test_files_whose_names_say_no_language_are_paired_by_their_text(
         "scan.pdf",
     }
     assert all(reason.startswith("has no language in its name") for reason in unpaired.values())
-    assert "(its text reads as en (no UN job number or symbol))" in unpaired["downloads/letter.txt"]
+    letter = "(its text reads as no language it can tell (no UN job number or symbol))"
+    assert letter in unpaired["downloads/letter.txt"]  # too few words to tell en from fr
     assert (
         "reads as zh (job number 23-16564, A/77/L.107); so do 1 other 'zh'"
         in unpaired["three/a.txt"]
     )
     assert "16564, A/77/L.107); 2 'zh' files here have that number)" in unpaired["three/c.txt"]
+    third = "(its text reads as fr (job number 23-16564, A/77/L.107))"  # not taken for en
+    assert third in unpaired["downloads/N2316564 (2).txt"]
     assert "no 'zh' file here has that number" in unpaired["alone/x.txt"]
     assert "the pair's id A_77_L.107 is taken by files named for it" in unpaired["N1.txt"]
     assert "(its text could not be read: " in unpaired["scan.pdf"]
@@ -203,7 +210,7 @@ def test_files_whose_names_say_no_language_are_paired_by_their_text(
     env = {"ALIGN_CACHE_DIR": str(cache), **ENV_NO_COLOR}
     r = CliRunner().invoke(app, ["batch", str(downloads), "-o", str(out)], env=env)
     assert r.exit_code == 0, r.output
-    assert "1 pairs found, 1 to align, 1 paired by their text, 1 file(s) not paired" in r.output
+    assert "1 pairs found, 1 to align, 1 paired by their text, 2 file(s) not paired" in r.output
     assert "paired by their text, not their names (1; check them):" in r.output
     assert f"A_77_L.107: {downloads / 'N2316564 (1).txt'} + {downloads / 'N2316564.txt'}" in (
         r.output

@@ -116,7 +116,9 @@ def test_settings_and_outputs_carry_bcp47_tags() -> None:
             None,
         ),
         ("12345 67890 ----", ("zh", "en"), None),
+        ("大会，回顾联合国的宗旨之一是在维护国际和平与安全方面开展合作", ("ja", "zh", "en"), "zh"),
+        ("総会は、国際の平和及び安全の維持に関する国際連合の目的を想起", ("zh", "ja", "en"), "ja"),
     ],
 )
-def test_guess_language(text: str, candidates: tuple[str, str], want: str | None) -> None:
+def test_guess_language(text: str, candidates: tuple[str, ...], want: str | None) -> None:
     assert guess_language(text, candidates) == want

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from align.errors import InputError
-from align.languages import guess_language
+from align.languages import NAMES, base_language, guess_language
 
 JOB_NUMBER = re.compile(r"(?<![\d-])(\d{2}-\d{5})(?![\d-])")
 """A UN job number, ``23-16564``: the same in every language version of a document."""
@@ -48,7 +48,7 @@ class Identity:
     def describe(self) -> str:
         found = [f"job number {self.job}" if self.job else "", self.symbol or ""]
         what = ", ".join(f for f in found if f) or "no UN job number or symbol"
-        return f"reads as {self.lang or 'no language of the pair'} ({what})"
+        return f"reads as {self.lang or 'no language it can tell'} ({what})"
 
 
 def identify(text: str, langs: tuple[str, str]) -> Identity:
@@ -56,12 +56,23 @@ def identify(text: str, langs: tuple[str, str]) -> Identity:
 
     Symbols inside links are citations of other documents (``undocs.org/A/RES/59/48``),
     not this one's, so they are not counted."""
-    lang = guess_language(text, langs)
+    lang = guess_language(text, _candidates(langs))
     jobs = Counter(JOB_NUMBER.findall(text))
     symbols = Counter(SYMBOL.findall(_LINK.sub(" ", text)))
     job = jobs.most_common(1)[0][0] if jobs else None
     symbol = symbols.most_common(1)[0][0] if symbols else None
     return Identity(lang, job, symbol)
+
+
+def _candidates(langs: tuple[str, str]) -> list[str]:
+    """The languages a file may be told to be in: every language known by its script or
+    words, so a third version (the French beside the Chinese and the English) is not
+    taken for the pair's language written in the same letters; only the pair's own
+    where one of them is not known, whose words could be mistaken for another's."""
+    bases = [base_language(lang) for lang in langs]
+    if not all(b in NAMES for b in bases):
+        return list(langs)
+    return [*langs, *(name for name in NAMES if name not in bases)]
 
 
 def pair_id(folder: PurePosixPath, ids: tuple[Identity, Identity]) -> str:
@@ -102,7 +113,7 @@ def pair_by_content(
             unpaired.append((path, f"{no_language} (its text could not be read: {err})"))
             continue
         found = identify(text, langs)
-        if found.lang is None or found.document is None:
+        if found.lang not in langs or found.document is None:
             unpaired.append((path, f"{no_language} (its text {found.describe()})"))
             continue
         groups[rel.parent, found.document].append((path, found))
