@@ -1,4 +1,4 @@
-"""Write a document as Google Docs' "Download > Web page" does.
+"""Write a document as Google Docs' "Download > Web page" does, or as an EPUB book.
 
 Google Docs numbers its lists with CSS counters, not the browser's list numbers: each
 level of a list is a flat ``<ol class="lst-kix_ID-LEVEL">`` with ``list-style-type:
@@ -96,4 +96,99 @@ def google_docs_page(doc: CleanDocument, path: Path) -> Path:
         f'<body class="c8 doc-content">{"".join(body)}</body></html>'
     )
     path.write_text(page, encoding="utf-8")
+    return path
+
+
+EPUB_CONTAINER = (
+    '<?xml version="1.0"?><container version="1.0" '
+    'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+    '<rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>'
+    "</rootfiles></container>"
+)
+
+
+def _xhtml(title: str, body: str, lang: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"'
+        f' lang="{lang}" xml:lang="{lang}"><head><title>{escape(title)}</title>'
+        f'<link rel="stylesheet" href="../css/book.css"/></head><body>{body}</body></html>'
+    )
+
+
+def epub_book(doc: CleanDocument, path: Path, endnotes: bool = False) -> Path:
+    """Save ``doc`` at ``path`` as an EPUB 3 book: a cover out of the reading order, two
+    chapters, a navigation page out of the spine. Its notes are ``epub:type`` notes:
+    under each chapter (``<aside epub:type="footnote">``), or with ``endnotes`` on a
+    page of their own that the marks link to."""
+    import zipfile
+
+    marks = ref_positions(doc)
+    notes = {b.footnote: b.text for b in doc.blocks if b.kind == "footnote"}
+    body = [b for b in doc.blocks if b.kind != "footnote"]
+    halves = [body[: len(body) // 2], body[len(body) // 2 :]]
+    pages = {"cover.xhtml": _xhtml("Cover", '<img src="../img/cover.jpg" alt=""/>', doc.lang)}
+    order: list[str] = []
+    for n, blocks in enumerate(halves, 1):
+        html, asides = [], []
+        for block in blocks:
+            text, at = [], 0
+            for offset, mark in marks.get(block.index, []):
+                order.append(mark)
+                key = f"n{len(order)}"
+                href = f"notes.xhtml#{key}" if endnotes else f"#{key}"
+                text.append(escape(block.text[at:offset]))
+                text.append(f'<a epub:type="noteref" href="{href}" id="r{key}">{escape(mark)}</a>')
+                at = offset
+                asides.append(
+                    f'<aside epub:type="footnote" id="{key}"><p>{escape(notes[mark])}</p></aside>'
+                )
+            text.append(escape(block.text[at:]))
+            tag = "h2" if block.kind == "heading" else "p"
+            html.append(f"<{tag}>{''.join(text)}</{tag}>")
+        if not endnotes:
+            html += asides
+        pages[f"chapter{n}.xhtml"] = _xhtml(f"Part {n}", "".join(html), doc.lang)
+    if endnotes:
+        items = "".join(
+            f'<li id="n{k}"><p>{escape(notes[mark])}</p></li>' for k, mark in enumerate(order, 1)
+        )
+        pages["notes.xhtml"] = _xhtml(
+            "Notes",
+            f'<section epub:type="endnotes" role="doc-endnotes"><ol>{items}</ol></section>',
+            doc.lang,
+        )
+    nav = _xhtml(
+        "Contents",
+        '<nav epub:type="toc"><ol>'
+        + "".join(f'<li><a href="{name}">{name}</a></li>' for name in pages)
+        + "</ol></nav>",
+        doc.lang,
+    )
+    spine = ['<itemref idref="cover.xhtml" linear="no"/>'] + [
+        f'<itemref idref="{name}"/>' for name in pages if name != "cover.xhtml"
+    ]
+    manifest = [
+        f'<item id="{name}" href="text/{name}" media-type="application/xhtml+xml"/>'
+        for name in pages
+    ] + [
+        '<item id="nav" href="text/nav.xhtml" media-type="application/xhtml+xml" '
+        'properties="nav"/>',
+        '<item id="css" href="css/book.css" media-type="text/css"/>',
+    ]
+    opf = (
+        '<?xml version="1.0" encoding="utf-8"?><package xmlns="http://www.idpf.org/2007/opf" '
+        'version="3.0" unique-identifier="id"><metadata '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier id="id">A/77/L.107'
+        f"</dc:identifier><dc:language>{doc.lang}</dc:language></metadata>"
+        f"<manifest>{''.join(manifest)}</manifest><spine>{''.join(spine)}</spine></package>"
+    )
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        book.writestr("META-INF/container.xml", EPUB_CONTAINER)
+        book.writestr("OEBPS/content.opf", opf)
+        book.writestr("OEBPS/css/book.css", "p { text-indent: 1em }")
+        book.writestr("OEBPS/text/nav.xhtml", nav)
+        for name, page in pages.items():
+            book.writestr(f"OEBPS/text/{name}", page)
     return path

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import hypothesis.strategies as st
 import pytest
-from conftest import needs_office
+from conftest import CORPUS, needs_office
 from hypothesis import HealthCheck, given, settings
 from lxml import html
+from page_corpus import EPUB_CONTAINER
 
 from align.clean import clean
 from align.errors import InputError
@@ -553,3 +554,56 @@ def test_every_character_a_page_shows_is_read_once_in_order(body: str) -> None:
     shown = "".join(root.find("body").itertext())
     got = "\n".join(page_lines(root))
     assert "".join(got.split()) == "".join(shown.split())
+
+
+def test_an_epub_book_reads_page_by_page_with_its_notes(tmp_path: Path) -> None:
+    """An EPUB 3 book of A/77/L.107: its two chapters in spine order, not the cover the
+    spine sets out of the reading order nor the navigation page; its ``epub:type``
+    notes under their chapter, which an ``<aside>`` outside an article would otherwise
+    hide as a site's sidebar, their marks out of the text; notes on a page of their own
+    are read there, and the marks that link to them leave the text too."""
+    from page_corpus import epub_book
+
+    doc = clean(read_document(CORPUS / "en.txt", "en"))
+    raw = read_document(epub_book(doc, tmp_path / "book.epub"), "en")
+    assert raw.encoding == "epub, utf-8" and raw.layout == "paragraphs"
+    got = clean(raw)
+    body = [b.text for b in doc.blocks if b.kind != "footnote"]
+    assert [b.text for b in got.blocks if b.kind != "footnote"] == body
+    assert sorted(b.text for b in got.blocks if b.kind == "footnote") == sorted(
+        b.text for b in doc.blocks if b.kind == "footnote"
+    )
+    assert "Contents" not in raw.text and "cover" not in raw.text
+    ends = read_document(epub_book(doc, tmp_path / "ends.epub", endnotes=True), "en").text
+    lines = [line.lstrip("\f") for line in ends.split("\n")]  # a page starts at a form feed
+    assert lines[: len(body)] == body  # no mark left in the text
+    notes = [b.text for b in doc.blocks if b.kind == "footnote"]
+    assert lines[len(body) :] == [f"{n}. {text}" for n, text in enumerate(notes, 1)]
+
+
+@pytest.mark.parametrize(
+    ("files", "problem"),
+    [
+        ({"mimetype": "application/epub+zip"}, "There is no item named 'META-INF/container.xml'"),
+        ({"META-INF/container.xml": "<container/>"}, "no package file named"),
+        (
+            {
+                "META-INF/container.xml": EPUB_CONTAINER,
+                "OEBPS/content.opf": '<package xmlns="http://www.idpf.org/2007/opf"/>',
+            },
+            "its spine lists no pages",
+        ),
+    ],
+)
+def test_an_epub_that_is_not_one(tmp_path: Path, files: dict[str, str], problem: str) -> None:
+    import zipfile
+
+    path = tmp_path / "bad.epub"
+    with zipfile.ZipFile(path, "w") as book:
+        for name, data in files.items():
+            book.writestr(name, data)
+    with pytest.raises(InputError, match=f"bad.epub: is not a valid EPUB .*{problem}"):
+        read_document(path, "en")
+    (tmp_path / "junk.epub").write_bytes(b"not a zip at all")
+    with pytest.raises(InputError, match="junk.epub: is not a valid EPUB"):
+        read_document(tmp_path / "junk.epub", "en")

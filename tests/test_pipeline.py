@@ -306,6 +306,29 @@ def test_google_docs_web_pages_align_as_the_extracted_text(
     assert not any(flag_alignment(got))
 
 
+def test_epub_books_align_as_the_extracted_text(
+    alignment: Alignment, cache: Path, tmp_path: Path
+) -> None:
+    """Both versions as EPUB books, their notes under each chapter: every unit of the
+    extracted text's alignment, 1-1 as there, nothing flagged (the notes of the first
+    chapter come before the second chapter, so the order differs)."""
+    from page_corpus import epub_book
+
+    from align.clean import clean
+    from align.readers import read_document
+
+    for lang in ("zh", "en"):
+        epub_book(clean(read_document(CORPUS / f"{lang}.txt", lang)), tmp_path / f"{lang}.epub")
+    got = align_files(tmp_path / "zh.epub", tmp_path / "en.epub", cache_dir=cache)
+    assert all(b.kind == "1-1" for b in got.beads) and len(got.beads) == 42
+
+    def units(a: Alignment) -> list[tuple[str, str]]:
+        return sorted((a.src_text(b), a.tgt_text(b)) for b in a.beads)
+
+    assert units(got) == units(alignment)
+    assert not any(flag_alignment(got))
+
+
 def test_a_briefing_deck_aligns_slide_by_slide(cache: Path, tmp_path: Path) -> None:
     """The same briefing as PowerPoint decks in Chinese and English: every title,
     numbered point, note, table cell and text box a 1-1 unit, nothing flagged, and no

@@ -217,10 +217,20 @@ def _chrome(element: etree._Element, tag: str, inside_content: bool) -> bool:
     """Whether ``element`` is the site around the document rather than the document."""
     if element.get("role") in _CHROME_ROLES:
         return True
-    if inside_content:
+    if inside_content or _book_note(element):
         return False
     names = {(element.get("id") or "").lower(), *(element.get("class") or "").lower().split()}
     return tag in CHROME or bool(names & CHROME_NAMES)
+
+
+def _epub_types(element: etree._Element) -> set[str]:
+    return set((element.get("epub:type") or element.get("role") or "").replace("doc-", "").split())
+
+
+def _book_note(element: etree._Element) -> bool:
+    """A note of an e-book (``<aside epub:type="footnote">``, ``role="doc-endnote"``):
+    the book's text, though it is set aside."""
+    return bool(_epub_types(element) & {"footnote", "endnote", "rearnote", "note", "endnotes"})
 
 
 def _word_comment(element: etree._Element) -> bool:
@@ -265,6 +275,10 @@ class _Notes:
                     targets.setdefault(key, element)
         for link in root.iter("a"):
             href = link.get("href") or ""
+            noteref = "noteref" in _epub_types(link)
+            if noteref and not href.startswith("#"):
+                found.refs.add(link)  # the mark of a note on another page of the book
+                continue
             target = targets.get(href[1:]) if href.startswith("#") else None
             if target is None or position[target] < position[link]:
                 continue  # a note comes after its reference; a link back comes after it
@@ -273,7 +287,7 @@ class _Notes:
                 continue
             note = _note_of(target)
             backs = _links_back(note, _keys_of(link))
-            if not backs:
+            if not backs and not noteref:  # an e-book's note reference needs no link back
                 continue
             found.refs.add(link)
             found.backs |= backs

@@ -1,0 +1,84 @@
+"""E-books (.epub): the book's pages in reading order, each read as a web page.
+
+Publications are sold and lent as EPUB in several languages beside their PDFs, and
+an EPUB's text is cleaner than a PDF's: no page furniture, no lines broken at the
+margin. An EPUB is a zip of XHTML pages; its package file (``content.opf``, named by
+``META-INF/container.xml``) lists them in reading order (the spine). Each page is read
+as the web page reader reads one, footnotes linked within it included, and starts
+after a form feed, as a PDF's pages do, so that a page's notes end with it; a note mark
+that links to a page of notes elsewhere in the book (``epub:type="noteref"``) leaves
+the text, and the notes are read where that page stands. Pages the spine marks as out
+of the reading order (``linear="no"``: a pop-up note, a cover) are left out.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote
+
+from lxml import etree
+
+from align.readers.base import Reader, input_error, package_version
+from align.readers.html import page_text, read_page
+
+_CONTAINER = "META-INF/container.xml"
+_NS = {
+    "c": "urn:oasis:names:tc:opendocument:xmlns:container",
+    "opf": "http://www.idpf.org/2007/opf",
+}
+_PAGES = frozenset({"application/xhtml+xml", "text/html"})
+
+
+class EpubReader(Reader):
+    suffixes = (".epub",)
+    layout = "paragraphs"
+
+    def tools(self) -> str:
+        return package_version("lxml")
+
+    def read(self, path: Path, lang: str = "") -> tuple[str, str]:
+        try:
+            with zipfile.ZipFile(path) as book:
+                pages = [(name, book.read(name)) for name in _spine(book)]
+        except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, ValueError) as err:
+            reason = str(err) or type(err).__name__
+            raise input_error(
+                path,
+                f"is not a valid EPUB ({reason})",
+                "open it in an e-book reader and save or export it again, or supply the PDF",
+            ) from err
+        texts, encodings = [], set()
+        for name, data in pages:
+            text, encoding = page_text(data, lang, f"{path}!{name}")
+            texts.append(read_page(text, f"{path}!{name}"))
+            encodings.add(encoding)
+        return "\n\f".join(t for t in texts if t.strip()), f"epub, {'/'.join(sorted(encodings))}"
+
+
+READER = EpubReader()
+
+
+def _spine(book: zipfile.ZipFile) -> list[str]:
+    """The names of the book's pages in reading order."""
+    container = etree.fromstring(book.read(_CONTAINER))
+    rootfile = container.find(".//c:rootfile", _NS)
+    if rootfile is None or not rootfile.get("full-path"):
+        raise ValueError("no package file named in META-INF/container.xml")
+    package_name = rootfile.get("full-path", "")
+    package = etree.fromstring(book.read(package_name))
+    folder = posixpath.dirname(package_name)
+    items = {
+        item.get("id"): (item.get("href", ""), item.get("media-type", ""))
+        for item in package.iterfind(".//opf:manifest/opf:item", _NS)
+    }
+    names = []
+    for ref in package.iterfind(".//opf:spine/opf:itemref", _NS):
+        href, media = items.get(ref.get("idref"), ("", ""))
+        if ref.get("linear") == "no" or media not in _PAGES or not href:
+            continue
+        names.append(posixpath.normpath(posixpath.join(folder, unquote(href))))
+    if not names:
+        raise ValueError("its spine lists no pages")
+    return names
