@@ -106,6 +106,8 @@ def test_discover_recognises_every_layout_and_lists_the_rest(tmp_path: Path) -> 
     touch(root / "web" / "P.zh_files" / "header.htm")  # a saved page's parts: not a document
     touch(root / "web" / "P.zh_files" / "image001.png")
     touch(root / "A.en.htm")  # A.en.txt is there: the web page is a copy
+    touch(root / "A.en.epub")  # and so is the e-book
+    touch(root / "books" / "B.zh.epub"), touch(root / "books" / "B.en.epub")
     touch(root / "slides" / "Deck.zh.pptx"), touch(root / "slides" / "Deck.en.pptx")
     touch(root / "slides" / "Old-ZH.ppt")
 
@@ -125,6 +127,7 @@ def test_discover_recognises_every_layout_and_lists_the_rest(tmp_path: Path) -> 
         "old/A_60_1": ("old/A_60_1-ZH.doc", "old/A_60_1-EN.rtf"),
         "web/P": ("web/P.zh.html", "web/P.en.htm"),
         "slides/Deck": ("slides/Deck.zh.pptx", "slides/Deck.en.pptx"),
+        "books/B": ("books/B.zh.epub", "books/B.en.epub"),
     }
     assert [p.id for p in found.pairs] == sorted(pairs)
     unpaired = {u.path.relative_to(root).as_posix(): u.reason for u in found.unpaired}
@@ -147,7 +150,13 @@ def test_discover_recognises_every_layout_and_lists_the_rest(tmp_path: Path) -> 
     (conflict,) = found.conflicts
     assert conflict.id == "Dup" and "2 'zh' files" in conflict.reason
     ignored = {p.relative_to(root).as_posix() for p in found.ignored}
-    assert ignored == {"README.md", "S_2023_1/reference.align", "A.zh.doc", "A.en.htm"}
+    assert ignored == {
+        "README.md",
+        "S_2023_1/reference.align",
+        "A.zh.doc",
+        "A.en.htm",
+        "A.en.epub",
+    }
 
 
 def test_files_whose_names_say_no_language_are_paired_by_their_text(

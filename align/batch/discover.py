@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from align.batch.identify import pair_by_content
 from align.errors import InputError
 from align.readers import READERS
+from align.readers.epub import READER as EPUB
 from align.readers.html import READER as HTML
 from align.readers.mhtml import READER as MHTML
 from align.readers.office import READER as OFFICE
@@ -26,8 +27,8 @@ DOCUMENT_SUFFIXES = frozenset(READERS)
 
 CONVERTED = frozenset(OFFICE.suffixes)
 """Suffixes read by converting the file first (.doc, .rtf, .odt)."""
-COPIES = CONVERTED | frozenset(HTML.suffixes) | frozenset(MHTML.suffixes)
-"""Formats a document is also saved in (an older Word format, a web page): such a copy
+COPIES = CONVERTED | frozenset(HTML.suffixes) | frozenset(MHTML.suffixes) | frozenset(EPUB.suffixes)
+"""Formats a document is also saved in (an older Word format, a web page, an e-book): such a copy
 of a document that is there in a format read directly (.docx, .pdf, .txt) is left to that
 one, rather than making a second file for one side of the pair."""
 NATIVE = DOCUMENT_SUFFIXES - COPIES
