@@ -91,6 +91,11 @@ def input_error(path: Path | str, problem: str, action: str) -> InputError:
     return InputError(re.sub(r"\s*[\r\n]+\s*", " ", message))
 
 
+def not_valid(path: Path | str, kind: str, err: BaseException, action: str) -> InputError:
+    """The error for a file its reader cannot parse: ``is not a valid KIND (why)``."""
+    return input_error(path, f"is not a valid {kind} ({str(err) or type(err).__name__})", action)
+
+
 def size_label(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} MiB ({size} bytes)"

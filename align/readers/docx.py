@@ -24,6 +24,7 @@ from align.clean import FOOTNOTE_RULE
 from align.readers.base import (
     Reader,
     input_error,
+    not_valid,
     office_container_error,
     package_version,
     without_mark,
@@ -74,12 +75,8 @@ class DocxReader(Reader):
             sealed = office_container_error(path, "Word", ".docx", ".doc")
             if sealed is not None:
                 raise sealed from err
-            reason = str(err) or type(err).__name__
-            raise input_error(
-                path,
-                f"is not a valid .docx ({reason})",
-                "open and re-save it in Word, or supply it as .txt or .pdf",
-            ) from err
+            action = "open and re-save it in Word, or supply it as .txt or .pdf"
+            raise not_valid(path, ".docx", err, action) from err
         if notes:
             lines += ["", FOOTNOTE_RULE, *notes]
         return "\n".join(lines), "docx"

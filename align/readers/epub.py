@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from align.readers.base import Reader, input_error, package_version
+from align.readers.base import Reader, not_valid, package_version
 from align.readers.html import page_text, read_page
 
 _CONTAINER = "META-INF/container.xml"
@@ -43,12 +43,8 @@ class EpubReader(Reader):
             with zipfile.ZipFile(path) as book:
                 pages = [(name, book.read(name)) for name in _spine(book)]
         except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, ValueError) as err:
-            reason = str(err) or type(err).__name__
-            raise input_error(
-                path,
-                f"is not a valid EPUB ({reason})",
-                "open it in an e-book reader and save or export it again, or supply the PDF",
-            ) from err
+            action = "open it in an e-book reader and save or export it again, or supply the PDF"
+            raise not_valid(path, "EPUB", err, action) from err
         texts, encodings = [], set()
         for name, data in pages:
             text, encoding = page_text(data, lang, f"{path}!{name}")

@@ -23,7 +23,7 @@ from typing import Any
 from align.clean import FOOTNOTE_RULE, RULE_LINE
 from align.errors import InputError
 from align.languages import display_width
-from align.readers.base import Reader, input_error, package_version
+from align.readers.base import Reader, input_error, not_valid, package_version
 from align.readers.wordsym import SYMBOL_CODES, symbol, symbol_font
 
 NO_TEXT = ("has no text layer (scanned?)", "run OCR first, or supply the .txt/.docx")
@@ -62,10 +62,7 @@ class PdfReader(Reader):
                 path, f"is encrypted and cannot be opened here ({err})", "pip install cryptography"
             ) from err
         except Exception as err:  # pypdf raises many kinds on a damaged file
-            reason = str(err) or type(err).__name__
-            raise input_error(
-                path, f"is not a valid PDF ({reason})", "re-export it, or supply the .txt/.docx"
-            ) from err
+            raise not_valid(path, "PDF", err, "re-export it, or supply the .txt/.docx") from err
         if not any(page.strip() for page in pages):
             raise input_error(path, *NO_TEXT)
         return "\n\f".join(pages), "pdf"

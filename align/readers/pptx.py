@@ -23,7 +23,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from align.readers.base import Reader, input_error, office_container_error, package_version
+from align.readers.base import (
+    Reader,
+    not_valid,
+    office_container_error,
+    package_version,
+)
 from align.readers.wordnum import FORMATS
 
 _NS = {
@@ -67,12 +72,8 @@ class PptxReader(Reader):
             sealed = office_container_error(path, "PowerPoint", ".pptx", ".ppt")
             if sealed is not None:
                 raise sealed from err
-            reason = str(err) or type(err).__name__
-            raise input_error(
-                path,
-                f"is not a valid .pptx ({reason})",
-                "open and re-save it in PowerPoint, or export its text",
-            ) from err
+            action = "open and re-save it in PowerPoint, or export its text"
+            raise not_valid(path, ".pptx", err, action) from err
         return "\n".join(lines), "pptx"
 
 
