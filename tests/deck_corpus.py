@@ -1,4 +1,5 @@
-"""Write a briefing as PowerPoint does (python-pptx, PowerPoint's own default template).
+"""Write a briefing as PowerPoint does (python-pptx, PowerPoint's own default template),
+and its table of contributions as Excel does (openpyxl).
 
 ``briefing_deck`` makes the same four slides in either language: a title slide; a
 slide whose body paragraphs are numbered by PowerPoint (``buAutoNum``), with a note
@@ -123,4 +124,64 @@ def briefing_deck(lang: str, path: Path) -> Path:
         box.text_frame.text = words
     _furniture(last, text["footer"], 4)
     prs.save(str(path))
+    return path
+
+
+WORKBOOK = {
+    "en": {
+        "sheet": "Contributions",
+        "title": "Voluntary contributions by region, 2021-2022",
+        "header": ["Region", "2021", "2022", "Remarks"],
+        "rows": [
+            ["Africa", 350, 410, "Includes pledges not yet paid."],
+            ["Asia and the Pacific", 520, 600, "Two new donors."],
+            ["Europe", 470, 490, None],
+        ],
+        "total": "Total",
+        "note": "Source: Office of Programme Planning, Finance and Budget.",
+        "hidden_sheet": "Working notes",
+        "hidden_row": "Draft figures, not for publication.",
+    },
+    "zh": {
+        "sheet": "捐款",
+        "title": "2021-2022年按区域分列的自愿捐款",
+        "header": ["区域", "2021年", "2022年", "备注"],
+        "rows": [
+            ["非洲", 350, 410, "包括尚未缴付的认捐。"],
+            ["亚洲及太平洋", 520, 600, "两个新捐助方。"],
+            ["欧洲", 470, 490, None],
+        ],
+        "total": "共计",
+        "note": "资料来源：方案规划、财务和预算厅。",
+        "hidden_sheet": "工作说明",
+        "hidden_row": "数字草稿，不供发表。",
+    },
+}
+
+
+def contributions_workbook(lang: str, path: Path) -> Path:
+    """The table of contributions in ``lang`` as an .xlsx: a title, a header row, rows of
+    figures with remarks (one as an inline string), a total by formula, a note; a hidden
+    row and a hidden sheet that the workbook does not show."""
+    from openpyxl import Workbook
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    text = WORKBOOK[lang]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = text["sheet"]
+    sheet.append([text["title"]])
+    sheet.append(text["header"])
+    for region, first, second, remark in text["rows"]:
+        sheet.append([region, first, second, remark])
+    sheet.append([text["total"], "=SUM(B3:B5)", "=SUM(C3:C5)"])
+    sheet.append([text["hidden_row"]])
+    sheet.row_dimensions[sheet.max_row].hidden = True
+    first, rest = text["note"][:5], text["note"][5:]
+    sheet.append([CellRichText(TextBlock(InlineFont(b=True), first), rest)])
+    notes = book.create_sheet(text["hidden_sheet"])
+    notes.append([text["hidden_row"]])
+    notes.sheet_state = "hidden"
+    book.save(str(path))
     return path

@@ -306,6 +306,23 @@ def test_google_docs_web_pages_align_as_the_extracted_text(
     assert not any(flag_alignment(got))
 
 
+def test_a_table_of_contributions_aligns_cell_by_cell(cache: Path, tmp_path: Path) -> None:
+    """The same workbook in Chinese and English: every text cell a 1-1 unit, in order."""
+    pytest.importorskip("openpyxl")
+    from deck_corpus import contributions_workbook
+
+    got = align_files(
+        contributions_workbook("zh", tmp_path / "table.zh.xlsx"),
+        contributions_workbook("en", tmp_path / "table.en.xlsx"),
+        cache_dir=cache,
+    )
+    assert len(got.src) == len(got.tgt) == 13
+    assert [(b.src, b.tgt) for b in got.beads] == [((n,), (n,)) for n in range(13)]
+    remark = ("包括尚未缴付的认捐。", "Includes pledges not yet paid.")
+    assert (got.src[7].text, got.tgt[7].text) == remark
+    assert not any(flag_alignment(got))
+
+
 def test_epub_books_align_as_the_extracted_text(
     alignment: Alignment, cache: Path, tmp_path: Path
 ) -> None:

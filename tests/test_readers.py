@@ -356,8 +356,38 @@ def test_pptx_that_is_not_one(tmp_path: Path) -> None:
     assert "is not a valid .pptx" in error_for(write(tmp_path, "a.pptx", b"PK\x03\x04broken"))
 
 
+def test_xlsx_visible_text_cells_row_by_row(tmp_path: Path) -> None:
+    """A table of contributions: the sheet's name, then its text cells row by row (rich
+    text and inline strings included); no figures, no formula without a text result,
+    no hidden row or sheet."""
+    pytest.importorskip("openpyxl")
+    from deck_corpus import WORKBOOK, contributions_workbook
+
+    text = WORKBOOK["en"]
+    raw = read_document(contributions_workbook("en", tmp_path / "table.xlsx"), "en")
+    assert raw.encoding == "xlsx" and raw.layout == "paragraphs"
+    assert raw.text.split("\n") == [
+        text["sheet"],
+        text["title"],
+        *text["header"],
+        "Africa",
+        "Includes pledges not yet paid.",
+        "Asia and the Pacific",
+        "Two new donors.",
+        "Europe",
+        text["total"],
+        text["note"],
+    ]
+    assert "not a valid .xlsx" in error_for(write(tmp_path, "bad.xlsx", b"PK\x03\x04junk"))
+
+
 @pytest.mark.parametrize(
-    ("name", "app", "legacy"), [("plan.docx", "Word", ".doc"), ("deck.pptx", "PowerPoint", ".ppt")]
+    ("name", "app", "legacy"),
+    [
+        ("plan.docx", "Word", ".doc"),
+        ("deck.pptx", "PowerPoint", ".ppt"),
+        ("table.xlsx", "Excel", ".xls"),
+    ],
 )
 def test_office_files_encrypted_or_in_the_old_format(
     tmp_path: Path, name: str, app: str, legacy: str

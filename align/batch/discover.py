@@ -41,6 +41,8 @@ UNREADABLE: dict[str, str] = {
     ".wpd": "a WordPerfect file: save it as .docx",
     ".ppt": "a PowerPoint 97-2003 file: save it as .pptx",
     ".odp": "an OpenDocument presentation: save it as .pptx",
+    ".xls": "an Excel 97-2003 workbook: save it as .xlsx",
+    ".ods": "an OpenDocument spreadsheet: save it as .xlsx",
 }
 """Document formats no reader takes: listed as not paired, with what to do, rather than
 ignored as if they were not documents."""
