@@ -161,8 +161,8 @@ WORKBOOK = {
 
 def contributions_workbook(lang: str, path: Path) -> Path:
     """The table of contributions in ``lang`` as an .xlsx: a title, a header row, rows of
-    figures with remarks (one as an inline string), a total by formula, a note; a hidden
-    row and a hidden sheet that the workbook does not show."""
+    figures with remarks, a total by formula, a note in rich text; a hidden row, column
+    and sheet that the workbook does not show."""
     from openpyxl import Workbook
     from openpyxl.cell.rich_text import CellRichText, TextBlock
     from openpyxl.cell.text import InlineFont
@@ -175,6 +175,8 @@ def contributions_workbook(lang: str, path: Path) -> Path:
     sheet.append(text["header"])
     for region, first, second, remark in text["rows"]:
         sheet.append([region, first, second, remark])
+    sheet["E3"] = text["hidden_row"]  # in a hidden column
+    sheet.column_dimensions["E"].hidden = True
     sheet.append([text["total"], "=SUM(B3:B5)", "=SUM(C3:C5)"])
     sheet.append([text["hidden_row"]])
     sheet.row_dimensions[sheet.max_row].hidden = True
