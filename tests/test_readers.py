@@ -309,6 +309,8 @@ def test_pptx_slides_in_reading_order_with_notes_and_numbers(tmp_path: Path) -> 
     text = BRIEFING["en"]
     raw = read_document(briefing_deck("en", tmp_path / "briefing.pptx"), "en")
     assert raw.encoding == "pptx" and raw.layout == "paragraphs"
+    show = (tmp_path / "briefing.pptx").rename(tmp_path / "briefing.ppsx")  # a slide show
+    assert read_document(show, "en").text == raw.text
     assert raw.text.split("\n") == [
         text["title"],
         text["subtitle"],

@@ -58,7 +58,7 @@ _CHINESE_PERIOD = "{}、"
 
 
 class PptxReader(Reader):
-    suffixes = (".pptx",)
+    suffixes = (".pptx", ".ppsx")
     layout = "paragraphs"
 
     def tools(self) -> str:
