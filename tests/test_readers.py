@@ -419,6 +419,37 @@ def test_office_files_encrypted_or_in_the_old_format(
     )
 
 
+def test_a_macro_enabled_word_document_reads_as_a_docx(tmp_path: Path) -> None:
+    """A .docm (what a template with macros saves) is a .docx whose main part has another
+    content type, with a macro part beside it; python-docx refused it for the type."""
+    import zipfile
+
+    import docx
+
+    word = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+    macros = b"application/vnd.ms-word.document.macroEnabled.main+xml"  # as Word writes it
+    plain = tmp_path / "plain.docx"
+    document = docx.Document()
+    document.add_paragraph("Decides to continue its consideration of the question.")
+    document.save(str(plain))
+    macro = tmp_path / "draft.docm"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(macro, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(word, macros).replace(
+                    b"</Types>",
+                    b'<Default Extension="bin" ContentType="application/'
+                    b'vnd.ms-office.vbaProject"/></Types>',
+                )
+            target.writestr(item, data)
+        target.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0 macros")
+    assert read_document(macro, "en").text == read_document(plain, "en").text
+    assert (
+        read_document(macro, "en").text == "Decides to continue its consideration of the question."
+    )
+
+
 def test_docx_paragraphs_and_tables_in_order(tmp_path: Path) -> None:
     import docx
     from docx.oxml import parse_xml

@@ -14,7 +14,9 @@ them footnote blocks exactly as it does for a PDF's.
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +53,12 @@ _NOTE_REFS = etree.XPath(
 )
 
 
+MACRO_DOCUMENT = b"application/vnd.ms-word.document.macroEnabled.main+xml"
+PLAIN_DOCUMENT = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
 class DocxReader(Reader):
-    suffixes = (".docx",)
+    suffixes = (".docx", ".docm")
     magic = (b"PK\x03\x04",)
     layout = "paragraphs"
 
@@ -67,7 +73,7 @@ class DocxReader(Reader):
                 path, "reading .docx needs the 'docx' extra", "pip install 'un-align[docx]'"
             ) from err
         try:
-            document = docx.Document(str(path))
+            document = docx.Document(_without_macro_type(path))
             body = document.element.body
             lines = list(_lines(body, _numbering(document)))
             notes = list(_notes(document, body))
@@ -83,6 +89,25 @@ class DocxReader(Reader):
 
 
 READER = DocxReader()
+
+
+def _without_macro_type(path: Path) -> str | BytesIO:
+    """``path``, or for a macro-enabled document (.docm, which UN templates save) a copy
+    in memory that declares it a plain one: the same parts, which python-docx otherwise
+    refuses for its content type. Its macros are not read."""
+    with zipfile.ZipFile(path) as package:
+        types = package.read("[Content_Types].xml")
+        if MACRO_DOCUMENT not in types:
+            return str(path)
+        copy = BytesIO()
+        with zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as plain:
+            for item in package.infolist():
+                data = package.read(item.filename)
+                if item.filename == "[Content_Types].xml":
+                    data = data.replace(MACRO_DOCUMENT, PLAIN_DOCUMENT)
+                plain.writestr(item, data)
+    copy.seek(0)
+    return copy
 
 
 def _paragraph(p: Any, numbering: Numbering | None = None) -> str:
