@@ -285,9 +285,9 @@ def register(app: typer.Typer) -> None:
             NAME/zh.txt + NAME/en.txt        one folder per document
             manifest.csv                     id,zh path,en path a line
 
-        Files whose names say no language (N2316564.pdf, N2316564 (1).pdf) are
-        paired by their text: the UN job number or symbol both print, and the
-        language each is written in.
+        Files whose names say no language (N2316564.pdf, N2316564 (1).pdf), or
+        whose names find no partner, are paired by their text: the UN job number
+        or symbol both print, and the language each is written in.
 
         OUTDIR gets tmx/NAME.tmx and jsonl/NAME.jsonl per pair, journal.jsonl and
         summary.json. Run the same command again to resume: pairs whose inputs,

@@ -164,8 +164,10 @@ def test_files_whose_names_say_no_language_are_paired_by_their_text(
 ) -> None:
     """Two downloads of one UN document saved as ``N2316564.txt`` and ``N2316564 (1).txt``
     name no language: their text does (script, commonest words), and the job number and
-    symbol both versions print say they are one document. A file that cannot be placed
-    is listed with what its text gave; nothing is guessed."""
+    symbol both versions print say they are one document. So do files whose names give
+    their language but no partner (``zh/N2316567.txt`` and ``en/E1.txt``, or one named
+    and one not). A file that cannot be placed is listed with what its text gave;
+    nothing is guessed."""
     zh = (CORPUS / "zh.txt").read_text(encoding="utf-8")
     en = (CORPUS / "en.txt").read_text(encoding="utf-8")
     root = tmp_path / "in"
@@ -180,6 +182,8 @@ def test_files_whose_names_say_no_language_are_paired_by_their_text(
     touch(root / "A_77_L.107-ZH.txt", zh), touch(root / "A_77_L.107-EN.txt", en)
     touch(root / "N1.txt", zh), touch(root / "N2.txt", en)  # the same document again
     touch(root / "scan.pdf", "%PDF-1.4 not really")
+    touch(root / "trees" / "zh" / "N2316567.txt", zh), touch(root / "trees" / "en" / "E1.txt", en)
+    touch(root / "mixed" / "A_77_L.107-ZH.txt", zh), touch(root / "mixed" / "N2316564.txt", en)
 
     found = discover(root)
 
@@ -187,6 +191,8 @@ def test_files_whose_names_say_no_language_are_paired_by_their_text(
     assert pairs == {
         "A_77_L.107": ("A_77_L.107-ZH.txt", "A_77_L.107-EN.txt"),
         "downloads/A_77_L.107": ("N2316564 (1).txt", "N2316564.txt"),
+        "trees/A_77_L.107": ("N2316567.txt", "E1.txt"),  # named, but not alike
+        "mixed/A_77_L.107": ("A_77_L.107-ZH.txt", "N2316564.txt"),  # one named, one not
     }
     unpaired = {u.path.relative_to(root).as_posix(): u.reason for u in found.unpaired}
     assert set(unpaired) == {

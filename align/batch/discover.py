@@ -199,7 +199,7 @@ def discover_folder(
     pattern = _lang_pattern(langs)
     sides: dict[str, dict[str, list[Path]]] = defaultdict(lambda: defaultdict(list))
     found = Discovery()
-    unlabeled: list[tuple[Path, PurePosixPath]] = []
+    unlabeled: list[tuple[Path, PurePosixPath, str]] = []
     root_name = root.resolve().name or "document"
     for path in _walk(root, skip.resolve() if skip else None):
         rel = PurePosixPath(path.relative_to(root).as_posix())
@@ -214,7 +214,7 @@ def discover_folder(
                 continue
         got = _classify(rel, root_name, langs, pattern)
         if got is None and _is_document_name(rel.name):
-            unlabeled.append((path, rel))
+            unlabeled.append((path, rel.parent, _no_language(langs)))
             continue
         if got is None:
             got = _no_language(langs)
@@ -247,9 +247,11 @@ def discover_folder(
         else:
             (present,) = src or tgt
             missing = tgt_lang if src else src_lang
-            found.unpaired.append(Unpaired(present, f"has no '{missing}' partner for {pair_id}"))
+            reason = f"has no '{missing}' partner for {pair_id}"
+            unlabeled.append((present, PurePosixPath(pair_id).parent, reason))
     if unlabeled:
-        by_text = pair_by_content(unlabeled, langs, set(sides), _no_language(langs))
+        taken = {p.id for p in found.pairs} | {c.id for c in found.conflicts}
+        by_text = pair_by_content(unlabeled, langs, taken)
         found.by_text = [Pair(*pair) for pair in by_text.pairs]
         found.pairs = sorted([*found.pairs, *found.by_text], key=lambda p: p.id)
         found.unpaired += [Unpaired(path, reason) for path, reason in by_text.unpaired]

@@ -1,4 +1,4 @@
-"""Pair documents whose names say no language, by what their text says they are.
+"""Pair documents whose names do not pair them, by what their text says they are.
 
 Two downloads of one UN document often have names that say neither its symbol nor
 its language: ``N2316564.pdf`` and ``N2316564 (1).pdf``, as a browser saves the
@@ -7,9 +7,11 @@ language version of a UN document prints the same job number (``23-16564``, at t
 foot of the first page and in the page headers) and the same symbol
 (``A/77/L.107``), so the two versions of one document are the two files that share
 them; the script and the commonest words tell which is which language
-(:func:`~align.languages.guess_language`). Files are paired within one folder only,
-and only where exactly one file of each language has the document's number: anything
-else is listed with what was found, never guessed.
+(:func:`~align.languages.guess_language`). The same goes for a file whose name or
+folder gives its language but no partner (``zh/N2316567.pdf`` beside
+``en/N2316564.pdf``). Files are paired within one folder only (a pair's folder, for
+``zh/`` and ``en/`` trees), and only where exactly one file of each language has the
+document's number: anything else is listed with what was found, never guessed.
 """
 
 from __future__ import annotations
@@ -94,29 +96,27 @@ class ContentPairs:
 
 
 def pair_by_content(
-    files: list[tuple[Path, PurePosixPath]],
-    langs: tuple[str, str],
-    taken: set[str],
-    no_language: str,
+    files: list[tuple[Path, PurePosixPath, str]], langs: tuple[str, str], taken: set[str]
 ) -> ContentPairs:
-    """Pair ``files`` (each with its path relative to the batch's folder) by the document
-    their text says they are; ``taken`` are ids already in use (by names), and
-    ``no_language`` is what a file left over is told, before what its text gave."""
+    """Pair ``files`` by the document their text says they are. Each comes with the folder
+    it may be paired within (relative to the batch's folder) and what it is told if it is
+    left over, before what its text gave; ``taken`` are the ids already in use."""
     from align.readers import read_document
 
     groups: dict[tuple[PurePosixPath, str], list[tuple[Path, Identity]]] = defaultdict(list)
     unpaired: list[tuple[Path, str]] = []
-    for path, rel in files:
+    told = {path: reason for path, _, reason in files}
+    for path, folder, reason in files:
         try:
             text = read_document(path, "").text
         except InputError as err:
-            unpaired.append((path, f"{no_language} (its text could not be read: {err})"))
+            unpaired.append((path, f"{reason} (its text could not be read: {err})"))
             continue
         found = identify(text, langs)
         if found.lang not in langs or found.document is None:
-            unpaired.append((path, f"{no_language} (its text {found.describe()})"))
+            unpaired.append((path, f"{reason} (its text {found.describe()})"))
             continue
-        groups[rel.parent, found.document].append((path, found))
+        groups[folder, found.document].append((path, found))
     pairs: list[tuple[str, Path, Path]] = []
     for (folder, _document), members in sorted(groups.items(), key=lambda kv: str(kv[0])):
         by_lang = {lang: [m for m in members if m[1].lang == lang] for lang in langs}
@@ -140,5 +140,5 @@ def pair_by_content(
                 why = f"{len(by_lang[other])} '{other}' files here have that number"
             else:
                 why = f"no '{other}' file here has that number"
-            unpaired.append((path, f"{no_language} (its text {found.describe()}; {why})"))
+            unpaired.append((path, f"{told[path]} (its text {found.describe()}; {why})"))
     return ContentPairs(pairs, unpaired)
