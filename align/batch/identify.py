@@ -35,7 +35,7 @@ _LINK = re.compile(r"https?://\S+")
 
 @dataclass(frozen=True)
 class Identity:
-    """What a file's text says it is: its ``lang`` (one of the pair's, or None), the job
+    """What a file's text says it is: its ``lang`` (None where it cannot tell), the job
     number and symbol it prints most often (None where it prints none)."""
 
     lang: str | None
@@ -54,7 +54,8 @@ class Identity:
 
 
 def identify(text: str, langs: tuple[str, str]) -> Identity:
-    """The language (of ``langs``), job number and symbol a document's text gives.
+    """The language (``langs``' or another, :func:`_candidates`), job number and symbol a
+    document's text gives.
 
     Symbols inside links are citations of other documents (``undocs.org/A/RES/59/48``),
     not this one's, so they are not counted."""
