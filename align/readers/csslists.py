@@ -8,12 +8,13 @@ lower-latin) ") "}``, with the counter reset by the list that starts the numberi
 flat, one ``<ol>`` per level and run, so a list broken by a paragraph goes on counting.
 A reader that ignored the style sheet would print ``1.`` where the page shows ``(a)``.
 
-What is modelled: the page's ``<style>`` rules whose selectors are simple (a tag,
-classes, an id; one child or descendant step to ``li``), for ``content`` before an
-item (strings and ``counter()``), ``counter-reset``, ``counter-increment`` and
-``list-style-type``; the last rule that matches wins. Counters are the page's, in
-reading order, as a flat list's are. Anything else in a style sheet is left to the
-browser's defaults, which the reader draws itself.
+What is modelled: the page's ``<style>`` rules whose selectors are made of simple
+parts (a tag, classes, an id) joined by child or descendant steps (``ol.legal ol>li``),
+for ``content`` before an item (strings and ``counter()``), ``counter-reset``,
+``counter-increment`` and ``list-style-type``; the last rule that matches wins, and
+rules inside at-rules (``@media``) are left out. Counters are the page's, in reading
+order, as a flat list's are. Anything else in a style sheet is left to the browser's
+defaults, which the reader draws itself.
 """
 
 from __future__ import annotations
