@@ -320,6 +320,7 @@ def test_style_sheet_list_rules_beyond_google_docs(tmp_path: Path) -> None:
         'ol.odd li:nth-child(2n)::before{content:"?"}'
         'ul.links li:before{content:"\\f105";font-family:FontAwesome}'
         'ul.dashes{list-style:none}ul.dashes li::before{content:"\\2014  "}'
+        "ol.bare{list-style-type:none}"
     )
     path = page(
         tmp_path,
@@ -327,7 +328,8 @@ def test_style_sheet_list_rules_beyond_google_docs(tmp_path: Path) -> None:
         "<li>Terms</li></ol>"
         '<ol class="alpha"><li>first</li><li>second</li></ol>'
         '<ol class="roman"><li>one</li></ol><ol class="odd"><li>a</li><li>b</li></ol>'
-        '<ul class="links"><li>Documents</li></ul><ul class="dashes"><li>Kazakhstan</li></ul>',
+        '<ul class="links"><li>Documents</li></ul><ul class="dashes"><li>Kazakhstan</li></ul>'
+        '<ol class="bare" start="0"><li>unnumbered</li></ol>',
         head=f"<style>{style}</style>",
     )
     assert lines(path) == [
@@ -342,6 +344,7 @@ def test_style_sheet_list_rules_beyond_google_docs(tmp_path: Path) -> None:
         "2. b",
         "• Documents",
         "— Kazakhstan",
+        "unnumbered",  # no "0" where the list draws no number
     ]
 
 

@@ -95,16 +95,36 @@ class ListStyles:
 
     rules: list[Rule] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
+    by_class: dict[tuple[int, str], list[int]] = field(default_factory=dict)
+    classless: list[int] = field(default_factory=list)
 
     @classmethod
     def of(cls, root: etree._Element) -> ListStyles:
         sheets = (style.text or "" for style in root.iter("style"))
         rules = [r for r in _rules(sheets) if _LIST_PROPERTIES & r.declarations.keys()]
-        return cls(rules)
+        styles = cls(rules)
+        for n, rule in enumerate(rules):
+            (target, child), *up = rule.steps
+            if target.classes:
+                styles.by_class.setdefault((0, min(target.classes)), []).append(n)
+            elif child and up and up[0][0].classes:  # ``.lst-kix_x-0>li``: the list's class
+                styles.by_class.setdefault((1, min(up[0][0].classes)), []).append(n)
+            else:
+                styles.classless.append(n)
+        return styles
 
     def _last(self, element: etree._Element, name: str, before: bool = False) -> str | None:
+        """The value of the last rule for ``element`` that sets ``name``. Only the rules
+        filed under one of its classes, or its parent's for a ``parent>element`` rule, and
+        those filed under none are tried: a page of many lists has hundreds of rules."""
+        parent = element.getparent()
+        keys = [(0, c) for c in (element.get("class") or "").split()]
+        if parent is not None:
+            keys += [(1, c) for c in (parent.get("class") or "").split()]
+        tried = sorted({*self.classless, *(n for k in keys for n in self.by_class.get(k, ()))})
         found = None
-        for rule in self.rules:
+        for n in tried:
+            rule = self.rules[n]
             if rule.before == before and name in rule.declarations and rule.matches(element):
                 found = rule.declarations[name]
         return found

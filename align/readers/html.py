@@ -498,6 +498,8 @@ def _list_label(item: etree._Element, styles: ListStyles) -> str:
         bullet = BULLETS.get(kind, BULLETS["disc"])
         return f"{bullet} {drawn}" if bullet else drawn
     kind = kind or parent.get("type") or "1"
+    if kind == "none":
+        return drawn
     counting, after = LIST_FORMATS.get(kind, LIST_FORMATS["1"])
     items = [e for e in parent if _tag(e) == "li"]
     step = -1 if parent.get("reversed") is not None else 1
