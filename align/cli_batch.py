@@ -101,13 +101,26 @@ def _listener(rich: bool):  # noqa: ANN202 - the class is built lazily, with ali
         def stop(self) -> None:
             pass
 
+        def reading(self, done: int, total: int) -> None:
+            if done == 0:
+                _say(f"align batch: reading {total} file(s) to pair them by their text")
+
     class RichListener(PlainListener):
         """A live progress bar: pairs done / failed / skipped, sentences per second, time left."""
 
         progress: Progress | None = None
         task: TaskID
 
+        def reading(self, done: int, total: int) -> None:
+            if self.progress is None:
+                text = "files to pair them by their text"
+                self.progress = aligning_bar(err, text, label="reading")
+                self.progress.start()
+                self.task = self.progress.add_task("files", total=total)
+            self.progress.update(self.task, completed=done)
+
         def started(self, planned: int, settled: list[PairResult], found: Discovery) -> None:
+            self.stop()
             c = self.counts
             c.planned = planned
             for r in settled:

@@ -27,9 +27,9 @@ def say(message: str) -> None:
     err.print(message, highlight=False, markup=False, soft_wrap=True)
 
 
-def aligning_bar(console: Console, *fields: str) -> Progress:
-    """The live bar of long runs: spinner, bar, done/total, ``fields`` (rich text column
-    templates such as ``"{task.fields[rate]} sentences/s"``), time elapsed and left."""
+def aligning_bar(console: Console, *fields: str, label: str = "aligning") -> Progress:
+    """The live bar of long runs: spinner, ``label``, bar, done/total, ``fields`` (rich text
+    column templates such as ``"{task.fields[rate]} sentences/s"``), time elapsed and left."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -42,7 +42,7 @@ def aligning_bar(console: Console, *fields: str) -> Progress:
 
     return Progress(
         SpinnerColumn(),
-        TextColumn("aligning"),
+        TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
         *(TextColumn(f) for f in fields),

@@ -519,10 +519,12 @@ def test_a_terminal_gets_a_live_bar_and_a_log_gets_plain_lines(
     shutil.copytree(corpus, src)
     shutil.copy(corpus / "doc0.zh.txt", src / "swapped.zh.txt")
     shutil.copy(corpus / "doc0.zh.txt", src / "swapped.en.txt")
+    shutil.copy(corpus / "doc0.zh.txt", src / "N2316564.txt")  # read to be paired by its text
     env = {**os.environ, "ALIGN_CACHE_DIR": str(cache)}
     code, _, drawn = run_on_terminal("batch", str(src), "-o", str(tmp_path / "tty"), env=env)
     assert code == EXIT_SOME_FAILED, drawn
     assert "━" in drawn and "aligning" in drawn and "7/7" in drawn and "sentences/s" in drawn
+    assert "reading" in drawn and "files to pair them by their text" in drawn
     assert "failed swapped: " in drawn and "looks like Chinese" in drawn
     piped = subprocess.run(
         [sys.executable, "-m", "align.cli", "batch", str(src), "-o", str(tmp_path / "log")],
@@ -534,6 +536,7 @@ def test_a_terminal_gets_a_live_bar_and_a_log_gets_plain_lines(
     assert piped.returncode == EXIT_SOME_FAILED, piped.stderr
     assert "━" not in piped.stderr and "\x1b[" not in piped.stderr
     assert re.search(r"\[\d/7\] failed swapped: ", piped.stderr)
+    assert "align batch: reading 1 file(s) to pair them by their text\n" in piped.stderr
     assert outputs(tmp_path / "tty") == outputs(tmp_path / "log")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -183,7 +184,12 @@ def _page_parts(folder: Path) -> bool:
 
 
 def discover_folder(
-    root: Path, *, src_lang: str = "zh", tgt_lang: str = "en", skip: Path | None = None
+    root: Path,
+    *,
+    src_lang: str = "zh",
+    tgt_lang: str = "en",
+    skip: Path | None = None,
+    on_read: Callable[[int, int], None] | None = None,
 ) -> Discovery:
     """Pair the documents under ``root`` by the layouts the README describes.
 
@@ -191,7 +197,8 @@ def discover_folder(
     ``zh/NAME`` and ``en/NAME`` trees; UN names ``A_77_L.107-ZH.pdf``; and a
     folder per document holding ``zh.txt`` and ``en.txt``. Documents whose names
     and folders name no language are paired by their text (:mod:`identify`).
-    ``skip`` (the output folder, when it lies inside ``root``) is not scanned.
+    ``skip`` (the output folder, when it lies inside ``root``) is not scanned;
+    ``on_read(done, total)`` hears of each file read to be paired by its text.
     """
     langs = (src_lang, tgt_lang)
     if src_lang.lower() == tgt_lang.lower():
@@ -251,7 +258,7 @@ def discover_folder(
             unlabeled.append((present, PurePosixPath(pair_id).parent, reason))
     if unlabeled:
         taken = {p.id for p in found.pairs} | {c.id for c in found.conflicts}
-        by_text = pair_by_content(unlabeled, langs, taken)
+        by_text = pair_by_content(unlabeled, langs, taken, on_read)
         found.by_text = [Pair(*pair) for pair in by_text.pairs]
         found.pairs = sorted([*found.pairs, *found.by_text], key=lambda p: p.id)
         found.unpaired += [Unpaired(path, reason) for path, reason in by_text.unpaired]
@@ -307,6 +314,7 @@ def discover(
     tgt_lang: str = "en",
     manifest: bool | None = None,
     skip: Path | None = None,
+    on_read: Callable[[int, int], None] | None = None,
 ) -> Discovery:
     """Pairs from a folder, or from a manifest (``manifest=True``, or a ``.csv`` file)."""
     source = Path(source)
@@ -321,4 +329,4 @@ def discover(
                 "(name it .csv or pass --manifest)"
             )
         return read_manifest(source)
-    return discover_folder(source, src_lang=src_lang, tgt_lang=tgt_lang, skip=skip)
+    return discover_folder(source, src_lang=src_lang, tgt_lang=tgt_lang, skip=skip, on_read=on_read)

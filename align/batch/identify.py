@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -97,17 +98,23 @@ class ContentPairs:
 
 
 def pair_by_content(
-    files: list[tuple[Path, PurePosixPath, str]], langs: tuple[str, str], taken: set[str]
+    files: list[tuple[Path, PurePosixPath, str]],
+    langs: tuple[str, str],
+    taken: set[str],
+    on_read: Callable[[int, int], None] | None = None,
 ) -> ContentPairs:
     """Pair ``files`` by the document their text says they are. Each comes with the folder
     it may be paired within (relative to the batch's folder) and what it is told if it is
-    left over, before what its text gave; ``taken`` are the ids already in use."""
+    left over, before what its text gave; ``taken`` are the ids already in use.
+    ``on_read(done, total)`` hears of each file read (a PDF takes seconds)."""
     from align.readers import read_document
 
     groups: dict[tuple[PurePosixPath, str], list[tuple[Path, Identity]]] = defaultdict(list)
     unpaired: list[tuple[Path, str]] = []
     told = {path: reason for path, _, reason in files}
-    for path, folder, reason in files:
+    for done, (path, folder, reason) in enumerate(files):
+        if on_read is not None:
+            on_read(done, len(files))
         try:
             text = read_document(path, "").text
         except InputError as err:

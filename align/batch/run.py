@@ -227,6 +227,10 @@ class BatchListener:
     def finished(self, result: PairResult) -> None:
         """One planned pair is done or failed (and, if done, on disk and in the journal)."""
 
+    def reading(self, done: int, total: int) -> None:
+        """Before the pairs are known: ``done`` of ``total`` files whose names do not pair
+        them have been read, to pair them by their text."""
+
 
 def output_path(outdir: Path, pair_id: str, kind: Literal["tmx", "jsonl"]) -> Path:
     folder = TMX_DIR if kind == "tmx" else JSONL_DIR
@@ -377,6 +381,7 @@ def run_batch(
         tgt_lang=settings.tgt_lang,
         manifest=manifest,
         skip=outdir if outdir.exists() else None,
+        on_read=listener.reading,
     )
     if not found.pairs and not found.conflicts:
         hint = ""
