@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from align.batch.identify import pair_by_content
+from align.batch.identify import NO_LANGUAGE, pair_by_content
 from align.errors import InputError
 from align.readers import READERS
 from align.readers.epub import READER as EPUB
@@ -123,7 +123,7 @@ def check_id(pair_id: str, where: str) -> str:
 def _no_language(langs: tuple[str, str]) -> str:
     langs_text = " or ".join(f"'{c}'" for c in langs)
     return (
-        f"has no language in its name or folder ({langs_text}): name it NAME.{langs[0]}.txt "
+        f"{NO_LANGUAGE} or folder ({langs_text}): name it NAME.{langs[0]}.txt "
         f"or put it in a {langs[0]}/ folder, or list it in a manifest"
     )
 

@@ -32,6 +32,8 @@ SYMBOL = re.compile(
 )
 """A UN document symbol with a number in it: ``A/77/L.107``, ``S/2023/1``, ``E/CN.6/2023/3``."""
 _LINK = re.compile(r"https?://\S+")
+NO_LANGUAGE = "has no language in its name"
+"""How the reason of a file whose name and folder give no language begins."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,9 @@ def pair_by_content(
             unpaired.append((path, f"{reason} (its text could not be read: {err})"))
             continue
         found = identify(text, langs)
+        if found.document is None and not reason.startswith(NO_LANGUAGE):
+            unpaired.append((path, reason))  # named for its language; its text adds nothing
+            continue
         if found.lang not in langs or found.document is None:
             unpaired.append((path, f"{reason} (its text {found.describe()})"))
             continue
