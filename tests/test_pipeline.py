@@ -306,6 +306,14 @@ def test_google_docs_web_pages_align_as_the_extracted_text(
     assert not any(flag_alignment(got))
 
 
+def assert_one_to_one(got: Alignment, units: int) -> None:
+    """``units`` segments a side, each bead pairing the n-th of one with the n-th of the
+    other, and nothing flagged: what two versions of one table or deck give."""
+    assert len(got.src) == len(got.tgt) == units
+    assert [(b.src, b.tgt) for b in got.beads] == [((n,), (n,)) for n in range(units)]
+    assert not any(flag_alignment(got))
+
+
 def test_a_table_of_contributions_aligns_cell_by_cell(cache: Path, tmp_path: Path) -> None:
     """The same workbook in Chinese and English: every text cell a 1-1 unit, in order."""
     pytest.importorskip("openpyxl")
@@ -316,11 +324,9 @@ def test_a_table_of_contributions_aligns_cell_by_cell(cache: Path, tmp_path: Pat
         contributions_workbook("en", tmp_path / "table.en.xlsx"),
         cache_dir=cache,
     )
-    assert len(got.src) == len(got.tgt) == 13
-    assert [(b.src, b.tgt) for b in got.beads] == [((n,), (n,)) for n in range(13)]
+    assert_one_to_one(got, 13)
     remark = ("包括尚未缴付的认捐。", "Includes pledges not yet paid.")
     assert (got.src[7].text, got.tgt[7].text) == remark
-    assert not any(flag_alignment(got))
 
 
 def test_epub_books_align_as_the_extracted_text(
@@ -359,10 +365,8 @@ def test_a_briefing_deck_aligns_slide_by_slide(cache: Path, tmp_path: Path) -> N
         briefing_deck("en", tmp_path / "briefing.en.pptx"),
         cache_dir=cache,
     )
-    assert len(got.src) == len(got.tgt) == 18
-    assert [(b.src, b.tgt) for b in got.beads] == [((n,), (n,)) for n in range(18)]
+    assert_one_to_one(got, 18)
     assert (got.src[12].text, got.tgt[12].text) == ("75/268", "75/268")  # not a page counter
-    assert not any(flag_alignment(got))
     assert (got.src[3].text, got.tgt[3].text) == (
         "1. 肯定上海合作组织的建设性作用。",
         "1. Acknowledges the constructive role of the Shanghai Cooperation Organization.",

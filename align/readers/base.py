@@ -41,6 +41,13 @@ class Reader(ABC):
         """
 
 
+class LxmlReader(Reader):
+    """A reader that parses its format with lxml, whose version is what it depends on."""
+
+    def tools(self) -> str:
+        return package_version("lxml")
+
+
 _PDF_FORMS = re.compile(
     "[\ufb00-\ufb06\ufb50-\ufdff\ufe70-\ufefe\u2f00-\u2fd5\u2e80-\u2ef3\uf900-\ufaff]"
 )

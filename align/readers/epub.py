@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from align.readers.base import Reader, not_valid, package_version
+from align.readers.base import LxmlReader, not_valid
 from align.readers.html import page_text, read_page
 
 _CONTAINER = "META-INF/container.xml"
@@ -31,12 +31,9 @@ _NS = {
 _PAGES = frozenset({"application/xhtml+xml", "text/html"})
 
 
-class EpubReader(Reader):
+class EpubReader(LxmlReader):
     suffixes = (".epub",)
     layout = "paragraphs"
-
-    def tools(self) -> str:
-        return package_version("lxml")
 
     def read(self, path: Path, lang: str = "") -> tuple[str, str]:
         try:

@@ -29,7 +29,7 @@ from lxml import etree, html
 
 from align.clean import FOOTNOTE_RULE
 from align.languages import CJK_TEXT
-from align.readers.base import Reader, input_error, package_version, read_bytes, without_mark
+from align.readers.base import LxmlReader, input_error, read_bytes, without_mark
 from align.readers.csslists import ListStyles
 from align.readers.txt import decode, strict_decode
 from align.readers.wordnum import FORMATS
@@ -113,12 +113,9 @@ BULLETS = {"disc": "•", "circle": "◦", "square": "▪", "none": ""}
 """An ``<ul>``'s ``list-style-type`` → the bullet drawn (the .docx reader prints Word's too)."""
 
 
-class HtmlReader(Reader):
+class HtmlReader(LxmlReader):
     suffixes = (".html", ".htm", ".xhtml")
     layout = "paragraphs"
-
-    def tools(self) -> str:
-        return package_version("lxml")
 
     def read(self, path: Path, lang: str = "") -> tuple[str, str]:
         text, encoding = page_text(read_bytes(path), lang, path)

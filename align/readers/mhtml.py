@@ -11,17 +11,14 @@ import email.policy
 from email.message import EmailMessage
 from pathlib import Path
 
-from align.readers.base import Reader, input_error, package_version, read_bytes
+from align.readers.base import LxmlReader, input_error, read_bytes
 from align.readers.html import page_text, read_page
 
 
-class MhtmlReader(Reader):
+class MhtmlReader(LxmlReader):
     suffixes = (".mht", ".mhtml")
     magic = (b"MIME-Version:", b"From: <Saved by")
     layout = "paragraphs"
-
-    def tools(self) -> str:
-        return package_version("lxml")
 
     def read(self, path: Path, lang: str = "") -> tuple[str, str]:
         part = _page_part(read_bytes(path))

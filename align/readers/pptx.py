@@ -23,12 +23,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from align.readers.base import (
-    Reader,
-    not_valid,
-    office_container_error,
-    package_version,
-)
+from align.readers.base import LxmlReader, not_valid, office_container_error
 from align.readers.wordnum import FORMATS
 
 _NS = {
@@ -57,12 +52,9 @@ _SHAPES = {"ParenBoth": "({})", "ParenR": "{})", "Period": "{}.", "Plain": "{}"}
 _CHINESE_PERIOD = "{}、"
 
 
-class PptxReader(Reader):
+class PptxReader(LxmlReader):
     suffixes = (".pptx", ".ppsx")
     layout = "paragraphs"
-
-    def tools(self) -> str:
-        return package_version("lxml")
 
     def read(self, path: Path, lang: str = "") -> tuple[str, str]:
         try:

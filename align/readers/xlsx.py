@@ -21,7 +21,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from align.readers.base import Reader, not_valid, office_container_error, package_version
+from align.readers.base import LxmlReader, not_valid, office_container_error
 
 _NS = {
     "x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -33,12 +33,9 @@ _TEXT_TYPES = frozenset({"s", "inlineStr", "str"})
 """Cell types that hold text: shared strings, strings in the cell, a formula's text."""
 
 
-class XlsxReader(Reader):
+class XlsxReader(LxmlReader):
     suffixes = (".xlsx", ".xlsm")
     layout = "paragraphs"
-
-    def tools(self) -> str:
-        return package_version("lxml")
 
     def read(self, path: Path, lang: str = "") -> tuple[str, str]:
         try:
