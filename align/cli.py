@@ -66,7 +66,8 @@ def pair(
         Path,
         typer.Argument(
             help="The source document (Chinese by default): .txt (a PDF's text, or one "
-            "paragraph a line), .docx, .pdf, .html, or .doc/.rtf/.odt (through LibreOffice)."
+            "paragraph a line), .docx, .pdf, a web page (.html, .mht), .pptx, .xlsx, .epub, "
+            "or .doc/.rtf/.odt (through LibreOffice)."
         ),
     ],
     tgt_file: Annotated[Path, typer.Argument(help="Its translation (English by default).")],

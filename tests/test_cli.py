@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -158,8 +159,13 @@ def test_help_teaches() -> None:
     assert r.returncode == 0
     assert "--model" in r.stdout and "--src-lang" in r.stdout and "Example" in r.stdout
     words = " ".join(r.stdout.replace("│", " ").split())
-    formats = "one paragraph a line), .docx, .pdf, .html, or .doc/.rtf/.odt (through LibreOffice)"
-    assert formats in words
+    formats = "one paragraph a line), .docx, .pdf, a web page (.html, .mht), .pptx, .xlsx, .epub,"
+    assert formats in words and ".doc/.rtf/.odt (through LibreOffice)" in words
+    from align.readers import READERS
+
+    told = set(re.findall(r"\.[a-z]+", words))
+    alike = {".text", ".htm", ".xhtml", ".mhtml", ".docm", ".ppsx", ".xlsm"}  # variants
+    assert set(READERS) - alike <= told  # every format a reader takes is named
 
 
 def bench_folders(root: Path) -> dict[str, tuple[list[str], list[str], list]]:
