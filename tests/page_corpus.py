@@ -120,7 +120,7 @@ def epub_book(doc: CleanDocument, path: Path, endnotes: bool = False) -> Path:
     """Save ``doc`` at ``path`` as an EPUB 3 book: a cover out of the reading order, two
     chapters, a navigation page out of the spine. Its notes are ``epub:type`` notes:
     under each chapter (``<aside epub:type="footnote">``), or with ``endnotes`` on a
-    page of their own that the marks link to."""
+    page of their own that the marks link to, each with a link back to its mark."""
     import zipfile
 
     marks = ref_positions(doc)
@@ -129,12 +129,14 @@ def epub_book(doc: CleanDocument, path: Path, endnotes: bool = False) -> Path:
     halves = [body[: len(body) // 2], body[len(body) // 2 :]]
     pages = {"cover.xhtml": _xhtml("Cover", '<img src="../img/cover.jpg" alt=""/>', doc.lang)}
     order: list[str] = []
+    cited_on: dict[str, str] = {}
     for n, blocks in enumerate(halves, 1):
         html, asides = [], []
         for block in blocks:
             text, at = [], 0
             for offset, mark in marks.get(block.index, []):
                 order.append(mark)
+                cited_on[mark] = f"chapter{n}.xhtml"
                 key = f"n{len(order)}"
                 href = f"notes.xhtml#{key}" if endnotes else f"#{key}"
                 text.append(escape(block.text[at:offset]))
@@ -151,7 +153,9 @@ def epub_book(doc: CleanDocument, path: Path, endnotes: bool = False) -> Path:
         pages[f"chapter{n}.xhtml"] = _xhtml(f"Part {n}", "".join(html), doc.lang)
     if endnotes:
         items = "".join(
-            f'<li id="n{k}"><p>{escape(notes[mark])}</p></li>' for k, mark in enumerate(order, 1)
+            f'<li id="n{k}"><p>{escape(notes[mark])} <a href="{cited_on[mark]}#rn{k}" '
+            'role="doc-backlink">↩</a></p></li>'
+            for k, mark in enumerate(order, 1)
         )
         pages["notes.xhtml"] = _xhtml(
             "Notes",

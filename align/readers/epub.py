@@ -5,9 +5,10 @@ an EPUB's text is cleaner than a PDF's: no page furniture, no lines broken at th
 margin. An EPUB is a zip of XHTML pages; its package file (``content.opf``, named by
 ``META-INF/container.xml``) lists them in reading order (the spine). Each page is read
 as the web page reader reads one, footnotes linked within it included, and starts
-after a form feed, as a PDF's pages do, so that a page's notes end with it; a note mark
-that links to a page of notes elsewhere in the book (``epub:type="noteref"``) leaves
-the text, and the notes are read where that page stands. Pages the spine marks as out
+after a form feed, as a PDF's pages do, so that a page's notes end with it. A note
+mark that links to a page of notes elsewhere in the book (``epub:type="noteref"``)
+leaves the text, and the note it cites is written under that page's rule as
+``MARK text``, as any footnote is, its way back to the text left out. Pages the spine marks as out
 of the reading order (``linear="no"``: a pop-up note, a cover) are left out.
 """
 
@@ -21,7 +22,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from align.readers.base import LxmlReader, not_valid
-from align.readers.html import page_text, read_page
+from align.readers.html import notes_elsewhere, page_text, parse_page, read_page
 
 _CONTAINER = "META-INF/container.xml"
 _NS = {
@@ -42,15 +43,27 @@ class EpubReader(LxmlReader):
         except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, ValueError) as err:
             action = "open it in an e-book reader and save or export it again, or supply the PDF"
             raise not_valid(path, "EPUB", err, action) from err
-        texts, encodings = [], set()
-        for name, data in pages:
-            text, encoding = page_text(data, lang, f"{path}!{name}")
-            texts.append(read_page(text, f"{path}!{name}"))
-            encodings.add(encoding)
+        decoded = [(name, *page_text(data, lang, f"{path}!{name}")) for name, data in pages]
+        cited = _cited(decoded, path)
+        texts = [read_page(text, f"{path}!{name}", cited.get(name)) for name, text, _ in decoded]
+        encodings = {encoding for _, _, encoding in decoded}
         return "\n\f".join(t for t in texts if t.strip()), f"epub, {'/'.join(sorted(encodings))}"
 
 
 READER = EpubReader()
+
+
+def _cited(pages: list[tuple[str, str, str]], path: Path) -> dict[str, dict[str, str]]:
+    """The notes pages cite on other pages: page name → note id → the mark citing it,
+    in the order the book cites them."""
+    cited: dict[str, dict[str, str]] = {}
+    for name, text, _ in pages:
+        root = parse_page(text, f"{path}!{name}")
+        for href, mark in notes_elsewhere(root) if root is not None else ():
+            target, _, key = unquote(href).partition("#")
+            page = posixpath.normpath(posixpath.join(posixpath.dirname(name), target))
+            cited.setdefault(page, {}).setdefault(key, mark)
+    return cited
 
 
 def _spine(book: zipfile.ZipFile) -> list[str]:

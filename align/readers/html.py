@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,10 +147,12 @@ def page_text(
     return decode(data, lang, path)
 
 
-def read_page(text: str, path: Path | str) -> str:
+def read_page(text: str, path: Path | str, cited: Mapping[str, str] | None = None) -> str:
     """A decoded page's text as this reader gives it: its paragraphs, then its notes.
 
-    A frameset is refused: its text is in other pages."""
+    ``cited`` are notes on this page that other pages cite (an e-book's page of notes):
+    element id → the mark that cites it. A frameset is refused: its text is in other
+    pages."""
     root = parse_page(text, path)
     if root is None:
         return ""
@@ -161,7 +163,7 @@ def read_page(text: str, path: Path | str) -> str:
             f"is a frameset: its text is in the pages of its frames ({', '.join(frames)})",
             "open the frame that holds the document and save that page",
         )
-    return "\n".join(page_lines(root))
+    return "\n".join(page_lines(root, cited))
 
 
 def parse_page(text: str, path: Path | str) -> etree._Element | None:
@@ -179,9 +181,10 @@ def parse_page(text: str, path: Path | str) -> etree._Element | None:
         ) from err
 
 
-def page_lines(root: etree._Element) -> list[str]:
-    """The page's paragraphs, then its footnotes under :data:`FOOTNOTE_RULE`."""
-    notes = _Notes.of(root)
+def page_lines(root: etree._Element, cited: Mapping[str, str] | None = None) -> list[str]:
+    """The page's paragraphs, then its footnotes under :data:`FOOTNOTE_RULE` (``cited``:
+    as for :func:`read_page`)."""
+    notes = _Notes.of(root, cited or {})
     body = root.find("body")
     if body is None:
         body = root
@@ -260,7 +263,7 @@ class _Notes:
     comments: set[etree._Element] = field(default_factory=set)
 
     @classmethod
-    def of(cls, root: etree._Element) -> _Notes:
+    def of(cls, root: etree._Element, cited: Mapping[str, str]) -> _Notes:
         found = cls()
         position = {element: n for n, element in enumerate(root.iter())}
         targets: dict[str, etree._Element] = {}
@@ -270,6 +273,12 @@ class _Notes:
             for key in (element.get("id"), element.get("name") if _tag(element) == "a" else None):
                 if key:
                     targets.setdefault(key, element)
+        for key, mark in cited.items():  # notes cited from other pages, in citation order
+            if key in targets:
+                note = _note_of(targets[key])
+                found.notes.setdefault(note[0], (mark, note))
+                found.members.update(e for element in note for e in element.iter())
+                found.backs |= {a for e in note for a in e.iter("a") if _links_away(a)}
         for link in root.iter("a"):
             href = link.get("href") or ""
             noteref = "noteref" in _epub_types(link)
@@ -295,6 +304,26 @@ class _Notes:
                 found.members.update(e for element in note for e in element.iter())
         found.backs = {_with_wrappers(b, found.backs) for b in found.backs}
         return found
+
+
+def notes_elsewhere(root: etree._Element) -> list[tuple[str, str]]:
+    """``(href, mark)`` of each note reference on the page that links to a note on another
+    page (``epub:type="noteref"``, ``href="notes.xhtml#n1"``), in the order they stand."""
+    out = []
+    for link in root.iter("a"):
+        href = link.get("href") or ""
+        mark = _MARK.match(link.text_content().strip())
+        if "noteref" in _epub_types(link) and not href.startswith("#") and mark is not None:
+            out.append((href, mark.group(1)))
+    return out
+
+
+def _links_away(link: etree._Element) -> bool:
+    """A link to another page of the book, with nothing but a mark or an arrow to show
+    (a note's way back to the page that cites it)."""
+    href = link.get("href") or ""
+    shown = link.text_content().strip()
+    return bool(href) and not href.startswith("#") and "#" in href and len(shown) <= 3
 
 
 def _keys_of(link: etree._Element) -> set[str]:
