@@ -41,6 +41,13 @@ _ESCAPE = re.compile(r"\\([0-9a-f]{1,6})\s?|\\(.)", re.I | re.S)
 _COUNTER_LIST = re.compile(r"([-\w]+)(?:\s+(-?\d+))?")
 
 
+def tag_name(element: etree._Element) -> str:
+    """An element's tag as a selector names it: lower-case, without a prefix (``epub:``);
+    empty for a comment or processing instruction."""
+    tag = element.tag
+    return tag.rsplit(":", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
 @dataclass(frozen=True)
 class Compound:
     """One simple selector: ``ol.lst-kix_x-0.start`` is tag ``ol``, classes {lst-kix_x-0, start}."""
@@ -50,8 +57,7 @@ class Compound:
     id: str = ""
 
     def matches(self, element: etree._Element) -> bool:
-        tag = element.tag.rsplit(":", 1)[-1].lower() if isinstance(element.tag, str) else ""
-        if self.tag and self.tag != tag:
+        if self.tag and self.tag != tag_name(element):
             return False
         if self.id and element.get("id") != self.id:
             return False
@@ -73,12 +79,11 @@ class Rule:
 
 
 def _matches(steps: tuple[tuple[Compound, bool], ...], element: etree._Element) -> bool:
-    (compound, _child), *rest = steps
+    (compound, child), *rest = steps
     if not compound.matches(element):
         return False
     if not rest:
         return True
-    child = steps[0][1]
     up = element.getparent()
     while up is not None:
         if _matches(tuple(rest), up):

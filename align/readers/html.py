@@ -30,7 +30,7 @@ from lxml import etree, html
 from align.clean import FOOTNOTE_RULE
 from align.languages import CJK_TEXT
 from align.readers.base import LxmlReader, input_error, read_bytes, without_mark
-from align.readers.csslists import ListStyles
+from align.readers.csslists import ListStyles, tag_name
 from align.readers.txt import decode, strict_decode
 from align.readers.wordnum import FORMATS
 from align.readers.wordsym import symbol, symbol_font
@@ -188,7 +188,7 @@ def page_lines(root: etree._Element, cited: Mapping[str, str] | None = None) -> 
     body = root.find("body")
     if body is None:
         body = root
-    mains = [e for e in body.iter() if _tag(e) == "main" or e.get("role") == "main"]
+    mains = [e for e in body.iter() if tag_name(e) == "main" or e.get("role") == "main"]
     text = _Text(notes, ListStyles.of(root))
     text.walk(mains[0] if len(mains) == 1 else body, inside_content=len(mains) == 1)
     lines = text.finish()
@@ -206,11 +206,6 @@ def page_lines(root: etree._Element, cited: Mapping[str, str] | None = None) -> 
     if written:
         lines += ["", FOOTNOTE_RULE, *written]
     return lines
-
-
-def _tag(element: etree._Element) -> str:
-    tag = element.tag
-    return tag.rsplit(":", 1)[-1].lower() if isinstance(tag, str) else ""
 
 
 def _chrome(element: etree._Element, tag: str, inside_content: bool) -> bool:
@@ -270,19 +265,19 @@ class _Notes:
         for element in position:
             if not isinstance(element.tag, str):
                 continue
-            for key in (element.get("id"), element.get("name") if _tag(element) == "a" else None):
+            name = element.get("name") if tag_name(element) == "a" else None
+            for key in (element.get("id"), name):
                 if key:
                     targets.setdefault(key, element)
         for key, mark in cited.items():  # notes cited from other pages, in citation order
             if key in targets:
                 note = _note_of(targets[key])
-                found.notes.setdefault(note[0], (mark, note))
-                found.members.update(e for element in note for e in element.iter())
+                found._add(mark, note)
                 found.backs |= {a for e in note for a in e.iter("a") if _links_away(a)}
         for link in root.iter("a"):
             href = link.get("href") or ""
             noteref = "noteref" in _epub_types(link)
-            if noteref and not href.startswith("#"):
+            if _cites_elsewhere(link):
                 found.refs.add(link)  # the mark of a note on another page of the book
                 continue
             target = targets.get(href[1:]) if href.startswith("#") else None
@@ -299,11 +294,16 @@ class _Notes:
             found.backs |= backs
             if _COMMENT_TARGET.match(href[1:]):
                 found.comments.update(note)
-            elif note[0] not in found.notes:
-                found.notes[note[0]] = (mark.group(1), note)
-                found.members.update(e for element in note for e in element.iter())
+            else:
+                found._add(mark.group(1), note)
         found.backs = {_with_wrappers(b, found.backs) for b in found.backs}
         return found
+
+    def _add(self, mark: str, note: list[etree._Element]) -> None:
+        """Take ``note`` (its elements) with ``mark``, unless it is taken already."""
+        if note[0] not in self.notes:
+            self.notes[note[0]] = (mark, note)
+            self.members.update(e for element in note for e in element.iter())
 
 
 def notes_elsewhere(root: etree._Element) -> list[tuple[str, str]]:
@@ -311,11 +311,15 @@ def notes_elsewhere(root: etree._Element) -> list[tuple[str, str]]:
     page (``epub:type="noteref"``, ``href="notes.xhtml#n1"``), in the order they stand."""
     out = []
     for link in root.iter("a"):
-        href = link.get("href") or ""
         mark = _MARK.match(link.text_content().strip())
-        if "noteref" in _epub_types(link) and not href.startswith("#") and mark is not None:
-            out.append((href, mark.group(1)))
+        if _cites_elsewhere(link) and mark is not None:
+            out.append((link.get("href", ""), mark.group(1)))
     return out
+
+
+def _cites_elsewhere(link: etree._Element) -> bool:
+    """Whether ``link`` is a note reference (``epub:type="noteref"``) to another page."""
+    return "noteref" in _epub_types(link) and not (link.get("href") or "").startswith("#")
 
 
 def _links_away(link: etree._Element) -> bool:
@@ -330,7 +334,7 @@ def _keys_of(link: etree._Element) -> set[str]:
     """The ids and names a note's back link may point at: the reference's and its wrappers'."""
     keys: set[str] = set()
     element: etree._Element | None = link
-    while element is not None and _tag(element) not in BLOCKS:
+    while element is not None and tag_name(element) not in BLOCKS:
         keys.update(k for k in (element.get("id"), element.get("name")) if k)
         element = element.getparent()
     return keys
@@ -350,7 +354,7 @@ def _with_wrappers(back: etree._Element, backs: set[etree._Element]) -> etree._E
     back links and signs (Wikipedia's ``<span>^ <a>a</a> <a>b</a></span>``)."""
     element = back
     parent = element.getparent()
-    while parent is not None and _tag(parent) not in BLOCKS:
+    while parent is not None and tag_name(parent) not in BLOCKS:
         if any(c.isalnum() for c in _words_besides(parent, backs)):
             break
         element, parent = parent, parent.getparent()
@@ -375,10 +379,10 @@ def _note_of(target: etree._Element) -> list[etree._Element]:
     LibreOffice's ``sdfootnote1``) or where the note's block opens it (Google Docs gives
     each note a bare ``<div>``)."""
     block = target
-    while _tag(block) not in BLOCKS and block.getparent() is not None:
+    while tag_name(block) not in BLOCKS and block.getparent() is not None:
         block = block.getparent()
     box = block.getparent()
-    if box is None or block is target or _tag(box) != "div":
+    if box is None or block is target or tag_name(box) != "div":
         return [block]
     marks = " ".join(box.get(a) or "" for a in ("id", "class", "style"))
     opens = (box.text or "").strip() == "" and next(box.iterchildren(), None) is block
@@ -408,7 +412,7 @@ class _Text:
         self.after_break = False
 
     def walk(self, element: etree._Element, inside_content: bool = False) -> None:
-        tag = _tag(element)
+        tag = tag_name(element)
         if not tag or tag in UNSHOWN or _hidden(element) or self._skipped(element):
             self._text(element.tail)
             return
@@ -496,7 +500,7 @@ class _Text:
 
 def _font_face(element: etree._Element) -> str | None:
     """The font an element sets (``<font face>``, CSS ``font-family``: the first named)."""
-    family = element.get("face") if _tag(element) == "font" else None
+    family = element.get("face") if tag_name(element) == "font" else None
     if family is None:
         found = _FONT_FAMILY.search(element.get("style") or "")
         family = found.group(1) if found else None
@@ -509,7 +513,7 @@ def _list_label(item: etree._Element, styles: ListStyles) -> str:
     what the style sheet puts before it (:mod:`csslists`; Google Docs draws its numbers
     so, with no marker), less an icon font's private-use characters."""
     parent = item.getparent()
-    kind_of_list = _tag(parent) if parent is not None else ""
+    kind_of_list = tag_name(parent) if parent is not None else ""
     if kind_of_list not in ("ol", "ul"):
         return ""
     drawn = _ICONS.sub("", styles.label(item, _counter) or "")
@@ -519,7 +523,7 @@ def _list_label(item: etree._Element, styles: ListStyles) -> str:
     sheet = styles.list_type(item) or styles.list_type(parent)
     kind = inline.group(1).lower() if inline else sheet
     if kind_of_list == "ul":
-        depth = sum(1 for e in parent.iterancestors() if _tag(e) in ("ul", "ol"))
+        depth = sum(1 for e in parent.iterancestors() if tag_name(e) in ("ul", "ol"))
         kind = kind or ("disc", "circle", "square")[min(depth, 2)]
         bullet = BULLETS.get(kind, BULLETS["disc"])
         return f"{bullet} {drawn}" if bullet else drawn
@@ -527,7 +531,7 @@ def _list_label(item: etree._Element, styles: ListStyles) -> str:
     if kind == "none":
         return drawn
     counting, after = LIST_FORMATS.get(kind, LIST_FORMATS["1"])
-    items = [e for e in parent if _tag(e) == "li"]
+    items = [e for e in parent if tag_name(e) == "li"]
     step = -1 if parent.get("reversed") is not None else 1
     number = _int(parent.get("start"), len(items) if step < 0 else 1)
     for e in items:
