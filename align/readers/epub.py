@@ -22,7 +22,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from align.readers.base import LxmlReader, not_valid
-from align.readers.html import notes_elsewhere, page_text, parse_page, read_page
+from align.readers.html import notes_elsewhere, page_text, parse_page, read_root
 
 _CONTAINER = "META-INF/container.xml"
 _NS = {
@@ -43,22 +43,27 @@ class EpubReader(LxmlReader):
         except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, ValueError) as err:
             action = "open it in an e-book reader and save or export it again, or supply the PDF"
             raise not_valid(path, "EPUB", err, action) from err
-        decoded = [(name, *page_text(data, lang, f"{path}!{name}")) for name, data in pages]
-        cited = _cited(decoded, path)
-        texts = [read_page(text, f"{path}!{name}", cited.get(name)) for name, text, _ in decoded]
-        encodings = {encoding for _, _, encoding in decoded}
+        parsed, encodings = [], set()
+        for name, data in pages:
+            where = f"{path}!{name}"
+            text, encoding = page_text(data, lang, where)
+            parsed.append((name, where, parse_page(text, where)))
+            encodings.add(encoding)
+        cited = _cited(parsed)
+        texts = [read_root(root, where, cited.get(name)) for name, where, root in parsed]
         return "\n\f".join(t for t in texts if t.strip()), f"epub, {'/'.join(sorted(encodings))}"
 
 
 READER = EpubReader()
 
 
-def _cited(pages: list[tuple[str, str, str]], path: Path) -> dict[str, dict[str, str]]:
+def _cited(
+    pages: list[tuple[str, str, etree._Element | None]],
+) -> dict[str, dict[str, str]]:
     """The notes pages cite on other pages: page name → note id → the mark citing it,
-    in the order the book cites them."""
+    in the order the book cites them (``pages``: name, where, parsed page)."""
     cited: dict[str, dict[str, str]] = {}
-    for name, text, _ in pages:
-        root = parse_page(text, f"{path}!{name}")
+    for name, _, root in pages:
         for href, mark in notes_elsewhere(root) if root is not None else ():
             target, _, key = unquote(href).partition("#")
             page = posixpath.normpath(posixpath.join(posixpath.dirname(name), target))

@@ -153,7 +153,13 @@ def read_page(text: str, path: Path | str, cited: Mapping[str, str] | None = Non
     ``cited`` are notes on this page that other pages cite (an e-book's page of notes):
     element id → the mark that cites it. A frameset is refused: its text is in other
     pages."""
-    root = parse_page(text, path)
+    return read_root(parse_page(text, path), path, cited)
+
+
+def read_root(
+    root: etree._Element | None, path: Path | str, cited: Mapping[str, str] | None = None
+) -> str:
+    """:func:`read_page` for a page already parsed (:func:`parse_page`)."""
     if root is None:
         return ""
     if root.find(".//frameset") is not None:
