@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zipfile
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TypeVar
+
+from lxml import etree
 
 from align.errors import InputError
 from align.types import Layout
+
+T = TypeVar("T")
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 """Inputs larger than this are refused before reading; set it to allow bigger files."""
@@ -162,6 +169,27 @@ def office_container_error(path: Path, app: str, suffix: str, legacy: str) -> In
         f"is a {app} 97-2003 file, not a {suffix}",
         f"rename it to {legacy}, or save it as {suffix}",
     )
+
+
+def read_package(
+    path: Path,
+    read: Callable[[zipfile.ZipFile], T],
+    app: str,
+    suffix: str,
+    legacy: str,
+    action: str,
+) -> T:
+    """``read(package)`` of an Office 2007 file (a zip of XML parts). One whose parts are
+    missing or damaged is ``not a valid SUFFIX``, with ``action``; one encrypted, or an
+    old ``legacy`` file renamed, says so (:func:`office_container_error`)."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            return read(package)
+    except (zipfile.BadZipFile, KeyError, IndexError, ValueError, etree.XMLSyntaxError) as err:
+        sealed = office_container_error(path, app, suffix, legacy)
+        if sealed is not None:
+            raise sealed from err
+        raise not_valid(path, suffix, err, action) from err
 
 
 def read_bytes(path: Path) -> bytes:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from align.readers.base import LxmlReader, not_valid, office_container_error
+from align.readers.base import LxmlReader, read_package
 from align.readers.wordnum import FORMATS
 
 _NS = {
@@ -57,15 +57,10 @@ class PptxReader(LxmlReader):
     layout = "paragraphs"
 
     def read(self, path: Path, lang: str = "") -> tuple[str, str]:
-        try:
-            with zipfile.ZipFile(path) as package:
-                lines = list(_presentation(package))
-        except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as err:
-            sealed = office_container_error(path, "PowerPoint", ".pptx", ".ppt")
-            if sealed is not None:
-                raise sealed from err
-            action = "open and re-save it in PowerPoint, or export its text"
-            raise not_valid(path, ".pptx", err, action) from err
+        action = "open and re-save it in PowerPoint, or export its text"
+        lines = read_package(
+            path, lambda deck: list(_presentation(deck)), "PowerPoint", ".pptx", ".ppt", action
+        )
         return "\n".join(lines), "pptx"
 
 

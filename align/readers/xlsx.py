@@ -21,7 +21,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from align.readers.base import LxmlReader, not_valid, office_container_error
+from align.readers.base import LxmlReader, read_package
 
 _NS = {
     "x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -38,14 +38,10 @@ class XlsxReader(LxmlReader):
     layout = "paragraphs"
 
     def read(self, path: Path, lang: str = "") -> tuple[str, str]:
-        try:
-            with zipfile.ZipFile(path) as book:
-                sheets = list(_workbook(book))
-        except (zipfile.BadZipFile, KeyError, IndexError, etree.XMLSyntaxError, ValueError) as err:
-            sealed = office_container_error(path, "Excel", ".xlsx", ".xls")
-            if sealed is not None:
-                raise sealed from err
-            raise not_valid(path, ".xlsx", err, "open and re-save it in Excel") from err
+        action = "open and re-save it in Excel"
+        sheets = read_package(
+            path, lambda book: list(_workbook(book)), "Excel", ".xlsx", ".xls", action
+        )
         return "\n\n".join("\n".join(lines) for lines in sheets if lines), "xlsx"
 
 
