@@ -356,6 +356,20 @@ def test_pptx_automatic_numbers(tmp_path: Path, kind: str, numbers: list[str]) -
 
 def test_pptx_that_is_not_one(tmp_path: Path) -> None:
     assert "is not a valid .pptx" in error_for(write(tmp_path, "a.pptx", b"PK\x03\x04broken"))
+    pptx = pytest.importorskip("pptx")
+    import zipfile
+
+    prs = pptx.Presentation()
+    prs.slides.add_slide(prs.slide_layouts[1]).placeholders[1].text_frame.text = "Point"
+    prs.save(str(tmp_path / "good.pptx"))
+    bad = tmp_path / "bad-level.pptx"
+    with zipfile.ZipFile(tmp_path / "good.pptx") as good, zipfile.ZipFile(bad, "w") as out:
+        for item in good.infolist():
+            data = good.read(item.filename)
+            if item.filename == "ppt/slides/slide1.xml":
+                data = data.replace(b"<a:p>", b'<a:p><a:pPr lvl="one"/>', 1)
+            out.writestr(item, data)
+    assert "is not a valid .pptx (invalid literal for int()" in error_for(bad)
 
 
 def test_xlsx_visible_text_cells_row_by_row(tmp_path: Path) -> None:
