@@ -60,15 +60,18 @@ def _root(
     """Bilingual alignment and translation memories for UN documents."""
 
 
+FORMATS = (
+    ".txt (a PDF's text, or one paragraph a line), .docx, .pdf, a web page (.html, .mht), "
+    ".pptx, .xlsx, .epub, or .doc/.rtf/.odt (through LibreOffice)"
+)
+"""The formats a document may come in, as the commands that read one say them."""
+
+
 @app.command()
 def pair(
     src_file: Annotated[
         Path,
-        typer.Argument(
-            help="The source document (Chinese by default): .txt (a PDF's text, or one "
-            "paragraph a line), .docx, .pdf, a web page (.html, .mht), .pptx, .xlsx, .epub, "
-            "or .doc/.rtf/.odt (through LibreOffice)."
-        ),
+        typer.Argument(help=f"The source document (Chinese by default): {FORMATS}."),
     ],
     tgt_file: Annotated[Path, typer.Argument(help="Its translation (English by default).")],
     output: Annotated[
@@ -174,10 +177,7 @@ def _check_output_folder(output: Path) -> None:
 def clean_cmd(
     file: Annotated[
         Path,
-        typer.Argument(
-            help="A document: .txt (a PDF's text, or one paragraph a line), .docx, .pdf, "
-            ".html, or .doc/.rtf/.odt (through LibreOffice)."
-        ),
+        typer.Argument(help=f"A document: {FORMATS}."),
     ],
     lang: Annotated[str, typer.Option("--lang", "-l", help="Its language.")] = "zh",
     explain: Annotated[

@@ -149,15 +149,17 @@ def test_clean_explain_accounts_for_removed_text(cache: Path) -> None:
     assert "footnotes), read as wrapped lines" in r.stdout
 
 
-def test_help_teaches() -> None:
+@pytest.mark.parametrize("command", ["pair", "clean"])
+def test_help_teaches(command: str) -> None:
     r = subprocess.run(
-        [sys.executable, "-m", "align.cli", "pair", "--help"],
+        [sys.executable, "-m", "align.cli", command, "--help"],
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert r.returncode == 0
-    assert "--model" in r.stdout and "--src-lang" in r.stdout and "Example" in r.stdout
+    if command == "pair":
+        assert "--model" in r.stdout and "--src-lang" in r.stdout and "Example" in r.stdout
     words = " ".join(r.stdout.replace("│", " ").split())
     formats = "one paragraph a line), .docx, .pdf, a web page (.html, .mht), .pptx, .xlsx, .epub,"
     assert formats in words and ".doc/.rtf/.odt (through LibreOffice)" in words

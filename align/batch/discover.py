@@ -207,6 +207,7 @@ def discover_folder(
     sides: dict[str, dict[str, list[Path]]] = defaultdict(lambda: defaultdict(list))
     found = Discovery()
     unlabeled: list[tuple[Path, PurePosixPath, str]] = []
+    no_language = _no_language(langs)
     root_name = root.resolve().name or "document"
     for path in _walk(root, skip.resolve() if skip else None):
         rel = PurePosixPath(path.relative_to(root).as_posix())
@@ -221,10 +222,10 @@ def discover_folder(
                 continue
         got = _classify(rel, root_name, langs, pattern)
         if got is None and _is_document_name(rel.name):
-            unlabeled.append((path, rel.parent, _no_language(langs)))
+            unlabeled.append((path, rel.parent, no_language))
             continue
         if got is None:
-            got = _no_language(langs)
+            got = no_language
         if isinstance(got, str):
             if _is_document_name(rel.name):
                 found.unpaired.append(Unpaired(path, got))
