@@ -104,8 +104,9 @@ def pair(
         typer.Option(
             "--force",
             help="Overwrite OUTPUT if it exists; write it even if the documents do not look "
-            "like translations of each other (exit code 3 otherwise); take each document's "
-            "language as given unless its script contradicts it (not its words).",
+            "like translations of each other or print different UN document symbols or job "
+            "numbers (exit code 3 otherwise); take each document's language as given unless "
+            "its script contradicts it (not its words).",
         ),
     ] = False,
     report: Annotated[bool, typer.Option("--report/--no-report", help="Print the report.")] = True,
@@ -144,7 +145,10 @@ def pair(
             use_cache=cache,
             progress=(lambda msg: s.update(msg)) if s is not None else None,
             on_read=read.append,
-            language_by_words=not force,
+            force=force,
+            warn=lambda msg: err.print(
+                f"warning: {msg}", highlight=False, markup=False, soft_wrap=True
+            ),
         )
     try:
         check_translation(alignment, src_file, tgt_file)

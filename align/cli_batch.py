@@ -273,8 +273,9 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--force",
                 help="Write TMs even for pairs that do not look like translations of each "
-                "other (they fail otherwise), and take each file's language as given unless "
-                "its script contradicts it (not its words).",
+                "other or print different UN document symbols or job numbers (they fail "
+                "otherwise), and take each file's language as given unless its script "
+                "contradicts it (not its words).",
             ),
         ] = False,
         redo: Annotated[

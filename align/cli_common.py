@@ -65,7 +65,8 @@ def align_now(
     force: bool,
 ) -> Alignment:
     """Align two documents with a spinner on a terminal; a pair that does not look like a
-    translation is an error unless ``force``, then a warning."""
+    translation, or prints two different documents, is an error unless ``force``, then a
+    warning (:func:`~align.pipeline.align_documents`)."""
     from align.errors import NotTranslation
     from align.pipeline import Settings, align_files, check_translation
 
@@ -77,6 +78,8 @@ def align_now(
             settings=settings,
             use_cache=cache,
             progress=(lambda msg: status.update(msg)) if status is not None else None,
+            force=force,
+            warn=lambda msg: say(f"warning: {msg}"),
         )
     try:
         check_translation(alignment, src_file, tgt_file)

@@ -129,7 +129,9 @@ def register(app: typer.Typer) -> None:
         force: Annotated[
             bool,
             typer.Option(
-                "--force", help="Overwrite -o or --export if it exists; align even unlike texts."
+                "--force",
+                help="Overwrite -o or --export if it exists; align even unlike texts or "
+                "different documents.",
             ),
         ] = False,
         cache: Annotated[

@@ -29,3 +29,12 @@ class NotTranslation(AlignError):
     """The two documents do not look like translations of each other; nothing is written."""
 
     exit_code = 3
+
+
+class DifferentDocuments(NotTranslation):
+    """The two files print different UN documents (or versions of one): ``what`` says
+    which, and the message what to do."""
+
+    def __init__(self, what: str, advice: str) -> None:
+        super().__init__(f"{what}: {advice}")
+        self.what = what

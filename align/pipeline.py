@@ -16,7 +16,7 @@ from align import __version__, lexicon
 from align.aligner import AlignConfig, align_texts
 from align.clean import clean
 from align.encoders import DEFAULT_MODEL, Encoder, default_cache_dir, load_encoder
-from align.errors import NotTranslation
+from align.errors import DifferentDocuments, NotTranslation
 from align.languages import (
     IDEOGRAPH,
     NAMES,
@@ -28,6 +28,7 @@ from align.languages import (
 from align.readers import read_document
 from align.readers.base import input_error
 from align.segmenters import segment_document
+from align.symbols import different_documents
 from align.types import Alignment, Bead, CleanDocument, RawDocument, Segment
 
 Progress = Callable[[str], None]
@@ -118,6 +119,20 @@ def check_language(prepared: Prepared, flag: str, *, by_words: bool = True) -> N
         raise input_error(
             path, f"looks like Chinese, not {lang} ({share:.0%} CJK characters)", action
         )
+
+
+def check_same_document(src: Prepared, tgt: Prepared) -> None:
+    """Refuse two files that print different UN documents or versions of one
+    (:func:`~align.symbols.different_documents`): their texts can read as translations
+    of each other and still make a TM that gives one organization's name for another's."""
+    found = different_documents(src.clean, tgt.clean)
+    if found is None:
+        return
+    src_path, tgt_path = src.raw.path or "<source>", tgt.raw.path or "<target>"
+    raise DifferentDocuments(
+        f"{src_path} prints {found[0]} but {tgt_path} prints {found[1]}",
+        "pair the language versions of one document, or pass --force to align them anyway",
+    )
 
 
 def translation_score(alignment: Alignment) -> float:
@@ -231,17 +246,27 @@ def align_documents(
     encoder: Encoder | None = None,
     cache_dir: Path | None = None,
     progress: Progress | None = None,
-    language_by_words: bool = True,
+    force: bool = False,
+    warn: Progress | None = None,
 ) -> Alignment:
     """Align two read documents; the encoder is loaded unless one is given.
-    ``language_by_words`` False checks each side's language by its script only
-    (:func:`check_language`)."""
+
+    ``force`` (``--force``) checks each side's language by its script only
+    (:func:`check_language`) and aligns two files that print different documents
+    (:func:`check_same_document`), telling ``warn``."""
     say = progress or (lambda _msg: None)
     say("cleaning and segmenting")
     src_p, tgt_p = prepare(src), prepare(tgt)
     sides = [(src_p, "--src-lang"), (tgt_p, "--tgt-lang")]
     for side, flag in sorted(sides, key=lambda s: is_cjk(s[0].clean.lang)):
-        check_language(side, flag, by_words=language_by_words)  # Chinese, if any, first
+        check_language(side, flag, by_words=not force)  # Chinese, if any, first
+    try:
+        check_same_document(src_p, tgt_p)
+    except DifferentDocuments as exc:
+        if not force:
+            raise
+        if warn is not None:
+            warn(f"{exc.what}: aligned anyway because of --force")
     if encoder is None:
         say(f"loading encoder {settings.model}")
         encoder = load_encoder(settings.model, cache_dir=cache_dir)
@@ -271,13 +296,14 @@ def align_files(
     use_cache: bool = True,
     progress: Progress | None = None,
     on_read: OnRead | None = None,
-    language_by_words: bool = True,
+    force: bool = False,
+    warn: Progress | None = None,
 ) -> Alignment:
     """Read, clean, segment, embed and align a document pair (``align pair``).
 
     ``on_read`` gets both read documents once both have been read (their
     ``encoding`` is worth telling the user: a GB18030 or Big5 file is read fine);
-    ``language_by_words`` goes to :func:`align_documents`.
+    ``force`` and ``warn`` go to :func:`align_documents`.
     """
     src = read_document(src_path, settings.src_lang)
     tgt = read_document(tgt_path, settings.tgt_lang)
@@ -295,5 +321,6 @@ def align_files(
         encoder=encoder,
         cache_dir=cache_dir if use_cache else None,
         progress=progress,
-        language_by_words=language_by_words,
+        force=force,
+        warn=warn,
     )

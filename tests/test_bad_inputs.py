@@ -12,8 +12,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import BENCH, CORPUS
 from tmxcheck import assert_valid_tmx
@@ -265,6 +267,60 @@ def test_documents_that_are_not_translations_write_nothing_and_exit_3(
     assert r.returncode == 0, r.stderr
     assert "warning:" in r.stderr and "not look like translations" in r.stderr
     assert_valid_tmx(out)
+
+
+def another_resolution(folder: Path) -> Path:
+    """The English of another resolution on cooperation with a regional organization: the
+    same text with another organization's name, symbol and job number."""
+    text = EN.read_text(encoding="utf-8")
+    for old, new in (
+        ("Shanghai Cooperation Organization", "Collective Security Treaty Organization"),
+        ("A/77/L.107", "A/77/L.108"),
+        ("16564", "16601"),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    path = folder / "A_77_L.108.en.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_two_different_documents_write_nothing_and_exit_3(tmp_path: Path, cache: Path) -> None:
+    """Two resolutions that differ by an organization's name read as translations of each
+    other (every bead 1-1, confident); their page headers tell them apart."""
+    other = another_resolution(tmp_path)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "new.tmx"
+    r = run("pair", str(ZH), str(other), "-o", str(out), cache=cache)
+    assert r.returncode == 3, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in r.stderr
+    assert f"{ZH} prints A/77/L.107 but {other} prints A/77/L.108" in lines[0]
+    assert "--force" in lines[0]
+    assert list(out_dir.iterdir()) == []
+
+    r = run("pair", str(ZH), str(other), "-o", str(out), "--force", cache=cache)
+    assert r.returncode == 0, r.stderr
+    assert "warning:" in r.stderr and "prints A/77/L.108: aligned anyway" in r.stderr
+    assert_valid_tmx(out)
+
+
+def test_different_documents_are_refused_before_the_encoder_is_loaded(tmp_path: Path) -> None:
+    from align.errors import DifferentDocuments
+    from align.pipeline import align_files
+
+    with pytest.raises(DifferentDocuments, match="prints A/77/L.108"):
+        align_files(ZH, another_resolution(tmp_path), encoder=_NoEncoder())
+
+
+class _NoEncoder:
+    """An encoder that must not be called."""
+
+    name, version, dim = "none", "0", 512
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        raise AssertionError("the encoder was called")
 
 
 def _bench_lines(name: str, lang: str, doc: str) -> list[str]:

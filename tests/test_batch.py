@@ -560,6 +560,29 @@ def test_force_writes_pairs_that_fail_the_translation_check(
     assert [r.status for r in run_batch(corpus, out, options(cache)).results] == ["failed"] * 6
 
 
+def test_a_pair_that_prints_two_documents_fails_unless_forced(
+    corpus: Path, cache: Path, tmp_path: Path
+) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for lang, symbol in (("zh", "A/77/L.107"), ("en", "A/77/L.108")):
+        text = (corpus / f"doc0.{lang}.txt").read_text(encoding="utf-8")
+        (src / f"doc0.{lang}.txt").write_text(f"{symbol}\n\n{text}", encoding="utf-8")
+    out = tmp_path / "out"
+
+    strict = run_batch(src, out, options(cache)).results
+    assert [r.status for r in strict] == ["failed"]
+    assert "doc0.zh.txt prints A/77/L.107 but" in strict[0].reason
+    assert "doc0.en.txt prints A/77/L.108" in strict[0].reason
+    assert not (out / "tmx").exists()
+
+    forced = run_batch(src, out, options(cache, allow_mismatch=True)).results
+    assert [r.status for r in forced] == ["done"]
+    assert forced[0].warnings[0].endswith("prints A/77/L.108: aligned anyway because of --force")
+    assert_valid_tmx(output_path(out, "doc0", "tmx"))
+    assert [r.status for r in run_batch(src, out, options(cache)).results] == ["failed"]
+
+
 def test_batch_level_problems_are_one_line_errors(tmp_path: Path, cache: Path) -> None:
     touch(tmp_path / "in" / "notes.txt")
     with pytest.raises(InputError) as exc:

@@ -16,7 +16,6 @@ document's number: anything else is listed with what was found, never guessed.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,14 +23,8 @@ from pathlib import Path, PurePosixPath
 
 from align.errors import InputError
 from align.languages import NAMES, base_language, guess_language
+from align.symbols import JOB_NUMBER, symbols_in
 
-JOB_NUMBER = re.compile(r"(?<![\d-])(\d{2}-\d{5})(?![\d-])")
-"""A UN job number, ``23-16564``: the same in every language version of a document."""
-SYMBOL = re.compile(
-    r"(?<![\w/])(?:[A-Z]{1,6}(?:\.\d+)?/)+(?:[A-Za-z]+\.?)?\d[\w.]*(?:/[\w.]+)*(?![\w/])"
-)
-"""A UN document symbol with a number in it: ``A/77/L.107``, ``S/2023/1``, ``E/CN.6/2023/3``."""
-_LINK = re.compile(r"https?://\S+")
 NO_LANGUAGE = "has no language in its name"
 """How the reason of a file whose name and folder give no language begins."""
 
@@ -64,7 +57,7 @@ def identify(text: str, langs: tuple[str, str]) -> Identity:
     not this one's, so they are not counted."""
     lang = guess_language(text, _candidates(langs))
     jobs = Counter(JOB_NUMBER.findall(text))
-    symbols = Counter(SYMBOL.findall(_LINK.sub(" ", text)))
+    symbols = Counter(symbols_in(text))
     job = jobs.most_common(1)[0][0] if jobs else None
     symbol = symbols.most_common(1)[0][0] if symbols else None
     return Identity(lang, job, symbol)

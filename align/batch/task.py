@@ -156,16 +156,17 @@ def run_task(task: PairTask) -> PairOutcome:
         with _inputs(task) as (src, tgt, names):
             encoder = worker_encoder(task.encoder)
             hits, misses = _counters(encoder)
+            warnings: list[str] = []
             alignment = align_files(
                 src,
                 tgt,
                 settings=task.settings,
                 encoder=encoder,
-                language_by_words=not task.allow_mismatch,
+                force=task.allow_mismatch,
+                warn=lambda msg: warnings.append(_say_paths(msg, names)),
             )
             alignment.document = task.id
-            warnings: list[str] = []
-            mismatch = False
+            mismatch = bool(warnings)
             try:
                 check_translation(alignment, task.src, task.tgt)
             except NotTranslation as exc:
