@@ -145,7 +145,8 @@ def pair(
             use_cache=cache,
             progress=(lambda msg: s.update(msg)) if s is not None else None,
             on_read=read.append,
-            force=force,
+            language_by_words=not force,
+            allow_different=force,
             warn=lambda msg: err.print(
                 f"warning: {msg}", highlight=False, markup=False, soft_wrap=True
             ),

@@ -78,7 +78,7 @@ def align_now(
             settings=settings,
             use_cache=cache,
             progress=(lambda msg: status.update(msg)) if status is not None else None,
-            force=force,
+            allow_different=force,
             warn=lambda msg: say(f"warning: {msg}"),
         )
     try:

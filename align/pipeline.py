@@ -246,24 +246,25 @@ def align_documents(
     encoder: Encoder | None = None,
     cache_dir: Path | None = None,
     progress: Progress | None = None,
-    force: bool = False,
+    language_by_words: bool = True,
+    allow_different: bool = False,
     warn: Progress | None = None,
 ) -> Alignment:
     """Align two read documents; the encoder is loaded unless one is given.
 
-    ``force`` (``--force``) checks each side's language by its script only
-    (:func:`check_language`) and aligns two files that print different documents
-    (:func:`check_same_document`), telling ``warn``."""
+    ``language_by_words`` False checks each side's language by its script only
+    (:func:`check_language`); ``allow_different`` aligns two files that print different
+    documents (:func:`check_same_document`), telling ``warn``. ``--force`` sets both."""
     say = progress or (lambda _msg: None)
     say("cleaning and segmenting")
     src_p, tgt_p = prepare(src), prepare(tgt)
     sides = [(src_p, "--src-lang"), (tgt_p, "--tgt-lang")]
     for side, flag in sorted(sides, key=lambda s: is_cjk(s[0].clean.lang)):
-        check_language(side, flag, by_words=not force)  # Chinese, if any, first
+        check_language(side, flag, by_words=language_by_words)  # Chinese, if any, first
     try:
         check_same_document(src_p, tgt_p)
     except DifferentDocuments as exc:
-        if not force:
+        if not allow_different:
             raise
         if warn is not None:
             warn(f"{exc.what}: aligned anyway because of --force")
@@ -296,14 +297,15 @@ def align_files(
     use_cache: bool = True,
     progress: Progress | None = None,
     on_read: OnRead | None = None,
-    force: bool = False,
+    language_by_words: bool = True,
+    allow_different: bool = False,
     warn: Progress | None = None,
 ) -> Alignment:
     """Read, clean, segment, embed and align a document pair (``align pair``).
 
     ``on_read`` gets both read documents once both have been read (their
     ``encoding`` is worth telling the user: a GB18030 or Big5 file is read fine);
-    ``force`` and ``warn`` go to :func:`align_documents`.
+    ``language_by_words``, ``allow_different`` and ``warn`` go to :func:`align_documents`.
     """
     src = read_document(src_path, settings.src_lang)
     tgt = read_document(tgt_path, settings.tgt_lang)
@@ -321,6 +323,7 @@ def align_files(
         encoder=encoder,
         cache_dir=cache_dir if use_cache else None,
         progress=progress,
-        force=force,
+        language_by_words=language_by_words,
+        allow_different=allow_different,
         warn=warn,
     )

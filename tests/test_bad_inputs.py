@@ -305,6 +305,10 @@ def test_two_different_documents_write_nothing_and_exit_3(tmp_path: Path, cache:
     assert "warning:" in r.stderr and "prints A/77/L.108: aligned anyway" in r.stderr
     assert_valid_tmx(out)
 
+    r = run("report", str(ZH), str(other), cache=cache)  # a report is for looking: it warns
+    assert r.returncode == 0 and "prints A/77/L.108: aligned anyway" in r.stderr, r.stderr
+    assert "Collective Security Treaty Organization" in r.stdout
+
 
 def test_different_documents_are_refused_before_the_encoder_is_loaded(tmp_path: Path) -> None:
     from align.errors import DifferentDocuments

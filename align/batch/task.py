@@ -162,7 +162,8 @@ def run_task(task: PairTask) -> PairOutcome:
                 tgt,
                 settings=task.settings,
                 encoder=encoder,
-                force=task.allow_mismatch,
+                language_by_words=not task.allow_mismatch,
+                allow_different=task.allow_mismatch,
                 warn=lambda msg: warnings.append(_say_paths(msg, names)),
             )
             alignment.document = task.id
