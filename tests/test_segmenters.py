@@ -357,6 +357,52 @@ def test_un_citations_do_not_split(lang: str, citation: str) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("lang", "month", "dated", "after"),
+    [
+        ("en", "Sept", "The report of Sept. 2010 says so.", "It ended on Jan. 5. Next one."),
+        ("fr", "déc", "La séance du 2 déc. 2004 l'a adopté.", "Elle a fini le 5 janv. 2005. Puis."),
+        ("ru", "дек", "Заседание 2 дек. 2004 г. приняло его.", "Доклад от 5 сент. 2010 г. Конец."),
+        (
+            "de",
+            "Dez",
+            "Die Sitzung vom 2. Dez. 2004 nahm ihn an.",
+            "Am 3. Jan. 2005 endete sie. Gut.",
+        ),
+        (
+            "it",
+            "dic",
+            "La seduta del 2 dic. 2004 lo ha adottato.",
+            "Il rapporto di sett. 2010. Fine.",
+        ),
+        ("es", "dic", "La sesión del 2 dic. 2004 lo aprobó.", "El informe de Sept. 2010. Fin."),
+    ],
+)
+def test_an_abbreviated_month_before_a_number_does_not_end_a_sentence(
+    lang: str, month: str, dated: str, after: str
+) -> None:
+    """Footnotes and references abbreviate months; before a capital they still end one."""
+    seg = get_segmenter(lang)
+    assert texts(seg, dated) == [dated]
+    assert len(texts(seg, after)) == 2
+    assert texts(seg, f"Es war {month}. Dann kam es.") == [f"Es war {month}.", "Dann kam es."]
+
+
+def test_a_russian_year_ends_a_sentence_but_a_city_does_not() -> None:
+    text = (
+        "Резолюция от 2 декабря 2004 г. Генеральная Ассамблея постановляет. В 2010–2012 гг. "
+        "Совет собирался. Он живет в г. Москве. В 2004 г., как известно, было."
+    )
+    assert texts(get_segmenter("ru"), text) == [
+        "Резолюция от 2 декабря 2004 г.",
+        "Генеральная Ассамблея постановляет.",
+        "В 2010–2012 гг.",
+        "Совет собирался.",
+        "Он живет в г. Москве.",
+        "В 2004 г., как известно, было.",
+    ]
+
+
 def test_a_citation_prefix_before_a_capital_still_ends_a_sentence() -> None:
     assert texts(get_segmenter("es"), "Véase el art. El Consejo decide.") == [
         "Véase el art.",

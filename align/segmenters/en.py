@@ -49,6 +49,27 @@ UN_PREFIXES: dict[str, dict[str, int]] = {
     },
 }
 
+MONTH_ABBREVIATIONS: dict[str, str] = {
+    "en": "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec",
+    "fr": "janv févr fév avr juil sept oct nov déc",
+    "es": "ene feb mar abr jun jul ago sep sept oct nov dic",
+    "ru": "янв фев февр мар апр авг сен сент окт нояб дек",
+    "de": "Jan Feb Febr Mär Apr Aug Sep Sept Okt Nov Dez",
+    "it": "gen genn feb febbr mar apr magg giu lug ago sett set ott nov dic",
+    "pt": "jan fev mar abr mai jun jul ago set out nov dez",
+}
+"""Months as footnotes, tables and references abbreviate them (``2 Dec. 2004``, ``2 déc.
+2004``, ``2 дек. 2004 г.``): numeric-only prefixes, which do not end a sentence before a
+number, in either case."""
+for _lang, _months in MONTH_ABBREVIATIONS.items():
+    for _month in _months.split():
+        for _form in (_month, _month.capitalize(), _month.lower()):
+            UN_PREFIXES.setdefault(_lang, {}).setdefault(_form, NUMERIC_ONLY)
+
+YEAR_WORDS: dict[str, tuple[str, ...]] = {"ru": ("г", "гг")}
+"""Abbreviations of "year" written after a year (``2004 г.``, ``2010–2012 гг.``), which
+Moses' lists hold as non-breaking for ``г. Москва``."""
+
 _PI = "".join(chr(c) for c in range(0x10000) if unicodedata.category(chr(c)) == "Pi")
 _PF = "".join(chr(c) for c in range(0x10000) if unicodedata.category(chr(c)) == "Pf")
 
@@ -119,8 +140,21 @@ class MosesSegmenter(Segmenter):
             end
             for i, ((word, end), (following, _)) in enumerate(zip(words, words[1:], strict=False))
             if self._breaks(word, following, first=i == 0)
+            or (i > 0 and self._year_ends(words[i - 1][0], word, following))
         ]
         return spans_from_cuts(text, cuts)
+
+    def _year_ends(self, before: str, word: str, following: str) -> bool:
+        """``… к 2030 г. Генеральная …``: a year's abbreviated "year" after its number ends
+        a sentence before a capital, although the same word before a name (``г. Москва``,
+        "the city of") does not."""
+        year = YEAR_WORDS.get(self.prefix_lang, ())
+        return (
+            word.rstrip(".") in year
+            and word.endswith(".")
+            and before[-1:].isdigit()
+            and _starts_sentence(following, digits=False)
+        )
 
     def _breaks(self, word: str, following: str, first: bool) -> bool:
         if word[-1] in STOPS:
