@@ -267,6 +267,9 @@ def test_zh_an_ascii_full_stop_after_a_chinese_character_ends_a_sentence(
     assert texts(zh, "１．大会注意到报告。") == ["１．大会注意到报告。"]
     assert texts(zh, "他说等等...然后走了。") == ["他说等等...然后走了。"]
     assert texts(zh, "联合国.UN 网站") == ["联合国.UN 网站"]
+    for chapter in ("一. 导言", "二.合作活动", "十二. 结论和建议"):  # a report's chapters
+        assert texts(zh, chapter) == [chapter]
+    assert texts(zh, "实现统一.他说") == ["实现统一.", "他说"]
 
 
 def test_zh_cuts_fall_on_jieba_token_boundaries(zh: Segmenter) -> None:

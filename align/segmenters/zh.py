@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 
 from align.languages import IDEOGRAPH
@@ -24,6 +25,9 @@ PAIRS = {
     "〈": "〉",
 }
 CLOSE_TO_OPEN = {close: open_ for open_, close in PAIRS.items()}
+_CHAPTER_LABEL = re.compile("[一二三四五六七八九十]{1,3}")
+"""What stands before the full stop of a chapter's number, ``一. 导言``, as the UN's Chinese
+reports number them: a label, not a sentence."""
 
 _jieba_lock = threading.Lock()
 _jieba_ready = False
@@ -108,7 +112,12 @@ class ZhSegmenter(Segmenter):
         i = 0
         while i < len(tokens):
             word, start = tokens[i][0], tokens[i][1]
-            period = word == "." and start > 0 and IDEOGRAPH.match(text[start - 1]) is not None
+            period = (
+                word == "."
+                and start > 0
+                and IDEOGRAPH.match(text[start - 1]) is not None
+                and not _CHAPTER_LABEL.fullmatch(text[:start].strip())
+            )
             if not word or not (
                 period or all(ch in FULL_STOPS or ch in ASCII_STOPS for ch in word)
             ):
