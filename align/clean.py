@@ -49,8 +49,18 @@ REASONS: dict[str, str] = {
     "hyphen": "end-of-line hyphens of words broken across lines",
     "invisible": "zero-width spaces, soft hyphens and byte-order marks inside the text",
     "kashida": "Arabic elongation marks (tatweel) that justify a line, not spell a word",
+    "toc-leader": "a table of contents' dot leaders and page numbers (. . . . . 3)",
 }
 
+_TOC_LEADER = re.compile(r"\s*(?:[.．·・…⋯‥]\s?){4,}\s*(?:\d{1,4}|[ivxlcdm]{1,7})$")
+"""A table of contents entry's dot leader and page number (``I. Introduction . . . . 3``):
+the page differs between language versions, and the leader is no text."""
+_CONTENTS_LINE = re.compile(
+    r"^(?:(?:Table\s+of\s+)?[Cc]ontents|Page|目\s*录|页\s*次|Table\s+des\s+matières|Pages?"
+    r"|Índice|Página|Содержание|Стр\.|المحتويات|الصفحة)$"
+)
+"""The heading of a table of contents and of its page column, each a paragraph of its own:
+a page sets them apart by their size and place, which the text does not keep."""
 _INDENT_CHARS = " \t\u3000\xa0"
 _INDENT_CUES = 0.03
 """Share of lines that must be indented for indentation to be what marks paragraph starts."""
@@ -117,8 +127,11 @@ _URL = r"(?:https?://|www\.|undocs\.org/)\S+"
 _LINK_LINE = re.compile(rf"^{_URL}(?:\s+{_URL})*$")
 _URL_TOKEN = re.compile(_URL)
 _NUMBERED = re.compile(r"^(?:\d{1,3}\.|\([a-z]{1,4}\)|\([ivx]{1,6}\))\s")
-_HEADING_LABEL = re.compile(r"^(?:[IVXL]{1,6}\.\s|[A-Z]\.\s|[一二三四五六七八九十]{1,3}、)")
-"""A report's section labels: ``I. Introduction``, ``A. Background``, ``一、导言``."""
+_HEADING_LABEL = re.compile(
+    r"^(?:[IVXL]{1,6}\.\s|[A-Z]\.\s|[一二三四五六七八九十]{1,3}(?:、|[.．]\s?))"
+)
+"""A report's section labels: ``I. Introduction``, ``A. Background``, ``一、导言``, and
+``一. 导言`` as the UN's Chinese reports number their chapters."""
 _NOTE_START = re.compile(r"^(\*+|\d{1,3})(?:\s+|(?<=\*)(?=\S))(?=\S)")
 
 _SYMBOL = r"[A-Z][A-Z0-9]*(?:\.\d+)?(?:/[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?)+"
@@ -302,6 +315,8 @@ class _Line:
     indent: int
     kind: str = "content"
     tokens: list[tuple[int, int, str]] = field(default_factory=list)
+    leader: int = 0
+    """Characters of a contents entry's leader and page number, inside ``trail``."""
 
     @property
     def page_start(self) -> bool:
@@ -403,6 +418,9 @@ class _Cleaner:
                 if tokens is not None:
                     line.kind = "furniture"
                     line.tokens = [(line.cstart + s, line.cstart + e, r) for s, e, r in tokens]
+                elif (leader := _TOC_LEADER.search(stripped)) and leader.start() > 0:
+                    line.leader = len(stripped) - leader.start()
+                    line.trail += line.leader
             lines.append(line)
             pos += len(text) + 1
         self._keep_lone_fractions(lines)
@@ -455,6 +473,9 @@ class _Cleaner:
             self.reason[i] = "page-break" if self.raw[i] == "\f" else lead_reason
         for i in range(line.cend, line.end):
             self.reason[i] = "page-break" if self.raw[i] == "\f" else "whitespace"
+        leader = self.raw[line.cend : line.cend + line.leader]
+        spaces = len(leader) - len(leader.lstrip())
+        self._mark(line.cend + spaces, line.cend + line.leader, "toc-leader")
         if line.end < len(self.raw):
             self.reason[line.end] = "line-break"
 
@@ -498,9 +519,11 @@ class _Cleaner:
         zone = "heading" if self.heading_zone else "body"
         cur: _Draft | None = None
         notes = _Notes()
+        top = self.layout == "wrapped"  # a report's masthead, above its first full line
         for line in lines:
             if line.page_start:
                 notes.active = False  # a page's footnotes end with it
+                top = False
             if notes.active and self._note_line(line, notes):
                 continue
             notes.active = False
@@ -511,13 +534,14 @@ class _Cleaner:
             if line.kind != "content":
                 self._drop_line(line)
                 continue
+            top = top and self._short(line)
+            if (top or zone == "heading") and _MASTHEAD_LINE.match(line.content):
+                self._edges(line, first=True)
+                self._mark(line.cstart, line.cend, "masthead")
+                continue
             if zone == "heading":
                 if line is opening:
                     zone, cur = "body", None
-                elif _MASTHEAD_LINE.match(line.content):
-                    self._edges(line, first=True)
-                    self._mark(line.cstart, line.cend, "masthead")
-                    continue
                 elif cur is not None and cur.last and self._heading_continues(cur.last, line):
                     self._append(cur, line)
                     continue
@@ -610,7 +634,9 @@ class _Cleaner:
         also starts one after a line that ends a clause and left room for this line's
         first word: a page wraps a paragraph only when the next word does not fit.
         """
-        if prev is None or line.indent > 0 or self.layout == "paragraphs":
+        if prev is None or line.indent > 0 or self.layout == "paragraphs" or prev.leader:
+            return True
+        if _CONTENTS_LINE.match(line.content) or _CONTENTS_LINE.match(prev.content):
             return True
         ended = _TRAILING_MARK.sub("", prev.content).endswith(tuple(_TERMINAL))
         if _NUMBERED.match(line.content) and ended:

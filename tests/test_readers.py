@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import layout_in, needs_arabic_layout, needs_office
+from docx_corpus import office_copy
 from pdf_corpus import assemble, un_pdf
 
 from align.errors import InputError
@@ -662,6 +663,72 @@ def test_docx_symbols_are_the_characters_they_draw(tmp_path: Path) -> None:
     ]
     doc = read_document(_docx_with_notes(tmp_path / "sym.docx", body, {}), "en")
     assert doc.text == "Coverage ≥ 95 per cent ± 2; met ✓≈"
+
+
+def _contents_docx(path: Path) -> Path:
+    """A table of contents as Word sets one: entries in a ``TOC 1`` style whose right tab
+    stop draws a dot leader up to the page number; one entry with the leader set on the
+    paragraph itself (middle dots); and a figure after a plain tab, which is no leader."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+    from docx.shared import Cm
+
+    document = docx.Document()
+    toc = document.styles.add_style("TOC 1", WD_STYLE_TYPE.PARAGRAPH)
+    toc.paragraph_format.tab_stops.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    document.add_paragraph("Contents")
+    document.add_paragraph("I. Introduction\t3", style=toc)
+    document.add_paragraph(
+        "II. Cooperation between the United Nations and the Shanghai Cooperation Organization "
+        "in the field of peace and security\tiv",
+        style=toc,
+    )
+    annex = document.add_paragraph("Annex\t12")
+    annex.paragraph_format.tab_stops.add_tab_stop(
+        Cm(16), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.MIDDLE_DOT
+    )
+    total = document.add_paragraph("Total contributions\t1250")
+    total.paragraph_format.tab_stops.add_tab_stop(Cm(12), WD_TAB_ALIGNMENT.RIGHT)
+    document.add_paragraph("I. Introduction")
+    document.save(str(path))
+    return path
+
+
+CONTENTS = [
+    "Contents",
+    "I. Introduction",
+    "II. Cooperation between the United Nations and the Shanghai Cooperation Organization in "
+    "the field of peace and security",
+    "Annex",
+    "Total contributions 1250",
+    "I. Introduction",
+]
+
+
+def test_docx_contents_entries_lose_their_leaders_and_page_numbers(tmp_path: Path) -> None:
+    from align.clean import clean
+
+    raw = read_document(_contents_docx(tmp_path / "toc.docx"), "en")
+    assert "I. Introduction . . . . . 3" in raw.text and "Annex · · · · · 12" in raw.text
+    doc = clean(raw)
+    assert [b.text for b in doc.blocks] == CONTENTS
+    assert [r.text for r in doc.removals if r.reason == "toc-leader"] == [
+        ". . . . . 3",
+        ". . . . . iv",
+        "· · · · · 12",
+    ]
+
+
+@needs_office
+def test_pdf_contents_entries_lose_their_leaders_and_page_numbers(tmp_path: Path) -> None:
+    """LibreOffice draws the leaders as full stops, which a PDF's text keeps."""
+    from align.clean import clean
+
+    pdf = office_copy(_contents_docx(tmp_path / "toc.docx"), ".pdf", tmp_path)
+    raw = read_document(pdf, "en")
+    assert "Introduction......" in raw.text
+    assert [b.text for b in clean(raw).blocks] == CONTENTS
 
 
 def test_docx_numbers_word_prints_from_its_list_styles(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ them footnote blocks exactly as it does for a PDF's.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from io import BytesIO
@@ -116,7 +117,16 @@ def _paragraph(p: Any, numbering: Numbering | None = None) -> str:
     text = "".join(map(_run_text, _LIVE_RUNS(p, boxes=_BOXES(p))))
     label = numbering.label(p) if numbering is not None else ""
     text = text.replace("\r", " ").replace("\n", " ")
+    page = _PAGE_AFTER_TAB.search(text)
+    if page and numbering is not None and numbering.tab_leader(p) in _DOTS:
+        text = text[: page.start()] + _DOTS[str(numbering.tab_leader(p))] + page.group(1)
     return label + text if text.strip() else text
+
+
+_PAGE_AFTER_TAB = re.compile(r"\t\s*(\d{1,4}|[ivxlcdm]{1,7})\s*$")
+_DOTS = {"dot": " . . . . . ", "middleDot": " · · · · · "}
+"""A contents entry's leader as the page draws it before the page number, for the
+cleaner to find as it finds a PDF's (``I. Introduction . . . . . 3``)."""
 
 
 _RUN_TEXT = etree.XPath(

@@ -210,6 +210,26 @@ class Numbering:
             style_id = _val(style, "basedOn")
         return None, None
 
+    def tab_leader(self, p: etree._Element) -> str | None:
+        """The leader Word draws up to the paragraph's last tab stop (``dot``,
+        ``middleDot``, ``hyphen``…), set on the paragraph or its style (following
+        ``basedOn``), as a table of contents' entries have; None for none."""
+        ppr = p.find("w:pPr", _W)
+        props = [ppr]
+        style_id, seen = _val(ppr, "pStyle"), set()
+        while style_id and style_id not in seen and style_id in self._styles:
+            seen.add(style_id)
+            props.append(self._styles[style_id].find("w:pPr", _W))
+            style_id = _val(self._styles[style_id], "basedOn")
+        for node in props:
+            stops = [] if node is None else node.findall("w:tabs/w:tab", _W)
+            stops = [t for t in stops if t.get(_q("val")) != "clear"]
+            if stops:
+                last = max(stops, key=lambda t: _int(t.get(_q("pos")), 0))
+                leader = last.get(_q("leader"))
+                return None if leader in (None, "none") else leader
+        return None
+
     def _definition(self, abstract_id: str) -> etree._Element | None:
         """The list definition, through a ``numStyleLink`` to the style that defines it."""
         node = self._abstract.get(abstract_id)
