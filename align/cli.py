@@ -213,8 +213,8 @@ def eval_cmd(
         str | None,
         typer.Option(
             "--src-lang",
-            help="Language of SRC_DIR; by default the folder's name where it is a "
-            "language code (de/, zh/), else zh.",
+            help="Language of SRC_DIR; by default the folder's name where it names one "
+            "(de/, zh-CN/, chinese/), else the language its files are written in, else zh.",
             show_default=False,
         ),
     ] = None,
@@ -222,8 +222,8 @@ def eval_cmd(
         str | None,
         typer.Option(
             "--tgt-lang",
-            help="Language of TGT_DIR; by default the folder's name where it is a "
-            "language code (fr/, en/), else en.",
+            help="Language of TGT_DIR; by default the folder's name where it names one "
+            "(fr/, en-US/, english/), else the language its files are written in, else en.",
             show_default=False,
         ),
     ] = None,

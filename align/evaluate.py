@@ -19,6 +19,7 @@ from pathlib import Path
 from align.aligner import AlignConfig, AlignStats, align_texts
 from align.encoders import Encoder
 from align.errors import InputError
+from align.languages import NAMES, base_language, guess_language
 from align.types import BeadIds
 
 
@@ -301,10 +302,28 @@ the others the bench sets and the clause and segmenter rules know. A folder name
 ``src`` or ``docs`` says nothing."""
 
 
+FOLDER_NAMES = {"cn": "zh", "ch": "zh", **{name.lower(): code for code, name in NAMES.items()}}
+"""Other names a language's folder goes by: ``cn/``, ``chinese/``, ``English/``."""
+SAMPLE_LINES = 400
+"""Lines of a folder's files read to tell its language when its name does not."""
+
+
 def folder_language(folder: Path, default: str) -> str:
-    """The language a bench folder's name gives (``de/`` holds German), else ``default``."""
+    """The language a bench folder's name gives (``de/``, ``zh-CN/``, ``chinese/`` hold
+    German and Chinese), else the language its files are written in (``src/``,
+    ``target/``), else ``default``."""
     name = folder.resolve().name.lower()
-    return name if name in LANGUAGE_FOLDERS else default
+    code = FOLDER_NAMES.get(name, base_language(name))
+    if code in LANGUAGE_FOLDERS:
+        return code
+    sample: list[str] = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.is_file() and not path.name.startswith(".") and len(sample) < SAMPLE_LINES:
+            try:
+                sample += read_lines(path)[:SAMPLE_LINES]
+            except InputError:
+                continue
+    return guess_language("\n".join(sample), list(NAMES)) or default
 
 
 def set_languages(folder: Path) -> tuple[str, str]:

@@ -297,3 +297,25 @@ def test_folder_language_takes_a_language_code_and_nothing_else(tmp_path: Path) 
     assert folder_language(tmp_path / "ZH", "en") == "zh"
     assert folder_language(tmp_path / "de" / ".", "zh") == "de"
     assert [folder_language(tmp_path / n, "zh") for n in ("src", "gold", "doc")] == ["zh"] * 3
+
+
+def test_a_folder_named_otherwise_is_read_for_its_language(tmp_path: Path) -> None:
+    """``cn/``, ``zh-CN/``, ``English/`` name a language; ``source/`` and ``target/`` do
+    not, and their files tell it: a hidden set given the other way round, or with
+    folders so named, is aligned in its own languages, not as Chinese into English."""
+    for name, lang in (("cn", "zh"), ("zh-CN", "zh"), ("English", "en"), ("fr_FR", "fr")):
+        assert folder_language(tmp_path / name, "de") == lang
+    texts = {
+        "source": "The General Assembly recalls the resolution of the Council and its work.\n",
+        "target": "大会回顾安全理事会的决议及其工作，并决定继续审议这个问题。\n",
+        "quelle": "Die Generalversammlung hat die Resolution und den Bericht mit Dank zur "
+        "Kenntnis genommen, die von dem Rat für die Mitglieder vorgelegt wurden.\n",
+    }
+    for name, line in texts.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "001").write_text(line * 5, encoding="utf-8")
+    assert folder_language(tmp_path / "source", "zh") == "en"
+    assert folder_language(tmp_path / "target", "en") == "zh"
+    assert folder_language(tmp_path / "quelle", "zh") == "de"
+    (tmp_path / "empty").mkdir()
+    assert folder_language(tmp_path / "empty", "zh") == "zh"
