@@ -288,12 +288,31 @@ def bench_documents(src_dir: Path, tgt_dir: Path, gold_dir: Path) -> list[str]:
         if not d.is_dir():
             raise InputError(f"{d}: not a folder; eval takes SRC_DIR TGT_DIR GOLD_DIR")
     names = sorted(p.name for p in gold_dir.iterdir() if p.is_file() and p.name[0] != ".")
-    missing = [n for n in names if not (src_dir / n).is_file() or not (tgt_dir / n).is_file()]
+    missing = [n for n in names if not bench_file(src_dir, n) or not bench_file(tgt_dir, n)]
     if missing:
         raise InputError(f"{gold_dir}: no source/target file for gold {', '.join(missing)}")
     if not names:
         raise InputError(f"{gold_dir}: no gold files")
     return names
+
+
+def bench_file(folder: Path, name: str) -> Path | None:
+    """The file in ``folder`` for the gold file ``name``: the one of that name, else the
+    only one whose name starts as it does up to its first dot (``001.zh`` and ``001.en``
+    for ``gold/001`` or ``gold/001.align``), else None."""
+    exact = folder / name
+    if exact.is_file():
+        return exact
+    stem = name.split(".")[0]
+    found = [p for p in folder.iterdir() if p.is_file() and p.name.split(".")[0] == stem]
+    return found[0] if len(found) == 1 else None
+
+
+def _bench_file(folder: Path, name: str) -> Path:
+    path = bench_file(folder, name)
+    if path is None:
+        raise InputError(f"{folder}: no file for gold {name}")
+    return path
 
 
 LANGUAGE_FOLDERS = frozenset("ar de en es fr it ja ko nl pt ru zh".split())
@@ -343,7 +362,9 @@ def set_languages(folder: Path) -> tuple[str, str]:
             f"not {', '.join(langs) or 'none'}"
         )
     names = bench_documents(folder / langs[0], folder / langs[1], folder / "gold")
-    lines = {(lang, n): len(read_lines(folder / lang / n)) for lang in langs for n in names}
+    lines = {
+        (lang, n): len(read_lines(_bench_file(folder / lang, n))) for lang in langs for n in names
+    }
     highest: dict[str, list[int]] = {}
     for n in names:
         gold = parse_beads(_read_text(folder / "gold" / n), str(folder / "gold" / n))
@@ -408,7 +429,7 @@ def evaluate(
     docs: list[DocumentResult] = []
     names = bench_documents(src_dir, tgt_dir, gold_dir)
     for name in names:
-        src, tgt = read_lines(src_dir / name), read_lines(tgt_dir / name)
+        src, tgt = read_lines(_bench_file(src_dir, name)), read_lines(_bench_file(tgt_dir, name))
         gold = parse_beads(_read_text(gold_dir / name), str(gold_dir / name))
         _check_lines(gold, len(src), len(tgt), gold_dir / name)
         beads = align_texts(

@@ -218,6 +218,24 @@ def test_hidden_files_in_the_gold_folder_are_not_documents(tmp_path: Path) -> No
     assert result.scores.f1_strict == 1.0
 
 
+def test_files_named_for_their_language_go_with_their_gold(tmp_path: Path) -> None:
+    """``zh/001.zh``, ``en/001.en`` and ``gold/001.align`` are one document; a name with
+    no file, or with two, is a one-line error."""
+    for folder, name, text in (
+        ("src", "001.zh", "s0\ns1\n"),
+        ("tgt", "001.en", "t0\nt1\n"),
+        ("gold", "001.align", "[0]:[0]\n[1]:[1]\n"),
+    ):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / name).write_text(text, encoding="utf-8")
+    result = evaluate(tmp_path / "src", tmp_path / "tgt", tmp_path / "gold", DigitEncoder())
+    assert [d.name for d in result.documents] == ["001.align"]
+    assert result.scores.f1_strict == 1.0
+    (tmp_path / "tgt" / "001.fr").write_text("t0\nt1\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no source/target file for gold 001.align"):
+        evaluate(tmp_path / "src", tmp_path / "tgt", tmp_path / "gold", DigitEncoder())
+
+
 def test_evaluate_tells_of_each_document_as_it_is_scored(tmp_path: Path) -> None:
     for folder in ("src", "tgt", "gold"):
         (tmp_path / folder).mkdir()
