@@ -75,8 +75,16 @@ def pair(
     ],
     tgt_file: Annotated[Path, typer.Argument(help="Its translation (English by default).")],
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="Where to write the TM (.tmx, .tsv or .jsonl).")
-    ],
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Where to write the TM (.tmx, .tsv or .jsonl); by default the document's "
+            "name with .tmx in the current folder (A_77_L.107.tmx for "
+            "A_77_L.107.zh.pdf or A_77_L.107/zh.pdf).",
+            show_default=False,
+        ),
+    ] = None,
     fmt: Annotated[
         Format | None,
         typer.Option("--format", "-f", help="Output format; by default from the output's suffix."),
@@ -123,10 +131,12 @@ def pair(
         align pair A_77_L.107.zh.txt A_77_L.107.en.txt -o A_77_L.107.tmx
     """
     from align.errors import NotTranslation
-    from align.pipeline import Settings, align_files, check_translation
+    from align.pipeline import Settings, align_files, check_translation, document_id
     from align.report import print_report
     from align.writers import write_alignment
 
+    if output is None:
+        output = Path(f"{document_id(src_file) or 'aligned'}.tmx")
     if output.exists() and not force:
         raise AlignError(
             f"{output} already exists: pass --force to overwrite, or choose another -o"

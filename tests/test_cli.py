@@ -43,6 +43,18 @@ def test_pair_writes_tmx_and_prints_the_report(tmp_path: Path, cache: Path) -> N
     assert "zh: 4. 请秘书长向大会第七十九届会议提交本决议执行情况报告；" in r.stdout
 
 
+def test_pair_without_o_writes_the_documents_tmx_in_the_current_folder(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    r = run("pair", str(CORPUS / "zh.txt"), str(CORPUS / "en.txt"), "--no-report", cache=cache)
+    assert r.returncode == 0, r.stderr
+    assert "wrote A_77_L.107.tmx" in r.stderr
+    assert_valid_tmx(tmp_path / "A_77_L.107.tmx")
+    again = run("pair", str(CORPUS / "zh.txt"), str(CORPUS / "en.txt"), cache=cache)
+    assert again.returncode == 2 and "A_77_L.107.tmx already exists" in again.stderr
+
+
 def test_pair_shows_what_it_is_doing_on_a_terminal_only(tmp_path: Path, cache: Path) -> None:
     args = ("pair", str(CORPUS / "zh.txt"), str(CORPUS / "en.txt"))
     piped = run(*args, "-o", str(tmp_path / "piped.tmx"), cache=cache)
