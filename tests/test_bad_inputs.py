@@ -249,24 +249,29 @@ def unrelated_en(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_documents_that_are_not_translations_write_nothing_and_exit_3(
-    tmp_path: Path, cache: Path, unrelated_en: Path
-) -> None:
+def refused_then_forced(tgt: Path, tmp_path: Path, cache: Path) -> tuple[str, str]:
+    """``align pair ZH tgt``: exit 3, one line that offers --force, nothing written; then
+    with --force, a warning and a valid TM. Returns the line and the forced run's stderr."""
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     out = out_dir / "new.tmx"
-    r = run("pair", str(ZH), str(unrelated_en), "-o", str(out), cache=cache)
+    r = run("pair", str(ZH), str(tgt), "-o", str(out), cache=cache)
     assert r.returncode == 3, r.stderr
     lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in r.stderr
-    assert str(unrelated_en) in lines[0] and "not look like translations" in lines[0]
-    assert "--force" in lines[0]
+    assert len(lines) == 1 and "Traceback" not in r.stderr and "--force" in lines[0]
     assert list(out_dir.iterdir()) == []
-
-    r = run("pair", str(ZH), str(unrelated_en), "-o", str(out), "--force", cache=cache)
-    assert r.returncode == 0, r.stderr
-    assert "warning:" in r.stderr and "not look like translations" in r.stderr
+    forced = run("pair", str(ZH), str(tgt), "-o", str(out), "--force", cache=cache)
+    assert forced.returncode == 0 and "warning:" in forced.stderr, forced.stderr
     assert_valid_tmx(out)
+    return lines[0], forced.stderr
+
+
+def test_documents_that_are_not_translations_write_nothing_and_exit_3(
+    tmp_path: Path, cache: Path, unrelated_en: Path
+) -> None:
+    line, forced = refused_then_forced(unrelated_en, tmp_path, cache)
+    assert str(unrelated_en) in line and "not look like translations" in line
+    assert "not look like translations" in forced
 
 
 def another_resolution(folder: Path) -> Path:
@@ -289,21 +294,9 @@ def test_two_different_documents_write_nothing_and_exit_3(tmp_path: Path, cache:
     """Two resolutions that differ by an organization's name read as translations of each
     other (every bead 1-1, confident); their page headers tell them apart."""
     other = another_resolution(tmp_path)
-    out_dir = tmp_path / "out"
-    out_dir.mkdir()
-    out = out_dir / "new.tmx"
-    r = run("pair", str(ZH), str(other), "-o", str(out), cache=cache)
-    assert r.returncode == 3, r.stderr
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in r.stderr
-    assert f"{ZH} prints A/77/L.107 but {other} prints A/77/L.108" in lines[0]
-    assert "--force" in lines[0]
-    assert list(out_dir.iterdir()) == []
-
-    r = run("pair", str(ZH), str(other), "-o", str(out), "--force", cache=cache)
-    assert r.returncode == 0, r.stderr
-    assert "warning:" in r.stderr and "prints A/77/L.108: aligned anyway" in r.stderr
-    assert_valid_tmx(out)
+    line, forced = refused_then_forced(other, tmp_path, cache)
+    assert f"{ZH} prints A/77/L.107 but {other} prints A/77/L.108" in line
+    assert "prints A/77/L.108: aligned anyway" in forced
 
     r = run("report", str(ZH), str(other), cache=cache)  # a report is for looking: it warns
     assert r.returncode == 0 and "prints A/77/L.108: aligned anyway" in r.stderr, r.stderr
