@@ -13,7 +13,7 @@ from pathlib import Path
 
 from align.atomic import atomic_write
 from align.flags import FLAG_CODES, LOW_CONFIDENCE, Flag, flag_alignment
-from align.report import missing_blocks, summarize
+from align.report import left_out, missing_blocks, summarize
 from align.types import Alignment, Bead
 
 SURE = 0.7
@@ -169,6 +169,7 @@ def render_html(alignment: Alignment, flags: list[list[Flag]] | None = None) -> 
         ("mean confidence", f"{s.mean_confidence:.3f}; below {LOW_CONFIDENCE}: {s.low_confidence}"),
         ("unaligned", f"{src} {len(s.unaligned_src)}, {tgt} {len(s.unaligned_tgt)}"),
         *(("block", escape(line)) for line in missing_blocks(alignment, s)),
+        *((("left out", escape(left_out(s.untranslated))),) if s.untranslated else ()),
         ("flagged beads", f"{s.flagged} of {s.beads}"),
     ]
     fact_rows = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in facts)

@@ -38,6 +38,9 @@ MAX_CJK_SHARE = 0.3
 """A document in a non-CJK language with more ideographs among its letters than this is swapped."""
 MIN_CJK_SHARE = 0.3
 """A zh/ja document with fewer ideographs among its letters than this is not in that language."""
+MIXED_IDEOGRAPHS = 100
+"""A document given as Chinese with this many ideographs is Chinese with other text in it
+(under ``--force``), not an English one given as Chinese, which has next to none."""
 MIN_LETTERS = 20
 """Below this many letters the share of ideographs says too little to refuse a file."""
 MIN_TRANSLATION_SCORE = 0.3
@@ -96,24 +99,38 @@ def cjk_share(text: str) -> tuple[float, int]:
 def check_language(prepared: Prepared, flag: str, *, by_words: bool = True) -> None:
     """Refuse a document whose script or commonest words contradict its declared
     language: the files swapped, or a language mistyped (French given as English).
-    ``by_words`` False leaves the words out (``--force``: a list of French names in an
-    English document), and the script alone decides."""
+
+    ``by_words`` False (``--force``) leaves the words out (a list of French names in an
+    English document), and takes a Chinese document that has :data:`MIXED_IDEOGRAPHS`
+    in it as Chinese, however much else it holds: a letter whose annex is circulated
+    in the language of submission only is mostly English in every language version."""
     lang = prepared.clean.lang
     text = prepared.clean.text
     share, letters = cjk_share(text)
     if letters < MIN_LETTERS:
         return
     path = prepared.raw.path or "<text>"
+    mixed = is_cjk(lang) and share * letters >= MIXED_IDEOGRAPHS
+    if mixed and not by_words:
+        return
+    also = (
+        "; or, if it is Chinese with text in another language (an annex in the language "
+        "of submission), pass --force"
+        if mixed
+        else ""
+    )
     known = by_words and base_language(lang) in NAMES  # one with no word list may share some
     guess = guess_language(text, list(NAMES), margin=3.0, least=20) if known else None
     if guess is not None and guess != base_language(lang) and not is_cjk(guess):
         raise input_error(
-            path, f"looks like {NAMES[guess]}, not {lang}", f"set {flag} {guess} or swap the files"
+            path,
+            f"looks like {NAMES[guess]}, not {lang}",
+            f"set {flag} {guess} or swap the files{also}",
         )
     action = f"swap the files or set {flag}"
     if is_cjk(lang) and share < MIN_CJK_SHARE:
         raise input_error(
-            path, f"looks like it is not {lang} (only {share:.0%} CJK characters)", action
+            path, f"looks like it is not {lang} (only {share:.0%} CJK characters)", action + also
         )
     if not is_cjk(lang) and share > MAX_CJK_SHARE:
         raise input_error(

@@ -38,6 +38,8 @@ class Summary:
     """Beads raising each flag code (every code, zeros included)."""
     flagged: int = 0
     """Beads with at least one flag."""
+    untranslated: list[int] = field(default_factory=list)
+    """Beads left out of the TM as not translated (:func:`~align.writers.base.written_beads`)."""
 
 
 def summarize(
@@ -47,7 +49,10 @@ def summarize(
     beads = alignment.beads
     if flags is None:
         flags = flag_alignment(alignment)
-    units = [b for b in beads if b.src and b.tgt]
+    untranslated = [
+        i for i, found in enumerate(flags) if any(f.code == "untranslated" for f in found)
+    ]
+    units = [b for i, b in enumerate(beads) if b.src and b.tgt and i not in set(untranslated)]
     src_un, tgt_un = alignment.unaligned()
     mean = sum(b.confidence for b in units) / len(units) if units else 0.0
     return Summary(
@@ -62,6 +67,7 @@ def summarize(
         mean_confidence=mean,
         flags=flag_counts(flags),
         flagged=sum(1 for f in flags if f),
+        untranslated=untranslated,
     )
 
 
@@ -97,6 +103,16 @@ def missing_blocks(alignment: Alignment, s: Summary) -> list[str]:
     return lines
 
 
+def left_out(beads: Sequence[int]) -> str:
+    """The report's line for the beads left out of the TM as not translated."""
+    runs = unaligned_runs(beads, least=1)
+    where = ", ".join(f"[{a + 1}]" if a == b else f"[{a + 1}]–[{b + 1}]" for a, b in runs)
+    return (
+        f"left out of the TM: {len(beads)} bead(s) whose text is not translated (the same on "
+        f"both sides, or in the other side's language): {where}"
+    )
+
+
 def _summary_lines(alignment: Alignment, s: Summary, *, by_flag: bool = True) -> list[str]:
     kinds = ", ".join(f"{k}: {n}" for k, n in s.by_kind.items())
     lines = [
@@ -108,6 +124,8 @@ def _summary_lines(alignment: Alignment, s: Summary, *, by_flag: bool = True) ->
         f"{alignment.tgt_lang} {len(s.unaligned_tgt)}",
     ]
     lines.extend(f"  {line}" for line in missing_blocks(alignment, s))
+    if s.untranslated:
+        lines.append(f"  {left_out(s.untranslated)}")
     for i in s.unaligned_src:
         lines.append(f"  unaligned {alignment.src_lang} #{i}: {alignment.src[i].text}")
     for j in s.unaligned_tgt:

@@ -772,8 +772,10 @@ def export_tmx(
     """Write the accepted beads, with the reviewer's texts, as TMX.
 
     Rejected and pending beads are not written (the review file and :func:`export_jsonl`
-    keep them); each unit carries ``x-reviewed`` (decision, time, reviewer) and
-    ``x-edited: yes`` when the reviewer changed it.
+    keep them); an accepted bead is, untranslated text included (a reviewer's decision
+    outweighs :func:`~align.writers.base.written_beads`' rule). Each unit carries
+    ``x-reviewed`` (decision, time, reviewer) and ``x-edited: yes`` when the reviewer
+    changed it.
     """
     current = review.current()
     accepted = [i for i, b in enumerate(review.beads) if b.status == "accepted"]
@@ -785,7 +787,9 @@ def export_tmx(
         props[k] = [("x-reviewed", _decision(review.beads[i]))]
         if review.is_edited(i):
             props[k].append(("x-edited", "yes"))
-    return write_alignment(tm, path, fmt="tmx", force=force, date=date, unit_props=props)
+    return write_alignment(
+        tm, path, fmt="tmx", force=force, date=date, unit_props=props, include_untranslated=True
+    )
 
 
 def export_jsonl(review: Review, path: Path | str, *, force: bool = False) -> WriteResult:

@@ -30,6 +30,7 @@ from align.pipeline import (
 )
 from align.readers import read_document
 from align.types import Alignment, Bead, RawDocument
+from align.writers import read_tmx_units
 
 ZH = CORPUS / "zh.txt"
 EN = CORPUS / "en.txt"
@@ -318,6 +319,58 @@ class _NoEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         raise AssertionError("the encoder was called")
+
+
+def with_annex(folder: Path, paragraphs: int) -> tuple[Path, Path]:
+    """A/77/L.107 with an annex "circulated in the language of submission only": the same
+    English paragraphs in the Chinese version as in the English."""
+    annex = "".join(
+        f" {n}. The delegation of State {n} set out its position on item {n} of the agenda "
+        "and asked that it be recorded.\n\n"
+        for n in range(1, paragraphs + 1)
+    )
+    paths = []
+    for source, note in (
+        (ZH, " 附件仅以提交语文分发。\n\n"),
+        (EN, " The annex is being circulated in the language of submission only.\n\n"),
+    ):
+        path = folder / f"annexed.{source.stem}.txt"
+        text = source.read_text(encoding="utf-8")
+        path.write_text(f"{text}\n\n{note}\f Annex\n\n{annex}", encoding="utf-8")
+        paths.append(path)
+    return paths[0], paths[1]
+
+
+def test_an_annex_in_the_language_of_submission_stays_out_of_the_tm(
+    tmp_path: Path, cache: Path
+) -> None:
+    """Its English paragraphs pair with themselves; as units they would offer English as
+    the Chinese. The report says which beads were left out."""
+    zh, en = with_annex(tmp_path, 6)
+    out = tmp_path / "annexed.tmx"
+    r = run("pair", str(zh), str(en), "-o", str(out), cache=cache)
+    assert r.returncode == 0, r.stderr
+    units = read_tmx_units(out)
+    assert len(units) == 44 and not any("delegation of State" in s for s, _, _ in units)
+    assert "translation units: 44" in r.stdout
+    assert "left out of the TM: 6 bead(s) whose text is not translated" in r.stdout
+
+
+def test_a_chinese_document_mostly_in_another_language_is_aligned_with_force(
+    tmp_path: Path, cache: Path
+) -> None:
+    """A long annex makes the Chinese version mostly English: refused as not Chinese, with
+    --force offered, since it has thousands of Chinese characters; --force aligns it."""
+    zh, en = with_annex(tmp_path, 80)
+    out = tmp_path / "annexed.tmx"
+    r = run("pair", str(zh), str(en), "-o", str(out), cache=cache)
+    assert r.returncode == 2 and not out.exists()
+    assert f"{zh}: looks like English, not zh" in r.stderr
+    assert "an annex in the language of submission), pass --force" in r.stderr
+    r = run("pair", str(zh), str(en), "-o", str(out), "--force", cache=cache)
+    assert r.returncode == 0, r.stderr
+    assert len(read_tmx_units(out)) == 44
+    assert "left out of the TM: 80 bead(s)" in r.stdout
 
 
 def _bench_lines(name: str, lang: str, doc: str) -> list[str]:

@@ -148,6 +148,18 @@ def test_a_run_of_unaligned_sentences_is_named_in_the_summary() -> None:
     ) in html
 
 
+def test_beads_left_out_of_the_tm_are_named_in_the_summary() -> None:
+    a = small()
+    assert "left out of the TM" not in render_html(a)
+    annex = "The annex is circulated in the language of submission only."
+    src, tgt = [*a.src, seg(annex, 3)], [*a.tgt, seg(annex, 3)]
+    html = render_html(
+        dataclasses.replace(a, src=src, tgt=tgt, beads=[*a.beads, Bead((3,), (3,), 0.9)])
+    )
+    assert "<tr><th>left out</th><td>left out of the TM: 1 bead(s)" in html
+    assert "in the other side&#x27;s language): [5]</td></tr>" in html
+
+
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("cache")

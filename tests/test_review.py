@@ -453,6 +453,23 @@ def test_tmx_export_has_the_accepted_beads_only_with_their_review(written: Path)
     assert header["x-signature-encoder"] == "test"
 
 
+def test_an_accepted_bead_is_exported_even_where_its_text_is_not_translated(
+    written: Path,
+) -> None:
+    """A TM leaves out a bead whose English side is Chinese; a reviewer who accepts it
+    has decided otherwise."""
+    r = reopen(written)
+    r.edit("tgt", 3, ZH[4])
+    assert "untranslated" in {f.code for f in r.flags(3)}
+    plain = write_alignment(r.current(), written.with_name("plain.tmx"), date=TIME)
+    assert 3 in plain.skipped
+    r.accept(3)
+    export_tmx(r, written.with_name("out.tmx"), date=TIME)
+    r.close()
+    units = read_tmx_units(written.with_name("out.tmx"))
+    assert [(s, t) for s, t, _ in units] == [(ZH[4], ZH[4])]
+
+
 def test_jsonl_export_keeps_every_bead_and_the_aligners_text(written: Path) -> None:
     r = reviewed(written)
     out = written.with_name("all.jsonl")

@@ -301,6 +301,27 @@ def test_bead_left_empty_by_cleaning_is_skipped_not_written_empty() -> None:
     assert [d.where for d in rendered.dropped] == ["bead 1 source", "bead 1 source"]
 
 
+ANNEX = "They reaffirmed their commitment to the Charter of the United Nations."
+
+
+def test_text_left_untranslated_is_kept_out_of_the_tm_and_in_the_full_alignment() -> None:
+    """An annex circulated in the language of submission only is English in the Chinese
+    document too: units of it would offer English as the Chinese. So would a Chinese
+    sentence left in the English. Short identical texts (a symbol, a name) stay."""
+    a = with_texts(
+        ["大会，", ANNEX, "Annex", "大会决定将该项目列入议程。", "A/77/L.107"],
+        ["The General Assembly,", ANNEX, "Annex", "大会决定将该项目列入议程。", "A/77/L.107"],
+    )
+    for writer in (TmxWriter(), TsvWriter()):
+        rendered = writer.render(a, date=DATE)
+        assert rendered.units == 3 and rendered.skipped == (1, 3), writer.name
+        unit = f"<seg>{ANNEX}</seg>" if writer.name == "tmx" else ANNEX  # not the context
+        assert unit not in rendered.data.decode("utf-8")
+        everything = writer.render(a, date=DATE, include_untranslated=True)
+        assert everything.units == 5 and unit in everything.data.decode("utf-8")
+    assert JsonlWriter().loads(JsonlWriter().dumps(a)).beads == a.beads
+
+
 def test_include_empty_writes_one_sided_units() -> None:
     rendered = TmxWriter().render(make_alignment(), date=DATE, include_empty=True)
     assert rendered.units == 6 and rendered.skipped == ()

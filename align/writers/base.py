@@ -125,9 +125,10 @@ class Writer:
     """One output format. Subclasses set ``name``/``suffix`` and implement ``render``.
 
     All writers take the same keyword options so a caller need not know the format:
-    ``include_empty`` (also write beads with an empty side), ``date`` (creation date,
-    for reproducible output), ``src_lang_code``/``tgt_lang_code`` (override zh-CN/en-US).
-    Options a format has no use for are ignored.
+    ``include_empty`` (also write beads with an empty side), ``include_untranslated``
+    (also write beads whose text is not translated, :func:`written_beads`), ``date``
+    (creation date, for reproducible output), ``src_lang_code``/``tgt_lang_code``
+    (override zh-CN/en-US). Options a format has no use for are ignored.
     """
 
     name: str = ""
@@ -139,6 +140,7 @@ class Writer:
         alignment: Alignment,
         *,
         include_empty: bool = False,
+        include_untranslated: bool = False,
         date: datetime | str | None = None,
         src_lang_code: str | None = None,
         tgt_lang_code: str | None = None,
@@ -153,13 +155,23 @@ class Writer:
 
 
 def written_beads(
-    alignment: Alignment, include_empty: bool
+    alignment: Alignment, include_empty: bool, include_untranslated: bool = False
 ) -> tuple[list[tuple[int, Bead]], list[int]]:
-    """Beads to write as units (with their index) and the indices left out."""
+    """Beads to write as units (with their index) and the indices left out.
+
+    A bead whose text is not translated (:func:`~align.flags.untranslated`: the same
+    text on both sides, or a side in the other's language, as an annex "circulated in
+    the language of submission only" is in every version) is left out unless
+    ``include_untranslated``: a CAT tool would offer its English as the Chinese."""
+    from align.flags import untranslated
+
     keep: list[tuple[int, Bead]] = []
     skipped: list[int] = []
     for i, bead in enumerate(alignment.beads):
-        if (bead.src and bead.tgt) or (include_empty and (bead.src or bead.tgt)):
+        both = bool(bead.src and bead.tgt)
+        if both and not include_untranslated and untranslated(alignment, bead):
+            skipped.append(i)
+        elif both or (include_empty and (bead.src or bead.tgt)):
             keep.append((i, bead))
         else:
             skipped.append(i)

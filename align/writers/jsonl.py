@@ -61,11 +61,13 @@ class JsonlWriter(Writer):
         alignment: Alignment,
         *,
         include_empty: bool = False,
+        include_untranslated: bool = False,
         date: datetime | str | None = None,
         src_lang_code: str | None = None,
         tgt_lang_code: str | None = None,
     ) -> Rendered:
-        """Everything, always: ``include_empty`` and the TMX-only options are ignored."""
+        """Everything, always: ``include_empty``, ``include_untranslated`` and the TMX-only
+        options are ignored."""
         a = alignment
         lines = [
             _line(

@@ -78,6 +78,7 @@ class TmxWriter(Writer):
         alignment: Alignment,
         *,
         include_empty: bool = False,
+        include_untranslated: bool = False,
         date: datetime | str | None = None,
         src_lang_code: str | None = None,
         tgt_lang_code: str | None = None,
@@ -113,7 +114,7 @@ class TmxWriter(Writer):
             _prop(header, kind, clean_text(str(alignment.signature[key]), where, dropped))
 
         body = etree.SubElement(root, "body")
-        keep, skipped = written_beads(alignment, include_empty)
+        keep, skipped = written_beads(alignment, include_empty, include_untranslated)
         units = 0
         for i, bead in keep:
             n = i + 1

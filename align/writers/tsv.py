@@ -33,13 +33,14 @@ class TsvWriter(Writer):
         alignment: Alignment,
         *,
         include_empty: bool = False,
+        include_untranslated: bool = False,
         date: datetime | str | None = None,
         src_lang_code: str | None = None,
         tgt_lang_code: str | None = None,
     ) -> Rendered:
         dropped: list[DroppedChar] = []
         rows = ["\t".join(COLUMNS)]
-        keep, skipped = written_beads(alignment, include_empty)
+        keep, skipped = written_beads(alignment, include_empty, include_untranslated)
         for i, bead in keep:
             n = i + 1
             src = clean_text(alignment.src_text(bead), f"bead {n} source", dropped)
