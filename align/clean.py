@@ -50,6 +50,7 @@ REASONS: dict[str, str] = {
     "invisible": "zero-width spaces, soft hyphens and byte-order marks inside the text",
     "kashida": "Arabic elongation marks (tatweel) that justify a line, not spell a word",
     "toc-leader": "a table of contents' dot leaders and page numbers (. . . . . 3)",
+    "page-number": "page numbers at the top or foot of each page (- 2 -, Page 2 of 9, 第2页)",
 }
 
 _TOC_LEADER = re.compile(r"\s*(?:[.．·・…⋯‥]\s?){4,}\s*(?:\d{1,4}|[ivxlcdm]{1,7})$")
@@ -61,6 +62,16 @@ _CONTENTS_LINE = re.compile(
 )
 """The heading of a table of contents and of its page column, each a paragraph of its own:
 a page sets them apart by their size and place, which the text does not keep."""
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-–—]\s*(\d{1,4})\s*[-–—]"
+    r"|(?i:page|p\.|pg\.?|página|pagina|seite|стр\.|страница|صفحة)\s*(\d{1,4})"
+    r"(?:\s*(?i:of|/|de|sur|von|di|из|من)\s*\d{1,4})?"
+    r"|第\s*(\d{1,4})\s*页(?:\s*[，,]?\s*共\s*\d{1,4}\s*页)?"
+    r"|(\d{1,3}))$"
+)
+"""A line that is only a page's number, as other publishers than the UN print it
+(``- 2 -``, ``Page 2 of 9``, ``第 2 页，共 9 页``, ``2``). It is furniture where it stands
+at the top or foot of its page and counts the pages (:meth:`_Cleaner._page_numbers`)."""
 _INDENT_CHARS = " \t\u3000\xa0"
 _INDENT_CUES = 0.03
 """Share of lines that must be indented for indentation to be what marks paragraph starts."""
@@ -424,7 +435,34 @@ class _Cleaner:
             lines.append(line)
             pos += len(text) + 1
         self._keep_lone_fractions(lines)
+        self._page_numbers(lines)
         return lines
+
+    def _page_numbers(self, lines: list[_Line]) -> None:
+        """Mark the page numbers (:data:`_PAGE_NUMBER`) that stand first or last on their
+        page and count the pages: at least two pages' numbers less the page's place in
+        the document give the same offset (a cover page may go unnumbered). A lone "2"
+        elsewhere is text."""
+        pages: list[list[_Line]] = [[]]
+        for line in lines:
+            if line.page_start and pages[-1]:
+                pages.append([])
+            if line.kind == "content":
+                pages[-1].append(line)
+        found: list[tuple[int, _Line]] = []
+        for place, page in enumerate(pages):
+            for line in {id(ln): ln for ln in (page[:1] + page[-1:])}.values():
+                m = _PAGE_NUMBER.match(line.content)
+                if m:
+                    found.append((int(next(g for g in m.groups() if g)) - place, line))
+        offsets = Counter(offset for offset, _ in found)
+        if not offsets or offsets.most_common(1)[0][1] < 2:
+            return
+        best = offsets.most_common(1)[0][0]
+        for offset, line in found:
+            if offset == best:
+                line.kind = "furniture"
+                line.tokens = [(line.cstart, line.cend, "page-number")]
 
     def _keep_lone_fractions(self, lines: list[_Line]) -> None:
         """A line that is only ``n/m`` is a page counter where the page count says so: it

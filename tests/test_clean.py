@@ -280,6 +280,57 @@ def test_dots_inside_a_sentence_are_not_a_leader() -> None:
     ]
 
 
+def paged(body: str, edge: str, pages: int = 4, first: int = 1) -> str:
+    """``pages`` pages of three paragraphs, each with ``edge`` (its page number put in)
+    at its foot, the last at its head: as a PDF's text gives them, a form feed apart."""
+    out = []
+    for n in range(pages):
+        number = edge.format(first + n)
+        page = [f" {body}"] * 3
+        out.append(lines(*(page + [number] if n < pages - 1 else [number, *page])))
+    return "\f".join(out)
+
+
+EN_BODY = (
+    "The Conference noted the report of the Director-General and decided to continue its "
+    "consideration of the matter at its next session."
+)
+ZH_BODY = "会议注意到总干事的报告，并决定在下届会议上继续审议这一事项。"
+
+
+@pytest.mark.parametrize(
+    ("lang", "edge"),
+    [
+        ("en", "- {} -"),
+        ("en", "Page {} of 4"),
+        ("en", "{}"),
+        ("fr", "Page {} sur 4"),
+        ("zh", "第 {} 页，共 4 页"),
+        ("zh", "- {} -"),
+        ("ru", "Стр. {}"),
+    ],
+)
+def test_page_numbers_other_publishers_print_are_furniture(lang: str, edge: str) -> None:
+    """WHO, FAO, ILO and national documents number their pages so; a number glued to the
+    page's last paragraph would end up in a Chinese sentence (``…意见。第1页，共4页``)."""
+    body = ZH_BODY if lang == "zh" else EN_BODY
+    raw = paged(body, edge)
+    doc = clean(raw, lang)
+    covered(raw, doc)
+    assert texts(doc) == [body] * 12
+    assert len(reasons(doc)["page-number"]) == 4
+
+
+def test_a_number_that_does_not_count_the_pages_is_text() -> None:
+    same = paged(EN_BODY, "2")  # the same number on every page
+    years = paged(EN_BODY, "{}", first=2021)  # a year heading each page's statistics
+    inside = lines(f" {EN_BODY}", "3", f" {EN_BODY}") + "\f" + lines(f" {EN_BODY}", "4", "x")
+    for raw in (same, years, inside):  # the last: mid-page, not at its head or foot
+        doc = clean(raw, "en")
+        covered(raw, doc)
+        assert "page-number" not in reasons(doc)
+
+
 # -- links ----------------------------------------------------------------------
 
 ZH_PAGE_ONE_FOOT = (
