@@ -51,6 +51,7 @@ REASONS: dict[str, str] = {
     "kashida": "Arabic elongation marks (tatweel) that justify a line, not spell a word",
     "toc-leader": "a table of contents' dot leaders and page numbers (. . . . . 3)",
     "page-number": "page numbers at the top or foot of each page (- 2 -, Page 2 of 9, 第2页)",
+    "running-head": "a line repeated at the top or foot of page after page (a report's title)",
 }
 
 _TOC_LEADER = re.compile(r"\s*(?:[.．·・…⋯‥]\s?){4,}\s*(?:\d{1,4}|[ivxlcdm]{1,7})$")
@@ -72,6 +73,8 @@ _PAGE_NUMBER = re.compile(
 """A line that is only a page's number, as other publishers than the UN print it
 (``- 2 -``, ``Page 2 of 9``, ``第 2 页，共 9 页``, ``2``). It is furniture where it stands
 at the top or foot of its page and counts the pages (:meth:`_Cleaner._page_numbers`)."""
+RUNNING_HEAD_PAGES = 3
+"""Pages a line must head or foot to be a running head."""
 _INDENT_CHARS = " \t\u3000\xa0"
 _INDENT_CUES = 0.03
 """Share of lines that must be indented for indentation to be what marks paragraph starts."""
@@ -436,22 +439,51 @@ class _Cleaner:
             pos += len(text) + 1
         self._keep_lone_fractions(lines)
         self._page_numbers(lines)
+        self._running_heads(lines)
         return lines
 
-    def _page_numbers(self, lines: list[_Line]) -> None:
-        """Mark the page numbers (:data:`_PAGE_NUMBER`) that stand first or last on their
-        page and count the pages: at least two pages' numbers less the page's place in
-        the document give the same offset (a cover page may go unnumbered). A lone "2"
-        elsewhere is text."""
+    @staticmethod
+    def _page_edges(lines: list[_Line]) -> list[list[_Line]]:
+        """Each page's first and last content line (one where the page has one)."""
         pages: list[list[_Line]] = [[]]
         for line in lines:
             if line.page_start and pages[-1]:
                 pages.append([])
             if line.kind == "content":
                 pages[-1].append(line)
+        return [list({id(ln): ln for ln in page[:1] + page[-1:]}.values()) for page in pages]
+
+    def _running_heads(self, lines: list[_Line]) -> None:
+        """Mark the repeats of a line that heads or foots page after page (a report's or
+        a chapter's title, as publishers other than the UN print them), its figures
+        aside: at least :data:`RUNNING_HEAD_PAGES` pages have it, the first included (a
+        title set as the first page's text too stands below the header, not at the edge).
+        A short line that ends a sentence or goes on with one is a paragraph's last or
+        first line, however alike the paragraphs of a templated document end."""
+        widths = sorted(display_width(ln.content) for ln in lines if ln.kind == "content")
+        short = 0.7 * widths[int(0.9 * (len(widths) - 1))] if widths else 0
+        seen: dict[str, list[_Line]] = {}
+        for edges in self._page_edges(lines):
+            for line in edges:
+                text = line.content
+                if display_width(text) < short and not (  # a title, not a paragraph's line
+                    text.endswith(tuple(_TERMINAL)) or text[0].islower()
+                ):
+                    seen.setdefault(re.sub(r"\d+", "0", text), []).append(line)
+        for repeats in seen.values():
+            if len(repeats) >= RUNNING_HEAD_PAGES:
+                for line in repeats:
+                    line.kind = "furniture"
+                    line.tokens = [(line.cstart, line.cend, "running-head")]
+
+    def _page_numbers(self, lines: list[_Line]) -> None:
+        """Mark the page numbers (:data:`_PAGE_NUMBER`) that stand first or last on their
+        page and count the pages: at least two pages' numbers less the page's place in
+        the document give the same offset (a cover page may go unnumbered). A lone "2"
+        elsewhere is text."""
         found: list[tuple[int, _Line]] = []
-        for place, page in enumerate(pages):
-            for line in {id(ln): ln for ln in (page[:1] + page[-1:])}.values():
+        for place, edges in enumerate(self._page_edges(lines)):
+            for line in edges:
                 m = _PAGE_NUMBER.match(line.content)
                 if m:
                     found.append((int(next(g for g in m.groups() if g)) - place, line))

@@ -281,12 +281,13 @@ def test_dots_inside_a_sentence_are_not_a_leader() -> None:
 
 
 def paged(body: str, edge: str, pages: int = 4, first: int = 1) -> str:
-    """``pages`` pages of three paragraphs, each with ``edge`` (its page number put in)
-    at its foot, the last at its head: as a PDF's text gives them, a form feed apart."""
+    """``pages`` pages of three paragraphs (``body`` numbered), each with ``edge`` (its
+    page number put in) at its foot, the last at its head: as a PDF's text gives them, a
+    form feed apart."""
     out = []
     for n in range(pages):
         number = edge.format(first + n)
-        page = [f" {body}"] * 3
+        page = [f" {3 * n + k + 1}. {body}" for k in range(3)]
         out.append(lines(*(page + [number] if n < pages - 1 else [number, *page])))
     return "\f".join(out)
 
@@ -317,7 +318,7 @@ def test_page_numbers_other_publishers_print_are_furniture(lang: str, edge: str)
     raw = paged(body, edge)
     doc = clean(raw, lang)
     covered(raw, doc)
-    assert texts(doc) == [body] * 12
+    assert texts(doc) == [f"{n}. {body}" for n in range(1, 13)]
     assert len(reasons(doc)["page-number"]) == 4
 
 
@@ -329,6 +330,38 @@ def test_a_number_that_does_not_count_the_pages_is_text() -> None:
         doc = clean(raw, "en")
         covered(raw, doc)
         assert "page-number" not in reasons(doc)
+
+
+def test_a_line_heading_page_after_page_is_furniture() -> None:
+    """A report's title over every page and a session line under every page (its
+    number changing) go, the first page's included; the title set as the first page's
+    text stays."""
+    pages = []
+    for n in range(4):
+        body = [f" {3 * n + k + 1}. {EN_BODY}" for k in range(3)]
+        title = ["  Report of the Committee on World Food Security"] if n == 0 else []
+        pages.append(
+            lines(
+                "Report of the Committee on World Food Security",
+                *title,
+                *body,
+                f"CFS {50 + n}/Inf.{n + 3}",
+            )
+        )
+    raw = "\f".join(pages)
+    doc = clean(raw, "en")
+    covered(raw, doc)
+    assert texts(doc)[0] == "Report of the Committee on World Food Security"  # the title
+    assert doc.text.count("Report of the Committee on World Food Security") == 1
+    assert "CFS" not in doc.text
+    assert len(reasons(doc)["running-head"]) == 8
+    two = "\f".join(lines("Annex", f" {n}. {EN_BODY}") for n in range(2))
+    assert "running-head" not in reasons(clean(two, "en"))  # two pages are not a run
+    ends = "\f".join(  # a templated paragraph's last line, at the foot of every page
+        lines(f" {n}. {EN_BODY} The Conference took note of", "the views expressed.")
+        for n in range(4)
+    )
+    assert "running-head" not in reasons(clean(ends, "en"))
 
 
 # -- links ----------------------------------------------------------------------

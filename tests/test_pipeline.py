@@ -507,6 +507,59 @@ def test_a_report_aligns_from_its_pdf_as_from_its_docx(cache: Path, tmp_path: Pa
     assert not any(flag_alignment(pdf))
 
 
+@needs_layout
+def test_a_report_with_a_running_title_and_page_numbers_aligns_paragraph_by_paragraph(
+    cache: Path, tmp_path: Path
+) -> None:
+    """A document as other publishers than the UN lay it out, by LibreOffice: its title
+    over every page and '- 3 -' (or '第 3 页') under it. The title is one unit, the page
+    furniture none, and every paragraph pairs 1-1. Before, the repeated titles and page
+    numbers stood as sentences, and a Chinese page number ran into the page's last one."""
+    pytest.importorskip("docx")
+    pytest.importorskip("pypdf")
+    import docx
+    from docx.oxml import parse_xml
+    from docx_corpus import office_copy
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    for lang, (title, body, around) in {
+        "en": (
+            "Report of the Committee on World Food Security",
+            "The Committee noted the report on item {} and decided to continue its "
+            "consideration of the matter at its next session, taking the views of the "
+            "members into account.",
+            ("- ", " -"),
+        ),
+        "zh": (
+            "世界粮食安全委员会的报告",
+            "委员会注意到关于项目{}的报告，并决定在下届会议上继续审议这一事项，同时考虑到"
+            "各成员的意见。",
+            ("第 ", " 页"),
+        ),
+    }.items():
+        document = docx.Document()
+        document.add_paragraph(title)
+        for n in range(1, 61):
+            document.add_paragraph(f"{n}. {body.format(n)}")
+        document.sections[0].header.paragraphs[0].text = title
+        foot = document.sections[0].footer.paragraphs[0]._p
+        foot.append(parse_xml(f'<w:r {w}><w:t xml:space="preserve">{around[0]}</w:t></w:r>'))
+        foot.append(
+            parse_xml(f'<w:fldSimple {w} w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>')
+        )
+        foot.append(parse_xml(f'<w:r {w}><w:t xml:space="preserve">{around[1]}</w:t></w:r>'))
+        document.save(str(tmp_path / f"{lang}.docx"))
+        office_copy(tmp_path / f"{lang}.docx", ".pdf", tmp_path)
+    got = align_files(tmp_path / "zh.pdf", tmp_path / "en.pdf", cache_dir=cache)
+    assert [s.text for s in got.tgt][:2] == [
+        "Report of the Committee on World Food Security",
+        "1. The Committee noted the report on item 1 and decided to continue its "
+        "consideration of the matter at its next session, taking the views of the members "
+        "into account.",
+    ]
+    assert_one_to_one(got, 61)
+
+
 def test_a_given_encoder_is_used_and_recorded(tmp_path: Path) -> None:
     encoder = load_encoder("use")
     a = align_files(
