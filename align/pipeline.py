@@ -17,6 +17,7 @@ from align.aligner import AlignConfig, align_texts
 from align.clean import clean
 from align.encoders import DEFAULT_MODEL, Encoder, default_cache_dir, load_encoder
 from align.errors import DifferentDocuments, NotTranslation
+from align.flags import untranslated
 from align.languages import (
     IDEOGRAPH,
     NAMES,
@@ -170,10 +171,20 @@ def check_translation(
     tgt_path: str | Path,
     threshold: float = MIN_TRANSLATION_SCORE,
 ) -> float:
-    """Raise :class:`NotTranslation` when the documents do not translate each other.
+    """Raise :class:`NotTranslation` when the documents do not translate each other: their
+    similarity is too low, or most beads are the same text on both sides (one file given
+    twice, or a copy of the original where the translation should be).
 
     Returns the score otherwise, so callers can report it.
     """
+    both = [b for b in alignment.beads if b.src and b.tgt]
+    same = sum(1 for b in both if untranslated(alignment, b))
+    if both and 2 * same > len(both):
+        raise NotTranslation(
+            f"{src_path} and {tgt_path} are mostly the same text ({same} of {len(both)} "
+            f"beads not translated): check that {tgt_path} is the translation, or pass "
+            "--force to write the TM anyway"
+        )
     score = translation_score(alignment)
     if score < threshold:
         short = (

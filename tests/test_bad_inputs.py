@@ -419,10 +419,32 @@ def test_translation_score_tells_translations_from_look_alikes(
             check_translation(alignment, src, tgt)
 
 
+def test_one_text_given_twice_is_not_a_translation() -> None:
+    """A copy of the original where the translation should be aligns bead for bead, each
+    with the highest similarity: most beads being the same text gives it away. A few (an
+    annex in the language of submission) do not."""
+    from align.types import Segment
+
+    paragraphs = [p.strip() for p in EN.read_text(encoding="utf-8").split("\n\n")]
+    src = [Segment(t, n, 0, len(t)) for n, t in enumerate(p for p in paragraphs if len(p) > 40)]
+    src = src[:10]
+    beads = [Bead((n,), (n,), 0.99, 0.9) for n in range(10)]
+    with pytest.raises(NotTranslation, match=r"a and b are mostly the same text \(10 of 10"):
+        check_translation(Alignment("en", "fr", src, src, beads), "a", "b")
+    french = [Segment(f"Le paragraphe {n} est traduit en français.", n, 0, 1) for n in range(6)]
+    some = Alignment("en", "fr", src, [*french, *src[6:]], beads)
+    assert check_translation(some, "a", "b") > MIN_TRANSLATION_SCORE
+
+
 def _alignment(similarities: list[float], one_sided: int) -> Alignment:
+    from align.types import Segment
+
+    n, m = len(similarities), len(similarities) + one_sided
+    src = [Segment(f"第{i}句。", i, 0, 4) for i in range(n)]
+    tgt = [Segment(f"Sentence {j}.", j, 0, 11) for j in range(m)]
     beads = [Bead((i,), (i,), 0.99, s) for i, s in enumerate(similarities)]
-    beads += [Bead((), (len(similarities) + k,), 0.0) for k in range(one_sided)]
-    return Alignment("zh", "en", [], [], beads)
+    beads += [Bead((), (n + k,), 0.0) for k in range(one_sided)]
+    return Alignment("zh", "en", src, tgt, beads)
 
 
 def test_translation_score_threshold() -> None:
