@@ -47,22 +47,32 @@ def _to_unicode(text: str) -> bytes:
 
 
 def un_pdf(
-    text: str, path: Path, cjk: bool = False, size: float = 10.5, turned: bool = False
+    text: str,
+    path: Path,
+    cjk: bool = False,
+    size: float = 10.5,
+    turned: bool = False,
+    glyphs: dict[str, int] | None = None,
 ) -> Path:
     """Save ``text``'s lines as a PDF at ``path``; a line with leading spaces is indented.
 
     ``turned`` draws the text a quarter turn round, as a landscape table is set on an
-    upright page: lines run up the page, one beside the other."""
+    upright page: lines run up the page, one beside the other. ``glyphs`` draws the
+    Chinese font's characters by these glyph numbers and gives no map back to Unicode,
+    as a PDF with a badly embedded font does."""
     rows = [(row[: len(row) - len(row.lstrip())], row.strip()) for row in text.split("\n")]
     rows = [(lead, body) for lead, body in rows if body]
     pages = [rows[i : i + LINES_PER_PAGE] for i in range(0, len(rows), LINES_PER_PAGE)]
     show = _cid if cjk else _latin
+    if glyphs is not None:
+        show = lambda body: "<" + "".join(f"{glyphs[ch]:04X}" for ch in body) + ">"  # noqa: E731
     objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
     if cjk:
         cmap = _to_unicode(text)
+        to_unicode = b"" if glyphs is not None else b" /ToUnicode 5 0 R"
         objects += [
             b"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H "
-            b"/DescendantFonts [4 0 R] /ToUnicode 5 0 R >>",
+            b"/DescendantFonts [4 0 R]%s >>" % to_unicode,
             b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /DW 1000 "
             b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
             b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cmap), cmap),

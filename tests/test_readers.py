@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import layout_in, needs_arabic_layout, needs_office
+from conftest import CORPUS, layout_in, needs_arabic_layout, needs_office
 from docx_corpus import office_copy
 from pdf_corpus import assemble, un_pdf
 
@@ -729,6 +729,32 @@ def test_pdf_contents_entries_lose_their_leaders_and_page_numbers(tmp_path: Path
     raw = read_document(pdf, "en")
     assert "Introduction......" in raw.text
     assert [b.text for b in clean(raw).blocks] == CONTENTS
+
+
+def test_a_pdf_whose_fonts_map_no_unicode_is_one_clear_line(tmp_path: Path) -> None:
+    """Glyph numbers read as characters are letters of a dozen scripts, or private-use
+    codes; the language check would have told the translator to swap the files."""
+    text = (CORPUS / "zh.txt").read_text(encoding="utf-8")
+    rng = random.Random(1)
+    for name, low, high in (("mixed", 0x0021, 0x1FFF), ("private", 0xE000, 0xF8FF)):
+        glyph = {ch: rng.randrange(low, high) for ch in set(text)}
+        with pytest.raises(InputError, match="has a text layer that does not decode") as err:
+            read_document(un_pdf(text, tmp_path / f"{name}.pdf", cjk=True, glyphs=glyph), "zh")
+        assert "run OCR on it" in str(err.value)
+
+
+def test_a_glossary_in_four_scripts_is_text() -> None:
+    from align.readers.pdf import undecoded
+
+    rows = [
+        "General Assembly",
+        "Assemblée générale",
+        "Генеральная Ассамблея",
+        "الجمعية العامة",
+        "大会",
+    ]
+    assert undecoded("\n".join(rows * 40)) is None
+    assert undecoded("The General Assembly, \ue001 recalling its resolution") is None
 
 
 def test_docx_numbers_word_prints_from_its_list_styles(tmp_path: Path) -> None:

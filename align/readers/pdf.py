@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,7 +66,49 @@ class PdfReader(Reader):
             raise not_valid(path, "PDF", err, "re-export it, or supply the .txt/.docx") from err
         if not any(page.strip() for page in pages):
             raise input_error(path, *NO_TEXT)
-        return "\n\f".join(pages), "pdf"
+        text = "\n\f".join(pages)
+        if problem := undecoded(text):
+            raise input_error(path, problem, "run OCR on it, or supply the .docx/.txt")
+        return text, "pdf"
+
+
+GARBLED_SCRIPTS = 6
+"""Writing systems each holding 1% of a text's letters, from which the text is glyph
+numbers read as characters, not any document's: a six-language UN glossary has four
+(Latin, Arabic, Cyrillic, Chinese)."""
+PRIVATE_USE_SHARE = 0.2
+"""Share of a text's characters in Unicode's private use area, from which its fonts map
+their glyphs to no character at all."""
+_EAST_ASIAN = frozenset("CJK HIRAGANA KATAKANA HANGUL BOPOMOFO IDEOGRAPHIC".split())
+
+
+def undecoded(text: str) -> str | None:
+    """What is wrong with a PDF's text layer whose fonts carry no map to Unicode, else None.
+
+    Such a PDF shows its text and gives glyph numbers on extraction: letters of a dozen
+    scripts mixed (``эlᬁlᨧ៨ᮑ``), or private-use characters. The language check would
+    call it the wrong language and send the translator to swap the files."""
+    visible = [ch for ch in text if not ch.isspace()]
+    private = sum(1 for ch in visible if unicodedata.category(ch) == "Co")
+    if visible and private > PRIVATE_USE_SHARE * len(visible):
+        return (
+            f"has a text layer that does not decode ({private / len(visible):.0%} of its "
+            "characters are private-use codes: its fonts map no Unicode)"
+        )
+    scripts = Counter(_script(ch) for ch in visible if ch.isalpha())
+    letters = sum(scripts.values())
+    mixed = [s for s, n in scripts.items() if n >= 0.01 * letters]
+    if letters >= 200 and len(mixed) >= GARBLED_SCRIPTS:
+        return (
+            f"has a text layer that does not decode (letters of {len(mixed)} writing systems "
+            "mixed: its fonts map no Unicode)"
+        )
+    return None
+
+
+def _script(ch: str) -> str:
+    word = unicodedata.name(ch, "?").split(" ")[0]
+    return "CJK" if word in _EAST_ASIAN else word
 
 
 READER = PdfReader()
