@@ -743,6 +743,35 @@ def test_a_pdf_whose_fonts_map_no_unicode_is_one_clear_line(tmp_path: Path) -> N
         assert "run OCR on it" in str(err.value)
 
 
+def _read_as_cp1252(data: bytes) -> str:
+    """What a Windows program that takes UTF-8 for Windows-1252 reads, the five bytes
+    Windows-1252 leaves undefined kept as the control characters of their numbers."""
+    return "".join(bytes([b]).decode("cp1252", "replace").replace("\ufffd", chr(b)) for b in data)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_text_decoded_twice_is_repaired(tmp_path: Path, lang: str) -> None:
+    """UTF-8 read as Windows-1252 and saved as UTF-8 again: ``大会`` as ``å¤§ä¼š``, ``’``
+    as ``â€™``. The language check called the Chinese one "not zh: swap the files"."""
+    original = (CORPUS / f"{lang}.txt").read_text(encoding="utf-8").replace("'", "’")
+    path = tmp_path / f"{lang}.txt"
+    path.write_text(_read_as_cp1252(original.encode("utf-8")), encoding="utf-8")
+    doc = read_document(path, lang)
+    assert doc.text == original and doc.encoding == "utf-8 (double-encoded: repaired)"
+    lossy = original.encode("utf-8").decode("cp1252", "replace")  # the five bytes lost
+    path.write_text(lossy, encoding="utf-8")
+    with pytest.raises(InputError, match="was read as Windows-1252 and saved as UTF-8 again"):
+        read_document(path, lang)
+
+
+def test_text_with_letters_like_garbled_ones_is_left_as_it_is(tmp_path: Path) -> None:
+    text = "Le château, où l’Âme était à Genève. Ça coûte 5 €. 大会决定。Ã la carte: Ã©tÃ©?"
+    path = tmp_path / "fr.txt"
+    path.write_text(text * 3, encoding="utf-8")
+    doc = read_document(path, "fr")
+    assert doc.text == text * 3 and doc.encoding == "utf-8"
+
+
 def test_a_glossary_in_four_scripts_is_text() -> None:
     from align.readers.pdf import undecoded
 

@@ -106,11 +106,58 @@ def decode(data: bytes, lang: str, path: Path | str) -> tuple[str, str]:
     except UnicodeDecodeError as err:
         text, codec = _decode_not_utf8(data, lang, path, err)
         return _checked_text(text, data, path), codec
+    repaired = undo_double_utf8(text, path)
+    if repaired is not None:
+        return _checked_text(repaired, data, path), "utf-8 (double-encoded: repaired)"
     if _is_chinese(lang) and _accidental_utf8(text):
         found = _decode_chinese(data, lang)
         if found is not None and chinese_score(*found) > 0:
             return _checked_text(found[0], data, path), found[1]
     return _checked_text(text, data, path), "utf-8"
+
+
+_CP1252 = {bytes([b]).decode("cp1252", "replace"): bytes([b]) for b in range(0x80, 0x100)}
+_CP1252.pop("\ufffd")  # the five bytes Windows-1252 leaves undefined
+_MOJIBAKE = re.compile(
+    "[ÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿ]"
+    "[\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ\ufffd]"
+)
+"""A UTF-8 lead byte and a continuation byte, each read as a Windows-1252 character."""
+
+
+def _byte(ch: str) -> bytes:
+    """The byte Windows-1252 (or Latin-1, for its undefined five) reads as ``ch``."""
+    if ord(ch) < 0x80 or 0x80 <= ord(ch) <= 0x9F and ch not in _CP1252:
+        return bytes([ord(ch)])
+    return _CP1252[ch]
+
+
+def undo_double_utf8(text: str, path: Path | str) -> str | None:
+    """The text of a file that was UTF-8, read as Windows-1252 and saved as UTF-8 again
+    (``大会`` as ``å¤§ä¼š``, ``’`` as ``â€™``), else None.
+
+    Every character then stands for one byte of the first UTF-8, which decodes again.
+    Where the second saving lost the bytes Windows-1252 has no character for (``�``),
+    the text cannot be had back: that is an error, not a document in the wrong language
+    (which the language check would have called it)."""
+    pairs = _MOJIBAKE.findall(text)
+    if len(pairs) < 3 or 4 * len(pairs) < sum(1 for ch in text if not ch.isascii()):
+        return None
+    try:
+        raw = b"".join(map(_byte, text))
+    except KeyError:
+        if "\ufffd" not in text:
+            return None  # other text than the garbled kind: left as it is
+        raise input_error(
+            path,
+            f"was read as Windows-1252 and saved as UTF-8 again ({len(pairs)} garbled letters "
+            f"such as {pairs[0]!r}), losing characters",
+            "export it again from the original",
+        ) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _decode_not_utf8(
