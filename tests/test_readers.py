@@ -764,6 +764,21 @@ def test_a_text_decoded_twice_is_repaired(tmp_path: Path, lang: str) -> None:
         read_document(path, lang)
 
 
+def test_chinese_read_as_gbk_and_saved_again_is_one_clear_line(tmp_path: Path) -> None:
+    """乱码 (``大会`` as ``澶т細``) is Chinese characters still: it passed the language
+    check and failed only as "not a translation" after the whole alignment."""
+    from align.readers.txt import read_as_gbk
+
+    original = (CORPUS / "zh.txt").read_text(encoding="utf-8")
+    path = tmp_path / "zh.txt"
+    path.write_text(original.encode("utf-8").decode("gbk", "replace"), encoding="utf-8")
+    with pytest.raises(InputError, match=r"was read as GBK and saved as UTF-8 again.*乱码"):
+        read_document(path, "zh")
+    traditional = "大會決定將題為「聯合國同上海合作組織的合作」的分項列入臨時議程。" * 5
+    for text in (original, traditional):
+        assert read_as_gbk(text) is None
+
+
 def test_text_with_letters_like_garbled_ones_is_left_as_it_is(tmp_path: Path) -> None:
     text = "Le château, où l’Âme était à Genève. Ça coûte 5 €. 大会决定。Ã la carte: Ã©tÃ©?"
     path = tmp_path / "fr.txt"

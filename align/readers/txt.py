@@ -16,7 +16,7 @@ from itertools import islice
 from pathlib import Path
 
 from align.errors import InputError
-from align.languages import CJK_TEXT, base_language
+from align.languages import CJK_TEXT, IDEOGRAPH, base_language
 from align.readers.base import Reader, input_error, read_bytes
 
 BOMS: tuple[tuple[bytes, str, str], ...] = (
@@ -109,6 +109,13 @@ def decode(data: bytes, lang: str, path: Path | str) -> tuple[str, str]:
     repaired = undo_double_utf8(text, path)
     if repaired is not None:
         return _checked_text(repaired, data, path), "utf-8 (double-encoded: repaired)"
+    if (share := read_as_gbk(text)) is not None:
+        raise input_error(
+            path,
+            f"was read as GBK and saved as UTF-8 again, losing characters (乱码: {share:.0%} "
+            f"of its Chinese decodes as such, e.g. {text.strip()[:12]!r})",
+            "export it again from the original",
+        )
     if _is_chinese(lang) and _accidental_utf8(text):
         found = _decode_chinese(data, lang)
         if found is not None and chinese_score(*found) > 0:
@@ -158,6 +165,30 @@ def undo_double_utf8(text: str, path: Path | str) -> str | None:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
+
+
+_CJK_RUN = re.compile(f"[{CJK_TEXT}\ufffd]{{4,}}")
+
+
+def read_as_gbk(text: str) -> float | None:
+    """The share of a text's Chinese that is UTF-8 read as GBK (``大会`` as ``澶т細``),
+    where that is most of it, else None: such 乱码 is Chinese characters still, so it
+    passes for Chinese, and only fails as a translation of anything. A Chinese word
+    written in GBK is no UTF-8; garbled text is, but for the bytes it lost."""
+    runs = _CJK_RUN.findall(text)[:400]
+    chars = sum(len(run) for run in runs)
+    if chars < 40:
+        return None
+    back = sum(
+        len(
+            IDEOGRAPH.findall(
+                run.replace("\ufffd", "").encode("gbk", "ignore").decode("utf-8", "ignore")
+            )
+        )
+        for run in runs
+    )
+    share = 1.5 * back / chars  # three UTF-8 bytes a character, which GBK reads as 1.5
+    return share if share >= 0.5 else None
 
 
 def _decode_not_utf8(
