@@ -114,7 +114,8 @@ def pair(
             help="Overwrite OUTPUT if it exists; write it even if the documents do not look "
             "like translations of each other or print different UN document symbols or job "
             "numbers (exit code 3 otherwise); take each document's language as given unless "
-            "its script contradicts it (not its words).",
+            "its script contradicts it (not its words), and a Chinese document with a long "
+            "annex in another language as Chinese.",
         ),
     ] = False,
     report: Annotated[bool, typer.Option("--report/--no-report", help="Print the report.")] = True,
@@ -126,7 +127,8 @@ def pair(
     """Align one document pair and write its TM.
 
     Every sentence of both documents ends up in a translation unit or in the
-    report as unaligned. Example:
+    report: as unaligned, or as left out of the TM where its text is not
+    translated (an annex in the language of submission). Example:
 
         align pair A_77_L.107.zh.txt A_77_L.107.en.txt -o A_77_L.107.tmx
     """
