@@ -193,13 +193,18 @@ def _report(result: BatchResult) -> None:
         _say(f"not paired ({len(result.unpaired)} file(s)):")
         for u in result.unpaired[:SHOW]:
             _say(f"  {u.path}: {u.reason}")
+    warnings = [w for r in result.results for w in r.warnings]
+    if warnings:
+        _say(f"warnings ({len(warnings)}):")
+        for warning in warnings[:SHOW]:
+            _say(f"  {warning}")
     if result.ignored:
         suffixes = sorted({p.suffix or p.name for p in result.ignored})
         _say(
             f"ignored {len(result.ignored)} file(s) that are not documents "
             f"({', '.join(suffixes[:8])})"
         )
-    more = max(len(result.failed), len(result.unpaired), len(result.paired_by_text)) > SHOW
+    more = max(map(len, (result.failed, result.unpaired, result.paired_by_text, warnings))) > SHOW
     listed = "; the full lists are in summary.json" if more else ""
     _say(f"wrote {result.outdir} (tmx/, jsonl/, journal.jsonl, summary.json){listed}")
     if result.merge is not None:

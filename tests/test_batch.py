@@ -583,6 +583,31 @@ def test_a_pair_that_prints_two_documents_fails_unless_forced(
     assert [r.status for r in run_batch(src, out, options(cache)).results] == ["failed"]
 
 
+def test_text_left_untranslated_is_told_at_the_end_of_the_run(
+    corpus: Path, cache: Path, tmp_path: Path
+) -> None:
+    """An annex in the language of submission stays out of the pair's TM; the terminal's
+    end-of-run summary says so, as summary.json does."""
+    src = tmp_path / "in"
+    src.mkdir()
+    annex = "".join(
+        f"{n}. The delegation of State {n} set out its position on the item in detail.\n\n"
+        for n in range(1, 4)
+    )
+    for lang in ("zh", "en"):
+        text = (CORPUS / f"{lang}.txt").read_text(encoding="utf-8")
+        (src / f"doc0.{lang}.txt").write_text(f"{text}\n\n\f{annex}", encoding="utf-8")
+    out = tmp_path / "out"
+    env = {"ALIGN_CACHE_DIR": str(cache), **ENV_NO_COLOR}
+    r = CliRunner().invoke(app, ["batch", str(src), "-o", str(out)], env=env)
+    assert r.exit_code == 0, r.output
+    warning = "doc0: left out of the TM: 3 bead(s) whose text is not translated"
+    assert f"warnings (1):\n  {warning}" in r.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["warnings"][0].startswith(warning)
+    assert "<seg>1. The delegation" not in output_path(out, "doc0", "tmx").read_text("utf-8")
+
+
 def test_batch_level_problems_are_one_line_errors(tmp_path: Path, cache: Path) -> None:
     touch(tmp_path / "in" / "notes.txt")
     with pytest.raises(InputError) as exc:

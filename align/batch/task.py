@@ -26,7 +26,9 @@ from pathlib import Path
 
 from align.encoders import CachedEncoder, Encoder, default_cache_dir, load_encoder
 from align.errors import AlignError, NotTranslation
+from align.flags import untranslated
 from align.pipeline import Settings, align_files, check_translation, translation_score
+from align.report import left_out
 from align.writers import WRITERS
 
 
@@ -178,6 +180,10 @@ def run_task(task: PairTask) -> PairOutcome:
             tmx = WRITERS["tmx"].render(alignment)
             jsonl = WRITERS["jsonl"].render(alignment)
             warnings += [f"{task.id}.tmx: {d}" for d in tmx.dropped]
+            beads = alignment.beads
+            left = [i for i in tmx.skipped if untranslated(alignment, beads[i])]
+            if left:
+                warnings.append(f"{task.id}: {left_out(left)}")
             hits2, misses2 = _counters(encoder)
             src_un, tgt_un = alignment.unaligned()
             return PairOutcome(
