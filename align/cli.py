@@ -81,7 +81,8 @@ def pair(
             "--output",
             help="Where to write the TM (.tmx, .tsv or .jsonl); by default the document's "
             "name with .tmx in the current folder (A_77_L.107.tmx for "
-            "A_77_L.107.zh.pdf or A_77_L.107/zh.pdf).",
+            "A_77_L.107.zh.pdf or A_77_L.107/zh.pdf, and for N2316567.pdf where its pages "
+            "print A/77/L.107).",
             show_default=False,
         ),
     ] = None,
@@ -137,6 +138,7 @@ def pair(
     from align.report import print_report
     from align.writers import write_alignment
 
+    named = output is not None
     if output is None:
         output = Path(f"{document_id(src_file) or 'aligned'}.tmx")
     if output.exists() and not force:
@@ -169,6 +171,12 @@ def pair(
         if not force:
             raise
         err.print(f"warning: {exc}", highlight=False, markup=False, soft_wrap=True)
+    if not named and alignment.document and output.stem != alignment.document:
+        output = Path(f"{alignment.document}.tmx")  # the symbol the pages print
+        if output.exists() and not force:
+            raise AlignError(
+                f"{output} already exists: pass --force to overwrite, or choose another -o"
+            )
     for raw in read:
         plain = f" ({raw.plain_forms} ligatures and presentation forms made plain)"
         message = f"read {raw.path} as {raw.encoding}{plain if raw.plain_forms else ''}"

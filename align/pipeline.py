@@ -29,7 +29,7 @@ from align.languages import (
 from align.readers import read_document
 from align.readers.base import input_error
 from align.segmenters import segment_document
-from align.symbols import different_documents
+from align.symbols import different_documents, printed_symbol
 from align.types import Alignment, Bead, CleanDocument, RawDocument, Segment
 
 Progress = Callable[[str], None]
@@ -311,8 +311,24 @@ def align_documents(
         tgt=list(tgt_p.segments),
         beads=beads,
         signature=sig,
-        document=document_id(src.path) if src.path else "",
+        document=_document(src.path, src_p, tgt_p),
     )
+
+
+JOB_FILE = re.compile(r"[A-Z]?\d{7}[A-Z]?(?:\s*\(\d+\))?", re.IGNORECASE)
+"""A file name that is a job number (``N2316564``, ``N2316564 (1)``), as the UN's
+document system names downloads: it says nothing of which document it is."""
+
+
+def _document(path: str, src: Prepared, tgt: Prepared) -> str:
+    """The TM's document name: the file's (:func:`document_id`), or where that is a job
+    number or there is none, the symbol both sides print (``A_77_L.107``)."""
+    name = document_id(path) if path else ""
+    if not name or JOB_FILE.fullmatch(name):
+        symbol = printed_symbol(src.clean, tgt.clean)
+        if symbol:
+            return symbol.replace("/", "_")
+    return name
 
 
 def align_files(

@@ -75,3 +75,9 @@ def different_documents(src: CleanDocument, tgt: CleanDocument) -> tuple[str, st
 
 def _listed(found: frozenset[str]) -> str:
     return " and ".join(sorted(found))
+
+
+def printed_symbol(src: CleanDocument, tgt: CleanDocument) -> str | None:
+    """The one symbol both sides print in their page headers, else None."""
+    a, b = PrintedAs.of(src).own, PrintedAs.of(tgt).own
+    return next(iter(a)) if len(a) == 1 and a == b else None

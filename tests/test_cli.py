@@ -55,6 +55,23 @@ def test_pair_without_o_writes_the_documents_tmx_in_the_current_folder(
     assert again.returncode == 2 and "A_77_L.107.tmx already exists" in again.stderr
 
 
+def test_files_named_by_job_number_are_named_by_the_symbol_they_print(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The UN's document system names downloads by job number: N2316567.pdf says nothing
+    a translator looks for in a TM; the symbol the pages print does."""
+    monkeypatch.chdir(tmp_path)
+    for lang, name in (("zh", "N2316567 (1).txt"), ("en", "N2316564.txt")):
+        (tmp_path / name).write_bytes((CORPUS / f"{lang}.txt").read_bytes())
+    r = run("pair", "N2316567 (1).txt", "N2316564.txt", "--no-report", cache=cache)
+    assert r.returncode == 0, r.stderr
+    assert "wrote A_77_L.107.tmx" in r.stderr
+    assert '<prop type="x-document">A_77_L.107</prop>' in Path("A_77_L.107.tmx").read_text()
+    (tmp_path / "resolution.zh.txt").write_bytes((CORPUS / "zh.txt").read_bytes())
+    r = run("pair", "resolution.zh.txt", "N2316564.txt", "--no-report", cache=cache)
+    assert r.returncode == 0 and "wrote resolution.tmx" in r.stderr  # a name of its own
+
+
 def test_pair_shows_what_it_is_doing_on_a_terminal_only(tmp_path: Path, cache: Path) -> None:
     args = ("pair", str(CORPUS / "zh.txt"), str(CORPUS / "en.txt"))
     piped = run(*args, "-o", str(tmp_path / "piped.tmx"), cache=cache)
