@@ -58,7 +58,7 @@ _TOC_LEADER = re.compile(r"\s*(?:[.．·・…⋯‥]\s?){4,}\s*(?:\d{1,4}|[ivxl
 """A table of contents entry's dot leader and page number (``I. Introduction . . . . 3``):
 the page differs between language versions, and the leader is no text."""
 _CONTENTS_LINE = re.compile(
-    r"^(?:(?:Table\s+of\s+)?[Cc]ontents|Page|目\s*录|页\s*次|Table\s+des\s+matières|Pages?"
+    r"^(?:(?:Table\s+of\s+)?[Cc]ontents|Pages?|目\s*录|页\s*次|Table\s+des\s+matières"
     r"|Índice|Página|Содержание|Стр\.|المحتويات|الصفحة)$"
 )
 """The heading of a table of contents and of its page column, each a paragraph of its own:
@@ -454,10 +454,10 @@ class _Cleaner:
         return [list({id(ln): ln for ln in page[:1] + page[-1:]}.values()) for page in pages]
 
     def _running_heads(self, lines: list[_Line]) -> None:
-        """Mark the repeats of a line that heads or foots page after page (a report's or
-        a chapter's title, as publishers other than the UN print them), its figures
-        aside: at least :data:`RUNNING_HEAD_PAGES` pages have it, the first included (a
-        title set as the first page's text too stands below the header, not at the edge).
+        """Mark a line that heads or foots page after page (a report's or a chapter's
+        title, as publishers other than the UN print them), its figures aside, wherever
+        at least :data:`RUNNING_HEAD_PAGES` pages have it, the first page included: a
+        title set as the first page's text too stands below the header, not at the edge.
         A short line that ends a sentence or goes on with one is a paragraph's last or
         first line, however alike the paragraphs of a templated document end."""
         widths = sorted(display_width(ln.content) for ln in lines if ln.kind == "content")

@@ -134,7 +134,7 @@ _MOJIBAKE = re.compile(
 
 def _byte(ch: str) -> bytes:
     """The byte Windows-1252 (or Latin-1, for its undefined five) reads as ``ch``."""
-    if ord(ch) < 0x80 or 0x80 <= ord(ch) <= 0x9F and ch not in _CP1252:
+    if ord(ch) < 0x80 or (0x80 <= ord(ch) <= 0x9F and ch not in _CP1252):
         return bytes([ord(ch)])
     return _CP1252[ch]
 
