@@ -424,7 +424,11 @@ def number_mismatch(alignment: Alignment, bead: Bead) -> Flag | None:
 # --- untranslated text -------------------------------------------------------------------
 
 MIN_UNTRANSLATED_LETTERS = 12
-"""Shorter identical texts (``UNESCO``, ``A/77/L.107``, ``1.``) are legitimately the same."""
+"""Shorter identical texts (``UNESCO``, ``A/77/L.107``, ``1.``) are legitimately the same,
+but for a word in lower case beside Chinese (:data:`_WORD_IN_LOWER_CASE`)."""
+_WORD_IN_LOWER_CASE = re.compile(r"[A-Za-z][a-z]{2,}")
+"""A word of a language written in cases, not an acronym: the same on a Chinese side as on
+the English (``Annex``), it is English left in the Chinese."""
 
 
 def _letters(text: str) -> str:
@@ -448,11 +452,12 @@ def untranslated(alignment: Alignment, bead: Bead) -> Flag | None:
         return None
     src_text, tgt_text = _sides(alignment, bead)
     src_letters = _letters(src_text)
-    if (
-        src_letters == _letters(tgt_text)
-        and sum(ch.isalpha() for ch in src_letters) >= MIN_UNTRANSLATED_LETTERS
-    ):
+    same = src_letters == _letters(tgt_text)
+    if same and sum(ch.isalpha() for ch in src_letters) >= MIN_UNTRANSLATED_LETTERS:
         return Flag("untranslated", "both sides have the same text: left untranslated?")
+    if same and any(is_cjk(lang) for lang in (alignment.src_lang, alignment.tgt_lang)):
+        if _WORD_IN_LOWER_CASE.search(src_text):  # "Annex" as Chinese, not "UNESCO"
+            return Flag("untranslated", "both sides have the same word: left untranslated?")
     for lang, text, other in (
         (alignment.src_lang, src_text, alignment.tgt_lang),
         (alignment.tgt_lang, tgt_text, alignment.src_lang),

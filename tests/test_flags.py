@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import random
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -305,11 +306,23 @@ def test_chinese_left_in_the_english_document_is_flagged() -> None:
         ("1.", "1."),
         ("联合国教育、科学及文化组织（UNESCO）", "United Nations Educational (UNESCO)"),
         ("大会，", "The General Assembly,"),
+        ("COVID-19", "COVID-19"),
     ],
 )
 def test_short_identical_names_and_symbols_are_not_untranslated(zh: str, en: str) -> None:
     a = pair(zh, en)
     assert untranslated(a, only(a)) is None
+
+
+def test_a_short_english_word_left_in_the_chinese_is_flagged() -> None:
+    """``Annex`` over an annex in the language of submission is English in the Chinese
+    version too; beside French it is the same word in both languages."""
+    a = pair("Annex", "Annex")
+    assert untranslated(a, only(a)) == Flag(
+        "untranslated", "both sides have the same word: left untranslated?"
+    )
+    french = replace(pair("Conclusion", "Conclusion"), src_lang="fr")
+    assert untranslated(french, only(french)) is None
 
 
 # --- length ------------------------------------------------------------------------------
