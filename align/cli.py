@@ -171,12 +171,8 @@ def pair(
         if not force:
             raise
         err.print(f"warning: {exc}", highlight=False, markup=False, soft_wrap=True)
-    if not named and alignment.document and output.stem != alignment.document:
-        output = Path(f"{alignment.document}.tmx")  # the symbol the pages print
-        if output.exists() and not force:
-            raise AlignError(
-                f"{output} already exists: pass --force to overwrite, or choose another -o"
-            )
+    if not named and alignment.document:
+        output = Path(f"{alignment.document}.tmx")  # the symbol the pages print, if any
     for raw in read:
         plain = f" ({raw.plain_forms} ligatures and presentation forms made plain)"
         message = f"read {raw.path} as {raw.encoding}{plain if raw.plain_forms else ''}"

@@ -52,7 +52,8 @@ def summarize(
     untranslated = [
         i for i, found in enumerate(flags) if any(f.code == "untranslated" for f in found)
     ]
-    units = [b for i, b in enumerate(beads) if b.src and b.tgt and i not in set(untranslated)]
+    left_out_ = set(untranslated)
+    units = [b for i, b in enumerate(beads) if b.src and b.tgt and i not in left_out_]
     src_un, tgt_un = alignment.unaligned()
     mean = sum(b.confidence for b in units) / len(units) if units else 0.0
     return Summary(

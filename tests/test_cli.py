@@ -67,6 +67,8 @@ def test_files_named_by_job_number_are_named_by_the_symbol_they_print(
     assert r.returncode == 0, r.stderr
     assert "wrote A_77_L.107.tmx" in r.stderr
     assert '<prop type="x-document">A_77_L.107</prop>' in Path("A_77_L.107.tmx").read_text()
+    again = run("pair", "N2316567 (1).txt", "N2316564.txt", "--no-report", cache=cache)
+    assert again.returncode == 2 and "A_77_L.107.tmx already exists" in again.stderr
     (tmp_path / "resolution.zh.txt").write_bytes((CORPUS / "zh.txt").read_bytes())
     r = run("pair", "resolution.zh.txt", "N2316564.txt", "--no-report", cache=cache)
     assert r.returncode == 0 and "wrote resolution.tmx" in r.stderr  # a name of its own

@@ -118,8 +118,9 @@ def _paragraph(p: Any, numbering: Numbering | None = None) -> str:
     label = numbering.label(p) if numbering is not None else ""
     text = text.replace("\r", " ").replace("\n", " ")
     page = _PAGE_AFTER_TAB.search(text)
-    if page and numbering is not None and numbering.tab_leader(p) in _DOTS:
-        text = text[: page.start()] + _DOTS[str(numbering.tab_leader(p))] + page.group(1)
+    leader = numbering.tab_leader(p) if page and numbering is not None else None
+    if page and leader in _DOTS:
+        text = text[: page.start()] + _DOTS[str(leader)] + page.group(1)
     return label + text if text.strip() else text
 
 
