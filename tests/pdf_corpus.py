@@ -9,6 +9,7 @@ by Word carries. No font program is embedded: text extraction never needs one.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 MARGIN = 72.0
@@ -29,8 +30,9 @@ def _latin(text: str) -> str:
     return "(" + "".join(out) + ")"
 
 
-def _cid(text: str) -> str:
-    return "<" + "".join(f"{ord(ch):04X}" for ch in text) + ">"
+def _cid(text: str, glyphs: dict[str, int] | None = None) -> str:
+    """``text`` in a CID font: each character's code point, or its number in ``glyphs``."""
+    return "<" + "".join(f"{glyphs[ch] if glyphs else ord(ch):04X}" for ch in text) + ">"
 
 
 def _to_unicode(text: str) -> bytes:
@@ -63,9 +65,7 @@ def un_pdf(
     rows = [(row[: len(row) - len(row.lstrip())], row.strip()) for row in text.split("\n")]
     rows = [(lead, body) for lead, body in rows if body]
     pages = [rows[i : i + LINES_PER_PAGE] for i in range(0, len(rows), LINES_PER_PAGE)]
-    show = _cid if cjk else _latin
-    if glyphs is not None:
-        show = lambda body: "<" + "".join(f"{glyphs[ch]:04X}" for ch in body) + ">"  # noqa: E731
+    show = partial(_cid, glyphs=glyphs) if cjk else _latin
     objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
     if cjk:
         cmap = _to_unicode(text)
