@@ -58,7 +58,7 @@ _TOC_LEADER = re.compile(r"\s*(?:[.．·・…⋯‥]\s?){4,}\s*(?:\d{1,4}|[ivxl
 """A table of contents entry's dot leader and page number (``I. Introduction . . . . 3``):
 the page differs between language versions, and the leader is no text."""
 _CONTENTS_LINE = re.compile(
-    r"^(?:(?:Table\s+of\s+)?[Cc]ontents|Pages?|目\s*录|页\s*次|Table\s+des\s+matières"
+    r"^(?:(?:Table\s+of\s+)?[Cc]ontents|Pages?|目\s*[录錄]|[页頁]\s*次|Table\s+des\s+matières"
     r"|Índice|Página|Содержание|Стр\.|المحتويات|الصفحة)$"
 )
 """The heading of a table of contents and of its page column, each a paragraph of its own:
@@ -67,7 +67,7 @@ _PAGE_NUMBER = re.compile(
     r"^(?:[-–—]\s*(\d{1,4})\s*[-–—]"
     r"|(?i:page|p\.|pg\.?|página|pagina|seite|стр\.|страница|صفحة)\s*(\d{1,4})"
     r"(?:\s*(?i:of|/|de|sur|von|di|из|من)\s*\d{1,4})?"
-    r"|第\s*(\d{1,4})\s*页(?:\s*[，,]?\s*共\s*\d{1,4}\s*页)?"
+    r"|第\s*(\d{1,4})\s*[页頁](?:\s*[，,]?\s*共\s*\d{1,4}\s*[页頁])?"
     r"|(\d{1,3}))$"
 )
 """A line that is only a page's number, as other publishers than the UN print it
@@ -90,7 +90,7 @@ _CONNECTORS = frozenset(
     "and or of the for on in to with between by from at et de des du la le les und der die".split()
 )
 _UNITS_ZH = frozenset(
-    "年月日号號卷次届屆条條款段项項章节節个個名人国國万亿千百十时分秒岁周期页頁点部份场轮"
+    "年月日号號卷次届屆条條款段项項章节節个個名人国國万萬亿億千百十时時分秒岁歲周週期页頁点點部份场場轮輪"
 )
 _ABBREVIATIONS = frozenset(
     "rev add corr no nos vol vols para paras art arts p pp sect chap amend suppl fig".split()
@@ -125,7 +125,8 @@ word broken by hyphenation leaves a shorter tail there (``ответственн
 _OPENING = re.compile(
     r"^(?:(?:The\s+)?(?:General\s+Assembly|Security\s+Council|Economic\s+and\s+Social\s+Council"
     r"|Human\s+Rights\s+Council|Trade\s+and\s+Development\s+Board)\s*,"
-    r"|(?:大会|安全理事会|安理会|经济及社会理事会|经社理事会|人权理事会)\s*[，,]"
+    r"|(?:大会|安全理事会|安理会|经济及社会理事会|经社理事会|人权理事会"
+    r"|大會|安全理事會|安理會|經濟及社會理事會|經社理事會|人權理事會)\s*[，,]"
     r"|(?:L['’]\s*Assemblée\s+générale|Le\s+Conseil\s+de\s+sécurité)\s*,"
     r"|(?:La\s+Asamblea\s+General|El\s+Consejo\s+de\s+Seguridad)\s*,"
     r"|(?:Генеральная\s+Ассамблея|Совет\s+Безопасности)\s*,"
@@ -177,7 +178,7 @@ _LANGUAGE = (
 )
 _ORGAN = (
     r"(?:United\s+Nations|General\s+Assembly|Security\s+Council|Economic\s+and\s+Social\s+Council"
-    rf"|{_spaced('联合国|大会|安全理事会|经济及社会理事会')}"
+    rf"|{_spaced('联合国|大会|安全理事会|经济及社会理事会|聯合國|大會|安全理事會|經濟及社會理事會')}"
     r"|Nations\s+Unies|Assemblée\s+générale|Conseil\s+de\s+sécurité"
     r"|Conseil\s+économique\s+et\s+social"
     r"|Naciones\s+Unidas|Asamblea\s+General|Consejo\s+de\s+Seguridad"
@@ -197,7 +198,7 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("barcode", r"\*\d{6,9}\*"),
         (
             "recycle",
-            r"Please\s+recycle|请回收(?:利用)?|♲|Merci\s+de\s+recycler|Sírvase\s+reciclar"
+            r"Please\s+recycle|[请請]回收(?:利用)?|♲|Merci\s+de\s+recycler|Sírvase\s+reciclar"
             r"|Просьба\s+отправить\s+на\s+вторичную\s+переработку|الرجاء\s+إعادة\s+الاستعمال",
         ),
         ("page-header", _SYMBOL),

@@ -149,15 +149,16 @@ _SYMBOL = re.compile(
 _NUMBER = re.compile(
     r"(?P<pre>[A-Za-z][-]?)?(?P<num>\d+(?:\.\d+)?)"
     r"(?:(?P<suffix>st|nd|rd|th|s)\b)?"
-    r"\s*(?P<cn>(?:多|余)?[十百千万亿]+)?"
+    r"\s*(?P<cn>(?:多|余|餘)?[十百千万萬亿億]+)?"
     r"(?:[\s-]*(?P<en>hundred|thousand|million|billion|trillion)\b)?"
-    r"(?P<century>\s*世纪)?(?P<decade>\s*年代)?"
+    r"(?P<century>\s*世[纪紀])?(?P<decade>\s*年代)?"
 )
 _CN_DIGITS = {
-    "〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+    "〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4,
     "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
 }  # fmt: skip
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
+"""Simplified and Traditional alike (萬, 億)."""
 _CN_RUN = re.compile(f"[{''.join(_CN_DIGITS)}{''.join(_CN_UNITS)}]+")
 _EN_UNITS = {
     w: n
@@ -244,7 +245,7 @@ def _cn_value(run: str) -> int:
         elif ch in ("十", "百", "千"):
             small += (digit or 1) * _CN_UNITS[ch]
             digit = 0
-        elif ch == "万":
+        elif _CN_UNITS[ch] == 10**4:
             section += ((small + digit) or 1) * 10**4
             small = digit = 0
         else:

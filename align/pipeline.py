@@ -18,6 +18,7 @@ from align.clean import clean
 from align.encoders import DEFAULT_MODEL, Encoder, default_cache_dir, load_encoder
 from align.errors import DifferentDocuments, NotTranslation
 from align.flags import untranslated
+from align.hanzi import tag_for_script
 from align.languages import (
     IDEOGRAPH,
     NAMES,
@@ -296,6 +297,7 @@ def align_documents(
             raise
         if warn is not None:
             warn(f"{exc.what}: aligned anyway because of --force")
+    settings = _tags_for_scripts(settings, src_p, tgt_p, warn)
     if encoder is None:
         say(f"loading encoder {settings.model}")
         encoder = load_encoder(settings.model, cache_dir=cache_dir)
@@ -313,6 +315,24 @@ def align_documents(
         signature=sig,
         document=_document(src.path, src_p, tgt_p),
     )
+
+
+def _tags_for_scripts(
+    settings: Settings, src: Prepared, tgt: Prepared, warn: Progress | None
+) -> Settings:
+    """The settings with each Chinese side tagged for the script it is written in
+    (:func:`~align.hanzi.tag_for_script`): plain ``zh`` in Traditional characters is
+    ``zh-TW``. What changed, or contradicts the tag given, goes to ``warn``."""
+    tags = []
+    for side, lang, flag in (
+        (src, settings.src_lang, "--src-lang"),
+        (tgt, settings.tgt_lang, "--tgt-lang"),
+    ):
+        tag, message = tag_for_script(lang, side.clean.text, flag)
+        if message is not None and warn is not None:
+            warn(f"{side.raw.path or '<text>'} {message}")
+        tags.append(tag)
+    return replace(settings, src_lang=tags[0], tgt_lang=tags[1])
 
 
 JOB_FILE = re.compile(r"[A-Z]?\d{7}[A-Z]?(?:\s*\(\d+\))?", re.IGNORECASE)

@@ -182,6 +182,10 @@ LEGITIMATE = [
     ("议程项目127(s)", "Agenda item 127 (s)"),
     ("第十八届中央委员会", "the 18th Central Committee"),
     ("二〇一二年", "in 2012"),
+    ("150萬美元", "$1.5 million"),  # Traditional characters, as Taiwan and Hong Kong write
+    ("13億多人", "1.3-billion-plus people"),
+    ("20世紀90年代", "in the 1990s"),
+    ("1萬餘人", "over 10,000 people"),
 ]
 
 
@@ -271,6 +275,8 @@ def test_a_comma_between_digits_is_a_decimal_point_only_where_the_language_says(
 def test_chinese_numerals_and_english_words_are_read_as_values() -> None:
     zh = numbers("第七十七届会议、一百零五、十三亿、两万")
     assert {77, 105, 1_300_000_000, 20_000} <= zh.values
+    traditional = numbers("第七十七屆會議、一百零五、十三億、兩萬")
+    assert {77, 105, 1_300_000_000, 20_000} <= traditional.values
     assert zh.required == ()  # words and numerals never have to reappear
     en = numbers("its seventy-seventh session, one hundred and five, three decades, March")
     assert {77, 105, 30, 3} <= en.values and en.required == ()
