@@ -16,6 +16,7 @@ from itertools import islice
 from pathlib import Path
 
 from align.errors import InputError
+from align.hanzi import TRADITIONAL, declared_script
 from align.languages import CJK_TEXT, IDEOGRAPH, base_language
 from align.readers.base import Reader, input_error, read_bytes
 
@@ -58,7 +59,6 @@ SCORE_SAMPLE_CHARS = 200_000
 
 GB_CODECS = frozenset({"gb2312", "gbk", "gb18030", "hz"})
 BIG5_CODECS = frozenset({"big5", "big5hkscs", "cp950"})
-TRADITIONAL_TAGS = frozenset({"tw", "hk", "mo", "hant"})
 CODE_PAGES = {"en": "cp1252", "fr": "cp1252", "es": "cp1252", "ru": "cp1251", "ar": "cp1256"}
 """The legacy code page a non-UTF file in each other UN language is most likely in."""
 _CHARSET = {"gb18030": "gb2312", "big5": "big5", "cp950": "big5"}
@@ -319,10 +319,6 @@ def _is_chinese(lang: str) -> bool:
     return base_language(lang) == "zh"
 
 
-def _prefers_traditional(lang: str) -> bool:
-    return any(tag in TRADITIONAL_TAGS for tag in re.split(r"[-_]", lang.lower())[1:])
-
-
 def _decode_legacy(data: bytes, lang: str) -> tuple[str, str] | None:
     """A non-UTF encoding: the Chinese choice for zh, else charset-normalizer's guess.
 
@@ -376,7 +372,7 @@ def _decode_chinese(data: bytes, lang: str) -> tuple[str, str] | None:
         return candidates[0] if candidates else None
     gb_score = chinese_score(*candidates[0])
     big5_score = chinese_score(*candidates[1])
-    if big5_score > gb_score or (big5_score == gb_score and _prefers_traditional(lang)):
+    if big5_score > gb_score or (big5_score == gb_score and declared_script(lang) == TRADITIONAL):
         return candidates[1]
     return candidates[0]
 
