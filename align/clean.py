@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from align.languages import CJK_LANGS, NO_SPACE_LANGS, base_language, display_width
+from align.languages import CJK_LANGS, CJK_TEXT, NO_SPACE_LANGS, base_language, display_width
 from align.types import Block, BlockKind, CleanDocument, Layout, RawDocument, Removal
 
 KEPT = "kept"
@@ -210,6 +210,7 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _MASTHEAD_LINE = re.compile(
     rf"^(?:{_DATE}|{_LANGUAGE}|{_ORGAN}(?:\s+{_ORGAN})?|Distr\.:?\s*\w+|{_ORIGINAL})$"
 )
+_CJK_GAP = re.compile(f"[ \u3000]+(?=[{CJK_TEXT}])|(?<=[{CJK_TEXT}])[ \u3000]+")
 _OPENERS = "（《「『【〔〈“‘([{«"
 _NUMBER_LINKS = "至和或及到、，；～~–"
 _CLOSERS = ")]}\"'”’»》」』】〕〉"
@@ -570,7 +571,10 @@ class _Cleaner:
         for ln in lines:
             ln.indent = max(0, ln.indent - margin)
         self.indents = sum(ln.indent > 0 for ln in content) >= _INDENT_CUES * len(content)
-        opening = next((i for i, ln in enumerate(content[:80]) if _OPENING.match(ln.content)), None)
+        opening = next(
+            (i for i, ln in enumerate(content[:80]) if _OPENING.match(self._unspaced(ln.content))),
+            None,
+        )
         self.heading_zone = opening is not None and opening > 0
         self._structure(lines, content[opening] if opening is not None else None)
         self._build_chars()
@@ -581,6 +585,11 @@ class _Cleaner:
                 self._stray_spaces(draft)
             self._collapse(draft)
         return self._assemble()
+
+    def _unspaced(self, text: str) -> str:
+        """``text`` without the spaces a PDF's justified Chinese lines put between
+        characters (``大 会 ，``), for matching words; the text itself loses them later."""
+        return _CJK_GAP.sub("", text) if self.cjk else text
 
     def _short(self, line: _Line) -> bool:
         return display_width(line.content) < 0.7 * self.full

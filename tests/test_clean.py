@@ -1108,6 +1108,17 @@ def test_whole_document_structure(lang: str) -> None:
     assert not unknown
 
 
+def test_a_resolution_whose_justified_lines_were_extracted_letter_spaced_cleans_alike() -> None:
+    """pdftotext writes a justified Chinese line's stretched gaps as spaces (``大 会 ，``):
+    the opening line is found all the same, and with it the headings above."""
+    raw, doc = whole("zh")
+    spaced = re.sub(r"(?<=[\u4e00-\u9fff，、；：])(?=[\u4e00-\u9fff，、；：])", " ", raw)
+    assert "大 会 ，" in spaced
+    found = clean(spaced, "zh")
+    covered(spaced, found)
+    assert [(b.kind, b.text) for b in found.blocks] == [(b.kind, b.text) for b in doc.blocks]
+
+
 def test_whole_zh_has_no_glued_marks_or_stray_spaces() -> None:
     _, doc = whole("zh")
     for block in doc.blocks:
