@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from align.languages import IDEOGRAPH, base_language, is_cjk
+from align.languages import IDEOGRAPH, base_language, is_cjk, variants_of_one_language
 from align.quotes import QUOTATION_PAIRS, quotation_state
 from align.types import Alignment, Bead
 
@@ -448,8 +448,12 @@ def untranslated(alignment: Alignment, bead: Bead) -> Flag | None:
     A Chinese side of at least ``MIN_UNTRANSLATED_LETTERS`` Latin letters and no
     ideograph, or an English side whose text is mostly ideographs (an ideograph
     weighing :data:`LATIN_PER_IDEOGRAPH` letters), is in the wrong language.
+    Between two variants of one language (Simplified into Traditional Chinese,
+    US into UK English) a sentence that stays the same is translated.
     """
-    if not (bead.src and bead.tgt):
+    if not (bead.src and bead.tgt) or variants_of_one_language(
+        alignment.src_lang, alignment.tgt_lang
+    ):
         return None
     src_text, tgt_text = _sides(alignment, bead)
     src_letters = _letters(src_text)

@@ -58,6 +58,24 @@ def language_tag(code: str) -> str:
     return "-".join(out)
 
 
+LANG_CODES = {"zh": "zh-CN", "en": "en-US", "de": "de-DE", "fr": "fr-FR"}
+"""The region plain codes stand for in outputs, as CAT tools expect one."""
+
+
+def lang_code(lang: str) -> str:
+    """The region-qualified code CAT tools expect: zh -> zh-CN, en -> en-US; any other
+    code as a BCP 47 tag (zh_TW -> zh-TW), since ``xml:lang`` has no underscores."""
+    return LANG_CODES.get(lang.lower(), language_tag(lang))
+
+
+def variants_of_one_language(a: str, b: str) -> bool:
+    """Whether two tags are two variants of one language (``zh-CN`` and ``zh-TW``,
+    ``en-US`` and ``en-GB``): a localization, where a sentence may rightly stay as it is.
+    Tags that come out alike (``en`` and ``en``, ``zh`` and ``zh-CN``) are one language
+    given twice, not that."""
+    return base_language(a) == base_language(b) and lang_code(a) != lang_code(b)
+
+
 def is_cjk(code: str) -> bool:
     return base_language(code) in CJK_LANGS
 

@@ -35,7 +35,8 @@ from lxml import etree
 from align import __version__
 from align.atomic import _reason, atomic_output
 from align.errors import InputError, OutputError
-from align.writers.base import DroppedChar, clean_text, lang_code, tmx_date
+from align.languages import lang_code
+from align.writers.base import DroppedChar, clean_text, tmx_date
 from align.writers.tmx import DOCTYPE, TOOL, XML_DECLARATION
 from align.writers.tsv import COLUMNS
 

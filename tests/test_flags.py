@@ -37,6 +37,7 @@ from align.flags import (
     stray_sentence,
     untranslated,
 )
+from align.languages import lang_code
 from align.pipeline import align_files
 from align.types import Alignment, Bead, BlockKind, Segment
 
@@ -290,6 +291,24 @@ def test_same_text_on_both_sides_is_flagged() -> None:
     assert untranslated(pair(text, text), Bead((0,), (0,))) == Flag(
         "untranslated", "both sides have the same text: left untranslated?"
     )
+
+
+@pytest.mark.parametrize(
+    ("src_lang", "tgt_lang", "text"),
+    [
+        ("zh-CN", "zh-TW", "日本、印度、巴基斯坦、土耳其和巴西。"),  # written alike in both
+        ("zh", "zh-HK", "Annex"),
+        ("en-US", "en-GB", "Recalling its resolution 59/48 of 2 December 2004,"),
+    ],
+)
+def test_a_sentence_that_stays_the_same_between_variants_of_one_language_is_translated(
+    src_lang: str, tgt_lang: str, text: str
+) -> None:
+    """Simplified into Traditional Chinese, US into UK English: a localization TM."""
+    a = replace(pair(text, text), src_lang=src_lang, tgt_lang=tgt_lang)
+    assert untranslated(a, only(a)) is None
+    one_language = replace(a, src_lang=src_lang.split("-")[0], tgt_lang=lang_code(src_lang))
+    assert untranslated(one_language, only(a)) is not None  # zh and zh-CN: given twice
 
 
 def test_english_left_in_the_chinese_document_is_flagged() -> None:

@@ -15,7 +15,7 @@ from align.clean import clean
 from align.evaluate import parse_beads
 from align.hanzi import chinese_script, declared_script, tag_for_script
 from align.lexicon import cedict_entries
-from align.pipeline import Settings, align_files
+from align.pipeline import MIN_TRANSLATION_SCORE, Settings, align_files, check_translation
 from align.writers import write_alignment
 
 SIMPLIFIED = (
@@ -149,3 +149,19 @@ def test_a_traditional_document_aligns_as_the_simplified_one_and_is_tagged_zh_tw
         zh, CORPUS / "en.txt", settings=Settings(src_lang="zh-HK"), cache_dir=tmp_path
     )
     assert hong_kong.src_lang == "zh-HK"
+
+
+def test_simplified_and_traditional_versions_align_into_a_localization_tm(tmp_path: Path) -> None:
+    """zh-CN into zh-TW, as a Taiwan localization job has them: the Traditional side given
+    as plain zh is told apart, every paragraph pairs with its own, and the TM is written."""
+    tw = tmp_path / "tw.txt"
+    tw.write_text(to_traditional((CORPUS / "zh.txt").read_text(encoding="utf-8")), "utf-8")
+    settings = Settings(src_lang="zh-CN", tgt_lang="zh")
+    alignment = align_files(CORPUS / "zh.txt", tw, settings=settings, cache_dir=tmp_path)
+    assert (alignment.src_lang, alignment.tgt_lang) == ("zh-CN", "zh-TW")
+    assert [(b.src, b.tgt) for b in alignment.beads] == [((i,), (i,)) for i in range(42)]
+    assert check_translation(alignment, "zh.txt", "tw.txt") > MIN_TRANSLATION_SCORE
+    out = tmp_path / "l10n.tmx"
+    write_alignment(alignment, out)
+    assert_valid_tmx(out)
+    assert len(etree.parse(str(out)).xpath("//tu")) == 42

@@ -6,12 +6,11 @@ import pytest
 
 from align import lexicon, signals
 from align.clean import clean
-from align.languages import base_language, guess_language, is_cjk, language_tag
+from align.languages import base_language, guess_language, is_cjk, lang_code, language_tag
 from align.pipeline import Settings
 from align.segmenters import get_segmenter
 from align.segmenters.zh import ZhSegmenter
 from align.types import join_texts
-from align.writers.base import lang_code
 
 SPELLINGS = ["zh-CN", "zh_CN", "ZH", "zh-Hans", "zh_hans_cn", " zh-cn "]
 

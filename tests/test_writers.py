@@ -19,6 +19,7 @@ from tmxcheck import assert_valid_tmx
 import align
 from align.atomic import atomic_write
 from align.errors import InputError, OutputError
+from align.languages import lang_code
 from align.types import Alignment, Bead, Segment
 from align.writers import (
     format_for_path,
@@ -27,7 +28,7 @@ from align.writers import (
     read_tmx_units,
     write_alignment,
 )
-from align.writers.base import clean_text, lang_code, lang_from_code, paragraph_label
+from align.writers.base import clean_text, lang_from_code, paragraph_label
 from align.writers.jsonl import JsonlWriter
 from align.writers.tmx import TmxWriter
 from align.writers.tsv import TsvWriter

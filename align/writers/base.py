@@ -13,10 +13,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from align.languages import language_tag
+from align.languages import LANG_CODES
 from align.types import Alignment, Bead, Segment
-
-LANG_CODES = {"zh": "zh-CN", "en": "en-US", "de": "de-DE", "fr": "fr-FR"}
 
 # XML 1.0 Char excludes these; TSV and terminals do not want them either.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -74,12 +72,6 @@ def clean_text(text: str, where: str, dropped: list[DroppedChar] | None = None) 
                 dropped.append(DroppedChar(where, char, count, replacement))
         text = _FORBIDDEN.sub(lambda m: m.group() if m.group() in _AS_SPACE else "", text)
     return _BREAK.sub(" ", text).strip()
-
-
-def lang_code(lang: str) -> str:
-    """The region-qualified code CAT tools expect: zh -> zh-CN, en -> en-US; any other
-    code as a BCP 47 tag (zh_TW -> zh-TW), since ``xml:lang`` has no underscores."""
-    return LANG_CODES.get(lang.lower(), language_tag(lang))
 
 
 def lang_from_code(code: str) -> str:

@@ -19,13 +19,13 @@ from lxml import etree
 
 from align import __version__
 from align.errors import InputError
+from align.languages import lang_code
 from align.types import Alignment, Bead, BlockKind, Segment
 from align.writers.base import (
     DroppedChar,
     Rendered,
     Writer,
     clean_text,
-    lang_code,
     lang_from_code,
     paragraph_label,
     paragraphs,
