@@ -45,6 +45,7 @@ import numpy as np
 
 from align import lexicon, quotes, signals
 from align.encoders.base import normalise_rows
+from align.hanzi import as_simplified
 from align.signals import Calibration, Weights
 from align.types import Bead, BeadIds, join_texts
 
@@ -205,6 +206,7 @@ def align_with_evidence(
     The evidence is what ``benchmarks/fit_confidence.py`` calibrates on.
     """
     stats = stats if stats is not None else AlignStats()
+    src, tgt = as_simplified(src, src_lang), as_simplified(tgt, tgt_lang)
     n, m = len(src), len(tgt)
     if n == 0 or m == 0:
         beads = [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]

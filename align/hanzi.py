@@ -9,7 +9,8 @@ told by the characters only one of the two writes (们 or 們), as CC-CEDICT pai
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from functools import lru_cache
 
 from align.languages import base_language
@@ -55,6 +56,43 @@ def distinctive_characters() -> dict[str, str]:
         **{ch: SIMPLIFIED for ch in simplified - written_traditional},
         **{ch: TRADITIONAL for ch in traditional - written_simplified},
     }
+
+
+@lru_cache(maxsize=1)
+def simplified_forms() -> dict[int, str]:
+    """Each character only Traditional writes → its Simplified form, for ``str.translate``.
+
+    Where CC-CEDICT gives a character several forms (發 is 发, 髮 is 发 too, but 乾 is 干
+    or 乾), the one its words most often take; characters Simplified writes as well stay.
+    """
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    for trad, simp, _ in cedict_entries():
+        if len(trad) == len(simp):
+            for t, s in zip(trad, simp, strict=True):
+                if t != s:
+                    forms[t][s] += 1
+    table = distinctive_characters()
+    return {
+        ord(t): found.most_common(1)[0][0]
+        for t, found in forms.items()
+        if table.get(t) == TRADITIONAL
+    }
+
+
+def as_simplified(texts: Sequence[str], lang: str) -> Sequence[str]:
+    """A Chinese side written in Traditional characters as Simplified ones, for the
+    encoder; any other side as it is.
+
+    The multilingual encoder knows Simplified Chinese far better: on MAC-Dev turned
+    into Traditional characters, F1 falls from 0.922 to 0.894 as it is, and comes back
+    when encoded as Simplified. Only what the aligner compares changes: the TM keeps
+    the text as written. The mapping is one character for one, so lengths, numbers
+    and quotes stay where they were.
+    """
+    if base_language(lang) != "zh" or chinese_script("".join(texts)) != TRADITIONAL:
+        return texts
+    table = simplified_forms()
+    return [text.translate(table) for text in texts]
 
 
 def chinese_script(text: str) -> str | None:

