@@ -8,7 +8,8 @@ Sections (in file order): ``quality`` (every gold set in ``../shared/bench``,
 found there with its source and target by ``align.evaluate.bench_sets``, so a set
 added later is run too; cold: cache off, each set in its own process),
 ``ablation`` (F1 with one signal's weight zeroed),
-``gaps`` (F1 with a block of sentences cut from one side), ``scaling``
+``gaps`` (F1 with a block of sentences cut from one side), ``traditional``
+(the Chinese sets in Traditional characters), ``scaling``
 (MAC-Dev concatenated 1×, 4×, 8×, each size in its own process, cache off),
 ``confidence`` (reliability by confidence bucket) and ``batch``
 (``benchmarks/batch_scale.py``, when present). Running some sections
@@ -35,6 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 
@@ -47,7 +49,7 @@ OUTPUT = ROOT / "BENCHMARKS.md"
 SETS = bench_sets(BENCH)  # every gold set there, a set added later included
 PUBLISHED = {"mac-dev": 0.861, "pol-dev": 0.972, "text+berg": 0.911}
 SCALES = (1, 4, 8)
-SECTIONS = ("quality", "ablation", "gaps", "scaling", "confidence", "batch")
+SECTIONS = ("quality", "ablation", "gaps", "traditional", "scaling", "confidence", "batch")
 GAP_CUTS = (10, 40)  # sentences cut from one side of every document, at 40% of its length
 
 
@@ -429,6 +431,73 @@ def gaps_section(model: str, cache_dir: Path, sets: Sequence[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# --- Traditional Chinese (cached) ----------------------------------------------------------
+
+
+def traditional_section(model: str, cache_dir: Path, sets: Sequence[str]) -> str:
+    """The Chinese gold sets turned into Traditional characters (``benchmarks/traditional.py``),
+    aligned with the Chinese compared as written and as Simplified (the default)."""
+    import tempfile
+    from unittest import mock
+
+    from align.aligner import AlignConfig
+
+    convert = _sibling("traditional")
+    encoder = cached_encoder(model, cache_dir)
+    lines = [
+        "## Traditional Chinese",
+        "",
+        "No gold set is in Traditional characters, so the Chinese side of each Chinese set is "
+        "turned into them (`benchmarks/traditional.py`: CC-CEDICT's words by longest match; "
+        "the script changes, not the vocabulary). 'as written' is F1 strict with that text "
+        "given to the encoder; 'as Simplified' (the default) compares a Traditional side as "
+        "Simplified (`align.hanzi.as_simplified`), since the encoder knows Simplified Chinese "
+        "far better. The TM keeps the text as written either way.",
+        "",
+        "| set | original (Simplified) | Traditional, as written | Traditional, as Simplified |",
+        "|---|---|---|---|",
+    ]
+    for name in sets:
+        src_lang, tgt_lang = SETS[name]
+        chinese = next((lang for lang in (src_lang, tgt_lang) if lang.startswith("zh")), None)
+        if chinese is None:
+            continue
+        original = f1_strict_and_cost(name, encoder, AlignConfig())[0]
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = convert.traditional_set(BENCH / name, chinese, Path(tmp) / name)
+
+            compared = _f1_of(folder, src_lang, tgt_lang, encoder)
+            with mock.patch("align.aligner.as_simplified", lambda texts, lang: texts):
+                written = _f1_of(folder, src_lang, tgt_lang, encoder)
+        lines.append(f"| {name} | {original:.4f} | {written:.4f} | {compared:.4f} |")
+        print(f"traditional {name}: {original:.4f} {written:.4f} {compared:.4f}", file=sys.stderr)
+    return "\n".join(lines) + "\n"
+
+
+def _f1_of(folder: Path, src_lang: str, tgt_lang: str, encoder: object) -> float:
+    """F1 strict of a gold set laid out as ``../shared/bench``'s, default settings."""
+    from align.evaluate import evaluate
+
+    result = evaluate(
+        folder / src_lang,
+        folder / tgt_lang,
+        folder / "gold",
+        encoder,  # type: ignore[arg-type]
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+    )
+    return result.scores.f1_strict
+
+
+def _sibling(name: str) -> ModuleType:
+    """``benchmarks/<name>.py`` as a module (this folder is no package)."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 # --- scaling (cold, one process per size) --------------------------------------------------
 
 
@@ -669,14 +738,9 @@ def _count(hits: np.ndarray) -> str:
 
 def batch_section() -> str | None:
     """``benchmarks/batch_scale.py``'s own section, when that module is there."""
-    path = Path(__file__).with_name("batch_scale.py")
-    if not path.exists():
+    if not Path(__file__).with_name("batch_scale.py").exists():
         return None
-    spec = importlib.util.spec_from_file_location("batch_scale", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    section: Callable[[], str] = module.section
+    section: Callable[[], str] = _sibling("batch_scale").section
     return section()
 
 
@@ -748,6 +812,8 @@ def main() -> None:
             out[name] = ablation_section(args.model, cache_dir, sets)
         elif name == "gaps":
             out[name] = gaps_section(args.model, cache_dir, sets)
+        elif name == "traditional":
+            out[name] = traditional_section(args.model, cache_dir, sets)
         elif name == "scaling":
             out[name] = scaling_section(args.model)
         elif name == "confidence":

@@ -3,10 +3,10 @@ and tagged so that a zh-TW or zh-HK project in a CAT tool takes their units."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
+from benchmark_scripts import load
 from conftest import CORPUS
 from lxml import etree
 from tmxcheck import assert_valid_tmx
@@ -20,7 +20,6 @@ from align.hanzi import (
     simplified_forms,
     tag_for_script,
 )
-from align.lexicon import cedict_entries
 from align.pipeline import MIN_TRANSLATION_SCORE, Settings, align_files, check_translation
 from align.writers import write_alignment
 
@@ -33,31 +32,8 @@ TRADITIONAL = (
     "又回顧這些國家為實現發展目標所作的努力。"
 )
 """Typed by hand, not converted: the same sentence in each script."""
-
-
-def to_traditional(text: str) -> str:
-    """Simplified → Traditional for test inputs: CC-CEDICT's words by longest match, and a
-    lone character as the traditional form its words most often give it."""
-    words: dict[str, str] = {}
-    single: dict[str, Counter[str]] = defaultdict(Counter)
-    for trad, simp, _ in cedict_entries():
-        if len(trad) == len(simp):
-            if len(simp) > 1:
-                words.setdefault(simp, trad)
-            for s, t in zip(simp, trad, strict=True):
-                single[s][t] += 1
-    out, i = [], 0
-    while i < len(text):
-        for size in range(min(6, len(text) - i), 1, -1):
-            if text[i : i + size] in words:
-                out.append(words[text[i : i + size]])
-                i += size
-                break
-        else:
-            counts = single.get(text[i])
-            out.append(counts.most_common(1)[0][0] if counts else text[i])
-            i += 1
-    return "".join(out)
+traditional = load("traditional", "bench_traditional")
+to_traditional = traditional.to_traditional
 
 
 def test_a_traditional_side_is_compared_as_simplified_and_any_other_as_it_is() -> None:
@@ -188,3 +164,20 @@ def test_simplified_and_traditional_versions_align_into_a_localization_tm(tmp_pa
     write_alignment(alignment, out)
     assert_valid_tmx(out)
     assert len(etree.parse(str(out)).xpath("//tu")) == 42
+
+
+def test_the_benchmarks_traditional_set_converts_the_chinese_side_line_for_line(
+    tmp_path: Path,
+) -> None:
+    """``benchmarks/traditional.py`` (the ``traditional`` section of BENCHMARKS.md)."""
+    gold_set = tmp_path / "set"
+    for folder, text in (
+        ("zh", SIMPLIFIED + "\n发展。\n"),
+        ("en", "a\nb\n"),
+        ("gold", "[0]:[0]\n"),
+    ):
+        (gold_set / folder).mkdir(parents=True)
+        (gold_set / folder / "001").write_text(text, encoding="utf-8")
+    out = traditional.traditional_set(gold_set, "zh", tmp_path / "out")
+    assert (out / "zh" / "001").read_text(encoding="utf-8") == TRADITIONAL + "\n發展。\n"
+    assert (out / "en").is_symlink() and (out / "gold" / "001").read_text() == "[0]:[0]\n"
