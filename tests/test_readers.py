@@ -95,6 +95,17 @@ def test_big5_with_microsoft_extensions_reads_as_cp950(tmp_path: Path) -> None:
     assert (doc.text, doc.encoding) == (text, "cp950")
 
 
+def test_hong_kong_big5_reads_as_big5_hkscs(tmp_path: Path) -> None:
+    """Hong Kong's characters (Cantonese 佢哋, 啲, 嘅) are in Big5-HKSCS only: that file
+    used to fail as Big5 and be read as GB18030, every character wrong."""
+    text = TRADITIONAL + "\n 佢哋話呢啲嘢好緊要，嘅確係咁。\n"
+    for codec in ("big5", "cp950"):
+        with pytest.raises(UnicodeEncodeError):
+            text.encode(codec)
+    doc = read_document(write(tmp_path, "hk.txt", text.encode("big5hkscs")), "zh")
+    assert (doc.text, doc.encoding) == (text, "big5hkscs")
+
+
 @pytest.mark.parametrize(
     "line", [" 大会， ", " 第七十七届会议   ", "联合国同上海合作组织的合作 ", "纽约", "委员"]
 )

@@ -61,7 +61,7 @@ GB_CODECS = frozenset({"gb2312", "gbk", "gb18030", "hz"})
 BIG5_CODECS = frozenset({"big5", "big5hkscs", "cp950"})
 CODE_PAGES = {"en": "cp1252", "fr": "cp1252", "es": "cp1252", "ru": "cp1251", "ar": "cp1256"}
 """The legacy code page a non-UTF file in each other UN language is most likely in."""
-_CHARSET = {"gb18030": "gb2312", "big5": "big5", "cp950": "big5"}
+_CHARSET = {"gb18030": "gb2312", "big5": "big5", "cp950": "big5", "big5hkscs": "big5"}
 _FIRST_LEVEL = {"gb2312": (0xB0A1, 0xD7FE), "big5": (0xA440, 0xC67E)}
 """Each charset's first level: its most used ideographs."""
 
@@ -354,7 +354,8 @@ def strict_decode(data: bytes, codec: str) -> str | None:
 
 
 def _decode_chinese(data: bytes, lang: str) -> tuple[str, str] | None:
-    """GB18030 or Big5 (cp950 for Microsoft's extras), whichever reads as more ordinary Chinese.
+    """GB18030 or Big5 (cp950 for Microsoft's extras, Big5-HKSCS for Hong Kong's characters),
+    whichever reads as more ordinary Chinese.
 
     GB18030 is a superset of GB2312 and GBK and decodes nearly any byte string,
     Big5 text included, so being decodable decides little; the score does.
@@ -363,7 +364,7 @@ def _decode_chinese(data: bytes, lang: str) -> tuple[str, str] | None:
     gb = strict_decode(data, "gb18030")
     if gb is not None:
         candidates.append((gb, "gb18030"))
-    for codec in ("big5", "cp950"):
+    for codec in ("big5", "cp950", "big5hkscs"):
         big5 = strict_decode(data, codec)
         if big5 is not None:
             candidates.append((big5, codec))
