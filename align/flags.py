@@ -159,6 +159,10 @@ _CN_DIGITS = {
 }  # fmt: skip
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
 """Simplified and Traditional alike (萬, 億)."""
+_ROC_ERA = re.compile(r"民[國国]\s*$")
+"""The Republic of China era before a year, as Taiwan dates its documents (民國112年)."""
+ROC_YEAR_ONE = 1912
+"""The Gregorian year of 民國1年: 民國112年 is 2023."""
 _CN_RUN = re.compile(f"[{''.join(_CN_DIGITS)}{''.join(_CN_UNITS)}]+")
 _EN_UNITS = {
     w: n
@@ -355,12 +359,16 @@ def numbers(text: str, lang: str = "en") -> Numbers:
             equivalents.add(2000 + value)  # COVID-19 stands for 2019冠状病毒病
         if m.group("suffix") == "s" or m.group("decade"):
             equivalents |= {value % 100, 1900 + value % 100, 2000 + value % 100}
+        if _ROC_ERA.search(rest, 0, m.start()):
+            equivalents.add(value + ROC_YEAR_ONE - 1)
         equivalents = {v.normalize() for v in equivalents}
         values |= equivalents
         if not (m.group("pre") or m.group("century")):
             required.append((m.group("num") + (m.group("cn") or ""), frozenset(equivalents)))
     for m in _CN_RUN.finditer(rest):
         values.add(Decimal(_cn_value(m.group())))
+        if _ROC_ERA.search(rest, 0, m.start()):
+            values.add(Decimal(_cn_value(m.group()) + ROC_YEAR_ONE - 1))
     for m in _ROMAN.finditer(rest):
         if m.group():
             values.add(Decimal(_roman_value(m.group())))

@@ -187,6 +187,8 @@ LEGITIMATE = [
     ("13億多人", "1.3-billion-plus people"),
     ("20世紀90年代", "in the 1990s"),
     ("1萬餘人", "over 10,000 people"),
+    ("中華民國112年5月1日起施行", "It takes effect on 1 May 2023"),  # Taiwan's era: 1911 + 112
+    ("民國一百一十二年", "in 2023"),
 ]
 
 
@@ -202,6 +204,7 @@ WRONG = [
     ("增长50%", "grew by 15 per cent", "50 in zh only; 15 in en only"),
     ("A/77/L.107号文件", "document A/77/L.108", "A/77/L.107 in zh only; A/77/L.108 in en only"),
     ("第77届会议", "seventy-eighth session", "77 in zh only"),
+    ("民國112年", "in 2024", "112 in zh only; 2024 in en only"),
     ("第77届会议", "document A/77/L.107", "A/77/L.107 in en only"),
     ("第2896卷，第50518号", "vol. 2896", "50518 in zh only"),
     ("大会", "The General Assembly, 1, 2, 3, 4, 5", "1, 2, 3, 4 and 1 more in en only"),
