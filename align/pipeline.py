@@ -123,7 +123,8 @@ def check_language(prepared: Prepared, flag: str, *, by_words: bool = True) -> N
     )
     known = by_words and base_language(lang) in NAMES  # one with no word list may share some
     guess = guess_language(text, list(NAMES), margin=3.0, least=20) if known else None
-    if guess is not None and guess != base_language(lang) and not is_cjk(guess):
+    kana = guess == "ja" and base_language(lang) == "zh"  # Chinese writes no kana
+    if guess is not None and guess != base_language(lang) and (not is_cjk(guess) or kana):
         raise input_error(
             path,
             f"looks like {NAMES[guess]}, not {lang}",

@@ -206,6 +206,24 @@ def test_a_language_in_latin_letters_given_as_another_is_refused(tmp_path: Path)
     check_language(prepare(RawDocument(english, "en.txt", "utf-8", "sw")), "--tgt-lang")
 
 
+JAPANESE = (
+    "国際連合総会は、2004年12月2日の決議59/48を想起し、上海協力機構に総会のオブザーバー資格"
+    "を付与したことを想起する。\n\n また、国連と上海協力機構との協力に関する決議を想起する。\n"
+)
+
+
+def test_japanese_given_as_chinese_is_refused() -> None:
+    """Japanese writes ideographs too, so the script alone let it through as Chinese, into
+    a TM whose "zh-CN" units were Japanese; its kana give it away (Chinese writes none)."""
+    japanese = prepare(RawDocument(JAPANESE, "ja.txt", "utf-8", "zh"))
+    with pytest.raises(InputError, match=r"ja.txt: looks like Japanese, not zh: set --src-lang ja"):
+        check_language(japanese, "--src-lang")
+    check_language(prepare(RawDocument(JAPANESE, "ja.txt", "utf-8", "ja")), "--src-lang")
+    check_language(japanese, "--src-lang", by_words=False)  # --force: as given
+    quoting = ZH.read_text(encoding="utf-8") + "\n\n 见《国連と上海協力機構》。\n"
+    check_language(prepare(RawDocument(quoting, "zh.txt", "utf-8", "zh")), "--src-lang")
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_right_language_and_short_texts_pass(lang: str) -> None:
     check_language(prepare(read_document(CORPUS / f"{lang}.txt", lang)), "--src-lang")
