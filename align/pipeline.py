@@ -317,7 +317,7 @@ def align_documents(
         ("tgt", settings.tgt_lang, tgt_p),
     ):
         if base_language(lang) == "zh" and chinese_script(prepared.clean.text) == TRADITIONAL:
-            sig[f"{side}_compared"] = f"as Simplified Chinese ({lexicon.dictionary()})"
+            sig[f"{side}_compared"] = f"as Simplified Chinese ({lexicon.dictionary_version()})"
     return Alignment(
         src_lang=settings.src_lang,
         tgt_lang=settings.tgt_lang,
