@@ -37,13 +37,13 @@ to_traditional = traditional.to_traditional
 
 
 def test_a_traditional_side_is_compared_as_simplified_and_any_other_as_it_is() -> None:
-    assert as_simplified([TRADITIONAL], "zh") == [SIMPLIFIED.replace("关于", "关於")]
+    assert as_simplified([TRADITIONAL], "zh") == [SIMPLIFIED]
     assert as_simplified([TRADITIONAL], "zh-TW") == as_simplified([TRADITIONAL], "zh")
     assert as_simplified([SIMPLIFIED], "zh") == [SIMPLIFIED]
     assert as_simplified([TRADITIONAL], "ja") == [TRADITIONAL]
     forms = simplified_forms()
-    assert "頭髮發展後".translate(forms) == "头发发展后"
-    assert "乾隆".translate(forms) == "乾隆"  # written in Simplified too: left alone
+    assert "頭髮發展後關於".translate(forms) == "头发发展后关于"
+    assert "臺灣".translate(forms) == "台湾" and "台灣".translate(forms) == "台湾"  # 台 is both
 
 
 def test_the_script_is_told_by_the_characters_only_one_of_the_two_writes() -> None:
