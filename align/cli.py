@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from align import __version__, cli_batch, cli_report, cli_review
+from align import __version__, cli_batch, cli_multi, cli_report, cli_review
 from align.aligner import AlignConfig
 from align.cli_common import MAX_BEAD_HELP, aligning_bar
 from align.cli_tmx import tmx_app
@@ -334,6 +334,7 @@ def _document_bar(total: int) -> Iterator[Callable[[DocumentResult, int, int], N
 cli_batch.register(app)
 cli_report.register(app)
 cli_review.register(app)
+cli_multi.register(app)
 
 
 def main() -> None:

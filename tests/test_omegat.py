@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,8 @@ from align.types import Alignment, Bead, CleanDocument
 from align.writers import write_alignment
 
 JAR = Path(os.environ.get("OMEGAT_JAR", "/usr/share/omegat/OmegaT.jar"))
+ENGLISH_TOKENIZER = "org.omegat.tokenizer.LuceneEnglishTokenizer"
+FRENCH_TOKENIZER = "org.omegat.tokenizer.LuceneFrenchTokenizer"
 JAVA = shutil.which("java")
 
 pytestmark = pytest.mark.skipif(
@@ -44,10 +47,10 @@ PROJECT = """\
     <glossary_dir>__DEFAULT__</glossary_dir>
     <glossary_file>__DEFAULT__</glossary_file>
     <dictionary_dir>__DEFAULT__</dictionary_dir>
-    <source_lang>zh-CN</source_lang>
-    <target_lang>en-US</target_lang>
+    <source_lang>{source}</source_lang>
+    <target_lang>{target}</target_lang>
     <source_tok>org.omegat.tokenizer.LuceneSmartChineseTokenizer</source_tok>
-    <target_tok>org.omegat.tokenizer.LuceneEnglishTokenizer</target_tok>
+    <target_tok>{target_tok}</target_tok>
     <sentence_seg>false</sentence_seg>
     <support_default_translations>true</support_default_translations>
     <remove_tags>false</remove_tags>
@@ -84,26 +87,21 @@ def _paragraph_alignment(zh: CleanDocument, en: CleanDocument) -> Alignment:
     return Alignment("zh", "en", src, tgt, beads, document="A/77/L.107")
 
 
-def test_omegat_pretranslates_every_paragraph_from_our_tmx(tmp_path: Path) -> None:
-    zh = clean(read_document(CORPUS / "zh.txt", "zh"), "zh")
-    en = clean(read_document(CORPUS / "en.txt", "en"), "en")
-    alignment = _paragraph_alignment(zh, en)
-    lines = [block.text for block in zh.blocks]
-    expected = {alignment.src_text(b): alignment.tgt_text(b) for b in alignment.beads}
-    missing = [line for line in lines if line not in expected]
-    assert not missing, f"reference.align does not cover these paragraphs: {missing[:3]}"
-
+def _pretranslate(
+    tmp_path: Path, lines: list[str], write_tm: Callable[[Path], None], target: str, tok: str
+) -> list[str]:
+    """Run OmegaT's console translation of ``lines`` (zh-CN into ``target``) on a project
+    whose ``tm/auto`` holds the TMX ``write_tm`` writes; the target file's lines."""
     project = tmp_path / "A_77_L.107"
     for folder in ("source", "target", "tm/auto", "glossary", "dictionary", "omegat"):
         (project / folder).mkdir(parents=True)
-    (project / "omegat.project").write_text(PROJECT, encoding="utf-8")
+    settings = PROJECT.format(source="zh-CN", target=target, target_tok=tok)
+    (project / "omegat.project").write_text(settings, encoding="utf-8")
     (project / "omegat" / "filters.xml").write_text(FILTERS, encoding="utf-8")
     source = project / "source" / "A_77_L.107.zh.txt"
     source.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     tm = project / "tm" / "auto" / "A_77_L.107.tmx"
-    result = write_alignment(alignment, tm)
-    assert result.units == len(alignment.beads) and not result.skipped
-
+    write_tm(tm)
     run = subprocess.run(
         [
             str(JAVA),
@@ -126,11 +124,27 @@ def test_omegat_pretranslates_every_paragraph_from_our_tmx(tmp_path: Path) -> No
     log = "\n".join(line for line in output.splitlines() if "PLUGIN_LOAD_OK" not in line)
     assert run.returncode == 0, log[-3000:]
     assert str(tm) in output, f"OmegaT did not read {tm}: {log[-3000:]}"
-    target = project / "target" / source.name
-    assert target.is_file(), f"no target written: {log[-3000:]}"
-
-    got = target.read_text(encoding="utf-8").splitlines()
+    translated = project / "target" / source.name
+    assert translated.is_file(), f"no target written: {log[-3000:]}"
+    got = translated.read_text(encoding="utf-8").splitlines()
     assert len(got) == len(lines)
+    return got
+
+
+def test_omegat_pretranslates_every_paragraph_from_our_tmx(tmp_path: Path) -> None:
+    zh = clean(read_document(CORPUS / "zh.txt", "zh"), "zh")
+    en = clean(read_document(CORPUS / "en.txt", "en"), "en")
+    alignment = _paragraph_alignment(zh, en)
+    lines = [block.text for block in zh.blocks]
+    expected = {alignment.src_text(b): alignment.tgt_text(b) for b in alignment.beads}
+    missing = [line for line in lines if line not in expected]
+    assert not missing, f"reference.align does not cover these paragraphs: {missing[:3]}"
+
+    def write_tm(tm: Path) -> None:
+        result = write_alignment(alignment, tm)
+        assert result.units == len(alignment.beads) and not result.skipped
+
+    got = _pretranslate(tmp_path, lines, write_tm, "en-US", ENGLISH_TOKENIZER)
     wrong = [
         (zh_line, en_line)
         for zh_line, en_line in zip(lines, got, strict=True)
@@ -138,3 +152,26 @@ def test_omegat_pretranslates_every_paragraph_from_our_tmx(tmp_path: Path) -> No
     ]
     assert not wrong, f"{len(wrong)} paragraphs not pre-translated, e.g. {wrong[0]}"
     assert "The General Assembly," in got
+
+
+def test_omegat_pretranslates_chinese_into_french_from_our_multilingual_tmx(
+    tmp_path: Path,
+) -> None:
+    """``align multi`` aligns the Chinese and the French each with the English; OmegaT
+    takes the Chinese–French pairs the English never shows from the units."""
+    from align.multilingual import align_versions
+    from align.writers import multilingual_tmx
+
+    versions = {"zh": CORPUS / "zh.txt", "en": CORPUS / "en.txt", "fr": CORPUS / "fr.htm"}
+    multi = align_versions(versions, cache_dir=tmp_path / "cache")
+    zh = clean(read_document(CORPUS / "zh.txt", "zh"), "zh")
+    lines = [block.text for block in zh.blocks]
+    expected = {multi.text(u, "zh"): multi.text(u, "fr") for u in multi.units}
+    assert set(lines) <= set(expected)
+
+    got = _pretranslate(
+        tmp_path, lines, lambda tm: multilingual_tmx.write(multi, tm), "fr-FR", FRENCH_TOKENIZER
+    )
+    wrong = [(z, f) for z, f in zip(lines, got, strict=True) if f != expected[z]]
+    assert not wrong, f"{len(wrong)} paragraphs not pre-translated, e.g. {wrong[0]}"
+    assert "L’Assemblée générale," in got

@@ -41,7 +41,7 @@ TOOL = "un-align"
 _CODE_TAGS = frozenset({"bpt", "ept", "ph", "it", "ut"})
 
 
-def _prop(parent: etree._Element, kind: str, value: str) -> None:
+def prop(parent: etree._Element, kind: str, value: str) -> None:
     etree.SubElement(parent, "prop", type=kind).text = value
 
 
@@ -107,11 +107,11 @@ class TmxWriter(Writer):
         )
         document = clean_text(alignment.document, "document", dropped)
         if document:
-            _prop(header, "x-document", document)
+            prop(header, "x-document", document)
         for key in sorted(alignment.signature):
             where = f"signature {key}"
             kind = "x-signature-" + clean_text(str(key), where, dropped)
-            _prop(header, kind, clean_text(str(alignment.signature[key]), where, dropped))
+            prop(header, kind, clean_text(str(alignment.signature[key]), where, dropped))
 
         body = etree.SubElement(root, "body")
         keep, skipped = written_beads(alignment, include_empty, include_untranslated)
@@ -144,30 +144,30 @@ class TmxWriter(Writer):
         extra: Sequence[tuple[str, str]] = (),
     ) -> None:
         tu = etree.SubElement(body, "tu", tuid=str(n))
-        _prop(tu, "x-confidence", f"{bead.confidence:.3f}")
+        prop(tu, "x-confidence", f"{bead.confidence:.3f}")
         if document:
-            _prop(tu, "x-document", document)
+            prop(tu, "x-document", document)
         para = paragraphs(alignment.src, bead.src) or paragraphs(alignment.tgt, bead.tgt)
         if para:
-            _prop(tu, "x-paragraph", paragraph_label(para))
-        _prop(tu, "x-bead", bead.kind)
+            prop(tu, "x-paragraph", paragraph_label(para))
+        prop(tu, "x-bead", bead.kind)
         kinds = {alignment.src[i].kind for i in bead.src} | {
             alignment.tgt[j].kind for j in bead.tgt
         }
         if kinds - {"body"}:
-            _prop(tu, "x-kind", ",".join(sorted(kinds)))
+            prop(tu, "x-kind", ",".join(sorted(kinds)))
         links = _links(alignment.src, bead.src) + _links(alignment.tgt, bead.tgt)
         for link in dict.fromkeys(links):
-            _prop(tu, "x-link", clean_text(link, f"bead {n} link", dropped))
+            prop(tu, "x-link", clean_text(link, f"bead {n} link", dropped))
         for kind, value in extra:
-            _prop(tu, kind, clean_text(value, f"bead {n} {kind}", dropped))
+            prop(tu, kind, clean_text(value, f"bead {n} {kind}", dropped))
         for side, (code, text) in enumerate(sides):
             if text:
                 tuv = etree.SubElement(tu, "tuv", {XML_LANG: code})
                 if side == 0:
                     for kind, context in _context(alignment.src, bead.src):
                         # a neighbour's characters are reported where it is written itself
-                        _prop(tuv, kind, _seg(clean_text(context, kind, [])))
+                        prop(tuv, kind, _seg(clean_text(context, kind, [])))
                 etree.SubElement(tuv, "seg").text = text
 
     def loads(self, data: bytes) -> Alignment:

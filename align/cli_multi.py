@@ -1,0 +1,129 @@
+"""``align multi``: the language versions of one document into one multilingual TMX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from align.cli_common import say
+from align.errors import InputError, OutputError
+
+
+def languages_of(files: list[Path], langs: str | None, pivot: str) -> dict[str, Path]:
+    """Each file's language: from ``--langs`` (in the files' order), else its name."""
+    from align.languages import NAMES
+    from align.multilingual import language_from_name
+
+    if langs:
+        codes = [c.strip() for c in langs.split(",") if c.strip()]
+        if len(codes) != len(files):
+            raise InputError(
+                f"--langs names {len(codes)} languages for {len(files)} files: give one a file"
+            )
+    else:
+        known = list(dict.fromkeys([pivot, *NAMES]))
+        found = [language_from_name(f, known) for f in files]
+        for f, code in zip(files, found, strict=True):
+            if code is None:
+                raise InputError(
+                    f"{f}: its name gives no language: name it like A_77_L.107.zh.pdf or "
+                    "zh.pdf, or give --langs zh,en,fr in the files' order"
+                )
+        codes = [str(c) for c in found]
+    seen: dict[str, Path] = {}
+    for f, code in zip(files, codes, strict=True):
+        if code in seen:
+            raise InputError(f"{seen[code]} and {f} are both '{code}': give one file a language")
+        seen[code] = f
+    return seen
+
+
+def register(app: typer.Typer) -> None:
+    """Add the multi command to the ``align`` app."""
+
+    @app.command("multi")
+    def multi_cmd(
+        files: Annotated[
+            list[Path],
+            typer.Argument(
+                help="The language versions of one document, each named for its language "
+                "(A_77_L.107.zh.pdf, en.docx, report-FR.htm), in any format 'align pair' reads.",
+                show_default=False,
+            ),
+        ],
+        output: Annotated[
+            Path | None,
+            typer.Option(
+                "-o",
+                "--output",
+                help="The TMX to write; by default the document's name with .tmx in the "
+                "current folder.",
+                show_default=False,
+            ),
+        ] = None,
+        pivot: Annotated[
+            str,
+            typer.Option(
+                "--pivot",
+                help="The version every other is aligned with: English, in which most UN "
+                "documents are drafted.",
+            ),
+        ] = "en",
+        langs: Annotated[
+            str | None,
+            typer.Option(
+                "--langs",
+                help="The files' languages in their order (zh,en,fr), where their names do "
+                "not say.",
+                show_default=False,
+            ),
+        ] = None,
+        model: Annotated[str, typer.Option("--model", "-m", help="Sentence encoder.")] = "use",
+        force: Annotated[
+            bool,
+            typer.Option(
+                "--force",
+                help="Overwrite OUTPUT; align versions that do not look like translations of "
+                "the pivot or print another document's symbol (exit 3 otherwise).",
+            ),
+        ] = False,
+        cache: Annotated[
+            bool,
+            typer.Option("--cache/--no-cache", help="Reuse embeddings cached by earlier runs."),
+        ] = True,
+    ) -> None:
+        """Align the language versions of one document into one TMX: a unit per sentence
+        with every language in it, which any CAT tool reads for the pair its project has.
+
+        Each version is aligned with the pivot as 'align pair' aligns a pair, with the
+        same checks. Where one language joins two sentences another keeps apart, the
+        unit takes both. Sentences in no unit are listed. Example:
+
+            align multi A_77_L.107.zh.pdf A_77_L.107.en.pdf A_77_L.107.fr.pdf
+        """
+        from align.encoders import default_cache_dir
+        from align.multilingual import align_versions, summary_lines
+        from align.pipeline import Settings
+        from align.writers import multilingual_tmx
+
+        versions = languages_of(files, langs, pivot)
+        if output is not None and output.exists() and not force:
+            raise OutputError(
+                f"{output} already exists: pass --force to overwrite, or choose another -o"
+            )
+        result = align_versions(
+            versions,
+            pivot=pivot,
+            settings=Settings(model=model),
+            cache_dir=default_cache_dir() if cache else None,
+            force=force,
+            warn=lambda msg: say(f"warning: {msg}"),
+            progress=say,
+        )
+        out = output or Path(f"{result.document or 'aligned'}.tmx")
+        for line in summary_lines(result):
+            say(line)
+        rendered = multilingual_tmx.write(result, out, force=force)
+        say(f"wrote {out} ({rendered.units} units)")

@@ -1,0 +1,234 @@
+"""Several language versions of one document in one TM: a unit per sentence, every language.
+
+A UN document comes in six languages, and a terminologist's TM holds them all: one
+``<tu>`` with a ``<tuv>`` per language, which any CAT tool reads for whichever pair
+its project has. Each version is aligned with one pivot version (English, in which
+most UN documents are drafted) as a pair is; the pairs' beads are then joined on
+the pivot's sentences. Where one language joins two pivot sentences that another
+keeps apart, the unit takes both (the finest cut every language agrees with), so
+every language's part of a unit translates the same pivot sentences.
+
+Data shapes: each pair is an :class:`~align.types.Alignment` with the version as
+its source and the pivot as its target; a :class:`Unit` maps each language to the
+ids of its segments (the pivot's always present).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from align.encoders import Encoder, default_cache_dir, load_encoder
+from align.errors import InputError, NotTranslation
+from align.flags import untranslated
+from align.pipeline import Settings, align_documents, check_translation, document_id
+from align.readers import read_document
+from align.types import Alignment, Segment, join_texts
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One translation unit: each language's segment ids, and how sure the pairs are.
+
+    ``confidence`` is the lowest confidence of the pair beads it joins: the unit is
+    right only where each of them is."""
+
+    ids: Mapping[str, tuple[int, ...]]
+    confidence: float
+
+
+@dataclass
+class Multilingual:
+    """The versions of one document aligned on a pivot version.
+
+    ``pairs`` holds each other language's alignment with the pivot (version as source,
+    pivot as target), as ``align pair`` would have made it; ``unaligned`` the segments
+    of each language in no unit (one-sided beads, and beads left out of the TM as
+    untranslated), so that every sentence is either in a unit or reported."""
+
+    pivot: str
+    langs: list[str]
+    segments: dict[str, list[Segment]]
+    units: list[Unit]
+    pairs: dict[str, Alignment]
+    unaligned: dict[str, list[int]] = field(default_factory=dict)
+    document: str = ""
+
+    def text(self, unit: Unit, lang: str) -> str:
+        """A unit's text in one language, its sentences joined as that language writes."""
+        return join_texts([self.segments[lang][i].text for i in unit.ids.get(lang, ())], lang)
+
+    @property
+    def signature(self) -> dict[str, str]:
+        """What the result depends on, from the pairs' signatures: a setting they share
+        once, one that differs (the lexicon, which only zh-en reads) and what was read
+        per language (``zh.read``, ``en.lang``)."""
+        out: dict[str, str] = {"pivot": self.pivot}
+        keys = dict.fromkeys(k for pair in self.pairs.values() for k in pair.signature)
+        for key in keys:
+            values = {lang: pair.signature.get(key) for lang, pair in self.pairs.items()}
+            if key.startswith("tgt_"):
+                out[f"{self.pivot}.{key.removeprefix('tgt_')}"] = next(
+                    v for v in values.values() if v is not None
+                )
+            elif key.startswith("src_") or len(set(values.values())) > 1:
+                for lang, value in values.items():
+                    if value is not None:
+                        out[f"{lang}.{key.removeprefix('src_')}"] = value
+            else:
+                out[key] = next(iter(values.values())) or ""
+        return dict(sorted(out.items()))
+
+
+def combine(
+    pivot: str, pivot_segments: list[Segment], pairs: Mapping[str, Alignment]
+) -> Multilingual:
+    """Join pair alignments (each language as source, the pivot as target) into units.
+
+    Pivot sentences any pair puts in one bead share a unit. A pair's bead with no pivot
+    sentence, or left out of its TM as untranslated
+    (:func:`~align.flags.untranslated`), puts its sentences in ``unaligned``; so does
+    a pivot sentence no language translates.
+    """
+    n = len(pivot_segments)
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    kept: dict[str, list[tuple[tuple[int, ...], tuple[int, ...], float]]] = {}
+    unaligned: dict[str, list[int]] = {lang: [] for lang in (pivot, *pairs)}
+    for lang, pair in pairs.items():
+        if [s.text for s in pair.tgt] != [s.text for s in pivot_segments]:
+            raise ValueError(f"the {lang} pair was not aligned with these {pivot} segments")
+        kept[lang] = []
+        for bead in pair.beads:
+            if not bead.tgt:
+                unaligned[lang] += bead.src
+            elif bead.src and not untranslated(pair, bead):
+                kept[lang].append((bead.src, bead.tgt, bead.confidence))
+                for j in bead.tgt[1:]:
+                    parent[root(j)] = root(bead.tgt[0])
+            elif bead.src:
+                unaligned[lang] += bead.src
+    groups: dict[int, list[int]] = {}
+    for j in range(n):
+        groups.setdefault(root(j), []).append(j)
+    by_start = {members[0]: members for members in groups.values()}
+    unit_of = {j: members[0] for members in groups.values() for j in members}
+    ids: dict[int, dict[str, list[int]]] = {start: {} for start in by_start}
+    confidence: dict[int, float] = {start: 1.0 for start in by_start}
+    for lang, beads in kept.items():
+        for src, tgt, conf in beads:
+            start = unit_of[tgt[0]]
+            ids[start].setdefault(lang, []).extend(src)
+            confidence[start] = min(confidence[start], conf)
+    units: list[Unit] = []
+    for start in sorted(by_start):
+        if not ids[start]:
+            unaligned[pivot] += by_start[start]
+            continue
+        langs = {pivot: tuple(by_start[start])}
+        langs.update({lang: tuple(sorted(found)) for lang, found in ids[start].items()})
+        units.append(Unit(langs, confidence[start]))
+    segments = {pivot: list(pivot_segments), **{lang: list(p.src) for lang, p in pairs.items()}}
+    return Multilingual(
+        pivot=pivot,
+        langs=[pivot, *pairs],
+        segments=segments,
+        units=units,
+        pairs=dict(pairs),
+        unaligned={lang: sorted(found) for lang, found in unaligned.items()},
+    )
+
+
+def summary_lines(multilingual: Multilingual) -> list[str]:
+    """What ``align multi`` reports: each pair's beads by kind, the units, and every
+    sentence in no unit, by language, with its text."""
+    m = multilingual
+    lines = []
+    for lang, pair in m.pairs.items():
+        kinds = Counter(bead.kind for bead in pair.beads)
+        shown = ", ".join(f"{k}: {n}" for k, n in sorted(kinds.items()))
+        lines.append(f"{lang} with {m.pivot}: {len(pair.beads)} beads ({shown})")
+    full = sum(1 for u in m.units if len(u.ids) == len(m.langs))
+    lines.append(f"units: {len(m.units)}, {full} of them in all {len(m.langs)} languages")
+    for lang in m.langs:
+        ids = m.unaligned.get(lang, [])
+        lines.append(f"in no unit, {lang}: {len(ids)}")
+        lines += [f"  {lang} #{i}: {m.segments[lang][i].text}" for i in ids]
+    return lines
+
+
+def language_from_name(path: Path | str, known: Sequence[str]) -> str | None:
+    """The language a file's name gives, among ``known`` codes: ``zh.pdf``,
+    ``A_77_L.107.zh.pdf``, ``A_77_L.107-ZH.docx``, ``report_fr.htm``; else None."""
+    stem = Path(path).stem.lower()
+    for code in known:
+        c = code.lower()
+        if stem == c or stem.endswith((f".{c}", f"-{c}", f"_{c}")):
+            return code
+    return None
+
+
+def align_versions(
+    versions: Mapping[str, str | Path],
+    *,
+    pivot: str = "en",
+    settings: Settings | None = None,
+    encoder: Encoder | None = None,
+    cache_dir: Path | None = None,
+    force: bool = False,
+    warn: Callable[[str], None] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Multilingual:
+    """Align the language versions of one document (language → file) on ``pivot``.
+
+    Each other version is aligned with the pivot as ``align pair`` aligns a pair, with
+    the same checks: a wrong language, a different document or text that does not
+    translate the pivot raises, unless ``force`` (then ``warn`` hears of it). The pivot
+    is read once and the encoder loaded once.
+    """
+    if pivot not in versions:
+        raise InputError(f"no {pivot} version among {', '.join(versions)}: give the pivot's file")
+    if len(versions) < 2:
+        raise InputError("a multilingual TM needs two language versions or more")
+    settings = settings or Settings()
+    say = progress or (lambda _msg: None)
+    pivot_raw = read_document(versions[pivot], pivot)
+    if encoder is None:
+        say(f"loading encoder {settings.model}")
+        encoder = load_encoder(settings.model, cache_dir=cache_dir or default_cache_dir())
+    pairs: dict[str, Alignment] = {}
+    for lang, path in versions.items():
+        if lang == pivot:
+            continue
+        say(f"aligning {lang} with {pivot}")
+        raw = read_document(path, lang)
+        pair_settings = replace(settings, src_lang=lang, tgt_lang=pivot)
+        pair = align_documents(
+            raw,
+            pivot_raw,
+            settings=pair_settings,
+            encoder=encoder,
+            language_by_words=not force,
+            allow_different=force,
+            warn=warn,
+        )
+        try:
+            check_translation(pair, path, versions[pivot])
+        except NotTranslation as exc:
+            if not force:
+                raise
+            if warn is not None:
+                warn(f"{exc}: aligned anyway because of --force")
+        pairs[pair.src_lang] = pair  # the tag the pair settled on (zh-TW for Traditional)
+    first = next(iter(pairs.values()))
+    result = combine(first.tgt_lang, first.tgt, pairs)
+    result.document = first.document or document_id(versions[pivot])
+    return result

