@@ -86,6 +86,22 @@ def bench_start(
     return zh[:n], en[:m], kept
 
 
+def run_align(
+    *args: str, cache: Path, cwd: Path | None = None, timeout: int = 300
+) -> subprocess.CompletedProcess[str]:
+    """``python -m align.cli ARGS`` with its own embedding cache, no colour and a wide
+    terminal (a message is one line); exit code, stdout and stderr."""
+    env = {**os.environ, "ALIGN_CACHE_DIR": str(cache), "NO_COLOR": "1", "COLUMNS": "300"}
+    return subprocess.run(
+        [sys.executable, "-m", "align.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+    )
+
+
 def run_on_terminal(*args: str, env: dict[str, str], timeout: float = 300) -> tuple[int, str, str]:
     """``python -m align.cli ARGS`` with stderr on a pseudo-terminal, as a user at a
     terminal sees it (rich draws its progress bars only there); stdout goes to a file.

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import BENCH, CORPUS
+from conftest import run_align as run
 from tmxcheck import assert_valid_tmx
 
 from align.errors import InputError, NotTranslation
@@ -34,17 +35,6 @@ from align.writers import read_tmx_units
 
 ZH = CORPUS / "zh.txt"
 EN = CORPUS / "en.txt"
-
-
-def run(*args: str, cache: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ALIGN_CACHE_DIR": str(cache), "NO_COLOR": "1", "COLUMNS": "300"}
-    return subprocess.run(
-        [sys.executable, "-m", "align.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -3,13 +3,11 @@ pivot's sentences, every sentence in a unit or reported, a valid multilingual TM
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS
+from conftest import CORPUS, run_align
 from lxml import etree
 from tmxcheck import assert_valid_tmx
 
@@ -140,15 +138,7 @@ def test_the_un_resolution_in_three_languages_is_one_unit_a_paragraph(tmp_path: 
 
 
 def _align(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ALIGN_CACHE_DIR": str(cwd / "cache"), "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "align.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=300,
-    )
+    return run_align(*args, cache=cwd / "cache", cwd=cwd)
 
 
 def test_align_multi_names_the_tm_after_the_document(tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from lxml import etree
 
-from align import __version__
 from align.atomic import atomic_write
 from align.errors import OutputError
 from align.languages import lang_code
@@ -23,39 +22,15 @@ from align.writers.base import (
     clean_text,
     paragraph_label,
     paragraphs,
-    tmx_date,
 )
-from align.writers.tmx import DOCTYPE, TOOL, XML_DECLARATION, XML_LANG, prop
+from align.writers.tmx import XML_LANG, new_tmx, prop, serialise
 
 
 def render(multilingual: Multilingual, *, date: datetime | str | None = None) -> Rendered:
     """The TMX of every unit, the pivot's ``<tuv>`` first, then the others in order."""
     m = multilingual
     dropped: list[DroppedChar] = []
-    root = etree.Element("tmx", version="1.4")
-    header = etree.SubElement(
-        root,
-        "header",
-        creationtool=TOOL,
-        creationtoolversion=__version__,
-        segtype="sentence",
-        **{"o-tmf": TOOL},
-        adminlang="en-US",
-        srclang=lang_code(m.pivot),
-        datatype="plaintext",
-        creationdate=tmx_date(date),
-    )
-    document = clean_text(m.document, "document", dropped)
-    if document:
-        prop(header, "x-document", document)
-    for key, value in m.signature.items():
-        where = f"signature {key}"
-        prop(
-            header,
-            f"x-signature-{clean_text(key, where, dropped)}",
-            clean_text(value, where, dropped),
-        )
-    body = etree.SubElement(root, "body")
+    root, body, document = new_tmx(lang_code(m.pivot), m.document, m.signature, date, dropped)
     for n, unit in enumerate(m.units, 1):
         tu = etree.SubElement(body, "tu", tuid=str(n))
         prop(tu, "x-confidence", f"{unit.confidence:.3f}")
@@ -73,9 +48,7 @@ def render(multilingual: Multilingual, *, date: datetime | str | None = None) ->
                 text = clean_text(m.text(unit, lang), f"unit {n} {lang}", dropped)
                 tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang_code(lang)})
                 etree.SubElement(tuv, "seg").text = text
-    etree.indent(root, space="  ")
-    data = XML_DECLARATION + DOCTYPE + etree.tostring(root, encoding="UTF-8") + b"\n"
-    return Rendered(data, len(m.units), (), tuple(dropped))
+    return Rendered(serialise(root), len(m.units), (), tuple(dropped))
 
 
 def write(

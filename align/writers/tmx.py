@@ -45,6 +45,45 @@ def prop(parent: etree._Element, kind: str, value: str) -> None:
     etree.SubElement(parent, "prop", type=kind).text = value
 
 
+def new_tmx(
+    srclang: str,
+    document: str,
+    signature: Mapping[str, str],
+    date: datetime | str | None,
+    dropped: list[DroppedChar],
+) -> tuple[etree._Element, etree._Element, str]:
+    """A ``<tmx>`` with its header (this tool, ``srclang``, the date, the document and
+    the signature as props) and an empty ``<body>``: the root, the body, and the
+    document's name as written (characters XML cannot hold go to ``dropped``)."""
+    root = etree.Element("tmx", version="1.4")
+    header = etree.SubElement(
+        root,
+        "header",
+        creationtool=TOOL,
+        creationtoolversion=__version__,
+        segtype="sentence",
+        **{"o-tmf": TOOL},
+        adminlang="en-US",
+        srclang=srclang,
+        datatype="plaintext",
+        creationdate=tmx_date(date),
+    )
+    name = clean_text(document, "document", dropped)
+    if name:
+        prop(header, "x-document", name)
+    for key in sorted(signature):
+        where = f"signature {key}"
+        kind = "x-signature-" + clean_text(str(key), where, dropped)
+        prop(header, kind, clean_text(str(signature[key]), where, dropped))
+    return root, etree.SubElement(root, "body"), name
+
+
+def serialise(root: etree._Element) -> bytes:
+    """The file's bytes: declaration, doctype, the tree indented."""
+    etree.indent(root, space="  ")
+    return XML_DECLARATION + DOCTYPE + etree.tostring(root, encoding="UTF-8") + b"\n"
+
+
 def _context(segments: list[Segment], ids: tuple[int, ...]) -> list[tuple[str, str]]:
     """The sentences just before and just after ``ids`` in the document, where there are."""
     if not ids:
@@ -92,28 +131,9 @@ class TmxWriter(Writer):
         src_code = src_lang_code or lang_code(alignment.src_lang)
         tgt_code = tgt_lang_code or lang_code(alignment.tgt_lang)
         dropped: list[DroppedChar] = []
-        root = etree.Element("tmx", version="1.4")
-        header = etree.SubElement(
-            root,
-            "header",
-            creationtool=TOOL,
-            creationtoolversion=__version__,
-            segtype="sentence",
-            **{"o-tmf": TOOL},
-            adminlang="en-US",
-            srclang=src_code,
-            datatype="plaintext",
-            creationdate=tmx_date(date),
+        root, body, document = new_tmx(
+            src_code, alignment.document, alignment.signature, date, dropped
         )
-        document = clean_text(alignment.document, "document", dropped)
-        if document:
-            prop(header, "x-document", document)
-        for key in sorted(alignment.signature):
-            where = f"signature {key}"
-            kind = "x-signature-" + clean_text(str(key), where, dropped)
-            prop(header, kind, clean_text(str(alignment.signature[key]), where, dropped))
-
-        body = etree.SubElement(root, "body")
         keep, skipped = written_beads(alignment, include_empty, include_untranslated)
         units = 0
         for i, bead in keep:
@@ -128,9 +148,7 @@ class TmxWriter(Writer):
             self._unit(body, alignment, bead, n, document, sides, dropped, extra)
             units += 1
 
-        etree.indent(root, space="  ")
-        data = XML_DECLARATION + DOCTYPE + etree.tostring(root, encoding="UTF-8") + b"\n"
-        return Rendered(data, units, tuple(sorted(skipped)), tuple(dropped))
+        return Rendered(serialise(root), units, tuple(sorted(skipped)), tuple(dropped))
 
     @staticmethod
     def _unit(
