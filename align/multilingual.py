@@ -108,14 +108,12 @@ def combine(
             raise ValueError(f"the {lang} pair was not aligned with these {pivot} segments")
         kept[lang] = []
         for bead in pair.beads:
-            if not bead.tgt:
-                unaligned[lang] += bead.src
-            elif bead.src and not untranslated(pair, bead):
+            if bead.src and bead.tgt and not untranslated(pair, bead):
                 kept[lang].append((bead.src, bead.tgt, bead.confidence))
                 for j in bead.tgt[1:]:
                     parent[root(j)] = root(bead.tgt[0])
-            elif bead.src:
-                unaligned[lang] += bead.src
+            else:
+                unaligned[lang] += bead.src  # nothing for a pivot sentence alone
     groups: dict[int, list[int]] = {}
     for j in range(n):
         groups.setdefault(root(j), []).append(j)
