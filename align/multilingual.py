@@ -203,6 +203,7 @@ def align_versions(
         say(f"loading encoder {settings.model}")
         encoder = load_encoder(settings.model, cache_dir=cache_dir or default_cache_dir())
     pairs: dict[str, Alignment] = {}
+    read_from: dict[str, str | Path] = {}
     for lang, path in versions.items():
         if lang == pivot:
             continue
@@ -225,7 +226,12 @@ def align_versions(
                 raise
             if warn is not None:
                 warn(f"{exc}: aligned anyway because of --force")
-        pairs[pair.src_lang] = pair  # the tag the pair settled on (zh-TW for Traditional)
+        tag = pair.src_lang  # the tag the pair settled on: zh-TW for a Traditional zh
+        if tag in pairs:
+            raise InputError(
+                f"{read_from[tag]} and {path} are both {tag}: give each version its own language"
+            )
+        pairs[tag], read_from[tag] = pair, path
     first = next(iter(pairs.values()))
     result = combine(first.tgt_lang, first.tgt, pairs)
     result.document = first.document or document_id(versions[pivot])

@@ -7,14 +7,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from benchmark_scripts import load
 from conftest import CORPUS, run_align
 from lxml import etree
 from tmxcheck import assert_valid_tmx
 
+from align.errors import InputError
 from align.multilingual import align_versions, combine, language_from_name, summary_lines
 from align.types import Alignment, Bead, Segment
 from align.writers import multilingual_tmx
 
+to_traditional = load("traditional", "bench_traditional").to_traditional
 EN = ["One.", "Two.", "Three.", "Four.", "The Assembly remains seized of the matter."]
 
 
@@ -135,6 +138,16 @@ def test_the_un_resolution_in_three_languages_is_one_unit_a_paragraph(tmp_path: 
     assert [multi.text(u, "zh") for u in multi.units] == [
         zh_pair.src_text(b) for b in zh_pair.beads
     ]
+
+
+def test_two_versions_that_come_out_in_one_language_are_refused(tmp_path: Path) -> None:
+    """A Traditional version given as plain zh is tagged zh-TW: beside one given as zh-TW,
+    one would have replaced the other in the TM."""
+    tw = tmp_path / "tw.txt"
+    tw.write_text(to_traditional((CORPUS / "zh.txt").read_text(encoding="utf-8")), "utf-8")
+    versions = {"zh": tw, "en": CORPUS / "en.txt", "zh-TW": tw}
+    with pytest.raises(InputError, match=r"tw.txt and .*tw.txt are both zh-TW: give each"):
+        align_versions(versions, cache_dir=tmp_path)
 
 
 def _align(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
