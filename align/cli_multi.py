@@ -8,36 +8,7 @@ from typing import Annotated
 import typer
 
 from align.cli_common import say
-from align.errors import InputError, OutputError
-
-
-def languages_of(files: list[Path], langs: str | None, pivot: str) -> dict[str, Path]:
-    """Each file's language: from ``--langs`` (in the files' order), else its name."""
-    from align.languages import NAMES
-    from align.multilingual import language_from_name
-
-    if langs:
-        codes = [c.strip() for c in langs.split(",") if c.strip()]
-        if len(codes) != len(files):
-            raise InputError(
-                f"--langs names {len(codes)} languages for {len(files)} files: give one a file"
-            )
-    else:
-        known = list(dict.fromkeys([pivot, *NAMES]))
-        found = [language_from_name(f, known) for f in files]
-        for f, code in zip(files, found, strict=True):
-            if code is None:
-                raise InputError(
-                    f"{f}: its name gives no language: name it like A_77_L.107.zh.pdf or "
-                    "zh.pdf, or give --langs zh,en,fr in the files' order"
-                )
-        codes = [str(c) for c in found]
-    seen: dict[str, Path] = {}
-    for f, code in zip(files, codes, strict=True):
-        if code in seen:
-            raise InputError(f"{seen[code]} and {f} are both '{code}': give one file a language")
-        seen[code] = f
-    return seen
+from align.errors import OutputError
 
 
 def register(app: typer.Typer) -> None:
@@ -48,8 +19,9 @@ def register(app: typer.Typer) -> None:
         files: Annotated[
             list[Path],
             typer.Argument(
-                help="The language versions of one document, each named for its language "
-                "(A_77_L.107.zh.pdf, en.docx, report-FR.htm), in any format 'align pair' reads.",
+                help="The language versions of one document, in any format 'align pair' reads; "
+                "each file's language is its name's (A_77_L.107.zh.pdf, en.docx, report-FR.htm), "
+                "else its text's (N2316567.pdf, as the UN names downloads).",
                 show_default=False,
             ),
         ],
@@ -104,11 +76,12 @@ def register(app: typer.Typer) -> None:
             align multi A_77_L.107.zh.pdf A_77_L.107.en.pdf A_77_L.107.fr.pdf
         """
         from align.encoders import default_cache_dir
-        from align.multilingual import align_versions, summary_lines
+        from align.multilingual import align_versions, summary_lines, version_languages
         from align.pipeline import Settings
         from align.writers import multilingual_tmx
 
-        versions = languages_of(files, langs, pivot)
+        codes = [c.strip() for c in langs.split(",") if c.strip()] if langs else None
+        versions = version_languages(files, codes, pivot, told=say)
         if output is not None and output.exists() and not force:
             raise OutputError(
                 f"{output} already exists: pass --force to overwrite, or choose another -o"

@@ -23,6 +23,7 @@ from pathlib import Path
 from align.encoders import Encoder, default_cache_dir, load_encoder
 from align.errors import InputError, NotTranslation
 from align.flags import untranslated
+from align.languages import NAMES, guess_language
 from align.pipeline import Settings, align_documents, check_translation, document_id
 from align.readers import read_document
 from align.types import Alignment, Segment, join_texts
@@ -161,6 +162,41 @@ def summary_lines(multilingual: Multilingual) -> list[str]:
         lines.append(f"in no unit, {lang}: {len(ids)}")
         lines += [f"  {lang} #{i}: {m.segments[lang][i].text}" for i in ids]
     return lines
+
+
+def version_languages(
+    files: Sequence[Path],
+    langs: Sequence[str] | None = None,
+    pivot: str = "en",
+    told: Callable[[str], None] | None = None,
+) -> dict[str, Path]:
+    """Each file's language: from ``langs`` (in the files' order), else its name
+    (:func:`language_from_name`), else its text (a UN download is named by its job
+    number, ``N2316567.pdf``); ``told`` hears which were told by their text. Raises
+    ``InputError`` for a file none of these place, or two files in one language."""
+    if langs is not None and len(langs) != len(files):
+        raise InputError(
+            f"--langs names {len(langs)} languages for {len(files)} files: give one a file"
+        )
+    known = list(dict.fromkeys([pivot, *NAMES]))
+    found: dict[str, Path] = {}
+    for n, path in enumerate(files):
+        code = langs[n] if langs is not None else language_from_name(path, known)
+        if code is None:
+            code = guess_language(read_document(path, "").text, known)
+            if code is None:
+                raise InputError(
+                    f"{path}: neither its name nor its text tells its language: name it like "
+                    "A_77_L.107.zh.pdf or zh.pdf, or give --langs zh,en,fr in the files' order"
+                )
+            if told is not None:
+                told(f"{path}: {code}, by its text")
+        if code in found:
+            raise InputError(
+                f"{found[code]} and {path} are both '{code}': give one another language"
+            )
+        found[code] = path
+    return found
 
 
 def language_from_name(path: Path | str, known: Sequence[str]) -> str | None:

@@ -13,7 +13,13 @@ from lxml import etree
 from tmxcheck import assert_valid_tmx
 
 from align.errors import InputError
-from align.multilingual import align_versions, combine, language_from_name, summary_lines
+from align.multilingual import (
+    align_versions,
+    combine,
+    language_from_name,
+    summary_lines,
+    version_languages,
+)
 from align.types import Alignment, Bead, Segment
 from align.writers import multilingual_tmx
 
@@ -140,6 +146,19 @@ def test_the_un_resolution_in_three_languages_is_one_unit_a_paragraph(tmp_path: 
     ]
 
 
+def test_files_named_by_job_number_are_told_by_their_text(tmp_path: Path) -> None:
+    """As the UN's document system names downloads: ``N2316567.pdf`` is the Chinese."""
+    zh, en = tmp_path / "N2316567.txt", tmp_path / "N2316564 (1).txt"
+    for path, lang in ((zh, "zh"), (en, "en")):
+        path.write_text((CORPUS / f"{lang}.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    told: list[str] = []
+    assert version_languages([zh, en], told=told.append) == {"zh": zh, "en": en}
+    assert told == [f"{zh}: zh, by its text", f"{en}: en, by its text"]
+    run = _align("multi", zh.name, en.name, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "A_77_L.107.tmx").is_file()  # named for the symbol both print
+
+
 def test_two_versions_that_come_out_in_one_language_are_refused(tmp_path: Path) -> None:
     """A Traditional version given as plain zh is tagged zh-TW: beside one given as zh-TW,
     one would have replaced the other in the TM."""
@@ -171,7 +190,7 @@ def test_align_multi_names_the_tm_after_the_document(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("names", "langs", "error"),
     [
-        (("N2316567.txt", "en.txt"), None, "N2316567.txt: its name gives no language"),
+        (("N2316567.txt", "en.txt"), None, "N2316567.txt: neither its name nor its text tells"),
         (("a.txt", "b.txt"), "zh", "--langs names 1 languages for 2 files"),
         (("zh.txt", "b.zh.txt"), None, "zh.txt and b.zh.txt are both 'zh'"),
         (("zh.txt", "fr.txt"), None, "no en version among zh, fr"),
