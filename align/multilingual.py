@@ -229,7 +229,11 @@ def align_versions(
     is read once and the encoder loaded once.
     """
     if pivot not in versions:
-        raise InputError(f"no {pivot} version among {', '.join(versions)}: give the pivot's file")
+        others = ", ".join(versions)
+        raise InputError(
+            f"no {pivot} version among {others}: add it, or align on one of these "
+            f"with --pivot {next(iter(versions))}"
+        )
     if len(versions) < 2:
         raise InputError("a multilingual TM needs two language versions or more")
     settings = settings or Settings()

@@ -193,7 +193,7 @@ def test_align_multi_names_the_tm_after_the_document(tmp_path: Path) -> None:
         (("N2316567.txt", "en.txt"), None, "N2316567.txt: neither its name nor its text tells"),
         (("a.txt", "b.txt"), "zh", "--langs names 1 languages for 2 files"),
         (("zh.txt", "b.zh.txt"), None, "zh.txt and b.zh.txt are both 'zh'"),
-        (("zh.txt", "fr.txt"), None, "no en version among zh, fr"),
+        (("zh.txt", "fr.txt"), None, "no en version among zh, fr: add it, or align on one"),
     ],
 )
 def test_align_multi_says_which_file_it_cannot_place(
