@@ -131,8 +131,9 @@ def declared_script(tag: str) -> str | None:
     )
 
 
-def tag_for_script(tag: str, text: str, flag: str = "--src-lang") -> tuple[str, str | None]:
-    """The tag a Chinese side's TM carries, and what the user should hear about it.
+def tag_for_script(tag: str, found: str | None, flag: str = "--src-lang") -> tuple[str, str | None]:
+    """The tag a side's TM carries, given the script its text is ``found`` written in
+    (:func:`chinese_script`), and what the user should hear about it.
 
     Plain ``zh`` written in Traditional characters becomes :data:`TRADITIONAL_TAG`;
     a tag whose region or script the characters contradict stays, with a warning
@@ -140,10 +141,7 @@ def tag_for_script(tag: str, text: str, flag: str = "--src-lang") -> tuple[str, 
     silently. The message has no subject (the caller puts the file's name first) and
     names ``flag`` as the way to give another tag.
     """
-    if base_language(tag) != "zh":
-        return tag, None
-    found = chinese_script(text)
-    if found is None:
+    if base_language(tag) != "zh" or found is None:
         return tag, None
     declared = declared_script(tag)
     if declared is None and found == TRADITIONAL and tag.lower() == "zh":

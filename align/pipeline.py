@@ -303,7 +303,11 @@ def align_documents(
             raise
         if warn is not None:
             warn(f"{exc.what}: aligned anyway because of --force")
-    settings = _tags_for_scripts(settings, src_p, tgt_p, warn)
+    scripts = [
+        chinese_script(p.clean.text) if base_language(lang) == "zh" else None
+        for p, lang in ((src_p, settings.src_lang), (tgt_p, settings.tgt_lang))
+    ]
+    settings = _tags_for_scripts(settings, (src_p, tgt_p), scripts, warn)
     if encoder is None:
         say(f"loading encoder {settings.model}")
         encoder = load_encoder(settings.model, cache_dir=cache_dir)
@@ -312,11 +316,8 @@ def align_documents(
     sig = signature(settings, encoder)
     for side, raw in (("src", src), ("tgt", tgt)):
         sig[f"{side}_read"] = f"{raw.encoding} ({raw.reader})" if raw.reader else raw.encoding
-    for side, lang, prepared in (
-        ("src", settings.src_lang, src_p),
-        ("tgt", settings.tgt_lang, tgt_p),
-    ):
-        if base_language(lang) == "zh" and chinese_script(prepared.clean.text) == TRADITIONAL:
+    for side, script in zip(("src", "tgt"), scripts, strict=True):
+        if script == TRADITIONAL:
             sig[f"{side}_compared"] = f"as Simplified Chinese ({lexicon.dictionary_version()})"
     return Alignment(
         src_lang=settings.src_lang,
@@ -330,17 +331,23 @@ def align_documents(
 
 
 def _tags_for_scripts(
-    settings: Settings, src: Prepared, tgt: Prepared, warn: Progress | None
+    settings: Settings,
+    sides: tuple[Prepared, Prepared],
+    scripts: list[str | None],
+    warn: Progress | None,
 ) -> Settings:
-    """The settings with each Chinese side tagged for the script it is written in
+    """The settings with each side tagged for the script it is written in
     (:func:`~align.hanzi.tag_for_script`): plain ``zh`` in Traditional characters is
     ``zh-TW``. What changed, or contradicts the tag given, goes to ``warn``."""
     tags = []
-    for side, lang, flag in (
-        (src, settings.src_lang, "--src-lang"),
-        (tgt, settings.tgt_lang, "--tgt-lang"),
+    for side, lang, script, flag in zip(
+        sides,
+        (settings.src_lang, settings.tgt_lang),
+        scripts,
+        ("--src-lang", "--tgt-lang"),
+        strict=True,
     ):
-        tag, message = tag_for_script(lang, side.clean.text, flag)
+        tag, message = tag_for_script(lang, script, flag)
         if message is not None and warn is not None:
             warn(f"{side.raw.path or '<text>'} {message}")
         tags.append(tag)

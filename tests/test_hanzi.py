@@ -82,19 +82,19 @@ def test_a_tag_names_or_implies_a_script(tag: str, script: str | None) -> None:
 
 
 def test_plain_zh_in_traditional_characters_is_tagged_zh_tw() -> None:
-    tag, message = tag_for_script("zh", TRADITIONAL * 2)
+    tag, message = tag_for_script("zh", chinese_script(TRADITIONAL * 2))
     assert tag == "zh-TW"
     assert message is not None and "Traditional" in message and "--src-lang zh-HK" in message
-    assert tag_for_script("zh", SIMPLIFIED * 2) == ("zh", None)
-    assert tag_for_script("zh-HK", TRADITIONAL * 2) == ("zh-HK", None)
+    assert tag_for_script("zh", chinese_script(SIMPLIFIED * 2)) == ("zh", None)
+    assert tag_for_script("zh-HK", chinese_script(TRADITIONAL * 2)) == ("zh-HK", None)
 
 
 def test_a_tag_the_characters_contradict_stays_with_a_warning() -> None:
-    tag, message = tag_for_script("zh-CN", TRADITIONAL * 2, "--tgt-lang")
+    tag, message = tag_for_script("zh-CN", chinese_script(TRADITIONAL * 2), "--tgt-lang")
     assert tag == "zh-CN"
     assert message is not None
     assert "Traditional" in message and "--tgt-lang is zh-CN (Simplified)" in message
-    tag, message = tag_for_script("zh-TW", SIMPLIFIED * 2)
+    tag, message = tag_for_script("zh-TW", chinese_script(SIMPLIFIED * 2))
     assert tag == "zh-TW" and message is not None and "Simplified" in message
 
 
