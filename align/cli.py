@@ -133,8 +133,7 @@ def pair(
 
         align pair A_77_L.107.zh.txt A_77_L.107.en.txt -o A_77_L.107.tmx
     """
-    from align.errors import NotTranslation
-    from align.pipeline import Settings, align_files, check_translation, document_id
+    from align.pipeline import Settings, align_files, check_translation_unless, document_id
     from align.report import print_report
     from align.writers import write_alignment
 
@@ -165,12 +164,13 @@ def pair(
                 f"warning: {msg}", highlight=False, markup=False, soft_wrap=True
             ),
         )
-    try:
-        check_translation(alignment, src_file, tgt_file)
-    except NotTranslation as exc:
-        if not force:
-            raise
-        err.print(f"warning: {exc}", highlight=False, markup=False, soft_wrap=True)
+    check_translation_unless(
+        force,
+        alignment,
+        src_file,
+        tgt_file,
+        lambda msg: err.print(f"warning: {msg}", highlight=False, markup=False, soft_wrap=True),
+    )
     if not named and alignment.document:
         output = Path(f"{alignment.document}.tmx")  # the symbol the pages print, if any
     for raw in read:

@@ -67,8 +67,7 @@ def align_now(
     """Align two documents with a spinner on a terminal; a pair that does not look like a
     translation, or prints two different documents, is an error unless ``force``, then a
     warning (:func:`~align.pipeline.align_documents`)."""
-    from align.errors import NotTranslation
-    from align.pipeline import Settings, align_files, check_translation
+    from align.pipeline import Settings, align_files, check_translation_unless
 
     settings = Settings(src_lang=src_lang, tgt_lang=tgt_lang, model=model)
     with err.status("aligning…") if err.is_terminal else nullcontext() as status:
@@ -81,10 +80,7 @@ def align_now(
             allow_different=force,
             warn=lambda msg: say(f"warning: {msg}"),
         )
-    try:
-        check_translation(alignment, src_file, tgt_file)
-    except NotTranslation as exc:
-        if not force:
-            raise
-        say(f"warning: {exc}")
+    check_translation_unless(
+        force, alignment, src_file, tgt_file, lambda msg: say(f"warning: {msg}")
+    )
     return alignment

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from align.encoders import Encoder, default_cache_dir, load_encoder
-from align.errors import InputError, NotTranslation
+from align.errors import InputError
 from align.flags import untranslated
 from align.languages import NAMES, guess_language
-from align.pipeline import Settings, align_documents, check_translation, document_id
+from align.pipeline import Settings, align_documents, check_translation_unless, document_id
 from align.readers import read_document
 from align.types import Alignment, Segment, join_texts
 
@@ -259,13 +259,7 @@ def align_versions(
             allow_different=force,
             warn=warn,
         )
-        try:
-            check_translation(pair, path, versions[pivot])
-        except NotTranslation as exc:
-            if not force:
-                raise
-            if warn is not None:
-                warn(f"{exc}: aligned anyway because of --force")
+        check_translation_unless(force, pair, path, versions[pivot], warn or (lambda _msg: None))
         tag = pair.src_lang  # the tag the pair settled on: zh-TW for a Traditional zh
         if tag in pairs:
             raise InputError(

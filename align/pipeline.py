@@ -202,6 +202,23 @@ def check_translation(
     return score
 
 
+def check_translation_unless(
+    force: bool,
+    alignment: Alignment,
+    src_path: str | Path,
+    tgt_path: str | Path,
+    warn: Progress,
+) -> None:
+    """:func:`check_translation`; with ``force`` (``--force``) its refusal goes to
+    ``warn`` instead, and the caller writes the TM anyway."""
+    try:
+        check_translation(alignment, src_path, tgt_path)
+    except NotTranslation as exc:
+        if not force:
+            raise
+        warn(str(exc))
+
+
 def signature(settings: Settings, encoder: Encoder) -> dict[str, str]:
     """Like sacrebleu's signature: enough to reproduce the result."""
     sig = {

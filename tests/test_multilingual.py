@@ -169,6 +169,20 @@ def test_two_versions_that_come_out_in_one_language_are_refused(tmp_path: Path) 
         align_versions(versions, cache_dir=tmp_path)
 
 
+def test_with_force_a_version_that_does_not_translate_the_pivot_is_aligned_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    """The English given again as the French: refused by its words, and with ``force``
+    aligned, the refusal of "one text given twice" told as a warning, as ``align pair``."""
+    versions = {"en": CORPUS / "en.txt", "fr": CORPUS / "en.txt"}
+    with pytest.raises(InputError, match="looks like English, not fr"):
+        align_versions(versions, cache_dir=tmp_path)
+    warned: list[str] = []
+    multi = align_versions(versions, cache_dir=tmp_path, force=True, warn=warned.append)
+    assert any("are mostly the same text (38 of 42 beads" in w for w in warned), warned
+    assert len(multi.unaligned["en"]) == 38  # those 38 are in no unit, as untranslated
+
+
 def _align(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return run_align(*args, cache=cwd / "cache", cwd=cwd)
 
