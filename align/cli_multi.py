@@ -75,7 +75,6 @@ def register(app: typer.Typer) -> None:
 
             align multi A_77_L.107.zh.pdf A_77_L.107.en.pdf A_77_L.107.fr.pdf
         """
-        from align.encoders import default_cache_dir
         from align.multilingual import align_versions, summary_lines, version_languages
         from align.pipeline import Settings
         from align.writers import multilingual_tmx
@@ -90,7 +89,7 @@ def register(app: typer.Typer) -> None:
             versions,
             pivot=pivot,
             settings=Settings(model=model),
-            cache_dir=default_cache_dir() if cache else None,
+            use_cache=cache,
             force=force,
             warn=lambda msg: say(f"warning: {msg}"),
             progress=say,

@@ -217,6 +217,7 @@ def align_versions(
     settings: Settings | None = None,
     encoder: Encoder | None = None,
     cache_dir: Path | None = None,
+    use_cache: bool = True,
     force: bool = False,
     warn: Callable[[str], None] | None = None,
     progress: Callable[[str], None] | None = None,
@@ -226,7 +227,8 @@ def align_versions(
     Each other version is aligned with the pivot as ``align pair`` aligns a pair, with
     the same checks: a wrong language, a different document or text that does not
     translate the pivot raises, unless ``force`` (then ``warn`` hears of it). The pivot
-    is read once and the encoder loaded once.
+    is read once and the encoder loaded once, with its embeddings cached in ``cache_dir``
+    (by default the user's cache) unless ``use_cache`` is False, as :func:`align_files`.
     """
     if pivot not in versions:
         others = ", ".join(versions)
@@ -241,7 +243,8 @@ def align_versions(
     pivot_raw = read_document(versions[pivot], pivot)
     if encoder is None:
         say(f"loading encoder {settings.model}")
-        encoder = load_encoder(settings.model, cache_dir=cache_dir or default_cache_dir())
+        cache = (cache_dir or default_cache_dir()) if use_cache else None
+        encoder = load_encoder(settings.model, cache_dir=cache)
     pairs: dict[str, Alignment] = {}
     read_from: dict[str, str | Path] = {}
     for lang, path in versions.items():

@@ -201,6 +201,16 @@ def test_align_multi_names_the_tm_after_the_document(tmp_path: Path) -> None:
     assert again.returncode == 2 and "already exists" in again.stderr
 
 
+def test_align_multi_without_the_cache_writes_none(tmp_path: Path) -> None:
+    zh, en = tmp_path / "zh.txt", tmp_path / "en.txt"
+    for path in (zh, en):
+        path.write_text((CORPUS / path.name).read_text(encoding="utf-8"), encoding="utf-8")
+    run = _align("multi", "zh.txt", "en.txt", "-o", "a.tmx", "--no-cache", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "a.tmx").is_file()
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())
+
+
 @pytest.mark.parametrize(
     ("names", "langs", "error"),
     [
