@@ -274,11 +274,32 @@ def align_segments(
             src_lang=settings.src_lang,
             tgt_lang=settings.tgt_lang,
         )
-        for b in local:
-            beads.append(
-                replace(b, src=tuple(s_ids[i] for i in b.src), tgt=tuple(t_ids[j] for j in b.tgt))
-            )
+        beads += [_in_document(b, s_ids, t_ids) for b in local]
     return beads
+
+
+def _in_document(bead: Bead, s_ids: Sequence[int], t_ids: Sequence[int]) -> Bead:
+    """A group's bead with every sentence it names (its own, its stray sentence, its
+    alternative's) numbered as in the whole document."""
+
+    def src(ids: tuple[int, ...]) -> tuple[int, ...]:
+        return tuple(s_ids[i] for i in ids)
+
+    def tgt(ids: tuple[int, ...]) -> tuple[int, ...]:
+        return tuple(t_ids[j] for j in ids)
+
+    stray = bead.stray
+    if stray is not None:
+        side, i = stray
+        stray = (side, (s_ids if side == "src" else t_ids)[i])
+    rival = bead.alternative
+    return replace(
+        bead,
+        src=src(bead.src),
+        tgt=tgt(bead.tgt),
+        stray=stray,
+        alternative=None if rival is None else (src(rival[0]), tgt(rival[1])),
+    )
 
 
 def document_id(path: str | Path) -> str:

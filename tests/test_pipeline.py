@@ -596,3 +596,31 @@ def test_the_signature_names_the_dictionary_only_where_it_is_read() -> None:
 )
 def test_document_id(path: str, expected: str) -> None:
     assert document_id(path) == expected
+
+
+def test_a_footnote_beads_stray_sentence_and_alternative_are_numbered_in_the_document(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Footnotes align apart from the body; what a footnote's bead names must be numbered
+    as the document's sentences, or the report points at body sentences and the JSONL
+    (whose reader checks that a stray sentence is the bead's) cannot be read back."""
+    from align import pipeline
+    from align.types import Bead, Segment
+
+    def segments(texts: list[str], notes: int) -> list[Segment]:
+        kinds = ["body"] * (len(texts) - notes) + ["footnote"] * notes
+        return [Segment(t, 0, 0, len(t), kind=k) for t, k in zip(texts, kinds, strict=True)]
+
+    def fake_align_texts(src: list[str], tgt: list[str], *args: object, **kw: object) -> list:
+        if len(src) == 1:  # the notes: a 1-2 bead whose second sentence reads as untranslated
+            return [Bead((0,), (0, 1), 0.4, 0.5, ("tgt", 1), ((0,), (0,)))]
+        return [Bead((i,), (i,), 1.0, 0.9) for i in range(len(src))]
+
+    monkeypatch.setattr(pipeline, "align_texts", fake_align_texts)
+    src = segments(["一。", "二。", "三。", "注。"], notes=1)
+    tgt = segments(["One.", "Two.", "Three.", "Note.", "Extra."], notes=2)
+    beads = pipeline.align_segments(src, tgt, encoder=None)  # type: ignore[arg-type]
+    note = beads[-1]
+    assert (note.src, note.tgt) == ((3,), (3, 4))
+    assert note.stray == ("tgt", 4)
+    assert note.alternative == ((3,), (3,))
