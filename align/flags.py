@@ -41,6 +41,7 @@ FLAG_CODES: dict[str, str] = {
     "low-confidence": "the aligner is unsure the two sides translate each other",
     "close-call": "another cut of some of these sentences is likely too",
     "stray": "a sentence at the edge of the bead that the other side seems not to translate",
+    "moved": "two sentences paired across other beads: the layout put one elsewhere",
     "numbers": "numbers, dates or document symbols differ between the sides",
     "untranslated": "the same text on both sides, or text left in the other language",
     "length": "one side far longer than a translation of the other usually is",
@@ -127,6 +128,19 @@ def stray_sentence(alignment: Alignment, bead: Bead) -> Flag | None:
         "stray",
         f"the {where} {lang} sentence may have no {other} translation here: the rest of "
         "the bead matches better without it (split it off if so)",
+    )
+
+
+def moved(alignment: Alignment, bead: Bead) -> Flag | None:
+    """A bead paired out of order (``Bead.moved``): a caption, box or note that one
+    version's layout put elsewhere, or two sentences that only look alike."""
+    if not bead.moved:
+        return None
+    return Flag(
+        "moved",
+        f"{alignment.tgt_lang} {_ids(bead.tgt)} stands elsewhere in its document than "
+        f"{alignment.src_lang} {_ids(bead.src)}: a caption, box or note the layout moved? "
+        "Check that they translate each other",
     )
 
 
@@ -674,6 +688,7 @@ CHECKS = (
     low_confidence,
     close_call,
     stray_sentence,
+    moved,
     number_mismatch,
     untranslated,
     length_ratio,

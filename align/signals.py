@@ -81,7 +81,7 @@ class Calibration:
     margin: float = 0.0
     length: float = 0.658
     posterior: float = 0.917
-    omission: float = -2.336
+    omission: float = -1.738
     many: float = 0.01
     leak: float = 1.267
 

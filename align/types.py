@@ -128,6 +128,8 @@ class Bead:
     ``alternative`` is the likeliest other bead over some of the same sentences
     (its ``src`` and ``tgt``), where the aligner gave it a fair share of the
     ways to cut the documents: where to look first if this bead is wrong.
+    ``moved`` says the two sides stand at different places in their documents
+    (a caption or box the layout put elsewhere): the bead is out of the target's order.
     """
 
     src: tuple[int, ...]
@@ -136,6 +138,7 @@ class Bead:
     similarity: float | None = None
     stray: tuple[str, int] | None = None
     alternative: BeadIds | None = None
+    moved: bool = False
 
     @property
     def kind(self) -> str:

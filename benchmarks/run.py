@@ -8,13 +8,14 @@ Sections (in file order): ``quality`` (every gold set in ``../shared/bench``,
 found there with its source and target by ``align.evaluate.bench_sets``, so a set
 added later is run too; cold: cache off, each set in its own process),
 ``ablation`` (F1 with one signal's weight zeroed),
-``gaps`` (F1 with a block of sentences cut from one side), ``traditional``
+``gaps`` (F1 with a block of sentences cut from one side), ``moved`` (pairing
+out of order, with sentences cut from both sides), ``traditional``
 (the Chinese sets in Traditional characters), ``scaling``
 (MAC-Dev concatenated 1×, 4×, 8×, each size in its own process, cache off),
 ``confidence`` (reliability by confidence bucket) and ``batch``
 (``benchmarks/batch_scale.py``, when present). Running some sections
 rewrites only those in BENCHMARKS.md and keeps the others, so the heavy ones
-can be run separately. The ablation, gaps and confidence sections use the
+can be run separately. The ablation, gaps, moved and confidence sections use the
 embedding cache (``--cache-dir``; quality and scaling never do).
 """
 
@@ -49,8 +50,18 @@ OUTPUT = ROOT / "BENCHMARKS.md"
 SETS = bench_sets(BENCH)  # every gold set there, a set added later included
 PUBLISHED = {"mac-dev": 0.861, "pol-dev": 0.972, "text+berg": 0.911}
 SCALES = (1, 4, 8)
-SECTIONS = ("quality", "ablation", "gaps", "traditional", "scaling", "confidence", "batch")
+SECTIONS = (
+    "quality",
+    "ablation",
+    "gaps",
+    "moved",
+    "traditional",
+    "scaling",
+    "confidence",
+    "batch",
+)
 GAP_CUTS = (10, 40)  # sentences cut from one side of every document, at 40% of its length
+BOTH_CUTS = ((3, 2, 0.4), (10, 5, 0.4), (3, 2, 0.7), (5, 5, 0.6))  # size, gap, where
 
 
 @dataclass
@@ -313,6 +324,9 @@ def ablation_variants() -> list[tuple[str, object]]:
     out.append(("runs: joined text only (joined 1)", replace(base, joined=1.0)))
     out.append(("runs: mean of their sentences only (joined 0)", replace(base, joined=0.0)))
     out.append(("no growing past max_bead (grow off)", replace(base, grow=None)))
+    out.append(("no pairing out of order (moved off)", replace(base, moved=None)))
+    loose = replace(base, moved=0.4, moved_margin=0.05)
+    out.append(("pairing out of order at 0.4, margin 0.05", loose))
     out.append(("max_bead 4 instead of 5", replace(base, max_bead=4)))
     out.append(("max_bead 6 instead of 5", replace(base, max_bead=6)))
     return out
@@ -428,6 +442,85 @@ def gaps_section(model: str, cache_dir: Path, sets: Sequence[str]) -> str:
                     cells.append(f"{f1:.4f} ({share:.0%})")
                 lines.append(f"| {name} | {size} {label} | " + " | ".join(cells) + " |")
                 print(f"gaps {name} {size} {label}: {cells}", file=sys.stderr)
+    return "\n".join(lines) + "\n"
+
+
+# --- pairing out of order (cached) --------------------------------------------------------
+
+
+def both_cut_scores(
+    name: str, encoder: object, config: object, cut: tuple[int, int, float] | None
+) -> tuple[float, list[str]]:
+    """F1 strict of a set with ``size`` source sentences cut at ``where`` of each document
+    and, ``gap`` sentences after them, the target of the next ``size`` (``cut`` None: as
+    it is); and each moved bead as ``gold``, ``inside`` (one gold bead holds it) or
+    ``wrong``. Both sides then have sentences whose translation is gone, near each other."""
+    from align.aligner import align_texts
+    from align.evaluate import bench_documents, parse_beads, read_lines, score, without_lines
+
+    src_lang, tgt_lang = SETS[name]
+    folder = BENCH / name
+    golds, tests, verdicts = [], [], []
+    for doc in bench_documents(folder / src_lang, folder / tgt_lang, folder / "gold"):
+        src, tgt = read_lines(folder / src_lang / doc), read_lines(folder / tgt_lang / doc)
+        gold = parse_beads((folder / "gold" / doc).read_text(encoding="utf-8"))
+        if cut is not None:
+            size, gap, where = cut
+            start = int(len(src) * where)
+            src_cut = set(range(start, min(start + size, len(src))))
+            after = start + size + gap
+            next_targets = [t for s, t in gold if s and after <= min(s) and max(s) < after + size]
+            tgt_cut = {j for t in next_targets for j in t}
+            gold = without_lines(without_lines(gold, 0, src_cut), 1, tgt_cut)
+            src = [line for i, line in enumerate(src) if i not in src_cut]
+            tgt = [line for j, line in enumerate(tgt) if j not in tgt_cut]
+        beads = align_texts(src, tgt, encoder, config, src_lang, tgt_lang)  # type: ignore[arg-type]
+        for b in beads:
+            if b.moved:
+                holder = [g for g in gold if set(b.src) <= set(g[0]) and set(b.tgt) <= set(g[1])]
+                verdicts.append(
+                    "gold" if (b.src, b.tgt) in gold else "inside" if holder else "wrong"
+                )
+        golds.append(gold)
+        tests.append([(b.src, b.tgt) for b in beads])
+    return score(golds, tests).f1_strict, verdicts
+
+
+def moved_section(model: str, cache_dir: Path, sets: Sequence[str]) -> str:
+    from align.aligner import AlignConfig
+
+    encoder = cached_encoder(model, cache_dir)
+    variants = [
+        ("off", AlignConfig(moved=None)),
+        ("default", AlignConfig()),
+        ("0.4, margin 0.05", AlignConfig(moved=0.4, moved_margin=0.05)),
+    ]
+    lines = [
+        "## Sentences paired out of order",
+        "",
+        "A caption or box one version's layout put elsewhere leaves a sentence unaligned on "
+        "each side, a few beads apart; the aligner pairs such two where each is the other's "
+        "nearest unaligned sentence within `moved_within` beads, their similarity is at least "
+        "`AlignConfig.moved` and it beats every other sentence near them by `moved_margin` "
+        "(`Bead.moved`, flagged `moved`). Each set as it is, then with sentences cut from "
+        "both sides near each other, so that both have sentences whose translation is gone "
+        "(size source sentences at a share of each document, then, gap sentences on, the "
+        "target of the next size): sentences that only tell the same story must stay apart. "
+        "F1 strict, then the moved beads: gold / inside one gold bead / wrong.",
+        "",
+        "| set | cut | " + " | ".join(label for label, _ in variants) + " |",
+        "|---|---|" + "---|" * len(variants),
+    ]
+    for name in sets:
+        for cut in (None, *BOTH_CUTS):
+            cells = []
+            for _, config in variants:
+                f1, verdicts = both_cut_scores(name, encoder, config, cut)
+                tally = "/".join(str(verdicts.count(v)) for v in ("gold", "inside", "wrong"))
+                cells.append(f"{f1:.4f} ({tally})")
+            where = "none" if cut is None else f"{cut[0]}, gap {cut[1]}, at {cut[2]:.0%}"
+            lines.append(f"| {name} | {where} | " + " | ".join(cells) + " |")
+            print(f"moved {name} {where}: {cells}", file=sys.stderr)
     return "\n".join(lines) + "\n"
 
 
@@ -815,6 +908,8 @@ def main() -> None:
             out[name] = ablation_section(args.model, cache_dir, sets)
         elif name == "gaps":
             out[name] = gaps_section(args.model, cache_dir, sets)
+        elif name == "moved":
+            out[name] = moved_section(args.model, cache_dir, sets)
         elif name == "traditional":
             out[name] = traditional_section(args.model, cache_dir, sets)
         elif name == "scaling":

@@ -16,7 +16,7 @@ from functools import cache
 
 import numpy as np
 import pytest
-from conftest import BENCH, bench_start
+from conftest import BENCH, CORPUS, bench_start
 
 from align import aligner, signals
 from align.aligner import AlignConfig, AlignStats, align_texts, align_with_evidence
@@ -60,8 +60,12 @@ def pairs(beads: list) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
 
 
 def assert_covers(beads: list, n: int, m: int) -> None:
+    """Every sentence in one bead, in source order; the target's too, but for moved beads."""
     assert [i for b in beads for i in b.src] == list(range(n))
-    assert [j for b in beads for j in b.tgt] == list(range(m))
+    assert [j for b in beads if not b.moved for j in b.tgt] == sorted(
+        j for b in beads if not b.moved for j in b.tgt
+    )
+    assert sorted(j for b in beads for j in b.tgt) == list(range(m))
     assert all(0.0 <= b.confidence <= 1.0 for b in beads)
 
 
@@ -374,6 +378,68 @@ def test_a_poor_bead_does_not_grow_into_sentences_that_lost_their_translation(
     assert all(bead in got for bead in orphans)
     greedy = pairs(align_texts(zh, en, encoder, AlignConfig(grow_min_sim=0.0)))
     assert sum(bead in greedy for bead in orphans) == 3
+
+
+def reference_sentences() -> tuple[list[str], list[str]]:
+    """A/77/L.107's 42 zh and en segments, from ``corpora/A_77_L.107/reference.align``."""
+    rows = [
+        line.split("\t")
+        for line in (CORPUS / "reference.align").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
+    return [r[1] for r in rows], [r[2] for r in rows]
+
+
+@pytest.mark.parametrize(("k", "by"), [(10, 4), (20, 3), (26, 2)])
+def test_a_paragraph_the_layout_moved_is_paired_out_of_order(
+    encoder: Encoder, k: int, by: int
+) -> None:
+    """One English paragraph of A/77/L.107 put ``by`` paragraphs later: no monotone path
+    pairs it, and the aligner used to leave both sides unaligned."""
+    zh, en = reference_sentences()
+    en.insert(k + by, en.pop(k))
+    beads = align_texts(zh, en, encoder)
+    assert_covers(beads, len(zh), len(en))
+    moved = [b for b in beads if b.moved]
+    assert [(b.src, b.tgt) for b in moved] == [((k,), (k + by,))]
+    assert 0.5 < moved[0].confidence < 0.9
+    rest = {(b.src, b.tgt) for b in beads if not b.moved}
+    assert len(rest) == len(zh) - 1 and all(len(s) == len(t) == 1 for s, t in rest)
+    alignment = Alignment("zh", "en", [_segment(t) for t in zh], [_segment(t) for t in en], beads)
+    assert [f.code for f in flag_alignment(alignment)[beads.index(moved[0])]] == ["moved"]
+    monotone = align_texts(zh, en, encoder, AlignConfig(moved=None))
+    assert ((k,), ()) in pairs(monotone) and ((), (k + by,)) in pairs(monotone)
+
+
+def test_captions_the_layout_moved_are_paired_in_text_berg(encoder: Encoder) -> None:
+    """Text+Berg 007: captions printed after a paragraph in French, before it in German.
+    The gold pairs two of them out of order; the aligner pairs the first (similarity
+    0.71), and leaves the second (0.58, under ``AlignConfig.moved``) unaligned."""
+    folder = BENCH / "text+berg"
+    de, fr = read_lines(folder / "de" / "007"), read_lines(folder / "fr" / "007")
+    gold = parse_beads((folder / "gold" / "007").read_text(encoding="utf-8"))
+    assert ((99,), (105,)) in gold and ((100,), (106,)) in gold
+    beads = align_texts(de, fr, encoder, src_lang="de", tgt_lang="fr")
+    assert_covers(beads, len(de), len(fr))
+    moved = {(b.src, b.tgt) for b in beads if b.moved}
+    assert ((99,), (105,)) in moved and ((100,), (106,)) not in moved
+    assert ((100,), ()) in pairs(beads) and ((), (106,)) in pairs(beads)
+
+
+def test_unaligned_sentences_that_only_look_alike_are_not_paired(encoder: Encoder) -> None:
+    """MAC-Dev 004, gold beads 118–158, with three Chinese sentences cut and, just after
+    them, the English of three others: both sides have sentences whose translation is
+    gone, on one story. Two of them read alike (0.53); a looser threshold (0.4, margin
+    0.05) would pair them."""
+    zh, en, gold = bench_slice("mac-dev", "004", 118, 158)
+    zh_cut, en_cut = range(25, 28), range(31, 35)
+    zh = [line for i, line in enumerate(zh) if i not in zh_cut]
+    en = [line for j, line in enumerate(en) if j not in en_cut]
+    assert not [b for b in align_texts(zh, en, encoder) if b.moved]
+    loose = AlignConfig(moved=0.4, moved_margin=0.05)
+    assert [(b.src, b.tgt) for b in align_texts(zh, en, encoder, loose) if b.moved] == [
+        ((29,), (28,))
+    ]
 
 
 def test_only_beads_at_the_size_limit_grow_and_no_further_than_it_again() -> None:

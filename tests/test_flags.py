@@ -30,6 +30,7 @@ from align.flags import (
     length_deviation,
     length_ratio,
     low_confidence,
+    moved,
     number_mismatch,
     numbers,
     one_sided,
@@ -101,6 +102,20 @@ def test_a_stray_sentence_is_flagged_naming_its_place_and_language() -> None:
     first = dataclasses.replace(a.beads[0], src=(0, 1), tgt=(0,), stray=("src", 0))
     flag = stray_sentence(a, first)
     assert flag is not None and flag.reason.startswith("the first zh sentence")
+
+
+def test_a_bead_paired_out_of_order_is_flagged_naming_both_places() -> None:
+    a = Alignment(
+        "zh",
+        "en",
+        [seg("大会，"), seg("图为马特洪峰。"), seg("回顾其决议，")],
+        [seg("The General Assembly,"), seg("Recalling,"), seg("The Matterhorn.")],
+        [Bead((0,), (0,), 0.9), Bead((1,), (2,), 0.66, 0.7, moved=True), Bead((2,), (1,), 0.9)],
+    )
+    assert codes(a, 1) == ["moved"] and codes(a, 0) == codes(a, 2) == []
+    flag = moved(a, a.beads[1])
+    assert flag is not None and flag.reason.startswith("en #2 stands elsewhere in its document")
+    assert "zh #1" in flag.reason
 
 
 # --- one side empty, low confidence ------------------------------------------------------

@@ -250,12 +250,14 @@ def test_the_review_shows_the_flags_the_report_shows() -> None:
     beads = list(a.beads)
     beads[1] = replace(beads[1], stray=("src", 2))
     beads[3] = replace(beads[3], alternative=((3, 4), (3,)))
+    beads[0] = replace(beads[0], moved=True)
     a = replace(a, beads=beads)
     r = Review(a)
     assert [[f.code for f in r.flags(i)] for i in range(len(r))] == [
         [f.code for f in flags] for flags in flag_alignment(a)
     ]
     assert "stray" in [f.code for f in r.flags(1)]
+    assert "moved" in [f.code for f in r.flags(0)]
     assert [f.code for f in r.flags(3)] == ["close-call"]
     r.merge_down(3)
     assert "close-call" not in [f.code for f in r.flags(3)]

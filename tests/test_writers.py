@@ -490,6 +490,20 @@ def test_jsonl_keeps_a_stray_sentence_and_refuses_one_outside_its_bead() -> None
         JsonlWriter().loads(data.replace(b'"stray": ["tgt", 5]', b'"stray": ["tgt", 2]'))
 
 
+def test_jsonl_keeps_a_bead_paired_out_of_order() -> None:
+    """A moved bead (``Bead.moved``) reads back as moved, and is flagged again by the
+    report and the review; a JSONL written before there were moved beads reads as none."""
+    a = make_alignment()
+    a.beads[2] = Bead((3,), (3,), 0.66, 0.7, moved=True)
+    data = JsonlWriter().dumps(a)
+    back = JsonlWriter().loads(data)
+    assert back.beads[2] == a.beads[2] and back.beads[2].moved
+    assert [b.moved for b in back.beads] == [False, False, True, False, False, False]
+    older = data.replace(b', "moved": true', b"").replace(b', "moved": false', b"")
+    assert b'"moved"' not in older
+    assert not any(b.moved for b in JsonlWriter().loads(older).beads)
+
+
 def test_jsonl_keeps_the_alternative_and_refuses_one_out_of_range() -> None:
     a = make_alignment()
     a.beads[2] = Bead((3,), (3,), 0.31, 0.4, None, ((3,), (3, 4)))

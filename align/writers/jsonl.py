@@ -98,6 +98,7 @@ class JsonlWriter(Writer):
                         "confidence": _confidence(bead.confidence),
                         "similarity": bead.similarity,
                         "stray": list(bead.stray) if bead.stray else None,
+                        "moved": bead.moved,
                         "alternative": (
                             [list(bead.alternative[0]), list(bead.alternative[1])]
                             if bead.alternative
@@ -213,6 +214,7 @@ def _add_record(a: Alignment, obj: dict[str, Any]) -> None:
                 None if sim is None else float(sim),
                 None if stray is None else (str(stray[0]), int(stray[1])),
                 alternative,
+                bool(obj.get("moved", False)),
             )
         )
     else:
