@@ -1219,16 +1219,20 @@ def _grown_bead(
 def _pair_moved(
     beads: list[Bead], evidence: list[dict[str, float]], windows: _Windows, config: AlignConfig
 ) -> tuple[list[Bead], list[dict[str, float]]]:
-    """Pairs of unaligned sentences that translate each other out of order.
+    """Pairs of sentences that translate each other out of order.
 
-    A monotone path cannot pair a caption, a box or a note that the layout put
-    elsewhere in one version: both sides come out unaligned, a few beads apart.
-    A source and a target omission within ``config.moved_within`` beads of each
-    other become one bead (``Bead.moved``, at the source's place) where each is
-    the other's most similar omission there, their cosine is ``config.moved`` or
-    more, and it beats the cosine of either with every other sentence of the
-    other side within that distance by ``config.moved_margin``: a sentence whose
-    own translation was cut from the other version matches its neighbours' as well.
+    A monotone path cannot pair a caption, a box or a footnote that the layout put
+    elsewhere in one version: the path leaves a sentence unaligned on one side and
+    its translation, a few beads away, unaligned too or taken in at the end of a
+    neighbour's bead. An unaligned sentence and such a partner within
+    ``config.moved_within`` beads become one bead (``Bead.moved``, at the unaligned
+    sentence's place) where each is the other's most similar candidate there,
+    their cosine is ``config.moved`` or more, and it beats the cosine of either
+    with every other sentence of the other side within that distance by
+    ``config.moved_margin`` (the partner's own bead included): a sentence whose
+    own translation was cut from the other version matches its neighbours' as
+    well. A bead that gives up an end sentence is scored anew
+    (:func:`_shrunk_bead`); the next round may take its next one.
     On Text+Berg this makes 4 beads: 2 gold ones, 1 inside a gold bead and 1
     caption the gold pairs otherwise. On MAC-Dev and pol-dev it makes none, also
     with blocks cut from both sides a few sentences apart, where a cosine of 0.4
@@ -1238,67 +1242,151 @@ def _pair_moved(
     """
     if config.moved is None:
         return beads, evidence
+    for _ in range(2 * config.max_bead):
+        pairs = _moved_pairs(beads, windows, config)
+        if not pairs:
+            break
+        here: list[tuple[Bead, dict[str, float]] | None] = list(zip(beads, evidence, strict=True))
+        before: dict[int, list[tuple[Bead, dict[str, float]]]] = {}
+        after: dict[int, list[tuple[Bead, dict[str, float]]]] = {}
+        for k, (q, y, ahead) in pairs.items():
+            x = (beads[k].src or beads[k].tgt)[0]
+            i, j = (x, y) if beads[k].src else (y, x)
+            moved = _moved_bead(i, j, ahead, windows, config)
+            here[k] = None
+            if len(beads[q].src) + len(beads[q].tgt) == 1:
+                here[q] = None
+            else:
+                here[q] = _shrunk_bead(beads[q], evidence[q], y, windows, config)
+            # where the source sentence was, so the beads stay in source order
+            at = k if beads[k].src else q
+            side = after if beads[at].src and i == beads[at].src[-1] and here[at] else before
+            side.setdefault(at, []).append(moved)
+        out = [
+            made
+            for k, kept in enumerate(here)
+            for made in (*before.get(k, []), *([kept] if kept else []), *after.get(k, []))
+        ]
+        beads, evidence = [b for b, _ in out], [e for _, e in out]
+    return beads, evidence
+
+
+def _moved_pairs(
+    beads: list[Bead], windows: _Windows, config: AlignConfig
+) -> dict[int, tuple[int, int, float]]:
+    """``{omission bead: (partner's bead, partner sentence, margin)}`` for one round of
+    :func:`_pair_moved`: each bead gives at most one sentence."""
     near = config.moved_within
-    lone = [
-        [k for k, b in enumerate(beads) if b.src and not b.tgt],
-        [k for k, b in enumerate(beads) if b.tgt and not b.src],
-    ]
-    if not lone[0] or not lone[1]:
-        return beads, evidence
     single = (windows.src[1], windows.tgt[1])
 
-    def sentence(side: int, k: int) -> int:
-        return (beads[k].src if side == 0 else beads[k].tgt)[0]
+    def ids(b: Bead, side: int) -> tuple[int, ...]:
+        return b.src if side == 0 else b.tgt
 
-    def best(side: int, k: int) -> int | None:
-        """The omission of the other side nearest in meaning to omission ``k``."""
-        mine = single[side][sentence(side, k)]
-        rivals = [q for q in lone[1 - side] if abs(q - k) <= near]
-        if not rivals:
-            return None
-        sims = single[1 - side][[sentence(1 - side, q) for q in rivals]] @ mine
-        return rivals[int(np.argmax(sims))]
+    def lone(side: int, k: int) -> bool:
+        b = beads[k]
+        return len(ids(b, side)) == 1 and not ids(b, 1 - side) and not b.moved
 
-    def lead(side: int, k: int, partner: int, sim: float) -> float:
-        """How far the partner beats every other sentence of the other side near ``k``."""
+    def partners(side: int, k: int) -> list[tuple[int, int]]:
+        """``(bead, sentence)`` of the other side near omission ``k``: omissions, and the
+        end sentences of beads with two or more there."""
+        out = []
+        for q in range(max(k - near, 0), min(k + near + 1, len(beads))):
+            theirs = ids(beads[q], 1 - side)
+            if lone(1 - side, q):
+                out.append((q, theirs[0]))
+            elif len(theirs) > 1 and not beads[q].moved:
+                out += [(q, theirs[0]), (q, theirs[-1])]
+        return out
+
+    def lead(side: int, k: int, x: int, partner: int, sim: float) -> float:
+        """How far ``partner`` beats every other sentence of the other side near bead ``k``."""
         others = [
-            j
+            y
             for b in beads[max(k - near, 0) : k + near + 1]
-            for j in (b.tgt if side == 0 else b.src)
-            if j != partner
+            for y in ids(b, 1 - side)
+            if y != partner
         ]
         if not others:
             return 1.0
-        return sim - float(np.max(single[1 - side][others] @ single[side][sentence(side, k)]))
+        return sim - float(np.max(single[1 - side][others] @ single[side][x]))
 
-    paired: dict[int, tuple[int, float]] = {}
-    for ks in lone[0]:
-        kt = best(0, ks)
-        if kt is None or best(1, kt) != ks:
+    found: dict[int, tuple[int, int, float]] = {}
+    for side in (0, 1):
+        for k in range(len(beads)):
+            if not lone(side, k):
+                continue
+            x = ids(beads[k], side)[0]
+            options = partners(side, k)
+            if not options:
+                continue
+            sims = single[1 - side][[y for _, y in options]] @ single[side][x]
+            q, y = options[int(np.argmax(sims))]
+            sim = float(np.max(sims))
+            back = [(p, z) for p, z in partners(1 - side, q) if lone(side, p)]
+            rival = max(back, key=lambda pz: float(single[side][pz[1]] @ single[1 - side][y]))
+            if rival[0] != k or sim < config.moved:
+                continue
+            ahead = min(lead(side, k, x, y, sim), lead(1 - side, q, y, x, sim))
+            if ahead >= config.moved_margin:
+                found.setdefault(k, (q, y, ahead))
+    taken: set[int] = set()
+    out = {}
+    for k, (q, y, ahead) in sorted(found.items(), key=lambda kv: -kv[1][2]):
+        if k in taken or q in taken:
             continue
-        i, j = sentence(0, ks), sentence(1, kt)
-        sim = float(single[0][i] @ single[1][j])
-        ahead = min(lead(0, ks, j, sim), lead(1, kt, i, sim))
-        if sim >= config.moved and ahead >= config.moved_margin:
-            paired[ks] = (kt, ahead)
-    if not paired:
-        return beads, evidence
-    beads, evidence = list(beads), list(evidence)
-    for ks, (kt, ahead) in paired.items():
-        i, j = sentence(0, ks), sentence(1, kt)
-        chars = [windows.run_chars(side, np.array([x]), 1) for side, x in ((0, i), (1, j))]
-        facts = {
-            "posterior": 0.0,
-            "omission": 0.0,
-            "many": 0.0,
-            "similarity": float(single[0][i] @ single[1][j]),
-            "length": float(signals.length(*chars, windows.ratio, config.length_var)[0]),
-            "moved": ahead,
-        }
-        beads[ks] = Bead(
-            (i,), (j,), config.calibration.confidence(facts), facts["similarity"], moved=True
-        )
-        evidence[ks] = facts
-    gone = {kt for kt, _ in paired.values()}
-    keep = [k for k in range(len(beads)) if k not in gone]
-    return [beads[k] for k in keep], [evidence[k] for k in keep]
+        taken.update((k, q))
+        out[k] = (q, y, ahead)
+    return out
+
+
+def _moved_bead(
+    i: int, j: int, ahead: float, windows: _Windows, config: AlignConfig
+) -> tuple[Bead, dict[str, float]]:
+    chars = [windows.run_chars(side, np.array([x]), 1) for side, x in ((0, i), (1, j))]
+    facts = {
+        "posterior": 0.0,
+        "omission": 0.0,
+        "many": 0.0,
+        "similarity": float(windows.src[1][i] @ windows.tgt[1][j]),
+        "length": float(signals.length(*chars, windows.ratio, config.length_var)[0]),
+        "moved": ahead,
+    }
+    bead = Bead((i,), (j,), config.calibration.confidence(facts), facts["similarity"], moved=True)
+    return bead, facts
+
+
+def _shrunk_bead(
+    bead: Bead, facts: dict[str, float], gone: int, windows: _Windows, config: AlignConfig
+) -> tuple[Bead, dict[str, float]]:
+    """``bead`` without sentence ``gone`` (an end one, on the side with two or more),
+    its similarity and length measured anew; its ``posterior`` is the whole bead's."""
+    side = 0 if gone in bead.src and len(bead.src) > 1 else 1
+    src = tuple(i for i in bead.src if i != gone) if side == 0 else bead.src
+    tgt = tuple(j for j in bead.tgt if j != gone) if side == 1 else bead.tgt
+    vecs = []
+    for s, run in ((0, src), (1, tgt)):
+        if len(run) == 1:
+            vecs.append((windows.src if s == 0 else windows.tgt)[1][run[0]])
+            continue
+        text = join_texts([windows.texts[s][k] for k in run], windows.langs[s])
+        vecs.append(_growth_vector(windows, s, run, windows._encode([text])[0], config.joined))
+    chars = [windows.run_chars(s, np.array([run[0]]), len(run)) for s, run in ((0, src), (1, tgt))]
+    facts = facts | {
+        "similarity": float(vecs[0] @ vecs[1]),
+        "length": float(signals.length(*chars, windows.ratio, config.length_var)[0]),
+        "leak": 0.0,
+        "many": float(len(src) + len(tgt) > 2),
+    }
+    ends = {("src", src[0]), ("src", src[-1]), ("tgt", tgt[0]), ("tgt", tgt[-1])}
+    return (
+        replace(
+            bead,
+            src=src,
+            tgt=tgt,
+            confidence=config.calibration.confidence(facts),
+            similarity=facts["similarity"],
+            stray=bead.stray if bead.stray in ends else None,
+            alternative=None,
+        ),
+        facts,
+    )
