@@ -1194,12 +1194,28 @@ def _grown_bead(
     config: AlignConfig,
 ) -> tuple[Bead, dict[str, float]]:
     src, tgt = (ids, bead.tgt) if side == 0 else (bead.src, ids)
+    return _resized_bead(bead, facts, src, tgt, (bead.similarity or 0.0) + rise, windows, config)
+
+
+def _resized_bead(
+    bead: Bead,
+    facts: dict[str, float],
+    src: tuple[int, ...],
+    tgt: tuple[int, ...],
+    similarity: float,
+    windows: _Windows,
+    config: AlignConfig,
+) -> tuple[Bead, dict[str, float]]:
+    """``bead`` holding other sentences (grown past the size limit, or without one it
+    gave up): ``similarity`` as measured for them, its length measured anew, its
+    ``leak`` unknown (0), its ``posterior`` the old bead's; a stray sentence that is no
+    longer at an end of it is forgotten."""
     chars = [windows.run_chars(s, np.array([run[0]]), len(run)) for s, run in ((0, src), (1, tgt))]
     facts = facts | {
-        "similarity": (bead.similarity or 0.0) + rise,
+        "similarity": similarity,
         "length": float(signals.length(*chars, windows.ratio, config.length_var)[0]),
         "leak": 0.0,
-        "many": 1.0,
+        "many": float(len(src) + len(tgt) > 2),
     }
     ends = {("src", src[0]), ("src", src[-1]), ("tgt", tgt[0]), ("tgt", tgt[-1])}
     stray = bead.stray if bead.stray in ends else None
@@ -1209,7 +1225,7 @@ def _grown_bead(
             src=src,
             tgt=tgt,
             confidence=config.calibration.confidence(facts),
-            similarity=facts["similarity"],
+            similarity=similarity,
             stray=stray,
         ),
         facts,
@@ -1257,11 +1273,12 @@ def _pair_moved(
             if len(beads[q].src) + len(beads[q].tgt) == 1:
                 here[q] = None
             else:
-                here[q] = _shrunk_bead(beads[q], evidence[q], y, windows, config)
+                gives = 1 if beads[k].src else 0
+                here[q] = _shrunk_bead(beads[q], evidence[q], gives, y, windows, config)
             # where the source sentence was, so the beads stay in source order
             at = k if beads[k].src else q
-            side = after if beads[at].src and i == beads[at].src[-1] and here[at] else before
-            side.setdefault(at, []).append(moved)
+            slot = after if beads[at].src and i == beads[at].src[-1] and here[at] else before
+            slot.setdefault(at, []).append(moved)
         out = [
             made
             for k, kept in enumerate(here)
@@ -1356,11 +1373,15 @@ def _moved_bead(
 
 
 def _shrunk_bead(
-    bead: Bead, facts: dict[str, float], gone: int, windows: _Windows, config: AlignConfig
+    bead: Bead,
+    facts: dict[str, float],
+    side: int,
+    gone: int,
+    windows: _Windows,
+    config: AlignConfig,
 ) -> tuple[Bead, dict[str, float]]:
-    """``bead`` without sentence ``gone`` (an end one, on the side with two or more),
-    its similarity and length measured anew; its ``posterior`` is the whole bead's."""
-    side = 0 if gone in bead.src and len(bead.src) > 1 else 1
+    """``bead`` without sentence ``gone`` of ``side`` (an end one, where it has two or
+    more), its similarity and length measured anew; its ``posterior`` is the whole bead's."""
     src = tuple(i for i in bead.src if i != gone) if side == 0 else bead.src
     tgt = tuple(j for j in bead.tgt if j != gone) if side == 1 else bead.tgt
     vecs = []
@@ -1370,23 +1391,5 @@ def _shrunk_bead(
             continue
         text = join_texts([windows.texts[s][k] for k in run], windows.langs[s])
         vecs.append(_growth_vector(windows, s, run, windows._encode([text])[0], config.joined))
-    chars = [windows.run_chars(s, np.array([run[0]]), len(run)) for s, run in ((0, src), (1, tgt))]
-    facts = facts | {
-        "similarity": float(vecs[0] @ vecs[1]),
-        "length": float(signals.length(*chars, windows.ratio, config.length_var)[0]),
-        "leak": 0.0,
-        "many": float(len(src) + len(tgt) > 2),
-    }
-    ends = {("src", src[0]), ("src", src[-1]), ("tgt", tgt[0]), ("tgt", tgt[-1])}
-    return (
-        replace(
-            bead,
-            src=src,
-            tgt=tgt,
-            confidence=config.calibration.confidence(facts),
-            similarity=facts["similarity"],
-            stray=bead.stray if bead.stray in ends else None,
-            alternative=None,
-        ),
-        facts,
-    )
+    shrunk, facts = _resized_bead(bead, facts, src, tgt, float(vecs[0] @ vecs[1]), windows, config)
+    return replace(shrunk, alternative=None), facts

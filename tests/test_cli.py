@@ -322,3 +322,25 @@ def test_eval_refuses_a_gold_file_without_its_documents(tmp_path: Path, cache: P
     r = run("eval", *(str(tmp_path / s) for s in ("zh", "en", "gold")), cache=cache)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
     assert "b-pol" in r.stderr and "beyond the documents" in r.stderr
+
+
+def test_a_paragraph_moved_in_the_english_pdf_text_is_paired_and_flagged(
+    tmp_path: Path, cache: Path
+) -> None:
+    """A/77/L.107's English as extracted, with its second "Recalling" paragraph printed
+    four paragraphs later: every paragraph still gets its unit, and the report says
+    which one was paired across the others."""
+    lines = (CORPUS / "en.txt").read_text(encoding="utf-8").split("\n")
+    start = next(k for k, line in enumerate(lines) if line.startswith(" Recalling also the Art"))
+    block, rest = lines[start : start + 6], lines[:start] + lines[start + 6 :]
+    at = rest.index("2010, ") + 2
+    (tmp_path / "en.txt").write_text("\n".join(rest[:at] + block + rest[at:]), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    r = run("pair", str(CORPUS / "zh.txt"), str(tmp_path / "en.txt"), "-o", str(out), cache=cache)
+    assert r.returncode == 0, r.stderr
+    assert "flag moved: en #10 stands elsewhere in its document than zh #7" in r.stdout
+    assert re.search(r"^unaligned: zh 0, en 0$", r.stdout, re.M)
+    beads = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()[1:]]
+    beads = [b for b in beads if b["type"] == "bead"]
+    assert len(beads) == 42 and all(b["kind"] == "1-1" for b in beads)
+    assert [(b["src"], b["tgt"]) for b in beads if b["moved"]] == [([7], [10])]
