@@ -380,19 +380,33 @@ def ablation_section(model: str, cache_dir: Path, sets: Sequence[str]) -> str:
 # --- gaps (cached) -------------------------------------------------------------------------
 
 
+def documents(name: str) -> list[tuple[list[str], list[str], list]]:
+    """Each document of a gold set: its source and target lines and its gold beads."""
+    from align.evaluate import bench_documents, parse_beads, read_lines
+
+    src_lang, tgt_lang = SETS[name]
+    folder = BENCH / name
+    return [
+        (
+            read_lines(folder / src_lang / doc),
+            read_lines(folder / tgt_lang / doc),
+            parse_beads((folder / "gold" / doc).read_text(encoding="utf-8")),
+        )
+        for doc in bench_documents(folder / src_lang, folder / tgt_lang, folder / "gold")
+    ]
+
+
 def cut_scores(name: str, encoder: object, config: object, side: int, size: int) -> tuple:
     """F1 strict of a set with ``size`` lines cut from one side of every document at 40%
     of its length, against the gold with their partners as omissions; and the share of
     those new omissions found (the other side's: the cut side's own are only renumbered)."""
     from align.aligner import align_texts
-    from align.evaluate import bench_documents, parse_beads, read_lines, score, without_lines
+    from align.evaluate import score, without_lines
 
     src_lang, tgt_lang = SETS[name]
-    folder = BENCH / name
     golds, tests, orphans, found = [], [], 0, 0
-    for doc in bench_documents(folder / src_lang, folder / tgt_lang, folder / "gold"):
-        sides = [read_lines(folder / src_lang / doc), read_lines(folder / tgt_lang / doc)]
-        gold = parse_beads((folder / "gold" / doc).read_text(encoding="utf-8"))
+    for src, tgt, gold in documents(name):
+        sides = [src, tgt]
         start = int(len(sides[side]) * 0.4)
         cut = range(start, min(start + size, len(sides[side])))
         sides[side] = [line for k, line in enumerate(sides[side]) if k not in cut]
@@ -456,14 +470,11 @@ def both_cut_scores(
     it is); and each moved bead as ``gold``, ``inside`` (one gold bead holds it) or
     ``wrong``. Both sides then have sentences whose translation is gone, near each other."""
     from align.aligner import align_texts
-    from align.evaluate import bench_documents, parse_beads, read_lines, score, without_lines
+    from align.evaluate import score, without_lines
 
     src_lang, tgt_lang = SETS[name]
-    folder = BENCH / name
     golds, tests, verdicts = [], [], []
-    for doc in bench_documents(folder / src_lang, folder / tgt_lang, folder / "gold"):
-        src, tgt = read_lines(folder / src_lang / doc), read_lines(folder / tgt_lang / doc)
-        gold = parse_beads((folder / "gold" / doc).read_text(encoding="utf-8"))
+    for src, tgt, gold in documents(name):
         if cut is not None:
             size, gap, where = cut
             start = int(len(src) * where)
@@ -498,9 +509,10 @@ def moved_section(model: str, cache_dir: Path, sets: Sequence[str]) -> str:
     lines = [
         "## Sentences paired out of order",
         "",
-        "A caption or box one version's layout put elsewhere leaves a sentence unaligned on "
-        "each side, a few beads apart; the aligner pairs such two where each is the other's "
-        "nearest unaligned sentence within `moved_within` beads, their similarity is at least "
+        "A caption, box or footnote one version's layout put elsewhere leaves a sentence "
+        "unaligned, and its translation a few beads away unaligned too or at the end of a "
+        "neighbour's bead; the aligner pairs such two where each is the other's nearest "
+        "candidate within `moved_within` beads, their similarity is at least "
         "`AlignConfig.moved` and it beats every other sentence near them by `moved_margin` "
         "(`Bead.moved`, flagged `moved`). Each set as it is, then with sentences cut from "
         "both sides near each other, so that both have sentences whose translation is gone "
