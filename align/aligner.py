@@ -1299,19 +1299,15 @@ def _moved_pairs(
     def ids(b: Bead, side: int) -> tuple[int, ...]:
         return b.src if side == 0 else b.tgt
 
-    def lone(side: int, k: int) -> bool:
-        b = beads[k]
-        return len(ids(b, side)) == 1 and not ids(b, 1 - side) and not b.moved
-
     def partners(side: int, k: int) -> list[tuple[int, int]]:
         """``(bead, sentence)`` of the other side near omission ``k``: omissions, and the
         end sentences of beads with two or more there."""
         out = []
         for q in range(max(k - near, 0), min(k + near + 1, len(beads))):
             theirs = ids(beads[q], 1 - side)
-            if lone(1 - side, q):
+            if _only(beads[q], 1 - side):
                 out.append((q, theirs[0]))
-            elif len(theirs) > 1 and not beads[q].moved:
+            elif len(theirs) > 1:
                 out += [(q, theirs[0]), (q, theirs[-1])]
         return out
 
@@ -1330,16 +1326,16 @@ def _moved_pairs(
     found: dict[int, tuple[int, int, float]] = {}
     for side in (0, 1):
         for k in range(len(beads)):
-            if not lone(side, k):
+            if not _only(beads[k], side):
                 continue
             x = ids(beads[k], side)[0]
             options = partners(side, k)
             if not options:
                 continue
             sims = single[1 - side][[y for _, y in options]] @ single[side][x]
-            q, y = options[int(np.argmax(sims))]
-            sim = float(np.max(sims))
-            back = [(p, z) for p, z in partners(1 - side, q) if lone(side, p)]
+            best = int(np.argmax(sims))
+            (q, y), sim = options[best], float(sims[best])
+            back = [(p, z) for p, z in partners(1 - side, q) if _only(beads[p], side)]
             rival = max(back, key=lambda pz: float(single[side][pz[1]] @ single[1 - side][y]))
             if rival[0] != k or sim < config.moved:
                 continue
@@ -1359,17 +1355,11 @@ def _moved_pairs(
 def _moved_bead(
     i: int, j: int, ahead: float, windows: _Windows, config: AlignConfig
 ) -> tuple[Bead, dict[str, float]]:
-    chars = [windows.run_chars(side, np.array([x]), 1) for side, x in ((0, i), (1, j))]
-    facts = {
-        "posterior": 0.0,
-        "omission": 0.0,
-        "many": 0.0,
-        "similarity": float(windows.src[1][i] @ windows.tgt[1][j]),
-        "length": float(signals.length(*chars, windows.ratio, config.length_var)[0]),
-        "moved": ahead,
-    }
-    bead = Bead((i,), (j,), config.calibration.confidence(facts), facts["similarity"], moved=True)
-    return bead, facts
+    """The 1-1 bead of source ``i`` and target ``j``, paired out of order, won by ``ahead``."""
+    facts = {"posterior": 0.0, "omission": 0.0, "moved": ahead}
+    similarity = float(windows.src[1][i] @ windows.tgt[1][j])
+    bead, facts = _resized_bead(Bead((i,), (j,)), facts, (i,), (j,), similarity, windows, config)
+    return replace(bead, moved=True), facts
 
 
 def _shrunk_bead(
