@@ -15,7 +15,7 @@ from rich.console import Console
 
 from align import __version__, cli_batch, cli_multi, cli_report, cli_review
 from align.aligner import AlignConfig
-from align.cli_common import MAX_BEAD_HELP, aligning_bar
+from align.cli_common import CACHE_HELP, MAX_BEAD_HELP, aligning_bar
 from align.cli_tmx import tmx_app
 from align.errors import AlignError, OutputError
 from align.types import RawDocument
@@ -122,7 +122,7 @@ def pair(
     report: Annotated[bool, typer.Option("--report/--no-report", help="Print the report.")] = True,
     cache: Annotated[
         bool,
-        typer.Option("--cache/--no-cache", help="Reuse embeddings cached on disk by earlier runs."),
+        typer.Option("--cache/--no-cache", help=CACHE_HELP),
     ] = True,
 ) -> None:
     """Align one document pair and write its TM.

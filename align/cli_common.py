@@ -20,6 +20,7 @@ MAX_BEAD_HELP = (
     "still takes in unaligned sentences beside it (up to as many again) where they "
     "read as part of its translation."
 )
+CACHE_HELP = "Reuse embeddings cached on disk by earlier runs."
 
 
 def say(message: str) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from align.cli_common import say
+from align.cli_common import CACHE_HELP, say
 from align.errors import OutputError
 
 
@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
         ] = False,
         cache: Annotated[
             bool,
-            typer.Option("--cache/--no-cache", help="Reuse embeddings cached by earlier runs."),
+            typer.Option("--cache/--no-cache", help=CACHE_HELP),
         ] = True,
     ) -> None:
         """Align the language versions of one document into one TMX: a unit per sentence

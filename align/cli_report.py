@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from align.cli_common import align_now
+from align.cli_common import CACHE_HELP, align_now
 from align.cli_common import say as _say
 from align.errors import InputError, OutputError
 
@@ -90,7 +90,7 @@ def register(app: typer.Typer) -> None:
         ] = "use",
         cache: Annotated[
             bool,
-            typer.Option("--cache/--no-cache", help="Reuse embeddings cached by earlier runs."),
+            typer.Option("--cache/--no-cache", help=CACHE_HELP),
         ] = True,
     ) -> None:
         """Show an alignment for checking: every bead, its confidence and its flags.

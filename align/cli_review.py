@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from align.cli_common import align_now
+from align.cli_common import CACHE_HELP, align_now
 from align.cli_common import say as _say
 from align.errors import AlignError, InputError
 
@@ -136,7 +136,7 @@ def register(app: typer.Typer) -> None:
         ] = False,
         cache: Annotated[
             bool,
-            typer.Option("--cache/--no-cache", help="Reuse embeddings cached by earlier runs."),
+            typer.Option("--cache/--no-cache", help=CACHE_HELP),
         ] = True,
     ) -> None:
         """Review an alignment in the terminal: accept, reject, fix, then export the TM.
