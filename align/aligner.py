@@ -26,8 +26,10 @@ length so a 10,000-sentence document costs ten times a 1,000-sentence one:
    rivals, one or many, is unsure. That and the bead's signals go through a
    logistic fitted on gold beads (:class:`align.signals.Calibration`).
 
-Each distinct text is encoded once per document, in two encoder calls: the
-sentences, then the runs some bead in the band joins.
+Each distinct text is encoded once per document: the sentences in one encoder
+call, then the runs (joined texts of consecutive sentences) that the beads of a
+first lattice, which takes each run as the mean of its sentences, make likely;
+a path or a stray test that needs another run encodes it in a call of its own.
 
 Shapes: ``n``/``m`` source/target sentences, ``d`` embedding size. A band is one
 column interval ``[lo[i], hi[i]]`` per lattice row ``i = 0..n``; its cells are
@@ -53,6 +55,10 @@ if TYPE_CHECKING:
     from align.encoders.base import Encoder
 
 _CHUNK = 4096  # pairs per similarity batch: keeps the gathered (chunk, d) arrays small
+
+Runs = dict[tuple[int, int], np.ndarray]
+"""``(side, size)`` → the first sentences of runs of ``size`` sentences of ``side``
+(0 source, 1 target), ``(k,)`` int64."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,9 @@ class AlignConfig:
     each other are paired out of order where their cosine is ``moved`` or more and
     beats every other sentence of the other side near them by ``moved_margin``
     (``moved`` ``None``: never; see :func:`_pair_moved`).
+    Only the runs of beads with at least ``prune`` of the paths, in a first lattice
+    that takes every run as the mean of its sentences, have their joined text
+    encoded (``prune`` ``None``: every run in the band; see :meth:`_Windows.encode_for`).
 
     Search: ``anchor_margin``/``anchor_min_sim`` are the ratio margin (over the
     ``margin_k`` nearest neighbours both ways) and cosine a mutual-best 1-1
@@ -113,6 +122,7 @@ class AlignConfig:
     moved: float | None = 0.6
     moved_margin: float = 0.1
     moved_within: int = 10
+    prune: float | None = 1e-5
     gap_open: float = -0.18
     gap_extend: float = -0.02
     joined: float = 0.7
@@ -224,13 +234,16 @@ def align_with_evidence(
     )
     guide = _anchor_path(windows.src[1], windows.tgt[1], config, stats)
     band = _widen(guide, config.band, m)
-    windows.encode_for(band, config)
     if config.weights.leak:
         windows.boundary_matches(band)
     if config.weights.lexicon:
         windows.lexical_pairs(band)
-    edges = _bead_edges(windows, band, config, stats)
+    edges = windows.encode_for(band, config, stats)
     path = _best_path(band, edges, config, stats)
+    while fresh := windows.encode_runs(_path_runs(path, config), config):
+        edges = _rescored(edges, fresh, windows, band, config, stats)
+        path = _best_path(band, edges, config, stats)
+    windows.encode_runs(_path_runs(path, config, ends=True), config)
     gains = _path_gains(band, edges, path)
     lattice = _Lattice.of(band, edges, config)
     posterior = lattice.posteriors(path)
@@ -243,12 +256,14 @@ def align_with_evidence(
 class _Windows:
     """Embeddings of every run of up to ``max_bead`` consecutive sentences per side.
 
-    ``src[a]`` is ``(n - a + 1, d)``: row ``s`` embeds ``join(src[s : s + a])``;
-    rows no bead in the band can use stay zero. ``clauses[side]`` is ``(2, n, d)``:
+    ``src[a]`` is ``(n - a + 1, d)``: row ``s`` embeds ``join(src[s : s + a])``
+    where ``joined[0][a][s]`` (``tgt`` and ``joined[1]`` likewise), else holds the
+    mean of its sentences (a run that no likely bead joins), or zero (one that no
+    bead in the band joins). ``clauses[side]`` is ``(2, n, d)``:
     the first (0) and last (1) clause of each sentence, where ``has_clause[side]``
     (``(2, n)``) says it has one (:func:`align.signals.edge_clauses`). Texts are
     deduplicated and encoded in as few calls as possible (one for sentences and
-    clauses, one for runs).
+    clauses, one for the likely runs).
     """
 
     def __init__(
@@ -291,9 +306,12 @@ class _Windows:
                 self.clauses[side][end, i] = single[row]
                 self.has_clause[side][end, i] = True
                 row += 1
+        self.joined: tuple[dict[int, np.ndarray], dict[int, np.ndarray]] = ({}, {})
         for a in range(2, max_bead + 1):
             self.src[a] = np.zeros((max(n - a + 1, 0), d), np.float32)
             self.tgt[a] = np.zeros((max(m - a + 1, 0), d), np.float32)
+            self.joined[0][a] = np.zeros(len(self.src[a]), bool)
+            self.joined[1][a] = np.zeros(len(self.tgt[a]), bool)
 
     def _edge_texts(self, side: int) -> list[tuple[int, int, str]]:
         """``(sentence, 0 for the first clause or 1 for the last, clause)`` of ``side``."""
@@ -366,38 +384,62 @@ class _Windows:
         where = {t: k for k, t in enumerate(unique)}
         return vecs[[where[t] for t in texts]]
 
-    def encode_for(self, band: _Band, config: AlignConfig) -> None:
-        """Embed the runs that some bead inside ``band`` joins, in one encoder call."""
-        need_src = {a: np.zeros(len(self.src[a]), bool) for a in range(2, self.max_bead + 1)}
-        need_tgt = {b: np.zeros(len(self.tgt[b]), bool) for b in range(2, self.max_bead + 1)}
+    def runs_in(self, band: _Band, config: AlignConfig) -> Runs:
+        """The runs that some bead inside ``band`` joins."""
+        found: dict[tuple[int, int], list[np.ndarray]] = {}
         for a, b in config.bead_types():
             if a < 1 or b < 1 or (a == 1 and b == 1):
                 continue
             rows, cols = _type_cells(band, a, b)[:2]
-            if a > 1:
-                need_src[a][rows - a] = True
-            if b > 1:
-                need_tgt[b][cols - b] = True
-        jobs: list[tuple[dict[int, np.ndarray], int, int]] = []
+            for side, size, starts in ((0, a, rows - a), (1, b, cols - b)):
+                if size > 1:
+                    found.setdefault((side, size), []).append(starts)
+        return _union(found)
+
+    def encode_for(self, band: _Band, config: AlignConfig, stats: AlignStats) -> list[_Edges]:
+        """Embed the runs the beads inside ``band`` join, and score those beads: all
+        the runs, or, with ``config.prune``, those of the beads a first lattice finds likely.
+
+        That first lattice takes every run as the mean of its sentences (what
+        :func:`_run_vectors` blends with the joined text), which costs no encoding;
+        the other runs keep that mean. Joined runs are most of the encoder's work
+        (a five-sentence run is five sentences' worth of text), and all but a few
+        of them belong to beads no path comes near.
+        """
+        need = self.runs_in(band, config)
+        if config.prune is None:
+            self.encode_runs(need, config)
+            return _bead_edges(self, band, config, stats)
+        for (side, size), starts in need.items():
+            runs = self.src if side == 0 else self.tgt
+            runs[size][starts] = _sentence_means(runs[1], starts, size)
+        edges = _bead_edges(self, band, config, stats)
+        fresh = self.encode_runs(_likely_runs(band, edges, config), config)
+        return _rescored(edges, fresh, self, band, config, stats)
+
+    def encode_runs(self, runs: Runs, config: AlignConfig) -> Runs:
+        """Embed the joined text of every run in ``runs`` not embedded yet, in one encoder
+        call, and blend it into the run's vector (:func:`_run_vectors`): the runs that were."""
+        todo: Runs = {}
         texts: list[str] = []
-        for side, need in ((0, need_src), (1, need_tgt)):
-            target = self.src if side == 0 else self.tgt
-            for size, mask in need.items():
-                for start in np.flatnonzero(mask):
-                    run = self.texts[side][start : start + size]
-                    texts.append(join_texts(run, self.langs[side]))
-                    jobs.append((target, size, int(start)))
+        for (side, size), starts in runs.items():
+            fresh = starts[~self.joined[side][size][starts]]
+            if len(fresh):
+                todo[side, size] = fresh
+                sentences, lang = self.texts[side], self.langs[side]
+                texts += [join_texts(sentences[k : k + size], lang) for k in fresh.tolist()]
         if not texts:
-            return
+            return {}
         vecs = self._encode(texts)
-        for (target, size, start), vec in zip(jobs, vecs, strict=True):
-            target[size][start] = vec
-        for target, need in ((self.src, need_src), (self.tgt, need_tgt)):
-            for size, mask in need.items():
-                rows = np.flatnonzero(mask)
-                target[size][rows] = _run_vectors(
-                    target[size][rows], target[1], rows, size, config.joined
-                )
+        row = 0
+        for (side, size), starts in todo.items():
+            target = self.src if side == 0 else self.tgt
+            target[size][starts] = _run_vectors(
+                vecs[row : row + len(starts)], target[1], starts, size, config.joined
+            )
+            self.joined[side][size][starts] = True
+            row += len(starts)
+        return todo
 
     def quote_states(self, side: int, size: int) -> np.ndarray:
         """``(n - size + 1,)`` :data:`align.signals.QUOTE_STATES` of every run of ``size``
@@ -695,14 +737,53 @@ def _bead_edges(
         elif b == 0:
             gain = windows.skip_gain(0, r - 1, config)
         else:
-            gain = np.empty(len(r))
-            for lo in range(0, len(r), _CHUNK):
-                s0, t0 = r[lo : lo + _CHUNK] - a, c[lo : lo + _CHUNK] - b
-                values = _bead_signals(windows, a, b, s0, t0, config)
-                gain[lo : lo + _CHUNK] = config.weights.combine(values)
-            stats.sims_pass2 += len(r)
+            gain = _gains(windows, a, b, r - a, c - b, config, stats)
         edges.append(_Edges(cell, pred, gain))
     return edges
+
+
+def _gains(
+    w: _Windows,
+    a: int,
+    b: int,
+    s0: np.ndarray,
+    t0: np.ndarray,
+    config: AlignConfig,
+    stats: AlignStats,
+) -> np.ndarray:
+    """The gain of the ``a``-``b`` beads starting at sentences ``s0``/``t0`` (each (k,))."""
+    gain = np.empty(len(s0))
+    for lo in range(0, len(s0), _CHUNK):
+        part = slice(lo, lo + _CHUNK)
+        gain[part] = config.weights.combine(_bead_signals(w, a, b, s0[part], t0[part], config))
+    stats.sims_pass2 += len(s0)
+    return gain
+
+
+def _rescored(
+    edges: list[_Edges],
+    fresh: Runs,
+    windows: _Windows,
+    band: _Band,
+    config: AlignConfig,
+    stats: AlignStats,
+) -> list[_Edges]:
+    """``edges`` with the beads that join a run of ``fresh`` (just encoded) scored anew."""
+    out = list(edges)
+    for t, (a, b) in enumerate(config.bead_types()):
+        if a < 1 or b < 1 or (a == 1 and b == 1):
+            continue
+        r, c = _type_cells(band, a, b)[:2]
+        s0, t0 = r - a, c - b
+        hit = np.zeros(len(s0), bool)
+        for side, size, starts in ((0, a, s0), (1, b, t0)):
+            if (side, size) in fresh:
+                hit |= np.isin(starts, fresh[side, size])
+        if hit.any():
+            gain = edges[t].gain.copy()
+            gain[hit] = _gains(windows, a, b, s0[hit], t0[hit], config, stats)
+            out[t] = _Edges(edges[t].cell, edges[t].pred, gain)
+    return out
 
 
 def _bead_signals(
@@ -1005,6 +1086,44 @@ class _Lattice:
         return out
 
 
+def _likely_runs(band: _Band, edges: list[_Edges], config: AlignConfig) -> Runs:
+    """The runs of the many-sentence beads with at least ``config.prune`` of the paths."""
+    lattice = _Lattice.of(band, edges, config)
+    off, lo = band.off, band.lo
+    found: dict[tuple[int, int], list[np.ndarray]] = {}
+    for (a, b), e in zip(config.bead_types(), lattice.edges, strict=True):
+        if a < 1 or b < 1 or (a == 1 and b == 1):
+            continue
+        log_p = lattice.into[e.pred] + e.gain / config.temperature + lattice.out_of[e.cell]
+        cells = e.cell[log_p >= math.log(config.prune or 0.0)]
+        rows = np.searchsorted(off, cells, side="right") - 1
+        for side, size, starts in ((0, a, rows - a), (1, b, cells - off[rows] + lo[rows] - b)):
+            if size > 1:
+                found.setdefault((side, size), []).append(starts)
+    return _union(found)
+
+
+def _union(found: dict[tuple[int, int], list[np.ndarray]]) -> Runs:
+    return {key: np.unique(np.concatenate(parts)).astype(np.int64) for key, parts in found.items()}
+
+
+def _path_runs(path: list[tuple[int, int, int]], config: AlignConfig, ends: bool = False) -> Runs:
+    """The runs of the path's many-sentence beads, or (``ends``) those runs less their
+    first or their last sentence, which the stray test reads (:func:`_stray`)."""
+    types = config.bead_types()
+    found: dict[tuple[int, int], set[int]] = {}
+    for t, i, j in path:
+        a, b = types[t]
+        if not (a and b):
+            continue
+        for side, size, start in ((0, a, i - a), (1, b, j - b)):
+            if ends and size > 2:
+                found.setdefault((side, size - 1), set()).update((start, start + 1))
+            elif not ends and size > 1:
+                found.setdefault((side, size), set()).add(start)
+    return {key: np.array(sorted(starts), dtype=np.int64) for key, starts in found.items()}
+
+
 def _beads(
     path: list[tuple[int, int, int]],
     gains: list[float],
@@ -1067,8 +1186,6 @@ def _stray(
         if size < 2:
             continue
         for drop, rest_start in ((start, start + 1), (start + size - 1, start)):
-            if not runs[size - 1][rest_start].any():
-                continue
             rest = _joined_vector(runs, size - 1, rest_start, share)
             score = float(rest @ other) - base - float(runs[1][drop] @ other)
             if score > best:

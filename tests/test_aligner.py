@@ -668,13 +668,74 @@ class Recording:
 
 
 def test_each_distinct_text_is_encoded_once_in_two_calls(encoder: Encoder) -> None:
+    """Without pruning: the sentences, then every run some bead in the band joins."""
     recording = Recording(encoder)
     stats = AlignStats()
-    align_texts(ZH + ZH[:2], EN + EN[:2], recording, stats=stats)  # type: ignore[arg-type]
+    config = AlignConfig(prune=None)
+    align_texts(ZH + ZH[:2], EN + EN[:2], recording, config, stats=stats)  # type: ignore[arg-type]
     assert stats.encoder_calls == len(recording.calls) == 2
     sent = [t for call in recording.calls for t in call]
     assert len(sent) == len(set(sent)) == stats.texts_encoded
     assert join_texts(ZH[2:4], "zh") in sent and join_texts(EN[2:4], "en") in sent
+
+
+def test_pruning_encodes_few_runs_and_keeps_every_bead(encoder: Encoder) -> None:
+    """The first 150 sentences of a MAC-Dev chapter: a third fewer texts encoded, the
+    same beads (stray sentences and alternatives included) and all but the same confidence."""
+    zh, en, _ = bench_start("mac-dev", "002", 150)
+    runs = {}
+    for prune in (None, AlignConfig().prune):
+        stats, recording = AlignStats(), Recording(encoder)
+        beads = align_texts(zh, en, recording, AlignConfig(prune=prune), stats=stats)  # type: ignore[arg-type]
+        sent = [t for call in recording.calls for t in call]
+        assert len(sent) == len(set(sent)) == stats.texts_encoded
+        assert set(zh + en) <= set(recording.calls[0])
+        runs[prune] = beads, stats.texts_encoded
+    (full, every), (pruned, fewer) = runs.values()
+    assert fewer < 0.75 * every
+    assert [(b.src, b.tgt, b.stray, b.alternative) for b in pruned] == [
+        (b.src, b.tgt, b.stray, b.alternative) for b in full
+    ]
+    assert np.allclose([b.confidence for b in pruned], [b.confidence for b in full], atol=0.01)
+    assert sum(len(b.src) + len(b.tgt) > 2 for b in full) >= 40
+
+
+def run_vector(encoder: Encoder, sentences: list[str], lang: str, share: float) -> np.ndarray:
+    """A run's vector as the aligner blends it: its joined text's and its sentences' mean."""
+    joined = encoder.encode([join_texts(sentences, lang)])[0]
+    mean = encoder.encode(sentences).sum(axis=0)
+    vec = share * joined + (1 - share) * mean / np.linalg.norm(mean)
+    return vec / np.linalg.norm(vec)
+
+
+def test_the_path_is_scored_on_joined_texts_however_hard_the_pruning(encoder: Encoder) -> None:
+    """With every run pruned (``prune`` 1), the path's many-sentence beads are still
+    measured on their joined texts: the loop encodes what the path uses and searches again.
+    The stray test's runs (a side of three or more less an end sentence) are encoded too."""
+    zh, en, _ = bench_start("mac-dev", "005", 60)
+    config = AlignConfig(prune=1.0)
+    recording = Recording(encoder)
+    beads = align_texts(zh, en, recording, config)  # type: ignore[arg-type]
+    assert_covers(beads, len(zh), len(en))
+    many = [b for b in beads if b.src and b.tgt and len(b.src) + len(b.tgt) > 2]
+    assert len(many) >= 10
+    sent = {t for call in recording.calls for t in call}
+    ends = [
+        (side, lang) for b in many for side, lang in ((b.src, "zh"), (b.tgt, "en")) if len(side) > 2
+    ]
+    assert ends
+    for side, lang in ends:
+        text = zh if lang == "zh" else en
+        for rest in (side[1:], side[:-1]):
+            assert join_texts([text[k] for k in rest], lang) in sent
+    for b in many:
+        src = run_vector(encoder, [zh[i] for i in b.src], "zh", config.joined)
+        tgt = run_vector(encoder, [en[j] for j in b.tgt], "en", config.joined)
+        if len(b.src) == 1:
+            src = encoder.encode([zh[b.src[0]]])[0]
+        if len(b.tgt) == 1:
+            tgt = encoder.encode([en[b.tgt[0]]])[0]
+        assert b.similarity == pytest.approx(float(src @ tgt), abs=1e-4), (b.src, b.tgt)
 
 
 def test_every_bead_has_its_evidence_and_a_confidence(encoder: Encoder) -> None:
