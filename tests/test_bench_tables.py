@@ -63,3 +63,33 @@ def test_by_document_table_has_a_row_per_document_of_every_set() -> None:
         "| text+berg | 007 | 396 | 0.8579 | 0.944 | 33 |",
         "| pol-dev | 002 | 2383 | 0.9926 | 0.996 | 9 |",
     ]
+
+
+def test_input_chars_counts_every_sentence_of_both_sides_without_line_ends() -> None:
+    folder = bench_run.BENCH / "text+berg"
+    texts = [
+        p.read_text(encoding="utf-8") for side in ("de", "fr") for p in (folder / side).iterdir()
+    ]
+    expected = sum(len(t) - t.count("\n") for t in texts)
+    assert bench_run.input_chars("text+berg") == expected > 100_000
+
+
+def test_cost_table_shows_the_characters_encoded_per_character() -> None:
+    row = {
+        "set": "pol-dev",
+        "scores": {k: 0.99 for k in ("f1_strict", "f1_lax", "precision_strict", "recall_strict")},
+        "ceiling": 0.996,
+        "by_type": {"1-1": [770, 1.0]},
+        "by_document": [],
+        "documents": 1,
+        "sentences": 2383,
+        "seconds": 16.66,
+        "sentences_per_second": 143.0,
+        "peak_mib": 324.5,
+        "encoder_calls": 4,
+        "texts_per_sentence": 3.48,
+        "chars_per_char": 4.26,
+        "outside_encoder": 0.28,
+    }
+    section = bench_run.quality_section([row])
+    assert "| pol-dev | 1 | 4 | 3.48 | 4.26 | 28.0% |" in section.splitlines()
