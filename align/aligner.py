@@ -1095,7 +1095,7 @@ def _likely_runs(band: _Band, edges: list[_Edges], config: AlignConfig) -> Runs:
         if a < 1 or b < 1 or (a == 1 and b == 1):
             continue
         log_p = lattice.into[e.pred] + e.gain / config.temperature + lattice.out_of[e.cell]
-        cells = e.cell[log_p >= math.log(config.prune or 0.0)]
+        cells = e.cell[log_p >= (math.log(config.prune) if config.prune else -math.inf)]
         rows = np.searchsorted(off, cells, side="right") - 1
         for side, size, starts in ((0, a, rows - a), (1, b, cells - off[rows] + lo[rows] - b)):
             if size > 1:

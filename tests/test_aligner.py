@@ -700,6 +700,18 @@ def test_pruning_encodes_few_runs_and_keeps_every_bead(encoder: Encoder) -> None
     assert sum(len(b.src) + len(b.tgt) > 2 for b in full) >= 40
 
 
+def test_pruning_at_zero_encodes_every_run_a_bead_can_use() -> None:
+    src, tgt = toy(40, drop=range(10, 13))
+    runs = {}
+    for prune in (None, 0.0):
+        stats = AlignStats()
+        beads = align_texts(
+            src, tgt, ToyEncoder(), AlignConfig(prune=prune), "en", "en", stats=stats
+        )
+        runs[prune] = ids(beads), stats.texts_encoded
+    assert runs[0.0] == runs[None]
+
+
 def run_vector(encoder: Encoder, sentences: list[str], lang: str, share: float) -> np.ndarray:
     """A run's vector as the aligner blends it: its joined text's and its sentences' mean."""
     joined = encoder.encode([join_texts(sentences, lang)])[0]
