@@ -801,7 +801,8 @@ def _bead_signals(
         )
     ):
         ok = (idx >= 0) & (idx < len(other))
-        neighbours[ok, col] = signals.similarity(vec[ok], other[idx[ok]])
+        sims = signals.similarity(vec, other[np.clip(idx, 0, len(other) - 1)])
+        neighbours[:, col] = np.where(ok, sims, np.nan)
     weights = config.weights
     values = {
         "similarity": signals.similarity(sv, tv),
