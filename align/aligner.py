@@ -388,7 +388,7 @@ class _Windows:
         """The runs that some bead inside ``band`` joins."""
         found: dict[tuple[int, int], list[np.ndarray]] = {}
         for a, b in config.bead_types():
-            if a < 1 or b < 1 or (a == 1 and b == 1):
+            if not _joins_runs(a, b):
                 continue
             rows, cols = _type_cells(band, a, b)[:2]
             for side, size, starts in ((0, a, rows - a), (1, b, cols - b)):
@@ -774,7 +774,7 @@ def _rescored(
     """``edges`` with the beads that join a run of ``fresh`` (just encoded) scored anew."""
     out = list(edges)
     for t, (a, b) in enumerate(config.bead_types()):
-        if a < 1 or b < 1 or (a == 1 and b == 1):
+        if not _joins_runs(a, b):
             continue
         r, c = _type_cells(band, a, b)[:2]
         s0, t0 = r - a, c - b
@@ -1096,7 +1096,7 @@ def _likely_runs(band: _Band, edges: list[_Edges], config: AlignConfig) -> Runs:
     off, lo = band.off, band.lo
     found: dict[tuple[int, int], list[np.ndarray]] = {}
     for (a, b), e in zip(config.bead_types(), lattice.edges, strict=True):
-        if a < 1 or b < 1 or (a == 1 and b == 1):
+        if not _joins_runs(a, b):
             continue
         log_p = lattice.into[e.pred] + e.gain / config.temperature + lattice.out_of[e.cell]
         cells = e.cell[log_p >= (math.log(config.prune) if config.prune else -math.inf)]
@@ -1107,7 +1107,13 @@ def _likely_runs(band: _Band, edges: list[_Edges], config: AlignConfig) -> Runs:
     return _union(found)
 
 
+def _joins_runs(a: int, b: int) -> bool:
+    """Whether an ``a``-``b`` bead has both sides and two or more sentences on one."""
+    return a >= 1 and b >= 1 and a + b > 2
+
+
 def _union(found: dict[tuple[int, int], list[np.ndarray]]) -> Runs:
+    """Each ``(side, size)``'s starts, once each and sorted."""
     return {key: np.unique(np.concatenate(parts)).astype(np.int64) for key, parts in found.items()}
 
 
