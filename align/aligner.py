@@ -384,18 +384,6 @@ class _Windows:
         where = {t: k for k, t in enumerate(unique)}
         return vecs[[where[t] for t in texts]]
 
-    def runs_in(self, band: _Band, config: AlignConfig) -> Runs:
-        """The runs that some bead inside ``band`` joins."""
-        found: dict[tuple[int, int], list[np.ndarray]] = {}
-        for a, b in config.bead_types():
-            if not _joins_runs(a, b):
-                continue
-            rows, cols = _type_cells(band, a, b)[:2]
-            for side, size, starts in ((0, a, rows - a), (1, b, cols - b)):
-                if size > 1:
-                    found.setdefault((side, size), []).append(starts)
-        return _union(found)
-
     def encode_for(self, band: _Band, config: AlignConfig, stats: AlignStats) -> list[_Edges]:
         """Embed the runs the beads inside ``band`` join, and score those beads: all
         the runs, or, with ``config.prune``, those of the beads a first lattice finds likely.
@@ -409,7 +397,7 @@ class _Windows:
         within 0.006, for 3.5 texts encoded per sentence instead of 6.25 (1e-6: within
         0.0011; 1e-4: within 0.05, in 13% less time than 1e-6).
         """
-        need = self.runs_in(band, config)
+        need = _runs_of(band, config)
         if config.prune is None:
             self.encode_runs(need, config)
             return _bead_edges(self, band, config, stats)
@@ -1054,6 +1042,12 @@ class _Lattice:
             out.append(float(np.exp(min(log_p, 0.0))))
         return out
 
+    def log_shares(self, edges: _Edges) -> np.ndarray:
+        """The log of each bead's share of the paths, for ``edges`` of one type with both
+        sides (gap beads need :meth:`posteriors`' state bookkeeping)."""
+        gain = edges.gain / self.config.temperature
+        return self.into[edges.pred] + gain + self.out_of[edges.cell]
+
     def alternatives(self, path: list[tuple[int, int, int]], least: float) -> list[BeadIds | None]:
         """For each path bead, the likeliest other bead with both sides that shares a
         sentence with it, if that bead has at least ``least`` of the paths: the cut a
@@ -1065,7 +1059,7 @@ class _Lattice:
             a, b = types[t]
             if not (a and b):
                 continue
-            log_p = self.into[e.pred] + e.gain / self.config.temperature + self.out_of[e.cell]
+            log_p = self.log_shares(e)
             keep = np.flatnonzero(log_p >= math.log(least))
             rows = np.searchsorted(off, e.cell[keep], side="right") - 1
             cols = e.cell[keep] - off[rows] + lo[rows]
@@ -1090,31 +1084,32 @@ class _Lattice:
         return out
 
 
+def _runs_of(band: _Band, config: AlignConfig, keep: list[np.ndarray] | None = None) -> Runs:
+    """The runs that the beads inside ``band`` join; with ``keep`` (per bead type, a mask
+    over its beads in :func:`_type_cells` order), only the kept beads'."""
+    found: dict[tuple[int, int], list[np.ndarray]] = {}
+    for t, (a, b) in enumerate(config.bead_types()):
+        if not _joins_runs(a, b):
+            continue
+        rows, cols = _type_cells(band, a, b)[:2]
+        if keep is not None:
+            rows, cols = rows[keep[t]], cols[keep[t]]
+        for side, size, starts in ((0, a, rows - a), (1, b, cols - b)):
+            if size > 1:
+                found.setdefault((side, size), []).append(starts)
+    return {key: np.unique(np.concatenate(parts)).astype(np.int64) for key, parts in found.items()}
+
+
 def _likely_runs(band: _Band, edges: list[_Edges], config: AlignConfig) -> Runs:
     """The runs of the many-sentence beads with at least ``config.prune`` of the paths."""
     lattice = _Lattice.of(band, edges, config)
-    off, lo = band.off, band.lo
-    found: dict[tuple[int, int], list[np.ndarray]] = {}
-    for (a, b), e in zip(config.bead_types(), lattice.edges, strict=True):
-        if not _joins_runs(a, b):
-            continue
-        log_p = lattice.into[e.pred] + e.gain / config.temperature + lattice.out_of[e.cell]
-        cells = e.cell[log_p >= (math.log(config.prune) if config.prune else -math.inf)]
-        rows = np.searchsorted(off, cells, side="right") - 1
-        for side, size, starts in ((0, a, rows - a), (1, b, cells - off[rows] + lo[rows] - b)):
-            if size > 1:
-                found.setdefault((side, size), []).append(starts)
-    return _union(found)
+    least = math.log(config.prune) if config.prune else -math.inf
+    return _runs_of(band, config, [lattice.log_shares(e) >= least for e in lattice.edges])
 
 
 def _joins_runs(a: int, b: int) -> bool:
     """Whether an ``a``-``b`` bead has both sides and two or more sentences on one."""
     return a >= 1 and b >= 1 and a + b > 2
-
-
-def _union(found: dict[tuple[int, int], list[np.ndarray]]) -> Runs:
-    """Each ``(side, size)``'s starts, once each and sorted."""
-    return {key: np.unique(np.concatenate(parts)).astype(np.int64) for key, parts in found.items()}
 
 
 def _path_runs(path: list[tuple[int, int, int]], config: AlignConfig, ends: bool = False) -> Runs:
