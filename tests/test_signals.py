@@ -140,6 +140,14 @@ def test_english_stems_drop_function_words_and_share_a_prefix() -> None:
     assert stems == {"gover", "state"}
 
 
+def test_a_headword_has_the_stems_of_all_its_entries_and_none_without_any() -> None:
+    lex = lexicon.Lexicon({"行": "to walk/to go/\nrow/line/", "了": "(completion particle)/of/"})
+    assert lex.get("行") == {"walk", "go", "row", "line"}
+    assert lex.get("了") is None and "了" not in lex and "不" not in lex
+    assert dict(lex) == {"行": {"walk", "go", "row", "line"}}
+    assert lexicon.chinese_stems("了行了", lex) == ({"walk", "go", "row", "line"}, 4)
+
+
 def test_the_lexicon_is_for_chinese_english_only() -> None:
     assert lexicon.sentence_bags(["Guten Tag."], ["Bonjour."], "de", "fr") is None
 
