@@ -31,25 +31,43 @@ call, then the runs (joined texts of consecutive sentences) that the beads of a
 first lattice, which takes each run as the mean of its sentences, make likely;
 a path or a stray test that needs another run encodes it in a call of its own.
 
-Shapes: ``n``/``m`` source/target sentences, ``d`` embedding size. A band is one
-column interval ``[lo[i], hi[i]]`` per lattice row ``i = 0..n``; its cells are
-stored flat, row by row (``off[i]`` is the flat index of ``(i, lo[i])``).
+This module encodes, scores and reads the path into beads; the lattice, its band and
+the dynamic programme are :mod:`align.lattice`, every setting :mod:`align.config`.
+Shapes: ``n``/``m`` source/target sentences, ``d`` embedding size; bands and flat
+cell indices as in :mod:`align.lattice`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from align import lexicon, quotes, signals
+from align.config import AlignConfig, AlignStats
 from align.encoders.base import normalise_rows
 from align.hanzi import as_simplified
-from align.signals import Calibration, Weights
+from align.lattice import (
+    Band,
+    Edges,
+    Lattice,
+    best_path,
+    corridor,
+    full_band,
+    guide,
+    pair_cells,
+    path_gains,
+    ranges,
+    type_cells,
+    upscale,
+    widen,
+)
 from align.types import Bead, BeadIds, join_texts
+
+__all__ = ["AlignConfig", "AlignStats", "align_texts", "align_with_evidence"]
 
 if TYPE_CHECKING:
     from align.encoders.base import Encoder
@@ -59,136 +77,6 @@ _CHUNK = 4096  # pairs per similarity batch: keeps the gathered (chunk, d) array
 Runs = dict[tuple[int, int], np.ndarray]
 """``(side, size)`` → the first sentences of runs of ``size`` sentences of ``side``
 (0 source, 1 target), ``(k,)`` int64."""
-
-
-@dataclass(frozen=True)
-class AlignConfig:
-    """Every knob of the aligner, in one place.
-
-    Bead shapes: ``max_bead`` is the most sentences on one side; a bead has
-    ``a`` source and ``b`` target sentences with ``a, b >= 1`` and
-    ``a + b <= max_bead + 1`` (5 → 1-1 … 1-5, 2-4, 3-3, 4-2, 5-1), or is a 0-1/1-0
-    omission. Gains are summed over beads and the best-scoring path wins. A
-    bead's gain is the weighted sum of the signals in :mod:`align.signals`
-    (``weights``); ``length_var`` is the length model's variance per character.
-    A run of sentences is embedded as ``joined`` × its joined text's embedding
-    plus the rest × the mean of its sentences' (then made unit length).
-    Each 0-1 or 1-0 bead gains ``gap_extend`` (negative) plus its tokens' signal,
-    and each run of them (0-1 beads in a row, or 1-0 beads) ``gap_open`` once:
-    one omitted sentence costs their sum, forty cost far less than forty times it.
-    ``calibration`` turns a bead's evidence into its confidence;
-    ``temperature`` is the gain scale of the posterior (lower is peakier), and
-    ``posterior_size`` weighs each ``a``-``b`` bead's gain there by
-    ``((a + b) / 2) ** posterior_size`` and ``posterior_gap`` scales the gap
-    costs there (see :class:`_Lattice`).
-    ``stray`` is how far a many-sentence bead may favour dropping an end
-    sentence before that sentence is named as likely untranslated (``Bead.stray``);
-    an overlapping bead with at least ``alternative`` of the posterior's paths is
-    recorded as the bead's likeliest alternative (``Bead.alternative``).
-    A bead at the size limit with a similarity of ``grow_min_sim`` or more takes
-    in unaligned sentences beside it where that raises its similarity by ``grow``
-    or more (``grow`` ``None``: never; see :func:`_grow`).
-    A source and a target sentence left unaligned within ``moved_within`` beads of
-    each other are paired out of order where their cosine is ``moved`` or more and
-    beats every other sentence of the other side near them by ``moved_margin``
-    (``moved`` ``None``: never; see :func:`_pair_moved`).
-    Only the runs of beads with at least ``prune`` of the paths, in a first lattice
-    that takes every run as the mean of its sentences, have their joined text
-    encoded (``prune`` ``None``: every run in the band; see :meth:`_Windows.encode_for`).
-
-    Search: ``anchor_margin``/``anchor_min_sim`` are the ratio margin (over the
-    ``margin_k`` nearest neighbours both ways) and cosine a mutual-best 1-1
-    pair needs to become an anchor, ties going to the pair nearer the
-    diagonal (``diagonal_prior`` per unit of relative offset); a level with
-    fewer anchors than ``min_anchors`` per sentence trusts none of them and
-    keeps to within ``corridor`` (share of the document) of the diagonal.
-    ``anchor_band`` is the half-width (sentences) of the pass-1 band around
-    the coarser level's anchor path, ``band`` the half-width of the pass-2 band
-    around the anchors; sides up to ``full_grid`` sentences are compared all
-    against all.
-    """
-
-    max_bead: int = 5
-    weights: Weights = Weights()
-    calibration: Calibration = Calibration()
-    length_var: float = 30.0
-    temperature: float = 0.05
-    posterior_size: float = 0.4
-    posterior_gap: float = 0.5
-    alternative: float = 0.1
-    stray: float = -0.1
-    grow: float | None = 0.05
-    grow_min_sim: float = 0.45
-    moved: float | None = 0.6
-    moved_margin: float = 0.1
-    moved_within: int = 10
-    prune: float | None = 1e-5
-    gap_open: float = -0.18
-    gap_extend: float = -0.02
-    joined: float = 0.7
-    margin_k: int = 4
-    anchor_margin: float = 1.1
-    anchor_min_sim: float = 0.3
-    anchor_band: int = 12
-    diagonal_prior: float = 0.01
-    min_anchors: float = 0.1
-    corridor: float = 0.05
-    band: int = 6
-    full_grid: int = 64
-
-    def bead_types(self) -> list[tuple[int, int]]:
-        """The (source, target) sizes of every bead allowed, omissions first."""
-        pairs = [
-            (a, b)
-            for a in range(1, self.max_bead + 1)
-            for b in range(1, self.max_bead + 1)
-            if a + b <= self.max_bead + 1
-        ]
-        return [(1, 0), (0, 1), *pairs]
-
-
-@dataclass
-class AlignStats:
-    """Work counters, for checking that the cost grows linearly with the input."""
-
-    sims_pass1: int = 0
-    sims_pass2: int = 0
-    dp_cells: int = 0
-    dp_edges: int = 0
-    texts_encoded: int = 0
-    encoder_calls: int = 0
-    levels: int = 0
-    anchors: int = 0
-
-
-@dataclass
-class _Band:
-    """Column interval ``[lo[i], hi[i]]`` of lattice row ``i``, both ``(n + 1,)`` int64."""
-
-    lo: np.ndarray
-    hi: np.ndarray
-
-    @property
-    def off(self) -> np.ndarray:
-        """``(n + 2,)`` flat index of each row's first cell, then the cell count."""
-        return np.concatenate(([0], np.cumsum(self.hi - self.lo + 1)))
-
-    @property
-    def cells(self) -> int:
-        return int((self.hi - self.lo + 1).sum())
-
-
-@dataclass
-class _Edges:
-    """The beads of one type inside the band, each ``(k,)``, in row-major cell order.
-
-    ``cell``/``pred``: flat index of the bead's end and start cell; ``gain``:
-    its score (float64).
-    """
-
-    cell: np.ndarray
-    pred: np.ndarray
-    gain: np.ndarray
 
 
 def align_texts(
@@ -233,19 +121,19 @@ def align_with_evidence(
         src, tgt, src_lang, tgt_lang, config.max_bead, encoder, stats, bool(config.weights.leak)
     )
     guide = _anchor_path(windows.src[1], windows.tgt[1], config, stats)
-    band = _widen(guide, config.band, m)
+    band = widen(guide, config.band, m)
     if config.weights.leak:
         windows.boundary_matches(band)
     if config.weights.lexicon:
         windows.lexical_pairs(band)
     edges = windows.encode_for(band, config, stats)
-    path = _best_path(band, edges, config, stats)
+    path = best_path(band, edges, config, stats)
     while fresh := windows.encode_runs(_path_runs(path, config), config):
         edges = _rescored(edges, fresh, windows, band, config, stats)
-        path = _best_path(band, edges, config, stats)
+        path = best_path(band, edges, config, stats)
     windows.encode_runs(_path_runs(path, config, ends=True), config)
-    gains = _path_gains(band, edges, path)
-    lattice = _Lattice.of(band, edges, config)
+    gains = path_gains(band, edges, path)
+    lattice = Lattice.of(band, edges, config)
     posterior = lattice.posteriors(path)
     rivals = lattice.alternatives(path, config.alternative)
     beads, evidence = _beads(path, gains, posterior, rivals, windows, config)
@@ -322,7 +210,7 @@ class _Windows:
                     out.append((i, end, clause))
         return out
 
-    def boundary_matches(self, band: _Band) -> None:
+    def boundary_matches(self, band: Band) -> None:
         """``across``, ``(cells, 4)``: at each cell ``(i, j)`` of ``band``, the cosine of the
         edge clauses next to its cut (source ``i``'s first, source ``i - 1``'s last, target
         ``j``'s first, target ``j - 1``'s last) with the other side's sentence across the
@@ -332,7 +220,7 @@ class _Windows:
         self.band = band
         counts = band.hi - band.lo + 1
         i = np.repeat(np.arange(len(counts)), counts)
-        j = _ranges(band.lo, counts)
+        j = ranges(band.lo, counts)
         self.across = np.full((band.cells, 4), np.nan)
         for col, (side, end, idx, nb) in enumerate(
             ((0, 0, i, j - 1), (0, 1, i - 1, j), (1, 0, j, i - 1), (1, 1, j - 1, i))
@@ -384,7 +272,7 @@ class _Windows:
         where = {t: k for k, t in enumerate(unique)}
         return vecs[[where[t] for t in texts]]
 
-    def encode_for(self, band: _Band, config: AlignConfig, stats: AlignStats) -> list[_Edges]:
+    def encode_for(self, band: Band, config: AlignConfig, stats: AlignStats) -> list[Edges]:
         """Embed the runs the beads inside ``band`` join, and score those beads: all
         the runs, or, with ``config.prune``, those of the beads a first lattice finds likely.
 
@@ -450,7 +338,7 @@ class _Windows:
         c = self.chars[side]
         return c[start + size] - c[start]
 
-    def lexical_pairs(self, band: _Band) -> None:
+    def lexical_pairs(self, band: Band) -> None:
         """Dictionary matches of every sentence pair whose 1-1 bead ends inside ``band``."""
         self.band = band
         bags = lexicon.sentence_bags(self.texts[0], self.texts[1], *self.langs)
@@ -459,7 +347,7 @@ class _Windows:
             return
         src_bags, tgt_bags, src_words, tgt_words = bags
         n, m = len(self.texts[0]), len(self.texts[1])
-        rows, cols = _pair_cells(band, n, m)
+        rows, cols = pair_cells(band, n, m)
         flat = np.zeros(band.cells)
         off = band.off
         flat[off[rows + 1] + cols + 1 - band.lo[rows + 1]] = [
@@ -504,49 +392,6 @@ def _pair_sims(a: np.ndarray, b: np.ndarray, ia: np.ndarray, ib: np.ndarray) -> 
     return out
 
 
-def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Concatenation of ``arange(s, s + c)`` for each start/count pair."""
-    counts = np.maximum(counts, 0)
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, np.int64)
-    ends = np.cumsum(counts)
-    offsets = np.repeat(ends - counts, counts)
-    return np.repeat(starts, counts) + np.arange(total) - offsets
-
-
-def _full_band(n: int, m: int) -> _Band:
-    return _Band(np.zeros(n + 1, np.int64), np.full(n + 1, m, np.int64))
-
-
-def _finalise(band: _Band, m: int) -> _Band:
-    """Clip to the grid and make the band monotone and connected from (0, 0) to (n, m)."""
-    lo = np.clip(band.lo, 0, m)
-    hi = np.clip(band.hi, 0, m)
-    lo[0], hi[-1] = 0, m
-    hi = np.maximum.accumulate(hi)
-    lo = np.minimum.accumulate(lo[::-1])[::-1]
-    lo[1:] = np.minimum(lo[1:], hi[:-1])
-    return _Band(lo, hi)
-
-
-def _widen(band: _Band, w: int, m: int) -> _Band:
-    """Every cell within ``w`` rows and ``w`` columns of ``band``."""
-    n = len(band.lo) - 1
-    rows = np.arange(n + 1)
-    lo = band.lo[np.maximum(rows - w, 0)] - w
-    hi = band.hi[np.minimum(rows + w, n)] + w
-    return _finalise(_Band(lo, hi), m)
-
-
-def _upscale(band: _Band, n: int, m: int) -> _Band:
-    """A band on the half-resolution lattice projected onto the full one."""
-    rows = np.arange(n + 1)
-    lo = 2 * band.lo[rows // 2]
-    hi = 2 * band.hi[np.minimum((rows + 1) // 2, len(band.hi) - 1)] + 1
-    return _finalise(_Band(lo, hi), m)
-
-
 def _halve(vecs: np.ndarray) -> np.ndarray:
     """Unit mean of each pair of consecutive rows: ``(k, d)`` → ``(ceil(k / 2), d)``."""
     if len(vecs) % 2:
@@ -573,15 +418,6 @@ def _run_vectors(
 def _sentence_means(single: np.ndarray, starts: np.ndarray, size: int) -> np.ndarray:
     """Unit mean of the ``size`` sentence vectors of ``single`` from each of ``starts``."""
     return normalise_rows(sum(single[starts + k] for k in range(size)))
-
-
-def _pair_cells(band: _Band, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sentence pairs ``(i, j)`` whose 1-1 bead ends inside ``band``: ``(k,)`` each."""
-    lo = np.maximum(band.lo[1:] - 1, 0)
-    hi = np.minimum(band.hi[1:] - 1, m - 1)
-    counts = hi - lo + 1
-    rows = np.repeat(np.arange(n), np.maximum(counts, 0))
-    return rows, _ranges(lo, counts)
 
 
 def _group_topk_mean(groups: np.ndarray, values: np.ndarray, size: int, k: int) -> np.ndarray:
@@ -631,26 +467,7 @@ def _longest_chain(pairs: np.ndarray) -> np.ndarray:
     return pairs[chain[::-1]] if chain else pairs[:0]
 
 
-def _guide(anchors: np.ndarray, band: _Band, n: int, m: int) -> _Band:
-    """The lattice cells between consecutive anchors that lie inside ``band``.
-
-    Between anchor ``(i0, j0)`` and the next ``(i1, j1)`` the true path can be
-    anywhere in the rectangle rows ``i0+1..i1`` × columns ``j0+1..j1``;
-    intersected with the (connected) band this stays linear in size.
-    """
-    starts = np.vstack([[0, 0], anchors + 1])
-    ends = np.vstack([anchors, [n, m]])
-    lo = np.empty(n + 1, np.int64)
-    hi = np.empty(n + 1, np.int64)
-    for (r0, c0), (r1, c1) in zip(starts, ends, strict=True):
-        lo[r0 : r1 + 1] = c0
-        hi[r0 : r1 + 1] = c1
-    lo = np.maximum(lo, band.lo)
-    hi = np.minimum(hi, band.hi)
-    return _finalise(_Band(lo, np.maximum(hi, lo)), m)
-
-
-def _anchor_path(es: np.ndarray, et: np.ndarray, config: AlignConfig, stats: AlignStats) -> _Band:
+def _anchor_path(es: np.ndarray, et: np.ndarray, config: AlignConfig, stats: AlignStats) -> Band:
     """Pass 1: the lattice between consecutive anchors, coarse-to-fine.
 
     ``es`` (n, d) and ``et`` (m, d) are unit sentence vectors. Returns a band
@@ -659,11 +476,11 @@ def _anchor_path(es: np.ndarray, et: np.ndarray, config: AlignConfig, stats: Ali
     n, m = len(es), len(et)
     stats.levels += 1
     if max(n, m) <= config.full_grid:
-        band = _full_band(n, m)
+        band = full_band(n, m)
     else:
         coarse = _anchor_path(_halve(es), _halve(et), config, stats)
-        band = _widen(_upscale(coarse, n, m), config.anchor_band, m)
-    rows, cols = _pair_cells(band, n, m)
+        band = widen(upscale(coarse, n, m), config.anchor_band, m)
+    rows, cols = pair_cells(band, n, m)
     sims = _pair_sims(es, et, rows, cols)
     stats.sims_pass1 += len(sims)
     knn_src = _group_topk_mean(rows, sims, n, config.margin_k)
@@ -680,56 +497,24 @@ def _anchor_path(es: np.ndarray, et: np.ndarray, config: AlignConfig, stats: Ali
     anchors = _longest_chain(pairs[np.argsort(pairs[:, 0], kind="stable")])
     stats.anchors = len(anchors)
     if len(anchors) < config.min_anchors * min(n, m):
-        return _corridor(band, config.corridor, config.anchor_band)
-    return _guide(anchors, band, n, m)
-
-
-def _corridor(band: _Band, share: float, w: int) -> _Band:
-    """``band`` cut to the cells within ``share`` of the diagonal (in relative position).
-
-    The fallback of a level that finds too few anchors to trust (a document
-    repeating itself, say): documents run in parallel, so the diagonal is the
-    best guess, and it keeps the next level's band linear in size.
-    """
-    n, m = len(band.lo) - 1, int(band.hi[-1])
-    rows = np.arange(n + 1) / max(n, 1)
-    lo = np.floor((rows - share) * m).astype(np.int64) - w
-    hi = np.ceil((rows + share) * m).astype(np.int64) + w
-    return _finalise(_Band(np.maximum(lo, band.lo), np.minimum(hi, band.hi)), m)
-
-
-def _type_cells(band: _Band, a: int, b: int) -> tuple[np.ndarray, ...]:
-    """Cells ``(i, j)`` of ``band`` reachable by an ``a``-``b`` bead from a band cell.
-
-    Returns rows, columns, the flat cell index and the predecessor's flat index.
-    """
-    n = len(band.lo) - 1
-    off = band.off
-    rows = np.arange(a, n + 1)
-    lo = np.maximum(band.lo[rows], band.lo[rows - a] + b)
-    hi = np.minimum(band.hi[rows], band.hi[rows - a] + b)
-    counts = np.maximum(hi - lo + 1, 0)
-    r = np.repeat(rows, counts)
-    c = _ranges(lo, counts)
-    cell = off[r] + c - band.lo[r]
-    pred = off[r - a] + (c - b) - band.lo[r - a]
-    return r, c, cell, pred
+        return corridor(band, config.corridor, config.anchor_band)
+    return guide(anchors, band, n, m)
 
 
 def _bead_edges(
-    windows: _Windows, band: _Band, config: AlignConfig, stats: AlignStats
-) -> list[_Edges]:
+    windows: _Windows, band: Band, config: AlignConfig, stats: AlignStats
+) -> list[Edges]:
     """Pass 2 scores: every bead of every type whose start and end lie in ``band``."""
     edges = []
     for a, b in config.bead_types():
-        r, c, cell, pred = _type_cells(band, a, b)
+        r, c, cell, pred = type_cells(band, a, b)
         if a == 0:
             gain = windows.skip_gain(1, c - 1, config)
         elif b == 0:
             gain = windows.skip_gain(0, r - 1, config)
         else:
             gain = _gains(windows, a, b, r - a, c - b, config, stats)
-        edges.append(_Edges(cell, pred, gain))
+        edges.append(Edges(cell, pred, gain))
     return edges
 
 
@@ -752,19 +537,19 @@ def _gains(
 
 
 def _rescored(
-    edges: list[_Edges],
+    edges: list[Edges],
     fresh: Runs,
     windows: _Windows,
-    band: _Band,
+    band: Band,
     config: AlignConfig,
     stats: AlignStats,
-) -> list[_Edges]:
+) -> list[Edges]:
     """``edges`` with the beads that join a run of ``fresh`` (just encoded) scored anew."""
     out = list(edges)
     for t, (a, b) in enumerate(config.bead_types()):
         if not _joins_runs(a, b):
             continue
-        r, c = _type_cells(band, a, b)[:2]
+        r, c = type_cells(band, a, b)[:2]
         s0, t0 = r - a, c - b
         hit = np.zeros(len(s0), bool)
         for side, size, starts in ((0, a, s0), (1, b, t0)):
@@ -773,7 +558,7 @@ def _rescored(
         if hit.any():
             gain = edges[t].gain.copy()
             gain[hit] = _gains(windows, a, b, s0[hit], t0[hit], config, stats)
-            out[t] = _Edges(edges[t].cell, edges[t].pred, gain)
+            out[t] = Edges(edges[t].cell, edges[t].pred, gain)
     return out
 
 
@@ -823,275 +608,14 @@ def _bead_signals(
     return values
 
 
-def _skip_climb(band: _Band, edges: list[_Edges], types: list[tuple[int, int]]) -> np.ndarray:
-    """``(m + 1,)`` cumulative gain of 0-1 beads: moving from column ``j`` to ``k`` in a row
-    gains ``climb[k] - climb[j]`` (a 0-1 bead's gain depends on its column only)."""
-    off = band.off
-    skips = edges[types.index((0, 1))]
-    rows = np.searchsorted(off, skips.cell, side="right") - 1
-    step = np.zeros(int(band.hi[-1]) + 1)
-    step[skips.cell - off[rows] + band.lo[rows]] = skips.gain
-    return np.cumsum(step)
-
-
-_ALIGNED, _SRC_GAP, _TGT_GAP = 0, 1, 2  # the states of the programme: the kind of the last bead
-
-
-def _forward(
-    band: _Band,
-    edges: list[_Edges],
-    types: list[tuple[int, int]],
-    combine: np.ufunc,
-    temperature: float = 1.0,
-    gap_open: float = 0.0,
-) -> np.ndarray:
-    """``(3, cells)`` score of the paths from (0, 0) to each band cell, by the bead they end with.
-
-    Row ``_ALIGNED`` holds the paths ending with a bead that has both sides (or the
-    empty path at (0, 0)), ``_SRC_GAP`` those ending with a 1-0 bead, ``_TGT_GAP``
-    with a 0-1 bead; a gap bead that does not continue a gap of its kind pays
-    ``gap_open``. Gains are divided by ``temperature``. ``combine`` merges the paths
-    that meet: ``np.maximum`` gives the best path's gain (Viterbi), ``np.logaddexp``
-    the log of the summed ``exp(gain / T)`` (the forward pass). Rows are filled in
-    order; within a row, 0-1 beads are folded in with one running ``combine``.
-    """
-    n = len(band.lo) - 1
-    off = band.off
-    opening = gap_open / temperature
-    climb = _skip_climb(band, edges, types) / temperature
-    score = np.full((3, int(off[-1])), -np.inf)
-    bounds = [np.searchsorted(e.cell, off) for e in edges]
-    for i in range(n + 1):
-        s, e = int(off[i]), int(off[i + 1])
-        row = score[:, s:e]
-        if i == 0:
-            row[_ALIGNED, 0] = 0.0
-        for t, (a, b) in enumerate(types):
-            k0, k1 = bounds[t][i], bounds[t][i + 1]
-            if a == 0 or k0 == k1:
-                continue
-            ed = edges[t]
-            loc, pred = ed.cell[k0:k1] - s, ed.pred[k0:k1]
-            gain = ed.gain[k0:k1] / temperature
-            if b:
-                before = combine.reduce(score[:, pred], axis=0)
-                row[_ALIGNED, loc] = combine(row[_ALIGNED, loc], before + gain)
-            else:
-                opened = combine(score[_ALIGNED, pred], score[_TGT_GAP, pred]) + opening
-                row[_SRC_GAP, loc] = combine(score[_SRC_GAP, pred], opened) + gain
-        steps = climb[band.lo[i] : band.hi[i] + 1]
-        opened = combine(row[_ALIGNED], row[_SRC_GAP]) + opening - steps
-        row[_TGT_GAP, 1:] = combine.accumulate(opened[:-1]) + steps[1:]
-    return score
-
-
-def _reversed(band: _Band, edges: list[_Edges]) -> tuple[_Band, list[_Edges]]:
-    """The lattice read from (n, m) back to (0, 0): cell ``c`` becomes ``cells - 1 - c``.
-
-    Row-major order reverses exactly, so a forward pass over it is the backward pass.
-    """
-    last, m = band.cells - 1, band.hi[-1]
-    flipped = _Band(m - band.hi[::-1], m - band.lo[::-1])
-    return flipped, [_Edges(last - e.pred[::-1], last - e.cell[::-1], e.gain[::-1]) for e in edges]
-
-
-def _first_best(values: np.ndarray) -> int:
-    """The first state within 1e-9 of the best: ties go to aligned, then 1-0, then 0-1."""
-    return int(np.flatnonzero(values >= values.max() - 1e-9)[0])
-
-
-def _best_path(
-    band: _Band, edges: list[_Edges], config: AlignConfig, stats: AlignStats
-) -> list[tuple[int, int, int]]:
-    """The highest-gain monotone path from (0, 0) to (n, m) inside ``band``.
-
-    Viterbi scores from :func:`_forward`, then a walk back from (n, m) that asks,
-    cell by cell, which bead and which state reached it; ties go to the first bead
-    type and to the first state (:func:`_first_best`). Returns ``(type, end row,
-    end col)`` per bead, in order.
-    """
-    types = config.bead_types()
-    gap_type = {_SRC_GAP: types.index((1, 0)), _TGT_GAP: types.index((0, 1))}
-    stats.dp_cells += band.cells
-    stats.dp_edges += sum(len(e.cell) for e in edges)
-    score = _forward(band, edges, types, np.maximum, gap_open=config.gap_open)
-    off = band.off
-    path: list[tuple[int, int, int]] = []
-    i, j = len(band.lo) - 1, int(band.hi[-1])
-    state = _first_best(score[:, -1])
-    while i > 0 or j > 0:
-        cell = off[i] + j - band.lo[i]
-        if state == _ALIGNED:
-            best, t, pred = -np.inf, -1, -1
-            for u, ed in enumerate(edges):
-                k = int(np.searchsorted(ed.cell, cell))
-                if all(types[u]) and k < len(ed.cell) and ed.cell[k] == cell:
-                    cand = score[:, ed.pred[k]].max() + ed.gain[k]
-                    if cand > best:
-                        best, t, pred = cand, u, int(ed.pred[k])
-            state = _first_best(score[:, pred])
-        else:
-            t = gap_type[state]
-            if state == _TGT_GAP:
-                pred = cell - 1
-            else:
-                ed = edges[t]
-                pred = int(ed.pred[np.searchsorted(ed.cell, cell)])
-            came = score[:, pred] + config.gap_open
-            came[state] = score[state, pred]
-            state = _first_best(came)
-        path.append((t, i, j))
-        a, b = types[t]
-        i, j = i - a, j - b
-    return path[::-1]
-
-
-def _log_forward(band: _Band, edges: list[_Edges], config: AlignConfig) -> np.ndarray:
-    """``(3, cells)`` log of the summed ``exp(gain / T)`` of the paths from (0, 0) to each
-    band cell, by the bead they end with (see :func:`_forward`)."""
-    types = config.bead_types()
-    return _forward(band, edges, types, np.logaddexp, config.temperature, config.gap_open)
-
-
-def _log_backward(band: _Band, edges: list[_Edges], config: AlignConfig) -> np.ndarray:
-    """``(3, cells)`` log of the summed ``exp(gain / T)`` of the paths from each band cell
-    to (n, m), by the bead they start with."""
-    flipped, flipped_edges = _reversed(band, edges)
-    return _log_forward(flipped, flipped_edges, config)[:, ::-1]
-
-
-def _path_gains(band: _Band, edges: list[_Edges], path: list[tuple[int, int, int]]) -> list[float]:
-    """The gain of each bead of ``path``, looked up in its type's edges."""
-    off = band.off
-    out = []
-    for t, i, j in path:
-        ed = edges[t]
-        out.append(float(ed.gain[np.searchsorted(ed.cell, off[i] + j - band.lo[i])]))
-    return out
-
-
-@dataclass(frozen=True)
-class _Lattice:
-    """Where each path bead's posterior comes from: its share of the probability of all
-    paths, ``exp(gain / T)`` each.
-
-    Here an ``a``-``b`` bead counts ``((a + b) / 2) ** posterior_size`` times its
-    gain. The path is found on the plain gains, where two beads collect two gains
-    and one bead joining them only one; weighed by size, a merge the gold might
-    well make competes with the split the path took, so the pieces of a split
-    that is a close call are less sure. Refitted on MAC-Dev, the confidence's AUC
-    goes from 0.880 to 0.902 and 28% of the wrong beads fall under 0.5, not 19%
-    (pol-dev 0.930 to 0.938, Text+Berg 0.875 to 0.876). Exponent 0.4; in a quick
-    refit 0.25 / 0.5 / 0.75 gave MAC-Dev AUC 0.898 / 0.901 / 0.878.
-
-    Gaps cost ``posterior_gap`` (a half) of what they cost the path, so a bead that
-    may have swallowed an untranslated sentence shares its mass with the omission:
-    AUC 0.902 / 0.938 / 0.876 become 0.905 / 0.951 / 0.877, and the wrong beads
-    under 0.5 28% / 36% / 27% become 31% / 43% / 32% (a quarter: 0.901 / 0.952 /
-    0.877; the path's own costs kept: as above).
-
-    A gap bead's share is that of the paths in its state at its end cell; where the
-    gap goes on past that cell, both passes paid its opening, so one is given back.
-
-    Kept: ``edges`` with their gains reweighed, ``config`` with the cheaper gap
-    opening, the forward and backward passes (``alpha``, ``beta``, ``(3, cells)``),
-    their log mass per cell whatever the state (``into``, less ``total``; ``out_of``).
-    """
-
-    band: _Band
-    edges: list[_Edges]
-    config: AlignConfig
-    alpha: np.ndarray
-    beta: np.ndarray
-    total: float
-    into: np.ndarray
-    out_of: np.ndarray
-
-    @classmethod
-    def of(cls, band: _Band, edges: list[_Edges], config: AlignConfig) -> _Lattice:
-        types = config.bead_types()
-        relief = -config.gap_extend * (1.0 - config.posterior_gap)
-        scale = [((a + b) / 2) ** config.posterior_size if a and b else 1.0 for a, b in types]
-        shift = [0.0 if a and b else relief for a, b in types]
-        edges = [_Edges(e.cell, e.pred, e.gain * scale[t] + shift[t]) for t, e in enumerate(edges)]
-        lattice = replace(config, gap_open=config.gap_open * config.posterior_gap)
-        alpha = _log_forward(band, edges, lattice)
-        beta = _log_backward(band, edges, lattice)
-        total = float(np.logaddexp.reduce(alpha[:, -1]))
-        into = np.logaddexp.reduce(alpha, axis=0) - total
-        out_of = np.logaddexp.reduce(beta, axis=0)
-        return cls(band, edges, lattice, alpha, beta, total, into, out_of)
-
-    def posteriors(self, path: list[tuple[int, int, int]]) -> list[float]:
-        """Each path bead's share of all paths."""
-        alpha, beta, off, config = self.alpha, self.beta, self.band.off, self.config
-        types = config.bead_types()
-        opening = config.gap_open / config.temperature
-        out = []
-        for (t, i, j), gain in zip(path, _path_gains(self.band, self.edges, path), strict=True):
-            a, b = types[t]
-            cell = off[i] + j - self.band.lo[i]
-            if a and b:
-                pred = off[i - a] + (j - b) - self.band.lo[i - a]
-                log_p = self.into[pred] + gain / config.temperature + self.out_of[cell]
-            else:
-                state = _SRC_GAP if a else _TGT_GAP
-                after = beta[:, cell].copy()
-                after[state] -= opening
-                log_p = alpha[state, cell] + np.logaddexp.reduce(after) - self.total
-            out.append(float(np.exp(min(log_p, 0.0))))
-        return out
-
-    def log_shares(self, edges: _Edges) -> np.ndarray:
-        """The log of each bead's share of the paths, for ``edges`` of one type with both
-        sides (gap beads need :meth:`posteriors`' state bookkeeping)."""
-        gain = edges.gain / self.config.temperature
-        return self.into[edges.pred] + gain + self.out_of[edges.cell]
-
-    def alternatives(self, path: list[tuple[int, int, int]], least: float) -> list[BeadIds | None]:
-        """For each path bead, the likeliest other bead with both sides that shares a
-        sentence with it, if that bead has at least ``least`` of the paths: the cut a
-        reviewer should try first when the bead is wrong."""
-        types = self.config.bead_types()
-        off, lo = self.band.off, self.band.lo
-        rivals: dict[tuple[int, int], list[tuple[float, BeadIds]]] = {}
-        for t, e in enumerate(self.edges):
-            a, b = types[t]
-            if not (a and b):
-                continue
-            log_p = self.log_shares(e)
-            keep = np.flatnonzero(log_p >= math.log(least))
-            rows = np.searchsorted(off, e.cell[keep], side="right") - 1
-            cols = e.cell[keep] - off[rows] + lo[rows]
-            for k, i, j in zip(keep.tolist(), rows.tolist(), cols.tolist(), strict=True):
-                bead = (tuple(range(i - a, i)), tuple(range(j - b, j)))
-                share = math.exp(min(float(log_p[k]), 0.0))
-                for side in (0, 1):
-                    for index in bead[side]:
-                        rivals.setdefault((side, index), []).append((share, bead))
-        out: list[BeadIds | None] = []
-        for t, i, j in path:
-            a, b = types[t]
-            own = (tuple(range(i - a, i)), tuple(range(j - b, j)))
-            found = [
-                rival
-                for side in (0, 1)
-                for index in own[side]
-                for rival in rivals.get((side, index), [])
-                if rival[1] != own
-            ]
-            out.append(max(found)[1] if found else None)
-        return out
-
-
-def _runs_of(band: _Band, config: AlignConfig, keep: list[np.ndarray] | None = None) -> Runs:
+def _runs_of(band: Band, config: AlignConfig, keep: list[np.ndarray] | None = None) -> Runs:
     """The runs that the beads inside ``band`` join; with ``keep`` (per bead type, a mask
-    over its beads in :func:`_type_cells` order), only the kept beads'."""
+    over its beads in :func:`type_cells` order), only the kept beads'."""
     found: dict[tuple[int, int], list[np.ndarray]] = {}
     for t, (a, b) in enumerate(config.bead_types()):
         if not _joins_runs(a, b):
             continue
-        rows, cols = _type_cells(band, a, b)[:2]
+        rows, cols = type_cells(band, a, b)[:2]
         if keep is not None:
             rows, cols = rows[keep[t]], cols[keep[t]]
         for side, size, starts in ((0, a, rows - a), (1, b, cols - b)):
@@ -1100,9 +624,9 @@ def _runs_of(band: _Band, config: AlignConfig, keep: list[np.ndarray] | None = N
     return {key: np.unique(np.concatenate(parts)).astype(np.int64) for key, parts in found.items()}
 
 
-def _likely_runs(band: _Band, edges: list[_Edges], config: AlignConfig) -> Runs:
+def _likely_runs(band: Band, edges: list[Edges], config: AlignConfig) -> Runs:
     """The runs of the many-sentence beads with at least ``config.prune`` of the paths."""
-    lattice = _Lattice.of(band, edges, config)
+    lattice = Lattice.of(band, edges, config)
     least = math.log(config.prune) if config.prune else -math.inf
     return _runs_of(band, config, [lattice.log_shares(e) >= least for e in lattice.edges])
 

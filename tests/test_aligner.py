@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from conftest import BENCH, CORPUS, bench_start
 
-from align import aligner, signals
+from align import aligner, lattice, signals
 from align.aligner import AlignConfig, AlignStats, align_texts, align_with_evidence
 from align.encoders import Encoder, load_encoder
 from align.evaluate import parse_beads, read_lines, score, without_lines
@@ -314,7 +314,7 @@ def test_a_clause_matches_the_neighbours_facing_clause_when_that_beats_its_sente
     tgt = ["Echo echo echo, charlie's twin clause.", "Golf golf golf."]
     encoder = Table({src[0]: 0, "Charlie charlie,": 1, "charlie's twin clause.": 1, src[1]: 2})
     windows = aligner._Windows(src, tgt, "en", "en", 2, encoder, AlignStats(), True)  # type: ignore[arg-type]
-    windows.boundary_matches(aligner._full_band(2, 2))
+    windows.boundary_matches(lattice.full_band(2, 2))
     s0, t0 = np.array([0]), np.array([0])
     across, own = windows.edge_matches(1, 1, s0, t0, windows.src[1][s0], windows.tgt[1][t0])
     assert across[0, 3] == pytest.approx(1.0) and own[0, 3] == pytest.approx(0.0)
@@ -850,15 +850,15 @@ def test_numbers_decide_where_a_sentence_belongs() -> None:
 
 
 def random_edges(
-    band: aligner._Band, config: AlignConfig, rng: np.random.Generator
-) -> tuple[list[aligner._Edges], dict[tuple[int, int, int], float]]:
+    band: lattice.Band, config: AlignConfig, rng: np.random.Generator
+) -> tuple[list[lattice.Edges], dict[tuple[int, int, int], float]]:
     """Random gains for every bead in ``band`` (0-1 gains depend on the column only)."""
     edges, gain = [], {}
     m = int(band.hi[-1])
     skip_tgt = rng.normal(-0.3, 0.1, m + 1)
     skip_src = rng.normal(-0.3, 0.1, len(band.lo))
     for t, (a, b) in enumerate(config.bead_types()):
-        r, c, cell, pred = aligner._type_cells(band, a, b)
+        r, c, cell, pred = lattice.type_cells(band, a, b)
         if a == 0:
             g = skip_tgt[c]
         elif b == 0:
@@ -866,7 +866,7 @@ def random_edges(
         else:
             g = rng.normal(size=len(r))
         gain.update({(t, int(i), int(j)): float(x) for i, j, x in zip(r, c, g, strict=True)})
-        edges.append(aligner._Edges(cell, pred, g))
+        edges.append(lattice.Edges(cell, pred, g))
     return edges, gain
 
 
@@ -949,14 +949,14 @@ def test_dynamic_programme_finds_the_best_path_and_the_posteriors(
 
     for trial in range(200):
         n, m = (int(x) for x in rng.integers(1, 9, 2))
-        band = aligner._full_band(n, m)
+        band = lattice.full_band(n, m)
         if trial % 2:
             diag = np.minimum(np.arange(n + 1) * m // n, m)
-            band = aligner._widen(aligner._Band(diag, diag.copy()), 1, m)
+            band = lattice.widen(lattice.Band(diag, diag.copy()), 1, m)
         edges, gain = random_edges(band, config, rng)
 
         best = exhaustive_best(gain, types, n, m, gap_open)
-        path = aligner._best_path(band, edges, config, AlignStats())
+        path = lattice.best_path(band, edges, config, AlignStats())
         assert (path[-1][1], path[-1][2]) == (n, m)
         total = sum(gain[step] for step in path) + gap_open * gap_runs(path, types)
         assert total == pytest.approx(best)
@@ -978,12 +978,12 @@ def test_dynamic_programme_finds_the_best_path_and_the_posteriors(
             / weights.sum()
             for step in path
         ]
-        gains = aligner._path_gains(band, edges, path)
+        gains = lattice.path_gains(band, edges, path)
         assert gains == pytest.approx([gain[step] for step in path])
-        lattice = aligner._Lattice.of(band, edges, config)
-        assert lattice.posteriors(path) == pytest.approx(expected)
-        alpha = aligner._log_forward(band, edges, config)
-        beta = aligner._log_backward(band, edges, config)
+        posterior = lattice.Lattice.of(band, edges, config)
+        assert posterior.posteriors(path) == pytest.approx(expected)
+        alpha = lattice.log_forward(band, edges, config)
+        beta = lattice.log_backward(band, edges, config)
         assert np.logaddexp.reduce(alpha[:, -1]) == pytest.approx(np.logaddexp.reduce(beta[:, 0]))
 
 
