@@ -31,8 +31,9 @@ call, then the runs (joined texts of consecutive sentences) that the beads of a
 first lattice, which takes each run as the mean of its sentences, make likely;
 a path or a stray test that needs another run encodes it in a call of its own.
 
-This module encodes, scores and reads the path into beads; the lattice, its band and
-the dynamic programme are :mod:`align.lattice`, every setting :mod:`align.config`.
+This module encodes, scores and reads the path into beads; pass 1 is
+:mod:`align.anchors`, the lattice, its band and the dynamic programme
+:mod:`align.lattice`, every setting :mod:`align.config`.
 Shapes: ``n``/``m`` source/target sentences, ``d`` embedding size; bands and flat
 cell indices as in :mod:`align.lattice`.
 """
@@ -47,6 +48,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from align import lexicon, quotes, signals
+from align.anchors import CHUNK, anchor_band
 from align.config import AlignConfig, AlignStats
 from align.encoders.base import normalise_rows
 from align.hanzi import as_simplified
@@ -55,14 +57,10 @@ from align.lattice import (
     Edges,
     Lattice,
     best_path,
-    corridor,
-    full_band,
-    guide,
     pair_cells,
     path_gains,
     ranges,
     type_cells,
-    upscale,
     widen,
 )
 from align.types import Bead, BeadIds, join_texts
@@ -71,8 +69,6 @@ __all__ = ["AlignConfig", "AlignStats", "align_texts", "align_with_evidence"]
 
 if TYPE_CHECKING:
     from align.encoders.base import Encoder
-
-_CHUNK = 4096  # pairs per similarity batch: keeps the gathered (chunk, d) arrays small
 
 Runs = dict[tuple[int, int], np.ndarray]
 """``(side, size)`` → the first sentences of runs of ``size`` sentences of ``side``
@@ -120,8 +116,8 @@ def align_with_evidence(
     windows = _Windows(
         src, tgt, src_lang, tgt_lang, config.max_bead, encoder, stats, bool(config.weights.leak)
     )
-    guide = _anchor_path(windows.src[1], windows.tgt[1], config, stats)
-    band = widen(guide, config.band, m)
+    around = anchor_band(windows.src[1], windows.tgt[1], config, stats)
+    band = widen(around, config.band, m)
     if config.weights.leak:
         windows.boundary_matches(band)
     if config.weights.lexicon:
@@ -229,8 +225,8 @@ class _Windows:
             ok = (idx >= 0) & (idx < n) & (nb >= 0) & (nb < len(other))
             ok[ok] = self.has_clause[side][end, idx[ok]]
             cells = np.flatnonzero(ok)
-            for lo in range(0, len(cells), _CHUNK):
-                part = cells[lo : lo + _CHUNK]
+            for lo in range(0, len(cells), CHUNK):
+                part = cells[lo : lo + CHUNK]
                 clause, near = self.clauses[side][end, idx[part]], nb[part]
                 whole = signals.similarity(clause, other[near])
                 facing = signals.similarity(clause, self.clauses[1 - side][1 - end, near])
@@ -383,22 +379,6 @@ class _Windows:
         return gain
 
 
-def _pair_sims(a: np.ndarray, b: np.ndarray, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
-    """Cosine of rows ``a[ia[k]]`` and ``b[ib[k]]`` for each k, as float64 ``(len(ia),)``."""
-    out = np.empty(len(ia), np.float64)
-    for s in range(0, len(ia), _CHUNK):
-        e = s + _CHUNK
-        out[s:e] = np.einsum("kd,kd->k", a[ia[s:e]], b[ib[s:e]])
-    return out
-
-
-def _halve(vecs: np.ndarray) -> np.ndarray:
-    """Unit mean of each pair of consecutive rows: ``(k, d)`` → ``(ceil(k / 2), d)``."""
-    if len(vecs) % 2:
-        vecs = np.vstack([vecs, vecs[-1:]])
-    return normalise_rows(vecs[0::2] + vecs[1::2])
-
-
 def _run_vectors(
     joined: np.ndarray, single: np.ndarray, starts: np.ndarray, size: int, share: float
 ) -> np.ndarray:
@@ -418,87 +398,6 @@ def _run_vectors(
 def _sentence_means(single: np.ndarray, starts: np.ndarray, size: int) -> np.ndarray:
     """Unit mean of the ``size`` sentence vectors of ``single`` from each of ``starts``."""
     return normalise_rows(sum(single[starts + k] for k in range(size)))
-
-
-def _group_topk_mean(groups: np.ndarray, values: np.ndarray, size: int, k: int) -> np.ndarray:
-    """Mean of the ``k`` largest ``values`` per group id in ``[0, size)``; 0 for empty groups."""
-    order = np.lexsort((-values, groups))
-    g, v = groups[order], values[order]
-    first = np.searchsorted(g, np.arange(size))
-    rank = np.arange(len(g)) - first[g]
-    keep = rank < k
-    sums = np.bincount(g[keep], weights=v[keep], minlength=size)
-    counts = np.bincount(g[keep], minlength=size)
-    return sums / np.maximum(counts, 1)
-
-
-def _group_argmax(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
-    """Index into ``values`` of each group's maximum, -1 for empty groups."""
-    order = np.lexsort((-values, groups))
-    g = groups[order]
-    first = np.searchsorted(g, np.arange(size))
-    present = np.zeros(size, bool)
-    present[g] = True
-    out = np.full(size, -1, np.int64)
-    out[present] = order[first[present]]
-    return out
-
-
-def _longest_chain(pairs: np.ndarray) -> np.ndarray:
-    """Longest chain of pairs increasing in both coordinates; ``pairs`` sorted by row."""
-    tails: list[int] = []
-    tail_idx: list[int] = []
-    prev = np.full(len(pairs), -1, np.int64)
-    for k, (_, j) in enumerate(pairs):
-        pos = int(np.searchsorted(tails, j, side="left"))
-        if pos > 0:
-            prev[k] = tail_idx[pos - 1]
-        if pos == len(tails):
-            tails.append(int(j))
-            tail_idx.append(k)
-        else:
-            tails[pos] = int(j)
-            tail_idx[pos] = k
-    chain: list[int] = []
-    k = tail_idx[-1] if tail_idx else -1
-    while k >= 0:
-        chain.append(k)
-        k = int(prev[k])
-    return pairs[chain[::-1]] if chain else pairs[:0]
-
-
-def _anchor_path(es: np.ndarray, et: np.ndarray, config: AlignConfig, stats: AlignStats) -> Band:
-    """Pass 1: the lattice between consecutive anchors, coarse-to-fine.
-
-    ``es`` (n, d) and ``et`` (m, d) are unit sentence vectors. Returns a band
-    on the ``(n + 1) × (m + 1)`` lattice that the true path is expected to follow.
-    """
-    n, m = len(es), len(et)
-    stats.levels += 1
-    if max(n, m) <= config.full_grid:
-        band = full_band(n, m)
-    else:
-        coarse = _anchor_path(_halve(es), _halve(et), config, stats)
-        band = widen(upscale(coarse, n, m), config.anchor_band, m)
-    rows, cols = pair_cells(band, n, m)
-    sims = _pair_sims(es, et, rows, cols)
-    stats.sims_pass1 += len(sims)
-    knn_src = _group_topk_mean(rows, sims, n, config.margin_k)
-    knn_tgt = _group_topk_mean(cols, sims, m, config.margin_k)
-    prior = sims - config.diagonal_prior * np.abs(rows / n - cols / m)
-    best_r = _group_argmax(rows, prior, n)
-    best_c = _group_argmax(cols, prior, m)
-    cand = best_r[best_r >= 0]
-    mutual = cand[best_c[cols[cand]] == cand]
-    hub = (knn_src[rows[mutual]] + knn_tgt[cols[mutual]]) / 2
-    ratio = sims[mutual] / np.maximum(hub, 1e-6)
-    keep = mutual[(ratio >= config.anchor_margin) & (sims[mutual] >= config.anchor_min_sim)]
-    pairs = np.stack([rows[keep], cols[keep]], axis=1)
-    anchors = _longest_chain(pairs[np.argsort(pairs[:, 0], kind="stable")])
-    stats.anchors = len(anchors)
-    if len(anchors) < config.min_anchors * min(n, m):
-        return corridor(band, config.corridor, config.anchor_band)
-    return guide(anchors, band, n, m)
 
 
 def _bead_edges(
@@ -529,8 +428,8 @@ def _gains(
 ) -> np.ndarray:
     """The gain of the ``a``-``b`` beads starting at sentences ``s0``/``t0`` (each (k,))."""
     gain = np.empty(len(s0))
-    for lo in range(0, len(s0), _CHUNK):
-        part = slice(lo, lo + _CHUNK)
+    for lo in range(0, len(s0), CHUNK):
+        part = slice(lo, lo + CHUNK)
         gain[part] = config.weights.combine(_bead_signals(w, a, b, s0[part], t0[part], config))
     stats.sims_pass2 += len(s0)
     return gain
