@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from align import lexicon, quotes, signals
-from align.anchors import CHUNK, anchor_band
+from align.anchors import anchor_band
 from align.config import AlignConfig, AlignStats
 from align.encoders.base import normalise_rows
 from align.hanzi import as_simplified
@@ -69,6 +69,9 @@ __all__ = ["AlignConfig", "AlignStats", "align_texts", "align_with_evidence"]
 
 if TYPE_CHECKING:
     from align.encoders.base import Encoder
+
+_CHUNK = 4096
+"""Beads scored per batch: keeps the arrays of their signals small."""
 
 Runs = dict[tuple[int, int], np.ndarray]
 """``(side, size)`` → the first sentences of runs of ``size`` sentences of ``side``
@@ -225,21 +228,20 @@ class _Windows:
             ok = (idx >= 0) & (idx < n) & (nb >= 0) & (nb < len(other))
             ok[ok] = self.has_clause[side][end, idx[ok]]
             cells = np.flatnonzero(ok)
-            for lo in range(0, len(cells), CHUNK):
-                part = cells[lo : lo + CHUNK]
-                clause, near = self.clauses[side][end, idx[part]], nb[part]
-                whole = signals.similarity(clause, other[near])
-                facing = signals.similarity(clause, self.clauses[1 - side][1 - end, near])
-                faces = self.has_clause[1 - side][1 - end, near]
-                self.across[part, col] = np.where(faces, np.maximum(whole, facing), whole)
+            mine, near = idx[cells], nb[cells]
+            clauses, facing_clauses = self.clauses[side][end], self.clauses[1 - side][1 - end]
+            whole = signals.pair_similarity(clauses, other, mine, near)
+            facing = signals.pair_similarity(clauses, facing_clauses, mine, near)
+            faces = self.has_clause[1 - side][1 - end, near]
+            self.across[cells, col] = np.where(faces, np.maximum(whole, facing), whole)
 
     def edge_matches(
-        self, a: int, b: int, s0: np.ndarray, t0: np.ndarray, sv: np.ndarray, tv: np.ndarray
+        self, a: int, b: int, s0: np.ndarray, t0: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """Cosines of the ``a``-``b`` beads' edge clauses with what lies across the bead's
         boundary (:meth:`boundary_matches`, read at its start and end cells) and with the
-        bead's own other side (``sv``/``tv``, its run vectors): two ``(k, 4)`` arrays, NaN
-        where there is no clause or no such sentence (see :func:`align.signals.leak`)."""
+        bead's own other side (its run vector): two ``(k, 4)`` arrays, NaN where there is
+        no clause or no such sentence (see :func:`align.signals.leak`)."""
         off, lo = self.band.off, self.band.lo
         start = off[s0] + t0 - lo[s0]
         stop = off[s0 + a] + t0 + b - lo[s0 + a]
@@ -253,10 +255,15 @@ class _Windows:
             axis=1,
         )
         own = np.full((len(s0), 4), np.nan)
-        for col, (side, end, idx, mine) in enumerate(
-            ((0, 0, s0, tv), (0, 1, s0 + a - 1, tv), (1, 0, t0, sv), (1, 1, t0 + b - 1, sv))
+        for col, (side, end, idx, runs, mine) in enumerate(
+            (
+                (0, 0, s0, self.tgt[b], t0),
+                (0, 1, s0 + a - 1, self.tgt[b], t0),
+                (1, 0, t0, self.src[a], s0),
+                (1, 1, t0 + b - 1, self.src[a], s0),
+            )
         ):
-            cosine = signals.similarity(self.clauses[side][end, idx], mine)
+            cosine = signals.pair_similarity(self.clauses[side][end], runs, idx, mine)
             own[:, col] = np.where(np.isnan(across[:, col]), np.nan, cosine)
         return across, own
 
@@ -428,8 +435,8 @@ def _gains(
 ) -> np.ndarray:
     """The gain of the ``a``-``b`` beads starting at sentences ``s0``/``t0`` (each (k,))."""
     gain = np.empty(len(s0))
-    for lo in range(0, len(s0), CHUNK):
-        part = slice(lo, lo + CHUNK)
+    for lo in range(0, len(s0), _CHUNK):
+        part = slice(lo, lo + _CHUNK)
         gain[part] = config.weights.combine(_bead_signals(w, a, b, s0[part], t0[part], config))
     stats.sims_pass2 += len(s0)
     return gain
@@ -465,22 +472,21 @@ def _bead_signals(
     w: _Windows, a: int, b: int, s0: np.ndarray, t0: np.ndarray, config: AlignConfig
 ) -> dict[str, np.ndarray]:
     """Every signal of the ``a``-``b`` beads starting at sentences ``s0``/``t0`` (each (k,))."""
-    sv, tv = w.src[a][s0], w.tgt[b][t0]
     neighbours = np.full((len(s0), 4), np.nan)
-    for col, (vec, other, idx) in enumerate(
+    for col, (runs, mine, other, idx) in enumerate(
         (
-            (sv, w.tgt[1], t0 - 1),
-            (sv, w.tgt[1], t0 + b),
-            (tv, w.src[1], s0 - 1),
-            (tv, w.src[1], s0 + a),
+            (w.src[a], s0, w.tgt[1], t0 - 1),
+            (w.src[a], s0, w.tgt[1], t0 + b),
+            (w.tgt[b], t0, w.src[1], s0 - 1),
+            (w.tgt[b], t0, w.src[1], s0 + a),
         )
     ):
         ok = (idx >= 0) & (idx < len(other))
-        sims = signals.similarity(vec, other[np.clip(idx, 0, len(other) - 1)])
+        sims = signals.pair_similarity(runs, other, mine, np.clip(idx, 0, len(other) - 1))
         neighbours[:, col] = np.where(ok, sims, np.nan)
     weights = config.weights
     values = {
-        "similarity": signals.similarity(sv, tv),
+        "similarity": signals.pair_similarity(w.src[a], w.tgt[b], s0, t0),
         "margin": signals.margin(neighbours),
         "nearest": signals.nearest(neighbours),
         "length": signals.length(
@@ -501,7 +507,7 @@ def _bead_signals(
     elif weights.lexicon:
         values["lexicon"] = np.zeros(len(s0))
     if weights.leak:
-        values["leak"] = signals.leak(*w.edge_matches(a, b, s0, t0, sv, tv))
+        values["leak"] = signals.leak(*w.edge_matches(a, b, s0, t0))
     if weights.quotes:
         values["quotes"] = signals.quotes(w.quote_states(0, a)[s0], w.quote_states(1, b)[t0])
     return values

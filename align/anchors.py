@@ -17,18 +17,7 @@ import numpy as np
 from align.config import AlignConfig, AlignStats
 from align.encoders.base import normalise_rows
 from align.lattice import Band, corridor, full_band, guide, pair_cells, upscale, widen
-
-CHUNK = 4096
-"""Pairs per similarity batch: keeps the gathered ``(CHUNK, d)`` arrays small."""
-
-
-def _pair_sims(a: np.ndarray, b: np.ndarray, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
-    """Cosine of rows ``a[ia[k]]`` and ``b[ib[k]]`` for each k, as float64 ``(len(ia),)``."""
-    out = np.empty(len(ia), np.float64)
-    for s in range(0, len(ia), CHUNK):
-        e = s + CHUNK
-        out[s:e] = np.einsum("kd,kd->k", a[ia[s:e]], b[ib[s:e]])
-    return out
+from align.signals import pair_similarity
 
 
 def _halve(vecs: np.ndarray) -> np.ndarray:
@@ -99,7 +88,7 @@ def anchor_band(es: np.ndarray, et: np.ndarray, config: AlignConfig, stats: Alig
         coarse = anchor_band(_halve(es), _halve(et), config, stats)
         band = widen(upscale(coarse, n, m), config.anchor_band, m)
     rows, cols = pair_cells(band, n, m)
-    sims = _pair_sims(es, et, rows, cols)
+    sims = pair_similarity(es, et, rows, cols)
     stats.sims_pass1 += len(sims)
     knn_src = _group_topk_mean(rows, sims, n, config.margin_k)
     knn_tgt = _group_topk_mean(cols, sims, m, config.margin_k)

@@ -108,6 +108,51 @@ def similarity(src_vecs: np.ndarray, tgt_vecs: np.ndarray) -> np.ndarray:
     return np.einsum("kd,kd->k", src_vecs, tgt_vecs).astype(np.float64)
 
 
+PAIR_BLOCK = 8
+"""Rows of ``a`` per matrix product in :func:`pair_similarity`: small enough that BLAS
+keeps each product on one thread. At 16 rows OpenBLAS spread them over both cores and
+spent a third more CPU time for the same wall time; at 4 the products are too many."""
+PAIR_CHUNK = 4096
+"""Pairs per gathered batch where a block's pairs are too scattered for a product."""
+
+
+def pair_similarity(a: np.ndarray, b: np.ndarray, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    """:func:`similarity` of rows ``a[ia[k]]`` and ``b[ib[k]]`` for each ``k`` → ``(k,)``.
+
+    The pairs a banded lattice asks for lie a few columns around each row, so each
+    block of :data:`PAIR_BLOCK` rows of ``a`` is multiplied with the span of ``b`` its
+    pairs meet: one small matrix product instead of gathering both ``(k, d)`` sides,
+    many times faster than gathering in a band 17 columns wide. A block whose pairs
+    fill less than a quarter of that span (a wide stretch between anchors) is gathered.
+    """
+    if not len(ia):
+        return np.empty(0)
+    order = np.argsort(ia, kind="stable") if np.any(ia[1:] < ia[:-1]) else None
+    rows, cols = (ia, ib) if order is None else (ia[order], ib[order])
+    found = np.empty(len(rows))
+    starts = np.arange(int(rows[-1]) // PAIR_BLOCK + 2) * PAIR_BLOCK
+    bounds = np.searchsorted(rows, starts)
+    for r0, s, e in zip(
+        starts[:-1].tolist(), bounds[:-1].tolist(), bounds[1:].tolist(), strict=True
+    ):
+        if s == e:
+            continue
+        block_rows, block_cols = rows[s:e], cols[s:e]
+        c0, c1 = int(block_cols.min()), int(block_cols.max()) + 1
+        if (c1 - c0) * PAIR_BLOCK <= 4 * (e - s):
+            product = a[r0 : r0 + PAIR_BLOCK] @ b[c0:c1].T
+            found[s:e] = product[block_rows - r0, block_cols - c0]
+        else:
+            for lo in range(s, e, PAIR_CHUNK):
+                hi = min(lo + PAIR_CHUNK, e)
+                found[lo:hi] = similarity(a[rows[lo:hi]], b[cols[lo:hi]])
+    if order is None:
+        return found
+    out = np.empty_like(found)
+    out[order] = found
+    return out
+
+
 def margin(neighbour_sims: np.ndarray) -> np.ndarray:
     """Minus the mean cosine of each side with the sentences just outside the other side.
 

@@ -316,7 +316,7 @@ def test_a_clause_matches_the_neighbours_facing_clause_when_that_beats_its_sente
     windows = aligner._Windows(src, tgt, "en", "en", 2, encoder, AlignStats(), True)  # type: ignore[arg-type]
     windows.boundary_matches(lattice.full_band(2, 2))
     s0, t0 = np.array([0]), np.array([0])
-    across, own = windows.edge_matches(1, 1, s0, t0, windows.src[1][s0], windows.tgt[1][t0])
+    across, own = windows.edge_matches(1, 1, s0, t0)
     assert across[0, 3] == pytest.approx(1.0) and own[0, 3] == pytest.approx(0.0)
     assert np.isnan(across[0, 0]) and np.isnan(across[0, 2])
     assert signals.leak(across, own)[0] == pytest.approx(-1.0)

@@ -130,6 +130,26 @@ def test_a_token_without_counterpart_costs_every_segmentation_the_same() -> None
     assert apart == together - 2
 
 
+@pytest.mark.parametrize("banded", [True, False])
+def test_pair_similarity_is_the_similarity_of_the_gathered_rows(banded: bool) -> None:
+    """Blocks multiplied where the pairs hug a diagonal, rows gathered where they scatter;
+    either way, in any order of the pairs, each pair's cosine."""
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        n, m = (int(x) for x in rng.integers(1, 120, 2))
+        a = rng.standard_normal((n, 16)).astype(np.float32)
+        b = rng.standard_normal((m, 16)).astype(np.float32)
+        k = int(rng.integers(0, 400))
+        if banded:
+            ia = np.sort(rng.integers(0, n, k))
+            ib = np.clip(ia * m // n + rng.integers(-4, 5, k), 0, m - 1)
+        else:
+            ia, ib = rng.integers(0, n, k), rng.integers(0, m, k)
+        got = signals.pair_similarity(a, b, ia, ib)
+        assert got.dtype == np.float64 and got.shape == (k,)
+        assert got == pytest.approx(signals.similarity(a[ia], b[ib]), abs=1e-4)
+
+
 def test_lexicon_score_is_a_normalised_match_count() -> None:
     got = signals.lexicon(np.array([0.0, 3.0, 3.0]), np.array([4.0, 4.0, 9.0]), np.array([4.0] * 3))
     assert got == pytest.approx([0.0, 0.75, 0.5])
