@@ -174,9 +174,9 @@ def _merged(edges: list[Edges]) -> Edges:
     the order of ``edges``, so the programme combines them as it would type by type."""
     cell = np.concatenate([e.cell for e in edges])
     order = np.argsort(cell, kind="stable")
-    pred = np.concatenate([e.pred for e in edges])
-    gain = np.concatenate([e.gain for e in edges])
-    return Edges(cell[order], pred[order], gain[order])
+    cell = cell[order]
+    pred = np.concatenate([e.pred for e in edges])[order]
+    return Edges(cell, pred, np.concatenate([e.gain for e in edges])[order])
 
 
 _ALIGNED, _SRC_GAP, _TGT_GAP = 0, 1, 2  # the states of the programme: the kind of the last bead
