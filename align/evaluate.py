@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from align.aligner import AlignConfig, AlignStats, align_texts
+from align.atomic import atomic_write
 from align.encoders import Encoder
 from align.errors import InputError
 from align.languages import NAMES, base_language, guess_language
@@ -62,20 +63,29 @@ def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def match_counts(gold: Sequence[BeadIds], test: Sequence[BeadIds]) -> Counts:
-    """How many test beads are found in gold, strictly and laxly."""
+def bead_hits(gold: Sequence[BeadIds], test: Sequence[BeadIds]) -> list[tuple[bool, bool] | None]:
+    """For each test bead: (found strictly, found laxly) in ``gold``; ``None`` for an empty bead."""
     gold_set = set(gold)
-    counts = Counts()
+    src_lines = {i for g_src, _ in gold for i in g_src}
+    tgt_lines = {j for _, g_tgt in gold for j in g_tgt}
+    hits: list[tuple[bool, bool] | None] = []
     for src, tgt in test:
         if not src and not tgt:
-            continue
-        if (src, tgt) in gold_set:
-            counts += Counts(1, 0, 1, 0)
-            continue
-        s, t = set(src), set(tgt)
-        src_hit = any(s & set(g_src) for g_src, _ in gold)
-        tgt_hit = any(t & set(g_tgt) for _, g_tgt in gold)
-        counts += Counts(0, 1, 1, 0) if src_hit and tgt_hit else Counts(0, 1, 0, 1)
+            hits.append(None)
+        elif (src, tgt) in gold_set:
+            hits.append((True, True))
+        else:
+            hits.append((False, bool(src_lines.intersection(src) and tgt_lines.intersection(tgt))))
+    return hits
+
+
+def match_counts(gold: Sequence[BeadIds], test: Sequence[BeadIds]) -> Counts:
+    """How many test beads are found in gold, strictly and laxly."""
+    counts = Counts()
+    for hit in bead_hits(gold, test):
+        if hit is not None:
+            strict, lax = hit
+            counts += Counts(int(strict), int(not strict), int(lax), int(not lax))
     return counts
 
 
@@ -257,6 +267,52 @@ class EvalResult:
         return found_by_type([d.gold for d in self.documents], [d.test for d in self.documents])
 
 
+def save_beads(result: EvalResult, folder: Path) -> list[Path]:
+    """Write each document's beads to ``folder`` in the gold's format, one file per
+    document under the gold's name, the signature in a ``#`` line on top: a run that
+    a later one can be compared with (:func:`saved_alignment`), or read as a gold.
+
+    An existing file is never replaced: a saved run is someone's baseline.
+    """
+    from align.pipeline import signature_string  # the document-reading stack, lazily
+
+    taken = [folder / d.name for d in result.documents if (folder / d.name).exists()]
+    if taken:
+        raise InputError(f"{taken[0]}: already exists; save the beads to a new folder")
+    header = f"# align eval beads; {signature_string(result.signature)}\n"
+    paths = []
+    for d in result.documents:
+        atomic_write(folder / d.name, (header + format_beads(d.test)).encode("utf-8"))
+        paths.append(folder / d.name)
+    return paths
+
+
+def check_saved(folder: Path, names: Sequence[str]) -> None:
+    """A baseline folder must hold a saved run for every document, before any is aligned."""
+    if not folder.is_dir():
+        raise InputError(f"{folder}: not a folder; give the folder of an eval run's --save-beads")
+    missing = [n for n in names if not (folder / n).is_file()]
+    if missing:
+        raise InputError(
+            f"{folder}: no saved beads for {', '.join(missing[:5])}; save a run of the same "
+            "documents with --save-beads"
+        )
+
+
+def saved_alignment(result: EvalResult, folder: Path) -> list[DocumentResult]:
+    """The documents of ``result`` again, against the same gold, with the beads saved in
+    ``folder`` (:func:`save_beads`) as their test: the other side of a paired comparison."""
+    check_saved(folder, [d.name for d in result.documents])
+    out = []
+    for d in result.documents:
+        path = folder / d.name
+        test = parse_beads(_read_text(path), str(path))
+        _check_lines(test, d.src_sentences, d.tgt_sentences, path, "an alignment")
+        scores = score([d.gold], [test])
+        out.append(DocumentResult(d.name, d.src_sentences, d.tgt_sentences, d.gold, test, scores))
+    return out
+
+
 def read_lines(path: Path) -> list[str]:
     """A pre-split file: one sentence per line (blank lines are sentences too).
 
@@ -395,13 +451,15 @@ def bench_sets(root: Path) -> dict[str, tuple[str, str]]:
     }
 
 
-def _check_lines(gold: Sequence[BeadIds], n: int, m: int, path: Path) -> None:
-    """A gold bead naming a line its documents do not have is a wrong file, not a miss."""
+def _check_lines(
+    gold: Sequence[BeadIds], n: int, m: int, path: Path, what: str = "the gold"
+) -> None:
+    """A bead naming a line its documents do not have is a wrong file, not a miss."""
     for src, tgt in gold:
         if any(i >= n for i in src) or any(j >= m for j in tgt):
             raise InputError(
                 f"{path}: bead {list(src)}:{list(tgt)} names a line beyond the documents "
-                f"({n} source, {m} target lines); is it the gold of these files?"
+                f"({n} source, {m} target lines); is it {what} of these files?"
             )
 
 
