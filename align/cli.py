@@ -17,11 +17,12 @@ from align import __version__, cli_batch, cli_multi, cli_report, cli_review
 from align.aligner import AlignConfig
 from align.cli_common import CACHE_HELP, MAX_BEAD_HELP, aligning_bar
 from align.cli_tmx import tmx_app
-from align.errors import AlignError, OutputError
+from align.errors import AlignError, InputError, OutputError
 from align.types import RawDocument
 
 if TYPE_CHECKING:
     from align.evaluate import DocumentResult
+    from align.significance import Comparison
 
 app = typer.Typer(
     help=(
@@ -251,8 +252,31 @@ def eval_cmd(
     verbose: Annotated[
         bool, typer.Option("-v", "--verbose", help="One row per document, with its own ceiling.")
     ] = False,
+    save_beads: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-beads",
+            help="Write each document's beads to this new folder (the gold's format and "
+            "names, the signature on top), to compare a later run with --baseline.",
+            show_default=False,
+        ),
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            help="Compare with the beads an earlier run saved here (another model, version "
+            "or setting): the change in F1 strict, its 95% interval and p-value, by paired "
+            "bootstrap over the same blocks of gold beads.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Score the aligner against gold alignments (strict and lax P/R/F1, micro-averaged).
+
+    F1 strict comes with its 95% interval: documents are cut into blocks of 20
+    gold beads and the blocks drawn again with replacement (block bootstrap), so
+    a set of a few documents shows how far its score could move.
 
     The last line is the signature (tool, encoder and version, every aligner
     setting): what a score depends on. With --json it goes to stderr.
@@ -260,14 +284,33 @@ def eval_cmd(
     Example, on a set in ../shared/bench:
 
         align eval bench/pol-dev/zh bench/pol-dev/en bench/pol-dev/gold
+
+    Is another model better on your own gold? Save one run, compare the next:
+
+        align eval zh en gold --save-beads runs/use
+
+        align eval zh en gold -m labse --baseline runs/use
     """
     import json
 
     from align.encoders import default_cache_dir, load_encoder
-    from align.evaluate import bench_documents, evaluate, folder_language
+    from align.evaluate import (
+        bench_documents,
+        check_saved,
+        evaluate,
+        folder_language,
+        saved_alignment,
+    )
+    from align.evaluate import save_beads as save
     from align.pipeline import signature_string
+    from align.significance import compare, interval
 
-    documents = len(bench_documents(src_dir, tgt_dir, gold_dir))
+    names = bench_documents(src_dir, tgt_dir, gold_dir)
+    documents = len(names)
+    if baseline is not None:
+        check_saved(baseline, names)
+    if save_beads is not None and any((save_beads / n).exists() for n in names):
+        raise InputError(f"{save_beads}: already holds saved beads; save to a new folder")
     src_lang = src_lang or folder_language(src_dir, "zh")
     tgt_lang = tgt_lang or folder_language(tgt_dir, "en")
     encoder = load_encoder(model, cache_dir=default_cache_dir())
@@ -283,9 +326,18 @@ def eval_cmd(
             on_document=on_document,
         )
     signed = "signature: " + signature_string(result.signature)
+    if save_beads is not None:
+        save(result, save_beads)
+    compared = None
+    if baseline is not None:
+        compared = _comparison(
+            compare(saved_alignment(result, baseline), result.documents), baseline
+        )
     if as_json:
         typer.echo(json.dumps(result.scores.as_dict()))
-        err.print(signed, highlight=False, markup=False, soft_wrap=True)
+        for line in (compared, signed):
+            if line is not None:
+                err.print(line, highlight=False, markup=False, soft_wrap=True)
         return
     if verbose:
         for d, best in zip(result.documents, result.document_ceilings(), strict=True):
@@ -308,7 +360,26 @@ def eval_cmd(
             f"{k} {share:.2f} of {count}" for k, (count, share) in result.found_by_type().items()
         )
         typer.echo(f"found, by gold bead shape: {shapes}")
+    spread = interval(result.documents)
+    typer.echo(
+        f"F1 strict {spread.score:.3f}, 95% interval {spread.low:.3f}-{spread.high:.3f} "
+        "(block bootstrap: documents cut into blocks of 20 gold beads, 1000 draws)"
+    )
+    if compared is not None:
+        typer.echo(compared)
+    if save_beads is not None:
+        typer.echo(f"beads saved in {save_beads}/ (compare a later run: --baseline {save_beads})")
     typer.echo(signed)
+
+
+def _comparison(c: Comparison, baseline: Path) -> str:
+    """One line a reader can act on: the change, its interval, and whether chance explains it."""
+    verdict = "more than chance" if c.p_value < 0.05 else "could be chance"
+    return (
+        f"against {baseline}: F1 strict {c.baseline.score:.3f} -> {c.system.score:.3f}, "
+        f"{c.delta.score * 100:+.2f} points (95% interval {c.delta.low * 100:+.2f} to "
+        f"{c.delta.high * 100:+.2f}), p = {c.p_value:.3f}: {verdict}"
+    )
 
 
 @contextmanager

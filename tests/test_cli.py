@@ -15,7 +15,7 @@ from tmxcheck import assert_valid_tmx
 
 from align.aligner import AlignConfig, AlignStats, align_texts
 from align.encoders import load_encoder
-from align.evaluate import evaluate, format_beads, score
+from align.evaluate import evaluate, format_beads, parse_beads, score
 
 
 def run(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
@@ -284,12 +284,62 @@ def test_eval_scores_micro_averaged_over_the_documents(tmp_path: Path, cache: Pa
     )
     assert sum(count for _, count in shapes.values()) == sum(len(g) for *_, g in docs.values())
     assert 0.8 < shapes["1-1"][0] <= 1.0
-    signed = dict(part.split(":", 1) for part in rows[6].removeprefix("signature: ").split("|"))
+    spread = re.match(r"F1 strict (\S+), 95% interval (\S+)-(\S+) \(block bootstrap", rows[6])
+    assert spread and spread[1] == f"{want.f1_strict:.3f}"
+    assert float(spread[2]) <= want.f1_strict <= float(spread[3])
+    signed = dict(part.split(":", 1) for part in rows[7].removeprefix("signature: ").split("|"))
     assert signed == result.signature
     assert signed["encoder"] == encoder.name and signed["encoder_version"] == encoder.version
     assert signed["src_lang"] == "zh" and signed["align.max_bead"] == "5"
     assert signed["align.joined"] == str(AlignConfig().joined)
-    assert r.stderr.strip() == rows[6]  # with --json the signature goes to stderr
+    assert r.stderr.strip() == rows[7]  # with --json the signature goes to stderr
+
+
+def test_eval_saves_its_beads_and_compares_a_later_run_with_them(
+    tmp_path: Path, cache: Path
+) -> None:
+    docs = bench_folders(tmp_path)
+    folders = [str(tmp_path / side) for side in ("zh", "en", "gold")]
+    saved = tmp_path / "runs" / "first"
+    r = run("eval", *folders, "--save-beads", str(saved), cache=cache)
+    assert r.returncode == 0, r.stderr
+    first = evaluate(*(tmp_path / s for s in ("zh", "en", "gold")), load_encoder("use"))
+    for d in first.documents:
+        text = (saved / d.name).read_text(encoding="utf-8")
+        assert text.startswith("# align eval beads; tool:un-align")
+        assert parse_beads(text) == d.test
+    written = {p.name: p.read_bytes() for p in saved.iterdir()}
+
+    again = run("eval", *folders, "--save-beads", str(saved), cache=cache)
+    assert again.returncode == 2 and "already holds saved beads" in again.stderr
+    assert {p.name: p.read_bytes() for p in saved.iterdir()} == written
+
+    r = run("eval", *folders, "--baseline", str(saved), "--max-bead", "2", cache=cache)
+    assert r.returncode == 0, r.stderr
+    line = next(row for row in r.stdout.splitlines() if row.startswith("against "))
+    before, after = (float(x) for x in re.findall(r"(\d\.\d{3}) -> (\d\.\d{3})", line)[0])
+    assert before == round(first.scores.f1_strict, 3)
+    assert after == float(r.stdout.splitlines()[0].split("F1=")[1])
+    assert re.search(r"p = [01]\.\d{3}: (could be chance|more than chance)$", line)
+
+    perfect = tmp_path / "runs" / "gold"
+    perfect.mkdir()
+    for name, (*_, gold) in docs.items():
+        (perfect / name).write_text(format_beads(gold), encoding="utf-8")
+    r = run("eval", *folders, "--json", "--baseline", str(perfect), cache=cache)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["f1_strict"] == round(first.scores.f1_strict, 4)
+    compared, signed = r.stderr.strip().splitlines()
+    assert compared.startswith(f"against {perfect}: F1 strict 1.000 -> ")
+    assert signed.startswith("signature: ")
+
+    (perfect / "b-pol").unlink()
+    r = run("eval", *folders, "--baseline", str(perfect), cache=cache)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert "no saved beads for b-pol" in r.stderr and not r.stdout
+    (perfect / "b-pol").write_text("[0]:[0]\n[999]:[1]\n", encoding="utf-8")
+    r = run("eval", *folders, "--baseline", str(perfect), cache=cache)
+    assert r.returncode == 2 and "names a line beyond the documents" in r.stderr
 
 
 def test_eval_draws_a_progress_bar_on_a_terminal_only(tmp_path: Path, cache: Path) -> None:
