@@ -78,6 +78,7 @@ def test_cost_table_shows_the_characters_encoded_per_character() -> None:
     row = {
         "set": "pol-dev",
         "scores": {k: 0.99 for k in ("f1_strict", "f1_lax", "precision_strict", "recall_strict")},
+        "interval": [0.9852, 0.9981],
         "ceiling": 0.996,
         "by_type": {"1-1": [770, 1.0]},
         "by_document": [],
@@ -93,3 +94,24 @@ def test_cost_table_shows_the_characters_encoded_per_character() -> None:
     }
     section = bench_run.quality_section([row])
     assert "| pol-dev | 1 | 4 | 3.48 | 4.26 | 28.0% |" in section.splitlines()
+    quality = next(line for line in section.splitlines() if line.startswith("| pol-dev | 1 | 2383"))
+    assert quality.startswith("| pol-dev | 1 | 2383 | 0.9900 | 0.985–0.998 | 0.990 |")
+
+
+def test_a_child_process_reports_its_own_peak_memory_not_its_parents() -> None:
+    """The quality and scaling rows run in children of a process that may be large."""
+    import subprocess
+    import sys
+
+    ballast = bytearray(600 * 1024 * 1024)
+    ballast[::4096] = b"\1" * len(range(0, len(ballast), 4096))  # touch every page
+    code = (
+        "import importlib.util, sys; "
+        f"spec = importlib.util.spec_from_file_location('r', {bench_run.__file__!r}); "
+        "m = importlib.util.module_from_spec(spec); sys.modules['r'] = m; "
+        "spec.loader.exec_module(m); "
+        "print(m.peak_mib())"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    del ballast
+    assert 5 < float(done.stdout.strip()) < 400
