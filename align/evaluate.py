@@ -64,10 +64,17 @@ def _f1(p: float, r: float) -> float:
 
 
 def bead_hits(gold: Sequence[BeadIds], test: Sequence[BeadIds]) -> list[tuple[bool, bool] | None]:
-    """For each test bead: (found strictly, found laxly) in ``gold``; ``None`` for an empty bead."""
+    """For each test bead: (found strictly, found laxly) in ``gold``; ``None`` for an empty bead.
+
+    Laxly: some one gold bead overlaps it on both sides (Vecalign's ``score.py``
+    looks up the gold targets of the bead's source sentences), not a source
+    sentence in one gold bead and a target sentence in another.
+    """
     gold_set = set(gold)
-    src_lines = {i for g_src, _ in gold for i in g_src}
-    tgt_lines = {j for _, g_tgt in gold for j in g_tgt}
+    partners: dict[int, set[int]] = {}
+    for g_src, g_tgt in gold:
+        for i in g_src:
+            partners.setdefault(i, set()).update(g_tgt)
     hits: list[tuple[bool, bool] | None] = []
     for src, tgt in test:
         if not src and not tgt:
@@ -75,7 +82,7 @@ def bead_hits(gold: Sequence[BeadIds], test: Sequence[BeadIds]) -> list[tuple[bo
         elif (src, tgt) in gold_set:
             hits.append((True, True))
         else:
-            hits.append((False, bool(src_lines.intersection(src) and tgt_lines.intersection(tgt))))
+            hits.append((False, any(not partners.get(i, set()).isdisjoint(tgt) for i in src)))
     return hits
 
 

@@ -27,6 +27,7 @@ from align.evaluate import (
     set_languages,
     without_lines,
 )
+from align.types import BeadIds
 
 GOLD = [((0,), (0,)), ((1, 2), (1,)), ((3,), ()), ((4,), (2, 3))]
 
@@ -337,3 +338,49 @@ def test_a_folder_named_otherwise_is_read_for_its_language(tmp_path: Path) -> No
     assert folder_language(tmp_path / "quelle", "zh") == "de"
     (tmp_path / "empty").mkdir()
     assert folder_language(tmp_path / "empty", "zh") == "zh"
+
+
+def test_a_lax_hit_overlaps_one_gold_bead_on_both_sides() -> None:
+    """Two crossed 1-1 beads each touch the gold on both sides, but through two
+    different gold beads: no gold bead overlaps either one on both sides."""
+    gold = [((0,), (0,)), ((1,), (1,)), ((2, 3), (2, 3))]
+    test = [((0,), (1,)), ((1,), (0,)), ((2,), (3,)), ((3,), (2,))]
+    c = match_counts(gold, test)
+    assert (c.tp_strict, c.fp_strict, c.tp_lax, c.fp_lax) == (0, 4, 2, 2)
+    s = score([gold], [test])
+    assert s.precision_lax == pytest.approx(2 / 4)
+    assert s.recall_lax == pytest.approx(1 / 3)  # only the gold 2-2 overlaps a test bead
+
+
+def vecalign_counts(gold: Sequence[BeadIds], test: Sequence[BeadIds]) -> tuple[int, ...]:
+    """The README's words, read literally: a lax hit overlaps some gold bead on both sides."""
+    counts = [0, 0, 0, 0]
+    for src, tgt in test:
+        if not src and not tgt:
+            continue
+        strict = (src, tgt) in set(gold)
+        lax = strict or any(set(src) & set(g[0]) and set(tgt) & set(g[1]) for g in gold)
+        counts[0 if strict else 1] += 1
+        counts[2 if lax else 3] += 1
+    return tuple(counts)
+
+
+def test_the_scorer_counts_as_the_definition_on_random_alignments() -> None:
+    rng = np.random.default_rng(5)
+
+    def cut(n: int, m: int) -> list[BeadIds]:
+        beads: list[BeadIds] = []
+        i = j = 0
+        while i < n or j < m:
+            a, b = min(n - i, int(rng.integers(0, 4))), min(m - j, int(rng.integers(0, 4)))
+            if a == b == 0:
+                a, b = (1, 0) if i < n else (0, 1)
+            beads.append((tuple(range(i, i + a)), tuple(range(j, j + b))))
+            i, j = i + a, j + b
+        return beads
+
+    for _ in range(300):
+        n, m = int(rng.integers(1, 30)), int(rng.integers(1, 30))
+        gold, test = cut(n, m), cut(n, m)
+        c = match_counts(gold, test)
+        assert (c.tp_strict, c.fp_strict, c.tp_lax, c.fp_lax) == vecalign_counts(gold, test)
