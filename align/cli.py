@@ -303,7 +303,7 @@ def eval_cmd(
     )
     from align.evaluate import save_beads as save
     from align.pipeline import signature_string
-    from align.significance import compare, interval
+    from align.significance import BLOCK, SAMPLES, compare, interval
 
     names = bench_documents(src_dir, tgt_dir, gold_dir)
     documents = len(names)
@@ -326,13 +326,13 @@ def eval_cmd(
             on_document=on_document,
         )
     signed = "signature: " + signature_string(result.signature)
-    if save_beads is not None:
-        save(result, save_beads)
     compared = None
     if baseline is not None:
         compared = _comparison(
             compare(saved_alignment(result, baseline), result.documents), baseline
         )
+    if save_beads is not None:
+        save(result, save_beads)
     if as_json:
         typer.echo(json.dumps(result.scores.as_dict()))
         for line in (compared, signed):
@@ -363,7 +363,7 @@ def eval_cmd(
     spread = interval(result.documents)
     typer.echo(
         f"F1 strict {spread.score:.3f}, 95% interval {spread.low:.3f}-{spread.high:.3f} "
-        "(block bootstrap: documents cut into blocks of 20 gold beads, 1000 draws)"
+        f"(block bootstrap: documents cut into blocks of {BLOCK} gold beads, {SAMPLES} draws)"
     )
     if compared is not None:
         typer.echo(compared)

@@ -338,8 +338,10 @@ def test_eval_saves_its_beads_and_compares_a_later_run_with_them(
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
     assert "no saved beads for b-pol" in r.stderr and not r.stdout
     (perfect / "b-pol").write_text("[0]:[0]\n[999]:[1]\n", encoding="utf-8")
-    r = run("eval", *folders, "--baseline", str(perfect), cache=cache)
+    unsaved = tmp_path / "runs" / "second"
+    r = run("eval", *folders, "--baseline", str(perfect), "--save-beads", str(unsaved), cache=cache)
     assert r.returncode == 2 and "names a line beyond the documents" in r.stderr
+    assert not unsaved.exists()  # a run that fails saves nothing
 
 
 def test_eval_draws_a_progress_bar_on_a_terminal_only(tmp_path: Path, cache: Path) -> None:
