@@ -360,6 +360,12 @@ def eval_cmd(
             f"{k} {share:.2f} of {count}" for k, (count, share) in result.found_by_type().items()
         )
         typer.echo(f"found, by gold bead shape: {shapes}")
+        kinds = result.wrong_kinds()
+        typer.echo(
+            f"wrong beads: {sum(kinds.values())}: "
+            + ", ".join(f"{kind} {n}" for kind, n in kinds.items())
+            + " (a coarser bead is still a right pair, only longer than the gold's)"
+        )
     spread = interval(result.documents)
     typer.echo(
         f"F1 strict {spread.score:.3f}, 95% interval {spread.low:.3f}-{spread.high:.3f} "

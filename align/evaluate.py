@@ -154,6 +154,57 @@ def found_by_type(
     return {k: (seen[k][0], seen[k][1] / seen[k][0]) for k in order}
 
 
+WRONG_KINDS = ("finer", "coarser", "shifted", "one-sided")
+"""How a wrong bead is wrong (:func:`wrong_kind`), in the order a report lists them."""
+
+
+def wrong_kind(bead: BeadIds, home: dict[tuple[int, int], int], gold: Sequence[BeadIds]) -> str:
+    """Why a bead that is not a gold bead is wrong; ``home`` maps ``(side, line)`` to the
+    index of its gold bead (:func:`gold_homes`).
+
+    - ``one-sided``: the bead leaves one side empty where the gold pairs the line;
+    - ``finer``: it lies inside one gold bead on both sides, a piece of it (two
+      sentences whose translations cross, cut in two);
+    - ``coarser``: it is two or more whole gold beads joined, still a translation,
+      only a longer one than the gold's;
+    - ``shifted``: a boundary in the wrong place, sentences of one pair given to another.
+    """
+    if not bead[0] or not bead[1]:
+        return "one-sided"
+    homes = {home.get((0, i)) for i in bead[0]} | {home.get((1, j)) for j in bead[1]}
+    if len(homes) == 1 and None not in homes:
+        return "finer"
+    src, tgt = set(bead[0]), set(bead[1])
+    if None not in homes and all(
+        set(gold[k][0]) <= src and set(gold[k][1]) <= tgt for k in homes if k is not None
+    ):
+        return "coarser"
+    return "shifted"
+
+
+def gold_homes(gold: Sequence[BeadIds]) -> dict[tuple[int, int], int]:
+    """Each line's gold bead, by ``(side, line)``: side 0 the source, 1 the target."""
+    return {(side, i): k for k, bead in enumerate(gold) for side in (0, 1) for i in bead[side]}
+
+
+def wrong_kinds(
+    golds: Iterable[Sequence[BeadIds]], tests: Iterable[Sequence[BeadIds]]
+) -> dict[str, int]:
+    """How many of the test beads are wrong, by :func:`wrong_kind`, over paired documents.
+
+    For a translation memory the kinds differ: a coarser bead is still a right
+    pair, only a longer one; a finer or shifted one pairs text with what does not
+    translate it.
+    """
+    counts = dict.fromkeys(WRONG_KINDS, 0)
+    for gold, test in zip(golds, tests, strict=True):
+        found, home = set(gold), gold_homes(gold)
+        for bead in test:
+            if (bead[0] or bead[1]) and bead not in found:
+                counts[wrong_kind(bead, home, gold)] += 1
+    return counts
+
+
 def without_lines(gold: Sequence[BeadIds], side: int, lines: Collection[int]) -> list[BeadIds]:
     """The gold of a document once ``lines`` of one ``side`` (0 source, 1 target) are cut out.
 
@@ -272,6 +323,10 @@ class EvalResult:
     def found_by_type(self) -> dict[str, tuple[int, float]]:
         """:func:`found_by_type` over every document."""
         return found_by_type([d.gold for d in self.documents], [d.test for d in self.documents])
+
+    def wrong_kinds(self) -> dict[str, int]:
+        """:func:`wrong_kinds` over every document."""
+        return wrong_kinds([d.gold for d in self.documents], [d.test for d in self.documents])
 
 
 def save_beads(result: EvalResult, folder: Path) -> list[Path]:

@@ -15,7 +15,7 @@ from tmxcheck import assert_valid_tmx
 
 from align.aligner import AlignConfig, AlignStats, align_texts
 from align.encoders import load_encoder
-from align.evaluate import evaluate, format_beads, parse_beads, score
+from align.evaluate import EvalResult, evaluate, format_beads, match_counts, parse_beads, score
 
 
 def run(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
@@ -284,15 +284,27 @@ def test_eval_scores_micro_averaged_over_the_documents(tmp_path: Path, cache: Pa
     )
     assert sum(count for _, count in shapes.values()) == sum(len(g) for *_, g in docs.values())
     assert 0.8 < shapes["1-1"][0] <= 1.0
-    spread = re.match(r"F1 strict (\S+), 95% interval (\S+)-(\S+) \(block bootstrap", rows[6])
+    wrong = strictly_wrong(result)
+    kinds = dict(
+        (part.rsplit(" ", 1)[0], int(part.rsplit(" ", 1)[1]))
+        for part in rows[6].split(": ", 2)[2].split(" (")[0].split(", ")
+    )
+    assert rows[6].startswith(f"wrong beads: {wrong}: ") and sum(kinds.values()) == wrong
+    assert list(kinds) == ["finer", "coarser", "shifted", "one-sided"]
+    spread = re.match(r"F1 strict (\S+), 95% interval (\S+)-(\S+) \(block bootstrap", rows[7])
     assert spread and spread[1] == f"{want.f1_strict:.3f}"
     assert float(spread[2]) <= want.f1_strict <= float(spread[3])
-    signed = dict(part.split(":", 1) for part in rows[7].removeprefix("signature: ").split("|"))
+    signed = dict(part.split(":", 1) for part in rows[8].removeprefix("signature: ").split("|"))
     assert signed == result.signature
     assert signed["encoder"] == encoder.name and signed["encoder_version"] == encoder.version
     assert signed["src_lang"] == "zh" and signed["align.max_bead"] == "5"
     assert signed["align.joined"] == str(AlignConfig().joined)
-    assert r.stderr.strip() == rows[7]  # with --json the signature goes to stderr
+    assert r.stderr.strip() == rows[8]  # with --json the signature goes to stderr
+
+
+def strictly_wrong(result: EvalResult) -> int:
+    """The test beads of ``result`` that are not gold beads, counted by the scorer."""
+    return sum(match_counts(d.gold, d.test).fp_strict for d in result.documents)
 
 
 def test_eval_saves_its_beads_and_compares_a_later_run_with_them(

@@ -20,12 +20,15 @@ from align.evaluate import (
     folder_language,
     format_beads,
     found_by_type,
+    gold_homes,
     match_counts,
     parse_beads,
     read_lines,
     score,
     set_languages,
     without_lines,
+    wrong_kind,
+    wrong_kinds,
 )
 from align.types import BeadIds
 
@@ -384,3 +387,29 @@ def test_the_scorer_counts_as_the_definition_on_random_alignments() -> None:
         gold, test = cut(n, m), cut(n, m)
         c = match_counts(gold, test)
         assert (c.tp_strict, c.fp_strict, c.tp_lax, c.fp_lax) == vecalign_counts(gold, test)
+
+
+def test_a_wrong_bead_is_finer_coarser_shifted_or_one_sided() -> None:
+    gold = [((0,), (0,)), ((1, 2), (1, 2)), ((3,), (3,)), ((4,), (4,)), ((5,), (5,)), ((6,), (6,))]
+    test = [
+        ((0,), (0,)),  # right
+        ((1,), (1,)),  # a piece of the gold 2-2
+        ((2,), (2,)),  # the other piece
+        ((3, 4), (3, 4)),  # two whole gold beads joined
+        ((5,), (5, 6)),  # takes its neighbour's translation
+        ((6,), ()),  # and leaves its own sentence without one
+    ]
+    assert [wrong_kind(b, gold_homes(gold), gold) for b in test[1:]] == [
+        "finer",
+        "finer",
+        "coarser",
+        "shifted",
+        "one-sided",
+    ]
+    kinds = wrong_kinds([gold], [test])
+    assert kinds == {"finer": 2, "coarser": 1, "shifted": 1, "one-sided": 1}
+    assert sum(kinds.values()) == match_counts(gold, test).fp_strict
+    # a bead that joins a whole gold bead with part of another is shifted, not coarser
+    assert wrong_kind(((0, 1), (0, 1)), gold_homes(gold), gold) == "shifted"
+    # a line the gold leaves out is no gold bead's: whatever holds it is shifted
+    assert wrong_kind(((0,), (0, 9)), gold_homes(gold), gold) == "shifted"
