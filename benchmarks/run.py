@@ -156,6 +156,7 @@ def run_quality(name: str, model: str) -> dict[str, object]:
         "interval": [round(x, 4) for x in _ends(interval(result.documents))],
         "ceiling": round(result.ceiling().f1_strict, 4),
         "by_type": {k: [n, round(share, 3)] for k, (n, share) in result.found_by_type().items()},
+        "wrong_kinds": result.wrong_kinds(),
         "by_document": [
             {
                 "document": d.name,
@@ -224,6 +225,7 @@ def quality_section(rows: list[dict[str, object]]) -> str:
             f"| {r['peak_mib']} |"
         )
     lines += ["", *by_type_table(rows)]
+    lines += ["", *wrong_kinds_table(rows)]
     lines += ["", *by_document_table(rows)]
     lines += [
         "",
@@ -300,6 +302,29 @@ def by_type_table(rows: list[dict[str, object]], most: int = 8) -> list[str]:
             for k in shapes
         ]
         out.append(f"| {r['set']} | " + " | ".join(cells) + " |")
+    return out
+
+
+def wrong_kinds_table(rows: list[dict[str, object]]) -> list[str]:
+    """The wrong beads of each set by kind (``align.evaluate.wrong_kind``)."""
+    out = [
+        "Wrong beads by kind (`align.evaluate.wrong_kind`): *finer* lies inside one gold "
+        "bead on both sides (the gold joins it with a neighbour); *coarser* is whole gold "
+        "beads joined, still a right pair for a translation memory, only a longer one; "
+        "*shifted* has a boundary in the wrong place; *one-sided* leaves a line without the "
+        "translation the gold pairs it with.",
+        "",
+        "| set | wrong beads | finer | coarser | shifted | one-sided |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        kinds = r["wrong_kinds"]
+        assert isinstance(kinds, dict)
+        out.append(
+            f"| {r['set']} | {sum(kinds.values())} | "
+            + " | ".join(str(kinds[k]) for k in ("finer", "coarser", "shifted", "one-sided"))
+            + " |"
+        )
     return out
 
 

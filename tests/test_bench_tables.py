@@ -81,6 +81,7 @@ def test_cost_table_shows_the_characters_encoded_per_character() -> None:
         "interval": [0.9852, 0.9981],
         "ceiling": 0.996,
         "by_type": {"1-1": [770, 1.0]},
+        "wrong_kinds": {"finer": 6, "coarser": 2, "shifted": 1, "one-sided": 0},
         "by_document": [],
         "documents": 1,
         "sentences": 2383,
@@ -96,6 +97,7 @@ def test_cost_table_shows_the_characters_encoded_per_character() -> None:
     assert "| pol-dev | 1 | 4 | 3.48 | 4.26 | 28.0% |" in section.splitlines()
     quality = next(line for line in section.splitlines() if line.startswith("| pol-dev | 1 | 2383"))
     assert quality.startswith("| pol-dev | 1 | 2383 | 0.9900 | 0.985–0.998 | 0.990 |")
+    assert "| pol-dev | 9 | 6 | 2 | 1 | 0 |" in section.splitlines()
 
 
 def test_a_child_process_reports_its_own_peak_memory_not_its_parents() -> None:
