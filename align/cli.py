@@ -17,7 +17,7 @@ from align import __version__, cli_batch, cli_multi, cli_report, cli_review
 from align.aligner import AlignConfig
 from align.cli_common import CACHE_HELP, MAX_BEAD_HELP, aligning_bar
 from align.cli_tmx import tmx_app
-from align.errors import AlignError, InputError, OutputError
+from align.errors import AlignError, OutputError
 from align.types import RawDocument
 
 if TYPE_CHECKING:
@@ -297,6 +297,7 @@ def eval_cmd(
     from align.evaluate import (
         bench_documents,
         check_saved,
+        check_unsaved,
         evaluate,
         folder_language,
         saved_alignment,
@@ -309,8 +310,8 @@ def eval_cmd(
     documents = len(names)
     if baseline is not None:
         check_saved(baseline, names)
-    if save_beads is not None and any((save_beads / n).exists() for n in names):
-        raise InputError(f"{save_beads}: already holds saved beads; save to a new folder")
+    if save_beads is not None:
+        check_unsaved(save_beads, names)
     src_lang = src_lang or folder_language(src_dir, "zh")
     tgt_lang = tgt_lang or folder_language(tgt_dir, "en")
     encoder = load_encoder(model, cache_dir=default_cache_dir())

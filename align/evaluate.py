@@ -172,12 +172,12 @@ def wrong_kind(bead: BeadIds, home: dict[tuple[int, int], int], gold: Sequence[B
     if not bead[0] or not bead[1]:
         return "one-sided"
     homes = {home.get((0, i)) for i in bead[0]} | {home.get((1, j)) for j in bead[1]}
-    if len(homes) == 1 and None not in homes:
+    if None in homes:
+        return "shifted"
+    if len(homes) == 1:
         return "finer"
     src, tgt = set(bead[0]), set(bead[1])
-    if None not in homes and all(
-        set(gold[k][0]) <= src and set(gold[k][1]) <= tgt for k in homes if k is not None
-    ):
+    if all(set(gold[k][0]) <= src and set(gold[k][1]) <= tgt for k in homes):
         return "coarser"
     return "shifted"
 
@@ -338,15 +338,20 @@ def save_beads(result: EvalResult, folder: Path) -> list[Path]:
     """
     from align.pipeline import signature_string  # the document-reading stack, lazily
 
-    taken = [folder / d.name for d in result.documents if (folder / d.name).exists()]
-    if taken:
-        raise InputError(f"{taken[0]}: already exists; save the beads to a new folder")
+    check_unsaved(folder, [d.name for d in result.documents])
     header = f"# align eval beads; {signature_string(result.signature)}\n"
     paths = []
     for d in result.documents:
         atomic_write(folder / d.name, (header + format_beads(d.test)).encode("utf-8"))
         paths.append(folder / d.name)
     return paths
+
+
+def check_unsaved(folder: Path, names: Sequence[str]) -> None:
+    """Saving beads must replace no file, checked before any is aligned or written."""
+    taken = [folder / n for n in names if (folder / n).exists()]
+    if taken:
+        raise InputError(f"{taken[0]}: already holds saved beads; save to a new folder")
 
 
 def check_saved(folder: Path, names: Sequence[str]) -> None:
