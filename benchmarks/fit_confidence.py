@@ -27,7 +27,13 @@ sys.path.insert(0, str(ROOT))
 
 from align.aligner import AlignConfig, align_with_evidence  # noqa: E402
 from align.encoders import Encoder, default_cache_dir, load_encoder  # noqa: E402
-from align.evaluate import bench_documents, bench_sets, parse_beads, read_lines  # noqa: E402
+from align.evaluate import (  # noqa: E402
+    bench_documents,
+    bench_sets,
+    gold_homes,
+    parse_beads,
+    read_lines,
+)
 from align.flags import flag_bead  # noqa: E402
 from align.signals import Calibration  # noqa: E402
 from align.types import Alignment, Segment  # noqa: E402
@@ -73,7 +79,7 @@ def collect(name: str, encoder: Encoder, config: AlignConfig) -> Labelled:
         src = read_lines(folder / src_lang / doc)
         tgt = read_lines(folder / tgt_lang / doc)
         gold = parse_beads((folder / "gold" / doc).read_text(encoding="utf-8"))
-        home = {("s", i): g for g in gold for i in g[0]} | {("t", j): g for g in gold for j in g[1]}
+        home = gold_homes(gold)
         beads, facts = align_with_evidence(
             src, tgt, encoder, config, src_lang=src_lang, tgt_lang=tgt_lang
         )
@@ -81,7 +87,7 @@ def collect(name: str, encoder: Encoder, config: AlignConfig) -> Labelled:
         confidence += [b.confidence for b in beads]
         correct += [(b.src, b.tgt) in set(gold) for b in beads]
         for b in beads:
-            homes = {home.get(("s", i)) for i in b.src} | {home.get(("t", j)) for j in b.tgt}
+            homes = {home.get((0, i)) for i in b.src} | {home.get((1, j)) for j in b.tgt}
             finer.append(len(homes) == 1 and None not in homes and (b.src, b.tgt) not in gold)
         alignment = Alignment(src_lang, tgt_lang, _segments(src), _segments(tgt), beads)
         flags += [[f.code for f in flag_bead(alignment, b)] for b in beads]

@@ -43,7 +43,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from align.evaluate import bench_sets  # noqa: E402  (the checkout's, not an installed copy)
+from align.evaluate import WRONG_KINDS, bench_sets  # noqa: E402  (the checkout's, not an installed copy)
+from align.significance import BLOCK, SAMPLES  # noqa: E402
 
 BENCH = ROOT.parent / "shared" / "bench"
 OUTPUT = ROOT / "BENCHMARKS.md"
@@ -150,10 +151,11 @@ def run_quality(name: str, model: str) -> dict[str, object]:
     done = time.perf_counter()
     sentences = sum(d.src_sentences + d.tgt_sentences for d in result.documents)
     aligning = done - loaded
+    spread = interval(result.documents)
     return {
         "set": name,
         "scores": result.scores.as_dict(),
-        "interval": [round(x, 4) for x in _ends(interval(result.documents))],
+        "interval": [round(spread.low, 4), round(spread.high, 4)],
         "ceiling": round(result.ceiling().f1_strict, 4),
         "by_type": {k: [n, round(share, 3)] for k, (n, share) in result.found_by_type().items()},
         "wrong_kinds": result.wrong_kinds(),
@@ -181,10 +183,6 @@ def run_quality(name: str, model: str) -> dict[str, object]:
     }
 
 
-def _ends(spread: object) -> tuple[float, float]:
-    return spread.low, spread.high  # type: ignore[attr-defined]
-
-
 def input_chars(name: str) -> int:
     """The characters of a gold set's sentences, both sides."""
     return sum(len(line) for src, tgt, _ in documents(name) for line in src + tgt)
@@ -204,8 +202,8 @@ def quality_section(rows: list[dict[str, object]]) -> str:
         "(`Bead.moved`) can get a crossing 1-1 gold bead right, so a document may score "
         "above it. '95% interval' is how far the same aligner could score on other "
         "documents of the same kind: a block bootstrap (`align.significance.interval`; "
-        "each document cut into blocks of 20 gold beads, blocks drawn with replacement, "
-        "1000 draws), so a set of six documents is read with its spread, not to the "
+        f"each document cut into blocks of {BLOCK} gold beads, blocks drawn with replacement, "
+        f"{SAMPLES} draws), so a set of six documents is read with its spread, not to the "
         "fourth decimal. Cache off: every text is encoded.",
         "",
         "| set | docs | sentences | F1 strict | 95% interval | F1 lax | P strict | R strict "
@@ -314,15 +312,15 @@ def wrong_kinds_table(rows: list[dict[str, object]]) -> list[str]:
         "*shifted* has a boundary in the wrong place; *one-sided* leaves a line without the "
         "translation the gold pairs it with.",
         "",
-        "| set | wrong beads | finer | coarser | shifted | one-sided |",
-        "|---|---|---|---|---|---|",
+        "| set | wrong beads | " + " | ".join(WRONG_KINDS) + " |",
+        "|---|---|" + "---|" * len(WRONG_KINDS),
     ]
     for r in rows:
         kinds = r["wrong_kinds"]
         assert isinstance(kinds, dict)
         out.append(
             f"| {r['set']} | {sum(kinds.values())} | "
-            + " | ".join(str(kinds[k]) for k in ("finer", "coarser", "shifted", "one-sided"))
+            + " | ".join(str(kinds[k]) for k in WRONG_KINDS)
             + " |"
         )
     return out
@@ -428,7 +426,7 @@ def ablation_section(model: str, cache_dir: Path, sets: Sequence[str]) -> str:
         "score lower and how many higher than with the default settings, so a change that "
         "one document makes is told from one spread over many. "
         "'Mean change (95%), p' is a paired block bootstrap over the sets together "
-        "(`align.significance.compare_sets`: each set's documents cut into blocks of 20 "
+        f"(`align.significance.compare_sets`: each set's documents cut into blocks of {BLOCK} "
         "gold beads, the same blocks drawn for both settings, each set weighing the same): "
         "the change in the sets' mean F1 strict in points, its 95% interval, and the "
         "chance of a change this large if the setting made none; under 0.05, the "
