@@ -12,6 +12,7 @@ demo: install
 
 test: install-test
 	$(BIN)/ruff check align tests
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 install: $(VENV)/.installed
@@ -32,6 +33,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 lint: install-test
 	$(BIN)/ruff check align tests
+	$(BIN)/mypy
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache

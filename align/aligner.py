@@ -761,10 +761,11 @@ def _resized_bead(
     gave up): ``similarity`` as measured for them, its length measured anew, its
     ``leak`` unknown (0), its ``posterior`` the old bead's; a stray sentence that is no
     longer at an end of it is forgotten."""
-    chars = [windows.run_chars(s, np.array([run[0]]), len(run)) for s, run in ((0, src), (1, tgt))]
+    src_chars = windows.run_chars(0, np.array([src[0]]), len(src))
+    tgt_chars = windows.run_chars(1, np.array([tgt[0]]), len(tgt))
     facts = facts | {
         "similarity": similarity,
-        "length": float(signals.length(*chars, windows.ratio, config.length_var)[0]),
+        "length": float(signals.length(src_chars, tgt_chars, windows.ratio, config.length_var)[0]),
         "leak": 0.0,
         "many": float(len(src) + len(tgt) > 2),
     }
@@ -844,7 +845,9 @@ def _moved_pairs(
 ) -> dict[int, tuple[int, int, float]]:
     """``{omission bead: (partner's bead, partner sentence, margin)}`` for one round of
     :func:`_pair_moved`: each bead gives at most one sentence."""
-    near = config.moved_within
+    least, near = config.moved, config.moved_within
+    if least is None:
+        return {}
     single = (windows.src[1], windows.tgt[1])
 
     def ids(b: Bead, side: int) -> tuple[int, ...]:
@@ -888,7 +891,7 @@ def _moved_pairs(
             (q, y), sim = options[best], float(sims[best])
             back = [(p, z) for p, z in partners(1 - side, q) if _only(beads[p], side)]
             rival = max(back, key=lambda pz: float(single[side][pz[1]] @ single[1 - side][y]))
-            if rival[0] != k or sim < config.moved:
+            if rival[0] != k or sim < least:
                 continue
             ahead = min(lead(side, k, x, y, sim), lead(1 - side, q, y, x, sim))
             if ahead >= config.moved_margin:

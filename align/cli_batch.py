@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -16,7 +17,7 @@ from align.cli_common import MAX_BEAD_HELP, aligning_bar
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-    from align.batch import BatchResult, Discovery, PairResult
+    from align.batch import BatchListener, BatchResult, Discovery, PairResult
 
 err = Console(stderr=True, highlight=False)
 
@@ -64,14 +65,16 @@ class _Counts:
         return f"done {self.done} · failed {self.failed} · skipped {self.skipped}"
 
 
-def _listener(rich: bool):  # noqa: ANN202 - the class is built lazily, with align.batch
+def _listener(rich: bool, counts: _Counts) -> tuple[BatchListener, Callable[[], None]]:
+    """The CLI's listener, counting into ``counts``, and what stops its progress bar; its
+    classes are built here, as align.batch is imported late."""
     from align.batch import BatchListener
 
     class PlainListener(BatchListener):
         """One log line per pair, for logs and pipes."""
 
         def __init__(self) -> None:
-            self.counts = _Counts()
+            self.counts = counts
 
         def started(self, planned: int, settled: list[PairResult], found: Discovery) -> None:
             c = self.counts
@@ -149,7 +152,8 @@ def _listener(rich: bool):  # noqa: ANN202 - the class is built lazily, with ali
                 self.progress.stop()
                 self.progress = None
 
-    return RichListener() if rich else PlainListener()
+    listener = RichListener() if rich else PlainListener()
+    return listener, listener.stop
 
 
 def _found(found: Discovery, planned: int, c: _Counts) -> str:
@@ -204,7 +208,8 @@ def _report(result: BatchResult) -> None:
             f"ignored {len(result.ignored)} file(s) that are not documents "
             f"({', '.join(suffixes[:8])})"
         )
-    more = max(map(len, (result.failed, result.unpaired, result.paired_by_text, warnings))) > SHOW
+    lists = (result.failed, result.unpaired, result.paired_by_text, warnings)
+    more = max(len(items) for items in lists) > SHOW
     listed = "; the full lists are in summary.json" if more else ""
     _say(f"wrote {result.outdir} (tmx/, jsonl/, journal.jsonl, summary.json){listed}")
     if result.merge is not None:
@@ -337,21 +342,21 @@ def register(app: typer.Typer) -> None:
             redo=redo,
             merge=merge,
         )
-        listener = _listener(err.is_terminal)
+        counts = _Counts()
+        listener, stop = _listener(err.is_terminal, counts)
         try:
             result = run_batch(
                 source, outdir, options, manifest=True if manifest else None, listener=listener
             )
         except KeyboardInterrupt:
-            listener.stop()
-            c = listener.counts
+            stop()
             _say(
-                f"interrupted: {c.done} pair(s) finished and recorded in {outdir}/journal.jsonl; "
-                "run the same command again to resume"
+                f"interrupted: {counts.done} pair(s) finished and recorded in "
+                f"{outdir}/journal.jsonl; run the same command again to resume"
             )
             raise typer.Exit(EXIT_INTERRUPTED) from None
         finally:
-            listener.stop()
+            stop()
         _report(result)
         if result.failed:
             raise typer.Exit(EXIT_SOME_FAILED)

@@ -171,8 +171,9 @@ def wrong_kind(bead: BeadIds, home: dict[tuple[int, int], int], gold: Sequence[B
     """
     if not bead[0] or not bead[1]:
         return "one-sided"
-    homes = {home.get((0, i)) for i in bead[0]} | {home.get((1, j)) for j in bead[1]}
-    if None in homes:
+    found = {home.get((0, i)) for i in bead[0]} | {home.get((1, j)) for j in bead[1]}
+    homes = {k for k in found if k is not None}
+    if len(homes) < len(found):
         return "shifted"
     if len(homes) == 1:
         return "finer"

@@ -599,7 +599,8 @@ def footnote_mismatch(alignment: Alignment, bead: Bead) -> Flag | None:
         side = alignment.src_lang if src_marks else alignment.tgt_lang
         other = alignment.tgt_lang if src_marks else alignment.src_lang
         return Flag("footnote", f"a {side} footnote is paired with {other} body text")
-    src_set, tgt_set = set(src_marks) - {None}, set(tgt_marks) - {None}
+    src_set = {m for m in src_marks if m is not None}
+    tgt_set = {m for m in tgt_marks if m is not None}
     if src_set and tgt_set and src_set != tgt_set:
         return Flag(
             "footnote",

@@ -352,11 +352,11 @@ def align_documents(
     say(f"aligning {len(src_p.segments)} × {len(tgt_p.segments)} segments")
     beads = align_segments(src_p.segments, tgt_p.segments, encoder, settings)
     sig = signature(settings, encoder)
-    for side, raw in (("src", src), ("tgt", tgt)):
-        sig[f"{side}_read"] = f"{raw.encoding} ({raw.reader})" if raw.reader else raw.encoding
-    for side, script in zip(("src", "tgt"), scripts, strict=True):
+    for name, raw in (("src", src), ("tgt", tgt)):
+        sig[f"{name}_read"] = f"{raw.encoding} ({raw.reader})" if raw.reader else raw.encoding
+    for name, script in zip(("src", "tgt"), scripts, strict=True):
         if script == TRADITIONAL:
-            sig[f"{side}_compared"] = f"as Simplified Chinese ({lexicon.dictionary_version()})"
+            sig[f"{name}_compared"] = f"as Simplified Chinese ({lexicon.dictionary_version()})"
     return Alignment(
         src_lang=settings.src_lang,
         tgt_lang=settings.tgt_lang,

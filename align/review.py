@@ -579,7 +579,7 @@ def _index(review: Review, value: Any, what: str = "bead") -> int:
 def _side(value: Any) -> Side:
     if value not in ("src", "tgt"):
         raise ReviewError(f"side must be 'src' or 'tgt', not {value!r}")
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def _transform(review: Review, op: dict[str, Any]) -> State:
@@ -754,7 +754,7 @@ def review_signature(review: Review) -> dict[str, str]:
 
 
 def _decision(b: ReviewBead) -> str:
-    parts = [b.status]
+    parts: list[str] = [b.status]
     if b.time:
         parts.append(b.time)
     if b.reviewer:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -30,11 +31,13 @@ from align.review import (
     FILTERS,
     Direction,
     Review,
+    ReviewBead,
     ReviewError,
     Side,
     export_tmx,
     reviewed_tmx_path,
 )
+from align.types import Alignment
 
 MARKS = {"pending": ("·", "dim"), "accepted": ("✓", "bold green"), "rejected": ("✗", "bold red")}
 STATUS_WORDS = {"pending": "to review", "accepted": "accepted", "rejected": "rejected"}
@@ -47,6 +50,11 @@ def units(n: int) -> str:
 
 def _confidence(value: float) -> str:
     return f"{value:.2f}" if math.isfinite(value) else "—"
+
+
+def _sides(a: Alignment, b: ReviewBead) -> tuple[tuple[Side, str, tuple[int, ...]], ...]:
+    """A bead's two sides: which, the language, the segment indices."""
+    return (("src", a.src_lang, b.src), ("tgt", a.tgt_lang, b.tgt))
 
 
 class BeadTable(ScrollView, can_focus=True):
@@ -74,7 +82,7 @@ class BeadTable(ScrollView, can_focus=True):
     class Highlighted(Message):
         """The cursor moved to another row."""
 
-    def __init__(self, review: Review, **kwargs: str) -> None:
+    def __init__(self, review: Review, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.review = review
         self.rows: list[int] = []
@@ -284,14 +292,13 @@ class ReviewScreen(Screen[None]):
             out.append(" · edited", style="yellow")
         for flag in r.flags(i):
             out.append(f"\n⚑ {flag.code}: {flag.reason}", style="yellow")
-        a = r.alignment
-        for side, lang, ids in (("src", a.src_lang, b.src), ("tgt", a.tgt_lang, b.tgt)):
+        for side, lang, ids in _sides(r.alignment, b):
             if not ids:
                 out.append(f"\n{lang}  (no sentence)", style="dim")
             for j in ids:
                 mark = "✎" if r.segment_edited(side, j) else " "
                 out.append(f"\n{lang} {j + 1:>4}{mark} ", style="cyan")
-                out.append(r.segment_text(side, j))  # type: ignore[arg-type]
+                out.append(r.segment_text(side, j))
         return out
 
     def _status(self) -> Text:
@@ -424,7 +431,7 @@ class ReviewScreen(Screen[None]):
             if not texts:
                 return
             for (side, j), text in texts.items():
-                if not self._run(lambda side=side, j=j, text=text: self.review.edit(side, j, text)):
+                if not self._run(partial(self.review.edit, side, j, text)):
                     break
             self.rebuild(select=i)
 
@@ -522,9 +529,8 @@ class SplitScreen(ModalScreen[tuple[int, int] | None]):
     def _show(self) -> None:
         r = self.review
         b = r.beads[self.bead]
-        a = r.alignment
         out = Text()
-        for side, lang, ids in (("src", a.src_lang, b.src), ("tgt", a.tgt_lang, b.tgt)):
+        for side, lang, ids in _sides(r.alignment, b):
             active = side == self.side
             out.append(f"{lang}{'  ◀ moving this cut' if active else ''}\n", style="bold")
             for k in range(len(ids) + 1):
@@ -533,7 +539,7 @@ class SplitScreen(ModalScreen[tuple[int, int] | None]):
                     out.append(f"  {line}\n", style="bold magenta" if active else "magenta")
                 if k < len(ids):
                     out.append(f"  {ids[k] + 1:>4} ", style="cyan")
-                    out.append(r.segment_text(side, ids[k]) + "\n")  # type: ignore[arg-type]
+                    out.append(r.segment_text(side, ids[k]) + "\n")
         self.query_one("#preview", Static).update(out)
 
     def _valid(self, cuts: dict[str, int]) -> bool:

@@ -7,11 +7,19 @@ read -> RawDocument -> clean -> CleanDocument -> segment -> list[Segment]
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 from align.languages import NO_SPACE_LANGS, base_language
 
 BlockKind = Literal["heading", "body", "footnote"]
+BLOCK_KINDS: tuple[BlockKind, ...] = get_args(BlockKind)
+
+
+def block_kind(value: object) -> BlockKind | None:
+    """``value`` as a block kind, or None where it names none (a file's own word for it)."""
+    return next((k for k in BLOCK_KINDS if k == value), None)
+
+
 Layout = Literal["auto", "wrapped", "paragraphs"]
 """How a raw text's lines relate to its paragraphs: ``wrapped`` (a PDF extraction, a
 paragraph broken over many lines), ``paragraphs`` (one paragraph per line, as Word and

@@ -161,6 +161,22 @@ def test_st_by_path_matches_registry(minilm: Encoder, minilm_dir: Path) -> None:
     np.testing.assert_allclose(by_path.encode(texts), minilm.encode(texts), atol=1e-5)
 
 
+def test_st_model_that_does_not_declare_its_size(
+    minilm_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A model whose modules declare no output size (sentence-transformers returns None)
+    is measured on one text rather than failing with a TypeError."""
+    import sentence_transformers
+
+    for name in ("get_sentence_embedding_dimension", "get_embedding_dimension"):
+        if hasattr(sentence_transformers.SentenceTransformer, name):
+            monkeypatch.setattr(sentence_transformers.SentenceTransformer, name, lambda self: None)
+    enc = load_encoder(f"st:{minilm_dir}")
+    assert enc.dim == 384
+    assert_unit_rows(enc.encode([]), 0, 384)
+    assert_unit_rows(enc.encode(PARAPHRASES), 2, 384)
+
+
 def test_st_finds_models_dir_by_name(
     minilm_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -382,6 +382,14 @@ def test_tmx_reads_back_as_an_alignment() -> None:
     assert [s.paragraph for s in b.src] == [0, 1, 2, 4]
 
 
+def test_tmx_kind_another_tool_wrote_is_read_as_body() -> None:
+    data = TmxWriter().dumps(make_alignment(), date=DATE)
+    assert data.count(b'"x-kind">heading<') == 1
+    b = TmxWriter().loads(data.replace(b'"x-kind">heading<', b'"x-kind">sidebar<'))
+    assert b.src[0].kind == "body" and b.tgt[0].kind == "body"
+    assert [s.kind for s in b.src[1:]] == [s.kind for s in TmxWriter().loads(data).src[1:]]
+
+
 def test_tmx_reader_handles_other_tools_files() -> None:
     data = (
         b'<?xml version="1.0"?><tmx version="1.4"><header creationtool="x" '
@@ -537,6 +545,10 @@ def test_jsonl_damage_is_an_input_error() -> None:
         JsonlWriter().loads(b"".join([*lines[:-1], bad_index]))
     with pytest.raises(InputError, match="header"):
         JsonlWriter().loads(b"".join(lines[1:]))
+    odd_kind = lines[1].replace(b'"kind": "heading"', b'"kind": "sidebar"')
+    assert odd_kind != lines[1]
+    with pytest.raises(InputError, match="unknown segment kind 'sidebar'"):
+        JsonlWriter().loads(b"".join([lines[0], odd_kind, *lines[2:]]))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

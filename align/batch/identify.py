@@ -78,7 +78,8 @@ def pair_id(folder: PurePosixPath, ids: tuple[Identity, Identity]) -> str:
     """A pair's id: its folder and its symbol as a UN file name writes it (``A_77_L.107``),
     or its job number where the two do not print one symbol."""
     symbols = {i.symbol for i in ids}
-    name = symbols.pop().replace("/", "_") if len(symbols) == 1 and None not in symbols else ""
+    one = symbols.pop() if len(symbols) == 1 else None
+    name = one.replace("/", "_") if one is not None else ""
     name = name or str(ids[0].job)
     return str(folder / name) if str(folder) != "." else name
 

@@ -173,7 +173,10 @@ class STEncoder:
         self.folder = folder
         self.batch_size = max(1, batch_size)
         self.name = model_id or f"st:{name}"
-        self.dim = int(get_dim())
+        dim = get_dim()
+        if dim is None:  # a model that does not declare its size: measure one vector
+            dim = len(model.encode(["a"], convert_to_numpy=True, show_progress_bar=False)[0])
+        self.dim = int(dim)
         self.version = (
             f"sentence-transformers=={sentence_transformers.__version__} "
             f"model={extra.get(folder) or _label(folder)} config={fingerprint(folder)}"

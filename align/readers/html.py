@@ -289,8 +289,8 @@ class _Notes:
             target = targets.get(href[1:]) if href.startswith("#") else None
             if target is None or position[target] < position[link]:
                 continue  # a note comes after its reference; a link back comes after it
-            mark = _MARK.match(link.text_content().strip())
-            if mark is None:
+            marked = _MARK.match(link.text_content().strip())
+            if marked is None:
                 continue
             note = _note_of(target)
             backs = _links_back(note, _keys_of(link))
@@ -301,7 +301,7 @@ class _Notes:
             if _COMMENT_TARGET.match(href[1:]):
                 found.comments.update(note)
             else:
-                found._add(mark.group(1), note)
+                found._add(marked.group(1), note)
         found.backs = {_with_wrappers(b, found.backs) for b in found.backs}
         return found
 

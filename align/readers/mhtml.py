@@ -42,5 +42,5 @@ def _page_part(data: bytes) -> EmailMessage | None:
     message = email.message_from_bytes(data, policy=email.policy.default)
     for part in message.walk():
         if part.get_content_type() == "text/html":
-            return part  # type: ignore[return-value]
+            return part
     return None

@@ -159,9 +159,9 @@ def _page_text(page: Any) -> str:
                 bodies.append(None)
             if starts[-1] is None and part.strip():
                 starts[-1] = (x, em)
-            size = len(part.strip())
-            if size and (bodies[-1] is None or size > bodies[-1][2]):
-                bodies[-1] = (y, em, size)
+            chars = len(part.strip())
+            if chars and (bodies[-1] is None or chars > bodies[-1][2]):
+                bodies[-1] = (y, em, chars)
     lines = text.split("\n")
     edges = Counter(round(start[0]) for start in starts if start is not None)
     if len(lines) != len(starts) or not edges:
@@ -255,13 +255,13 @@ def _cells(
     out: list[tuple[str, float, float, float]] = []
     cells: set[int] = set()
     added = 0
-    for k, piece in enumerate(pieces):
+    for k, item in enumerate(pieces):
         if k in accepted:
             at_line = candidates[k][0] + added
             out.append(("\n", 0.0, 0.0, 0.0))
             cells.update((at_line, at_line + 1))
             added += 1
-        out.append(piece)
+        out.append(item)
     return out, cells
 
 

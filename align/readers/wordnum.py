@@ -283,8 +283,8 @@ class Numbering:
                 overrides[at] = _int(start, 1)
         if num_id not in self._restarted:
             self._restarted.add(num_id)
-            for at, start in overrides.items():
-                the_list.counts[at] = start - 1
+            for at, first in overrides.items():
+                the_list.counts[at] = first - 1
                 for deeper in [k for k in the_list.counts if k > at]:
                     del the_list.counts[deeper]
         this = levels.get(level, Level())

@@ -84,7 +84,7 @@ def _string(item: etree._Element) -> str:
 
 
 def _cells(sheet: etree._Element, shared: list[str]) -> Iterator[str]:
-    hidden = set()
+    hidden: set[int] = set()
     for col in sheet.iterfind("x:cols/x:col", _NS):
         if col.get("hidden") in ("1", "true"):
             hidden.update(range(int(col.get("min", "0")), int(col.get("max", "0")) + 1))

@@ -16,13 +16,12 @@ from typing import Any
 
 from align import __version__
 from align.errors import InputError
-from align.types import Alignment, Bead, Segment
+from align.types import Alignment, Bead, Segment, block_kind
 from align.writers.base import Rendered, Writer, paragraphs
 
 FORMAT = "un-align-jsonl"
 VERSION = 1
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_KINDS = ("heading", "body", "footnote")
 
 
 def _line(obj: dict[str, Any]) -> str:
@@ -177,7 +176,8 @@ def _add_record(a: Alignment, obj: dict[str, Any]) -> None:
         side = a.src if obj["side"] == "src" else a.tgt if obj["side"] == "tgt" else None
         if side is None or obj["id"] != len(side):
             raise ValueError(f"side {obj['side']!r} id {obj['id']!r} out of order")
-        if obj["kind"] not in _KINDS:
+        seg_kind = block_kind(obj["kind"])
+        if seg_kind is None:
             raise ValueError(f"unknown segment kind {obj['kind']!r}")
         side.append(
             Segment(
@@ -185,7 +185,7 @@ def _add_record(a: Alignment, obj: dict[str, Any]) -> None:
                 paragraph=int(obj["paragraph"]),
                 start=int(obj["start"]),
                 end=int(obj["end"]),
-                kind=obj["kind"],
+                kind=seg_kind,
                 footnote=obj["footnote"],
                 links=tuple(str(u) for u in obj["links"]),
             )

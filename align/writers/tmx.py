@@ -20,7 +20,7 @@ from lxml import etree
 from align import __version__
 from align.errors import InputError
 from align.languages import lang_code
-from align.types import Alignment, Bead, BlockKind, Segment
+from align.types import Alignment, Bead, BlockKind, Segment, block_kind
 from align.writers.base import (
     DroppedChar,
     Rendered,
@@ -223,8 +223,7 @@ class TmxWriter(Writer):
             src, tgt = _sides(tuvs, src_code)
             para = _first_int(props.get("x-paragraph", ""))
             links = tuple(props["x-link"].split()) if "x-link" in props else ()
-            kind = props.get("x-kind", "body")
-            kind = kind if kind in ("heading", "body", "footnote") else "body"
+            kind = block_kind(props.get("x-kind")) or "body"
             src_ids = _add(a.src, offsets, "src", src, para, kind, links)
             tgt_ids = _add(a.tgt, offsets, "tgt", tgt, para, kind, ())
             try:
