@@ -36,4 +36,4 @@ lint: install-test
 	$(BIN)/mypy
 
 clean:
-	rm -rf out .pytest_cache .ruff_cache
+	rm -rf out .pytest_cache .ruff_cache .mypy_cache
