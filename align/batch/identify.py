@@ -79,8 +79,7 @@ def pair_id(folder: PurePosixPath, ids: tuple[Identity, Identity]) -> str:
     or its job number where the two do not print one symbol."""
     symbols = {i.symbol for i in ids}
     one = symbols.pop() if len(symbols) == 1 else None
-    name = one.replace("/", "_") if one is not None else ""
-    name = name or str(ids[0].job)
+    name = one.replace("/", "_") if one else str(ids[0].job)
     return str(folder / name) if str(folder) != "." else name
 
 
