@@ -10,9 +10,7 @@ demo: install
 	@mkdir -p out
 	$(BIN)/align pair $(DOC)/zh.txt $(DOC)/en.txt -o out/A_77_L.107.tmx --force
 
-test: install-test
-	$(BIN)/ruff check align tests
-	$(BIN)/mypy
+test: lint
 	$(BIN)/pytest -q -n 2  # two workers: 7-8.5 minutes on 2 cores instead of 10
 
 install: $(VENV)/.installed
