@@ -30,6 +30,9 @@ Each distinct text is encoded once per document: the sentences in one encoder
 call, then the runs (joined texts of consecutive sentences) that the beads of a
 first lattice, which takes each run as the mean of its sentences, make likely;
 a path or a stray test that needs another run encodes it in a call of its own.
+Runs go to the encoder as their sentences (:func:`align.encoders.base.encode_joined`),
+so USE-m3 builds most of them from its sentences' token rows instead of reading the
+joined text again (:mod:`align.encoders.use_runs`; the same vectors).
 
 This module encodes, scores and reads the path into beads; pass 1 is
 :mod:`align.anchors`, the lattice, its band and the dynamic programme
@@ -50,7 +53,7 @@ import numpy as np
 from align import lexicon, quotes, signals
 from align.anchors import anchor_band
 from align.config import AlignConfig, AlignStats
-from align.encoders.base import normalise_rows
+from align.encoders.base import encode_joined, normalise_rows
 from align.hanzi import as_simplified
 from align.lattice import (
     Band,
@@ -63,7 +66,7 @@ from align.lattice import (
     type_cells,
     widen,
 )
-from align.types import Bead, BeadIds, join_texts
+from align.types import Bead, BeadIds, join_texts, separator
 
 __all__ = ["AlignConfig", "AlignStats", "align_texts", "align_with_evidence"]
 
@@ -275,6 +278,24 @@ class _Windows:
         where = {t: k for k, t in enumerate(unique)}
         return vecs[[where[t] for t in texts]]
 
+    def _encode_runs(self, side: int, runs: list[list[int]]) -> np.ndarray:
+        """Vectors of the joined texts of ``runs`` (sentence indices of ``side``), counted
+        and deduplicated as :meth:`_encode` does; the encoder may build them from its
+        sentences' work (:func:`align.encoders.base.encode_joined`)."""
+        sep, sentences = separator(self.langs[side]), self.texts[side]
+        parts = [[sentences[i] for i in run] for run in runs]
+        joined = [sep.join(p) for p in parts]
+        where: dict[str, int] = {}
+        unique: list[list[str]] = []
+        for text, p in zip(joined, parts, strict=True):
+            if text not in where:
+                where[text] = len(unique)
+                unique.append(p)
+        self.stats.encoder_calls += 1
+        self.stats.texts_encoded += len(unique)
+        vecs = np.asarray(encode_joined(self.encoder, unique, sep), dtype=np.float32)
+        return vecs[[where[t] for t in joined]]
+
     def encode_for(self, band: Band, config: AlignConfig, stats: AlignStats) -> list[Edges]:
         """Embed the runs the beads inside ``band`` join, and score those beads: all
         the runs, or, with ``config.prune``, those of the beads a first lattice finds likely.
@@ -303,24 +324,25 @@ class _Windows:
         """Embed the joined text of every run in ``runs`` not embedded yet, in one encoder
         call, and blend it into the run's vector (:func:`_run_vectors`): the runs that were."""
         todo: Runs = {}
-        texts: list[str] = []
         for (side, size), starts in runs.items():
             fresh = starts[~self.joined[side][size][starts]]
             if len(fresh):
                 todo[side, size] = fresh
-                sentences, lang = self.texts[side], self.langs[side]
-                texts += [join_texts(sentences[k : k + size], lang) for k in fresh.tolist()]
-        if not texts:
-            return {}
-        vecs = self._encode(texts)
-        row = 0
-        for (side, size), starts in todo.items():
-            target = self.src if side == 0 else self.tgt
-            target[size][starts] = _run_vectors(
-                vecs[row : row + len(starts)], target[1], starts, size, config.joined
+        for side in (0, 1):
+            mine = [(size, starts) for (s, size), starts in todo.items() if s == side]
+            if not mine:
+                continue
+            vecs = self._encode_runs(
+                side, [list(range(k, k + size)) for size, starts in mine for k in starts.tolist()]
             )
-            self.joined[side][size][starts] = True
-            row += len(starts)
+            row = 0
+            for size, starts in mine:
+                target = self.src if side == 0 else self.tgt
+                target[size][starts] = _run_vectors(
+                    vecs[row : row + len(starts)], target[1], starts, size, config.joined
+                )
+                self.joined[side][size][starts] = True
+                row += len(starts)
         return todo
 
     def quote_states(self, side: int, size: int) -> np.ndarray:

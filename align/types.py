@@ -180,5 +180,9 @@ class Alignment:
 
 def join_texts(texts: list[str], lang: str) -> str:
     """Join sentences the way the language writes them: no space for zh/ja/th."""
-    sep = "" if base_language(lang) in NO_SPACE_LANGS else " "
-    return sep.join(texts)
+    return separator(lang).join(texts)
+
+
+def separator(lang: str) -> str:
+    """What :func:`join_texts` puts between sentences of ``lang``."""
+    return "" if base_language(lang) in NO_SPACE_LANGS else " "

