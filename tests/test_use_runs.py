@@ -78,13 +78,20 @@ def test_runs_of_sentences_not_encoded_first(use: USEEncoder) -> None:
 def test_forgotten_sentences_are_encoded_again(
     use: USEEncoder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The composer keeps twice its largest call's sentences (at least ``MEMO``): sentences
+    encoded one by one past that are forgotten, and a run that needs them encodes them again."""
     monkeypatch.setattr(use_runs, "MEMO", 3)
     texts = sentences("en")[:10]
     fresh = USEEncoder()
-    fresh.encode(texts)
-    built = fresh.encode_joined(runs_of(texts), " ")
-    whole = use._model.encode([" ".join(r) for r in runs_of(texts)])
+    for text in texts:
+        fresh.encode([text])
+    composer = fresh._composer()
+    assert composer is not None and list(composer._parts) == texts[-3:]
+    runs = runs_of(texts)
+    built = fresh.encode_joined(runs, " ")
+    whole = use._model.encode([" ".join(r) for r in runs])
     assert np.einsum("ij,ij->i", built, whole).min() > 0.99999
+    assert len(composer._parts) <= 2 * len(texts)
 
 
 def test_a_backend_that_computes_otherwise_encodes_runs_whole(

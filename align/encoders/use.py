@@ -71,15 +71,17 @@ class USEEncoder:
         self._checked = False
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Encode in chunks so a long document never builds one huge token batch."""
+        """Encode in chunks so a long document never builds one huge token batch (the
+        composer batches by tokens itself)."""
         items = list(texts)
         out = np.empty((len(items), self.dim), dtype=np.float32)
         with self._lock, self._threads():
-            runs = self._composer()
+            composer = self._composer()
+            if composer is not None:
+                return normalise_rows(composer.encode(items))
             for start in range(0, len(items), self.batch_size):
                 chunk = items[start : start + self.batch_size]
-                encode = runs.encode if runs else self._model.encode
-                out[start : start + len(chunk)] = encode(chunk)
+                out[start : start + len(chunk)] = self._model.encode(chunk)
         return normalise_rows(out)
 
     def encode_joined(self, runs: Sequence[Sequence[str]], sep: str) -> np.ndarray:

@@ -44,9 +44,12 @@ TAIL = 5
 """Rows of a sentence alone that read its end: the EOS token and ``REACH`` more."""
 TOKEN_BUDGET = 384
 """Tokens per forward batch, as the backend's micro-batches (cache-sized)."""
-MEMO = 20_000
-"""Sentences and junctions kept (each 3 or 1 vectors of 512 floats); a document
-with more sentences encodes again the parts it no longer holds."""
+MEMO = 1024
+"""Fewest sentences (and junctions) kept, each 3 (1) vectors of 512 floats. The
+bound is twice the largest call to :meth:`RunComposer.encode` so far: a document's
+sentences and clauses come in one call, so its runs find them, and memory follows
+the largest document rather than how many a batch aligns. A sentence no longer
+held is encoded again when a run needs it."""
 
 Piece = tuple[np.ndarray, int]
 """A projected row sum and how many rows it is."""
@@ -75,6 +78,7 @@ class RunComposer:
         self._sp = model._tokenizer
         self._parts: OrderedDict[str, Parts] = OrderedDict()
         self._junctions: OrderedDict[tuple[str, str, str], Piece | None] = OrderedDict()
+        self._bound = MEMO
         self.composed = 0
         self.whole = 0
 
@@ -83,6 +87,7 @@ class RunComposer:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors of ``texts``, keeping each one's :class:`Parts` for later runs."""
+        self._bound = max(self._bound, 2 * len(texts))
         out = np.empty((len(texts), self._nn._EMB_DIM), dtype=np.float32)
         for lo, hi, seqs in self._batches([self.tokens(t) for t in texts]):
             feats, starts, lens = self._rows(seqs)
@@ -146,6 +151,7 @@ class RunComposer:
         finally:
             self._parts.clear()
             self._junctions.clear()
+            self._bound = MEMO
             whole, self.composed, self.whole = self.whole, 0, 0
         cosines = np.einsum("ij,ij->i", np.concatenate([mine, joined]), theirs)
         return bool(np.all(cosines > 0.99999)) and whole == 0
@@ -195,11 +201,10 @@ class RunComposer:
         inner = pieces[2] if len(pieces) == 3 else None
         self._remember(self._parts, text, Parts(seq, pieces[0], pieces[1], inner))
 
-    @staticmethod
-    def _remember(memo: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+    def _remember(self, memo: OrderedDict[Any, Any], key: Any, value: Any) -> None:
         memo[key] = value
         memo.move_to_end(key)
-        while len(memo) > MEMO:
+        while len(memo) > self._bound:
             memo.popitem(last=False)
 
     @staticmethod
