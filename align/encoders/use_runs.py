@@ -16,9 +16,11 @@ where ``left``, ``inner`` and ``right`` are kept from encoding each sentence
 alone, and ``junction(a, b)`` is the rows around the cut in the text ``a b``,
 computed once per pair of neighbours for every run that joins them. The vector
 is the encoder's own to float rounding (cosine ≥ 0.9999995 against encoding the
-joined text on every run of sizes 2–5 in the three gold sets). A run is encoded
-whole where that does not hold: a middle sentence too short to have an inner
-part, or a pair whose tokens change at the cut beyond the junction (checked).
+joined text on every run of two to five sentences of MAC-Dev and pol-dev's Chinese).
+A sentence too short to have rows that read neither neighbour lies inside the
+junction of the sentences either side of it. A run is encoded whole where the
+tokens of a junction's text are not its sentences' own up to the cut zone (a piece
+across the cut, a space collapsed): checked, never assumed.
 
 The forward pass here is the backend's own code cut at its token sum, reading
 its weights; :meth:`RunComposer.check` compares it with the backend once, and a
@@ -53,6 +55,9 @@ held is encoded again when a run needs it."""
 
 Piece = tuple[np.ndarray, int]
 """A projected row sum and how many rows it is."""
+Link = tuple[tuple[str, ...], str]
+"""A junction's sentences (two neighbours, or two with short ones between) and the
+separator that joins them."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,7 @@ class RunComposer:
         self._b = model._model
         self._sp = model._tokenizer
         self._parts: OrderedDict[str, Parts] = OrderedDict()
-        self._junctions: OrderedDict[tuple[str, str, str], Piece | None] = OrderedDict()
+        self._junctions: OrderedDict[Link, Piece | None] = OrderedDict()
         self._bound = MEMO
         self.composed = 0
         self.whole = 0
@@ -157,16 +162,17 @@ class RunComposer:
         return bool(np.all(cosines > 0.99999)) and whole == 0
 
     def _pieces(self, run: Sequence[str], sep: str, parts: dict[str, Parts]) -> list[Piece] | None:
-        if len(run) < 2 or any(p not in parts for p in run):
+        links = _links(run, parts)
+        if links is None:
             return None
         pieces = [parts[run[0]].left, parts[run[-1]].right]
-        for p in run[1:-1]:
-            inner = parts[p].inner
+        for link in links[1:]:
+            inner = parts[link[0]].inner
             if inner is None:
                 return None
             pieces.append(inner)
-        for a, b in itertools.pairwise(run):
-            junction = self._junctions.get((a, b, sep))
+        for link in links:
+            junction = self._junctions.get((link, sep))
             if junction is None:
                 return None
             pieces.append(junction)
@@ -175,17 +181,17 @@ class RunComposer:
     def _fill_junctions(
         self, runs: Sequence[Sequence[str]], sep: str, parts: dict[str, Parts]
     ) -> None:
-        """Compute the junction of every pair of neighbours in ``runs`` not held yet."""
-        jobs: list[tuple[tuple[str, str, str], list[int], int, int]] = []
-        seen: set[tuple[str, str, str]] = set()
+        """Compute every junction ``runs`` need that is not held yet."""
+        jobs: list[tuple[Link, list[int], int, int]] = []
+        seen: set[Link] = set()
         for run in runs:
-            for one, two in itertools.pairwise(run):
-                key = (one, two, sep)
-                if key in self._junctions or key in seen or one not in parts or two not in parts:
+            for link in _links(run, parts) or []:
+                key = (link, sep)
+                if key in self._junctions or key in seen:
                     continue
                 seen.add(key)
-                pair = self.tokens(one + sep + two)
-                job = _junction_job(parts[one].tokens, parts[two].tokens, pair)
+                joined = self.tokens(sep.join(link))
+                job = _junction_job(parts[link[0]].tokens, parts[link[-1]].tokens, joined)
                 if job is None:
                     self._remember(self._junctions, key, None)
                 else:
@@ -275,6 +281,17 @@ class RunComposer:
         np.tanh(z, out=z)
         z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None)))[:, None]
         return np.asarray(z, dtype=np.float32)
+
+
+def _links(run: Sequence[str], parts: dict[str, Parts]) -> list[tuple[str, ...]] | None:
+    """The junctions of ``run``: from each sentence with an inner part (and the first) to
+    the next (or the last), the short ones between them inside; None where a sentence
+    has no parts or the run is one sentence."""
+    if len(run) < 2 or any(p not in parts for p in run):
+        return None
+    ends = [0, *(k for k in range(1, len(run) - 1) if parts[run[k]].inner is not None)]
+    ends.append(len(run) - 1)
+    return [tuple(run[a : b + 1]) for a, b in itertools.pairwise(ends)]
 
 
 def _zones(n: int) -> list[tuple[int, int]]:
