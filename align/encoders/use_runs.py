@@ -19,8 +19,9 @@ is the encoder's own to float rounding: cosine ≥ 0.9999997 against encoding th
 joined text on all 30,824 runs of two to five sentences of the three gold sets.
 A sentence too short to have rows that read neither neighbour lies inside the
 junction of the sentences either side of it. A run is encoded whole where the
-tokens of a junction's text are not its sentences' own up to the cut zone (a piece
-across the cut, a space collapsed): checked, never assumed.
+tokens of a junction's own text are not its sentences' own outside the cut zone (a
+piece across the cut, a space collapsed); that the run's tokens at a cut are its
+junction's is what the check on the gold sets above measures.
 
 The forward pass here is the backend's own code cut at its token sum, reading
 its weights; :meth:`RunComposer.check` compares it with the backend once, and a
