@@ -153,7 +153,7 @@ class _Windows:
     the first (0) and last (1) clause of each sentence, where ``has_clause[side]``
     (``(2, n)``) says it has one (:func:`align.signals.edge_clauses`). Texts are
     deduplicated and encoded in as few calls as possible (one for sentences and
-    clauses, one for the likely runs).
+    clauses, one per side for the likely runs).
     """
 
     def __init__(
