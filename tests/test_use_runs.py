@@ -148,3 +148,32 @@ def test_cache_keys_runs_by_their_joined_text(tmp_path: Path, use: USEEncoder) -
     again = enc.encode(["".join(texts[:2]), "".join(texts[1:4])])
     assert (enc.hits, enc.encoded) == (2, 2)
     np.testing.assert_array_equal(first, again)
+
+
+def test_space_joined_runs_take_their_sentences_tokens(
+    use: USEEncoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """English runs: the joined text's tokens are its sentences' own one after the other
+    (no piece of the vocabulary crosses a space), so only Chinese junctions, and texts
+    whose normalised form is not their sentences' (an empty one, a doubled space at a
+    cut), are tokenised again. Either way they are the tokenizer's own."""
+    composer = use._composer()
+    assert composer is not None and composer._normalize is not None
+    en, zh = sentences("en"), sentences("zh")
+    use.encode(en + zh)
+    parts = dict(composer._parts)
+    tokenised: list[str] = []
+    tokens = composer.tokens
+    monkeypatch.setattr(composer, "tokens", lambda text: tokenised.append(text) or tokens(text))
+    cases = [
+        ((en[0], en[1]), " ", False),
+        ((en[2], "Annex", en[3]), " ", False),
+        ((en[0], ""), " ", True),
+        (("Item 16 ,  ", en[4]), " ", False),
+        ((zh[0], zh[1]), "", True),
+    ]
+    for link, sep, again in cases:
+        tokenised.clear()
+        got = composer._link_tokens(link, sep, parts)
+        assert got == tokens(sep.join(link)), link
+        assert bool(tokenised) == again, link

@@ -30,9 +30,10 @@ package whose internals differ is simply used as it is (every run encoded).
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +46,8 @@ HEAD = 6
 mark a continuation lacks, and ``REACH`` more."""
 TAIL = 5
 """Rows of a sentence alone that read its end: the EOS token and ``REACH`` more."""
+WORD_MARK = "\u2581"
+"""Sentencepiece's mark for a space, and for the start of a text."""
 TOKEN_BUDGET = 384
 """Tokens per forward batch, as the backend's micro-batches (cache-sized)."""
 MEMO = 1024
@@ -85,6 +88,9 @@ class RunComposer:
         self._parts: OrderedDict[str, Parts] = OrderedDict()
         self._junctions: OrderedDict[Link, Piece | None] = OrderedDict()
         self._bound = MEMO
+        self._normalize: Callable[[str], str] | None = None
+        if _words_apart(self._sp):
+            self._normalize = functools.lru_cache(maxsize=4096)(self._sp._normalizer.normalize)
         self.composed = 0
         self.whole = 0
 
@@ -191,7 +197,7 @@ class RunComposer:
                 if key in self._junctions or key in seen:
                     continue
                 seen.add(key)
-                joined = self.tokens(sep.join(link))
+                joined = self._link_tokens(link, sep, parts)
                 job = _junction_job(parts[link[0]].tokens, parts[link[-1]].tokens, joined)
                 if job is None:
                     self._remember(self._junctions, key, None)
@@ -203,6 +209,23 @@ class RunComposer:
             sums = np.stack([feats[s + a : s + z].sum(axis=0) for (_, _, a, z), s in batch])
             for (key, _, a, z), vec in zip(jobs[lo:hi], sums @ self._b.cnn_W, strict=True):
                 self._remember(self._junctions, key, (vec, z - a))
+
+    def _link_tokens(self, link: tuple[str, ...], sep: str, parts: dict[str, Parts]) -> list[int]:
+        """The tokens of ``sep.join(link)``. Where it normalises to its sentences' own
+        normalised texts one after the other, each starting with the word mark, they are
+        its sentences' own tokens one after the other: no piece of this vocabulary has
+        the mark inside it, so every segmentation cuts before each mark, and the best
+        one is the best of each word (a space-separated language; tokenising is what
+        the junctions of English runs cost most). Else the text is tokenised."""
+        if self._normalize is not None and sep.isspace():
+            texts = [self._normalize(p) for p in link]
+            joined = self._sp._normalizer.normalize(sep.join(link))
+            if all(t.startswith(WORD_MARK) for t in texts) and joined == "".join(texts):
+                tokens = parts[link[0]].tokens[:-1]
+                for p in link[1:-1]:
+                    tokens += parts[p].tokens[1:-1]
+                return tokens + parts[link[-1]].tokens[1:]
+        return self.tokens(sep.join(link))
 
     def _keep(self, text: str, seq: list[int], pieces: list[Piece]) -> None:
         inner = pieces[2] if len(pieces) == 3 else None
@@ -282,6 +305,16 @@ class RunComposer:
         np.tanh(z, out=z)
         z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None)))[:, None]
         return np.asarray(z, dtype=np.float32)
+
+
+def _words_apart(tokenizer: Any) -> bool:
+    """Whether no piece of the vocabulary holds the word mark past its start, so that
+    tokenising cuts before every mark (see :meth:`RunComposer._link_tokens`)."""
+    try:
+        pieces = tokenizer._pieces
+        return all(WORD_MARK not in piece[1:] for piece in pieces) and len(pieces) > 0
+    except (AttributeError, TypeError):
+        return False
 
 
 def _links(run: Sequence[str], parts: dict[str, Parts]) -> list[tuple[str, ...]] | None:
