@@ -44,9 +44,9 @@ cell indices as in :mod:`align.lattice`.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -69,6 +69,8 @@ from align.lattice import (
 from align.types import Bead, BeadIds, join_texts, separator
 
 __all__ = ["AlignConfig", "AlignStats", "align_texts", "align_with_evidence"]
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from align.encoders.base import Encoder
@@ -271,30 +273,32 @@ class _Windows:
         return across, own
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        unique = list(dict.fromkeys(texts))
-        self.stats.encoder_calls += 1
-        self.stats.texts_encoded += len(unique)
-        vecs = np.asarray(self.encoder.encode(unique), dtype=np.float32)
-        where = {t: k for k, t in enumerate(unique)}
-        return vecs[[where[t] for t in texts]]
+        return self._once(texts, texts, self.encoder.encode)
 
     def _encode_runs(self, side: int, runs: list[list[int]]) -> np.ndarray:
-        """Vectors of the joined texts of ``runs`` (sentence indices of ``side``), counted
-        and deduplicated as :meth:`_encode` does; the encoder may build them from its
-        sentences' work (:func:`align.encoders.base.encode_joined`)."""
+        """Vectors of the joined texts of ``runs`` (sentence indices of ``side``); the
+        encoder may build them from its sentences' work
+        (:func:`align.encoders.base.encode_joined`)."""
         sep, sentences = separator(self.langs[side]), self.texts[side]
         parts = [[sentences[i] for i in run] for run in runs]
         joined = [sep.join(p) for p in parts]
+        return self._once(joined, parts, lambda unique: encode_joined(self.encoder, unique, sep))
+
+    def _once(
+        self, texts: list[str], items: list[T], encode: Callable[[list[T]], np.ndarray]
+    ) -> np.ndarray:
+        """Vectors of ``texts`` from one ``encode`` call on the items of the distinct
+        ones, counted in :attr:`stats`."""
         where: dict[str, int] = {}
-        unique: list[list[str]] = []
-        for text, p in zip(joined, parts, strict=True):
+        unique: list[T] = []
+        for text, item in zip(texts, items, strict=True):
             if text not in where:
                 where[text] = len(unique)
-                unique.append(p)
+                unique.append(item)
         self.stats.encoder_calls += 1
         self.stats.texts_encoded += len(unique)
-        vecs = np.asarray(encode_joined(self.encoder, unique, sep), dtype=np.float32)
-        return vecs[[where[t] for t in joined]]
+        vecs = np.asarray(encode(unique), dtype=np.float32)
+        return vecs[[where[t] for t in texts]]
 
     def encode_for(self, band: Band, config: AlignConfig, stats: AlignStats) -> list[Edges]:
         """Embed the runs the beads inside ``band`` join, and score those beads: all
@@ -335,9 +339,8 @@ class _Windows:
             vecs = self._encode_runs(
                 side, [list(range(k, k + size)) for size, starts in mine for k in starts.tolist()]
             )
-            row = 0
+            row, target = 0, self.src if side == 0 else self.tgt
             for size, starts in mine:
-                target = self.src if side == 0 else self.tgt
                 target[size][starts] = _run_vectors(
                     vecs[row : row + len(starts)], target[1], starts, size, config.joined
                 )

@@ -85,23 +85,21 @@ class TimedEncoder:
         self.dim = self.inner.dim  # type: ignore[attr-defined]
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        started = time.perf_counter()
-        out = self.inner.encode(texts)  # type: ignore[attr-defined]
-        self.seconds += time.perf_counter() - started
-        self.calls += 1
-        self.texts += len(texts)
-        self.chars += sum(len(t) for t in texts)
-        return out
+        return self._timed(list(texts), lambda: self.inner.encode(texts))  # type: ignore[attr-defined]
 
     def encode_joined(self, runs: Sequence[Sequence[str]], sep: str) -> np.ndarray:
         """Runs as the inner encoder builds them (USE-m3 from its sentences' rows), counted
         as the texts they are."""
+        joined = [sep.join(r) for r in runs]
+        return self._timed(joined, lambda: encode_joined(self.inner, runs, sep))  # type: ignore[arg-type]
+
+    def _timed(self, texts: list[str], encode: Callable[[], np.ndarray]) -> np.ndarray:
         started = time.perf_counter()
-        out = encode_joined(self.inner, runs, sep)  # type: ignore[arg-type]
+        out = encode()
         self.seconds += time.perf_counter() - started
         self.calls += 1
-        self.texts += len(runs)
-        self.chars += sum(len(sep.join(r)) for r in runs)
+        self.texts += len(texts)
+        self.chars += sum(len(t) for t in texts)
         return out
 
 

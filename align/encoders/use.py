@@ -74,11 +74,11 @@ class USEEncoder:
         """Encode in chunks so a long document never builds one huge token batch (the
         composer batches by tokens itself)."""
         items = list(texts)
-        out = np.empty((len(items), self.dim), dtype=np.float32)
         with self._lock, self._threads():
             composer = self._composer()
             if composer is not None:
                 return normalise_rows(composer.encode(items))
+            out = np.empty((len(items), self.dim), dtype=np.float32)
             for start in range(0, len(items), self.batch_size):
                 chunk = items[start : start + self.batch_size]
                 out[start : start + len(chunk)] = self._model.encode(chunk)
