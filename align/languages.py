@@ -127,16 +127,17 @@ def guess_language(
     (:data:`FUNCTION_WORDS`) do, where one has ``margin`` times any other's count and at
     least ``least`` of them.
     """
-    letters = [c for c in text if c.isalpha()]
+    letters = "".join(filter(str.isalpha, text))
     if len(letters) < 20:
         return None
 
-    def share(lang: str) -> float:
-        script = _SCRIPT_OF.get(base_language(lang), _LATIN)
-        return sum(1 for c in letters if script.match(c)) / len(letters)
+    def share(script: re.Pattern[str]) -> float:
+        return len(script.findall(letters)) / len(letters)
 
-    possible = [lang for lang in candidates if share(lang) >= 0.3]
-    kana = sum(1 for c in letters if _KANA.match(c)) / len(letters)
+    possible = [
+        lang for lang in candidates if share(_SCRIPT_OF.get(base_language(lang), _LATIN)) >= 0.3
+    ]
+    kana = share(_KANA)
     japanese = {"ja"} if kana >= 0.05 else {"zh"}  # both write ideographs; only one kana
     possible = [lang for lang in possible if base_language(lang) not in {"zh", "ja"} - japanese]
     if len(possible) <= 1:
