@@ -259,18 +259,21 @@ class _Windows:
             ],
             axis=1,
         )
-        own = np.full((len(s0), 4), np.nan)
-        for col, (side, end, idx, runs, mine) in enumerate(
-            (
-                (0, 0, s0, self.tgt[b], t0),
-                (0, 1, s0 + a - 1, self.tgt[b], t0),
-                (1, 0, t0, self.src[a], s0),
-                (1, 1, t0 + b - 1, self.src[a], s0),
-            )
+        own = np.empty((len(s0), 4))
+        for cols, (side, first, last, runs, mine) in (
+            (slice(0, 2), (0, s0, s0 + a - 1, self.tgt[b], t0)),
+            (slice(2, 4), (1, t0, t0 + b - 1, self.src[a], s0)),
         ):
-            cosine = signals.pair_similarity(self.clauses[side][end], runs, idx, mine)
-            own[:, col] = np.where(np.isnan(across[:, col]), np.nan, cosine)
-        return across, own
+            clauses = self.clauses[side]
+            n = clauses.shape[1]
+            cosine = signals.pair_similarity(
+                clauses.reshape(2 * n, clauses.shape[2]),
+                runs,
+                np.concatenate((first, n + last)),
+                np.tile(mine, 2),
+            )
+            own[:, cols] = cosine.reshape(2, -1).T
+        return across, np.where(np.isnan(across), np.nan, own)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return self._once(texts, texts, self.encoder.encode)
@@ -497,18 +500,17 @@ def _bead_signals(
     w: _Windows, a: int, b: int, s0: np.ndarray, t0: np.ndarray, config: AlignConfig
 ) -> dict[str, np.ndarray]:
     """Every signal of the ``a``-``b`` beads starting at sentences ``s0``/``t0`` (each (k,))."""
-    neighbours = np.full((len(s0), 4), np.nan)
-    for col, (runs, mine, other, idx) in enumerate(
-        (
-            (w.src[a], s0, w.tgt[1], t0 - 1),
-            (w.src[a], s0, w.tgt[1], t0 + b),
-            (w.tgt[b], t0, w.src[1], s0 - 1),
-            (w.tgt[b], t0, w.src[1], s0 + a),
-        )
+    neighbours = np.empty((len(s0), 4))
+    for cols, (runs, mine, other, before, after) in (
+        (slice(0, 2), (w.src[a], s0, w.tgt[1], t0 - 1, t0 + b)),
+        (slice(2, 4), (w.tgt[b], t0, w.src[1], s0 - 1, s0 + a)),
     ):
+        idx = np.stack((before, after), axis=1)
         ok = (idx >= 0) & (idx < len(other))
-        sims = signals.pair_similarity(runs, other, mine, np.clip(idx, 0, len(other) - 1))
-        neighbours[:, col] = np.where(ok, sims, np.nan)
+        sims = signals.pair_similarity(
+            runs, other, np.repeat(mine, 2), np.clip(idx, 0, len(other) - 1).ravel()
+        )
+        neighbours[:, cols] = np.where(ok, sims.reshape(-1, 2), np.nan)
     weights = config.weights
     values = {
         "similarity": signals.pair_similarity(w.src[a], w.tgt[b], s0, t0),
