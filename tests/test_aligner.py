@@ -21,6 +21,7 @@ from conftest import BENCH, CORPUS, bench_start
 from align import aligner, lattice, signals
 from align.aligner import AlignConfig, AlignStats, align_texts, align_with_evidence
 from align.encoders import Encoder, load_encoder
+from align.encoders.base import normalise_rows
 from align.evaluate import parse_beads, read_lines, score, without_lines
 from align.flags import flag_alignment
 from align.signals import Weights
@@ -1021,3 +1022,64 @@ def test_every_allowed_bead_shape_is_reachable_and_others_are_not() -> None:
     assert {(1, 5), (5, 1), (2, 4), (3, 3), (1, 0), (0, 1)} <= types
     assert (1, 6) not in types and (0, 0) not in types
     assert replace(AlignConfig(), max_bead=1).bead_types() == [(1, 0), (0, 1), (1, 1)]
+
+
+class Hashed:
+    """A random unit vector for each text, the same every time."""
+
+    name, version, dim = "hashed", "1", 24
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        rows = [
+            np.random.default_rng(zlib.crc32(t.encode())).standard_normal(self.dim) for t in texts
+        ]
+        return normalise_rows(np.array(rows, dtype=np.float32).reshape(-1, self.dim))
+
+
+def test_bead_signals_read_the_cosines_each_column_names() -> None:
+    """Margin, nearest and the edge clauses' cosines with their bead's other side, for
+    every bead type, against the cosines taken one pair at a time: the scoring takes
+    them several columns per product, and a column read from the wrong place would
+    still give numbers."""
+    src = [f"Source {k} first part, middle {k}, last part {k}." for k in range(11)]
+    tgt = [f"Target {k} opens here, then {k} goes on, and closes {k}." for k in range(13)]
+    config = AlignConfig()
+    w = aligner._Windows(src, tgt, "en", "en", config.max_bead, Hashed(), AlignStats(), True)  # type: ignore[arg-type]
+    band = lattice.full_band(len(src), len(tgt))
+    w.boundary_matches(band)
+    w.encode_runs(aligner._runs_of(band, config), config)
+
+    def cos(x: np.ndarray, y: np.ndarray) -> float:
+        return float(x @ y)
+
+    checked = 0
+    for a, b in config.bead_types():
+        if not a or not b:
+            continue
+        r, c = lattice.type_cells(band, a, b)[:2]
+        s0, t0 = r - a, c - b
+        values = aligner._bead_signals(w, a, b, s0, t0, config)
+        across, own = w.edge_matches(a, b, s0, t0)
+        for k, (s, t) in enumerate(zip(s0.tolist(), t0.tolist(), strict=True)):
+            near = [
+                cos(w.src[a][s], w.tgt[1][t - 1]) if t > 0 else np.nan,
+                cos(w.src[a][s], w.tgt[1][t + b]) if t + b < len(tgt) else np.nan,
+                cos(w.tgt[b][t], w.src[1][s - 1]) if s > 0 else np.nan,
+                cos(w.tgt[b][t], w.src[1][s + a]) if s + a < len(src) else np.nan,
+            ]
+            assert values["margin"][k] == pytest.approx(
+                signals.margin(np.array([near]))[0], abs=1e-5
+            )
+            assert values["nearest"][k] == pytest.approx(
+                signals.nearest(np.array([near]))[0], abs=1e-5
+            )
+            mine = [
+                cos(w.clauses[0][0][s], w.tgt[b][t]),
+                cos(w.clauses[0][1][s + a - 1], w.tgt[b][t]),
+                cos(w.clauses[1][0][t], w.src[a][s]),
+                cos(w.clauses[1][1][t + b - 1], w.src[a][s]),
+            ]
+            want = np.where(np.isnan(across[k]), np.nan, mine)
+            np.testing.assert_allclose(own[k], want, atol=1e-5)
+            checked += int(np.sum(~np.isnan(want)))
+    assert checked > 500
