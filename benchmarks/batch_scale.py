@@ -26,6 +26,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT.parent / "shared" / "bench"
@@ -186,16 +187,35 @@ def measure(config: str, corpus: Path, out: Path, cache: Path) -> dict[str, obje
             peak = max(peak, _tree_rss(proc.pid))
             time.sleep(SAMPLE_SECONDS)
 
+    speed = _bench_run().machine_speed
+    before = speed()
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     stdout, _ = proc.communicate()
     done.set()
     sampler.join()
+    after = speed()
     if proc.returncode != 0:
         raise SystemExit(f"{config} failed with exit code {proc.returncode}")
     row = json.loads(stdout.strip().splitlines()[-1])
     row["peak_mib"] = round(peak / 2**20, 1)
+    row["gflops_before"], row["gflops_after"] = before, after
     return row
+
+
+def _bench_run() -> Any:
+    """``benchmarks/run.py``, whose machine-speed probe every timed table shares."""
+    import importlib.util
+
+    if "bench_run" not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            "bench_run", Path(__file__).with_name("run.py")
+        )
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["bench_run"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["bench_run"]
 
 
 # --- the report -------------------------------------------------------------------------
@@ -264,17 +284,20 @@ def render(data: dict[str, object]) -> str:
         "process runs the encoder with one BLAS thread (`ALIGN_ENCODER_THREADS=1`, what "
         "`--jobs N` gives its workers on 2 cores) except in the last row, which keeps the "
         "encoder's default (min(4, cores) threads), as `align pair` does. Memory "
-        "is the peak resident set of the run's whole process tree.",
+        "is the peak resident set of the run's whole process tree. 'Machine GFLOP/s' is "
+        "the machine's speed just before and after the run, as in the quality table.",
         "",
-        "| run | pairs done | pairs/s | sentences/s | cache hit rate | peak memory |",
-        "|---|---|---|---|---|---|",
+        "| run | pairs done | pairs/s | sentences/s | cache hit rate | peak memory "
+        "| machine GFLOP/s |",
+        "|---|---|---|---|---|---|---|",
     ]
+    speed_range = _bench_run().speed_range
     for row in (jobs1, jobs2, dask, rerun, threaded):
         failed = f" ({row['failed']} failed)" if row["failed"] else ""
         lines.append(
             f"| {labels[str(row['config'])]} | {row['done']}{failed} | {row['pairs_per_second']} "
             f"| {row['sentences_per_second']} | {_rate(row['cache_hit_rate'])} "
-            f"| {row['peak_mib']} MiB |"
+            f"| {row['peak_mib']} MiB | {speed_range(row)} |"
         )
     lines += _failures(jobs1)
     lines += [

@@ -134,6 +134,32 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
+PROBE_SECONDS = 0.5
+
+
+def machine_speed() -> float:
+    """GFLOP/s of the encoder's commonest product (a token batch, 384 × 512, through a
+    512 × 768 projection, in float32, with the BLAS threads numpy has) over
+    :data:`PROBE_SECONDS`: how fast this machine is right now. A shared machine's speed
+    moves from minute to minute, and the times of a row are read against it."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((384, 512), dtype=np.float32)
+    b = rng.standard_normal((512, 768), dtype=np.float32)
+    for _ in range(3):
+        a @ b
+    count, started = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - started) < PROBE_SECONDS:
+        a @ b
+        count += 1
+    return round(2 * 384 * 512 * 768 * count / elapsed / 1e9, 1)
+
+
+def speed_range(row: dict[str, object]) -> str:
+    """A row's machine speed before and after its run, as the tables print it."""
+    before, after = row.get("gflops_before"), row.get("gflops_after")
+    return "–" if before is None else f"{before:.0f} / {after:.0f}"
+
+
 # --- quality (cold) ------------------------------------------------------------------------
 
 
@@ -146,6 +172,7 @@ def run_quality(name: str, model: str) -> dict[str, object]:
 
     src_lang, tgt_lang = SETS[name]
     folder = BENCH / name
+    speed_before = machine_speed()
     started = time.perf_counter()
     encoder = TimedEncoder(load_encoder(model))
     loaded = time.perf_counter()
@@ -159,6 +186,7 @@ def run_quality(name: str, model: str) -> dict[str, object]:
         tgt_lang=tgt_lang,
     )
     done = time.perf_counter()
+    speed_after = machine_speed()
     sentences = sum(d.src_sentences + d.tgt_sentences for d in result.documents)
     aligning = done - loaded
     spread = interval(result.documents)
@@ -188,6 +216,8 @@ def run_quality(name: str, model: str) -> dict[str, object]:
         "texts_per_sentence": round(encoder.texts / sentences, 2),
         "chars_per_char": round(encoder.chars / input_chars(name), 2),
         "outside_encoder": round(1 - encoder.seconds / aligning, 3),
+        "gflops_before": speed_before,
+        "gflops_after": speed_after,
         "encoder": f"{encoder.name} ({encoder.version})",
         "tool": __version__,
     }
@@ -214,11 +244,16 @@ def quality_section(rows: list[dict[str, object]]) -> str:
         "documents of the same kind: a block bootstrap (`align.significance.interval`; "
         f"each document cut into blocks of {BLOCK} gold beads, blocks drawn with replacement, "
         f"{SAMPLES} draws), so a set of six documents is read with its spread, not to the "
-        "fourth decimal. Cache off: every text is encoded.",
+        "fourth decimal. Cache off: every text is encoded. 'Machine GFLOP/s' is how fast "
+        "this machine multiplied the encoder's commonest matrices just before and just "
+        "after the set ran (`machine_speed`): a shared machine's speed moves by half from "
+        "one minute to the next, and sentences per second move with it, so compare two "
+        "versions of the code by timing them in turn (`farm-bench --vs`), not by two "
+        "generations of this file.",
         "",
         "| set | docs | sentences | F1 strict | 95% interval | F1 lax | P strict | R strict "
-        "| ceiling | Bertalign (USE-m3) | sentences/s | time (s) | peak MiB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| ceiling | Bertalign (USE-m3) | sentences/s | time (s) | peak MiB | machine GFLOP/s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         s = r["scores"]
@@ -230,7 +265,7 @@ def quality_section(rows: list[dict[str, object]]) -> str:
             f"| {s['recall_strict']:.3f} "
             f"| {r['ceiling']:.3f} | {_published(str(r['set']))} "
             f"| {r['sentences_per_second']} | {r['seconds']} "
-            f"| {r['peak_mib']} |"
+            f"| {r['peak_mib']} | {speed_range(r)} |"
         )
     lines += ["", *by_type_table(rows)]
     lines += ["", *wrong_kinds_table(rows)]
@@ -735,9 +770,11 @@ def run_scaling(times: int, model: str) -> dict[str, object]:
     src, tgt, gold = concatenated(times)
     encoder = TimedEncoder(load_encoder(model))
     stats = AlignStats()
+    speed_before = machine_speed()
     started = time.perf_counter()
     beads = align_texts(src, tgt, encoder, AlignConfig(), "zh", "en", stats=stats)  # type: ignore[arg-type]
     seconds = time.perf_counter() - started
+    speed_after = machine_speed()
     return {
         "times": times,
         "sentences": len(src) + len(tgt),
@@ -747,6 +784,8 @@ def run_scaling(times: int, model: str) -> dict[str, object]:
         "f1_strict": round(score([gold], [[(b.src, b.tgt) for b in beads]]).f1_strict, 4),
         "texts_encoded": stats.texts_encoded,
         "dp_cells": stats.dp_cells,
+        "gflops_before": speed_before,
+        "gflops_after": speed_after,
     }
 
 
@@ -763,11 +802,13 @@ def scaling_section(model: str) -> str:
         "aligned in one `align_texts` call, each size in its own process (peak memory is "
         "that process's, model included), cache off. Time is the alignment alone (the "
         "model is loaded first). A repeated text is encoded once per run, so the encoder "
-        "time hardly grows; DP cells are the lattice cells searched.",
+        "time hardly grows; DP cells are the lattice cells searched. 'Machine GFLOP/s' "
+        "is as in the quality table: a ratio read across rows run at different speeds "
+        "is off by as much.",
         "",
         "| size | sentences | time (s) | of which encoder (s) | peak MiB | DP cells "
-        "| F1 strict | time / 1× | memory / 1× |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| F1 strict | time / 1× | memory / 1× | machine GFLOP/s |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         t_ratio = float(r["seconds"]) / float(one["seconds"])  # type: ignore[arg-type]
@@ -775,7 +816,7 @@ def scaling_section(model: str) -> str:
         lines.append(
             f"| {r['times']}× | {r['sentences']} | {r['seconds']} | {r['encoder_seconds']} "
             f"| {r['peak_mib']} | {r['dp_cells']} | {r['f1_strict']:.3f} "
-            f"| {t_ratio:.2f} | {m_ratio:.2f} |"
+            f"| {t_ratio:.2f} | {m_ratio:.2f} | {speed_range(r)} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from benchmark_scripts import load
 
 bench_run = load("run", "bench_run")
@@ -117,3 +118,49 @@ def test_a_child_process_reports_its_own_peak_memory_not_its_parents() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     del ballast
     assert 5 < float(done.stdout.strip()) < 400
+
+
+def test_rows_carry_the_machines_speed_before_and_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shared machine's speed moves by half from minute to minute: each timed row says
+    how fast the machine multiplied matrices around it, and a row without says so."""
+    monkeypatch.setattr(bench_run, "PROBE_SECONDS", 0.05)
+    speed = bench_run.machine_speed()
+    assert 0.1 < speed < 100_000
+    assert bench_run.speed_range({"gflops_before": 118.4, "gflops_after": 61.2}) == "118 / 61"
+    assert bench_run.speed_range({}) == "–"
+    row = {
+        "times": 1,
+        "sentences": 10,
+        "seconds": 2.0,
+        "encoder_seconds": 1.0,
+        "peak_mib": 100.0,
+        "dp_cells": 5,
+        "f1_strict": 0.9,
+        "gflops_before": 90.0,
+        "gflops_after": 45.0,
+    }
+    monkeypatch.setattr(bench_run, "child", lambda *args: dict(row))
+    lines = bench_run.scaling_section("use").splitlines()
+    assert "| 1× | 10 | 2.0 | 1.0 | 100.0 | 5 | 0.900 | 1.00 | 1.00 | 90 / 45 |" in lines
+
+
+def test_the_batch_table_reads_each_run_against_the_machines_speed() -> None:
+    batch = load("batch_scale", "bench_batch_scale")
+    configs = ["jobs1", "jobs1+rerun", "jobs2", "dask", "jobs1", "jobs1+default-threads"]
+    rows = [
+        {
+            "config": config,
+            "pairs": 200,
+            "done": 200,
+            "failed": 0,
+            "pairs_per_second": 6.0,
+            "sentences_per_second": 70.0,
+            "cache_hit_rate": 0.08,
+            "peak_mib": 300.0,
+            "gflops_before": 120.0 + k,
+            "gflops_after": 60.0,
+        }
+        for k, config in enumerate(configs)
+    ]
+    text = batch.render({"pairs": 200, "small": 50, "corpus_sentences": 2279, "rows": rows})
+    assert "| `--jobs 2` | 200 | 6.0 | 70.0 | 8.0% | 300.0 MiB | 122 / 60 |" in text.splitlines()
