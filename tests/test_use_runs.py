@@ -158,7 +158,7 @@ def test_space_joined_runs_take_their_sentences_tokens(
     whose normalised form is not their sentences' (an empty one, a doubled space at a
     cut), are tokenised again. Either way they are the tokenizer's own."""
     composer = use._composer()
-    assert composer is not None and composer._normalize is not None
+    assert composer is not None and composer._normalise is not None
     en, zh = sentences("en"), sentences("zh")
     use.encode(en + zh)
     parts = dict(composer._parts)

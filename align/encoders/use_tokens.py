@@ -33,7 +33,6 @@ class SentencePieceTokens:
         import sentencepiece
 
         self._sp = sentencepiece.SentencePieceProcessor(model_file=model_file)
-        self.version = f"sentencepiece=={sentencepiece.__version__}"
 
     def encode(
         self,
