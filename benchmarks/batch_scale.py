@@ -173,6 +173,7 @@ def _tree_rss(pid: int) -> int:
 
 def measure(config: str, corpus: Path, out: Path, cache: Path) -> dict[str, object]:
     """Run one configuration in a child process, sampling the RSS of its process tree."""
+    before = _bench_run().machine_speed()
     cmd = [sys.executable, __file__, "--one", config, str(corpus), str(out), str(cache)]
     env = {k: v for k, v in os.environ.items() if k != "ALIGN_ENCODER_THREADS"}
     if "+default-threads" not in config:
@@ -187,14 +188,12 @@ def measure(config: str, corpus: Path, out: Path, cache: Path) -> dict[str, obje
             peak = max(peak, _tree_rss(proc.pid))
             time.sleep(SAMPLE_SECONDS)
 
-    speed = _bench_run().machine_speed
-    before = speed()
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     stdout, _ = proc.communicate()
     done.set()
     sampler.join()
-    after = speed()
+    after = _bench_run().machine_speed()
     if proc.returncode != 0:
         raise SystemExit(f"{config} failed with exit code {proc.returncode}")
     row = json.loads(stdout.strip().splitlines()[-1])
