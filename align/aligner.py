@@ -53,7 +53,7 @@ import numpy as np
 from align import lexicon, quotes, signals
 from align.anchors import anchor_band
 from align.config import AlignConfig, AlignStats
-from align.encoders.base import encode_joined, normalise_rows
+from align.encoders.base import encodable, encode_joined, normalise_rows
 from align.hanzi import as_simplified
 from align.lattice import (
     Band,
@@ -276,14 +276,16 @@ class _Windows:
         return across, np.where(np.isnan(across), np.nan, own)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        return self._once(texts, texts, self.encoder.encode)
+        """Vectors of ``texts`` (made :func:`~align.encoders.base.encodable` first)."""
+        readable = [encodable(t) for t in texts]
+        return self._once(readable, readable, self.encoder.encode)
 
     def _encode_runs(self, side: int, runs: list[list[int]]) -> np.ndarray:
         """Vectors of the joined texts of ``runs`` (sentence indices of ``side``); the
         encoder may build them from its sentences' work
         (:func:`align.encoders.base.encode_joined`)."""
         sep, sentences = separator(self.langs[side]), self.texts[side]
-        parts = [[sentences[i] for i in run] for run in runs]
+        parts = [[encodable(sentences[i]) for i in run] for run in runs]
         joined = [sep.join(p) for p in parts]
         return self._once(joined, parts, lambda unique: encode_joined(self.encoder, unique, sep))
 

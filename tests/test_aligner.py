@@ -21,7 +21,7 @@ from conftest import BENCH, CORPUS, bench_start
 from align import aligner, lattice, signals
 from align.aligner import AlignConfig, AlignStats, align_texts, align_with_evidence
 from align.encoders import Encoder, load_encoder
-from align.encoders.base import normalise_rows
+from align.encoders.base import encodable, normalise_rows
 from align.evaluate import parse_beads, read_lines, score, without_lines
 from align.flags import flag_alignment
 from align.signals import Weights
@@ -1083,3 +1083,39 @@ def test_bead_signals_read_the_cosines_each_column_names() -> None:
             np.testing.assert_allclose(own[k], want, atol=1e-5)
             checked += int(np.sum(~np.isnan(want)))
     assert checked > 500
+
+
+def test_encodable_replaces_each_surrogate_and_keeps_the_length() -> None:
+    assert (
+        encodable("大会\ud800决议 a\udc80b \ud83d\ude00") == "大会\ufffd决议 a\ufffdb \ufffd\ufffd"
+    )
+    for text in ("plain ascii", "大会，回顾决议。", "emoji 😀 ok", ""):
+        assert encodable(text) == text
+
+
+def test_half_a_character_in_a_sentence_does_not_stop_the_alignment(encoder: Encoder) -> None:
+    """A stray surrogate (a broken PDF text layer, a JSON escape of half an emoji) reaches
+    every tokenizer as text it cannot read; the sentence is encoded with U+FFFD in its
+    place, and every sentence still ends up in a bead, whatever the encoder's cache."""
+    zh = [
+        "大会\ud800，",
+        "回顾其关于联合国同上海合作组织的合作的各项决议，",
+        "请秘书长向大会第七十九届会议提交本决议执行情况报告\udc80；",
+        "决定将该分项列入第七十九届会议临时议程。",
+    ]
+    en = [
+        "The General Assembly,\udc80",
+        "Recalling its resolutions on cooperation between the United Nations and the "
+        "Shanghai Cooperation Organization,",
+        "Requests the Secretary-General to submit a report on the implementation of the "
+        "present resolution to the General Assembly at its seventy-ninth session;\ud83d",
+        "Decides to include the sub-item in the provisional agenda of its seventy-ninth session.",
+    ]
+    beads = align_texts(zh, en, encoder)
+    assert pairs(beads) == [((k,), (k,)) for k in range(4)]
+    assert [b.similarity for b in beads] == pytest.approx(
+        [
+            b.similarity
+            for b in align_texts([encodable(t) for t in zh], [encodable(t) for t in en], encoder)
+        ]
+    )

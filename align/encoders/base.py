@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
@@ -24,6 +25,16 @@ class Encoder(Protocol):
     dim: int
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(text: str) -> str:
+    """``text`` with each surrogate code point (a broken PDF extraction, a JSON escape of
+    half a character) as U+FFFD: no tokenizer can read one, in C++, Rust or Python's own
+    UTF-8, so a stray half would stop the alignment. Lengths stay as they are."""
+    return _SURROGATE.sub("\ufffd", text) if not text.isascii() else text
 
 
 def normalise_rows(vectors: np.ndarray) -> np.ndarray:
