@@ -124,12 +124,13 @@ class RunComposer:
         if missing:
             self.encode(missing)
         parts = {p: self._parts[p] for run in runs for p in run if p in self._parts}
-        self._fill_junctions(runs, sep, parts)
+        links = [_links(run, parts) for run in runs]
+        self._fill_junctions(links, sep, parts)
         sums = np.zeros((len(runs), self._nn._EMB_DIM), dtype=np.float32)
         lens = np.ones(len(runs), dtype=np.int64)
         whole: list[int] = []
-        for k, run in enumerate(runs):
-            pieces = self._pieces(run, sep, parts)
+        for k, (run, run_links) in enumerate(zip(runs, links, strict=True)):
+            pieces = self._pieces(run, run_links, sep, parts)
             if pieces is None:
                 whole.append(k)
                 continue
@@ -169,8 +170,13 @@ class RunComposer:
         cosines = np.einsum("ij,ij->i", np.concatenate([mine, joined]), theirs)
         return bool(np.all(cosines > 0.99999)) and whole == 0
 
-    def _pieces(self, run: Sequence[str], sep: str, parts: dict[str, Parts]) -> list[Piece] | None:
-        links = _links(run, parts)
+    def _pieces(
+        self,
+        run: Sequence[str],
+        links: list[tuple[str, ...]] | None,
+        sep: str,
+        parts: dict[str, Parts],
+    ) -> list[Piece] | None:
         if links is None:
             return None
         pieces = [parts[run[0]].left, parts[run[-1]].right]
@@ -187,13 +193,13 @@ class RunComposer:
         return pieces
 
     def _fill_junctions(
-        self, runs: Sequence[Sequence[str]], sep: str, parts: dict[str, Parts]
+        self, links: list[list[tuple[str, ...]] | None], sep: str, parts: dict[str, Parts]
     ) -> None:
-        """Compute every junction ``runs`` need that is not held yet."""
+        """Compute every junction of ``links`` (each run's, :func:`_links`) not held yet."""
         jobs: list[tuple[Link, list[int], int, int]] = []
         seen: set[Link] = set()
-        for run in runs:
-            for link in _links(run, parts) or []:
+        for run_links in links:
+            for link in run_links or []:
                 key = (link, sep)
                 if key in self._junctions or key in seen:
                     continue
