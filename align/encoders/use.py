@@ -70,7 +70,6 @@ class USEEncoder:
         self._lock = threading.Lock()
         self._runs: RunComposer | None = None
         self._checked = False
-        self._loaded = False
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Encode in chunks so a long document never builds one huge token batch (the
@@ -119,10 +118,9 @@ class USEEncoder:
     def _threads(self) -> contextlib.AbstractContextManager[object]:
         """The BLAS thread limit the backend sets on its own calls, around ours too. The
         first call loads the model, with the C++ tokenizer where it can
-        (:mod:`align.encoders.use_tokens`: the same tokens, much sooner)."""
-        if not self._loaded:
-            self._loaded = True
-            install(self._model)
+        (:mod:`align.encoders.use_tokens`: the same tokens, much sooner; ``install`` does
+        nothing once the model has loaded)."""
+        install(self._model)
         limit = getattr(self._model._model, "_threadpool", None)
         if limit is None:
             return contextlib.nullcontext()
