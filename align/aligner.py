@@ -170,6 +170,7 @@ class _Windows:
         clauses: bool = False,
     ) -> None:
         self.texts = (list(src), list(tgt))
+        self._readable = tuple([encodable(t) for t in side] for side in self.texts)
         self.langs = (src_lang, tgt_lang)
         self.encoder = encoder
         self.stats = stats
@@ -281,11 +282,11 @@ class _Windows:
         return self._once(readable, readable, self.encoder.encode)
 
     def _encode_runs(self, side: int, runs: list[list[int]]) -> np.ndarray:
-        """Vectors of the joined texts of ``runs`` (sentence indices of ``side``); the
-        encoder may build them from its sentences' work
-        (:func:`align.encoders.base.encode_joined`)."""
-        sep, sentences = separator(self.langs[side]), self.texts[side]
-        parts = [[encodable(sentences[i]) for i in run] for run in runs]
+        """Vectors of the joined texts of ``runs`` (sentence indices of ``side``, made
+        encodable once in ``__init__``); the encoder may build them from its sentences'
+        work (:func:`align.encoders.base.encode_joined`)."""
+        sep, sentences = separator(self.langs[side]), self._readable[side]
+        parts = [[sentences[i] for i in run] for run in runs]
         joined = [sep.join(p) for p in parts]
         return self._once(joined, parts, lambda unique: encode_joined(self.encoder, unique, sep))
 
