@@ -25,8 +25,6 @@ import argparse
 import importlib.util
 import json
 import math
-import os
-import platform
 import re
 import resource
 import subprocess
@@ -43,6 +41,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # its siblings, however it is loaded
+from machine import machine, machine_speed, speed_range  # noqa: E402
+
 from align.encoders.base import encode_joined  # noqa: E402
 from align.evaluate import WRONG_KINDS, bench_sets  # noqa: E402  (the checkout's, not an installed copy)
 from align.significance import BLOCK, SAMPLES  # noqa: E402
@@ -128,36 +129,6 @@ def child(*args: str) -> dict[str, object]:
     if done.returncode:
         raise SystemExit(f"{' '.join(args)} failed:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def machine() -> str:
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-
-
-PROBE_SECONDS = 0.5
-
-
-def machine_speed() -> float:
-    """GFLOP/s of the encoder's commonest product (a token batch, 384 × 512, through a
-    512 × 768 projection, in float32, with the BLAS threads numpy has) over
-    :data:`PROBE_SECONDS`: how fast this machine is right now. A shared machine's speed
-    moves from minute to minute, and the times of a row are read against it."""
-    rng = np.random.default_rng(0)
-    a = rng.standard_normal((384, 512), dtype=np.float32)
-    b = rng.standard_normal((512, 768), dtype=np.float32)
-    for _ in range(3):
-        a @ b
-    count, started = 0, time.perf_counter()
-    while (elapsed := time.perf_counter() - started) < PROBE_SECONDS:
-        a @ b
-        count += 1
-    return round(2 * 384 * 512 * 768 * count / elapsed / 1e9, 1)
-
-
-def speed_range(row: dict[str, object]) -> str:
-    """A row's machine speed before and after its run, as the tables print it."""
-    before, after = row.get("gflops_before"), row.get("gflops_after")
-    return "–" if before is None else f"{before:.0f} / {after:.0f}"
 
 
 # --- quality (cold) ------------------------------------------------------------------------
