@@ -21,7 +21,7 @@ from conftest import BENCH, CORPUS, bench_start
 from align import aligner, lattice, signals
 from align.aligner import AlignConfig, AlignStats, align_texts, align_with_evidence
 from align.encoders import Encoder, load_encoder
-from align.encoders.base import encodable, normalise_rows
+from align.encoders.base import encodable, encode_joined, normalise_rows
 from align.evaluate import parse_beads, read_lines, score, without_lines
 from align.flags import flag_alignment
 from align.signals import Weights
@@ -656,7 +656,8 @@ def test_quality_on_the_start_of_pol_dev(encoder: Encoder) -> None:
 
 
 class Recording:
-    """Any encoder, logging the texts of every call."""
+    """Any encoder, logging the texts of every call; a run is logged as its joined text
+    and still built the inner encoder's way (USE-m3 composes it from its sentences)."""
 
     def __init__(self, inner: Encoder) -> None:
         self.inner = inner
@@ -666,6 +667,10 @@ class Recording:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         self.calls.append(list(texts))
         return self.inner.encode(texts)
+
+    def encode_joined(self, runs: Sequence[Sequence[str]], sep: str) -> np.ndarray:
+        self.calls.append([sep.join(run) for run in runs])
+        return encode_joined(self.inner, runs, sep)
 
 
 def test_each_distinct_text_is_encoded_once_in_three_calls(encoder: Encoder) -> None:
