@@ -179,6 +179,53 @@ def test_jieba_loads_lazily_and_quietly() -> None:
     assert done.stderr == ""
 
 
+def test_moses_prefix_lists_are_sacremoses_own() -> None:
+    """Read from sacremoses' data module on its own, the lists are line for line what its
+    ``NonbreakingPrefixes`` gives, for every language it names (by code or by name)."""
+    from sacremoses.corpus import NonbreakingPrefixes
+
+    from align.segmenters import en
+
+    lists = en.moses_prefix_lists()
+    data = NonbreakingPrefixes()
+    for name, code in data.available_langs.items():
+        assert lists[code] == list(data.words(name)), name
+    assert sorted(lists) == sorted(set(data.available_langs.values()))
+    assert "Mr" in lists["en"] and "No #NUMERIC_ONLY#" in lists["en"]
+
+
+def test_moses_prefix_lists_fall_back_to_the_package_reader(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A sacremoses that keeps its lists elsewhere is read through its own reader."""
+    from align.segmenters import en
+
+    direct = en.moses_prefix_lists()
+    en.moses_prefix_lists.cache_clear()
+    monkeypatch.setattr(en, "_prefix_data_module", lambda: None)
+    try:
+        assert en.moses_prefix_lists() == direct
+    finally:
+        en.moses_prefix_lists.cache_clear()
+
+
+def test_splitting_english_leaves_the_moses_tokenizer_unimported() -> None:
+    """Importing sacremoses compiles its tokenizer's expressions: half a second of every run,
+    for nothing the segmenter uses."""
+    code = (
+        "import sys\n"
+        "from align.segmenters import get_segmenter\n"
+        "print(len(get_segmenter('en').split('Mr. Li came. He left.')))\n"
+        "print(len(get_segmenter('fr').split('M. Li est venu. Il est parti.')))\n"
+        "print(sorted(m for m in sys.modules if m.startswith('sacremoses')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:3] == ["2", "2", "[]"]
+
+
 # --- Chinese --------------------------------------------------------------
 
 

@@ -7,9 +7,11 @@ over those lists, working on word offsets so every span maps back exactly.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import unicodedata
 from functools import cache
+from pathlib import Path
 
 from align.languages import base_language
 from align.segmenters.base import Segmenter, Span, spans_from_cuts
@@ -82,15 +84,62 @@ _ENUMERATOR = re.compile(r"(?:\d+(?:\.\d+)*|[IVXLCDM]+|[A-Za-z])\.")
 
 
 @cache
+def moses_prefix_lists() -> dict[str, list[str]]:
+    """Moses' non-breaking prefix lists by language code, each line as sacremoses gives it.
+
+    Read from the data module sacremoses 0.2 keeps them in, loaded on its own: importing
+    the package compiles its tokenizer's regular expressions first, half a second of every
+    run that splits a language in Latin letters, for lists that take a millisecond. Any other
+    layout is read through the package's ``NonbreakingPrefixes``.
+    """
+    files = _prefix_data_module()
+    if files is None:
+        from sacremoses.corpus import NonbreakingPrefixes
+
+        data = NonbreakingPrefixes()
+        codes = sorted(set(data.available_langs.values()))
+        return {code: list(data.words(code)) for code in codes}
+    return {
+        name.removeprefix("nonbreaking_prefix."): [
+            line.strip()
+            for line in text.splitlines()
+            if line.strip() and not line.strip().startswith("#")
+        ]
+        for name, text in files.items()
+        if name.startswith("nonbreaking_prefix.")
+    }
+
+
+def _prefix_data_module() -> dict[str, str] | None:
+    """sacremoses' ``NONBREAKING_PREFIXES`` (file name → text), or None where this
+    sacremoses keeps them otherwise."""
+    spec = importlib.util.find_spec("sacremoses")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "_data_nonbreaking_prefixes.py"
+    if not path.is_file():
+        return None
+    module_spec = importlib.util.spec_from_file_location("_sacremoses_prefix_lists", path)
+    if module_spec is None or module_spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(module_spec)
+    try:
+        module_spec.loader.exec_module(module)
+    except Exception:
+        return None
+    files = getattr(module, "NONBREAKING_PREFIXES", None)
+    ok = isinstance(files, dict) and "nonbreaking_prefix.en" in files
+    return files if ok else None
+
+
+@cache
 def nonbreaking_prefixes(lang: str) -> tuple[str, dict[str, int]]:
     """The Moses prefix list for ``lang`` (falling back to English) and which language it is."""
-    from sacremoses.corpus import NonbreakingPrefixes
-
-    data = NonbreakingPrefixes()
+    lists = moses_prefix_lists()
     code = base_language(lang)
-    source = data.available_langs.get(code, "en")
+    source = code if code in lists else "en"
     prefixes: dict[str, int] = {}
-    for line in data.words(source):
+    for line in lists[source]:
         word, _, mark = line.partition(" ")
         prefixes[word] = NUMERIC_ONLY if "#NUMERIC_ONLY#" in mark else PREFIX
     for word, mode in UN_PREFIXES.get(source, {}).items():
