@@ -164,19 +164,50 @@ def test_segment_document_dispatches_on_doc_lang() -> None:
     assert [s.text for s in segment_document(en_doc)] == ["One here.", "Two there."]
 
 
+RESOLUTION_LIKE = (
+    "回顾 A/77/L.107 号决议草案（见 https://undocs.org/ch/A/RES/76/1）。又回顾第 2.5 段。"
+)
+
+
 def test_jieba_loads_lazily_and_quietly() -> None:
+    """Only a paragraph with an ASCII period after an ideograph needs jieba's words; the
+    resolution, with its ``A/77/L.107`` and web addresses, is split without loading them."""
     code = (
         "import sys\n"
         "from align.segmenters import get_segmenter\n"
         "assert 'jieba' not in sys.modules, 'jieba imported eagerly'\n"
-        "print(len(get_segmenter('zh').split('第一句。第二句。')))\n"
+        "zh = get_segmenter('zh')\n"
+        "print(len(zh.split('第一句。第二句。')))\n"
+        f"print(len(zh.split({RESOLUTION_LIKE!r})))\n"
+        "print('jieba' in sys.modules)\n"
+        "print(len(zh.split('欢迎.他说第二句。')))\n"
+        "print('jieba' in sys.modules)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "2"
+    assert done.stdout.split() == ["2", "2", "False", "2", "True"]
     assert done.stderr == ""
+
+
+CUTTING = "。！？!?.”’」』）》)]】〉“《（([ 　\n签署他说欢迎第一句LAb0123-_#%&+,，；"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=CUTTING, max_size=40))
+def test_without_a_period_after_an_ideograph_jieba_would_cut_the_same(text: str) -> None:
+    """jieba's words move no cut unless an ASCII period follows an ideograph, so skipping
+    them elsewhere (:func:`align.segmenters.zh._tokenize`) changes nothing."""
+    from align.segmenters import zh
+
+    fast = ZhSegmenter().split(text)
+    real = zh._tokenize
+    try:
+        zh._tokenize = zh._jieba_tokens
+        assert ZhSegmenter().split(text) == fast
+    finally:
+        zh._tokenize = real
 
 
 def test_moses_prefix_lists_are_sacremoses_own() -> None:

@@ -6,7 +6,7 @@ import logging
 import re
 import threading
 
-from align.languages import IDEOGRAPH
+from align.languages import IDEOGRAPH, IDEOGRAPHS
 from align.segmenters.base import Segmenter, Span, spans_from_cuts
 
 FULL_STOPS = frozenset("。！？")
@@ -33,7 +33,27 @@ _jieba_lock = threading.Lock()
 _jieba_ready = False
 
 
+_PERIOD_AFTER_IDEOGRAPH = re.compile(f"[{IDEOGRAPHS}]\\.")
+_STOP_OR_CLOSER = "".join(sorted(FULL_STOPS | ASCII_STOPS | CLOSERS))
+_PIECES = re.compile(f"[^{re.escape(_STOP_OR_CLOSER)}]+|.", re.DOTALL)
+
+
 def _tokenize(text: str) -> list[tuple[str, int, int]]:
+    """The tokens the scan needs, with exact offsets: jieba's where its words can move a cut,
+    else each stop and closer alone and the runs of text between them.
+
+    jieba puts every character outside its word class (``。！？!?``, closing brackets and
+    quotes) in a token of its own, so its words decide a cut only for an ASCII period after
+    an ideograph (``签署.他说`` against ``L.107``). A paragraph without one is cut the same
+    without them, and a document without one never loads jieba's dictionary: nearly a
+    second of every run.
+    """
+    if _PERIOD_AFTER_IDEOGRAPH.search(text) is None:
+        return [(m.group(), m.start(), m.end()) for m in _PIECES.finditer(text)]
+    return _jieba_tokens(text)
+
+
+def _jieba_tokens(text: str) -> list[tuple[str, int, int]]:
     """jieba tokens with exact offsets; jieba is initialised once, quietly, on first use."""
     global _jieba_ready
     import jieba
@@ -95,8 +115,9 @@ class ZhSegmenter(Segmenter):
 
     The scan walks jieba tokens rather than characters, so a cut can only fall
     on a word boundary. jieba keeps runs of Latin letters, digits and
-    ``. - + # & % _`` as one token ("2.5", "S-30", "L.107"), so a stop glued
-    inside such a run is never a cut point, and each CJK word stays whole.
+    ``. - + # & % _`` as one token ("2.5", "S-30", "L.107"), so a period glued
+    inside such a run is never a cut point (a paragraph with no period after an
+    ideograph needs no words at all: :func:`_tokenize`).
     Brackets and quotes (《》 “” 「」 （） ()) are tracked by matched pairs, which
     is what keeps "127(s)" and a quoted "…。…" in one piece. "，" and "；" never
     cut inside a paragraph: the paragraph end, given by the block, already ends
