@@ -99,15 +99,14 @@ def moses_prefix_lists() -> dict[str, list[str]]:
         data = NonbreakingPrefixes()
         codes = sorted(set(data.available_langs.values()))
         return {code: list(data.words(code)) for code in codes}
-    return {
-        name.removeprefix("nonbreaking_prefix."): [
-            line.strip()
-            for line in text.splitlines()
-            if line.strip() and not line.strip().startswith("#")
-        ]
-        for name, text in files.items()
-        if name.startswith("nonbreaking_prefix.")
-    }
+    lists = {}
+    for name, text in files.items():
+        if name.startswith("nonbreaking_prefix."):
+            lines = (line.strip() for line in text.splitlines())
+            lists[name.removeprefix("nonbreaking_prefix.")] = [
+                line for line in lines if line and not line.startswith("#")
+            ]
+    return lists
 
 
 def _prefix_data_module() -> dict[str, str] | None:
