@@ -169,26 +169,34 @@ RESOLUTION_LIKE = (
 )
 
 
+def in_a_fresh_python(*lines: str) -> list[str]:
+    """What ``lines`` print, run in a new interpreter (so nothing is imported yet), which
+    must exit cleanly and write nothing to stderr."""
+    done = subprocess.run(
+        [sys.executable, "-c", "\n".join(("import sys", *lines))],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    return done.stdout.splitlines()
+
+
 def test_jieba_loads_lazily_and_quietly() -> None:
     """Only a paragraph with an ASCII period after an ideograph needs jieba's words; the
     resolution, with its ``A/77/L.107`` and web addresses, is split without loading them."""
-    code = (
-        "import sys\n"
-        "from align.segmenters import get_segmenter\n"
-        "assert 'jieba' not in sys.modules, 'jieba imported eagerly'\n"
-        "zh = get_segmenter('zh')\n"
-        "print(len(zh.split('第一句。第二句。')))\n"
-        f"print(len(zh.split({RESOLUTION_LIKE!r})))\n"
-        "print('jieba' in sys.modules)\n"
-        "print(len(zh.split('欢迎.他说第二句。')))\n"
-        "print('jieba' in sys.modules)\n"
+    printed = in_a_fresh_python(
+        "from align.segmenters import get_segmenter",
+        "assert 'jieba' not in sys.modules, 'jieba imported eagerly'",
+        "zh = get_segmenter('zh')",
+        "print(len(zh.split('第一句。第二句。')))",
+        f"print(len(zh.split({RESOLUTION_LIKE!r})))",
+        "print('jieba' in sys.modules)",
+        "print(len(zh.split('欢迎.他说第二句。')))",
+        "print('jieba' in sys.modules)",
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["2", "2", "False", "2", "True"]
-    assert done.stderr == ""
+    assert printed == ["2", "2", "False", "2", "True"]
 
 
 CUTTING = "。！？!?.”’」』）》)]】〉“《（([ 　\n签署他说欢迎第一句LAb0123-_#%&+,，；"
@@ -243,18 +251,13 @@ def test_moses_prefix_lists_fall_back_to_the_package_reader(
 def test_splitting_english_leaves_the_moses_tokenizer_unimported() -> None:
     """Importing sacremoses compiles its tokenizer's expressions: half a second of every run,
     for nothing the segmenter uses."""
-    code = (
-        "import sys\n"
-        "from align.segmenters import get_segmenter\n"
-        "print(len(get_segmenter('en').split('Mr. Li came. He left.')))\n"
-        "print(len(get_segmenter('fr').split('M. Li est venu. Il est parti.')))\n"
-        "print(sorted(m for m in sys.modules if m.startswith('sacremoses')))\n"
+    printed = in_a_fresh_python(
+        "from align.segmenters import get_segmenter",
+        "print(len(get_segmenter('en').split('Mr. Li came. He left.')))",
+        "print(len(get_segmenter('fr').split('M. Li est venu. Il est parti.')))",
+        "print(sorted(m for m in sys.modules if m.startswith('sacremoses')))",
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split("\n")[:3] == ["2", "2", "[]"]
+    assert printed == ["2", "2", "[]"]
 
 
 # --- Chinese --------------------------------------------------------------
