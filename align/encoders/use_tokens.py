@@ -56,7 +56,8 @@ class SentencePieceTokens:
 
     @property
     def pieces(self) -> list[str]:
-        return [self._sp.id_to_piece(i) for i in range(self._sp.get_piece_size())]
+        """Every piece of the vocabulary, by id (one call into the library for all)."""
+        return list(self._sp.id_to_piece(list(range(self._sp.get_piece_size()))))
 
     def _ids(self, text: str) -> list[int]:
         ids: list[int] = self._sp.encode(text)
