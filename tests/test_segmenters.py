@@ -199,7 +199,7 @@ def test_jieba_loads_lazily_and_quietly() -> None:
     assert printed == ["2", "2", "False", "2", "True"]
 
 
-CUTTING = "。！？!?.”’」』）》)]】〉“《（([ 　\n签署他说欢迎第一句LAb0123-_#%&+,，；"
+CUTTING = "。！？!?.”’」』）》)]】〉“《（([ 　\n\r签署他说欢迎第一句かな𠀀LAb0123-_#%&+,，；"
 
 
 @settings(max_examples=400, deadline=None)
