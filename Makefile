@@ -11,7 +11,7 @@ demo: install
 	$(BIN)/align pair $(DOC)/zh.txt $(DOC)/en.txt -o out/A_77_L.107.tmx --force
 
 test: lint
-	$(BIN)/pytest -q -n 2  # two workers: 7-8.5 minutes on 2 cores instead of 10
+	$(BIN)/pytest -q -n 2  # two workers: about 6 minutes on 2 cores instead of 10
 
 install: $(VENV)/.installed
 
