@@ -139,9 +139,11 @@ def cedict() -> Lexicon:
     where the package is not installed."""
     definitions: dict[str, str] = {}
     for traditional, simplified, senses in cedict_entries():
-        for word in {traditional, simplified}:
-            known = definitions.get(word)
-            definitions[word] = senses if known is None else f"{known}\n{senses}"
+        known = definitions.get(simplified)
+        definitions[simplified] = senses if known is None else f"{known}\n{senses}"
+        if traditional != simplified:
+            known = definitions.get(traditional)
+            definitions[traditional] = senses if known is None else f"{known}\n{senses}"
     return Lexicon(definitions)
 
 
