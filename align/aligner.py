@@ -184,9 +184,9 @@ class _Windows:
         self._quotes: dict[tuple[int, int], np.ndarray] = {}
         self.tokens = (signals.token_counts(self.texts[0]), signals.token_counts(self.texts[1]))
         edges = [self._edge_texts(side) if clauses else [] for side in (0, 1)]
-        single = self._encode(
-            list(src) + list(tgt) + [text for side in edges for _, _, text in side]
-        )
+        readable = [*self._readable[0], *self._readable[1]]
+        readable += [encodable(text) for side in edges for _, _, text in side]
+        single = self._once(readable, readable, self.encoder.encode)
         d = single.shape[1]
         n, m = len(src), len(tgt)
         self.src = {1: single[:n]}
