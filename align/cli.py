@@ -72,9 +72,13 @@ FORMATS = (
 def pair(
     src_file: Annotated[
         Path,
-        typer.Argument(help=f"The source document (Chinese by default): {FORMATS}."),
+        typer.Argument(
+            metavar="SRC_FILE", help=f"The source document (Chinese by default): {FORMATS}."
+        ),
     ],
-    tgt_file: Annotated[Path, typer.Argument(help="Its translation (English by default).")],
+    tgt_file: Annotated[
+        Path, typer.Argument(metavar="TGT_FILE", help="Its translation (English by default).")
+    ],
     output: Annotated[
         Path | None,
         typer.Option(
@@ -199,7 +203,7 @@ def _check_output_folder(output: Path) -> None:
 def clean_cmd(
     file: Annotated[
         Path,
-        typer.Argument(help=f"A document: {FORMATS}."),
+        typer.Argument(metavar="FILE", help=f"A document: {FORMATS}."),
     ],
     lang: Annotated[str, typer.Option("--lang", "-l", help="Its language.")] = "zh",
     explain: Annotated[
@@ -223,9 +227,15 @@ def clean_cmd(
 
 @app.command("eval")
 def eval_cmd(
-    src_dir: Annotated[Path, typer.Argument(help="Source sentence files, one sentence a line.")],
-    tgt_dir: Annotated[Path, typer.Argument(help="Target sentence files, same names.")],
-    gold_dir: Annotated[Path, typer.Argument(help="Gold beads, '[0, 1]:[0]' a line.")],
+    src_dir: Annotated[
+        Path, typer.Argument(metavar="SRC_DIR", help="Source sentence files, one sentence a line.")
+    ],
+    tgt_dir: Annotated[
+        Path, typer.Argument(metavar="TGT_DIR", help="Target sentence files, same names.")
+    ],
+    gold_dir: Annotated[
+        Path, typer.Argument(metavar="GOLD_DIR", help="Gold beads, '[0, 1]:[0]' a line.")
+    ],
     src_lang: Annotated[
         str | None,
         typer.Option(

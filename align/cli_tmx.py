@@ -20,7 +20,7 @@ def _done(message: str) -> None:
 
 @tmx_app.command("validate")
 def validate_cmd(
-    file: Annotated[Path, typer.Argument(help="The TMX file to check.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The TMX file to check.")],
 ) -> None:
     """Check a TMX against the TMX 1.4 DTD and what CAT tools also need.
 
@@ -44,7 +44,7 @@ def validate_cmd(
 
 @tmx_app.command("stats")
 def stats_cmd(
-    file: Annotated[Path, typer.Argument(help="A TMX file.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A TMX file.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Units, languages, segments and characters per language, props, confidences."""
@@ -60,7 +60,9 @@ def stats_cmd(
 
 @tmx_app.command("merge")
 def merge_cmd(
-    files: Annotated[list[Path], typer.Argument(help="TMX files to merge, in order.")],
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILES", help="TMX files to merge, in order.")
+    ],
     output: Output,
     force: Force = False,
 ) -> None:
@@ -81,7 +83,7 @@ def merge_cmd(
 
 @tmx_app.command("filter")
 def filter_cmd(
-    file: Annotated[Path, typer.Argument(help="A TMX file.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A TMX file.")],
     output: Output,
     min_confidence: Annotated[
         float,
@@ -107,7 +109,7 @@ def filter_cmd(
 
 @tmx_app.command("convert")
 def convert_cmd(
-    file: Annotated[Path, typer.Argument(help="A .tmx or .tsv file.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A .tmx or .tsv file.")],
     output: Output,
     src_lang: Annotated[
         str, typer.Option("--src-lang", help="TSV input: language of the first column.")

@@ -8,12 +8,16 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 from conftest import CORPUS, bench_start, run_on_terminal
 from tmxcheck import assert_valid_tmx
+from typer.testing import CliRunner
 
 from align.aligner import AlignConfig, AlignStats, align_texts
+from align.cli import app
 from align.encoders import load_encoder
 from align.evaluate import EvalResult, evaluate, format_beads, match_counts, parse_beads, score
 
@@ -199,6 +203,35 @@ def test_help_teaches(command: str) -> None:
     told = set(re.findall(r"\.[a-z]+", words))
     alike = {".text", ".htm", ".xhtml", ".mhtml", ".docm", ".ppsx", ".xlsm"}  # variants
     assert set(READERS) - alike <= told  # every format a reader takes is named
+
+
+def every_command() -> list[tuple[list[str], Any]]:
+    """Each command of ``align`` with the words that call it (``["tmx", "merge"]``)."""
+    found, todo = [], [([], typer.main.get_command(app))]
+    while todo:
+        words, command = todo.pop()
+        if hasattr(command, "commands"):  # a group (typer's own click, or click's)
+            todo += [([*words, name], sub) for name, sub in command.commands.items()]
+        else:
+            found.append((words, command))
+    return sorted(found, key=lambda pair: pair[0])
+
+
+def test_usage_names_the_arguments_as_the_help_does() -> None:
+    """The usage line calls each argument what the option texts call it (SRC_FILE, not
+    src_file), so "Language of SRC_FILE" points at something the user can see."""
+    commands = every_command()
+    assert len(commands) >= 12
+    for words, command in commands:
+        r = CliRunner().invoke(app, [*words, "--help"], env={"NO_COLOR": "1", "COLUMNS": "200"})
+        assert r.exit_code == 0, words
+        usage = next(line for line in r.output.splitlines() if "Usage:" in line)
+        for param in command.params:
+            if param.param_type_name == "argument":
+                assert param.metavar and param.metavar.upper() == param.metavar, (words, param)
+                assert param.metavar in usage, (words, usage)
+        for name in set(re.findall(r"\b[A-Z]+_[A-Z]+\b", r.output)):
+            assert name in usage, (words, name, usage)
 
 
 def bench_folders(root: Path) -> dict[str, tuple[list[str], list[str], list]]:
