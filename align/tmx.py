@@ -37,7 +37,7 @@ from align.atomic import _reason, atomic_output
 from align.errors import InputError, OutputError
 from align.languages import lang_code
 from align.writers.base import DroppedChar, clean_text, tmx_date
-from align.writers.tmx import DOCTYPE, TOOL, XML_DECLARATION
+from align.writers.tmx import DOCTYPE, SEGTYPES, TOOL, XML_DECLARATION
 from align.writers.tsv import COLUMNS
 
 log = logging.getLogger(__name__)
@@ -713,13 +713,24 @@ class MergeResult:
 
 
 def _merged_header(headers: Sequence[Header]) -> Header:
-    """The first header, with every input's props and notes; srclang ``*all*`` if they differ."""
+    """The first header, with every input's props and notes; srclang ``*all*`` if they differ,
+    and the coarsest segtype if they differ (paragraph TMs merged with sentence ones: a CAT
+    tool that segments a paragraph TM itself leaves a sentence unit as it is)."""
     first = headers[0]
     attrib = dict(first.attrib)
     langs = {h.srclang.lower() for h in headers}
     if len(langs) > 1:
         log.warning("inputs have different srclang (%s): the merge says *all*", ", ".join(langs))
         attrib["srclang"] = "*all*"
+    kinds = {dict(h.attrib).get("segtype", "sentence") for h in headers}
+    if len(kinds) > 1:
+        coarsest = min(kinds, key=lambda k: SEGTYPES.index(k) if k in SEGTYPES else len(SEGTYPES))
+        log.warning(
+            "inputs have different segtype (%s): the merge says %s",
+            ", ".join(sorted(kinds)),
+            coarsest,
+        )
+        attrib["segtype"] = coarsest
     meta = tuple(dict.fromkeys(m for h in headers for m in h.meta))
     udes = tuple(dict.fromkeys(u for h in headers for u in h.udes))
     return replace(first, attrib=tuple(attrib.items()), meta=meta, udes=udes)

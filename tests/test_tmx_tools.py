@@ -466,6 +466,21 @@ def test_merge_of_different_source_languages_says_all(
     assert list(tmx.validate(out)) == []
 
 
+def test_merge_of_paragraph_and_sentence_tms_says_paragraph(
+    ours: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    paragraphs = tmp_path / "p.tmx"
+    paragraphs.write_bytes(ours.read_bytes().replace(b'segtype="sentence"', b'segtype="paragraph"'))
+    for inputs in ([ours, paragraphs], [paragraphs, ours]):
+        out = tmp_path / "out.tmx"
+        tmx.merge(inputs, out, force=True)
+        assert dict(tmx.read_header(out).attrib)["segtype"] == "paragraph"
+        assert list(tmx.validate(out)) == []
+    assert "different segtype (paragraph, sentence): the merge says paragraph" in caplog.text
+    tmx.merge([ours, ours], out, force=True)
+    assert dict(tmx.read_header(out).attrib)["segtype"] == "sentence"
+
+
 # --- filter ---------------------------------------------------------------------------
 
 
