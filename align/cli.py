@@ -15,7 +15,7 @@ from rich.console import Console
 
 from align import __version__, cli_batch, cli_multi, cli_report, cli_review
 from align.aligner import AlignConfig
-from align.cli_common import CACHE_HELP, MAX_BEAD_HELP, aligning_bar
+from align.cli_common import CACHE_HELP, MAX_BEAD_HELP, UNITS_HELP, Units, aligning_bar
 from align.cli_tmx import tmx_app
 from align.errors import AlignError, OutputError
 from align.types import RawDocument
@@ -95,6 +95,7 @@ def pair(
         Format | None,
         typer.Option("--format", "-f", help="Output format; by default from the output's suffix."),
     ] = None,
+    units: Annotated[Units, typer.Option("--units", help=UNITS_HELP)] = Units.sentence,
     src_lang: Annotated[
         str, typer.Option("--src-lang", help="Language of SRC_FILE: zh, zh-CN and zh_CN alike.")
     ] = "zh",
@@ -138,6 +139,7 @@ def pair(
 
         align pair A_77_L.107.zh.txt A_77_L.107.en.txt -o A_77_L.107.tmx
     """
+    from align.paragraphs import by_paragraph
     from align.pipeline import Settings, align_files, check_translation_unless, document_id
     from align.report import print_report
     from align.writers import write_alignment
@@ -182,10 +184,12 @@ def pair(
         plain = f" ({raw.plain_forms} ligatures and presentation forms made plain)"
         message = f"read {raw.path} as {raw.encoding}{plain if raw.plain_forms else ''}"
         err.print(message, highlight=False, markup=False, soft_wrap=True)
-    write_alignment(alignment, output, fmt=fmt.value if fmt else None, force=force)
+    tm = by_paragraph(alignment) if units is Units.paragraph else alignment
+    written = write_alignment(tm, output, fmt=fmt.value if fmt else None, force=force)
     if report:
         print_report(alignment)
-    err.print(f"wrote {output}", highlight=False)
+    joined = f" ({written.units} paragraph units)" if units is Units.paragraph else ""
+    err.print(f"wrote {output}{joined}", highlight=False)
 
 
 def _check_output_folder(output: Path) -> None:

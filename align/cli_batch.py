@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from align.aligner import AlignConfig
-from align.cli_common import MAX_BEAD_HELP, aligning_bar
+from align.cli_common import MAX_BEAD_HELP, UNITS_HELP, Units, aligning_bar
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -263,6 +263,7 @@ def register(app: typer.Typer) -> None:
                 "kept, every document id kept as x-document). Rewritten on every run.",
             ),
         ] = None,
+        units: Annotated[Units, typer.Option("--units", help=UNITS_HELP)] = Units.sentence,
         manifest: Annotated[
             bool,
             typer.Option(
@@ -341,6 +342,7 @@ def register(app: typer.Typer) -> None:
             allow_mismatch=force,
             redo=redo,
             merge=merge,
+            units=units.value,
         )
         counts = _Counts()
         listener, stop = _listener(err.is_terminal, counts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,3 +86,18 @@ def align_now(
         force, alignment, src_file, tgt_file, lambda msg: say(f"warning: {msg}")
     )
     return alignment
+
+
+class Units(StrEnum):
+    """What a translation unit of the TM holds (:mod:`align.paragraphs`)."""
+
+    sentence = "sentence"
+    paragraph = "paragraph"
+
+
+UNITS_HELP = (
+    "What a unit of the TM holds: a sentence bead, or whole paragraphs, for a CAT tool "
+    "project that keeps paragraphs whole (OmegaT with sentence segmentation off). Beads that "
+    "share a paragraph on either side are joined, and the TMX says segtype=paragraph; the "
+    "report still lists the sentence beads."
+)

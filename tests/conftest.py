@@ -136,3 +136,23 @@ def run_on_terminal(*args: str, env: dict[str, str], timeout: float = 300) -> tu
         out.seek(0)
         text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", drawn.decode(errors="replace"))
         return code, out.read().decode(), text
+
+
+def nospace(text: str) -> str:
+    return "".join(text.split())
+
+
+def paragraph_documents(root: Path) -> tuple[Path, Path, dict[str, str]]:
+    """A stretch of pol-dev laid out as paragraphs of three gold beads, one a line, in
+    both languages: the files, and each Chinese paragraph's English one."""
+    zh, en, gold = bench_start("pol-dev", "002", 60)
+    zh_paras, en_paras = [], []
+    pairs = [(s, t) for s, t in gold if s and t]
+    for k in range(0, len(pairs) - len(pairs) % 3, 3):
+        chunk = pairs[k : k + 3]
+        zh_paras.append("".join(zh[i].strip() for s, _ in chunk for i in s))
+        en_paras.append(" ".join(en[j].strip() for _, t in chunk for j in t))
+    zh_file, en_file = root / "doc.zh.txt", root / "doc.en.txt"
+    zh_file.write_text("\n".join(zh_paras) + "\n", encoding="utf-8")
+    en_file.write_text("\n".join(en_paras) + "\n", encoding="utf-8")
+    return zh_file, en_file, dict(zip(zh_paras, en_paras, strict=True))

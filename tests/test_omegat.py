@@ -17,12 +17,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS
+from conftest import CORPUS, paragraph_documents, run_align
 
 from align.clean import clean
 from align.evaluate import parse_beads
+from align.paragraphs import by_paragraph
 from align.readers import read_document
 from align.segmenters import segment_document
+from align.tmx import iter_units
 from align.types import Alignment, Bead, CleanDocument
 from align.writers import write_alignment
 
@@ -73,18 +75,11 @@ FILTERS = """\
 
 
 def _paragraph_alignment(zh: CleanDocument, en: CleanDocument) -> Alignment:
-    """The reference beads, joined per Chinese paragraph (one OmegaT segment = one line)."""
+    """The reference beads as paragraph units (one OmegaT segment = one line)."""
     src, tgt = segment_document(zh), segment_document(en)
     reference = parse_beads((CORPUS / "reference.align").read_text(encoding="utf-8"))
-    by_paragraph: dict[int, tuple[list[int], list[int]]] = {}
-    for s_ids, t_ids in reference:
-        assert s_ids and t_ids, f"reference has a one-sided bead {s_ids}:{t_ids}"
-        para = src[s_ids[0]].paragraph
-        group = by_paragraph.setdefault(para, ([], []))
-        group[0].extend(s_ids)
-        group[1].extend(t_ids)
-    beads = [Bead(tuple(s), tuple(t), 1.0) for s, t in by_paragraph.values()]
-    return Alignment("zh", "en", src, tgt, beads, document="A/77/L.107")
+    beads = [Bead(s_ids, t_ids, 1.0) for s_ids, t_ids in reference]
+    return by_paragraph(Alignment("zh", "en", src, tgt, beads, document="A/77/L.107"))
 
 
 def _pretranslate(
@@ -175,3 +170,37 @@ def test_omegat_pretranslates_chinese_into_french_from_our_multilingual_tmx(
     wrong = [(z, f) for z, f in zip(lines, got, strict=True) if f != expected[z]]
     assert not wrong, f"{len(wrong)} paragraphs not pre-translated, e.g. {wrong[0]}"
     assert "L’Assemblée générale," in got
+
+
+def test_a_paragraph_tm_pretranslates_paragraphs_a_sentence_tm_cannot(tmp_path: Path) -> None:
+    """A project that keeps paragraphs whole (sentence segmentation off) finds its
+    paragraphs of several sentences in ``align pair --units paragraph``'s TMX; in the
+    sentence TMX of the same alignment it finds only the paragraphs of one sentence."""
+    zh_file, en_file, _ = paragraph_documents(tmp_path)
+    lines = [block.text for block in clean(read_document(zh_file, "zh"), "zh").blocks]
+    assert len(lines) >= 15
+    tms = {}
+    for units in ("paragraph", "sentence"):
+        tms[units] = tmp_path / f"{units}.tmx"
+        r = run_align(
+            "pair", str(zh_file), str(en_file), "--units", units, "-o", str(tms[units]),
+            "--no-report", cache=tmp_path / "cache",
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+
+    def pretranslated(units: str) -> list[str]:
+        root = tmp_path / units
+        root.mkdir()
+        copy = lambda tm: shutil.copy(tms[units], tm)  # noqa: E731
+        got = _pretranslate(root, lines, copy, "en-US", ENGLISH_TOKENIZER)
+        return [en for zh, en in zip(lines, got, strict=True) if en != zh]
+
+    def pairs(units: str) -> dict[str, str]:
+        return {u.variants[0].seg: u.variants[1].seg for u in iter_units(tms[units])}
+
+    found = pretranslated("paragraph")
+    assert len(found) >= 0.9 * len(lines), f"{len(found)} of {len(lines)} pre-translated"
+    assert set(found) <= set(pairs("paragraph").values())
+    one_sentence = [pairs("sentence")[line] for line in lines if line in pairs("sentence")]
+    assert len(one_sentence) < len(lines) / 4
+    assert pretranslated("sentence") == one_sentence

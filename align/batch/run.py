@@ -57,6 +57,7 @@ class BatchOptions:
     allow_mismatch: bool = False
     redo: bool = False
     merge: Path | None = None
+    units: str = "sentence"
 
 
 @dataclass
@@ -308,6 +309,8 @@ def _identity(options: BatchOptions, spec: EncoderSpec) -> tuple[dict[str, Any],
         "tgt_lang": s.tgt_lang,
         "align": asdict(s.align),
     }
+    if options.units != "sentence":  # journals of sentence TMs from before stay valid
+        identity["units"] = options.units
     return identity, f"{encoder.name} ({encoder.version})"
 
 
@@ -433,6 +436,7 @@ def run_batch(
                     spec,
                     options.allow_mismatch,
                     *data,
+                    units=options.units,
                 )
 
         def settle(outcome: PairOutcome) -> None:

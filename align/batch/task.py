@@ -27,6 +27,7 @@ from pathlib import Path
 from align.encoders import CachedEncoder, Encoder, default_cache_dir, load_encoder
 from align.errors import AlignError, NotTranslation
 from align.flags import untranslated
+from align.paragraphs import by_paragraph
 from align.pipeline import Settings, align_files, check_translation, translation_score
 from align.report import left_out
 from align.writers import WRITERS
@@ -54,6 +55,7 @@ class PairTask:
     allow_mismatch: bool = False
     src_data: bytes | None = None
     tgt_data: bytes | None = None
+    units: str = "sentence"
 
 
 @dataclass(frozen=True)
@@ -177,11 +179,11 @@ def run_task(task: PairTask) -> PairOutcome:
                     raise
                 mismatch = True
                 warnings.append(str(exc).split(": check that")[0] + ": written because of --force")
-            tmx = WRITERS["tmx"].render(alignment)
+            tm = by_paragraph(alignment) if task.units == "paragraph" else alignment
+            tmx = WRITERS["tmx"].render(tm)
             jsonl = WRITERS["jsonl"].render(alignment)
             warnings += [f"{task.id}.tmx: {d}" for d in tmx.dropped]
-            beads = alignment.beads
-            left = [i for i in tmx.skipped if untranslated(alignment, beads[i])]
+            left = [i for i in tmx.skipped if untranslated(tm, tm.beads[i])]
             if left:
                 warnings.append(f"{task.id}: {left_out(left)}")
             hits2, misses2 = _counters(encoder)

@@ -37,12 +37,19 @@ XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 DOCTYPE = b'<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TOOL = "un-align"
+SEGTYPES = ("block", "paragraph", "sentence", "phrase")
+"""The header's ``segtype`` values TMX 1.4 allows, coarsest first."""
+
 # Inline elements whose content is markup code, not text.
 _CODE_TAGS = frozenset({"bpt", "ept", "ph", "it", "ut"})
 
 
 def prop(parent: etree._Element, kind: str, value: str) -> None:
     etree.SubElement(parent, "prop", type=kind).text = value
+
+
+def _segtype(units: str) -> str:
+    return units if units in SEGTYPES else "sentence"
 
 
 def new_tmx(
@@ -54,14 +61,16 @@ def new_tmx(
 ) -> tuple[etree._Element, etree._Element, str]:
     """A ``<tmx>`` with its header (this tool, ``srclang``, the date, the document and
     the signature as props) and an empty ``<body>``: the root, the body, and the
-    document's name as written (characters XML cannot hold go to ``dropped``)."""
+    document's name as written (characters XML cannot hold go to ``dropped``).
+    ``segtype`` is the signature's ``units`` (``paragraph`` from
+    :func:`align.paragraphs.by_paragraph`), else ``sentence``."""
     root = etree.Element("tmx", version="1.4")
     header = etree.SubElement(
         root,
         "header",
         creationtool=TOOL,
         creationtoolversion=__version__,
-        segtype="sentence",
+        segtype=_segtype(signature.get("units", "sentence")),
         **{"o-tmf": TOOL},
         adminlang="en-US",
         srclang=srclang,

@@ -1,0 +1,64 @@
+"""Paragraph units: sentence beads joined until each side holds whole paragraphs.
+
+A CAT tool looks a segment up in the TM as it segments the document. A project
+that keeps paragraphs whole (OmegaT with sentence segmentation off, or any tool
+whose segmentation rules do) finds little in a sentence TM: its paragraphs of two
+sentences match no unit. :func:`by_paragraph` turns an alignment into one whose
+units are the smallest groups of whole paragraphs on both sides, built from the
+beads alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from align.types import Alignment, Bead
+
+UNITS = ("sentence", "paragraph")
+"""What a translation unit holds, as TMX's ``segtype`` names it."""
+
+
+def by_paragraph(alignment: Alignment) -> Alignment:
+    """The same alignment with its beads joined into paragraph units.
+
+    Beads that share a paragraph on either side fall into one unit, so a paragraph the
+    other version splits differently takes its neighbours with it, and a sentence left
+    unaligned stays inside its paragraph's unit. A paragraph no bead pairs stays a unit
+    with one empty side, as the sentence beads had it. A unit keeps its lowest bead's
+    confidence: a paragraph is right only where every bead in it is. Every sentence
+    stays in exactly one unit. The signature records ``units: paragraph``.
+    """
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def root(node: tuple[str, int]) -> tuple[str, int]:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def nodes(bead: Bead) -> list[tuple[str, int]]:
+        return [("src", alignment.src[i].paragraph) for i in bead.src] + [
+            ("tgt", alignment.tgt[j].paragraph) for j in bead.tgt
+        ]
+
+    for bead in alignment.beads:
+        first, *rest = nodes(bead)
+        for node in rest:
+            parent[root(node)] = root(first)
+
+    groups: dict[tuple[str, int], list[Bead]] = {}
+    for bead in alignment.beads:
+        groups.setdefault(root(nodes(bead)[0]), []).append(bead)
+    units = [group[0] if len(group) == 1 else _joined(group) for group in groups.values()]
+    signature = {**alignment.signature, "units": "paragraph"}
+    return replace(alignment, beads=units, signature=signature)
+
+
+def _joined(beads: list[Bead]) -> Bead:
+    return Bead(
+        src=tuple(sorted(i for b in beads for i in b.src)),
+        tgt=tuple(sorted(j for b in beads for j in b.tgt)),
+        confidence=min(b.confidence for b in beads),
+        moved=any(b.moved for b in beads),
+    )
