@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from align.cli_common import CACHE_HELP, align_now
+from align.cli_common import CACHE_HELP, Units, align_now
 from align.cli_common import say as _say
 from align.errors import AlignError, InputError
 
@@ -110,6 +110,15 @@ def register(app: typer.Typer) -> None:
                 "change). Default: X.reviewed.tmx beside the alignment X.",
             ),
         ] = None,
+        tm_units: Annotated[
+            Units,
+            typer.Option(
+                "--units",
+                help="What a unit of the reviewed TM holds: an accepted bead, or a group of "
+                "whole paragraphs (as 'align pair --units paragraph' makes them) whose beads "
+                "are all accepted.",
+            ),
+        ] = Units.sentence,
         review_file: Annotated[
             Path | None,
             typer.Option(
@@ -195,7 +204,7 @@ def register(app: typer.Typer) -> None:
         if export is not None:
             review = Review.open(alignment_path, review_file, reviewer=reviewer, save=False)
             try:
-                result = export_review(review, export, force=force)
+                result = export_review(review, export, force=force, units=tm_units.value)
                 counts = review.counts()
             finally:
                 review.close()
@@ -217,13 +226,13 @@ def register(app: typer.Typer) -> None:
         try:
             for warning in review.warnings:
                 _say(f"warning: {warning}")
-            ReviewApp(review, tmx_path).run()
+            ReviewApp(review, tmx_path, tm_units.value).run()
             counts = review.counts()
             _say(f"decisions saved in {review.path}: {_summary(counts)}")
             if review.changes:
                 from align.review import export_tmx
 
-                result = export_tmx(review, tmx_path, force=True)
+                result = export_tmx(review, tmx_path, force=True, units=tm_units.value)
                 _say(f"wrote {tmx_path}: {units(result.units)} from the accepted beads")
         finally:
             review.close()

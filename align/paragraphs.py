@@ -28,6 +28,19 @@ def by_paragraph(alignment: Alignment) -> Alignment:
     confidence: a paragraph is right only where every bead in it is. Every sentence
     stays in exactly one unit. The signature records ``units: paragraph``.
     """
+    groups = paragraph_groups(alignment)
+    return joined_units(alignment, [[alignment.beads[i] for i in group] for group in groups])
+
+
+def joined_units(alignment: Alignment, groups: list[list[Bead]]) -> Alignment:
+    """``alignment`` with a unit per group of its beads (a group of one is that bead)."""
+    units = [group[0] if len(group) == 1 else _joined(group) for group in groups]
+    signature = {**alignment.signature, "units": "paragraph"}
+    return replace(alignment, beads=units, signature=signature)
+
+
+def paragraph_groups(alignment: Alignment) -> list[list[int]]:
+    """The beads of each paragraph unit of :func:`by_paragraph`, as indices, in order."""
     parent: dict[tuple[str, int], tuple[str, int]] = {}
 
     def root(node: tuple[str, int]) -> tuple[str, int]:
@@ -47,12 +60,10 @@ def by_paragraph(alignment: Alignment) -> Alignment:
         for node in rest:
             parent[root(node)] = root(first)
 
-    groups: dict[tuple[str, int], list[Bead]] = {}
-    for bead in alignment.beads:
-        groups.setdefault(root(nodes(bead)[0]), []).append(bead)
-    units = [group[0] if len(group) == 1 else _joined(group) for group in groups.values()]
-    signature = {**alignment.signature, "units": "paragraph"}
-    return replace(alignment, beads=units, signature=signature)
+    groups: dict[tuple[str, int], list[int]] = {}
+    for i, bead in enumerate(alignment.beads):
+        groups.setdefault(root(nodes(bead)[0]), []).append(i)
+    return list(groups.values())
 
 
 def _joined(beads: list[Bead]) -> Bead:

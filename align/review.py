@@ -768,6 +768,7 @@ def export_tmx(
     *,
     force: bool = False,
     date: str | None = None,
+    units: str = "sentence",
 ) -> WriteResult:
     """Write the accepted beads, with the reviewer's texts, as TMX.
 
@@ -775,21 +776,41 @@ def export_tmx(
     keep them); an accepted bead is, untranslated text included (a reviewer's decision
     outweighs :func:`~align.writers.base.written_beads`' rule). Each unit carries
     ``x-reviewed`` (decision, time, reviewer) and ``x-edited: yes`` when the reviewer
-    changed it.
+    changed it. With ``units="paragraph"`` a unit is a paragraph group of
+    :func:`align.paragraphs.by_paragraph`, written where every bead in it is accepted:
+    a paragraph with a bead not accepted is not known to be translated whole.
     """
+    from align.paragraphs import joined_units, paragraph_groups
+
     current = review.current()
-    accepted = [i for i, b in enumerate(review.beads) if b.status == "accepted"]
-    tm = replace(
-        current, beads=[current.beads[i] for i in accepted], signature=review_signature(review)
+    groups = (
+        paragraph_groups(current)
+        if units == "paragraph"
+        else [[i] for i in range(len(current.beads))]
     )
+    accepted = [g for g in groups if all(review.beads[i].status == "accepted" for i in g)]
+    tm = replace(current, signature=review_signature(review))
+    if units == "paragraph":
+        tm = joined_units(tm, [[current.beads[i] for i in g] for g in accepted])
+    else:
+        tm = replace(tm, beads=[current.beads[g[0]] for g in accepted])
     props: dict[int, list[tuple[str, str]]] = {}
-    for k, i in enumerate(accepted):
-        props[k] = [("x-reviewed", _decision(review.beads[i]))]
-        if review.is_edited(i):
+    for k, group in enumerate(accepted):
+        props[k] = [("x-reviewed", _decisions([review.beads[i] for i in group]))]
+        if any(review.is_edited(i) for i in group):
             props[k].append(("x-edited", "yes"))
     return write_alignment(
         tm, path, fmt="tmx", force=force, date=date, unit_props=props, include_untranslated=True
     )
+
+
+def _decisions(beads: list[ReviewBead]) -> str:
+    """One bead's decision (:func:`_decision`); for several, the last time and every reviewer."""
+    if len(beads) == 1:
+        return _decision(beads[0])
+    last = max(beads, key=lambda b: b.time)
+    reviewers = sorted({b.reviewer for b in beads if b.reviewer})
+    return _decision(replace(last, reviewer=", ".join(reviewers)))
 
 
 def export_jsonl(review: Review, path: Path | str, *, force: bool = False) -> WriteResult:
@@ -833,11 +854,14 @@ def export_jsonl(review: Review, path: Path | str, *, force: bool = False) -> Wr
     return WriteResult(path, "jsonl", len(review.beads), (), rendered.dropped)
 
 
-def export(review: Review, path: Path | str, *, force: bool = False) -> WriteResult:
-    """Export by suffix: ``.tmx`` (accepted beads, the TM) or ``.jsonl`` (everything)."""
+def export(
+    review: Review, path: Path | str, *, force: bool = False, units: str = "sentence"
+) -> WriteResult:
+    """Export by suffix: ``.tmx`` (accepted beads, the TM, in ``units``) or ``.jsonl``
+    (everything, bead by bead)."""
     suffix = Path(path).suffix.lower()
     if suffix == ".tmx":
-        return export_tmx(review, path, force=force)
+        return export_tmx(review, path, force=force, units=units)
     if suffix == ".jsonl":
         return export_jsonl(review, path, force=force)
     raise OutputError(f"{path}: export as .tmx (the reviewed TM) or .jsonl (the whole review)")

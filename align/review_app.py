@@ -212,10 +212,11 @@ class ReviewScreen(Screen[None]):
         Binding("q", "quit_review", "quit"),
     ]
 
-    def __init__(self, review: Review, tmx_path: Path) -> None:
+    def __init__(self, review: Review, tmx_path: Path, units: str = "sentence") -> None:
         super().__init__()
         self.review = review
         self.tmx_path = tmx_path
+        self.units = units
         self.filter = "all"
         self.sort = "position"
         self.shown: list[int] = []
@@ -482,7 +483,7 @@ class ReviewScreen(Screen[None]):
 
     def action_export(self) -> None:
         try:
-            result = export_tmx(self.review, self.tmx_path, force=True)
+            result = export_tmx(self.review, self.tmx_path, force=True, units=self.units)
         except AlignError as exc:
             self.app.bell()
             self.say(f"not exported: {exc}")
@@ -631,7 +632,8 @@ class SearchScreen(ModalScreen[str | None]):
 
 
 class ReviewApp(App[None]):
-    """The review UI; ``tmx_path`` is where ``x`` writes the reviewed TM."""
+    """The review UI; ``tmx_path`` is where ``x`` writes the reviewed TM, in ``units``
+    (:func:`align.review.export_tmx`)."""
 
     TITLE = "align review"
     CSS = """
@@ -647,10 +649,13 @@ class ReviewApp(App[None]):
     #dialog Input { margin-bottom: 1; }
     """
 
-    def __init__(self, review: Review, tmx_path: Path | None = None) -> None:
+    def __init__(
+        self, review: Review, tmx_path: Path | None = None, units: str = "sentence"
+    ) -> None:
         super().__init__()
         self.review = review
         self.tmx_path = tmx_path or reviewed_tmx_path(review.alignment_path or Path("review.tmx"))
+        self.units = units
 
     def get_default_screen(self) -> Screen[None]:
-        return ReviewScreen(self.review, self.tmx_path)
+        return ReviewScreen(self.review, self.tmx_path, self.units)

@@ -583,3 +583,44 @@ def test_any_sequence_of_operations_keeps_every_sentence_once_in_order(
         r.undo()
     assert ids(r) == [(b.src, b.tgt) for b in alignment.beads] and r.edits == {}
     assert all(b.status == "pending" for b in r.beads)
+
+
+def paragraphs_sample() -> Alignment:
+    """zh paragraphs [0 1] [2] [3], en [0] [1 2] [3]; beads 1-1 all along, so the first
+    three beads share paragraphs and make one paragraph unit, the last another."""
+    zh_paras, en_paras = [0, 0, 1, 2], [0, 1, 1, 2]
+    return Alignment(
+        src_lang="zh",
+        tgt_lang="en",
+        src=[Segment(ZH[i], p, 0, len(ZH[i])) for i, p in enumerate(zh_paras)],
+        tgt=[Segment(EN[i], p, 0, len(EN[i])) for i, p in enumerate(en_paras)],
+        beads=[Bead((i,), (i,), 0.9 - 0.1 * i) for i in range(4)],
+        signature={"encoder": "test"},
+    )
+
+
+def test_a_paragraph_tm_has_the_paragraphs_whose_beads_are_all_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "p.jsonl"
+    write_alignment(paragraphs_sample(), path)
+    r = reopen(path)
+    r.edit("tgt", 2, "Recalling its purposes too.")  # bead 2's English (an edit undecides)
+    for i in range(4):
+        r.accept(i)
+    out = tmp_path / "p.tmx"
+    assert export(r, out, units="paragraph").units == 2
+    tree = assert_valid_tmx(out)
+    assert tree.getroot().find("header").get("segtype") == "paragraph"
+    units = read_tmx_units(out)
+    assert [(s, t) for s, t, _ in units] == [
+        ("".join(ZH[:3]), f"{EN[0]} {EN[1]} Recalling its purposes too."),
+        (ZH[3], EN[3]),
+    ]
+    assert units[0][2]["x-reviewed"] == f"accepted {TIME} by tester"
+    assert units[0][2]["x-edited"] == "yes" and "x-edited" not in units[1][2]
+    assert float(units[0][2]["x-confidence"]) == pytest.approx(0.7)  # its least sure bead
+
+    r.reject(1)  # the first paragraphs are no longer known to be translated whole
+    assert export_tmx(r, out, force=True, units="paragraph").units == 1
+    assert [(s, t) for s, t, _ in read_tmx_units(out)] == [(ZH[3], EN[3])]
+    assert export_tmx(r, out, force=True).units == 3  # sentence units: the accepted beads
+    r.close()

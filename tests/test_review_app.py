@@ -50,9 +50,10 @@ def drive(
     review: Review,
     script: Callable[[Pilot[None], ReviewScreen], Awaitable[None]],
     tmx_path: Path | None = None,
+    units: str = "sentence",
 ) -> ReviewApp:
     """Run the app headless on ``review`` and play ``script`` on it."""
-    app = ReviewApp(review, tmx_path)
+    app = ReviewApp(review, tmx_path, units)
 
     async def main() -> None:
         async with app.run_test(size=SIZE) as pilot:
@@ -328,3 +329,38 @@ def test_command_errors_are_one_line(
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and says in lines[0], r.stderr
+
+
+def test_the_x_key_and_export_write_paragraph_units_when_asked(tmp_path: Path) -> None:
+    """``align review --units paragraph``: the x key and --export both write the
+    paragraphs whose beads are all accepted, as one unit each."""
+    from test_review import ZH, paragraphs_sample
+    from typer.testing import CliRunner
+
+    from align.cli import app
+
+    path = tmp_path / "p.jsonl"
+    write_alignment(paragraphs_sample(), path)
+    with Review.open(path) as review:
+        for i in range(4):
+            review.accept(i)
+    tmx = tmp_path / "p.tmx"
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        await pilot.press("x")
+        assert f"wrote {tmx}" in status(screen)
+        await pilot.press("q")
+
+    with Review.open(path) as review:
+        drive(review, script, tmx, units="paragraph")
+    assert [s for s, _, _ in read_tmx_units(tmx)] == ["".join(ZH[:3]), ZH[3]]
+    assert etree.parse(str(tmx)).getroot().find("header").get("segtype") == "paragraph"
+
+    out = tmp_path / "export.tmx"
+    r = CliRunner().invoke(
+        app,
+        ["review", str(path), "--export", str(out), "--units", "paragraph"],
+        env={"NO_COLOR": "1"},
+    )
+    assert r.exit_code == 0, r.output
+    assert out.read_bytes().split(b"<body>")[1] == tmx.read_bytes().split(b"<body>")[1]
