@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from align.cli_common import CACHE_HELP, say
+from align.cli_common import CACHE_HELP, UNITS_HELP, Units, say
 from align.errors import OutputError
 
 
@@ -66,17 +66,23 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option("--cache/--no-cache", help=CACHE_HELP),
         ] = True,
+        units: Annotated[Units, typer.Option("--units", help=UNITS_HELP)] = Units.sentence,
     ) -> None:
-        """Align the language versions of one document into one TMX: a unit per sentence
-        with every language in it, which any CAT tool reads for the pair its project has.
+        """Align the language versions of one document into one TMX, a unit per sentence.
 
-        Each version is aligned with the pivot as 'align pair' aligns a pair, with the
+        Each unit has every language in it, so any CAT tool reads it for the pair its
+        project has. Each version is aligned with the pivot as 'align pair' aligns a pair, with the
         same checks. Where one language joins two sentences another keeps apart, the
         unit takes both. Sentences in no unit are listed. Example:
 
             align multi A_77_L.107.zh.pdf A_77_L.107.en.pdf A_77_L.107.fr.pdf
         """
-        from align.multilingual import align_versions, summary_lines, version_languages
+        from align.multilingual import (
+            align_versions,
+            by_paragraph,
+            summary_lines,
+            version_languages,
+        )
         from align.pipeline import Settings
         from align.writers import multilingual_tmx
 
@@ -98,5 +104,7 @@ def register(app: typer.Typer) -> None:
         out = output or Path(f"{result.document or 'aligned'}.tmx")
         for line in summary_lines(result):
             say(line)
-        rendered = multilingual_tmx.write(result, out, force=force)
-        say(f"wrote {out} ({rendered.units} units)")
+        tm = by_paragraph(result) if units is Units.paragraph else result
+        rendered = multilingual_tmx.write(tm, out, force=force)
+        kind = "paragraph units" if units is Units.paragraph else "units"
+        say(f"wrote {out} ({rendered.units} {kind})")

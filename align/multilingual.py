@@ -56,6 +56,8 @@ class Multilingual:
     pairs: dict[str, Alignment]
     unaligned: dict[str, list[int]] = field(default_factory=dict)
     document: str = ""
+    segtype: str = "sentence"
+    """What a unit holds: ``sentence``, or ``paragraph`` after :func:`by_paragraph`."""
 
     def text(self, unit: Unit, lang: str) -> str:
         """A unit's text in one language, its sentences joined as that language writes."""
@@ -80,7 +82,46 @@ class Multilingual:
                         out[f"{lang}.{key.removeprefix('src_')}"] = value
             else:
                 out[key] = next(iter(values.values())) or ""
+        if self.segtype != "sentence":
+            out["units"] = self.segtype
         return dict(sorted(out.items()))
+
+
+def by_paragraph(multilingual: Multilingual) -> Multilingual:
+    """The units joined into paragraph units, as :func:`align.paragraphs.by_paragraph`
+    joins a pair's beads: units that share a paragraph in any language are one, and a
+    sentence no unit holds joins the unit of its paragraph, if any (it stays unaligned
+    otherwise). A unit keeps its least sure member's confidence."""
+    from align.paragraphs import connected
+
+    m = multilingual
+    nodes = [
+        [(lang, m.segments[lang][i].paragraph) for lang, ids in unit.ids.items() for i in ids]
+        for unit in m.units
+    ]
+    groups = connected(nodes)
+    group_of = {node: g for g, members in enumerate(groups) for u in members for node in nodes[u]}
+    ids: list[dict[str, set[int]]] = [
+        {lang: {i for u in members for i in m.units[u].ids.get(lang, ())} for lang in m.langs}
+        for members in groups
+    ]
+    unaligned: dict[str, list[int]] = {}
+    for lang, found in m.unaligned.items():
+        for i in found:
+            g = group_of.get((lang, m.segments[lang][i].paragraph))
+            if g is None:
+                unaligned.setdefault(lang, []).append(i)
+            else:
+                ids[g][lang].add(i)
+    units = [
+        Unit(
+            {lang: tuple(sorted(found)) for lang, found in ids[g].items() if found},
+            min(m.units[u].confidence for u in members),
+        )
+        for g, members in enumerate(groups)
+    ]
+    left = {lang: unaligned.get(lang, []) for lang in m.unaligned}
+    return replace(m, units=units, unaligned=left, segtype="paragraph")
 
 
 def combine(

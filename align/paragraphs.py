@@ -10,6 +10,7 @@ beads alone.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import replace
 
 from align.types import Alignment, Bead
@@ -41,28 +42,33 @@ def joined_units(alignment: Alignment, groups: list[list[Bead]]) -> Alignment:
 
 def paragraph_groups(alignment: Alignment) -> list[list[int]]:
     """The beads of each paragraph unit of :func:`by_paragraph`, as indices, in order."""
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
+    return connected(
+        [
+            [("src", alignment.src[i].paragraph) for i in bead.src]
+            + [("tgt", alignment.tgt[j].paragraph) for j in bead.tgt]
+            for bead in alignment.beads
+        ]
+    )
 
-    def root(node: tuple[str, int]) -> tuple[str, int]:
+
+def connected(members: Sequence[Sequence[Hashable]]) -> list[list[int]]:
+    """Indices of ``members`` grouped where they share an element, directly or through
+    others (each member names at least one): groups in order of their first member."""
+    parent: dict[Hashable, Hashable] = {}
+
+    def root(node: Hashable) -> Hashable:
         parent.setdefault(node, node)
         while parent[node] != node:
             parent[node] = parent[parent[node]]
             node = parent[node]
         return node
 
-    def nodes(bead: Bead) -> list[tuple[str, int]]:
-        return [("src", alignment.src[i].paragraph) for i in bead.src] + [
-            ("tgt", alignment.tgt[j].paragraph) for j in bead.tgt
-        ]
-
-    for bead in alignment.beads:
-        first, *rest = nodes(bead)
+    for first, *rest in members:
         for node in rest:
             parent[root(node)] = root(first)
-
-    groups: dict[tuple[str, int], list[int]] = {}
-    for i, bead in enumerate(alignment.beads):
-        groups.setdefault(root(nodes(bead)[0]), []).append(i)
+    groups: dict[Hashable, list[int]] = {}
+    for i, nodes in enumerate(members):
+        groups.setdefault(root(nodes[0]), []).append(i)
     return list(groups.values())
 
 

@@ -15,6 +15,7 @@ from tmxcheck import assert_valid_tmx
 from align.errors import InputError
 from align.multilingual import (
     align_versions,
+    by_paragraph,
     combine,
     language_from_name,
     summary_lines,
@@ -230,3 +231,49 @@ def test_align_multi_says_which_file_it_cannot_place(
     assert run.returncode == 2
     assert error in run.stderr, run.stderr
     assert not list(tmp_path.glob("*.tmx"))
+
+
+def test_paragraph_units_join_units_that_share_a_paragraph_in_any_language() -> None:
+    """Chinese puts 二。 and 三。 (and a sentence the English lacks) in one paragraph,
+    English puts One. and Two. in one: the first three English sentences make one
+    paragraph unit. A French note alone in its paragraph stays in no unit."""
+
+    def laid_out(texts: list[str], paragraphs: list[int]) -> list[Segment]:
+        return [Segment(t, p, 0, len(t)) for t, p in zip(texts, paragraphs, strict=True)]
+
+    en = laid_out(EN, [0, 0, 1, 2, 3])
+    zh_texts = ["一。", "二。", "三。", "多余。", "四。", "五。"]
+    zh = Alignment("zh", "en", laid_out(zh_texts, [0, 1, 1, 1, 2, 3]), en, [
+        Bead((0,), (0,), 0.9), Bead((1,), (1,), 0.6), Bead((2,), (2,), 0.9),
+        Bead((3,), (), 0.5), Bead((4,), (3,), 0.9), Bead((5,), (4,), 0.8),
+    ])  # fmt: skip
+    fr_texts = ["Un et deux.", "Trois.", "Quatre.", "Cinq.", "Note."]
+    fr = Alignment("fr", "en", laid_out(fr_texts, [0, 1, 2, 3, 4]), en, [
+        Bead((0,), (0, 1), 0.9), Bead((1,), (2,), 0.9), Bead((2,), (3,), 0.7),
+        Bead((3,), (4,), 0.9), Bead((4,), (), 0.5),
+    ])  # fmt: skip
+    multi = combine("en", en, {"zh": zh, "fr": fr})
+    assert len(multi.units) == 4 and multi.unaligned == {"en": [], "zh": [3], "fr": [4]}
+
+    joined = by_paragraph(multi)
+    assert [dict(u.ids) for u in joined.units] == [
+        {"en": (0, 1, 2), "zh": (0, 1, 2, 3), "fr": (0, 1)},
+        {"en": (3,), "zh": (4,), "fr": (2,)},
+        {"en": (4,), "zh": (5,), "fr": (3,)},
+    ]
+    assert [u.confidence for u in joined.units] == [0.6, 0.7, 0.8]
+    assert joined.text(joined.units[0], "zh") == "一。二。三。多余。"
+    assert joined.unaligned == {"en": [], "zh": [], "fr": [4]}
+    assert joined.signature["units"] == "paragraph" and "units" not in multi.signature
+    tree = etree.fromstring(multilingual_tmx.render(joined).data)
+    assert tree.find("header").get("segtype") == "paragraph"
+
+
+def test_align_multi_writes_paragraph_units(tmp_path: Path) -> None:
+    out = tmp_path / "p.tmx"
+    zh, en = str(CORPUS / "zh.txt"), str(CORPUS / "en.txt")
+    run = _align("multi", zh, en, "--langs", "zh,en", "--units", "paragraph", "-o", str(out),
+                 cwd=tmp_path)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert f"wrote {out} (42 paragraph units)" in run.stderr  # its paragraphs are sentences
+    assert assert_valid_tmx(out).getroot().find("header").get("segtype") == "paragraph"
