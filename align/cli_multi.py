@@ -71,9 +71,9 @@ def register(app: typer.Typer) -> None:
         """Align the language versions of one document into one TMX, a unit per sentence.
 
         Each unit has every language in it, so any CAT tool reads it for the pair its
-        project has. Each version is aligned with the pivot as 'align pair' aligns a pair, with the
-        same checks. Where one language joins two sentences another keeps apart, the
-        unit takes both. Sentences in no unit are listed. Example:
+        project has. Each version is aligned with the pivot as 'align pair' aligns a
+        pair, with the same checks. Where one language joins two sentences another
+        keeps apart, the unit takes both. Sentences in no unit are listed. Example:
 
             align multi A_77_L.107.zh.pdf A_77_L.107.en.pdf A_77_L.107.fr.pdf
         """
