@@ -622,6 +622,8 @@ class Stats:
     scored: int = 0
     mean_confidence: float | None = None
     histogram: tuple[int, ...] = ()
+    segtype: str = ""
+    """What a unit holds, as the header says (``sentence``, ``paragraph``)."""
 
     @property
     def languages(self) -> list[str]:
@@ -634,7 +636,8 @@ class Stats:
     def lines(self) -> list[str]:
         out = [
             f"file: {self.path}",
-            f"TMX {self.version or '?'}, srclang {self.srclang or '?'}",
+            f"TMX {self.version or '?'}, srclang {self.srclang or '?'}, "
+            f"segtype {self.segtype or '?'}",
             f"units: {self.units}",
             f"languages: {len(self.segments)}",
         ]
@@ -694,6 +697,7 @@ def stats(path: Path | str) -> Stats:
         scored,
         sum(confidences) / scored if scored else None,
         tuple(histogram) if scored else (),
+        dict(header.attrib).get("segtype", ""),
     )
 
 

@@ -398,6 +398,7 @@ def test_stats_counts_what_is_there(ours: Path) -> None:
     assert s.histogram == (0, 0, 0, 0, 1, 0, 1, 1, 0, 2)
     assert s.mean_confidence == pytest.approx((0.95 + 0.988 + 0.412 + 0.777 + 0.6) / 5, abs=1e-3)
     assert "  zh-CN: 5 segments" in "\n".join(s.lines())
+    assert s.segtype == "sentence" and "srclang zh-CN, segtype sentence" in s.lines()[1]
 
 
 def test_stats_merges_language_spellings_and_counts_notes(foreign: Path) -> None:
@@ -477,6 +478,7 @@ def test_merge_of_paragraph_and_sentence_tms_says_paragraph(
         assert dict(tmx.read_header(out).attrib)["segtype"] == "paragraph"
         assert list(tmx.validate(out)) == []
     assert "different segtype (paragraph, sentence): the merge says paragraph" in caplog.text
+    assert tmx.stats(out).as_dict()["segtype"] == "paragraph"
     tmx.merge([ours, ours], out, force=True)
     assert dict(tmx.read_header(out).attrib)["segtype"] == "sentence"
 
