@@ -105,12 +105,12 @@ def by_paragraph(multilingual: Multilingual) -> Multilingual:
         {lang: {i for u in members for i in m.units[u].ids.get(lang, ())} for lang in m.langs}
         for members in groups
     ]
-    unaligned: dict[str, list[int]] = {}
+    unaligned: dict[str, list[int]] = {lang: [] for lang in m.unaligned}
     for lang, found in m.unaligned.items():
         for i in found:
             g = group_of.get((lang, m.segments[lang][i].paragraph))
             if g is None:
-                unaligned.setdefault(lang, []).append(i)
+                unaligned[lang].append(i)
             else:
                 ids[g][lang].add(i)
     units = [
@@ -120,8 +120,7 @@ def by_paragraph(multilingual: Multilingual) -> Multilingual:
         )
         for g, members in enumerate(groups)
     ]
-    left = {lang: unaligned.get(lang, []) for lang in m.unaligned}
-    return replace(m, units=units, unaligned=left, segtype="paragraph")
+    return replace(m, units=units, unaligned=unaligned, segtype="paragraph")
 
 
 def combine(

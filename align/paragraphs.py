@@ -15,9 +15,6 @@ from dataclasses import replace
 
 from align.types import Alignment, Bead
 
-UNITS = ("sentence", "paragraph")
-"""What a translation unit holds, as TMX's ``segtype`` names it."""
-
 
 def by_paragraph(alignment: Alignment) -> Alignment:
     """The same alignment with its beads joined into paragraph units.
