@@ -25,7 +25,9 @@ def validate_cmd(
     """Check a TMX against the TMX 1.4 DTD and what CAT tools also need.
 
     Prints one line per problem (with the unit number) and exits 1 if there are
-    any; otherwise prints 'valid: N units'. Example:
+    any; otherwise prints 'valid: N units'. Warnings (a unit repeated with the
+    same context, a segment of inline codes only) are printed too but do not
+    make the file invalid: CAT tools read such files. Example:
 
         align tmx validate out.tmx
     """
@@ -36,10 +38,11 @@ def validate_cmd(
         _done(f"note: {tmx.DTD_PATH} not found: checked without the TMX 1.4 DTD")
     for problem in problems:
         typer.echo(str(problem))
-    if problems:
-        _done(f"invalid: {len(problems)} problem(s) in {problems.units} units")
+    warned = f", {len(problems.warnings)} warning(s)" if problems.warnings else ""
+    if problems.errors:
+        _done(f"invalid: {len(problems.errors)} problem(s) in {problems.units} units{warned}")
         raise typer.Exit(1)
-    typer.echo(f"valid: {problems.units} units")
+    typer.echo(f"valid: {problems.units} units{warned}")
 
 
 @tmx_app.command("stats")
@@ -112,21 +115,39 @@ def convert_cmd(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A .tmx or .tsv file.")],
     output: Output,
     src_lang: Annotated[
-        str, typer.Option("--src-lang", help="TSV input: language of the first column.")
-    ] = "zh",
+        str | None,
+        typer.Option(
+            "--src-lang",
+            help="TSV input: language of the first column. [default: as the header row "
+            "names it (zh-CN<TAB>en-US...), else zh]",
+            show_default=False,
+        ),
+    ] = None,
     tgt_lang: Annotated[
-        str, typer.Option("--tgt-lang", help="TSV input: language of the second column.")
-    ] = "en",
+        str | None,
+        typer.Option(
+            "--tgt-lang",
+            help="TSV input: language of the second column. [default: as the header row "
+            "names it, else en]",
+            show_default=False,
+        ),
+    ] = None,
     force: Force = False,
 ) -> None:
     """Convert by suffix: TMX to .tsv, .jsonl or TMX 1.4; TSV to .tmx.
 
-    Example:
+    A TSV row holds plain text on one line: inline codes, line breaks and tabs
+    are not kept, and a warning says how many segments lost them. Example:
 
         align tmx convert out.tmx -o out.tsv
     """
     from align import tmx
 
     r = tmx.convert(file, output, force=force, src_lang=src_lang, tgt_lang=tgt_lang)
-    skipped = f", skipped {r.skipped} one-sided" if r.skipped else ""
+    skipped = f", skipped {r.skipped} without text in both languages" if r.skipped else ""
     _done(f"wrote {r.output}: {r.units} units as {r.format}{skipped}")
+    if r.problems:
+        _done(
+            f"warning: {r.output} still has {len(r.problems)} problem(s) the conversion "
+            f"cannot mend, first: {r.problems[0]}: see align tmx validate {r.output}"
+        )

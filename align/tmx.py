@@ -23,9 +23,9 @@ import re
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import BinaryIO, Literal
 
@@ -35,7 +35,7 @@ from lxml import etree
 from align import __version__
 from align.atomic import _reason, atomic_output
 from align.errors import InputError, OutputError
-from align.languages import lang_code
+from align.languages import NAMES, base_language, guess_language, lang_code
 from align.writers.base import DroppedChar, clean_text, tmx_date
 from align.writers.tmx import DOCTYPE, SEGTYPES, TOOL, XML_DECLARATION
 from align.writers.tsv import COLUMNS
@@ -45,8 +45,12 @@ log = logging.getLogger(__name__)
 DTD_PATH = Path(__file__).resolve().parents[2] / "shared" / "spec" / "tmx14.dtd"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 LANG_CODE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+TMX_DATE = re.compile(r"^\d{8}T\d{6}Z$")
+"""TMX 1.4b's date format (ISO 8601 basic, UTC), the one CAT tools parse."""
+_DATE_ATTRIBUTES = ("creationdate", "changedate", "lastusagedate")
 CONFIDENCE = "x-confidence"
 DOCUMENT = "x-document"
+CONTEXT_PREFIX = "x-context"
 JSONL_FORMAT = "un-align-tmx-jsonl"
 # Inline elements whose content is markup code, not text (as in align.writers.tmx).
 _CODE_TAGS = frozenset({"bpt", "ept", "ph", "it", "ut"})
@@ -61,6 +65,9 @@ _REQUIRED_HEADER = (
     ("datatype", "plaintext"),
 )
 _HISTOGRAM_BINS = 10
+_LANGUAGE_SAMPLE = 200
+_BREAKS = re.compile(r"[\t\n\r\v\f\u2028\u2029]")
+"""TSV rows read to check that each column is in the language it is said to be."""
 
 Attrs = tuple[tuple[str, str], ...]
 
@@ -143,9 +150,22 @@ class Unit:
         return next((v for v in self.variants if v.lang.lower() == lang), None)
 
     def key(self) -> bytes:
-        """A 16-byte digest of the texts by language: equal keys mean duplicate units."""
+        """A 16-byte digest of the texts by language and their context: equal keys mean
+        duplicate units.
+
+        The context props (memoQ's ``x-context-pre``/``-post``, Trados' ``x-Context``) are
+        part of it: a sentence met twice in different places is two units to a CAT tool
+        that matches in context.
+        """
         parts = sorted(f"{v.lang.lower()}\x00{v.seg}" for v in self.variants)
-        return hashlib.blake2b("\x01".join(parts).encode("utf-8"), digest_size=16).digest()
+        context = sorted(
+            f"{lang}\x00{m.type}\x00{m.text}"
+            for lang, metas in [("", self.meta), *((v.lang.lower(), v.meta) for v in self.variants)]
+            for m in metas
+            if m.tag == "prop" and m.type.lower().startswith(CONTEXT_PREFIX)
+        )
+        text = "\x01".join(parts + ["\x02"] + context if context else parts)
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
 @dataclass(frozen=True)
@@ -279,14 +299,15 @@ def _check_readable(path: Path) -> None:
 def _scan(path: Path) -> Iterator[tuple[str, etree._Element, int]]:
     """("header", element, 0) then ("tu", element, n) per unit, freeing each once handled.
 
-    Entities are not resolved, the DTD is not loaded and nothing is fetched.
+    Only entities the file declares itself are resolved (``&nbsp;`` in its DOCTYPE); no
+    DTD is loaded and nothing is fetched.
     """
     _check_readable(path)
     context = etree.iterparse(
         str(path),
         events=("end",),
         tag=("{*}header", "{*}tu"),
-        resolve_entities=False,
+        resolve_entities="internal",
         no_network=True,
         load_dtd=False,
         huge_tree=True,
@@ -437,10 +458,13 @@ class Problem:
     message: str
     line: int = 0
     tu: int = 0
+    warning: bool = False
+    """Worth knowing but no CAT tool trips on it (a repeated unit, a segment of codes only)."""
 
     def __str__(self) -> str:
         at = f" (line {self.line})" if self.line else ""
-        return f"{self.where}{at}: {self.message}"
+        kind = "warning: " if self.warning else ""
+        return f"{self.where}{at}: {kind}{self.message}"
 
 
 class Problems(list[Problem]):
@@ -450,6 +474,14 @@ class Problems(list[Problem]):
         super().__init__(problems)
         self.units = units
         self.dtd = dtd
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self if not p.warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self if p.warning]
 
 
 def _load_dtd(path: Path | None) -> etree.DTD | None:
@@ -477,6 +509,14 @@ def _lang_problem(code: str) -> str | None:
     return None
 
 
+def _date_problems(el: etree._Element) -> list[str]:
+    return [
+        f"{name} {value!r} is not a TMX date: write YYYYMMDDThhmmssZ (UTC), as CAT tools read it"
+        for name in _DATE_ATTRIBUTES
+        if (value := el.get(name)) is not None and not TMX_DATE.match(value)
+    ]
+
+
 def _check_unit(unit: Unit, el: etree._Element, srclang: str) -> list[Problem]:
     where, line, n = f"tu {unit.n}", unit.line, unit.n
     out: list[Problem] = []
@@ -485,12 +525,17 @@ def _check_unit(unit: Unit, el: etree._Element, srclang: str) -> list[Problem]:
     if old:
         msg = f"{old} <tuv> use the deprecated lang attribute: TMX 1.4 wants xml:lang"
         out.append(Problem(where, msg, line, n))
+    for date in chain.from_iterable(_date_problems(e) for e in (el, *tuvs)):
+        out.append(Problem(where, date, line, n))
     for v in unit.variants:
         bad = _lang_problem(v.lang)
         if bad:
             out.append(Problem(where, f"a <tuv> has {bad}" if not v.lang else bad, line, n))
-        if not v.text.strip():
+        if not v.seg.strip():
             out.append(Problem(where, f"empty <seg> in {v.lang or 'a <tuv>'}", line, n))
+        elif not v.text.strip():
+            msg = f"<seg> in {v.lang or 'a <tuv>'} has no text, only inline codes"
+            out.append(Problem(where, msg, line, n, warning=True))
     langs = [v.lang.lower() for v in unit.variants]
     for lang, k in Counter(langs).items():
         if k > 1 and lang:
@@ -513,6 +558,7 @@ def _check_header(header: Header, el: etree._Element) -> list[Problem]:
         out.append(Problem("header", f"srclang: {bad}", line))
     if "adminlang" in attrib and (bad := _lang_problem(attrib["adminlang"])):
         out.append(Problem("header", f"adminlang: {bad}", line))
+    out += [Problem("header", date, line) for date in _date_problems(el)]
     return out
 
 
@@ -580,8 +626,8 @@ def validate(path: Path | str, *, dtd: Path | None = DTD_PATH) -> Problems:
         first = int(group[0]) + 1
         for g in group[1:]:
             n = int(g) + 1
-            msg = f"duplicate of tu {first} (same texts)"
-            problems.append(Problem(f"tu {n}", msg, lines[int(g)], n))
+            msg = f"duplicate of tu {first} (same texts and context)"
+            problems.append(Problem(f"tu {n}", msg, lines[int(g)], n, warning=True))
     problems.sort(key=lambda p: (p.tu or 0, p.line))
     return Problems(problems, units=units, dtd=dtd if checker is not None else None)
 
@@ -866,7 +912,12 @@ class ConvertResult:
     format: str
     units: int
     skipped: int = 0
+    """Units left out: without text in both languages."""
     dropped: tuple[DroppedChar, ...] = ()
+    altered: dict[str, int] = field(default_factory=dict)
+    """Segments written other than they were, by what a TSV row cannot hold."""
+    problems: tuple[str, ...] = ()
+    """What the output still has wrong (an invalid input the conversion cannot mend)."""
 
 
 _CONVERSIONS = {
@@ -882,16 +933,20 @@ def convert(
     output: Path | str,
     *,
     force: bool = False,
-    src_lang: str = "zh",
-    tgt_lang: str = "en",
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
     date: datetime | str | None = None,
 ) -> ConvertResult:
     """Convert by suffix: TMX to TSV, JSONL or TMX 1.4; TSV to TMX.
 
-    TSV to TMX reads our TSV (header ``source<TAB>target<TAB>confidence…``) or
-    any two-column TSV; ``src_lang``/``tgt_lang`` name its languages and ``date``
-    sets the creation date. TMX to TSV needs one target language; JSONL keeps
-    everything (one header line, then one line per unit).
+    TSV to TMX reads our TSV (header ``zh-CN<TAB>en-US<TAB>confidence…``, or the
+    older ``source<TAB>target…``) or any two-column TSV; ``src_lang``/``tgt_lang``
+    name its languages (by default what the header names, else zh and en) and
+    ``date`` sets the creation date. TMX to TSV needs one target language and
+    keeps plain text (``ConvertResult.altered`` counts the segments a TSV row could
+    not hold as they were); JSONL keeps everything (one header line, then one line
+    per unit). TMX to TMX 1.4 rewrites the file as our writer would; what it cannot
+    mend is in ``ConvertResult.problems``.
     """
     source, output = Path(source), Path(output)
     pair = (source.suffix.lower(), output.suffix.lower())
@@ -903,10 +958,11 @@ def convert(
         )
     _check_output(output, [source], force)
     if pair == (".tsv", ".tmx"):
-        return _tsv_to_tmx(source, output, force, lang_code(src_lang), lang_code(tgt_lang), date)
+        return _tsv_to_tmx(source, output, force, src_lang, tgt_lang, date)
     if pair == (".tmx", ".tmx"):
         n = write_tmx(output, read_header(source), iter_units(source), force=force)
-        return ConvertResult(output, "tmx", n)
+        left = validate(output).errors
+        return ConvertResult(output, "tmx", n, problems=tuple(str(p) for p in left))
     if pair == (".tmx", ".jsonl"):
         return _tmx_to_jsonl(source, output, force)
     return _tmx_to_tsv(source, output, force)
@@ -921,28 +977,36 @@ def _source_language(header: Header, path: Path) -> str:
 
 def _tmx_to_tsv(source: Path, output: Path, force: bool) -> ConvertResult:
     src = _source_language(read_header(source), source)
-    others = Counter(
-        v.lang for u in iter_units(source) for v in u.variants if v.lang.lower() != src.lower()
-    )
+    others: dict[str, str] = {}  # language codes are case-insensitive: first spelling wins
+    for unit in iter_units(source):
+        for v in unit.variants:
+            if v.lang.lower() != src.lower():
+                others.setdefault(v.lang.lower(), v.lang)
     if len(others) > 1:
-        langs = ", ".join(sorted(others))
+        langs = ", ".join(sorted(others.values()))
         raise InputError(
             f"{source} has {len(others)} target languages ({langs}): a TSV holds one pair: "
             "convert to .jsonl"
         )
-    tgt = next(iter(others), "")
+    tgt = next(iter(others.values()), "")
     dropped: list[DroppedChar] = []
+    altered: Counter[str] = Counter()
     rows = skipped = 0
     with atomic_output(output, force=force) as fh:
-        fh.write(("\t".join(COLUMNS) + "\n").encode("utf-8"))
+        header = [lang_code(src) if src else COLUMNS[0], lang_code(tgt) if tgt else COLUMNS[1]]
+        fh.write(("\t".join(header + list(COLUMNS[2:])) + "\n").encode("utf-8"))
         for unit in iter_units(source):
-            s, t = unit.variant(src), unit.variant(tgt) if tgt else None
-            src_text = clean_text(s.text, f"tu {unit.n} source", dropped) if s else ""
-            tgt_text = clean_text(t.text, f"tu {unit.n} target", dropped) if t else ""
-            if not (src_text and tgt_text):
+            cells = []
+            for side, lang in (("source", src), ("target", tgt)):
+                variant = unit.variant(lang) if lang else None
+                text = clean_text(variant.text, f"tu {unit.n} {side}", dropped) if variant else ""
+                if variant and text:
+                    altered.update(_tsv_changes(variant, text))
+                cells.append(text)
+            if not all(cells):
                 skipped += 1
                 continue
-            cells = [src_text, tgt_text] + [
+            cells += [
                 clean_text(unit.prop(k) or "", f"tu {unit.n} {k}", dropped)
                 for k in (CONFIDENCE, "x-bead", "x-paragraph")
             ]
@@ -950,24 +1014,58 @@ def _tmx_to_tsv(source: Path, output: Path, force: bool) -> ConvertResult:
             rows += 1
     for d in dropped:
         log.warning("%s: %s", output, d)
-    return ConvertResult(output, "tsv", rows, skipped, tuple(dropped))
+    for what, k in altered.items():
+        log.warning("%s: %d segment(s) %s", output, k, what)
+    return ConvertResult(output, "tsv", rows, skipped, tuple(dropped), dict(altered))
 
 
-def _pairs(meta: Iterable[Meta], tag: str) -> list[list[str]]:
-    return [[m.type, m.text] for m in meta if m.tag == tag]
+def _tsv_changes(variant: Variant, written: str) -> list[str]:
+    """What a TSV row changed in a segment: its inline codes, its line breaks and tabs,
+    the spaces at its ends."""
+    out = []
+    if variant.seg != escape(variant.text):
+        out.append("lost inline codes (formatting, placeholders) a TSV cannot hold")
+    text = variant.text
+    if _BREAKS.search(text):
+        out.append("had line breaks or tabs, written as spaces")
+    if text != text.strip() and text.strip() == written:
+        out.append("had spaces at their ends, trimmed")
+    return out
+
+
+def _named(attrib: Attrs) -> dict[str, str]:
+    """Attributes as JSON keys: ``xml:lang`` for lxml's namespaced name."""
+    return {("xml:lang" if k == XML_LANG else k): v for k, v in attrib}
+
+
+def _props(meta: Iterable[Meta]) -> list[list[object]]:
+    """Props as ``[type, text]``, with a third item for any other attribute they carry."""
+    out: list[list[object]] = []
+    for m in meta:
+        if m.tag == "prop":
+            rest = _named(tuple((k, v) for k, v in m.attrib if k != "type"))
+            out.append([m.type, m.text, rest] if rest else [m.type, m.text])
+    return out
+
+
+def _notes(meta: Iterable[Meta]) -> list[object]:
+    """Notes as their text, or ``[text, attributes]`` where they carry any."""
+    return [[m.text, _named(m.attrib)] if m.attrib else m.text for m in meta if m.tag == "note"]
 
 
 def _tmx_to_jsonl(source: Path, output: Path, force: bool) -> ConvertResult:
     header = read_header(source)
-    head = {
+    head: dict[str, object] = {
         "type": "header",
         "format": JSONL_FORMAT,
         "version": 1,
         "tmx_version": header.version,
-        "attributes": dict(header.attrib),
-        "props": _pairs(header.meta, "prop"),
-        "notes": [m.text for m in header.meta if m.tag == "note"],
+        "attributes": _named(header.attrib),
+        "props": _props(header.meta),
+        "notes": _notes(header.meta),
     }
+    if header.udes:
+        head["udes"] = list(header.udes)
     n = 0
     with atomic_output(output, force=force) as fh:
         fh.write(_json_line(head))
@@ -977,16 +1075,18 @@ def _tmx_to_jsonl(source: Path, output: Path, force: bool) -> ConvertResult:
                 tuv: dict[str, object] = {"lang": v.lang, "text": v.text}
                 if v.seg != escape(v.text):
                     tuv["seg"] = v.seg
+                if v.attrib:
+                    tuv["attributes"] = _named(v.attrib)
                 if v.meta:
-                    tuv["props"] = _pairs(v.meta, "prop")
-                    tuv["notes"] = [m.text for m in v.meta if m.tag == "note"]
+                    tuv["props"] = _props(v.meta)
+                    tuv["notes"] = _notes(v.meta)
                 tuvs.append(tuv)
             record = {
                 "type": "unit",
                 "n": unit.n,
-                "attributes": dict(unit.attrib),
-                "props": _pairs(unit.meta, "prop"),
-                "notes": unit.notes,
+                "attributes": _named(unit.attrib),
+                "props": _props(unit.meta),
+                "notes": _notes(unit.meta),
                 "tuvs": tuvs,
             }
             fh.write(_json_line(record))
@@ -1001,47 +1101,98 @@ def _json_line(obj: dict[str, object]) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def _tsv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """(line number, fields) per non-blank line; our header row is skipped."""
+def _tsv_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) per non-blank line."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             for number, line in enumerate(fh, 1):
                 line = line.rstrip("\r\n")
-                if not line.strip():
-                    continue
-                fields = line.split("\t")
-                if number == 1 and [f.strip().lower() for f in fields[:2]] == ["source", "target"]:
-                    continue
-                if len(fields) < 2:
-                    raise InputError(
-                        f"{path}:{number}: expected source<TAB>target, found no tab: "
-                        "check the file is tab-separated"
-                    )
-                yield number, fields
+                if line.strip():
+                    yield number, line.split("\t")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 ({exc.reason}): save it as UTF-8") from None
     except OSError as exc:
         raise InputError(f"cannot read {path}: {_reason(exc)}: check the path") from None
 
 
+def _is_language_tag(cell: str) -> bool:
+    cell = cell.strip()
+    return bool(LANG_CODE.match(cell)) and (base_language(cell) in NAMES or "-" in cell)
+
+
+def tsv_header(path: Path) -> tuple[str, str] | None:
+    """The languages a TSV's header row names (``zh-CN<TAB>en-US<TAB>confidence…``, as
+    we write it and as Phrase imports it), or None: no header, or ``source<TAB>target``."""
+    first = next(_tsv_lines(path), None)
+    if first is None or first[0] != 1 or len(first[1]) < 2:
+        return None
+    cells = first[1]
+    extra = [c.strip().lower() for c in cells[2:3]]
+    if all(_is_language_tag(c) for c in cells[:2]) and extra in ([], [COLUMNS[2]]):
+        return cells[0].strip(), cells[1].strip()
+    return None
+
+
+def _tsv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) per non-blank line; a header row is skipped."""
+    header = tsv_header(path) is not None
+    for number, fields in _tsv_lines(path):
+        if number == 1 and (header or [f.strip().lower() for f in fields[:2]] == list(COLUMNS[:2])):
+            continue
+        if len(fields) < 2:
+            raise InputError(
+                f"{path}:{number}: expected source<TAB>target, found no tab: "
+                "check the file is tab-separated"
+            )
+        yield number, fields
+
+
+def _tsv_languages(path: Path, src: str | None, tgt: str | None) -> tuple[str, str]:
+    """The TSV's languages: as given, else as its header names them, else zh and en; a
+    column written in another script than its language says stops the conversion, since
+    a TM with its languages swapped finds nothing in a CAT tool."""
+    named = tsv_header(path)
+    origin = "as given" if src and tgt else "as its header says" if named else "by default"
+    src = src or (named[0] if named else "zh")
+    tgt = tgt or (named[1] if named else "en")
+    columns: list[list[str]] = [[], []]
+    for _number, fields in islice(_tsv_rows(path), _LANGUAGE_SAMPLE):
+        for column, text in zip(columns, fields[:2], strict=False):
+            column.append(text)
+    for side, code, column in (("first", src, columns[0]), ("second", tgt, columns[1])):
+        seen = guess_language(" ".join(column), [src, tgt])
+        if seen is not None and base_language(seen) != base_language(code):
+            raise InputError(
+                f"{path}: the {side} column reads as {NAMES.get(base_language(seen), seen)}, "
+                f"not {code} ({origin}): give the columns' languages with --src-lang and "
+                "--tgt-lang"
+            )
+    return lang_code(src), lang_code(tgt)
+
+
 def _tsv_to_tmx(
     source: Path,
     output: Path,
     force: bool,
-    src: str,
-    tgt: str,
+    src_lang: str | None,
+    tgt_lang: str | None,
     date: datetime | str | None,
 ) -> ConvertResult:
-    for code in (src, tgt):
-        if bad := _lang_problem(code):
+    for code in (src_lang, tgt_lang):
+        if code is not None and (bad := _lang_problem(lang_code(code))):
             raise InputError(f"{bad}: give --src-lang/--tgt-lang like zh-CN, en-US")
+    src, tgt = _tsv_languages(source, src_lang, tgt_lang)
     skipped = 0
+    dropped: list[DroppedChar] = []
 
     def units() -> Iterator[Unit]:
         nonlocal skipped
         n = 0
         for number, fields in _tsv_rows(source):
-            texts = [f.strip() for f in fields[:2]]
+            texts = [
+                clean_text(f, f"{source.name}:{number} {side}", dropped)
+                for f, side in zip(fields[:2], ("source", "target"), strict=False)
+            ]
             if not all(texts):
                 skipped += 1
                 continue
@@ -1059,10 +1210,12 @@ def _tsv_to_tmx(
                     ) from None
                 meta.append(Meta.prop(CONFIDENCE, conf))
             for kind in ("x-paragraph", "x-bead"):
-                if value := extra.get(kind, "").strip():
+                if value := clean_text(extra.get(kind, ""), f"{source.name}:{number} {kind}"):
                     meta.append(Meta.prop(kind, value))
             variants = (Variant.plain(src, texts[0]), Variant.plain(tgt, texts[1]))
             yield Unit(variants, tuple(meta), (("tuid", str(n)),), n, number)
 
     count = write_tmx(output, new_header(src, date=date), units(), force=force)
-    return ConvertResult(output, "tmx", count, skipped)
+    for d in dropped:
+        log.warning("%s", d)
+    return ConvertResult(output, "tmx", count, skipped, tuple(dropped))

@@ -133,7 +133,7 @@ def test_other_formats(tmp_path: Path, cache: Path, fmt: str) -> None:
     assert r.returncode == 0, r.stderr
     lines = out.read_text(encoding="utf-8").splitlines()
     if fmt == "tsv":
-        assert lines[0].startswith("source\ttarget")
+        assert lines[0].startswith("zh-CN\ten-US\tconfidence")
         rows = [line.split("\t") for line in lines[1:]]
         assert len(rows) > 30 and all(len(r) == 5 and r[0] and r[1] for r in rows)
     else:

@@ -304,8 +304,9 @@ def test_our_output_is_valid(ours: Path) -> None:
         ([tu(), tu(zh_code="zh_CN")], "tu 2", "language code 'zh_CN' is not well formed"),
         ([tu(), tu(zh_code="chinese-traditional-x")], "tu 2", "is not well formed"),
         ([tu(zh="  ")], "tu 1", "empty <seg> in zh-CN"),
-        ([tu(en='<ph x="1">&lt;br/&gt;</ph>')], "tu 1", "empty <seg> in en-US"),
-        ([tu(), tu("甲", "A"), tu()], "tu 3", "duplicate of tu 1 (same texts)"),
+        ([tu(en="")], "tu 1", "empty <seg> in en-US"),
+        ([tu(en='<ph x="1">&lt;br/&gt;</ph>')], "tu 1", "has no text, only inline codes"),
+        ([tu(), tu("甲", "A"), tu()], "tu 3", "duplicate of tu 1 (same texts and context)"),
         ([tu("甲", "A"), tu("<hi>甲</hi>", "A")], None, None),  # markup differs: not a duplicate
         ([tu(), tu(en="x<b>y</b>")], "tu 2", "DTD: No declaration for element b"),
         (
@@ -595,6 +596,161 @@ def test_tmx_to_tmx_upgrades_an_old_file(foreign: Path, tmp_path: Path) -> None:
     assert content(units_of(out)) == content(units_of(foreign))
 
 
+def test_a_tsv_round_trip_keeps_the_languages(tmp_path: Path) -> None:
+    """An English-to-Chinese TM through TSV comes back English-to-Chinese, not zh/en."""
+    source = tmp_path / "en-zh.tmx"
+    header = HEADER.replace('srclang="zh-CN"', 'srclang="en-GB"')
+    body = (
+        '<tu><tuv xml:lang="en-GB"><seg>Press Save now.</seg></tuv>'
+        '<tuv xml:lang="zh-TW"><seg>現在按儲存。</seg></tuv></tu>'
+    )
+    source.write_text(tmx_with([body], header=header), encoding="utf-8")
+    tsv, back = tmp_path / "x.tsv", tmp_path / "back.tmx"
+    tmx.convert(source, tsv)
+    assert tsv.read_text(encoding="utf-8").splitlines()[0].split("\t")[:2] == ["en-GB", "zh-TW"]
+    tmx.convert(tsv, back)
+    assert tmx.read_header(back).srclang == "en-GB"
+    assert [(v.lang, v.text) for v in units_of(back)[0].variants] == [
+        ("en-GB", "Press Save now."),
+        ("zh-TW", "現在按儲存。"),
+    ]
+
+
+def test_a_tsv_column_in_another_language_than_said_is_refused(tmp_path: Path) -> None:
+    swapped = tmp_path / "swapped.tsv"
+    rows = [("The General Assembly,", "大会，"), ("Recalling its resolutions,", "回顾其各项决议，")]
+    swapped.write_text("".join(f"{a}\t{b}\n" for a, b in rows), encoding="utf-8")
+    out = tmp_path / "s.tmx"
+    with pytest.raises(InputError, match=r"first column reads as English, not zh \(by default\)"):
+        tmx.convert(swapped, out)
+    assert not out.exists()
+    labelled = tmp_path / "labelled.tsv"
+    labelled.write_text("zh-CN\ten-US\tconfidence\n" + swapped.read_text("utf-8"), "utf-8")
+    with pytest.raises(InputError, match="as its header says"):
+        tmx.convert(labelled, out)
+    r = tmx.convert(swapped, out, src_lang="en", tgt_lang="zh")
+    assert r.units == 2 and tmx.read_header(out).srclang == "en-US"
+
+
+def test_tmx_to_tsv_counts_languages_whatever_their_case(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.tmx"
+    path.write_text(tmx_with([tu(), tu("甲", "A").replace("en-US", "EN-us")]), encoding="utf-8")
+    out = tmp_path / "mixed.tsv"
+    r = tmx.convert(path, out)
+    assert r.units == 2 and out.read_text("utf-8").splitlines()[2] == "甲\tA\t\t\t"
+
+
+def test_tmx_to_tsv_says_what_a_row_cannot_hold(foreign: Path, tmp_path: Path) -> None:
+    path = tmp_path / "t.tmx"
+    units = [
+        tu(en="  Padded  "),
+        tu(en="Line one\nLine two\twith tab"),
+        tu(en='See <ph x="1">&lt;img/&gt;</ph> here'),
+        tu(en='<ph x="1">&lt;img/&gt;</ph>'),
+    ]
+    path.write_text(tmx_with(units), encoding="utf-8")
+    r = tmx.convert(path, tmp_path / "t.tsv")
+    assert (r.units, r.skipped) == (3, 1)
+    assert r.altered == {
+        "had spaces at their ends, trimmed": 1,
+        "had line breaks or tabs, written as spaces": 1,
+        "lost inline codes (formatting, placeholders) a TSV cannot hold": 1,
+    }
+    rows = (tmp_path / "t.tsv").read_text("utf-8").splitlines()[1:]
+    assert [row.split("\t")[1] for row in rows] == [
+        "Padded",
+        "Line one Line two with tab",
+        "See  here",
+    ]
+
+
+def test_tsv_to_tmx_cleans_characters_xml_cannot_hold(tmp_path: Path) -> None:
+    tsv = tmp_path / "c.tsv"
+    tsv.write_text("source\ttarget\n分\x0b行\tLine\x0bbreak\x01\n", encoding="utf-8")
+    out = tmp_path / "c.tmx"
+    r = tmx.convert(tsv, out)
+    assert [(v.lang, v.text) for v in units_of(out)[0].variants] == [
+        ("zh-CN", "分 行"),
+        ("en-US", "Line break"),
+    ]
+    assert [(d.where, d.char) for d in r.dropped] == [
+        ("c.tsv:2 source", "\x0b"),
+        ("c.tsv:2 target", "\x01"),
+        ("c.tsv:2 target", "\x0b"),
+    ]
+    assert list(tmx.validate(out)) == []
+
+
+def test_a_sentence_met_twice_in_different_context_is_two_units(tmp_path: Path) -> None:
+    """memoQ and Trados match in context: a repeated sentence's units are not duplicates."""
+
+    def with_context(pre: str) -> str:
+        return tu("同上。", "Ibid.").replace(
+            '<tuv xml:lang="zh-CN">',
+            f'<tuv xml:lang="zh-CN"><prop type="x-context-pre">{pre}</prop>',
+        )
+
+    path = tmp_path / "rep.tmx"
+    path.write_text(tmx_with([with_context("甲"), with_context("乙"), with_context("甲")]), "utf-8")
+    problems = tmx.validate(path)
+    assert [(p.where, p.warning) for p in problems] == [("tu 3", True)]
+    assert problems.errors == []
+    r = tmx.merge([path], tmp_path / "m.tmx")
+    assert (r.units_in, r.units_out) == (3, 2)
+    pres = [u.variants[0].meta[0].text for u in units_of(tmp_path / "m.tmx")]
+    assert pres == ["甲", "乙"]
+
+
+def test_validate_reads_dates_as_cat_tools_do(tmp_path: Path) -> None:
+    header = HEADER.replace("<header ", '<header creationdate="2024-01-01 10:00" ')
+    units = [
+        tu().replace("<tu>", f'<tu creationdate="{DATE}" changedate="yesterday">'),
+        tu("甲", "A").replace('<tuv xml:lang="en-US">', '<tuv xml:lang="en-US" changedate="1">'),
+    ]
+    path = tmp_path / "d.tmx"
+    path.write_text(tmx_with(units, header=header), encoding="utf-8")
+    found = [(p.where, p.message.split(" is ")[0]) for p in tmx.validate(path)]
+    assert found == [
+        ("header", "creationdate '2024-01-01 10:00'"),
+        ("tu 1", "changedate 'yesterday'"),
+        ("tu 2", "changedate '1'"),
+    ]
+
+
+def test_tmx_to_tmx_says_what_it_cannot_mend(ours: Path, tmp_path: Path) -> None:
+    path = tmp_path / "bad.tmx"
+    path.write_text(tmx_with([tu(), tu(en="x<b>y</b>")]), encoding="utf-8")
+    r = tmx.convert(path, tmp_path / "out.tmx")
+    assert r.units == 2 and r.problems
+    assert all(p.startswith("tu 2 ") and "element b" in p.lower() for p in r.problems)
+    assert tmx.convert(ours, tmp_path / "ours14.tmx").problems == ()
+
+
+def test_jsonl_keeps_the_attributes_of_every_element(foreign: Path, tmp_path: Path) -> None:
+    out = tmp_path / "f.jsonl"
+    tmx.convert(foreign, out)
+    head, first, _second = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert head["udes"] == [
+        '<ude name="MacRoman" base="Macintosh"><map unicode="#xF8FF" code="#xF0" '
+        'ent="Apple_logo"/></ude>'
+    ]
+    assert ["x-document", "A/1", {"xml:lang": "EN"}] in first["props"]
+    assert first["tuvs"][0]["attributes"] == {"creationid": "ann"}
+    assert "attributes" not in first["tuvs"][1]
+
+
+def test_entities_a_file_declares_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "e.tmx"
+    text = tmx_with([tu("10&nbsp;公里", "10&nbsp;km")])
+    path.write_text(
+        text.replace("?>\n", '?>\n<!DOCTYPE tmx [ <!ENTITY nbsp "&#160;"> ]>\n', 1), "utf-8"
+    )
+    assert [v.text for v in units_of(path)[0].variants] == ["10\xa0公里", "10\xa0km"]
+    assert tmx.stats(path).characters == {"zh-CN": 5, "en-US": 5}
+    tmx.merge([path], tmp_path / "m.tmx")
+    assert [v.text for v in units_of(tmp_path / "m.tmx")[0].variants] == ["10\xa0公里", "10\xa0km"]
+
+
 def test_convert_refuses_what_it_cannot_do(foreign: Path, tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"cannot convert \.tmx to \.docx"):
         tmx.convert(foreign, tmp_path / "x.docx")
@@ -753,8 +909,12 @@ def test_cli_validate(ours: Path, tmp_path: Path) -> None:
     lines = r.stdout.splitlines()
     assert len(lines) == 3 and all(line.startswith("tu 2 (line ") for line in lines[:2])
     assert "'zh_CN' is not well formed" in lines[0] and "no <tuv> in srclang" in lines[1]
-    assert lines[2].startswith("tu 3") and "duplicate of tu 1" in lines[2]
-    assert "invalid: 3 problem(s) in 3 units" in r.stderr
+    assert lines[2].startswith("tu 3") and "warning: duplicate of tu 1" in lines[2]
+    assert "invalid: 2 problem(s) in 3 units, 1 warning(s)" in r.stderr
+    repeated = tmp_path / "repeated.tmx"
+    repeated.write_text(tmx_with([tu(), tu("甲", "A"), tu()]), encoding="utf-8")
+    r = align_cli("validate", str(repeated))
+    assert (r.returncode, r.stdout.splitlines()[-1]) == (0, "valid: 3 units, 1 warning(s)")
 
 
 def test_cli_merge_filter_convert_stats(ours: Path, foreign: Path, tmp_path: Path) -> None:

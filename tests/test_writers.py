@@ -437,7 +437,7 @@ def test_tsv_rows() -> None:
     a = make_alignment()
     a.src[1] = replace(a.src[1], text="大会，\t\n")
     lines = TsvWriter().dumps(a).decode("utf-8").split("\n")
-    assert lines[0] == "source\ttarget\tconfidence\tbead\tparagraph"
+    assert lines[0] == "zh-CN\ten-US\tconfidence\tbead\tparagraph"
     assert lines[-1] == ""
     rows = [line.split("\t") for line in lines[1:-1]]
     assert all(len(r) == 5 for r in rows) and len(rows) == 4

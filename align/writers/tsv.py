@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from align.languages import lang_code
 from align.types import Alignment
 from align.writers.base import (
     DroppedChar,
@@ -16,13 +17,15 @@ from align.writers.base import (
 )
 
 COLUMNS = ("source", "target", "confidence", "bead", "paragraph")
+"""The columns; the header row names the first two by their language (``zh-CN``,
+``en-US``), so a TSV converted back to TMX, or imported into a CAT tool, keeps them."""
 
 
 class TsvWriter(Writer):
     """One row per bead with text on both sides (both or either with ``include_empty``).
 
     No quoting: tabs and line breaks inside text become spaces, so every row is
-    exactly one line of five fields.
+    exactly one line of five fields. The header row names the languages.
     """
 
     name = "tsv"
@@ -39,7 +42,9 @@ class TsvWriter(Writer):
         tgt_lang_code: str | None = None,
     ) -> Rendered:
         dropped: list[DroppedChar] = []
-        rows = ["\t".join(COLUMNS)]
+        src_code = src_lang_code or lang_code(alignment.src_lang)
+        tgt_code = tgt_lang_code or lang_code(alignment.tgt_lang)
+        rows = ["\t".join((src_code, tgt_code, *COLUMNS[2:]))]
         keep, skipped = written_beads(alignment, include_empty, include_untranslated)
         for i, bead in keep:
             n = i + 1
