@@ -128,6 +128,55 @@ def test_without_main_the_body_is_read_less_its_banner_menus_and_footer(tmp_path
     assert lines(path) == ["First.", "Second.", "Third."]
 
 
+def test_a_table_s_rows_named_header_or_footer_are_the_document(tmp_path: Path) -> None:
+    """pandoc names a table's heading row ``header``: the table's, not the site's."""
+    path = page(
+        tmp_path,
+        '<table><caption class="header">Table 1</caption><thead><tr class="header">'
+        "<th>Region</th><th>Number of delegations</th></tr></thead>"
+        '<tbody class="menu"><tr class="odd"><td>Africa</td><td>54</td></tr></tbody>'
+        '<tfoot id="footer"><tr class="footer"><th id="nav">Total</th><td>54</td></tr></tfoot>'
+        "</table>",
+    )
+    assert lines(path) == [
+        "Table 1",
+        "Region",
+        "Number of delegations",
+        "Africa",
+        "54",
+        "Total",
+        "54",
+    ]
+
+
+def test_without_main_a_header_holding_the_title_is_the_document(tmp_path: Path) -> None:
+    """pandoc's title block, and a header with nothing but the title, author and date;
+    a banner (with links or menus) is still the site's."""
+    pandoc = page(
+        tmp_path,
+        '<header id="title-block-header"><h1 class="title">Report of the meeting</h1>'
+        '<p class="subtitle">Second session</p><p class="author">The Secretariat</p></header>'
+        "<p>1. The Committee considered the proposals.</p>",
+        name="pandoc.html",
+    )
+    assert lines(pandoc) == [
+        "Report of the meeting",
+        "Second session",
+        "The Secretariat",
+        "1. The Committee considered the proposals.",
+    ]
+    titled = page(
+        tmp_path,
+        '<header><h1>会议报告</h1><p class="date">2024年5月3日</p></header>'
+        "<p>委员会审议了提案。</p>"
+        '<header><h1><a href="/">联合国</a></h1></header>'
+        "<header><h1>联合国</h1><nav>首页</nav></header>"
+        "<header>联合国</header>",
+        name="titled.html",
+    )
+    assert lines(titled, "zh") == ["会议报告", "2024年5月3日", "委员会审议了提案。"]
+
+
 def test_ruby_pronunciation_and_deleted_text_are_not_read(tmp_path: Path) -> None:
     path = page(
         tmp_path,

@@ -60,6 +60,12 @@ CHROME_NAMES = frozenset(
 """Ids and classes older sites give their banner, menus and footer (``<div id="nav">``):
 left out, as the elements of those names are, unless inside an article or ``<main>``."""
 
+TABLE_PARTS = frozenset({"caption", "thead", "tbody", "tfoot", "tr", "th"})
+"""A table's rows and sections: never chrome by their names, which describe the table
+(pandoc's ``<tr class="header">`` is the heading row, not a banner)."""
+TITLE_PARTS = frozenset({"title", "subtitle", "author", "date"})
+"""Classes of a title block's parts (pandoc's ``<p class="author">``)."""
+
 _CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.I)
 _SPACES = re.compile(r"[ \t\n\r\f]+")
@@ -218,10 +224,31 @@ def _chrome(element: etree._Element, tag: str, inside_content: bool) -> bool:
     """Whether ``element`` is the site around the document rather than the document."""
     if element.get("role") in _CHROME_ROLES:
         return True
-    if inside_content or _book_note(element):
+    if inside_content or tag in TABLE_PARTS or _book_note(element) or _title_block(element, tag):
         return False
     names = {(element.get("id") or "").lower(), *(element.get("class") or "").lower().split()}
     return tag in CHROME or bool(names & CHROME_NAMES)
+
+
+def _title_block(element: etree._Element, tag: str) -> bool:
+    """A ``<header>`` that holds the document's title, not the site's banner: pandoc's
+    ``title-block-header``, or one with nothing but a heading and title, author or date
+    lines (a banner has links or menus)."""
+    if tag != "header":
+        return False
+    if element.get("id") == "title-block-header":
+        return True
+    children = list(element)
+    if not children or (element.text or "").strip():
+        return False
+    for child in children:
+        classes = set((child.get("class") or "").lower().split())
+        if not (tag_name(child) in ("h1", "hgroup") or classes & TITLE_PARTS):
+            return False
+        if (child.tail or "").strip():
+            return False
+    inner = {tag_name(e) for e in element.iterdescendants()}
+    return not inner & {"a", "nav", "ul", "ol", "menu", "form"}
 
 
 def _epub_types(element: etree._Element) -> set[str]:
