@@ -199,7 +199,7 @@ def test_jieba_loads_lazily_and_quietly() -> None:
     assert printed == ["2", "2", "False", "2", "True"]
 
 
-CUTTING = "。！？!?.”’」』）》)]】〉“《（([ 　\n\r签署他说欢迎第一句かな𠀀LAb0123-_#%&+,，；"
+CUTTING = '。！？!?.”’」』）》)]】〉“《（([ 　\n\r签署他说欢迎第一句かな𠀀LAb0123-_#%&+,，；"'
 
 
 @settings(max_examples=400, deadline=None)
@@ -305,6 +305,35 @@ def test_zh_no_split_inside_brackets_or_quotes(zh: Segmenter, text: str) -> None
 def test_zh_closing_quote_stays_with_its_sentence(zh: Segmenter) -> None:
     assert texts(zh, "他说：“我们走吧。”然后他走了。") == ["他说：“我们走吧。”", "然后他走了。"]
     assert texts(zh, "（见第一条。）下一句。") == ["（见第一条。）", "下一句。"]
+
+
+def test_zh_a_straight_quote_closing_after_a_stop_stays_with_its_sentence(
+    zh: Segmenter,
+) -> None:
+    """An ASCII ``"`` opens and closes alike: after a stop, one that closes a quote ends the
+    sentence before, one that opens begins the next, as the curly quotes do."""
+    assert texts(zh, '他说："这是一个重要的步骤。"我们同意。') == [
+        '他说："这是一个重要的步骤。"',
+        "我们同意。",
+    ]
+    assert texts(zh, '我们同意。"下一句"是引语。') == ["我们同意。", '"下一句"是引语。']
+    assert texts(zh, '他说："好。"她说："不。""第三"句。') == [
+        '他说："好。"',
+        '她说："不。"',
+        '"第三"句。',
+    ]
+    assert texts(zh, '他问："真的?"他走了。欢迎.他说："好。"完') == [
+        '他问："真的?"',
+        "他走了。",
+        "欢迎.",
+        '他说："好。"',
+        "完",
+    ]
+    assert texts(zh, '他说："我们走吧。")然后走了。') == ['他说："我们走吧。")', "然后走了。"]
+    assert texts(zh, "他说：“我们走吧。”“下一句”是引语。") == [
+        "他说：“我们走吧。”",
+        "“下一句”是引语。",
+    ]
 
 
 def test_zh_unbalanced_bracket_does_not_swallow_the_paragraph(zh: Segmenter) -> None:

@@ -25,6 +25,10 @@ PAIRS = {
     "〈": "〉",
 }
 CLOSE_TO_OPEN = {close: open_ for open_, close in PAIRS.items()}
+STRAIGHT_QUOTE = '"'
+"""The ASCII double quote, which opens and closes alike: which it does, only the count tells
+(:func:`straight_closers`). The ASCII ``'`` is not counted: it is also the apostrophe of
+the Latin names Chinese text quotes (``Côte d'Ivoire``, ``States'``)."""
 _CHAPTER_LABEL = re.compile("[一二三四五六七八九十]{1,3}")
 """What stands before the full stop of a chapter's number, ``一. 导言``, as the UN's Chinese
 reports number them: a label, not a sentence."""
@@ -34,7 +38,7 @@ _jieba_ready = False
 
 
 _PERIOD_AFTER_IDEOGRAPH = re.compile(f"[{IDEOGRAPHS}]\\.")
-_STOP_OR_CLOSER = "".join(sorted(FULL_STOPS | ASCII_STOPS | CLOSERS))
+_STOP_OR_CLOSER = "".join(sorted(FULL_STOPS | ASCII_STOPS | CLOSERS | {STRAIGHT_QUOTE}))
 _PIECES = re.compile(f"[^{re.escape(_STOP_OR_CLOSER)}]+|.", re.DOTALL)
 
 
@@ -108,6 +112,14 @@ def bracketed(text: str) -> list[bool]:
     return inside
 
 
+def straight_closers(text: str) -> set[int]:
+    """Offsets of the ASCII double quotes that close a quote: every second one, counted from
+    the start of ``text``. Such a quote after a sentence's stop ends that sentence
+    (``他说："……。"我们同意``); one that opens begins the next (``同意。"下一句"``)."""
+    quotes = [i for i, ch in enumerate(text) if ch == STRAIGHT_QUOTE]
+    return set(quotes[1::2])
+
+
 class ZhSegmenter(Segmenter):
     """Splits Chinese after 。！？ (and ASCII ! ? before CJK, and an ASCII full stop
     between two Chinese sentences, as web pages type it: ``欢迎.他说``), never inside
@@ -119,7 +131,8 @@ class ZhSegmenter(Segmenter):
     inside such a run is never a cut point (a paragraph with no period after an
     ideograph needs no words at all: :func:`_tokenize`).
     Brackets and quotes (《》 “” 「」 （） ()) are tracked by matched pairs, which
-    is what keeps "127(s)" and a quoted "…。…" in one piece. "，" and "；" never
+    is what keeps "127(s)" and a quoted "…。…" in one piece. An ASCII ``"`` after a stop
+    goes with the sentence it closes (:func:`straight_closers`). "，" and "；" never
     cut inside a paragraph: the paragraph end, given by the block, already ends
     the segment.
     """
@@ -129,6 +142,7 @@ class ZhSegmenter(Segmenter):
     def split(self, text: str) -> list[Span]:
         tokens = _tokenize(text)
         inside = bracketed(text)
+        closing = straight_closers(text)
         cuts: list[int] = []
         i = 0
         while i < len(tokens):
@@ -147,7 +161,8 @@ class ZhSegmenter(Segmenter):
             ascii_only = period or all(ch in ASCII_STOPS for ch in word)
             j = i + 1
             while j < len(tokens) and all(
-                ch in FULL_STOPS or ch in ASCII_STOPS or ch in CLOSERS for ch in tokens[j][0]
+                ch in FULL_STOPS or ch in ASCII_STOPS or ch in CLOSERS or at in closing
+                for at, ch in enumerate(tokens[j][0], tokens[j][1])
             ):
                 ascii_only = ascii_only and not any(ch in FULL_STOPS for ch in tokens[j][0])
                 j += 1
