@@ -19,6 +19,7 @@ space-separated language (or two Latin words across a Chinese line break).
 from __future__ import annotations
 
 import re
+import shlex
 from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import unquote
@@ -1109,3 +1110,27 @@ def _link_keys(url: str) -> list[str]:
     if res:
         keys.append(res.group(1))
     return keys
+
+
+TEXT_REASONS = frozenset(
+    {
+        "page-header", "page-counter", "job-number", "barcode", "recycle", "masthead", "rule",
+        "footnote-ref", "link", "toc-leader", "page-number", "running-head",
+    }
+)  # fmt: skip
+"""Removals of printed text rather than of layout (breaks, spaces, hyphens): what a
+translator should hear of, since a rule that misfires takes real words with it."""
+
+
+def left_out(doc: CleanDocument) -> Counter[str]:
+    """How many pieces of printed text the cleaner left out, by reason."""
+    return Counter(r.reason for r in doc.removals if r.reason in TEXT_REASONS and r.text.strip())
+
+
+def left_out_line(path: str, doc: CleanDocument) -> str:
+    """One line telling what :func:`left_out` counts and how to see it; empty if nothing."""
+    counts = left_out(doc)
+    if not counts:
+        return ""
+    what = ", ".join(f"{k} {reason}" for reason, k in counts.most_common())
+    return f"left out of {path}: {what} (align clean {shlex.quote(path)} --explain lists them)"

@@ -18,7 +18,7 @@ from align.aligner import AlignConfig
 from align.cli_common import CACHE_HELP, MAX_BEAD_HELP, UNITS_HELP, Units, aligning_bar
 from align.cli_tmx import tmx_app
 from align.errors import AlignError, OutputError
-from align.types import RawDocument
+from align.types import CleanDocument, RawDocument
 
 if TYPE_CHECKING:
     from align.evaluate import DocumentResult
@@ -139,6 +139,7 @@ def pair(
 
         align pair A_77_L.107.zh.txt A_77_L.107.en.txt -o A_77_L.107.tmx
     """
+    from align.clean import left_out_line
     from align.paragraphs import by_paragraph
     from align.pipeline import Settings, align_files, check_translation_unless, document_id
     from align.report import print_report
@@ -157,6 +158,7 @@ def pair(
     )
     status = err.status("aligning…") if err.is_terminal else nullcontext()
     read: list[RawDocument] = []
+    cleaned: list[tuple[RawDocument, CleanDocument]] = []
     with status as s:
         alignment = align_files(
             src_file,
@@ -170,6 +172,7 @@ def pair(
             warn=lambda msg: err.print(
                 f"warning: {msg}", highlight=False, markup=False, soft_wrap=True
             ),
+            on_clean=lambda raw, doc: cleaned.append((raw, doc)),
         )
     check_translation_unless(
         force,
@@ -184,6 +187,9 @@ def pair(
         plain = f" ({raw.plain_forms} ligatures and presentation forms made plain)"
         message = f"read {raw.path} as {raw.encoding}{plain if raw.plain_forms else ''}"
         err.print(message, highlight=False, markup=False, soft_wrap=True)
+    for raw, doc in cleaned:
+        if line := left_out_line(raw.path, doc):
+            err.print(line, highlight=False, markup=False, soft_wrap=True)
     tm = by_paragraph(alignment) if units is Units.paragraph else alignment
     written = write_alignment(tm, output, fmt=fmt.value if fmt else None, force=force)
     if report:

@@ -35,6 +35,7 @@ from align.types import Alignment, Bead, CleanDocument, RawDocument, Segment
 
 Progress = Callable[[str], None]
 OnRead = Callable[[RawDocument], None]
+OnClean = Callable[[RawDocument, CleanDocument], None]
 
 MAX_CJK_SHARE = 0.3
 """A document in a non-CJK language with more ideographs among its letters than this is swapped."""
@@ -322,15 +323,20 @@ def align_documents(
     language_by_words: bool = True,
     allow_different: bool = False,
     warn: Progress | None = None,
+    on_clean: OnClean | None = None,
 ) -> Alignment:
     """Align two read documents; the encoder is loaded unless one is given.
 
     ``language_by_words`` False checks each side's language by its script only
     (:func:`check_language`); ``allow_different`` aligns two files that print different
-    documents (:func:`check_same_document`), telling ``warn``. ``--force`` sets both."""
+    documents (:func:`check_same_document`), telling ``warn``. ``--force`` sets both.
+    ``on_clean`` gets each side as read and as cleaned, to tell what the cleaner left out."""
     say = progress or (lambda _msg: None)
     say("cleaning and segmenting")
     src_p, tgt_p = prepare(src), prepare(tgt)
+    if on_clean is not None:
+        for p in (src_p, tgt_p):
+            on_clean(p.raw, p.clean)
     sides = [(src_p, "--src-lang"), (tgt_p, "--tgt-lang")]
     for side, flag in sorted(sides, key=lambda s: is_cjk(s[0].clean.lang)):
         check_language(side, flag, by_words=language_by_words)  # Chinese, if any, first
@@ -421,12 +427,14 @@ def align_files(
     language_by_words: bool = True,
     allow_different: bool = False,
     warn: Progress | None = None,
+    on_clean: OnClean | None = None,
 ) -> Alignment:
     """Read, clean, segment, embed and align a document pair (``align pair``).
 
     ``on_read`` gets both read documents once both have been read (their
     ``encoding`` is worth telling the user: a GB18030 or Big5 file is read fine);
-    ``language_by_words``, ``allow_different`` and ``warn`` go to :func:`align_documents`.
+    ``language_by_words``, ``allow_different``, ``warn`` and ``on_clean`` go to
+    :func:`align_documents`.
     """
     src = read_document(src_path, settings.src_lang)
     tgt = read_document(tgt_path, settings.tgt_lang)
@@ -447,4 +455,5 @@ def align_files(
         language_by_words=language_by_words,
         allow_different=allow_different,
         warn=warn,
+        on_clean=on_clean,
     )

@@ -17,9 +17,11 @@ from tmxcheck import assert_valid_tmx
 from typer.testing import CliRunner
 
 from align.aligner import AlignConfig, AlignStats, align_texts
+from align.clean import clean, left_out
 from align.cli import app
 from align.encoders import load_encoder
 from align.evaluate import EvalResult, evaluate, format_beads, match_counts, parse_beads, score
+from align.readers import read_document
 
 
 def run(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
@@ -45,6 +47,13 @@ def test_pair_writes_tmx_and_prints_the_report(tmp_path: Path, cache: Path) -> N
     assert_valid_tmx(out)
     assert "translation units:" in r.stdout and "mean confidence" in r.stdout
     assert "zh: 4. 请秘书长向大会第七十九届会议提交本决议执行情况报告；" in r.stdout
+    for name in ("zh.txt", "en.txt"):
+        counts = left_out(clean(read_document(CORPUS / name, name[:2])))
+        assert counts["job-number"] and counts["page-header"] and counts["link"]
+        said = f"left out of {CORPUS / name}: " + ", ".join(
+            f"{k} {reason}" for reason, k in counts.most_common()
+        )
+        assert said in r.stderr, r.stderr
 
 
 def test_pair_without_o_writes_the_documents_tmx_in_the_current_folder(
