@@ -43,6 +43,7 @@ REASONS: dict[str, str] = {
     "recycle": "'Please recycle' notices",
     "masthead": "first-page masthead lines (Distr., Original:, date, language, organ)",
     "footnote-rule": "the ______ rule above each page's footnotes",
+    "rule": "a ______ rule typed between paragraphs, above no footnotes",
     "footnote-mark": "marks opening a footnote (kept in Block.footnote)",
     "footnote-ref": "footnote reference marks glued to the text (kept in Block.refs)",
     "link": "URL lines left by the PDF's links (kept in CleanDocument.links)",
@@ -98,14 +99,21 @@ _ABBREVIATIONS = frozenset(
 )
 _COMPOUND_FIRST = frozenset(
     """self non co long short follow cross well ex anti counter semi quasi all half
-    high low large small medium mid top full decision evidence gender rights
-    one two three four five first second third twenty thirty forty fifty sixty
-    seventy eighty ninety""".split()
+    high low large small medium mid top full decision evidence gender rights open cost
+    far ill state fact one two three four five first second third twenty thirty
+    forty fifty sixty seventy eighty ninety""".split()
 )
 _COMPOUND_SECOND = frozenset(
     """based level related led owned making term scale wide oriented sensitive specific
-    friendly driven centred centered bound like up ups offs outs""".split()
+    friendly driven centred centered bound like up ups offs outs depth ended reaching
+    called stakeholder stakeholders""".split()
 )
+_SUFFIXES = frozenset(
+    """ing ings ed er ers est ly ness ment ments ity ities ic ics ical ish ist ists ism
+    ful less ship ships hood ther thest""".split()
+)
+"""Endings a word broken by hyphenation leaves on the next line after a first part of
+:data:`_COMPOUND_FIRST` (``open-|ing``, ``state-|ment``, ``follow-|ing``, ``far-|ther``)."""
 COMPOUND_FIRST_BY_LANGUAGE: dict[str, frozenset[str] | re.Pattern[str]] = {
     "fr": frozenset(
         """non sous vice demi semi quasi ex mi porte contre avant après arrière grand
@@ -149,6 +157,8 @@ _HEADING_LABEL = re.compile(
 """A report's section labels: ``I. Introduction``, ``A. Background``, ``一、导言``, and
 ``一. 导言`` as the UN's Chinese reports number their chapters."""
 _NOTE_START = re.compile(r"^(\*+|\d{1,3})(?:\s+|(?<=\*)(?=\S))(?=\S)")
+_OTHER_NOTE = re.compile(r"^(?:[†‡§¶#]{1,3}|[a-z]{1,2}|[ivx]{1,4})\s+\S")
+"""A note a reader wrote with another mark than a number or stars (``† text``, ``a text``)."""
 
 _SYMBOL = r"[A-Z][A-Z0-9]*(?:\.\d+)?(?:/[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?)+"
 
@@ -215,6 +225,15 @@ _CJK_GAP = re.compile(f"[ \u3000]+(?=[{CJK_TEXT}])|(?<=[{CJK_TEXT}])[ \u3000]+")
 _OPENERS = "（《「『【〔〈“‘([{«"
 _NUMBER_LINKS = "至和或及到、，；～~–"
 _CLOSERS = ")]}\"'”’»》」』】〕〉"
+_ADDRESS = re.compile(rf"[{re.escape(_OPENERS)}<]?(?:{_URL}|[\w.+-]+@\S*)")
+"""A token that is a web or e-mail address (``https://…/45/``, ``(info@``)."""
+_ADDRESS_BREAK = "/@-_.=?&"
+_NUMBERED_TERM_ZH = re.compile(
+    "(?:表|图|圖|框|目标|目標|指标|指標|附件|附录|附錄|专栏|專欄|方案|选项|選項|阶段|階段"
+    "|步骤|步驟)$"
+)
+"""Chinese words a figure numbers (``表1所列``, ``目标2的``): glued to the next character
+too, the figure is the table's or the goal's, not a footnote mark."""
 _WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
 
 
@@ -232,7 +251,9 @@ def clean(
     ``layout`` defaults to the RawDocument's (what its reader knows), else
     ``auto``: a text whose lines are often wider than a page holds
     (:func:`one_paragraph_per_line`) was not wrapped, so each line is a paragraph
-    of its own instead of being joined to the next.
+    of its own instead of being joined to the next. A text given as ``paragraphs``
+    (a .docx, a web page, a workbook) has no pages: nothing in it is page furniture,
+    and the reader took its notes' marks out of it.
     """
     text = raw.text if isinstance(raw, RawDocument) else raw
     if lang is None:
@@ -407,6 +428,13 @@ class _Cleaner:
         self.links: list[str] = []
         self.drafts: list[_Draft] = []
         self.vocab = {w.lower() for w in _WORD.findall(text)}
+        self.paginated = layout != "paragraphs"
+        """Whether the text may come from pages. A reader that gives a paragraph a line
+        (Word, a web page, a workbook) reads no page furniture, and takes the notes from
+        the file: their marks are not in its text."""
+        self.mark_before_stop = not self.cjk and base != "en"
+        """Whether the language puts a footnote mark before a comma or full stop (French,
+        Spanish, Russian), so that a year may come out glued to it (``20301,``)."""
 
     # -- line level ---------------------------------------------------------
 
@@ -428,10 +456,10 @@ class _Cleaner:
                 line.kind = "blank"
             elif RULE_LINE.match(stripped):
                 line.kind = "rule"
-            elif _LINK_LINE.match(stripped):
+            elif self.paginated and _LINK_LINE.match(stripped):
                 line.kind = "link"
             else:
-                tokens = _furniture(stripped)
+                tokens = _furniture(stripped) if self.paginated else None
                 if tokens is not None:
                     line.kind = "furniture"
                     line.tokens = [(line.cstart + s, line.cstart + e, r) for s, e, r in tokens]
@@ -440,9 +468,10 @@ class _Cleaner:
                     line.trail += line.leader
             lines.append(line)
             pos += len(text) + 1
-        self._keep_lone_fractions(lines)
-        self._page_numbers(lines)
-        self._running_heads(lines)
+        if self.paginated:
+            self._keep_lone_fractions(lines)
+            self._page_numbers(lines)
+            self._running_heads(lines)
         return lines
 
     @staticmethod
@@ -511,7 +540,7 @@ class _Cleaner:
         totals = Counter(self._counter_total(line) for line in alone)
         for line in alone:
             total = self._counter_total(line)
-            if self.layout == "paragraphs" or not (totals[total] > 1 or total == pages > 1):
+            if not (totals[total] > 1 or total == pages > 1):
                 line.kind, line.tokens = "content", []
 
     def _counter_total(self, line: _Line) -> int:
@@ -601,6 +630,7 @@ class _Cleaner:
         cur: _Draft | None = None
         notes = _Notes()
         top = self.layout == "wrapped"  # a report's masthead, above its first full line
+        above_notes = self._rules_above_notes(lines)
         for line in lines:
             if line.page_start:
                 notes.active = False  # a page's footnotes end with it
@@ -608,9 +638,13 @@ class _Cleaner:
             if notes.active and self._note_line(line, notes):
                 continue
             notes.active = False
-            if line.kind == "rule":
+            if line.kind == "rule" and id(line) in above_notes:
                 self._drop_line(line)
                 notes.active, notes.current = True, None
+                continue
+            if line.kind == "rule":
+                self._edges(line, first=True)
+                self._mark(line.cstart, line.cend, "rule")
                 continue
             if line.kind != "content":
                 self._drop_line(line)
@@ -633,6 +667,37 @@ class _Cleaner:
                 cur = self._new(line, "body")
             else:
                 self._append(cur, line)
+
+    def _rules_above_notes(self, lines: list[_Line]) -> set[int]:
+        """The ids of the rule lines that may stand above footnotes: every one in text from
+        pages. A reader of paragraphs writes the notes it takes from the file after an
+        empty line and a rule, one a line, each opening with its mark in turn, to the end
+        of the text or of its page; a rule typed in a .docx is followed by paragraphs
+        (``12 countries had ratified``, ``13 countries have signed``, then others)."""
+        rules = [n for n, line in enumerate(lines) if line.kind == "rule"]
+        if self.paginated:
+            return {id(lines[n]) for n in rules}
+        found: set[int] = set()
+        for n in rules:
+            if n == 0 or lines[n - 1].kind != "blank":
+                continue
+            notes = _Notes()
+            after = []
+            for line in lines[n + 1 :]:
+                if line.page_start:
+                    break
+                if line.kind != "blank":
+                    after.append(line)
+            for line in after:
+                m = _NOTE_START.match(line.content)
+                if m is not None and notes.accepts(m.group(1)):
+                    notes.opened(_Draft("footnote", m.group(1)))
+                elif not _OTHER_NOTE.match(line.content):
+                    break
+            else:
+                if after:
+                    found.add(id(lines[n]))
+        return found
 
     def _note_line(self, line: _Line, notes: _Notes) -> bool:
         """Take a line of a footnote zone; False when the zone has ended at it.
@@ -757,18 +822,41 @@ class _Cleaner:
             if last.isascii() and last.isalnum() and nxt[0].isascii() and nxt[0].isalnum():
                 chars.append((" ", -1))
             return
+        if self._address_goes_on(chars, nxt):
+            return
         if last in _HYPHENS and len(chars) > 1 and chars[-2][0].isalpha():
             before = _word_before(chars)
             m = re.match(r"[^\W\d_]+", nxt)
-            if m is None or self._keep_hyphen(before, m.group()):
+            if m is None or self._keep_hyphen(before, m.group(), nxt[m.end() : m.end() + 1]):
                 return
             chars.pop()
             self.reason[idx] = "hyphen"
             return
         chars.append((" ", -1))
 
-    def _keep_hyphen(self, before: str, after: str) -> bool:
-        """Whether "before-" at a line end + "after" is a compound, not a broken word.
+    @staticmethod
+    def _address_goes_on(chars: list[tuple[str, int]], nxt: str) -> bool:
+        """Whether the line ends inside a web or e-mail address that the next line goes on
+        with (``…/sites/45/`` + ``publication/…``, ``info@`` + ``un.org``): a space would
+        cut it in two, and a hyphen there is the address's own (``wp-`` + ``content``).
+        After a full stop or question mark the next line must go on in lower case or
+        figures, as a domain or a query does and a new sentence does not; a line that
+        opens with ``and`` or ``of`` goes on with the sentence instead."""
+        last = chars[-1][0]
+        if last not in _ADDRESS_BREAK or not (nxt[0].isalnum() or nxt[0] in "/_~%#"):
+            return False
+        if last in ".?" and not (nxt[0].islower() or nxt[0].isdigit()):
+            return False
+        if nxt.split(None, 1)[0].rstrip(",;:") in _CONNECTORS:  # the sentence goes on
+            return False
+        start = len(chars)
+        while start and not chars[start - 1][0].isspace():
+            start -= 1
+        return bool(_ADDRESS.fullmatch("".join(c for c, _ in chars[start:])))
+
+    def _keep_hyphen(self, before: str, after: str, then: str = "") -> bool:
+        """Whether "before-" at a line end + "after" (and ``then``, the character after it)
+        is a compound, not a broken word.
 
         Evidence from the document comes first: if only the hyphenated form
         (``long-term``) occurs elsewhere in it, keep the hyphen; if only the
@@ -776,10 +864,12 @@ class _Cleaner:
         after the hyphen means a compound (``Secretary-General``,
         ``Non-Proliferation``), and so does a first part from a short list of
         words that form compounds (self, non, co, long, short, follow, cross,
-        well, twenty, ...) or a second part such as based, level, related,
-        term, making, ups (start-ups); in French, Spanish and Russian, the first parts
-        of :data:`COMPOUND_FIRST_BY_LANGUAGE`. Anything else is a word broken by
-        hyphenation.
+        well, open, cost, state, twenty, ...) unless what follows is a suffix
+        (``open-|ing``), or a second part such as based, level, related, term,
+        making, ups (start-ups), depth (in-depth); in French, Spanish and Russian,
+        the first parts of :data:`COMPOUND_FIRST_BY_LANGUAGE`. A little word with a
+        hyphen after it goes on with a compound of many parts (``up-|to-date``,
+        ``state-|of-the-art``). Anything else is a word broken by hyphenation.
         """
         solid = (before + after).lower()
         hyphenated = f"{before}-{after}".lower()
@@ -787,7 +877,7 @@ class _Cleaner:
             return True
         if solid in self.vocab and hyphenated not in self.vocab:
             return False
-        if after[:1].isupper():
+        if after[:1].isupper() or (then and then in _HYPHENS and after.lower() in _CONNECTORS):
             return True
         first = re.split(r"[-\u2010]", before)[-1].lower()
         known = COMPOUND_FIRST_BY_LANGUAGE.get(self.base)
@@ -795,7 +885,9 @@ class _Cleaner:
             return bool(known.fullmatch(first)) and len(after) >= 5 and after[:1].islower()
         if known is not None:
             return first in known
-        return first in _COMPOUND_FIRST or after.lower() in _COMPOUND_SECOND
+        if first in _COMPOUND_FIRST and after.lower() not in _SUFFIXES:
+            return True
+        return after.lower() in _COMPOUND_SECOND
 
     def _delete(self, draft: _Draft, positions: list[int], reason: str) -> None:
         drop = set(positions)
@@ -808,6 +900,8 @@ class _Cleaner:
     def _remove_refs(self) -> None:
         """Drop footnote reference marks glued to heading/body text, in mark order."""
         marks = [d.mark for d in self.drafts if d.kind == "footnote" and d.mark]
+        if not self.paginated:  # only a custom mark (the sponsors' *) stays in the text
+            marks = [mark for mark in marks if not mark.isdigit()]
         k = 0
         for draft in self.drafts:
             if draft.kind == "footnote" or k >= len(marks):
@@ -824,15 +918,33 @@ class _Cleaner:
                         (j for j in (k, k + 1) if j < len(marks) and _year_then(found, marks[j])),
                         None,
                     )
-                    if hit is None or not self._mark_after_year(draft.chars, view, m):
+                    if (
+                        hit is None
+                        or not self.mark_before_stop
+                        or not self._mark_after_year(draft.chars, view, m)
+                    ):
                         continue
                     start = m.start() + 4
                 elif not self._glued_ref(draft.chars, view, m.start(), m.end()):
+                    continue
+                elif self._mark_later(draft.chars, view, m):
                     continue
                 drop.extend(range(start, m.end()))
                 draft.refs.append(marks[hit])
                 k = hit + 1
             self._delete(draft, drop, "footnote-ref")
+
+    def _mark_later(self, chars: list[tuple[str, int]], view: str, m: re.Match[str]) -> bool:
+        """Whether figures ``m`` glued to a word (``方案1的``) leave the mark to the same
+        figures glued to punctuation further on in the paragraph (``较短。1``): a mark
+        follows the clause it annotates, a figure a word it numbers."""
+        if m.group().startswith("*") or not view[m.start() - 1].isalpha():
+            return False
+        for later in re.finditer(rf"(?<!\d){m.group()}(?!\d)", view[m.end() :]):
+            s, e = m.end() + later.start(), m.end() + later.end()
+            if not view[s - 1].isalnum() and self._glued_ref(chars, view, s, e):
+                return True
+        return False
 
     def _mark_after_year(self, chars: list[tuple[str, int]], view: str, m: re.Match[str]) -> bool:
         """Whether the figures ``m`` are a year with a mark glued on: a figure standing
@@ -871,10 +983,13 @@ class _Cleaner:
         if self.cjk and view[e:].lstrip()[:1] in _UNITS_ZH:
             return False
         if _is_cjk(prev):
-            # "第5", "《1", "第1、2和3段", "19至21" are numbers, not marks
+            # "第5", "《1", "第1、2和3段", "19至21", "表1所列" are numbers, not marks
             before = view[s - 2] if s > 1 else ""
             return not (
-                prev == "第" or prev in _OPENERS or (prev in _NUMBER_LINKS and before.isdigit())
+                prev == "第"
+                or prev in _OPENERS
+                or (prev in _NUMBER_LINKS and before.isdigit())
+                or (nxt.isalpha() and _is_cjk(nxt) and bool(_NUMBERED_TERM_ZH.search(view[:s])))
             )
         found = re.search(r"\S+$", view[max(0, s - 60) : s])
         token = found.group() if found else prev

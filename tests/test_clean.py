@@ -92,6 +92,55 @@ def test_a_line_that_is_only_n_of_m_is_a_page_counter_only_where_the_pages_say_s
     assert texts(clean(table)) == ["Resolution", "75/268", "Date", "25/268"]
 
 
+def test_paragraphs_from_a_reader_have_no_page_furniture() -> None:
+    """A .docx or a workbook has no pages: a paragraph or cell that is a symbol, a
+    pollutant (``PM2.5/PM10``), a figure like a job number or a web address is text.
+    They were dropped as a page header, a job number and a link."""
+    rows = [
+        "Air quality indicators include:",
+        "PM2.5/PM10",
+        "A/RES/77/1",
+        "12-34567",
+        "https://www.un.org/en/about-us",
+        "2/4",
+        "Decides to remain seized of the matter.",
+    ]
+    raw = "\n".join(rows)
+    doc = clean(RawDocument(raw, "a.docx", "docx", "en", layout="paragraphs"))
+    covered(raw, doc)
+    assert texts(doc) == rows
+    assert doc.links == ()
+    pdf = clean(lines(*(f" {row}" for row in rows)), "en")
+    assert texts(pdf) == [rows[0], "2/4", rows[-1]]
+
+
+def test_a_rule_typed_in_a_document_of_paragraphs_is_above_no_notes() -> None:
+    """A reader of paragraphs writes the notes it takes from the file after an empty line
+    and a rule, one a line and in turn. A rule typed between paragraphs of a .docx made
+    the paragraphs after it footnotes 12 and 13, their figures taken for marks."""
+    rows = [
+        "A total of 150 delegations attended the session.",
+        "__________",
+        "12 countries had ratified the Convention by the end of 2023.",
+        "13 countries have signed the Convention.",
+        "The meeting decided to continue its consideration of the question next year.",
+    ]
+    raw = "\n".join(rows)
+    doc = clean(RawDocument(raw, "a.docx", "docx", "en", layout="paragraphs"))
+    covered(raw, doc)
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("body", row) for row in rows if not row.startswith("_")
+    ]
+    assert reasons(doc)["rule"] == ["__________"]
+    noted = "\n".join([*rows[:-1], "", "__________", "1 Resolution 70/1.", "2 Ibid."])
+    doc = clean(RawDocument(noted, "a.docx", "docx", "en", layout="paragraphs"))
+    covered(noted, doc)
+    assert [(b.kind, b.footnote) for b in doc.blocks] == [("body", None)] * 3 + [
+        ("footnote", "1"),
+        ("footnote", "2"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
@@ -627,6 +676,74 @@ def test_a_mark_glued_to_a_year_before_the_comma_is_removed() -> None:
     assert [b.refs for b in doc.blocks if b.refs] == [("1",), ("2",), ("3",)]
 
 
+def test_figures_that_number_a_word_are_not_marks() -> None:
+    """A figure glued to a table, goal or option it numbers (``表1所列``, ``目标2的``) is
+    no footnote mark, nor is one that leaves the mark to the same figure after
+    punctuation further on (``项目1的…较短。1``): they were dropped as marks."""
+    raw = lines(
+        " 注意到表1所列数据表明，可持续发展目标2的执行情况有所改善，",
+        "__________________ ",
+        " 1 第 70/1 号决议。 ",
+        " 2 A/77/2。 ",
+    )
+    doc = clean(raw, "zh")
+    covered(raw, doc)
+    assert texts(doc, "body") == ["注意到表1所列数据表明，可持续发展目标2的执行情况有所改善，"]
+    assert "footnote-ref" not in reasons(doc)
+    raw = lines(" 又注意到项目1的成本较低，实施时间较短。1", "__________________ ", " 1 A/77/1。 ")
+    doc = clean(raw, "zh")
+    covered(raw, doc)
+    assert texts(doc, "body") == ["又注意到项目1的成本较低，实施时间较短。"]
+    assert reasons(doc)["footnote-ref"] == ["1"]
+
+
+def test_an_english_year_is_not_a_year_with_a_mark() -> None:
+    """English puts the mark after the comma: ``rose to 20151,`` is a number, and the
+    mark is the ``1`` after ``2020;``. It used to come out as ``rose to 2015,``."""
+    raw = lines(
+        " Notes that the applications received rose to 20151, compared with 18000 in 2020;1",
+        "__________________ ",
+        " 1 See A/77/1. ",
+    )
+    doc = clean(raw, "en")
+    covered(raw, doc)
+    assert texts(doc, "body") == [
+        "Notes that the applications received rose to 20151, compared with 18000 in 2020;"
+    ]
+    assert doc.blocks[0].refs == ("1",)
+
+
+def test_a_reader_of_paragraphs_leaves_no_numbered_marks_in_the_text() -> None:
+    """A .docx or a web page gives its notes apart from the text, their marks out of it:
+    a figure there (``表1``, ``目标2``, ``Development,1``) is text. A custom mark typed in
+    the text (the sponsors' ``*``) is still the note's."""
+    raw = "\n".join(
+        [
+            "决议草案*",
+            "注意到表1所列数据，并注意到可持续发展目标2的执行情况，",
+            "回顾《2030年可持续发展议程》，1",
+            "",
+            "__________",
+            "* 提案国名单如有任何变化。",
+            "1 第70/1号决议。",
+            "2 第70/2号决议。",
+        ]
+    )
+    doc = clean(RawDocument(raw, "a.docx", "docx", "zh", layout="paragraphs"))
+    covered(raw, doc)
+    assert texts(doc, "body") == [
+        "决议草案",
+        "注意到表1所列数据，并注意到可持续发展目标2的执行情况，",
+        "回顾《2030年可持续发展议程》，1",
+    ]
+    assert [(b.footnote, b.text) for b in doc.blocks if b.kind == "footnote"] == [
+        ("*", "提案国名单如有任何变化。"),
+        ("1", "第70/1号决议。"),
+        ("2", "第70/2号决议。"),
+    ]
+    assert reasons(doc)["footnote-ref"] == ["*"]
+
+
 def test_only_marks_of_this_document_are_removed() -> None:
     raw = lines(" 欢迎《不扩散核武器条约》3 缔约国承诺充分遵守该条约，")
     doc = clean(raw, "zh")
@@ -821,6 +938,32 @@ def test_hyphen_kept_in_compounds() -> None:
     assert en_join("the COVID-", "19 pandemic") == "the COVID-19 pandemic"
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "joined"),
+    [
+        ("an open-", "ended working group", "an open-ended working group"),
+        ("an in-", "depth review", "an in-depth review"),
+        ("the cost-", "effective measures", "the cost-effective measures"),
+        ("the far-", "reaching consequences", "the far-reaching consequences"),
+        ("to prevent ill-", "treatment in", "to prevent ill-treatment in"),
+        ("their state-", "of-the-art technologies", "their state-of-the-art technologies"),
+        ("an up-", "to-date list", "an up-to-date list"),
+        ("the so-", "called experts", "the so-called experts"),
+        ("the multi-", "stakeholder partnership", "the multi-stakeholder partnership"),
+        ("the open-", "ing of the session", "the opening of the session"),
+        ("a state-", "ment by the President", "a statement by the President"),
+        ("the follow-", "ing year", "the following year"),
+        ("the inter-", "national community", "the international community"),
+        ("public in-", "formation", "public information"),
+    ],
+)
+def test_english_compounds_broken_at_their_hyphen(first: str, second: str, joined: str) -> None:
+    """Common first and second parts of compounds keep the hyphen (``openended``,
+    ``indepth`` and ``stateof-the-art`` came out before); a suffix after a first part
+    (``open-|ing``) and other syllables are a word broken by hyphenation."""
+    assert en_join(first, second) == joined
+
+
 def test_french_compounds_and_broken_words() -> None:
     """French numbers and prefixes form compounds (``soixante-dix-neuvième``, broken at its
     hyphen by a word processor, read as ``dixneuvième`` before); ``anti`` and ``co`` do
@@ -866,6 +1009,27 @@ def test_hyphenation_follows_evidence_in_the_document() -> None:
     assert en_join("peace-", "building efforts", "Welcoming peacebuilding,") == (
         "peacebuilding efforts"
     )
+
+
+def test_web_and_e_mail_addresses_wrapped_across_lines_are_joined_whole() -> None:
+    """A space put where the line broke cut ``…/sites/45/ publication/…`` and
+    ``info@ un.org`` in two; a hyphen there is the address's own (``wp-content``)."""
+    raw = lines(
+        " Takes note of the report, available at https://www.un.org/development/desa/wp-",
+        "content/uploads/sites/45/",
+        "publication/WESP2023_FullReport.pdf, and of the e-mail from info@",
+        "un.org and the page www.un.org/",
+        "and the address www.un.org.",
+        "The report is long;",
+    )
+    doc = clean(raw, "en")
+    covered(raw, doc)
+    assert texts(doc) == [
+        "Takes note of the report, available at https://www.un.org/development/desa/"
+        "wp-content/uploads/sites/45/publication/WESP2023_FullReport.pdf, and of the e-mail "
+        "from info@un.org and the page www.un.org/ and the address www.un.org.",
+        "The report is long;",
+    ]
 
 
 def test_other_languages_join_like_english() -> None:

@@ -608,6 +608,47 @@ def test_docx_footnotes_follow_the_body_under_a_rule(tmp_path: Path) -> None:
     ]
 
 
+def test_docx_body_text_is_neither_furniture_nor_notes(tmp_path: Path) -> None:
+    """A .docx has no pages and gives its notes apart, their marks out of the text: a
+    figure glued to a word (``表1``, ``目标2``), a paragraph that looks like a symbol, a
+    job number or a link, and the paragraphs after a rule typed in the text are the
+    document's text. They were dropped, or made footnotes 12 and 13."""
+    from align.clean import clean
+
+    notes = _note("footnote", 1, "提案国名单如有任何变化。", mark="*") + _note(
+        "footnote", 7, "第70/1号决议。"
+    )
+    rows = [
+        "注意到表1所列数据，并注意到可持续发展目标2的执行情况，",
+        "PM2.5/PM10",
+        "A/RES/77/1",
+        "12-34567",
+        "https://www.un.org/zh/about-us",
+        "__________",
+        "12 个国家已批准该公约。",
+        "13 个国家已签署该公约。",
+        "会议决定继续审议这个问题。",
+    ]
+    body = [
+        '<w:r><w:t>决议草案</w:t></w:r><w:r><w:footnoteReference w:customMarkFollows="1" '
+        'w:id="1"/><w:t>*</w:t></w:r>',
+        f'<w:r><w:t>{rows[0]}</w:t></w:r><w:r><w:footnoteReference w:id="7"/></w:r>',
+        *(f"<w:r><w:t>{row}</w:t></w:r>" for row in rows[1:]),
+    ]
+    path = _docx_with_notes(tmp_path / "body.docx", body, {"footnotes": notes})
+    doc = clean(read_document(path, "zh"))
+    assert [(b.kind, b.footnote, b.text) for b in doc.blocks] == [
+        ("body", None, "决议草案"),
+        *(("body", None, row.replace(" ", "")) for row in rows if row != "__________"),
+        ("footnote", "*", "提案国名单如有任何变化。"),
+        ("footnote", "1", "第70/1号决议。"),
+    ]
+    assert [r.text for r in doc.removals if r.reason in ("footnote-ref", "rule")] == [
+        "*",
+        "__________",
+    ]
+
+
 def test_docx_endnotes_count_on_from_the_footnotes(tmp_path: Path) -> None:
     body = [
         '<w:r><w:t>Recalling</w:t></w:r><w:r><w:footnoteReference w:id="2"/></w:r>',
