@@ -15,7 +15,14 @@ from rich.console import Console
 
 from align import __version__, cli_batch, cli_multi, cli_report, cli_review
 from align.aligner import AlignConfig
-from align.cli_common import CACHE_HELP, MAX_BEAD_HELP, UNITS_HELP, Units, aligning_bar
+from align.cli_common import (
+    CACHE_HELP,
+    MAX_BEAD_HELP,
+    UNITS_HELP,
+    Units,
+    aligning_bar,
+    refuse_an_input,
+)
 from align.cli_tmx import tmx_app
 from align.errors import AlignError, OutputError
 from align.types import CleanDocument, RawDocument
@@ -148,6 +155,7 @@ def pair(
     named = output is not None
     if output is None:
         output = Path(f"{document_id(src_file) or 'aligned'}.tmx")
+    refuse_an_input(output, (src_file, tgt_file))
     if output.exists() and not force:
         raise AlignError(
             f"{output} already exists: pass --force to overwrite, or choose another -o"
@@ -183,6 +191,7 @@ def pair(
     )
     if not named and alignment.document:
         output = Path(f"{alignment.document}.tmx")  # the symbol the pages print, if any
+        refuse_an_input(output, (src_file, tgt_file))
     for raw in read:
         plain = f" ({raw.plain_forms} ligatures and presentation forms made plain)"
         message = f"read {raw.path} as {raw.encoding}{plain if raw.plain_forms else ''}"

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+
+from align.errors import OutputError
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -22,6 +26,21 @@ MAX_BEAD_HELP = (
     "read as part of its translation."
 )
 CACHE_HELP = "Reuse embeddings cached on disk by earlier runs."
+
+
+def refuse_an_input(output: Path, inputs: Iterable[Path], option: str = "-o") -> None:
+    """Stop before ``output`` replaces one of the documents being read: ``--force`` lets a
+    run overwrite its earlier output, never its input."""
+    for given in inputs:
+        try:
+            same = output.exists() and given.exists() and os.path.samefile(output, given)
+        except OSError:
+            same = False
+        if same or output.absolute() == given.absolute():
+            raise OutputError(
+                f"{output} is an input ({given}): writing there would destroy it: choose "
+                f"another {option}"
+            )
 
 
 def say(message: str) -> None:

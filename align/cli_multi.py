@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from align.cli_common import CACHE_HELP, UNITS_HELP, Units, say
+from align.cli_common import CACHE_HELP, UNITS_HELP, Units, refuse_an_input, say
 from align.errors import OutputError
 
 
@@ -88,6 +88,8 @@ def register(app: typer.Typer) -> None:
 
         codes = [c.strip() for c in langs.split(",") if c.strip()] if langs else None
         versions = version_languages(files, codes, pivot, told=say)
+        if output is not None:
+            refuse_an_input(output, files)
         if output is not None and output.exists() and not force:
             raise OutputError(
                 f"{output} already exists: pass --force to overwrite, or choose another -o"

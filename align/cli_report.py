@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from align.cli_common import CACHE_HELP, align_now
+from align.cli_common import CACHE_HELP, align_now, refuse_an_input
 from align.cli_common import say as _say
 from align.errors import InputError, OutputError
 
@@ -114,6 +114,7 @@ def register(app: typer.Typer) -> None:
         from align.report import print_report
 
         if html is not None:
+            refuse_an_input(html, [alignment, *([tgt_file] if tgt_file else [])], "--html")
             if html.is_dir():
                 raise OutputError(f"{html} is a folder: give a file name to --html")
             if html.exists() and not force:

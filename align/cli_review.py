@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from align.cli_common import CACHE_HELP, Units, align_now
+from align.cli_common import CACHE_HELP, Units, align_now, refuse_an_input
 from align.cli_common import say as _say
 from align.errors import AlignError, InputError
 
@@ -41,6 +41,7 @@ def _align_first(
             f"{output}: the alignment to review is written as JSONL: name it .jsonl "
             "(export the TM with --export or the x key)"
         )
+    refuse_an_input(output, (src_file, tgt_file))
     if output.exists() and not force:
         raise AlignError(
             f"{output} already exists: resume its review with 'align review {output}', "
@@ -202,6 +203,7 @@ def register(app: typer.Typer) -> None:
             )
 
         if export is not None:
+            refuse_an_input(export, files, "--export")
             review = Review.open(alignment_path, review_file, reviewer=reviewer, save=False)
             try:
                 result = export_review(review, export, force=force, units=tm_units.value)
@@ -222,6 +224,7 @@ def register(app: typer.Typer) -> None:
         from align.review_app import ReviewApp
 
         tmx_path = tmx or reviewed_tmx_path(alignment_path)
+        refuse_an_input(tmx_path, files, "--tmx")
         review = Review.open(alignment_path, review_file, reviewer=reviewer)
         try:
             for warning in review.warnings:

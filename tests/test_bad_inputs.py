@@ -151,6 +151,34 @@ def test_output_parent_is_a_file(tmp_path: Path, cache: Path) -> None:
     assert_refused(r, blocker.parent, before, str(out), "is a file", "choose another -o")
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["pair", "{zh}", "{en}", "-o", "{en}", "-f", "tmx", "--force"],
+        ["pair", "{zh}", "{en}", "-o", "./{zh_name}", "--force"],
+        ["multi", "{zh}", "{en}", "-o", "{zh}", "--force"],
+        ["report", "{jsonl}", "--html", "{jsonl}", "--force"],
+        ["review", "{jsonl}", "--export", "{jsonl}", "--force"],
+    ],
+)
+def test_no_output_replaces_an_input_even_with_force(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """``--force`` overwrites an earlier output, and also aligns unlike texts, so users
+    learn to add it: it must never let a run write over a document it reads."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    zh, en, jsonl = folder / "zh.txt", folder / "en.txt", folder / "a.jsonl"
+    zh.write_bytes(ZH.read_bytes())
+    en.write_bytes(EN.read_bytes())
+    jsonl.write_text('{"type": "header"}\n', encoding="utf-8")
+    monkeypatch.chdir(folder)
+    names = {"zh": str(zh), "en": str(en), "jsonl": str(jsonl), "zh_name": zh.name}
+    before = listing(folder)
+    r = run(*(word.format(**names) for word in command), cache=cache)
+    assert_refused(r, folder, before, "is an input", "would destroy it", "choose another")
+
+
 # -- the wrong documents -----------------------------------------------------------------------
 
 
