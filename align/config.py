@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from align.errors import InputError
 from align.signals import Calibration, Weights
+
+MAX_BEAD_LIMIT = 10
+"""The largest ``max_bead``: 55 bead shapes against the default's 15. The search's time and
+memory grow with it, past any use (at 100, a page of 20 sentences took 20 GB)."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,14 @@ class AlignConfig:
     corridor: float = 0.05
     band: int = 6
     full_grid: int = 64
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.max_bead, int) and 1 <= self.max_bead <= MAX_BEAD_LIMIT):
+            raise InputError(
+                f"--max-bead {self.max_bead}: give a whole number from 1 to {MAX_BEAD_LIMIT} "
+                "(the search's cost grows with its square; a bead at the limit still grows "
+                "past it)"
+            )
 
     def bead_types(self) -> list[tuple[int, int]]:
         """The (source, target) sizes of every bead allowed, omissions first."""

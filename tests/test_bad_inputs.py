@@ -179,6 +179,23 @@ def test_no_output_replaces_an_input_even_with_force(
     assert_refused(r, folder, before, "is an input", "would destroy it", "choose another")
 
 
+@pytest.mark.parametrize("value", ["0", "-1", "11"])
+@pytest.mark.parametrize("command", ["pair", "batch", "eval"])
+def test_max_bead_out_of_range_is_one_line(
+    tmp_path: Path, cache: Path, command: str, value: str
+) -> None:
+    """0 used to end in a traceback, and 100000 in the kernel killing the run."""
+    out = tmp_path / "out"
+    out.mkdir()
+    args = {
+        "pair": ["pair", str(ZH), str(EN), "-o", str(out / "a.tmx")],
+        "batch": ["batch", str(CORPUS.parent), "-o", str(out / "batch")],
+        "eval": ["eval", *(str(BENCH / "pol-dev" / d) for d in ("zh", "en", "gold"))],
+    }[command]
+    r = run(*args, "--max-bead", value, cache=cache)
+    assert_refused(r, out, {}, f"--max-bead {value}", "from 1 to 10")
+
+
 # -- the wrong documents -----------------------------------------------------------------------
 
 
