@@ -797,6 +797,19 @@ def _with_documents(unit: Unit, documents: Sequence[str]) -> Unit:
     return replace(unit, meta=tuple(rest[:before] + new + rest[before:]))
 
 
+def _with_languages(unit: Unit, path: Path) -> Unit:
+    """``unit``, if every ``<tuv>`` says its language well: a TM written on from one that
+    does not would carry segments no CAT tool can match."""
+    for v in unit.variants:
+        if bad := _lang_problem(v.lang):
+            what = "a <tuv> has no language" if not v.lang else bad
+            raise InputError(
+                f"{path}: tu {unit.n} (line {unit.line}): {what}: mend it first "
+                f"(align tmx validate {path} lists every problem)"
+            )
+    return unit
+
+
 def _check_output(output: Path, inputs: Sequence[Path], force: bool) -> None:
     if output.exists() and not force:
         raise OutputError(
@@ -824,7 +837,7 @@ def merge(inputs: Sequence[Path | str], output: Path | str, *, force: bool = Fal
     doc_sets: dict[tuple[str, ...], int] = {(): 0}
     for p in paths:
         for unit in iter_units(p):
-            digest = unit.key()
+            digest = _with_languages(unit, p).key()
             hi.append(int.from_bytes(digest[:8]))
             lo.append(int.from_bytes(digest[8:]))
             c = unit.confidence
@@ -887,7 +900,7 @@ def filter(
 
     def kept() -> Iterator[Unit]:
         for unit in iter_units(source):
-            c = unit.confidence
+            c = _with_languages(unit, source).confidence
             if c is None:
                 counts["unscored"] += 1
                 if keep_unscored:

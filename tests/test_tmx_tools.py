@@ -751,6 +751,23 @@ def test_entities_a_file_declares_are_read(tmp_path: Path) -> None:
     assert [v.text for v in units_of(tmp_path / "m.tmx")[0].variants] == ["10\xa0公里", "10\xa0km"]
 
 
+@pytest.mark.parametrize("lang", ["", "english"])
+def test_merge_and_filter_refuse_a_unit_without_a_language(
+    ours: Path, tmp_path: Path, lang: str
+) -> None:
+    broken = tmp_path / "broken.tmx"
+    attribute = f' xml:lang="{lang}"' if lang else ""
+    broken.write_text(
+        tmx_with([tu(), tu("甲", "A").replace(' xml:lang="en-US"', attribute)]), "utf-8"
+    )
+    out = tmp_path / "out.tmx"
+    with pytest.raises(InputError, match=r"broken\.tmx: tu 2 \(line \d+\): .*mend it first"):
+        tmx.merge([ours, broken], out)
+    with pytest.raises(InputError, match="tu 2"):
+        tmx.filter(broken, out, 0.0, keep_unscored=True)
+    assert not out.exists()
+
+
 def test_convert_refuses_what_it_cannot_do(foreign: Path, tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"cannot convert \.tmx to \.docx"):
         tmx.convert(foreign, tmp_path / "x.docx")
