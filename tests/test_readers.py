@@ -8,6 +8,7 @@ import random
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import CORPUS, layout_in, needs_arabic_layout, needs_office
 from docx_corpus import office_copy
@@ -184,6 +185,21 @@ def test_english_utf16_without_bom(tmp_path: Path) -> None:
     text = "The General Assembly,\nRecalling its resolution 59/48 of 2 December 2004,\n"
     doc = read_document(write(tmp_path, "en.txt", text.encode("utf-16-le")), "en")
     assert (doc.text, doc.encoding) == (text, "utf-16-le")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_chinese_utf16_without_bom(tmp_path: Path, codec: str) -> None:
+    """Few NUL bytes (only its line breaks and figures have them): it used to be called
+    binary, which sent the user looking for the wrong fault."""
+    text = "人民对美好生活的向往，就是我们的奋斗目标\n（2012年11月15日）\n记者朋友们：\n"
+    doc = read_document(write(tmp_path, "zh.txt", text.encode(codec)), "zh")
+    assert (doc.text, doc.encoding) == (text, codec)
+
+
+def test_random_bytes_are_still_binary(tmp_path: Path) -> None:
+    noise = np.random.default_rng(7).integers(0, 256, 4000, dtype=np.uint8).tobytes()
+    with pytest.raises(InputError, match="looks binary"):
+        read_document(write(tmp_path, "x.txt", noise), "zh")
 
 
 def test_unknown_suffix_is_read_as_text(tmp_path: Path) -> None:

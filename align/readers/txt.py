@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from collections import Counter
 from itertools import islice
 from pathlib import Path
@@ -289,7 +290,36 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
                 return data.decode(codec), codec
             except UnicodeDecodeError:
                 return None
+    return _cjk_utf16_without_bom(data)
+
+
+def _cjk_utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """Chinese (or other non-Latin) UTF-16 without a BOM: few NULs, but read in the right
+    byte order it is all characters, while the wrong order turns its ASCII (line breaks,
+    figures) into unassigned code points."""
+    shares = {}
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        shares[codec] = (_character_share(text), text)
+    if not shares:
+        return None
+    codec, (share, text) = max(shares.items(), key=lambda kv: kv[1][0])
+    others = [s for c, (s, _) in shares.items() if c != codec]
+    if share >= 0.99 and all(s < share for s in others):
+        return text, codec
     return None
+
+
+def _character_share(text: str) -> float:
+    """The share of ``text`` that is letters, marks, figures, punctuation, symbols, spaces
+    or line breaks: not controls, unassigned or private-use code points."""
+    if not text:
+        return 0.0
+    good = sum(ch in "\n\r\t" or unicodedata.category(ch)[0] != "C" for ch in text)
+    return good / len(text)
 
 
 def _mostly_utf8(data: bytes) -> bool:
