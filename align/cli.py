@@ -80,11 +80,16 @@ def pair(
     src_file: Annotated[
         Path,
         typer.Argument(
-            metavar="SRC_FILE", help=f"The source document (Chinese by default): {FORMATS}."
+            readable=False,
+            metavar="SRC_FILE",
+            help=f"The source document (Chinese by default): {FORMATS}.",
         ),
     ],
     tgt_file: Annotated[
-        Path, typer.Argument(metavar="TGT_FILE", help="Its translation (English by default).")
+        Path,
+        typer.Argument(
+            readable=False, metavar="TGT_FILE", help="Its translation (English by default)."
+        ),
     ],
     output: Annotated[
         Path | None,
@@ -222,7 +227,7 @@ def _check_output_folder(output: Path) -> None:
 def clean_cmd(
     file: Annotated[
         Path,
-        typer.Argument(metavar="FILE", help=f"A document: {FORMATS}."),
+        typer.Argument(readable=False, metavar="FILE", help=f"A document: {FORMATS}."),
     ],
     lang: Annotated[str, typer.Option("--lang", "-l", help="Its language.")] = "zh",
     explain: Annotated[
@@ -247,13 +252,20 @@ def clean_cmd(
 @app.command("eval")
 def eval_cmd(
     src_dir: Annotated[
-        Path, typer.Argument(metavar="SRC_DIR", help="Source sentence files, one sentence a line.")
+        Path,
+        typer.Argument(
+            readable=False, metavar="SRC_DIR", help="Source sentence files, one sentence a line."
+        ),
     ],
     tgt_dir: Annotated[
-        Path, typer.Argument(metavar="TGT_DIR", help="Target sentence files, same names.")
+        Path,
+        typer.Argument(
+            readable=False, metavar="TGT_DIR", help="Target sentence files, same names."
+        ),
     ],
     gold_dir: Annotated[
-        Path, typer.Argument(metavar="GOLD_DIR", help="Gold beads, '[0, 1]:[0]' a line.")
+        Path,
+        typer.Argument(readable=False, metavar="GOLD_DIR", help="Gold beads, '[0, 1]:[0]' a line."),
     ],
     src_lang: Annotated[
         str | None,

@@ -225,7 +225,9 @@ def register(app: typer.Typer) -> None:
         source: Annotated[
             Path,
             typer.Argument(
-                metavar="INPUT", help="A folder of documents, or a CSV manifest (id,zh,en paths)."
+                readable=False,
+                metavar="INPUT",
+                help="A folder of documents, or a CSV manifest (id,zh,en paths).",
             ),
         ],
         outdir: Annotated[

@@ -19,6 +19,7 @@ def register(app: typer.Typer) -> None:
         files: Annotated[
             list[Path],
             typer.Argument(
+                readable=False,
                 metavar="FILES",
                 help="The language versions of one document, in any format 'align pair' reads; "
                 "each file's language is its name's (A_77_L.107.zh.pdf, en.docx, report-FR.htm), "

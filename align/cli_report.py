@@ -55,6 +55,7 @@ def register(app: typer.Typer) -> None:
         alignment: Annotated[
             Path,
             typer.Argument(
+                readable=False,
                 metavar="ALIGNMENT",
                 help="An alignment written by 'align pair' (.jsonl, or .tmx), or the source "
                 "document when TGT_FILE is given.",
@@ -64,7 +65,9 @@ def register(app: typer.Typer) -> None:
         tgt_file: Annotated[
             Path | None,
             typer.Argument(
-                metavar="TGT_FILE", help="The translated document: align the two now and report."
+                readable=False,
+                metavar="TGT_FILE",
+                help="The translated document: align the two now and report.",
             ),
         ] = None,
         html: Annotated[

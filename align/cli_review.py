@@ -81,6 +81,7 @@ def register(app: typer.Typer) -> None:
         files: Annotated[
             list[Path],
             typer.Argument(
+                readable=False,
                 help="An alignment written by 'align pair' (.jsonl, or .tmx), or two documents "
                 "(ZH_FILE EN_FILE) to align first with -o.",
                 show_default=False,

@@ -20,7 +20,9 @@ def _done(message: str) -> None:
 
 @tmx_app.command("validate")
 def validate_cmd(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="The TMX file to check.")],
+    file: Annotated[
+        Path, typer.Argument(readable=False, metavar="FILE", help="The TMX file to check.")
+    ],
 ) -> None:
     """Check a TMX against the TMX 1.4 DTD and what CAT tools also need.
 
@@ -47,7 +49,7 @@ def validate_cmd(
 
 @tmx_app.command("stats")
 def stats_cmd(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="A TMX file.")],
+    file: Annotated[Path, typer.Argument(readable=False, metavar="FILE", help="A TMX file.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Units, languages, segments and characters per language, props, confidences."""
@@ -64,7 +66,8 @@ def stats_cmd(
 @tmx_app.command("merge")
 def merge_cmd(
     files: Annotated[
-        list[Path], typer.Argument(metavar="FILES", help="TMX files to merge, in order.")
+        list[Path],
+        typer.Argument(readable=False, metavar="FILES", help="TMX files to merge, in order."),
     ],
     output: Output,
     force: Force = False,
@@ -86,7 +89,7 @@ def merge_cmd(
 
 @tmx_app.command("filter")
 def filter_cmd(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="A TMX file.")],
+    file: Annotated[Path, typer.Argument(readable=False, metavar="FILE", help="A TMX file.")],
     output: Output,
     min_confidence: Annotated[
         float,
@@ -112,7 +115,9 @@ def filter_cmd(
 
 @tmx_app.command("convert")
 def convert_cmd(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="A .tmx or .tsv file.")],
+    file: Annotated[
+        Path, typer.Argument(readable=False, metavar="FILE", help="A .tmx or .tsv file.")
+    ],
     output: Output,
     src_lang: Annotated[
         str | None,

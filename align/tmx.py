@@ -303,17 +303,22 @@ def _scan(path: Path) -> Iterator[tuple[str, etree._Element, int]]:
     DTD is loaded and nothing is fetched.
     """
     _check_readable(path)
-    context = etree.iterparse(
-        str(path),
-        events=("end",),
-        tag=("{*}header", "{*}tu"),
-        resolve_entities="internal",
-        no_network=True,
-        load_dtd=False,
-        huge_tree=True,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    try:
+        context = etree.iterparse(
+            str(path),
+            events=("end",),
+            tag=("{*}header", "{*}tu"),
+            resolve_entities="internal",
+            no_network=True,
+            load_dtd=False,
+            huge_tree=True,
+            remove_comments=True,
+            remove_pis=True,
+        )
+    except OSError as exc:
+        raise InputError(
+            f"cannot read {path}: {_reason(exc)}: check the path and its permissions"
+        ) from None
     n = 0
     seen_header = False
     try:

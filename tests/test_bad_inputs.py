@@ -8,6 +8,8 @@ test_existing_output_is_not_overwritten_without_force.
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -194,6 +196,62 @@ def test_max_bead_out_of_range_is_one_line(
     }[command]
     r = run(*args, "--max-bead", value, cache=cache)
     assert_refused(r, out, {}, f"--max-bead {value}", "from 1 to 10")
+
+
+CAPSH = shutil.which("capsh")
+
+
+def run_without_read_rights(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    """``align ARGS`` unable to read what its mode forbids: as root, with the capabilities
+    that let root read anything dropped."""
+    if os.geteuid() != 0:
+        return run(*args, cache=cache)
+    assert CAPSH is not None
+    command = shlex.join([sys.executable, "-m", "align.cli", *args])
+    env = {**os.environ, "ALIGN_CACHE_DIR": str(cache), "NO_COLOR": "1", "COLUMNS": "300"}
+    return subprocess.run(
+        [CAPSH, "--drop=cap_dac_override,cap_dac_read_search", "--", "-c", command],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and CAPSH is None, reason="root without capsh")
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["pair", "{txt}", str(EN), "-o", "{out}/a.tmx"],
+        ["clean", "{txt}"],
+        ["report", "{jsonl}", "--summary"],
+        ["tmx", "validate", "{tmx}"],
+        ["tmx", "stats", "{tmx}"],
+        ["tmx", "merge", "{tmx}", "-o", "{out}/m.tmx"],
+        ["tmx", "convert", "{tmx}", "-o", "{out}/c.tsv"],
+        ["tmx", "convert", "{tsv}", "-o", "{out}/c.tmx"],
+    ],
+)
+def test_a_file_without_read_permission_is_one_line(
+    tmp_path: Path, cache: Path, command: list[str]
+) -> None:
+    """Typer's own check printed a usage box without a way out; lxml's open, a traceback."""
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    files = {"txt": "zh.txt", "jsonl": "a.jsonl", "tmx": "a.tmx", "tsv": "a.tsv"}
+    for name in files.values():
+        (locked / name).write_bytes(ZH.read_bytes())
+        (locked / name).chmod(0)
+    out = tmp_path / "out"
+    out.mkdir()
+    names = {k: str(locked / v) for k, v in files.items()} | {"out": str(out)}
+    tmp_path.chmod(0o755)
+    r = run_without_read_rights(*(word.format(**names) for word in command), cache=cache)
+    target = "validate" in command and r.stdout.strip() or r.stderr.strip()
+    assert r.returncode in (1, 2), (r.stdout, r.stderr)
+    assert "Traceback" not in r.stderr and "Usage:" not in r.stderr
+    assert "permission denied" in target.lower() and "locked/" in target, (r.stdout, r.stderr)
+    assert listing(out) == {}
 
 
 # -- the wrong documents -----------------------------------------------------------------------
