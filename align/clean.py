@@ -85,6 +85,7 @@ _KASHIDA = "\u0640"
 _NO_BREAK = frozenset("\xa0\u2007\u202f")
 _HYPHENS = "-\u2010"
 _TERMINAL = "。；：;:.!?！？，,،؛؟۔"
+_SENTENCE_END = re.compile(r"[。！？.!?…][”’\"'）)」』»]*$")
 _TRAILING_MARK = re.compile(rf"(?<=[{_TERMINAL}])(?:\d{{1,3}}|\*+)$")
 """A footnote mark glued after a line's final punctuation (``Development,1``)."""
 _HEADING_CONTINUES = ":：、,，;；،؛-\u2010–"
@@ -275,7 +276,9 @@ def one_paragraph_per_line(lines: list[str]) -> bool:
     typed in an editor puts each paragraph on one line, and in any document of some
     length a tenth of them are longer than that. A wrapped text with a wide table (as
     ``pdftotext -layout`` writes it) has wide lines too, but far more lines that stop
-    mid-sentence at a page's width.
+    mid-sentence at a page's width. A text of short paragraphs (a sentence a line, as
+    sentence files and subtitles have them) has no wide line, but nearly every line ends
+    a sentence and hardly any stops mid-sentence at a page's width.
     """
     widths = [display_width(line) for line in lines]
     wide = sum(w > PAGE_LINE_WIDTH for w in widths)
@@ -283,7 +286,10 @@ def one_paragraph_per_line(lines: list[str]) -> bool:
         40 <= w <= PAGE_LINE_WIDTH and not line.endswith(tuple(_TERMINAL))
         for line, w in zip(lines, widths, strict=True)
     )
-    return wide > 0 and wide >= 0.1 * len(lines) and wrapped < wide
+    if wide > 0 and wide >= 0.1 * len(lines) and wrapped < wide:
+        return True
+    ended = sum(bool(_SENTENCE_END.search(line)) for line in lines)
+    return len(lines) >= 4 and wrapped <= 0.1 * len(lines) and ended >= 0.6 * len(lines)
 
 
 def explain(doc: CleanDocument) -> list[str]:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import BENCH
 
 from align.clean import REASONS, clean, explain, one_paragraph_per_line
 from align.types import CleanDocument, RawDocument
@@ -1347,6 +1348,21 @@ def test_layout_is_told_by_line_widths_and_ends() -> None:
     table = "Total   " + "   1 250 000" * 12
     assert not one_paragraph_per_line([wrapped] * 80 + [table] * 20)
     assert one_paragraph_per_line([paragraph + "."] * 80 + [wrapped] * 5)
+
+
+def test_a_sentence_a_line_is_read_as_paragraphs() -> None:
+    """No line is wide, but each ends a sentence: read as wrapped, the title, the date and
+    the first sentence of pol-dev's first lines ran into one segment."""
+    lines = (BENCH / "pol-dev" / "zh" / "002").read_text("utf-8").splitlines()[:12]
+    assert one_paragraph_per_line(lines)
+    doc = clean("\n".join(lines) + "\n", "zh")
+    assert [b.text.replace(" ", "") for b in doc.blocks] == [x.replace(" ", "") for x in lines]
+    english = (BENCH / "pol-dev" / "en" / "002").read_text("utf-8").splitlines()[:15]
+    assert one_paragraph_per_line(english)
+    wrapped = "Recalling its resolution 59/48 of 2 December 2004, by which it granted observer"
+    ends = "status to the Shanghai Cooperation Organization."
+    assert not one_paragraph_per_line([wrapped, ends] * 3)  # half the lines stop mid-sentence
+    assert not one_paragraph_per_line(["Decides.", "Notes."])  # too few lines to tell
 
 
 def test_paragraph_layout_keeps_short_lines_apart() -> None:
