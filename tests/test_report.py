@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
+import pytest
 from rich.console import Console
 
+from align.cli_report import load_for_report
+from align.errors import InputError
 from align.report import render_plain, render_table, summarize, unaligned_runs
+from align.review import Review
 from align.types import Alignment, Bead, Segment
+from align.writers.jsonl import JsonlWriter
 
 
 def seg(text: str, n: int) -> Segment:
@@ -107,3 +113,27 @@ def test_a_run_of_unaligned_sentences_is_named_as_a_block() -> None:
         assert f"unaligned en #{j}: {tgt[j].text}" in text
     assert unaligned_runs([9, 1, 2, 3, 5, 6, 7, 8]) == [(1, 3), (5, 9)]
     assert unaligned_runs([1, 2], least=2) == [(1, 2)]
+
+
+def test_report_and_review_refuse_an_alignment_that_loses_a_sentence(tmp_path: Path) -> None:
+    """Every sentence is in a unit or in the report as unaligned: a JSONL edited so that one
+    is in no bead (or in two) is refused by both, not reported as fully aligned."""
+    path = tmp_path / "a.jsonl"
+    data = JsonlWriter().dumps(make())
+    path.write_bytes(data)
+    assert summarize(load_for_report(path)).unaligned_src == [2, 3]
+    Review.open(path, save=False).close()
+    for old, new, problem in (
+        (b'"n": 5, "src": [3]', b'"n": 5, "src": []', "source sentence #3 is in no bead"),
+        (
+            b'"n": 3, "src": [2]',
+            b'"n": 3, "src": [1]',
+            "source sentence #1 is in beads 2 and 3",
+        ),
+    ):
+        assert data.count(old) == 1
+        path.write_bytes(data.replace(old, new))
+        for load in (load_for_report, lambda p: Review.open(p, save=False)):
+            with pytest.raises(InputError, match=f"a.jsonl: JSONL {problem}: the file was edited"):
+                load(path)
+    assert list(tmp_path.iterdir()) == [path]

@@ -20,6 +20,7 @@ import align
 from align.atomic import atomic_write
 from align.errors import InputError, OutputError
 from align.languages import lang_code
+from align.paragraphs import by_paragraph
 from align.types import Alignment, Bead, Segment
 from align.writers import (
     format_for_path,
@@ -502,7 +503,7 @@ def test_jsonl_keeps_a_bead_paired_out_of_order() -> None:
     """A moved bead (``Bead.moved``) reads back as moved, and is flagged again by the
     report and the review; a JSONL written before there were moved beads reads as none."""
     a = make_alignment()
-    a.beads[2] = Bead((3,), (3,), 0.66, 0.7, moved=True)
+    a.beads[2] = Bead((2, 3), (2, 3), 0.66, 0.7, moved=True)
     data = JsonlWriter().dumps(a)
     back = JsonlWriter().loads(data)
     assert back.beads[2] == a.beads[2] and back.beads[2].moved
@@ -514,7 +515,7 @@ def test_jsonl_keeps_a_bead_paired_out_of_order() -> None:
 
 def test_jsonl_keeps_the_alternative_and_refuses_one_out_of_range() -> None:
     a = make_alignment()
-    a.beads[2] = Bead((3,), (3,), 0.31, 0.4, None, ((3,), (3, 4)))
+    a.beads[2] = Bead((2, 3), (2, 3), 0.31, 0.4, None, ((3,), (3, 4)))
     data = JsonlWriter().dumps(a)
     assert JsonlWriter().loads(data).beads[2] == a.beads[2]
     assert json.loads(data.decode().splitlines()[-4])["alternative"] == [[3], [3, 4]]
@@ -549,6 +550,46 @@ def test_jsonl_damage_is_an_input_error() -> None:
     assert odd_kind != lines[1]
     with pytest.raises(InputError, match="unknown segment kind 'sidebar'"):
         JsonlWriter().loads(b"".join([lines[0], odd_kind, *lines[2:]]))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        (b'"src": [5], "tgt": []', b'"src": [], "tgt": []', "source sentence #5 is in no bead"),
+        (
+            b'"src": [], "tgt": [6]',
+            b'"src": [], "tgt": [5]',
+            "target sentence #5 is in beads 4 and 6",
+        ),
+        (b'"src": [4], "tgt": [4, 5]', b'"src": [4], "tgt": [4, 4]', "#4 is twice in bead 4"),
+    ],
+)
+def test_jsonl_with_a_sentence_in_no_bead_or_in_two_is_refused(
+    tmp_path: Path, old: bytes, new: bytes, problem: str
+) -> None:
+    """Every sentence is in a unit or reported unaligned: a file edited so that one is
+    lost, or written twice, is damaged, not an alignment to report or review."""
+    data = JsonlWriter().dumps(make_alignment())
+    assert data.count(old) == 1
+    (tmp_path / "a.jsonl").write_bytes(data.replace(old, new))
+    with pytest.raises(InputError, match=problem) as caught:
+        read_alignment(tmp_path / "a.jsonl")
+    message = str(caught.value)
+    assert message.startswith(f"{tmp_path / 'a.jsonl'}: ") and "\n" not in message
+    assert message.endswith("the file was edited or damaged: align the pair again")
+
+
+def test_jsonl_of_every_kind_of_bead_and_of_paragraph_units_reads_back() -> None:
+    """What the writer writes passes the check: one-sided beads, a moved bead, strays,
+    alternatives, and paragraph units (joined beads, each sentence in one)."""
+    a = make_alignment()
+    a.beads[1] = Bead((1,), (1,), 0.5, 0.4, None, ((1,), (1, 2)), moved=True)
+    a.beads[2] = Bead((2, 3), (2, 3), 0.81, 0.7, ("src", 3))
+    a.beads[3:4] = [Bead((4,), (4,), 0.8), Bead((), (5,), 0.1)]  # EN 4 and 5: one paragraph
+    assert JsonlWriter().loads(JsonlWriter().dumps(a)) == a
+    units = by_paragraph(a)
+    assert len(units.beads) < len(a.beads)
+    assert JsonlWriter().loads(JsonlWriter().dumps(units)) == units
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

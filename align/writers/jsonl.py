@@ -157,6 +157,7 @@ class JsonlWriter(Writer):
                 f"JSONL has {got[0]}/{got[1]} segments and {got[2]} beads, header says "
                 f"{want[0]}/{want[1]} and {want[2]}: the file is truncated or damaged"
             )
+        _check_coverage(a)
         return a
 
 
@@ -224,3 +225,32 @@ def _add_record(a: Alignment, obj: dict[str, Any]) -> None:
 def _in_range(a: Alignment, src: tuple[int, ...], tgt: tuple[int, ...]) -> bool:
     """Every index names a segment of its side."""
     return all(0 <= i < len(a.src) for i in src) and all(0 <= j < len(a.tgt) for j in tgt)
+
+
+def _check_coverage(a: Alignment) -> None:
+    """Every sentence in exactly one bead, as the aligner leaves them: a sentence in
+    none would be neither a unit nor reported unaligned, lost without a word, and one
+    in two would be written twice."""
+    for name, segments, ids in (
+        ("source", a.src, [b.src for b in a.beads]),
+        ("target", a.tgt, [b.tgt for b in a.beads]),
+    ):
+        homes: dict[int, list[int]] = {}
+        for n, bead in enumerate(ids, 1):
+            for i in bead:
+                homes.setdefault(i, []).append(n)
+        for i in range(len(segments)):
+            found = homes.get(i, [])
+            if len(found) == 1:
+                continue
+            where = (
+                "in no bead"
+                if not found
+                else f"twice in bead {found[0]}"
+                if found[0] == found[1]
+                else f"in beads {found[0]} and {found[1]}"
+            )
+            raise InputError(
+                f"JSONL {name} sentence #{i} is {where}: the file was edited or damaged: "
+                "align the pair again"
+            )
