@@ -116,8 +116,12 @@ def parse_beads(text: str, source: str = "<gold>") -> list[BeadIds]:
 
     Blank lines and ``#`` comments are skipped, and anything after a tab is
     ignored, so a reference file can carry the texts for the human checking it.
+    A damaged line is a one-line error, not a score: a negative number (Python
+    would read it from the end), a bead with no line at all, a sentence given
+    twice (:func:`_check_twice`).
     """
     beads: list[BeadIds] = []
+    numbers: list[int] = []
     for n, full in enumerate(text.splitlines(), 1):
         line = full.split("\t", 1)[0]
         if not line.strip() or line.lstrip().startswith("#"):
@@ -125,12 +129,57 @@ def parse_beads(text: str, source: str = "<gold>") -> list[BeadIds]:
         try:
             left, right = line.split(":")
             src, tgt = ast.literal_eval(left.strip()), ast.literal_eval(right.strip())
-            beads.append((tuple(int(i) for i in src), tuple(int(j) for j in tgt)))
+            bead = (tuple(int(i) for i in src), tuple(int(j) for j in tgt))
         except (ValueError, SyntaxError, TypeError) as exc:
             raise InputError(
                 f"{source}:{n}: not a bead line like '[0, 1]:[2]' ({line.strip()[:40]!r})"
             ) from exc
+        if any(i < 0 for i in bead[0] + bead[1]):
+            raise InputError(
+                f"{source}:{n}: negative line number in {line.strip()[:40]!r}: "
+                "lines count from 0; fix the line"
+            )
+        if not bead[0] and not bead[1]:
+            raise InputError(f"{source}:{n}: a bead with no line on either side; delete the line")
+        beads.append(bead)
+        numbers.append(n)
+    _check_twice(beads, numbers, source)
     return beads
+
+
+_SIDES = ("source", "target")
+
+
+def _check_twice(beads: Sequence[BeadIds], numbers: Sequence[int], source: str) -> None:
+    """No sentence given twice: twice in one bead, in two beads that also share a
+    sentence of the other side (a bead repeated, or a line copied and half edited), or in
+    a one-sided bead and another. A repeated bead counts twice against recall.
+
+    A sentence in two beads paired with different lines is let through: the published
+    Text+Berg gold has one (``002``, German line 218 for 228), and its scores stand.
+    """
+    seen: dict[tuple[int, int], list[int]] = {}
+    for k, bead in enumerate(beads):
+        for side in (0, 1):
+            ids = bead[side]
+            for i in ids:
+                if ids.count(i) > 1:
+                    raise InputError(
+                        f"{source}:{numbers[k]}: {_SIDES[side]} line {i} is twice in the bead; "
+                        "fix the line"
+                    )
+                for e in seen.get((side, i), []):
+                    other = beads[e]
+                    if (
+                        not all(bead)
+                        or not all(other)
+                        or not set(bead[1 - side]).isdisjoint(other[1 - side])
+                    ):
+                        raise InputError(
+                            f"{source}:{numbers[k]}: {_SIDES[side]} line {i} is in the bead "
+                            f"on line {numbers[e]} too: a bead given twice? keep one"
+                        )
+                seen.setdefault((side, i), []).append(k)
 
 
 def found_by_type(
@@ -522,7 +571,13 @@ def bench_sets(root: Path) -> dict[str, tuple[str, str]]:
 def _check_lines(
     gold: Sequence[BeadIds], n: int, m: int, path: Path, what: str = "the gold"
 ) -> None:
-    """A bead naming a line its documents do not have is a wrong file, not a miss."""
+    """A bead naming a line its documents do not have is a wrong file, not a miss; so is
+    a file with no bead for documents that have lines (an emptied gold scores F1 0)."""
+    if not gold and (n or m):
+        raise InputError(
+            f"{path}: no beads, though its documents have {n} source and {m} target lines; "
+            f"is it {what} of these files, or was it emptied?"
+        )
     for src, tgt in gold:
         if any(i >= n for i in src) or any(j >= m for j in tgt):
             raise InputError(

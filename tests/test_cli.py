@@ -450,3 +450,33 @@ def test_a_paragraph_moved_in_the_english_pdf_text_is_paired_and_flagged(
     beads = [b for b in beads if b["type"] == "bead"]
     assert len(beads) == 42 and all(b["kind"] == "1-1" for b in beads)
     assert [(b["src"], b["tgt"]) for b in beads if b["moved"]] == [([7], [10])]
+
+
+def test_report_and_eval_refuse_a_damaged_file_in_one_line(tmp_path: Path, cache: Path) -> None:
+    """An alignment edited so a sentence is in no bead, and a gold file with a bead given
+    twice or emptied: exit 2 and one line naming the file, never a report or a score."""
+    from align.types import Alignment, Bead, Segment
+    from align.writers.jsonl import JsonlWriter
+
+    segments = [Segment(f"s{i}", i, 0, 2) for i in range(3)]
+    beads = [Bead((i,), (i,), 0.9) for i in range(3)]
+    data = JsonlWriter().dumps(Alignment("zh", "en", segments, segments, beads))
+    alignment = tmp_path / "a.jsonl"
+    alignment.write_bytes(data)
+    assert run("report", str(alignment), "--summary", cache=cache).returncode == 0
+    alignment.write_bytes(data.replace(b'"n": 2, "src": [1]', b'"n": 2, "src": []'))
+    r = run("report", str(alignment), "--summary", cache=cache)
+    assert r.returncode == 2 and not r.stdout and len(r.stderr.strip().splitlines()) == 1
+    assert f"{alignment}: JSONL source sentence #1 is in no bead" in r.stderr
+
+    bench_folders(tmp_path)
+    folders = [str(tmp_path / s) for s in ("zh", "en", "gold")]
+    gold = tmp_path / "gold" / "a-mac"
+    lines = gold.read_text(encoding="utf-8").splitlines(keepends=True)
+    gold.write_text("".join([*lines[:3], lines[2], *lines[3:]]), encoding="utf-8")
+    r = run("eval", *folders, cache=cache)
+    assert r.returncode == 2 and not r.stdout and len(r.stderr.strip().splitlines()) == 1
+    assert f"{gold}:4: source line " in r.stderr and "a bead given twice" in r.stderr
+    gold.write_text("", encoding="utf-8")
+    r = run("eval", *folders, cache=cache)
+    assert r.returncode == 2 and f"{gold}: no beads, though its documents have" in r.stderr

@@ -24,6 +24,7 @@ from align.evaluate import (
     match_counts,
     parse_beads,
     read_lines,
+    saved_alignment,
     score,
     set_languages,
     without_lines,
@@ -413,3 +414,69 @@ def test_a_wrong_bead_is_finer_coarser_shifted_or_one_sided() -> None:
     assert wrong_kind(((0, 1), (0, 1)), gold_homes(gold), gold) == "shifted"
     # a line the gold leaves out is no gold bead's: whatever holds it is shifted
     assert wrong_kind(((0,), (0, 9)), gold_homes(gold), gold) == "shifted"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[0]:[0]\n[-1]:[1]\n", r"gold:2: negative line number in '\[-1\]:\[1\]'"),
+        ("[0]:[0]\n[]:[]\n[1]:[1]\n", r"gold:2: a bead with no line on either side"),
+        ("[0]:[0]\n[1, 2]:[1]\n[1, 2]:[1]\n", r"gold:3: source line 1 is in the bead on line 2"),
+        ("[0]:[0]\n# note\n[1]:[]\n[1]:[]\n", r"gold:4: source line 1 is in the bead on line 3"),
+        ("[0]:[0]\n[1]:[1]\n[1]:[0, 1]\n", r"gold:3: source line 1 is in the bead on line 2"),
+        ("[0]:[0]\n[]:[0]\n", r"gold:2: target line 0 is in the bead on line 1"),
+        ("[0]:[0]\n[1, 1]:[1]\n", r"gold:2: source line 1 is twice in the bead"),
+    ],
+)
+def test_a_damaged_gold_line_is_a_one_line_error_naming_it(text: str, message: str) -> None:
+    """A negative number would be read from the end, an empty bead and a repeated one
+    would change the scores; none is a score to report."""
+    with pytest.raises(InputError, match=message) as caught:
+        parse_beads(text, "gold")
+    assert "\n" not in str(caught.value)
+
+
+def test_what_the_published_gold_files_hold_is_still_read() -> None:
+    """Beads out of order or skipping lines (Text+Berg's ``[98, 102]:[100]``), lines in no
+    bead, and one sentence in two beads paired with different lines (Text+Berg 002)."""
+    text = "[0]:[0]\n[2, 1]:[2]\n[98, 102]:[100]\n[3]:[]\n[]:[3]\n[1, 4]:[4]\n"
+    assert parse_beads(text, "gold")[2:4] == [((98, 102), (100,)), ((3,), ())]
+    golds = sorted(BENCH.glob("*/gold/*"))
+    assert len(golds) == 14
+    for path in golds:
+        assert parse_beads(path.read_text(encoding="utf-8"), str(path))
+
+
+def test_an_emptied_gold_file_is_refused_not_scored_zero(tmp_path: Path) -> None:
+    for folder, text in (("src", "s0\ns1\n"), ("tgt", "t0\nt1\n"), ("gold", "[0]:[0]\n[1]:[1]\n")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "doc").write_text(text, encoding="utf-8")
+    assert evaluate(*(tmp_path / f for f in ("src", "tgt", "gold")), DigitEncoder()).documents
+    for emptied in ("", "# only a comment\n\n"):
+        (tmp_path / "gold" / "doc").write_text(emptied, encoding="utf-8")
+        with pytest.raises(InputError, match=r"gold/doc: no beads, though its documents have 2 "):
+            evaluate(*(tmp_path / f for f in ("src", "tgt", "gold")), DigitEncoder())
+
+
+@pytest.mark.parametrize(
+    ("saved", "message"),
+    [
+        ("", r"doc: no beads, though its documents have 2 source and 2 target lines"),
+        ("[0]:[0]\n[1]:[1]\n[1]:[1]\n", r"doc:3: source line 1 is in the bead on line 2"),
+        ("[-1]:[0]\n[0]:[1]\n", r"doc:1: negative line number"),
+        ("[0]:[0]\n[1]:[1]\n[]:[]\n", r"doc:3: a bead with no line on either side"),
+    ],
+)
+def test_a_damaged_baseline_file_is_refused_as_a_gold_file_is(
+    tmp_path: Path, saved: str, message: str
+) -> None:
+    for folder, text in (("src", "s0\ns1\n"), ("tgt", "t0\nt1\n"), ("gold", "[0]:[0]\n[1]:[1]\n")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "doc").write_text(text, encoding="utf-8")
+    result = evaluate(*(tmp_path / f for f in ("src", "tgt", "gold")), DigitEncoder())
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "doc").write_text("[0]:[0]\n[1]:[1]\n", encoding="utf-8")
+    assert saved_alignment(result, tmp_path / "runs")[0].scores.f1_strict == 1.0
+    (tmp_path / "runs" / "doc").write_text(saved, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        saved_alignment(result, tmp_path / "runs")
