@@ -29,7 +29,7 @@ from align.languages import (
 )
 from align.readers import read_document
 from align.readers.base import input_error
-from align.segmenters import segment_document
+from align.segmenters import Overlong, segment_document
 from align.symbols import different_documents, printed_symbol
 from align.types import Alignment, Bead, CleanDocument, RawDocument, Segment
 
@@ -84,11 +84,24 @@ class Prepared:
     raw: RawDocument
     clean: CleanDocument
     segments: list[Segment]
+    overlong: tuple[Overlong, ...] = ()
+    """Sentences too long to be one, cut into pieces (a table run together, no stop)."""
+
+    def overlong_lines(self) -> list[str]:
+        """What to tell the user of :attr:`overlong`, a line per sentence cut."""
+        return [
+            f"{self.raw.path}: paragraph {o.paragraph + 1} has a sentence of {o.length} "
+            f"characters with no stop: cut into {o.pieces} pieces at commas or spaces "
+            "(a table or a PDF text block run together? check the document's text)"
+            for o in self.overlong
+        ]
 
 
 def prepare(raw: RawDocument) -> Prepared:
     doc = clean(raw, raw.lang)
-    return Prepared(raw, doc, segment_document(doc))
+    overlong: list[Overlong] = []
+    segments = segment_document(doc, overlong)
+    return Prepared(raw, doc, segments, tuple(overlong))
 
 
 def cjk_share(text: str) -> tuple[float, int]:
@@ -334,6 +347,9 @@ def align_documents(
     say = progress or (lambda _msg: None)
     say("cleaning and segmenting")
     src_p, tgt_p = prepare(src), prepare(tgt)
+    if warn is not None:
+        for line in src_p.overlong_lines() + tgt_p.overlong_lines():
+            warn(line)
     if on_clean is not None:
         for p in (src_p, tgt_p):
             on_clean(p.raw, p.clean)

@@ -12,11 +12,13 @@ from hypothesis import strategies as st
 
 from align.segmenters import (
     MosesSegmenter,
+    Overlong,
     Segmenter,
     ZhSegmenter,
     get_segmenter,
     segment_document,
 )
+from align.segmenters.base import MAX_SENTENCE, cap, trim
 from align.types import Block, BlockKind, CleanDocument, Segment
 
 Para = tuple[BlockKind, str, str | None, tuple[str, ...]]
@@ -597,3 +599,60 @@ ALPHABET = "。！？!?.,;，；《》“”「」（）()’ \u3000\n中文句�
 def test_spans_cover_every_non_space_character(text: str) -> None:
     for lang in ("zh", "en"):
         check_spans(text, get_segmenter(lang).split(text))
+
+
+@given(
+    st.lists(st.sampled_from(["人民", "word ", "，", ", ", "  ", "x"]), max_size=400),
+    st.integers(10, 60),
+)
+def test_cap_cuts_at_commas_or_spaces_and_keeps_every_character(
+    parts: list[str], limit: int
+) -> None:
+    text = "".join(parts)
+    span = trim(text, 0, len(text))
+    if span is None:
+        return
+    pieces = cap(text, span, limit)
+    assert all(e - s <= limit for s, e in pieces)
+    assert all(a[1] <= b[0] for a, b in zip(pieces, pieces[1:], strict=False))
+    kept = "".join(text[s:e] for s, e in pieces)
+    assert kept.replace(" ", "") == text.replace(" ", "")
+    if len(text.strip()) <= limit:
+        assert pieces == [span]
+
+
+def test_cap_prefers_the_last_comma_or_space_before_the_limit() -> None:
+    text = "甲" * 30 + "，" + "乙" * 30 + "，" + "丙" * 30
+    assert [text[s:e] for s, e in cap(text, (0, len(text)), 70)] == [
+        "甲" * 30 + "，" + "乙" * 30 + "，",
+        "丙" * 30,
+    ]
+    solid = "人" * 25
+    assert [e - s for s, e in cap(solid, (0, 25), 10)] == [10, 10, 5]
+
+
+@pytest.mark.parametrize(
+    ("lang", "limit"), [("zh", MAX_SENTENCE["cjk"]), ("en", MAX_SENTENCE["other"])]
+)
+def test_a_sentence_too_long_to_be_one_is_cut_and_said(lang: str, limit: int) -> None:
+    """A 100,000-character line (a table run together) was one segment and wrecked the
+    alignment of the whole document."""
+    long = ("人民" if lang == "zh" else "word ") * limit
+    text = f"{'大会。' if lang == 'zh' else 'The Assembly.'}\n{long}"
+    first = text.index("\n")
+    doc = CleanDocument(
+        lang,
+        text,
+        (
+            Block(0, "body", text[:first], 0, first),
+            Block(1, "body", text[first + 1 :], first + 1, len(text)),
+        ),
+        (),
+    )
+    overlong: list[Overlong] = []
+    segments = segment_document(doc, overlong)
+    assert [len(s.text) <= limit for s in segments] == [True] * len(segments)
+    assert len(segments) >= 3 and {s.paragraph for s in segments[1:]} == {1}
+    assert overlong == [Overlong(1, len(long.strip()), len(segments) - 1)]
+    assert "".join(s.text for s in segments[1:]).replace(" ", "") == long.replace(" ", "")
+    assert segment_document(doc) == segments

@@ -5,13 +5,14 @@ from __future__ import annotations
 from functools import cache
 
 from align.languages import is_cjk
-from align.segmenters.base import Segmenter, Span
+from align.segmenters.base import Overlong, Segmenter, Span
 from align.segmenters.en import MosesSegmenter
 from align.segmenters.zh import ZhSegmenter
 from align.types import CleanDocument, Segment
 
 __all__ = [
     "MosesSegmenter",
+    "Overlong",
     "Segmenter",
     "Span",
     "ZhSegmenter",
@@ -34,6 +35,7 @@ def get_segmenter(lang: str) -> Segmenter:
     return MosesSegmenter(lang)
 
 
-def segment_document(doc: CleanDocument) -> list[Segment]:
-    """Segment ``doc`` with the splitter for ``doc.lang``."""
-    return get_segmenter(doc.lang).segment(doc)
+def segment_document(doc: CleanDocument, overlong: list[Overlong] | None = None) -> list[Segment]:
+    """Segment ``doc`` with the splitter for ``doc.lang``; sentences cut for their length
+    are listed in ``overlong``."""
+    return get_segmenter(doc.lang).segment(doc, overlong)
