@@ -179,7 +179,7 @@ class _Windows:
             np.concatenate(([0], np.cumsum([len(t) for t in side]))).astype(np.float64)
             for side in self.texts
         )
-        self.ratio = float(max(self.chars[1][-1], 1.0) / max(self.chars[0][-1], 1.0))
+        self.ratio = signals.length_ratio(*([len(t) for t in side] for side in self.texts))
         self.lex: np.ndarray | None = None
         self._quotes: dict[tuple[int, int], np.ndarray] = {}
         self.tokens = (signals.token_counts(self.texts[0]), signals.token_counts(self.texts[1]))

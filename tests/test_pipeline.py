@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, needs_layout, needs_office
+from conftest import BENCH, CORPUS, needs_layout, needs_office
 from lxml import etree
 from tmxcheck import assert_valid_tmx
 
@@ -624,3 +624,32 @@ def test_a_footnote_beads_stray_sentence_and_alternative_are_numbered_in_the_doc
     assert (note.src, note.tgt) == ((3,), (3, 4))
     assert note.stray == ("tgt", 4)
     assert note.alternative == ((3,), (3,))
+
+
+def test_a_block_run_together_on_one_side_leaves_the_rest_aligned(
+    tmp_path: Path, cache: Path
+) -> None:
+    """A 20,000-character line with no stop (a table run together by the extraction) was
+    one segment: it skewed the document's length ratio and scrambled every bead."""
+    zh = (BENCH / "pol-dev" / "zh" / "002").read_text("utf-8").splitlines()[:20]
+    en = (BENCH / "pol-dev" / "en" / "002").read_text("utf-8").splitlines()[:25]
+    (tmp_path / "zh.txt").write_text("\n".join(zh) + "\n", "utf-8")
+    (tmp_path / "en.txt").write_text("\n".join(en) + "\n", "utf-8")
+    clean_run = align_files(tmp_path / "zh.txt", tmp_path / "en.txt", cache_dir=cache)
+    (tmp_path / "long.txt").write_text("\n".join([*zh[:6], "人民" * 10_000, *zh[6:]]), "utf-8")
+    told: list[str] = []
+    run = align_files(tmp_path / "long.txt", tmp_path / "en.txt", cache_dir=cache, warn=told.append)
+    assert len(told) == 1 and "paragraph 7 has a sentence of 20000 characters" in told[0]
+    pieces = len(run.src) - len(clean_run.src)
+    assert pieces >= 13
+
+    def real(i: int) -> int:
+        return i if i < 6 else i - pieces
+
+    junk = set(range(6, 6 + pieces))
+    assert all(not b.tgt for b in run.beads if set(b.src) & junk)
+    moved = {
+        (tuple(real(i) for i in b.src), b.tgt) for b in run.beads if b.src and not set(b.src) & junk
+    }
+    kept = {(b.src, b.tgt) for b in clean_run.beads if b.src}
+    assert len(moved & kept) >= 0.9 * len(kept)

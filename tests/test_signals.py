@@ -51,6 +51,14 @@ def test_length_is_zero_at_the_expected_length_and_falls_away_from_it() -> None:
     assert signals.length(np.array([10.0]), np.array([60.0]), 3.0, 30.0)[0] < got[1]
 
 
+def test_length_ratio_leaves_out_a_block_run_together() -> None:
+    zh, en = [40, 30, 50, 44, 36], [120, 95, 150, 130, 110]
+    assert signals.length_ratio(zh, en) == pytest.approx(sum(en) / sum(zh))
+    assert signals.length_ratio(zh, [*en, 20_000]) == pytest.approx(sum(en) / sum(zh))
+    assert signals.length_ratio([*zh, 9 * 40], en) == pytest.approx(sum(en) / (sum(zh) + 360))
+    assert signals.length_ratio([], []) == 1.0
+
+
 def test_length_is_the_same_whichever_side_is_the_source() -> None:
     rng = np.random.default_rng(3)
     zh = rng.integers(5, 80, 50).astype(float)
