@@ -36,6 +36,8 @@ from align.types import Alignment, Bead, CleanDocument, RawDocument, Segment
 Progress = Callable[[str], None]
 OnRead = Callable[[RawDocument], None]
 OnClean = Callable[[RawDocument, CleanDocument], None]
+FORCED = "aligned anyway because of --force"
+"""The end of the warning of a pair aligned although it prints two different documents."""
 
 MAX_CJK_SHARE = 0.3
 """A document in a non-CJK language with more ideographs among its letters than this is swapped."""
@@ -362,7 +364,7 @@ def align_documents(
         if not allow_different:
             raise
         if warn is not None:
-            warn(f"{exc.what}: aligned anyway because of --force")
+            warn(f"{exc.what}: {FORCED}")
     scripts = [
         chinese_script(p.clean.text) if base_language(lang) == "zh" else None
         for p, lang in ((src_p, settings.src_lang), (tgt_p, settings.tgt_lang))

@@ -583,6 +583,25 @@ def test_a_pair_that_prints_two_documents_fails_unless_forced(
     assert [r.status for r in run_batch(src, out, options(cache)).results] == ["failed"]
 
 
+def test_a_pair_with_a_warning_other_than_a_mismatch_is_finished(
+    corpus: Path, cache: Path, tmp_path: Path
+) -> None:
+    """Only a pair aligned although it looked like two documents is a mismatch to redo:
+    a pair with a sentence cut for its length is done, and a rerun skips it."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for lang in ("zh", "en"):
+        text = (corpus / f"doc0.{lang}.txt").read_text(encoding="utf-8")
+        (src / f"doc0.{lang}.txt").write_text(text, encoding="utf-8")
+    with (src / "doc0.en.txt").open("a", encoding="utf-8") as fh:
+        fh.write("\n\n" + "word " * 2000 + "\n")
+    out = tmp_path / "out"
+    first = run_batch(src, out, options(cache)).results
+    assert [r.status for r in first] == ["done"]
+    assert "has a sentence of 9999 characters with no stop" in first[0].warnings[0]
+    assert [r.status for r in run_batch(src, out, options(cache)).results] == ["skipped"]
+
+
 def test_text_left_untranslated_is_told_at_the_end_of_the_run(
     corpus: Path, cache: Path, tmp_path: Path
 ) -> None:

@@ -28,7 +28,13 @@ from align.encoders import CachedEncoder, Encoder, default_cache_dir, load_encod
 from align.errors import AlignError, NotTranslation
 from align.flags import untranslated
 from align.paragraphs import by_paragraph
-from align.pipeline import Settings, align_files, check_translation, translation_score
+from align.pipeline import (
+    FORCED,
+    Settings,
+    align_files,
+    check_translation,
+    translation_score,
+)
 from align.report import left_out
 from align.writers import WRITERS
 
@@ -171,7 +177,8 @@ def run_task(task: PairTask) -> PairOutcome:
                 warn=lambda msg: warnings.append(_say_paths(msg, names)),
             )
             alignment.document = task.id
-            mismatch = bool(warnings)
+            # other warnings (a script tagged, a sentence cut for its length) are no mismatch
+            mismatch = any(w.endswith(FORCED) for w in warnings)
             try:
                 check_translation(alignment, task.src, task.tgt)
             except NotTranslation as exc:
