@@ -70,6 +70,15 @@ def merge_cmd(
         typer.Argument(readable=False, metavar="FILES", help="TMX files to merge, in order."),
     ],
     output: Output,
+    keep_contexts: Annotated[
+        bool,
+        typer.Option(
+            "--keep-contexts",
+            help="Keep a sentence met in different contexts (x-context props) as a unit "
+            "per context, for memoQ's 101% and Trados' context matches; by default units "
+            "with the same texts are one.",
+        ),
+    ] = False,
     force: Force = False,
 ) -> None:
     """Merge TMX files, dropping duplicate units (the most confident copy is kept).
@@ -80,7 +89,7 @@ def merge_cmd(
     """
     from align import tmx
 
-    r = tmx.merge(files, output, force=force)
+    r = tmx.merge(files, output, force=force, keep_contexts=keep_contexts)
     _done(
         f"wrote {r.output}: {r.units_out} units from {len(r.inputs)} file(s) "
         f"({r.units_in} read, {r.duplicates} duplicate(s) dropped)"

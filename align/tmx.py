@@ -66,8 +66,8 @@ _REQUIRED_HEADER = (
 )
 _HISTOGRAM_BINS = 10
 _LANGUAGE_SAMPLE = 200
-_BREAKS = re.compile(r"[\t\n\r\v\f\u2028\u2029]")
 """TSV rows read to check that each column is in the language it is said to be."""
+_BREAKS = re.compile(r"[\t\n\r\v\f\u2028\u2029]")
 
 Attrs = tuple[tuple[str, str], ...]
 
@@ -149,22 +149,23 @@ class Unit:
         lang = lang.lower()
         return next((v for v in self.variants if v.lang.lower() == lang), None)
 
-    def key(self) -> bytes:
-        """A 16-byte digest of the texts by language and their context: equal keys mean
-        duplicate units.
+    def key(self, *, context: bool = False) -> bytes:
+        """A 16-byte digest of the texts by language: equal keys mean duplicate units.
 
-        The context props (memoQ's ``x-context-pre``/``-post``, Trados' ``x-Context``) are
-        part of it: a sentence met twice in different places is two units to a CAT tool
-        that matches in context.
+        With ``context``, the context props (memoQ's ``x-context-pre``/``-post``, Trados'
+        ``x-Context``) are part of it: a sentence met twice in different places is two
+        units to a CAT tool that matches in context.
         """
         parts = sorted(f"{v.lang.lower()}\x00{v.seg}" for v in self.variants)
-        context = sorted(
+        if not context:
+            return hashlib.blake2b("\x01".join(parts).encode("utf-8"), digest_size=16).digest()
+        contexts = sorted(
             f"{lang}\x00{m.type}\x00{m.text}"
             for lang, metas in [("", self.meta), *((v.lang.lower(), v.meta) for v in self.variants)]
             for m in metas
             if m.tag == "prop" and m.type.lower().startswith(CONTEXT_PREFIX)
         )
-        text = "\x01".join(parts + ["\x02"] + context if context else parts)
+        text = "\x01".join(parts + ["\x02"] + contexts if contexts else parts)
         return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
@@ -616,7 +617,7 @@ def validate(path: Path | str, *, dtd: Path | None = DTD_PATH) -> Problems:
                 for line, msg in _dtd_errors(checker, el):
                     problems.append(Problem(f"tu {n}", f"DTD: {msg}", line or unit.line, n))
             problems += _check_unit(unit, el, srclang)
-            digest = unit.key()
+            digest = unit.key(context=True)
             hi.append(int.from_bytes(digest[:8]))
             lo.append(int.from_bytes(digest[8:]))
             lines.append(unit.line)
@@ -824,8 +825,16 @@ def _check_output(output: Path, inputs: Sequence[Path], force: bool) -> None:
         _check_readable(p)
 
 
-def merge(inputs: Sequence[Path | str], output: Path | str, *, force: bool = False) -> MergeResult:
-    """Merge TMX files, dropping duplicate units (same texts in every language).
+def merge(
+    inputs: Sequence[Path | str],
+    output: Path | str,
+    *,
+    force: bool = False,
+    keep_contexts: bool = False,
+) -> MergeResult:
+    """Merge TMX files, dropping duplicate units (same texts in every language; with
+    ``keep_contexts``, in the same context too, as memoQ's 101% and Trados' context
+    matches tell them apart, so boilerplate met in many places stays a unit a place).
 
     Of duplicates the unit with the highest x-confidence is kept (the first on a
     tie) with its props and notes, plus every ``x-document`` value of its
@@ -842,7 +851,7 @@ def merge(inputs: Sequence[Path | str], output: Path | str, *, force: bool = Fal
     doc_sets: dict[tuple[str, ...], int] = {(): 0}
     for p in paths:
         for unit in iter_units(p):
-            digest = _with_languages(unit, p).key()
+            digest = _with_languages(unit, p).key(context=keep_contexts)
             hi.append(int.from_bytes(digest[:8]))
             lo.append(int.from_bytes(digest[8:]))
             c = unit.confidence

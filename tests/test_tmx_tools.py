@@ -681,8 +681,9 @@ def test_tsv_to_tmx_cleans_characters_xml_cannot_hold(tmp_path: Path) -> None:
     assert list(tmx.validate(out)) == []
 
 
-def test_a_sentence_met_twice_in_different_context_is_two_units(tmp_path: Path) -> None:
-    """memoQ and Trados match in context: a repeated sentence's units are not duplicates."""
+def test_a_sentence_met_twice_in_different_context(tmp_path: Path) -> None:
+    """Not a duplicate to validate; one unit to merge, unless contexts are kept for the
+    CAT tools that match in context (memoQ's 101%, Trados' context match)."""
 
     def with_context(pre: str) -> str:
         return tu("同上。", "Ibid.").replace(
@@ -696,9 +697,13 @@ def test_a_sentence_met_twice_in_different_context_is_two_units(tmp_path: Path) 
     assert [(p.where, p.warning) for p in problems] == [("tu 3", True)]
     assert problems.errors == []
     r = tmx.merge([path], tmp_path / "m.tmx")
+    assert (r.units_in, r.units_out) == (3, 1)
+    r = tmx.merge([path], tmp_path / "k.tmx", keep_contexts=True)
     assert (r.units_in, r.units_out) == (3, 2)
-    pres = [u.variants[0].meta[0].text for u in units_of(tmp_path / "m.tmx")]
+    pres = [u.variants[0].meta[0].text for u in units_of(tmp_path / "k.tmx")]
     assert pres == ["甲", "乙"]
+    cli = align_cli("merge", str(path), "--keep-contexts", "-o", str(tmp_path / "c.tmx"))
+    assert cli.returncode == 0 and "2 units from 1 file(s)" in cli.stderr, cli.stderr
 
 
 def test_validate_reads_dates_as_cat_tools_do(tmp_path: Path) -> None:
