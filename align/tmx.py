@@ -36,7 +36,7 @@ from align import __version__
 from align.atomic import _reason, atomic_output
 from align.errors import InputError, OutputError
 from align.languages import NAMES, base_language, guess_language, lang_code
-from align.writers.base import DroppedChar, clean_text, tmx_date
+from align.writers.base import TMX_DATE, DroppedChar, clean_text, tmx_date
 from align.writers.tmx import DOCTYPE, SEGTYPES, TOOL, XML_DECLARATION
 from align.writers.tsv import COLUMNS
 
@@ -45,8 +45,6 @@ log = logging.getLogger(__name__)
 DTD_PATH = Path(__file__).resolve().parents[2] / "shared" / "spec" / "tmx14.dtd"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 LANG_CODE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-TMX_DATE = re.compile(r"^\d{8}T\d{6}Z$")
-"""TMX 1.4b's date format (ISO 8601 basic, UTC), the one CAT tools parse."""
 _DATE_ATTRIBUTES = ("creationdate", "changedate", "lastusagedate")
 CONFIDENCE = "x-confidence"
 DOCUMENT = "x-document"
@@ -519,7 +517,7 @@ def _date_problems(el: etree._Element) -> list[str]:
     return [
         f"{name} {value!r} is not a TMX date: write YYYYMMDDThhmmssZ (UTC), as CAT tools read it"
         for name in _DATE_ATTRIBUTES
-        if (value := el.get(name)) is not None and not TMX_DATE.match(value)
+        if (value := el.get(name)) is not None and not TMX_DATE.fullmatch(value)
     ]
 
 

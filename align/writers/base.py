@@ -23,7 +23,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # break): dropping them would glue two words together, so they become spaces.
 _AS_SPACE = "\x0b\x0c"
 _BREAK = re.compile(r"\s*[\t\n\r\x0b\x0c\x85\u2028\u2029]\s*")
-_DATE = re.compile(r"\d{8}T\d{6}Z")
+TMX_DATE = re.compile(r"\d{8}T\d{6}Z")
+"""TMX 1.4b's date format (ISO 8601 basic, UTC), the one CAT tools parse: match whole."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def tmx_date(date: datetime | str | None = None) -> str:
     Naive datetimes are taken as UTC.
     """
     if isinstance(date, str):
-        if not _DATE.fullmatch(date):
+        if not TMX_DATE.fullmatch(date):
             raise ValueError(f"TMX date must look like 20240131T235959Z, got {date!r}")
         return date
     if date is None:
