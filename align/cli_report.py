@@ -18,6 +18,14 @@ if TYPE_CHECKING:
 ALIGNMENT_SUFFIXES = (".jsonl", ".tmx")
 
 
+TMX_NOTE = (
+    "{tmx} is a TM: it holds its units, each read as one 1-1 bead, but not the sentences "
+    "left unaligned nor the beads' shapes; report the alignment itself for them "
+    "(align pair SRC TGT -o {jsonl}, or the jsonl/ folder of align batch)"
+)
+"""What a report read from a TMX cannot show, said under it."""
+
+
 def load_for_report(
     first: Path,
     second: Path | None = None,
@@ -134,6 +142,8 @@ def register(app: typer.Typer) -> None:
         )
         flags = flag_alignment(aligned)
         print_report(aligned, beads=beads, flags=flags)
+        if tgt_file is None and alignment.suffix.lower() == ".tmx":
+            _say(f"note: {TMX_NOTE.format(tmx=alignment, jsonl=alignment.with_suffix('.jsonl'))}")
         if html is not None:
             write_html(aligned, html, force=force, flags=flags)
             _say(f"wrote {html}")

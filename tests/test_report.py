@@ -8,12 +8,15 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from typer.testing import CliRunner
 
+from align.cli import app
 from align.cli_report import load_for_report
 from align.errors import InputError
 from align.report import render_plain, render_table, summarize, unaligned_runs
 from align.review import Review
 from align.types import Alignment, Bead, Segment
+from align.writers import write_alignment
 from align.writers.jsonl import JsonlWriter
 
 
@@ -137,3 +140,18 @@ def test_report_and_review_refuse_an_alignment_that_loses_a_sentence(tmp_path: P
             with pytest.raises(InputError, match=f"a.jsonl: JSONL {problem}: the file was edited"):
                 load(path)
     assert list(tmp_path.iterdir()) == [path]
+
+
+def test_a_report_of_a_tmx_says_what_a_tm_cannot_show(tmp_path: Path) -> None:
+    """A TM holds its units only: read back, a sentence left unaligned is not there and
+    every unit is a 1-1 bead, so the report says so rather than look complete."""
+    a = make()
+    assert any(not b.src or not b.tgt for b in a.beads)
+    write_alignment(a, tmp_path / "a.tmx")
+    r = CliRunner().invoke(app, ["report", str(tmp_path / "a.tmx"), "--summary"])
+    assert r.exit_code == 0, r.output
+    assert f"note: {tmp_path / 'a.tmx'} is a TM" in r.output
+    assert "not the sentences left unaligned" in r.output
+    write_alignment(a, tmp_path / "a.jsonl")
+    r = CliRunner().invoke(app, ["report", str(tmp_path / "a.jsonl"), "--summary"])
+    assert r.exit_code == 0 and "is a TM" not in r.output
