@@ -85,16 +85,23 @@ def register(app: typer.Typer) -> None:
             version_languages,
         )
         from align.pipeline import Settings
+        from align.readers.base import check_file
         from align.writers import multilingual_tmx
 
         codes = [c.strip() for c in langs.split(",") if c.strip()] if langs else None
         versions = version_languages(files, codes, pivot, told=say)
+        for path in files:
+            check_file(path)  # every version, before the others are aligned
         if output is not None:
             refuse_an_input(output, files)
-        if output is not None and output.exists() and not force:
-            raise OutputError(
-                f"{output} already exists: pass --force to overwrite, or choose another -o"
-            )
+            if output.is_dir():
+                raise OutputError(f"{output} is a folder: give a file name with -o")
+            if output.suffix.lower() != ".tmx":
+                raise OutputError(f"{output}: a multilingual TM is written as TMX: name it .tmx")
+            if output.exists() and not force:
+                raise OutputError(
+                    f"{output} already exists: pass --force to overwrite, or choose another -o"
+                )
         result = align_versions(
             versions,
             pivot=pivot,

@@ -233,6 +233,26 @@ def test_align_multi_says_which_file_it_cannot_place(
     assert not list(tmp_path.glob("*.tmx"))
 
 
+@pytest.mark.parametrize(
+    ("extra", "error"),
+    [
+        (["fr.txt"], "fr.txt: file does not exist"),
+        (["-o", "out.txt"], "out.txt: a multilingual TM is written as TMX: name it .tmx"),
+        (["-o", "folder.tmx"], "folder.tmx is a folder: give a file name with -o"),
+    ],
+)
+def test_align_multi_checks_files_and_output_before_aligning(
+    tmp_path: Path, extra: list[str], error: str
+) -> None:
+    """These were told only once the other versions had been aligned."""
+    for lang in ("zh", "en"):
+        (tmp_path / f"{lang}.txt").write_text((CORPUS / f"{lang}.txt").read_text("utf-8"), "utf-8")
+    (tmp_path / "folder.tmx").mkdir()
+    run = _align("multi", "zh.txt", "en.txt", *extra, cwd=tmp_path)
+    assert run.returncode == 2 and error in run.stderr, run.stderr
+    assert "aligning" not in run.stderr and len(run.stderr.strip().splitlines()) == 1
+
+
 def test_paragraph_units_join_units_that_share_a_paragraph_in_any_language() -> None:
     """Chinese puts 二。 and 三。 (and a sentence the English lacks) in one paragraph,
     English puts One. and Two. in one: the first three English sentences make one
