@@ -215,6 +215,16 @@ def _report(result: BatchResult) -> None:
     if result.merge is not None:
         m = result.merge
         _say(f"merged {m.units_out} units into {m.output} ({m.duplicates} duplicate(s) dropped)")
+    for folder in ("tmx", "jsonl"):  # the TMs if any; summary.json lists the JSONL too
+        stale = [x.path for x in result.stale if x.path.startswith(f"{folder}/")]
+        if stale:
+            names = ", ".join(p.removeprefix(f"{folder}/") for p in stale[:SHOW])
+            cut = ", ..." if len(stale) > SHOW else ""
+            _say(
+                f"{len(stale)} file(s) in {result.outdir / folder} are from pairs not aligned in "
+                f"this run: {names}{cut} (see summary.json)"
+            )
+            break
 
 
 def register(app: typer.Typer) -> None:
@@ -262,7 +272,8 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--merge",
                 help="Also write one TMX of all pairs, duplicates dropped (the most confident "
-                "kept, every document id kept as x-document). Rewritten on every run.",
+                "kept, every document id kept as x-document). Rewritten on every run into "
+                "OUTDIR; any other existing file only with --force, an input document never.",
             ),
         ] = None,
         units: Annotated[Units, typer.Option("--units", help=UNITS_HELP)] = Units.sentence,
@@ -287,8 +298,8 @@ def register(app: typer.Typer) -> None:
                 "--force",
                 help="Write TMs even for pairs that do not look like translations of each "
                 "other or print different UN document symbols or job numbers (they fail "
-                "otherwise), and take each file's language as given unless its script "
-                "contradicts it (not its words).",
+                "otherwise), take each file's language as given unless its script "
+                "contradicts it (not its words), and let --merge replace an existing file.",
             ),
         ] = False,
         redo: Annotated[
@@ -345,6 +356,7 @@ def register(app: typer.Typer) -> None:
             redo=redo,
             merge=merge,
             units=units.value,
+            overwrite=force,
         )
         counts = _Counts()
         listener, stop = _listener(err.is_terminal, counts)

@@ -159,6 +159,60 @@ def test_discover_recognises_every_layout_and_lists_the_rest(tmp_path: Path) -> 
     }
 
 
+def test_locale_codes_in_names_and_folders_mean_their_language(
+    tmp_path: Path, corpus: Path, cache: Path
+) -> None:
+    """CAT tools and locales name files and folders zh-CN, zh_CN, en-US: the default
+    zh and en used to find no pair in them. A code means the language of its primary
+    subtag, unless its script says otherwise: zh-CN and zh-TW stay two languages."""
+    root = tmp_path / "in"
+    touch(root / "b10" / "zh-CN" / "a.txt"), touch(root / "b10" / "en-US" / "a.txt")
+    touch(root / "a.zh-CN.txt"), touch(root / "a.en-US.txt")
+    touch(root / "d.zh_Hans.docx"), touch(root / "d.EN_gb.docx")
+    touch(root / "e" / "zh-CN.txt"), touch(root / "e" / "en_US.txt")
+    touch(root / "k.zh-CN.txt"), touch(root / "k.zh-TW.txt"), touch(root / "k.en.txt")
+    touch(root / "zh-CN" / "x.en-US.txt")
+    touch(root / "n.en-copy.txt")  # not a language code
+
+    found = discover(root)
+
+    pairs = {p.id: (p.src.relative_to(root), p.tgt.relative_to(root)) for p in found.pairs}
+    assert {k: tuple(p.as_posix() for p in v) for k, v in pairs.items()} == {
+        "b10/a": ("b10/zh-CN/a.txt", "b10/en-US/a.txt"),
+        "a": ("a.zh-CN.txt", "a.en-US.txt"),
+        "d": ("d.zh_Hans.docx", "d.EN_gb.docx"),
+        "e": ("e/zh-CN.txt", "e/en_US.txt"),
+    }
+    (conflict,) = found.conflicts
+    assert conflict.id == "k" and "2 'zh' files for k" in conflict.reason
+    unpaired = {u.path.relative_to(root).as_posix(): u.reason for u in found.unpaired}
+    assert "'zh-CN' folder but its name says 'en-us'" in unpaired["zh-CN/x.en-US.txt"]
+    assert unpaired["n.en-copy.txt"].startswith("has no language in its name")
+
+    zh_cn_tw = tmp_path / "variants"
+    touch(zh_cn_tw / "f.zh-CN.txt"), touch(zh_cn_tw / "f.zh-TW.txt")
+    touch(zh_cn_tw / "g.zh-Hans.txt"), touch(zh_cn_tw / "g.zh_HK.txt")
+    touch(zh_cn_tw / "h.zh.txt")  # either of the two: not guessed
+    found = discover(zh_cn_tw, src_lang="zh-CN", tgt_lang="zh-TW")
+    assert {p.id: (p.src.name, p.tgt.name) for p in found.pairs} == {
+        "f": ("f.zh-CN.txt", "f.zh-TW.txt"),
+        "g": ("g.zh-Hans.txt", "g.zh_HK.txt"),
+    }
+    assert [u.path.name for u in found.unpaired] == ["h.zh.txt"]
+    found = discover(zh_cn_tw, src_lang="zh-TW", tgt_lang="en")  # zh-CN is not zh-TW
+    assert not found.pairs
+    assert {u.path.name for u in found.unpaired} == {
+        "f.zh-CN.txt", "f.zh-TW.txt", "g.zh-Hans.txt", "g.zh_HK.txt", "h.zh.txt"
+    }  # fmt: skip
+    assert "has no 'en' partner for f" in " ".join(u.reason for u in found.unpaired)
+
+    src = tmp_path / "cat"
+    for folder, lang in (("zh-CN", "zh"), ("en-US", "en")):
+        touch(src / folder / "doc0.txt", (corpus / f"doc0.{lang}.txt").read_text("utf-8"))
+    result = run_batch(src, tmp_path / "out", options(cache))
+    assert [(r.id, r.status) for r in result.results] == [("doc0", "done")]
+
+
 def test_files_whose_names_say_no_language_are_paired_by_their_text(
     tmp_path: Path, cache: Path
 ) -> None:
@@ -364,6 +418,93 @@ def test_rerun_skips_what_is_unchanged_and_redoes_the_rest(
     assert [r.status for r in run_batch(src, out, options(cache, redo=True)).results] == [
         "done"
     ] * 6
+
+
+def test_a_realigned_pair_keeps_its_review_with_the_alignment_it_reviewed(
+    corpus: Path, cache: Path, tmp_path: Path
+) -> None:
+    """A rerun after an input changed used to overwrite jsonl/ID.jsonl under its review,
+    which then refused to open ("made for another version"): every decision was lost.
+    The earlier alignment and its review are now kept together under new names."""
+    from align.review import Review, export_tmx, review_path_for
+
+    src = tmp_path / "in"
+    shutil.copytree(corpus, src)
+    out = tmp_path / "out"
+    run_batch(src, out, options(cache))
+    aligned = output_path(out, "doc1", "jsonl")
+    before = aligned.read_bytes()
+    with Review.open(aligned, reviewer="tester") as review:
+        review.accept(0)
+        review.accept(2)
+    decisions = review_path_for(aligned).read_bytes()
+    redone = run_batch(src, out, options(cache, redo=True))  # the same alignment: it stays
+    assert [r.warnings for r in redone.results] == [()] * 6
+    assert review_path_for(aligned).read_bytes() == decisions
+
+    with (src / "doc1.en.txt").open("a", encoding="utf-8") as fh:
+        fh.write("\n The General Assembly,\n")
+    env = {"ALIGN_CACHE_DIR": str(cache), **ENV_NO_COLOR}
+    r = CliRunner().invoke(app, ["batch", str(src), "-o", str(out)], env=env)
+    assert r.exit_code == 0, r.output
+
+    (kept,) = (
+        p for p in (out / "jsonl").glob("doc1.before-*") if not p.name.endswith(".review.jsonl")
+    )
+    assert re.fullmatch(r"doc1\.before-\d{8}T\d{6}\.jsonl", kept.name)
+    assert kept.read_bytes() == before and aligned.read_bytes() != before
+    assert review_path_for(kept).read_bytes() == decisions
+    assert not review_path_for(aligned).exists()
+    assert not list((out / "tmx").glob("*.before-*"))  # the TMX had no review
+    with Review.open(kept, save=False) as again:
+        assert [b.status for b in again.beads] == ["accepted", "pending", "accepted"]
+        assert export_tmx(again, tmp_path / "reviewed.tmx").units == 2
+    warning = (
+        f"doc1: realigned, and {review_path_for(aligned)} reviewed the earlier doc1.jsonl: "
+        f"both kept as {kept.name} and {review_path_for(kept).name} (align review {kept} "
+        "opens them)"
+    )
+    assert f"warnings (1):\n  {warning}" in r.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["warnings"][0].startswith(warning)
+
+
+def test_outputs_of_pairs_gone_or_failed_are_listed_as_stale(
+    corpus: Path, cache: Path, tmp_path: Path
+) -> None:
+    """After a pair's files are deleted, or a pair fails, its earlier TMX and JSONL stay in
+    OUTDIR, made from files no longer there: they are kept, and named at the end and in
+    summary.json, so nobody takes them for this run's work."""
+    src = tmp_path / "in"
+    shutil.copytree(corpus, src)
+    out = tmp_path / "out"
+    run_batch(src, out, options(cache))
+    for side in ("zh", "en"):
+        (src / f"doc3.{side}.txt").unlink()
+    (src / "doc4.zh.txt").write_text("   \n", encoding="utf-8")  # fails now: no text
+    env = {"ALIGN_CACHE_DIR": str(cache), **ENV_NO_COLOR}
+
+    r = CliRunner().invoke(app, ["batch", str(src), "-o", str(out)], env=env)
+
+    assert r.exit_code == EXIT_SOME_FAILED, r.output
+    gone = "its pair was not found in this run (its files were moved or deleted)"
+    failed = "its pair failed in this run: made from earlier versions of its files"
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["stale"] == [
+        {"path": "tmx/doc3.tmx", "id": "doc3", "reason": gone},
+        {"path": "jsonl/doc3.jsonl", "id": "doc3", "reason": gone},
+        {"path": "tmx/doc4.tmx", "id": "doc4", "reason": failed},
+        {"path": "jsonl/doc4.jsonl", "id": "doc4", "reason": failed},
+    ]
+    assert all((out / x["path"]).is_file() for x in summary["stale"])  # listed, not deleted
+    assert r.output.rstrip().endswith(
+        f"2 file(s) in {out / 'tmx'} are from pairs not aligned in this run: doc3.tmx, doc4.tmx "
+        "(see summary.json)"
+    )
+    (src / "doc4.zh.txt").write_bytes((corpus / "doc4.zh.txt").read_bytes())
+    output_path(out, "doc3", "tmx").unlink()
+    output_path(out, "doc3", "jsonl").unlink()
+    assert run_batch(src, out, options(cache)).stale == []
 
 
 def wait_for_journal(out: Path, proc: subprocess.Popen[str], lines: int = 1) -> int:
@@ -676,6 +817,59 @@ def test_merge_writes_one_deduplicated_tmx(corpus: Path, cache: Path, tmp_path: 
         docs = u.props("x-document")
         assert docs in (["copy", "doc0"], ["doc1"], ["doc2"], ["doc3"], ["doc4"], ["doc5"])
     assert sum(u.props("x-document") == ["copy", "doc0"] for u in units) == 3
+
+
+def test_merge_never_replaces_an_input_nor_a_file_it_did_not_write(
+    corpus: Path, cache: Path, tmp_path: Path
+) -> None:
+    """--merge used to overwrite whatever it named, an input document or a reviewed master
+    TM included, and to find it named a folder only after every pair was aligned. Now all
+    is checked first: an input never, another existing file with --force only, and the
+    merge an earlier run into the same OUTDIR wrote is rewritten as the help says."""
+    src = tmp_path / "in"
+    shutil.copytree(corpus, src)
+    english = (src / "doc0.en.txt").read_bytes()
+    out = tmp_path / "out"
+    manifest = touch(tmp_path / "pairs.csv", "doc0,in/doc0.zh.txt,in/doc0.en.txt\n")
+    for given, force in ((src / "doc0.en.txt", False), (src / "doc0.en.txt", True)):
+        with pytest.raises(OutputError) as exc:
+            run_batch(src, out, options(cache, merge=given, overwrite=force))
+        assert str(exc.value) == (
+            f"{given} is an input ({given}): writing there would destroy it: choose another --merge"
+        )
+    with pytest.raises(OutputError, match="is an input"):
+        run_batch(manifest, out, options(cache, merge=manifest, overwrite=True))
+    with pytest.raises(OutputError, match=r"^--merge .*: is a folder: give a file name"):
+        run_batch(src, out, options(cache, merge=tmp_path))
+    inside = out / "tmx" / "all.tmx"
+    with pytest.raises(OutputError, match="is a file the batch writes in"):
+        run_batch(src, out, options(cache, merge=inside, overwrite=True))
+    master = touch(tmp_path / "master.tmx", "a reviewed TM")
+    with pytest.raises(OutputError) as exc:
+        run_batch(src, out, options(cache, merge=master))
+    assert "already exists and no earlier batch into" in str(exc.value)
+    assert "pass --force to overwrite it, or choose another --merge" in str(exc.value)
+    assert (src / "doc0.en.txt").read_bytes() == english
+    assert master.read_text(encoding="utf-8") == "a reviewed TM"
+    assert not out.exists()  # refused before anything was aligned or written
+
+    merged = tmp_path / "corpus.tmx"
+    assert run_batch(src, out, options(cache, merge=merged)).merge is not None
+    run_batch(src, out, options(cache))  # a run without --merge in between
+    again = run_batch(src, out, options(cache, merge=merged))  # its own merge: rewritten
+    assert again.merge is not None and again.merge.units_out == 18
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["merge_files"] == [str(merged.resolve())]
+    with pytest.raises(OutputError, match="no earlier batch into"):  # not another OUTDIR's
+        run_batch(src, tmp_path / "other", options(cache, merge=merged))
+
+    env = {"ALIGN_CACHE_DIR": str(cache), **ENV_NO_COLOR}
+    args = ["batch", str(src), "-o", str(tmp_path / "forced"), "--merge", str(master)]
+    r = CliRunner().invoke(app, args, env=env)
+    assert isinstance(r.exception, OutputError) and "already exists" in str(r.exception)
+    r = CliRunner().invoke(app, [*args, "--force"], env=env)
+    assert r.exit_code == 0, r.output
+    assert_valid_tmx(master)
 
 
 # --- parallel -------------------------------------------------------------------------

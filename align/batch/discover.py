@@ -17,6 +17,8 @@ from pathlib import Path, PurePosixPath
 
 from align.batch.identify import NO_LANGUAGE, pair_by_content
 from align.errors import InputError
+from align.hanzi import declared_script
+from align.languages import base_language, language_tag
 from align.readers import READERS
 from align.readers.epub import READER as EPUB
 from align.readers.html import READER as HTML
@@ -87,9 +89,50 @@ class Discovery:
     ignored: list[Path] = field(default_factory=list)
 
 
-def _lang_pattern(langs: tuple[str, str]) -> re.Pattern[str]:
-    codes = "|".join(re.escape(c) for c in langs)
-    return re.compile(rf"^(?P<base>.+?)[-_.](?P<lang>{codes})$", re.IGNORECASE)
+_CODE = re.compile(
+    r"^[a-z]{2,3}(?:[-_](?:hans|hant|latn|cyrl|arab))?(?:[-_](?:[a-z]{2}|\d{3}))?$", re.IGNORECASE
+)
+"""A language code as CAT tools and locales put it in names: ``zh``, ``zh-CN``, ``zh_Hans``,
+``zh-Hant-TW``, ``en_GB``, ``es-419`` (a script among the few written with these languages,
+so that ``NAME.en-copy`` is not read as English)."""
+
+
+def language_of(code: str, langs: tuple[str, str]) -> str | None:
+    """Which of ``langs`` (lower-cased) the language code ``code`` in a name or folder means.
+
+    The same code first (``zh_cn`` is ``zh-CN``); else the one with its primary subtag
+    (``zh-CN``, ``zh-Hans``, ``zh-TW`` for ``zh``; ``en-US``, ``en_GB`` for ``en``) whose
+    script the code does not contradict: given ``zh-CN`` and ``zh-TW``, ``zh-HK`` and
+    ``zh-Hant`` are the second, plain ``zh`` neither. None if no language, or two, fit."""
+    if not _CODE.match(code):
+        return None
+    tag = language_tag(code)
+    exact = [lang for lang in langs if language_tag(lang) == tag]
+    if exact:
+        return exact[0].lower()
+    script = declared_script(code)
+    fits: dict[int, list[str]] = {}
+    for lang in langs:
+        if base_language(lang) != base_language(code):
+            continue
+        wanted = declared_script(lang)
+        if script is None or wanted is None:
+            fits.setdefault(0, []).append(lang)
+        elif script == wanted:
+            fits.setdefault(1, []).append(lang)
+    best = fits[max(fits)] if fits else []
+    return best[0].lower() if len(best) == 1 else None
+
+
+def _split_language(stem: str, langs: tuple[str, str]) -> tuple[str | None, str, str] | None:
+    """``(base, lang, code)`` of a name that ends in a language code (``A_77_L.107-ZH``,
+    ``a.zh-CN``; base None for a name that is one, ``en-US``), or None."""
+    if (lang := language_of(stem, langs)) is not None:
+        return None, lang, stem
+    for at in range(len(stem) - 1, 0, -1):
+        if stem[at] in "-_." and (lang := language_of(stem[at + 1 :], langs)) is not None:
+            return stem[:at], lang, stem[at + 1 :]
+    return None
 
 
 def _strip_document_suffix(name: str) -> str:
@@ -129,24 +172,22 @@ def _no_language(langs: tuple[str, str]) -> str:
 
 
 def _classify(
-    rel: PurePosixPath, root_name: str, langs: tuple[str, str], pattern: re.Pattern[str]
+    rel: PurePosixPath, root_name: str, langs: tuple[str, str]
 ) -> tuple[str, str] | str | None:
     """``(id, lang)`` for a document of a pair, the reason it is not one, or None where
     neither its name nor its folders name a language."""
-    lower = tuple(lang.lower() for lang in langs)
     folders = list(rel.parts[:-1])
     stem = _strip_document_suffix(rel.name)
-    name_lang, base = None, None
-    if stem.lower() in lower:
-        name_lang = stem.lower()
-    elif m := pattern.match(stem):
-        name_lang, base = m["lang"].lower(), m["base"]
-    folder_at = [i for i, part in enumerate(folders) if part.lower() in lower]
+    name_lang, base, code = None, None, ""
+    if split := _split_language(stem, langs):
+        base, name_lang, code = split
+    folder_langs = [language_of(part, langs) for part in folders]
+    folder_at = [i for i, lang in enumerate(folder_langs) if lang is not None]
     if folder_at:
         at = folder_at[-1]
-        folder_lang = folders[at].lower()
+        folder_lang = str(folder_langs[at])
         if name_lang is not None and name_lang != folder_lang:
-            return f"is in a '{folders[at]}' folder but its name says '{name_lang}'"
+            return f"is in a '{folders[at]}' folder but its name says '{code.lower()}'"
         rest = folders[:at] + folders[at + 1 :]
         if base is None and name_lang is not None:
             return f"is named after a language inside the '{folders[at]}' folder: name it NAME"
@@ -203,7 +244,6 @@ def discover_folder(
     langs = (src_lang, tgt_lang)
     if src_lang.lower() == tgt_lang.lower():
         raise InputError(f"--src-lang and --tgt-lang are both '{src_lang}': give two languages")
-    pattern = _lang_pattern(langs)
     sides: dict[str, dict[str, list[Path]]] = defaultdict(lambda: defaultdict(list))
     found = Discovery()
     unlabeled: list[tuple[Path, PurePosixPath, str]] = []
@@ -220,7 +260,7 @@ def discover_folder(
             if advice is not None:
                 found.unpaired.append(Unpaired(path, f"is {advice}, then run the batch again"))
                 continue
-        got = _classify(rel, root_name, langs, pattern)
+        got = _classify(rel, root_name, langs)
         if got is None and _is_document_name(rel.name):
             unlabeled.append((path, rel.parent, no_language))
             continue

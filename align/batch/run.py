@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +26,16 @@ from align import __version__
 from align.atomic import atomic_write
 from align.batch.discover import Discovery, Pair, Unpaired, discover
 from align.batch.executors import Executor, LocalExecutor, PoolExecutor
-from align.batch.journal import FileStamp, Journal, job_key, outdir_lock, stamp
+from align.batch.journal import (
+    JOURNAL_NAME,
+    LOCK_NAME,
+    FileStamp,
+    Journal,
+    file_sha256,
+    job_key,
+    outdir_lock,
+    stamp,
+)
 from align.batch.task import EncoderSpec, PairOutcome, PairTask, worker_encoder
 from align.encoders import default_cache_dir, load_encoder
 from align.errors import AlignError, InputError, OutputError
@@ -58,6 +67,8 @@ class BatchOptions:
     redo: bool = False
     merge: Path | None = None
     units: str = "sentence"
+    overwrite: bool = False
+    """``--force``: ``merge`` may replace an existing file (never an input document)."""
 
 
 @dataclass
@@ -87,6 +98,17 @@ class PairResult:
         return self.src_sentences + self.tgt_sentences
 
 
+@dataclass(frozen=True)
+class StaleOutput:
+    """An output an earlier run wrote for a pair this run did not align or skip (it was not
+    found, failed or was not run): listed, never deleted, as someone may still use it."""
+
+    path: str
+    """Relative to OUTDIR (``tmx/ID.tmx``)."""
+    id: str
+    reason: str
+
+
 @dataclass
 class BatchResult:
     """A whole run: one :class:`PairResult` per pair (id order), and what was not paired."""
@@ -105,6 +127,9 @@ class BatchResult:
     not_run: list[str] = field(default_factory=list)
     merge: MergeResult | None = None
     paired_by_text: list[Pair] = field(default_factory=list)
+    merge_files: list[str] = field(default_factory=list)
+    """Every --merge file batches into this OUTDIR wrote (absolute): a rerun may rewrite them."""
+    stale: list[StaleOutput] = field(default_factory=list)
 
     def _with(self, status: Status) -> list[PairResult]:
         return [r for r in self.results if r.status == status]
@@ -202,6 +227,8 @@ class BatchResult:
                 "units_out": self.merge.units_out,
                 "duplicates": self.merge.duplicates,
             },
+            "merge_files": self.merge_files,
+            "stale": [asdict(x) for x in self.stale],
             "pairs": [
                 {
                     "id": r.id,
@@ -257,6 +284,53 @@ def check_options(options: BatchOptions) -> None:
         raise InputError(f"unknown executor {options.executor!r}: use local or dask")
     if options.jobs < 1:
         raise InputError(f"--jobs {options.jobs}: give 1 or more")
+
+
+def earlier_merges(outdir: Path) -> list[str]:
+    """The --merge files earlier runs into ``outdir`` wrote, as its summary.json records them."""
+    try:
+        data = json.loads((outdir / SUMMARY_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(data, dict):
+        return []
+    files = [f for f in data.get("merge_files") or () if isinstance(f, str)]
+    merge = data.get("merge")
+    if isinstance(merge, dict) and isinstance(merge.get("output"), str):
+        files.append(str(Path(merge["output"]).resolve()))  # a summary from before merge_files
+    return list(dict.fromkeys(files))
+
+
+def check_merge(
+    merge: Path, outdir: Path, inputs: Iterable[Path], known: Iterable[str], overwrite: bool
+) -> None:
+    """Refuse a --merge file before any pair is aligned, not after the whole batch: a folder,
+    an input document or a file the batch writes itself (even with --force), or an existing
+    file that no earlier run into ``outdir`` wrote (``known``), unless ``overwrite``."""
+    from align.cli_common import refuse_an_input
+
+    if merge.is_dir():
+        raise OutputError(
+            f"--merge {merge}: is a folder: give a file name, e.g. {merge / 'corpus.tmx'}"
+        )
+    refuse_an_input(merge, inputs, "--merge")
+    target, own = merge.resolve(), outdir.resolve()
+    own_files = (JOURNAL_NAME, SUMMARY_NAME, LOCK_NAME)
+    if (target.parent == own and target.name in own_files) or any(
+        own / folder in target.parents for folder in (TMX_DIR, JSONL_DIR)
+    ):
+        raise OutputError(
+            f"--merge {merge}: is a file the batch writes in {outdir} itself: choose another "
+            f"--merge, outside {outdir / TMX_DIR} and {outdir / JSONL_DIR}"
+        )
+    if not merge.exists() or overwrite:
+        return
+    if any(Path(k).resolve() == target for k in known):
+        return  # this OUTDIR's own merge, rewritten on every run
+    raise OutputError(
+        f"{merge} already exists and no earlier batch into {outdir} wrote it: pass --force to "
+        "overwrite it, or choose another --merge"
+    )
 
 
 def make_executor(options: BatchOptions, spec: EncoderSpec) -> Executor:
@@ -346,6 +420,32 @@ def _plan(
     return results, plan
 
 
+def stale_outputs(
+    outdir: Path, journal: Journal, results: dict[str, PairResult], not_run: list[str]
+) -> list[StaleOutput]:
+    """The outputs the journal knows of whose pair this run neither aligned nor skipped: a
+    pair whose files are gone, or that failed now, still has its earlier TMX and JSONL."""
+    stale = []
+    for pair_id, entry in sorted(journal.entries.items()):
+        result = results.get(pair_id)
+        if result is not None and result.status != "failed":
+            continue
+        if result is not None:
+            reason = "its pair failed in this run: made from earlier versions of its files"
+        elif pair_id in not_run:
+            reason = "its pair was not run (interrupted): made from earlier versions of its files"
+        else:
+            reason = "its pair was not found in this run (its files were moved or deleted)"
+        outputs = entry.get("outputs")
+        outputs = outputs if isinstance(outputs, dict) else {}
+        for kind in ("tmx", "jsonl"):
+            out = outputs.get(kind)
+            rel = str(out.get("path", "")) if isinstance(out, dict) else ""
+            if rel and (outdir / rel).is_file():
+                stale.append(StaleOutput(rel, pair_id, reason))
+    return stale
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -394,6 +494,16 @@ def run_batch(
         raise InputError(
             f"{source}: no document pairs found{hint}: see 'align batch --help' for the layouts"
         )
+    merges = earlier_merges(outdir)
+    if options.merge is not None:
+        inputs = [
+            *(p for pair in found.pairs for p in (pair.src, pair.tgt)),
+            *(p for c in found.conflicts for p in c.paths),
+            *(u.path for u in found.unpaired),
+            *found.ignored,
+            *([source] if source.is_file() else []),
+        ]
+        check_merge(options.merge, outdir, inputs, merges, options.overwrite)
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -464,6 +574,7 @@ def run_batch(
             if not interrupted:
                 executor.close()
             journal.close()
+            not_run = [k for k in plan if k not in results]
             result = BatchResult(
                 source=source,
                 outdir=outdir,
@@ -476,14 +587,19 @@ def run_batch(
                 ignored=found.ignored,
                 seconds=time.perf_counter() - started,
                 interrupted=interrupted,
-                not_run=[k for k in plan if k not in results],
+                not_run=not_run,
                 paired_by_text=found.by_text,
+                merge_files=merges,
+                stale=stale_outputs(outdir, journal, results, not_run),
             )
             if interrupted:
                 _write_summary(result)
         try:
             if options.merge is not None:
                 result.merge = _merge(result, options.merge)
+                if result.merge is not None:
+                    written = str(options.merge.resolve())
+                    result.merge_files = list(dict.fromkeys([*merges, written]))
         finally:
             result.seconds = time.perf_counter() - started
             _write_summary(result)
@@ -525,14 +641,19 @@ def _write(
     if not o.ok:
         return result, None
     outputs = {}
+    kept: list[str] = []
     try:
         for kind, data in (("tmx", o.tmx), ("jsonl", o.jsonl)):
             path = output_path(outdir, o.id, kind)  # type: ignore[arg-type]
+            if (note := keep_reviewed(path, data)) is not None:
+                kept.append(f"{o.id}: {note}")
             atomic_write(path, data, force=True)
             outputs[kind] = {"path": path.relative_to(outdir).as_posix(), "sha256": _sha256(data)}
     except AlignError as exc:
         result.status, result.reason = "failed", str(exc)
+        result.warnings += tuple(kept)
         return result, None
+    result.warnings += tuple(kept)
     return result, {
         "id": o.id,
         "key": planned.key,
@@ -549,6 +670,45 @@ def _write(
         "finished": _now(),
         "signature": o.signature,
     }
+
+
+def keep_reviewed(path: Path, data: bytes) -> str | None:
+    """Move a pair's earlier output and its review (``align review``) aside before ``data``
+    replaces it, as ``ID.before-YYYYMMDDTHHMMSS`` + the suffix: a review only opens with
+    the alignment it was made for, so overwriting one would strand every decision in it.
+    Returns what to tell the user, or None where there is no review or it still fits."""
+    from align.review import review_path_for
+
+    review = review_path_for(path)
+    if not review.is_file() or not path.is_file():
+        return None
+    try:
+        if file_sha256(path) == _sha256(data):
+            return None
+    except OSError:
+        pass  # unreadable: keep it aside all the same
+    when = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    kept, n = path.with_name(f"{path.stem}.before-{when}{path.suffix}"), 1
+    while kept.exists() or review_path_for(kept).exists():
+        n += 1
+        kept = path.with_name(f"{path.stem}.before-{when}-{n}{path.suffix}")
+    kept_review = review_path_for(kept)
+    try:
+        path.rename(kept)
+        try:
+            review.rename(kept_review)
+        except OSError:
+            kept.rename(path)
+            raise
+    except OSError as exc:
+        raise OutputError(
+            f"cannot keep {review} with the alignment it reviews ({exc.strerror}): make "
+            f"{path.parent} writable, or move the review away, and run the batch again"
+        ) from None
+    return (
+        f"realigned, and {review} reviewed the earlier {path.name}: both kept as {kept.name} "
+        f"and {kept_review.name} (align review {kept} opens them)"
+    )
 
 
 def _merge(result: BatchResult, output: Path) -> MergeResult | None:
