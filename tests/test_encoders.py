@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -185,6 +186,28 @@ def test_st_finds_models_dir_by_name(
     enc = load_encoder("st:sentence-transformers/all-MiniLM-L6-v2")
     assert "model=all-MiniLM-L6-v2" in enc.version
     assert_unit_rows(enc.encode(PARAPHRASES), 2, 384)
+
+
+def test_st_version_tells_a_changed_model_from_the_one_it_was_copied_from(
+    minilm_dir: Path, tmp_path: Path
+) -> None:
+    """A fine-tuned copy with the same layout and file sizes is another model: with only
+    sizes in its version, it reused the first model's cached vectors and was recorded as it."""
+    from align.encoders.st import fingerprint
+
+    first, same, tuned = (tmp_path / d / "mymodel" for d in ("a", "b", "c"))
+    for folder in (first, same, tuned):
+        shutil.copytree(minilm_dir, folder, symlinks=False)
+    weights = next(p for p in sorted(tuned.iterdir()) if p.suffix in (".safetensors", ".bin"))
+    data = bytearray(weights.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 64] = bytes(64)
+    weights.write_bytes(bytes(data))
+    assert fingerprint(first) == fingerprint(same)
+    assert fingerprint(tuned) != fingerprint(first)
+    (same / ".cache").mkdir()
+    (same / ".cache" / "lock").write_text("x", "utf-8")
+    assert fingerprint(same) == fingerprint(first)
 
 
 def test_registry_names() -> None:

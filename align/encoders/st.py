@@ -20,13 +20,6 @@ from align.errors import ModelNotAvailable
 
 REPO_MODELS = Path(__file__).resolve().parents[2] / "models" / "local"
 EXTRA_HINT = "needs the 'st' extra: pip install torch==2.13.0 'un-align[st]'"
-_CONFIG_FILES = (
-    "modules.json",
-    "config.json",
-    "config_sentence_transformers.json",
-    "sentence_bert_config.json",
-    "1_Pooling/config.json",
-)
 
 
 def model_dirs() -> list[Path]:
@@ -114,15 +107,17 @@ def _label(folder: Path) -> str:
 
 
 def fingerprint(folder: Path) -> str:
-    """Short hash of the config files and weight-file sizes: cheap, and changes with the model."""
+    """Short hash of every file of the model folder, names and contents: a fine-tuned copy
+    with the same layout and sizes is another model, and must neither reuse the cached
+    vectors of the first nor be recorded as it. Loading reads the same bytes anyway."""
     h = hashlib.sha256()
-    for rel in _CONFIG_FILES:
-        f = folder / rel
-        if f.is_file():
-            h.update(rel.encode() + b"\0" + f.read_bytes() + b"\0")
-    for f in sorted(folder.glob("*")):
-        if f.suffix in (".safetensors", ".bin", ".onnx") and f.is_file():
-            h.update(f"{f.name}={f.stat().st_size}\0".encode())
+    for f in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = f.relative_to(folder)
+        if any(part.startswith(".") for part in rel.parts):
+            continue  # .git, .cache: not the model
+        h.update(rel.as_posix().encode() + b"\0")
+        with f.open("rb") as fh:
+            h.update(hashlib.file_digest(fh, "sha256").digest())
     return h.hexdigest()[:12]
 
 
@@ -179,7 +174,7 @@ class STEncoder:
         self.dim = int(dim)
         self.version = (
             f"sentence-transformers=={sentence_transformers.__version__} "
-            f"model={extra.get(folder) or _label(folder)} config={fingerprint(folder)}"
+            f"model={extra.get(folder) or _label(folder)} files={fingerprint(folder)}"
         )
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
