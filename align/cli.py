@@ -334,7 +334,7 @@ def eval_cmd(
     """
     import json
 
-    from align.encoders import default_cache_dir, load_encoder
+    from align.encoders import check_languages, default_cache_dir, load_encoder
     from align.evaluate import (
         bench_documents,
         check_saved,
@@ -355,6 +355,7 @@ def eval_cmd(
         check_unsaved(save_beads, names)
     src_lang = src_lang or folder_language(src_dir, "zh")
     tgt_lang = tgt_lang or folder_language(tgt_dir, "en")
+    check_languages(model, (src_lang, tgt_lang))
     encoder = load_encoder(model, cache_dir=default_cache_dir())
     with _document_bar(documents) as on_document:
         result = evaluate(

@@ -15,7 +15,13 @@ from pathlib import Path
 from align import __version__, lexicon
 from align.aligner import AlignConfig, align_texts
 from align.clean import clean
-from align.encoders import DEFAULT_MODEL, Encoder, default_cache_dir, load_encoder
+from align.encoders import (
+    DEFAULT_MODEL,
+    Encoder,
+    check_languages,
+    default_cache_dir,
+    load_encoder,
+)
 from align.errors import DifferentDocuments, NotTranslation
 from align.flags import untranslated
 from align.hanzi import TRADITIONAL, as_simplified, chinese_script, tag_for_script
@@ -347,6 +353,7 @@ def align_documents(
     documents (:func:`check_same_document`), telling ``warn``. ``--force`` sets both.
     ``on_clean`` gets each side as read and as cleaned, to tell what the cleaner left out."""
     say = progress or (lambda _msg: None)
+    check_languages(settings.model, (settings.src_lang, settings.tgt_lang))
     say("cleaning and segmenting")
     src_p, tgt_p = prepare(src), prepare(tgt)
     if warn is not None:

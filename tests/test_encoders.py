@@ -210,6 +210,24 @@ def test_st_version_tells_a_changed_model_from_the_one_it_was_copied_from(
     assert fingerprint(same) == fingerprint(first)
 
 
+def test_a_model_is_refused_for_a_language_it_does_not_cover(tmp_path: Path) -> None:
+    """minilm is English only: on Chinese its scores are low, the pair "does not look like
+    a translation", and the advice to pass --force wrote a junk TM."""
+    from align.encoders import check_languages
+    from align.pipeline import Settings, align_files
+
+    check_languages("minilm", ("en", "en-GB"))
+    check_languages("use", ("zh", "en"))
+    check_languages("st:/some/model", ("zh", "en"))  # unknown coverage: the user's call
+    with pytest.raises(ModelNotAvailable, match=r"model MiniLM covers en only, not zh: .*use"):
+        check_languages("MiniLM", ("zh", "en"))
+    zh, en = tmp_path / "zh.txt", tmp_path / "en.txt"
+    zh.write_text("大会，\n", encoding="utf-8")
+    en.write_text("The General Assembly,\n", encoding="utf-8")
+    with pytest.raises(ModelNotAvailable, match="not zh"):
+        align_files(zh, en, settings=Settings(model="minilm"), use_cache=False)
+
+
 def test_registry_names() -> None:
     known = registry()
     assert known["labse"]["spec"] == "st:sentence-transformers/LaBSE"

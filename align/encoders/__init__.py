@@ -10,12 +10,14 @@ from __future__ import annotations
 import importlib
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from align.encoders.base import Encoder
 from align.encoders.cache import CachedEncoder
 from align.errors import ModelNotAvailable
+from align.languages import base_language
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -79,6 +81,27 @@ def _load(spec: str, extra_dirs: dict[Path, str]) -> Encoder:
         name = spec[3:].strip()
         return STEncoder(name, model_id=f"st:{name}", extra_dirs=extra_dirs)
     raise ModelNotAvailable(f"registry spec '{spec}' must be 'use' or 'st:NAME_OR_PATH'")
+
+
+def check_languages(spec: str, langs: Sequence[str]) -> None:
+    """Refuse a named model for a language it does not cover (the registry's ``covers``,
+    where it lists them): an English-only model gives low scores on Chinese, the pair
+    then "does not look like a translation", and --force would write a junk TM."""
+    entry = registry().get((spec or DEFAULT_MODEL).strip().lower()) or {}
+    covers = entry.get("covers")
+    if not isinstance(covers, list):
+        return
+    for lang in langs:
+        if base_language(lang) not in covers:
+            raise ModelNotAvailable(
+                f"model {spec} covers {', '.join(covers)} only, not {lang}: choose a model "
+                f"that covers every language of the documents ({_multilingual()})"
+            )
+
+
+def _multilingual() -> str:
+    known = sorted(registry().items())
+    return ", ".join(name for name, entry in known if not isinstance(entry.get("covers"), list))
 
 
 def load_encoder(spec: str = DEFAULT_MODEL, *, cache_dir: Path | None = None) -> Encoder:
