@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import run_align
 
 from align.encoders import (
     DEFAULT_MODEL,
@@ -226,6 +227,19 @@ def test_a_model_is_refused_for_a_language_it_does_not_cover(tmp_path: Path) -> 
     en.write_text("The General Assembly,\n", encoding="utf-8")
     with pytest.raises(ModelNotAvailable, match="not zh"):
         align_files(zh, en, settings=Settings(model="minilm"), use_cache=False)
+    (tmp_path / "in").mkdir()
+    for path in (zh, en):
+        path.rename(tmp_path / "in" / f"doc.{path.name}")
+    r = run_align(
+        "batch",
+        str(tmp_path / "in"),
+        "-o",
+        str(tmp_path / "out"),
+        "-m",
+        "minilm",
+        cache=tmp_path / "cache",
+    )
+    assert r.returncode == 2 and "model minilm covers en only, not zh" in r.stderr, r.stderr
 
 
 def test_registry_names() -> None:

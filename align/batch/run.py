@@ -37,7 +37,7 @@ from align.batch.journal import (
     stamp,
 )
 from align.batch.task import EncoderSpec, PairOutcome, PairTask, worker_encoder
-from align.encoders import default_cache_dir, load_encoder
+from align.encoders import check_languages, default_cache_dir, load_encoder
 from align.errors import AlignError, InputError, OutputError
 from align.pipeline import Settings
 from align.readers.base import check_file
@@ -370,6 +370,7 @@ def _settled_from_journal(pair_id: str, src: str, tgt: str, entry: dict[str, Any
 
 def _identity(options: BatchOptions, spec: EncoderSpec) -> tuple[dict[str, Any], str]:
     """What every pair's output depends on besides its inputs, and the encoder's label."""
+    check_languages(spec.model, (options.settings.src_lang, options.settings.tgt_lang))
     if options.executor == "local" and options.jobs == 1:
         encoder = worker_encoder(spec)  # loaded here once; the in-process executor reuses it
     else:
