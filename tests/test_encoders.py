@@ -392,6 +392,25 @@ def test_cache_corrupt_file_is_replaced(tmp_path: Path) -> None:
     assert list(tmp_path.glob(f"{DB_NAME}.corrupt-*"))
 
 
+def test_cache_damaged_inside_is_set_aside_too(tmp_path: Path) -> None:
+    """Damage the opening does not see ("database disk image is malformed" on a lookup)
+    stopped every run with advice to find a writable folder, which it was."""
+    writer = CachedEncoder(CountingEncoder(), tmp_path)
+    good = writer.encode([f"sentence {i} " * 30 for i in range(400)])
+    writer.close()
+    path = tmp_path / DB_NAME
+    data = bytearray(path.read_bytes())
+    assert len(data) > 3 * 4096
+    for page in range(8192, len(data), 4096):
+        data[page : page + 64] = b"\xff" * 64
+    path.write_bytes(bytes(data))
+    inner = CountingEncoder()
+    again = CachedEncoder(inner, tmp_path).encode([f"sentence {i} " * 30 for i in range(400)])
+    np.testing.assert_array_equal(again, good)
+    assert list(tmp_path.glob(f"{DB_NAME}.corrupt-*")) and inner.calls >= 1
+    assert CachedEncoder(CountingEncoder(), tmp_path).encode(["sentence 1 " * 30]).shape == (1, 8)
+
+
 def test_cache_dir_not_usable(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")

@@ -11,6 +11,7 @@ models or builds are never mixed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -115,16 +116,37 @@ class CachedEncoder:
             except sqlite3.DatabaseError as exc:
                 if isinstance(exc, sqlite3.OperationalError):
                     raise
-                aside = self.path.with_name(f"{DB_NAME}.corrupt-{int(time.time())}")
-                log.warning(
-                    "embedding cache %s is damaged (%s); moved to %s", self.path, exc, aside
-                )
-                self.path.replace(aside)
+                self._set_aside(exc)
                 conn = self._retrying(self._open)
         except (OSError, sqlite3.Error) as exc:
             raise self._fail(exc) from exc
         self._conn, self._pid = conn, os.getpid()
         return conn
+
+    def _set_aside(self, exc: sqlite3.DatabaseError) -> None:
+        """Move a damaged database (and its write-ahead log) out of the way: a cache only
+        saves time, and every later run would fail on it the same way."""
+        if self._conn is not None and self._pid == os.getpid():
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.close()
+        self._conn = None
+        aside = self.path.with_name(f"{DB_NAME}.corrupt-{int(time.time())}")
+        log.warning("embedding cache %s is damaged (%s); moved to %s", self.path, exc, aside)
+        self.path.replace(aside)
+        for extra in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                self.path.with_name(DB_NAME + extra).replace(aside.with_name(aside.name + extra))
+
+    def _mending(self, action: Callable[[], T]) -> T:
+        """Run ``action``; where the database turns out damaged inside (not at opening),
+        set it aside and run it once more on a fresh one."""
+        try:
+            return action()
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError):
+                raise
+            self._set_aside(exc)
+            return action()
 
     def _retrying(self, action: Callable[[], T]) -> T:
         """Run ``action``, again after a short random pause while the database is busy.
@@ -147,7 +169,7 @@ class CachedEncoder:
             pause = min(pause * 2, 1.0)
 
     def _lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
-        return self._retrying(lambda: self._lookup_once(keys))
+        return self._mending(lambda: self._retrying(lambda: self._lookup_once(keys)))
 
     def _lookup_once(self, keys: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
@@ -181,7 +203,7 @@ class CachedEncoder:
             (self.name, self.version, k, self.dim, np.asarray(v, dtype=_DTYPE).tobytes())
             for k, v in zip(keys, vectors, strict=True)
         ]
-        self._retrying(lambda: self._store_once(rows))
+        self._mending(lambda: self._retrying(lambda: self._store_once(rows)))
 
     def _store_once(self, rows: list[tuple[str, str, str, int, bytes]]) -> None:
         conn = self._connection()
