@@ -240,6 +240,7 @@ def test_a_model_is_refused_for_a_language_it_does_not_cover(tmp_path: Path) -> 
         cache=tmp_path / "cache",
     )
     assert r.returncode == 2 and "model minilm covers en only, not zh" in r.stderr, r.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_registry_names() -> None:

@@ -370,7 +370,6 @@ def _settled_from_journal(pair_id: str, src: str, tgt: str, entry: dict[str, Any
 
 def _identity(options: BatchOptions, spec: EncoderSpec) -> tuple[dict[str, Any], str]:
     """What every pair's output depends on besides its inputs, and the encoder's label."""
-    check_languages(spec.model, (options.settings.src_lang, options.settings.tgt_lang))
     if options.executor == "local" and options.jobs == 1:
         encoder = worker_encoder(spec)  # loaded here once; the in-process executor reuses it
     else:
@@ -505,6 +504,7 @@ def run_batch(
             *([source] if source.is_file() else []),
         ]
         check_merge(options.merge, outdir, inputs, merges, options.overwrite)
+    check_languages(settings.model, (settings.src_lang, settings.tgt_lang))  # before OUTDIR
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
