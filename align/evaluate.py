@@ -11,6 +11,7 @@ The metric is Vecalign's (Thompson & Koehn 2019), as used by Bertalign:
 from __future__ import annotations
 
 import ast
+import logging
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,6 +23,8 @@ from align.encoders import Encoder
 from align.errors import InputError
 from align.languages import NAMES, base_language, guess_language
 from align.types import BeadIds
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -111,14 +114,16 @@ def _both_sides(beads: Sequence[BeadIds]) -> list[BeadIds]:
     return [(s, t) for s, t in beads if s and t]
 
 
-def parse_beads(text: str, source: str = "<gold>") -> list[BeadIds]:
+def parse_beads(text: str, source: str = "<gold>", *, strict: bool = True) -> list[BeadIds]:
     """Parse ``[0, 1]:[0]`` lines (the bench format).
 
     Blank lines and ``#`` comments are skipped, and anything after a tab is
     ignored, so a reference file can carry the texts for the human checking it.
-    A damaged line is a one-line error, not a score: a negative number (Python
-    would read it from the end), a bead with no line at all, a sentence given
-    twice (:func:`_check_twice`).
+    A negative number is a one-line error (Python would read it from the end). So are
+    a bead with no line at all and a sentence given twice (:func:`_check_twice`), unless
+    not ``strict``: a gold set is the reference as published, and published sets have
+    such slips (Text+Berg 002), so there they are warnings and the beads are scored as
+    given; a saved run (``--baseline``) has none unless it was damaged.
     """
     beads: list[BeadIds] = []
     numbers: list[int] = []
@@ -140,17 +145,26 @@ def parse_beads(text: str, source: str = "<gold>") -> list[BeadIds]:
                 "lines count from 0; fix the line"
             )
         if not bead[0] and not bead[1]:
-            raise InputError(f"{source}:{n}: a bead with no line on either side; delete the line")
+            _damaged(f"{source}:{n}: a bead with no line on either side; delete the line", strict)
         beads.append(bead)
         numbers.append(n)
-    _check_twice(beads, numbers, source)
+    _check_twice(beads, numbers, source, strict)
     return beads
+
+
+def _damaged(message: str, strict: bool) -> None:
+    """An error, or where the file is a published reference, a warning on stderr."""
+    if strict:
+        raise InputError(message)
+    log.warning("warning: %s (scored as given)", message)
 
 
 _SIDES = ("source", "target")
 
 
-def _check_twice(beads: Sequence[BeadIds], numbers: Sequence[int], source: str) -> None:
+def _check_twice(
+    beads: Sequence[BeadIds], numbers: Sequence[int], source: str, strict: bool = True
+) -> None:
     """No sentence given twice: twice in one bead, in two beads that also share a
     sentence of the other side (a bead repeated, or a line copied and half edited), or in
     a one-sided bead and another. A repeated bead counts twice against recall.
@@ -164,9 +178,10 @@ def _check_twice(beads: Sequence[BeadIds], numbers: Sequence[int], source: str) 
             ids = bead[side]
             for i in ids:
                 if ids.count(i) > 1:
-                    raise InputError(
+                    _damaged(
                         f"{source}:{numbers[k]}: {_SIDES[side]} line {i} is twice in the bead; "
-                        "fix the line"
+                        "fix the line",
+                        strict,
                     )
                 for e in seen.get((side, i), []):
                     other = beads[e]
@@ -175,9 +190,10 @@ def _check_twice(beads: Sequence[BeadIds], numbers: Sequence[int], source: str) 
                         or not all(other)
                         or not set(bead[1 - side]).isdisjoint(other[1 - side])
                     ):
-                        raise InputError(
+                        _damaged(
                             f"{source}:{numbers[k]}: {_SIDES[side]} line {i} is in the bead "
-                            f"on line {numbers[e]} too: a bead given twice? keep one"
+                            f"on line {numbers[e]} too: a bead given twice? keep one",
+                            strict,
                         )
                 seen.setdefault((side, i), []).append(k)
 
@@ -540,7 +556,7 @@ def set_languages(folder: Path) -> tuple[str, str]:
     }
     highest: dict[str, list[int]] = {}
     for n in names:
-        gold = parse_beads(_read_text(folder / "gold" / n), str(folder / "gold" / n))
+        gold = parse_beads(_read_text(folder / "gold" / n), str(folder / "gold" / n), strict=False)
         highest[n] = [max((i for bead in gold for i in bead[side]), default=-1) for side in (0, 1)]
 
     def fits(src: str, tgt: str) -> bool:
@@ -569,14 +585,16 @@ def bench_sets(root: Path) -> dict[str, tuple[str, str]]:
 
 
 def _check_lines(
-    gold: Sequence[BeadIds], n: int, m: int, path: Path, what: str = "the gold"
+    gold: Sequence[BeadIds], n: int, m: int, path: Path, what: str = "the gold", strict: bool = True
 ) -> None:
-    """A bead naming a line its documents do not have is a wrong file, not a miss; so is
-    a file with no bead for documents that have lines (an emptied gold scores F1 0)."""
+    """A bead naming a line its documents do not have is a wrong file, not a miss; a file
+    with no bead for documents that have lines (an emptied gold scores F1 0) is one too,
+    or a warning where not ``strict`` (:func:`parse_beads`)."""
     if not gold and (n or m):
-        raise InputError(
+        _damaged(
             f"{path}: no beads, though its documents have {n} source and {m} target lines; "
-            f"is it {what} of these files, or was it emptied?"
+            f"is it {what} of these files, or was it emptied?",
+            strict,
         )
     for src, tgt in gold:
         if any(i >= n for i in src) or any(j >= m for j in tgt):
@@ -611,8 +629,8 @@ def evaluate(
     names = bench_documents(src_dir, tgt_dir, gold_dir)
     for name in names:
         src, tgt = read_lines(_bench_file(src_dir, name)), read_lines(_bench_file(tgt_dir, name))
-        gold = parse_beads(_read_text(gold_dir / name), str(gold_dir / name))
-        _check_lines(gold, len(src), len(tgt), gold_dir / name)
+        gold = parse_beads(_read_text(gold_dir / name), str(gold_dir / name), strict=False)
+        _check_lines(gold, len(src), len(tgt), gold_dir / name, strict=False)
         beads = align_texts(
             src, tgt, encoder, config, src_lang=src_lang, tgt_lang=tgt_lang, stats=stats
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -447,15 +448,32 @@ def test_what_the_published_gold_files_hold_is_still_read() -> None:
         assert parse_beads(path.read_text(encoding="utf-8"), str(path))
 
 
-def test_an_emptied_gold_file_is_refused_not_scored_zero(tmp_path: Path) -> None:
+def test_a_gold_file_with_slips_is_scored_as_given_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A gold set is the reference as published, slips and all (Text+Berg 002 has one):
+    an emptied file, a repeated bead or an empty one is said on stderr, and the set is
+    still scored, so that one slip does not stop the evaluation of a whole set."""
     for folder, text in (("src", "s0\ns1\n"), ("tgt", "t0\nt1\n"), ("gold", "[0]:[0]\n[1]:[1]\n")):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "doc").write_text(text, encoding="utf-8")
-    assert evaluate(*(tmp_path / f for f in ("src", "tgt", "gold")), DigitEncoder()).documents
-    for emptied in ("", "# only a comment\n\n"):
-        (tmp_path / "gold" / "doc").write_text(emptied, encoding="utf-8")
-        with pytest.raises(InputError, match=r"gold/doc: no beads, though its documents have 2 "):
-            evaluate(*(tmp_path / f for f in ("src", "tgt", "gold")), DigitEncoder())
+    folders = [tmp_path / f for f in ("src", "tgt", "gold")]
+    assert evaluate(*folders, DigitEncoder()).documents and not caplog.records
+    for slipped, said in (
+        ("", r"gold/doc: no beads, though its documents have 2 source and 2 target lines"),
+        ("# only a comment\n\n", r"gold/doc: no beads"),
+        ("[0]:[0]\n[1]:[1]\n[1]:[1]\n", r"gold/doc:3: source line 1 is in the bead on line 2"),
+        ("[0]:[0]\n[]:[]\n[1]:[1]\n", r"gold/doc:2: a bead with no line on either side"),
+    ):
+        caplog.clear()
+        (tmp_path / "gold" / "doc").write_text(slipped, encoding="utf-8")
+        result = evaluate(*folders, DigitEncoder())
+        assert len(result.documents) == 1
+        assert any(re.search(said, r.getMessage()) for r in caplog.records), caplog.records
+        assert all(r.getMessage().endswith("(scored as given)") for r in caplog.records)
+    (tmp_path / "gold" / "doc").write_text("[-1]:[0]\n[0]:[1]\n", encoding="utf-8")
+    with pytest.raises(InputError, match="negative line number"):
+        evaluate(*folders, DigitEncoder())
 
 
 @pytest.mark.parametrize(
