@@ -66,6 +66,7 @@ from align.lattice import (
     type_cells,
     widen,
 )
+from align.segmenters.base import shortest_piece
 from align.types import Bead, BeadIds, join_texts, separator
 
 __all__ = ["AlignConfig", "AlignStats", "align_texts", "align_with_evidence"]
@@ -179,7 +180,11 @@ class _Windows:
             np.concatenate(([0], np.cumsum([len(t) for t in side]))).astype(np.float64)
             for side in self.texts
         )
-        self.ratio = signals.length_ratio(*([len(t) for t in side] for side in self.texts))
+        self.ratio = signals.length_ratio(
+            [len(t) for t in self.texts[0]],
+            [len(t) for t in self.texts[1]],
+            floors=(shortest_piece(src_lang), shortest_piece(tgt_lang)),
+        )
         self.lex: np.ndarray | None = None
         self._quotes: dict[tuple[int, int], np.ndarray] = {}
         self.tokens = (signals.token_counts(self.texts[0]), signals.token_counts(self.texts[1]))

@@ -178,22 +178,28 @@ def nearest(neighbour_sims: np.ndarray) -> np.ndarray:
 
 
 OUTLIER_LENGTH = 20.0
-"""A sentence this many times its side's median length is left out of the document's
-length ratio: a table or a text block run together on one side (the gold sets' longest
-sentence is 9.5 times its median) would otherwise skew every bead's length score."""
+"""A sentence ``OUTLIER_LENGTH`` times its side's median length, and longer than its
+side's floor, is left out of the document's length ratio: a table or a text block run
+together on one side would otherwise skew every bead's length score. The gold sets'
+longest sentence is 9.5 times its median."""
 
 
-def length_ratio(src_lengths: Sequence[int], tgt_lengths: Sequence[int]) -> float:
+def length_ratio(
+    src_lengths: Sequence[int], tgt_lengths: Sequence[int], floors: tuple[int, int] = (0, 0)
+) -> float:
     """The document's target characters per source character, over the sentences of
-    ordinary length (:data:`OUTLIER_LENGTH`)."""
+    ordinary length (:data:`OUTLIER_LENGTH`). ``floors`` are the lengths under which no
+    sentence of each side is left out: the size of the pieces a run-together block is cut
+    into (:data:`align.segmenters.base.MAX_SENTENCE`, halved), so that a long sentence
+    among short lines of dialogue, and its translation, both stay in."""
 
-    def total(lengths: Sequence[int]) -> float:
+    def total(lengths: Sequence[int], floor: int) -> float:
         if not len(lengths):
             return 0.0
-        cap = OUTLIER_LENGTH * float(np.median(lengths))
+        cap = max(OUTLIER_LENGTH * float(np.median(lengths)), floor)
         return float(sum(n for n in lengths if n <= cap))
 
-    return max(total(tgt_lengths), 1.0) / max(total(src_lengths), 1.0)
+    return max(total(tgt_lengths, floors[1]), 1.0) / max(total(src_lengths, floors[0]), 1.0)
 
 
 def length(src_chars: np.ndarray, tgt_chars: np.ndarray, ratio: float, var: float) -> np.ndarray:

@@ -56,6 +56,11 @@ def test_length_ratio_leaves_out_a_block_run_together() -> None:
     assert signals.length_ratio(zh, en) == pytest.approx(sum(en) / sum(zh))
     assert signals.length_ratio(zh, [*en, 20_000]) == pytest.approx(sum(en) / sum(zh))
     assert signals.length_ratio([*zh, 9 * 40], en) == pytest.approx(sum(en) / (sum(zh) + 360))
+    dialogue = ([20] * 30 + [650], [60] * 30 + [1900])  # a long sentence, and its translation
+    assert signals.length_ratio(*dialogue) == pytest.approx((60 * 30) / (20 * 30))
+    assert signals.length_ratio(*dialogue, floors=(750, 2000)) == pytest.approx(
+        (60 * 30 + 1900) / (20 * 30 + 650)
+    )
     assert signals.length_ratio([], []) == 1.0
 
 

@@ -21,6 +21,14 @@ MAX_SENTENCE = {"cjk": 1500, "other": 4000}
 """The most characters one sentence may have; twice the longest of the gold sets (750
 Chinese, 1,285 English). Longer, it is a table or a PDF text block run together with no
 stop, and one such segment wrecks the search around it."""
+
+
+def shortest_piece(lang: str) -> int:
+    """How short :func:`cap` may cut a piece of an overlong sentence (its last piece
+    aside): it cuts at a break in the second half of the limit."""
+    return MAX_SENTENCE["cjk" if is_cjk(lang) else "other"] // 2
+
+
 _SOFT_BREAK = re.compile(r"[，；、：,;:]\s*|\s+")
 
 
@@ -49,7 +57,7 @@ class Segmenter(ABC):
     def segment(self, doc: CleanDocument, overlong: list[Overlong] | None = None) -> list[Segment]:
         """Split every block and map the spans to ``doc.text`` offsets; a sentence longer
         than :data:`MAX_SENTENCE` is cut (:func:`cap`) and listed in ``overlong``."""
-        limit = MAX_SENTENCE["cjk" if is_cjk(doc.lang) else "other"]
+        limit = 2 * shortest_piece(doc.lang)
         segments: list[Segment] = []
         for block in doc.blocks:
             if doc.text[block.start : block.end] != block.text:
