@@ -438,6 +438,9 @@ class _Cleaner:
         """Whether the text may come from pages. A reader that gives a paragraph a line
         (Word, a web page, a workbook) reads no page furniture, and takes the notes from
         the file: their marks are not in its text."""
+        self.typed_notes = False
+        """Whether such a text has notes typed in it (:meth:`_rules_above_notes`), whose
+        numbered marks are then in its text, as on a page."""
         self.mark_before_stop = not self.cjk and base != "en"
         """Whether the language puts a footnote mark before a comma or full stop (French,
         Spanish, Russian), so that a year may come out glued to it (``20301,``)."""
@@ -676,17 +679,19 @@ class _Cleaner:
 
     def _rules_above_notes(self, lines: list[_Line]) -> set[int]:
         """The ids of the rule lines that may stand above footnotes: every one in text from
-        pages. A reader of paragraphs writes the notes it takes from the file after an
-        empty line and a rule, one a line, each opening with its mark in turn, to the end
-        of the text or of its page; a rule typed in a .docx is followed by paragraphs
-        (``12 countries had ratified``, ``13 countries have signed``, then others)."""
+        pages. In text given a paragraph a line, a rule followed to the end of the text (or
+        of its page) by notes, one a line, each opening with its mark in turn: after an
+        empty line, as a reader writes the notes it takes from the file (a .docx), or
+        opening at note 1 or ``*``, as a page types them (``<p>____</p>`` then ``<p><sup>1
+        </sup> …``); a rule typed in a .docx above paragraphs that happen to open with
+        figures (``12 countries had ratified``, ``13 countries…``) is neither. Typed notes
+        leave their marks in the text: :attr:`typed_notes` says so to :meth:`_remove_refs`."""
         rules = [n for n, line in enumerate(lines) if line.kind == "rule"]
         if self.paginated:
             return {id(lines[n]) for n in rules}
         found: set[int] = set()
         for n in rules:
-            if n == 0 or lines[n - 1].kind != "blank":
-                continue
+            written = n > 0 and lines[n - 1].kind == "blank"
             notes = _Notes()
             after = []
             for line in lines[n + 1 :]:
@@ -694,6 +699,10 @@ class _Cleaner:
                     break
                 if line.kind != "blank":
                     after.append(line)
+            first = _NOTE_START.match(after[0].content) if after else None
+            typed = first is not None and first.group(1) in ("1", "*")
+            if not (written or typed):
+                continue
             for line in after:
                 m = _NOTE_START.match(line.content)
                 if m is not None and notes.accepts(m.group(1)):
@@ -703,6 +712,7 @@ class _Cleaner:
             else:
                 if after:
                     found.add(id(lines[n]))
+                    self.typed_notes = self.typed_notes or not written
         return found
 
     def _note_line(self, line: _Line, notes: _Notes) -> bool:
@@ -906,7 +916,8 @@ class _Cleaner:
     def _remove_refs(self) -> None:
         """Drop footnote reference marks glued to heading/body text, in mark order."""
         marks = [d.mark for d in self.drafts if d.kind == "footnote" and d.mark]
-        if not self.paginated:  # only a custom mark (the sponsors' *) stays in the text
+        if not self.paginated and not self.typed_notes:
+            # the reader took the numbered marks out: only a custom one (the sponsors' *) stays
             marks = [mark for mark in marks if not mark.isdigit()]
         k = 0
         for draft in self.drafts:

@@ -142,6 +142,34 @@ def test_a_rule_typed_in_a_document_of_paragraphs_is_above_no_notes() -> None:
     ]
 
 
+def test_notes_typed_in_a_web_page_take_their_marks_out_of_the_text() -> None:
+    """A page that types its notes (``<sup>1</sup>`` in the text, a rule, then ``1 …``)
+    leaves the marks in the text, as a PDF does: they go, and the notes stay notes. The
+    reader's own notes (after an empty line) leave no marks, and a figure stays."""
+    rows = [
+        "Reaffirming the Addis Ababa Action Agenda1 and the Paris Agreement,2",
+        "Notes that table 1 lists 12 countries;",
+        "__________",
+        "1 Resolution 69/313, annex.",
+        "2 See FCCC/CP/2015/10/Add.1.",
+    ]
+    raw = "\n".join(rows)
+    doc = clean(RawDocument(raw, "a.html", "html", "en", layout="paragraphs"))
+    covered(raw, doc)
+    assert [(b.kind, b.footnote, b.text) for b in doc.blocks] == [
+        ("body", None, "Reaffirming the Addis Ababa Action Agenda and the Paris Agreement,"),
+        ("body", None, "Notes that table 1 lists 12 countries;"),
+        ("footnote", "1", "Resolution 69/313, annex."),
+        ("footnote", "2", "See FCCC/CP/2015/10/Add.1."),
+    ]
+    written = "\n".join(["注意到表1所列数据，", "", "__________", "1 第70/1号决议。"])
+    doc = clean(RawDocument(written, "a.docx", "docx", "zh", layout="paragraphs"))
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("body", "注意到表1所列数据，"),
+        ("footnote", "第70/1号决议。"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
