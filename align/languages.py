@@ -76,6 +76,14 @@ def variants_of_one_language(a: str, b: str) -> bool:
     return base_language(a) == base_language(b) and lang_code(a) != lang_code(b)
 
 
+def cjk_share(text: str) -> tuple[float, int]:
+    """The share of CJK ideographs among the letters of ``text``, and the letter count."""
+    letters = sum(1 for ch in text if ch.isalpha())
+    if not letters:
+        return 0.0, 0
+    return len(IDEOGRAPH.findall(text)) / letters, letters
+
+
 def is_cjk(code: str) -> bool:
     return base_language(code) in CJK_LANGS
 

@@ -26,9 +26,9 @@ from align.errors import DifferentDocuments, NotTranslation
 from align.flags import untranslated
 from align.hanzi import TRADITIONAL, as_simplified, chinese_script, tag_for_script
 from align.languages import (
-    IDEOGRAPH,
     NAMES,
     base_language,
+    cjk_share,
     guess_language,
     is_cjk,
     language_tag,
@@ -110,14 +110,6 @@ def prepare(raw: RawDocument) -> Prepared:
     overlong: list[Overlong] = []
     segments = segment_document(doc, overlong)
     return Prepared(raw, doc, segments, tuple(overlong))
-
-
-def cjk_share(text: str) -> tuple[float, int]:
-    """The share of CJK ideographs among the letters of ``text``, and the letter count."""
-    letters = sum(1 for ch in text if ch.isalpha())
-    if not letters:
-        return 0.0, 0
-    return len(IDEOGRAPH.findall(text)) / letters, letters
 
 
 def check_language(prepared: Prepared, flag: str, *, by_words: bool = True) -> None:

@@ -35,7 +35,7 @@ from lxml import etree
 from align import __version__
 from align.atomic import _reason, atomic_output
 from align.errors import InputError, OutputError
-from align.languages import NAMES, base_language, guess_language, lang_code
+from align.languages import NAMES, base_language, cjk_share, lang_code, language_tag
 from align.writers.base import TMX_DATE, DroppedChar, clean_text, tmx_date
 from align.writers.tmx import DOCTYPE, SEGTYPES, TOOL, XML_DECLARATION
 from align.writers.tsv import COLUMNS
@@ -1142,20 +1142,24 @@ def _tsv_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
 
 def _is_language_tag(cell: str) -> bool:
     cell = cell.strip()
-    return bool(LANG_CODE.match(cell)) and (base_language(cell) in NAMES or "-" in cell)
+    return bool(LANG_CODE.match(cell)) and base_language(cell) in NAMES
 
 
 def tsv_header(path: Path) -> tuple[str, str] | None:
     """The languages a TSV's header row names (``zh-CN<TAB>en-US<TAB>confidence…``, as
-    we write it and as Phrase imports it), or None: no header, or ``source<TAB>target``."""
+    we write it and as Phrase imports it), or None: no header, or ``source<TAB>target``.
+
+    Two different codes of known languages, with our ``confidence`` column or a region on
+    both (``en-GB``): a glossary row such as ``UN-Habitat<TAB>UN-Habitat`` or ``IT<TAB>IT``
+    is data."""
     first = next(_tsv_lines(path), None)
     if first is None or first[0] != 1 or len(first[1]) < 2:
         return None
-    cells = first[1]
-    extra = [c.strip().lower() for c in cells[2:3]]
-    if all(_is_language_tag(c) for c in cells[:2]) and extra in ([], [COLUMNS[2]]):
-        return cells[0].strip(), cells[1].strip()
-    return None
+    a, b = (c.strip() for c in first[1][:2])
+    ours = [c.strip().lower() for c in first[1][2:3]] == [COLUMNS[2]]
+    if not (_is_language_tag(a) and _is_language_tag(b)) or language_tag(a) == language_tag(b):
+        return None
+    return (a, b) if ours or ("-" in a and "-" in b) else None
 
 
 def _tsv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -1184,13 +1188,16 @@ def _tsv_languages(path: Path, src: str | None, tgt: str | None) -> tuple[str, s
     for _number, fields in islice(_tsv_rows(path), _LANGUAGE_SAMPLE):
         for column, text in zip(columns, fields[:2], strict=False):
             column.append(text)
-    for side, code, column in (("first", src, columns[0]), ("second", tgt, columns[1])):
-        seen = guess_language(" ".join(column), [src, tgt])
-        if seen is not None and base_language(seen) != base_language(code):
+    shares = [cjk_share(" ".join(column))[0] for column in columns]
+    for side, code, mine, other in (
+        ("first", src, shares[0], shares[1]),
+        ("second", tgt, shares[1], shares[0]),
+    ):
+        if base_language(code) in ("zh", "ja") and mine < 0.05 and other >= 0.3:
             raise InputError(
-                f"{path}: the {side} column reads as {NAMES.get(base_language(seen), seen)}, "
-                f"not {code} ({origin}): give the columns' languages with --src-lang and "
-                "--tgt-lang"
+                f"{path}: the {side} column has almost no {NAMES.get(base_language(code), code)} "
+                f"characters though it is said to be {code} ({origin}), and the other column "
+                "has them: give the columns' languages with --src-lang and --tgt-lang"
             )
     return lang_code(src), lang_code(tgt)
 

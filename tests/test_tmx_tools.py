@@ -621,7 +621,9 @@ def test_a_tsv_column_in_another_language_than_said_is_refused(tmp_path: Path) -
     rows = [("The General Assembly,", "大会，"), ("Recalling its resolutions,", "回顾其各项决议，")]
     swapped.write_text("".join(f"{a}\t{b}\n" for a, b in rows), encoding="utf-8")
     out = tmp_path / "s.tmx"
-    with pytest.raises(InputError, match=r"first column reads as English, not zh \(by default\)"):
+    with pytest.raises(
+        InputError, match=r"first column has almost no Chinese .* zh \(by default\)"
+    ):
         tmx.convert(swapped, out)
     assert not out.exists()
     labelled = tmp_path / "labelled.tsv"
@@ -630,6 +632,31 @@ def test_a_tsv_column_in_another_language_than_said_is_refused(tmp_path: Path) -
         tmx.convert(labelled, out)
     r = tmx.convert(swapped, out, src_lang="en", tgt_lang="zh")
     assert r.units == 2 and tmx.read_header(out).srclang == "en-US"
+
+
+def test_a_translators_tsv_is_read_as_data(tmp_path: Path) -> None:
+    """Chinese rows full of URLs and acronyms are Chinese; a glossary whose first row looks
+    like codes (``UN-Habitat``, ``IT``) is data, not a header naming languages."""
+    rows = [
+        (
+            "详情请访问 https://www.undp.org/content/undp/en/home/goals.html",
+            "For details, see https://www.undp.org/content/undp/en/home/goals.html",
+        ),
+        ("联合国开发计划署(UNDP)和联合国环境规划署(UNEP)", "UNDP and UNEP"),
+        ("请发送电子邮件至 info@unep.org", "Please send an e-mail to info@unep.org"),
+    ]
+    tsv, out = tmp_path / "urls.tsv", tmp_path / "urls.tmx"
+    tsv.write_text("".join(f"{a}\t{b}\n" for a, b in rows), encoding="utf-8")
+    assert tmx.convert(tsv, out, src_lang="zh", tgt_lang="en").units == 3
+    assert tmx.convert(tsv, out, force=True).units == 3
+    for first in ("UN-Habitat\tUN-Habitat", "IT\tIT", "co-op\tco-op", "EN\tES"):
+        glossary = tmp_path / "g.tsv"
+        glossary.write_text(f"{first}\n联合国儿童基金会\tUNICEF\n", encoding="utf-8")
+        assert tmx.tsv_header(glossary) is None
+        r = tmx.convert(glossary, tmp_path / "g.tmx", force=True)
+        assert r.units == 2 and tmx.read_header(tmp_path / "g.tmx").srclang == "zh-CN"
+    glossary.write_text("zh-CN\ten-GB\n联合国儿童基金会\tUNICEF\n", encoding="utf-8")
+    assert tmx.tsv_header(glossary) == ("zh-CN", "en-GB")
 
 
 def test_tmx_to_tsv_counts_languages_whatever_their_case(tmp_path: Path) -> None:
