@@ -863,6 +863,11 @@ def test_merge_never_replaces_an_input_nor_a_file_it_did_not_write(
     with pytest.raises(OutputError, match="no earlier batch into"):  # not another OUTDIR's
         run_batch(src, tmp_path / "other", options(cache, merge=merged))
 
+    within = src / "all.tmx"  # in the input folder, as `align batch . --merge all.tmx` puts it
+    assert run_batch(src, out, options(cache, merge=within)).merge is not None
+    again = run_batch(src, out, options(cache, merge=within))  # not an input: never read
+    assert again.merge is not None and again.merge.units_out == 18
+
     env = {"ALIGN_CACHE_DIR": str(cache), **ENV_NO_COLOR}
     args = ["batch", str(src), "-o", str(tmp_path / "forced"), "--merge", str(master)]
     r = CliRunner().invoke(app, args, env=env)

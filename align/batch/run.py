@@ -500,7 +500,6 @@ def run_batch(
             *(p for pair in found.pairs for p in (pair.src, pair.tgt)),
             *(p for c in found.conflicts for p in c.paths),
             *(u.path for u in found.unpaired),
-            *found.ignored,
             *([source] if source.is_file() else []),
         ]
         check_merge(options.merge, outdir, inputs, merges, options.overwrite)
