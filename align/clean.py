@@ -468,7 +468,9 @@ class _Cleaner:
             elif self.paginated and _LINK_LINE.match(stripped):
                 line.kind = "link"
             else:
-                tokens = _furniture(stripped) if self.paginated else None
+                tokens = _furniture(stripped)
+                if tokens is not None and not (self.paginated or _job_number(stripped, tokens)):
+                    tokens = None
                 if tokens is not None:
                     line.kind = "furniture"
                     line.tokens = [(line.cstart + s, line.cstart + e, r) for s, e, r in tokens]
@@ -1194,6 +1196,16 @@ def _furniture(text: str) -> list[tuple[int, int, str]] | None:
     if not tokens or ("organ" in kinds and not kinds & {"page-header", "masthead"}):
         return None
     return [(s, e, "masthead" if r == "organ" else r) for s, e, r in tokens]
+
+
+_LANGUAGE_LETTER = re.compile(r"\([A-Z]\)")
+
+
+def _job_number(text: str, tokens: list[tuple[int, int, str]]) -> bool:
+    """Whether the line is only a UN job number with its language letter (``22-22869 (E)``):
+    furniture even in a .docx, where a conversion can leave the first page's footer in the
+    body; a bare ``12-34567`` there may be a figure of the text."""
+    return all(r == "job-number" for _, _, r in tokens) and bool(_LANGUAGE_LETTER.search(text))
 
 
 def _word_before(chars: list[tuple[str, int]]) -> str:

@@ -113,6 +113,10 @@ def test_paragraphs_from_a_reader_have_no_page_furniture() -> None:
     assert doc.links == ()
     pdf = clean(lines(*(f" {row}" for row in rows)), "en")
     assert texts(pdf) == [rows[0], "2/4", rows[-1]]
+    footer = "\n".join([*rows, "22-22869 (E)", "22-22869 (E)    121022"])
+    doc = clean(RawDocument(footer, "a.docx", "docx", "en", layout="paragraphs"))
+    assert texts(doc) == rows  # a job number with its language letter is furniture anywhere
+    assert reasons(doc)["job-number"] == ["22-22869 (E)", "22-22869 (E)    121022"]
 
 
 def test_a_rule_typed_in_a_document_of_paragraphs_is_above_no_notes() -> None:
