@@ -155,16 +155,19 @@ class Unit:
         units to a CAT tool that matches in context.
         """
         parts = sorted(f"{v.lang.lower()}\x00{v.seg}" for v in self.variants)
-        if not context:
-            return hashlib.blake2b("\x01".join(parts).encode("utf-8"), digest_size=16).digest()
-        contexts = sorted(
+        if context and (contexts := self._contexts()):
+            parts += ["\x02", *contexts]
+        return hashlib.blake2b("\x01".join(parts).encode("utf-8"), digest_size=16).digest()
+
+    def _contexts(self) -> list[str]:
+        """The unit's and its variants' context props, each with its language, sorted."""
+        metas = [("", self.meta), *((v.lang.lower(), v.meta) for v in self.variants)]
+        return sorted(
             f"{lang}\x00{m.type}\x00{m.text}"
-            for lang, metas in [("", self.meta), *((v.lang.lower(), v.meta) for v in self.variants)]
-            for m in metas
+            for lang, meta in metas
+            for m in meta
             if m.tag == "prop" and m.type.lower().startswith(CONTEXT_PREFIX)
         )
-        text = "\x01".join(parts + ["\x02"] + contexts if contexts else parts)
-        return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
 @dataclass(frozen=True)
