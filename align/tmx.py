@@ -36,9 +36,9 @@ from align import __version__
 from align.atomic import _reason, atomic_output
 from align.errors import InputError, OutputError
 from align.languages import NAMES, base_language, cjk_share, lang_code, language_tag
-from align.writers.base import TMX_DATE, DroppedChar, clean_text, tmx_date
+from align.writers.base import LINE_BREAK, TMX_DATE, DroppedChar, clean_text, tmx_date
 from align.writers.tmx import DOCTYPE, SEGTYPES, TOOL, XML_DECLARATION
-from align.writers.tsv import COLUMNS
+from align.writers.tsv import COLUMNS, header_row
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,6 @@ _REQUIRED_HEADER = (
 _HISTOGRAM_BINS = 10
 _LANGUAGE_SAMPLE = 200
 """TSV rows read to check that each column is in the language it is said to be."""
-_BREAKS = re.compile(r"[\t\n\r\v\f\u2028\u2029]")
 
 Attrs = tuple[tuple[str, str], ...]
 
@@ -1021,8 +1020,8 @@ def _tmx_to_tsv(source: Path, output: Path, force: bool) -> ConvertResult:
     altered: Counter[str] = Counter()
     rows = skipped = 0
     with atomic_output(output, force=force) as fh:
-        header = [lang_code(src) if src else COLUMNS[0], lang_code(tgt) if tgt else COLUMNS[1]]
-        fh.write(("\t".join(header + list(COLUMNS[2:])) + "\n").encode("utf-8"))
+        header = header_row(lang_code(src) if src else "", lang_code(tgt) if tgt else "")
+        fh.write((header + "\n").encode("utf-8"))
         for unit in iter_units(source):
             cells = []
             for side, lang in (("source", src), ("target", tgt)):
@@ -1054,7 +1053,7 @@ def _tsv_changes(variant: Variant, written: str) -> list[str]:
     if variant.seg != escape(variant.text):
         out.append("lost inline codes (formatting, placeholders) a TSV cannot hold")
     text = variant.text
-    if _BREAKS.search(text):
+    if LINE_BREAK.search(text):
         out.append("had line breaks or tabs, written as spaces")
     if text != text.strip() and text.strip() == written:
         out.append("had spaces at their ends, trimmed")
@@ -1165,9 +1164,9 @@ def tsv_header(path: Path) -> tuple[str, str] | None:
     return (a, b) if ours or ("-" in a and "-" in b) else None
 
 
-def _tsv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """(line number, fields) per non-blank line; a header row is skipped."""
-    header = tsv_header(path) is not None
+def _tsv_rows(path: Path, header: bool) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) per non-blank line; a header row (``header``: one naming
+    languages, :func:`tsv_header`; or ``source<TAB>target``) is skipped."""
     for number, fields in _tsv_lines(path):
         if number == 1 and (header or [f.strip().lower() for f in fields[:2]] == list(COLUMNS[:2])):
             continue
@@ -1179,16 +1178,18 @@ def _tsv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         yield number, fields
 
 
-def _tsv_languages(path: Path, src: str | None, tgt: str | None) -> tuple[str, str]:
-    """The TSV's languages: as given, else as its header names them, else zh and en; a
-    column written in another script than its language says stops the conversion, since
-    a TM with its languages swapped finds nothing in a CAT tool."""
-    named = tsv_header(path)
+def _tsv_languages(
+    path: Path, named: tuple[str, str] | None, src: str | None, tgt: str | None
+) -> tuple[str, str]:
+    """The TSV's languages: as given, else as its header names them (``named``), else zh
+    and en. A column said to be Chinese or Japanese with almost none of their characters,
+    where the other column has them, stops the conversion: a TM with its languages
+    swapped finds nothing in a CAT tool."""
     origin = "as given" if src and tgt else "as its header says" if named else "by default"
     src = src or (named[0] if named else "zh")
     tgt = tgt or (named[1] if named else "en")
     columns: list[list[str]] = [[], []]
-    for _number, fields in islice(_tsv_rows(path), _LANGUAGE_SAMPLE):
+    for _number, fields in islice(_tsv_rows(path, named is not None), _LANGUAGE_SAMPLE):
         for column, text in zip(columns, fields[:2], strict=False):
             column.append(text)
     shares = [cjk_share(" ".join(column))[0] for column in columns]
@@ -1216,14 +1217,15 @@ def _tsv_to_tmx(
     for code in (src_lang, tgt_lang):
         if code is not None and (bad := _lang_problem(lang_code(code))):
             raise InputError(f"{bad}: give --src-lang/--tgt-lang like zh-CN, en-US")
-    src, tgt = _tsv_languages(source, src_lang, tgt_lang)
+    named = tsv_header(source)
+    src, tgt = _tsv_languages(source, named, src_lang, tgt_lang)
     skipped = 0
     dropped: list[DroppedChar] = []
 
     def units() -> Iterator[Unit]:
         nonlocal skipped
         n = 0
-        for number, fields in _tsv_rows(source):
+        for number, fields in _tsv_rows(source, named is not None):
             texts = [
                 clean_text(f, f"{source.name}:{number} {side}", dropped)
                 for f, side in zip(fields[:2], ("source", "target"), strict=False)

@@ -22,7 +22,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # Vertical tab and form feed are line breaks (Word writes \x0b for a manual
 # break): dropping them would glue two words together, so they become spaces.
 _AS_SPACE = "\x0b\x0c"
-_BREAK = re.compile(r"\s*[\t\n\r\x0b\x0c\x85\u2028\u2029]\s*")
+LINE_BREAK = re.compile(r"\s*[\t\n\r\x0b\x0c\x85\u2028\u2029]\s*")
+"""A line break or tab with the spaces around it: :func:`clean_text` makes it one space."""
 TMX_DATE = re.compile(r"\d{8}T\d{6}Z")
 """TMX 1.4b's date format (ISO 8601 basic, UTC), the one CAT tools parse: match whole."""
 
@@ -72,7 +73,7 @@ def clean_text(text: str, where: str, dropped: list[DroppedChar] | None = None) 
                 replacement = " " if char in _AS_SPACE else ""
                 dropped.append(DroppedChar(where, char, count, replacement))
         text = _FORBIDDEN.sub(lambda m: m.group() if m.group() in _AS_SPACE else "", text)
-    return _BREAK.sub(" ", text).strip()
+    return LINE_BREAK.sub(" ", text).strip()
 
 
 def lang_from_code(code: str) -> str:

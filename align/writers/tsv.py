@@ -17,8 +17,13 @@ from align.writers.base import (
 )
 
 COLUMNS = ("source", "target", "confidence", "bead", "paragraph")
-"""The columns; the header row names the first two by their language (``zh-CN``,
-``en-US``), so a TSV converted back to TMX, or imported into a CAT tool, keeps them."""
+"""The columns; the header row names the first two by their language (:func:`header_row`)."""
+
+
+def header_row(src_code: str, tgt_code: str) -> str:
+    """The header row: the languages (``zh-CN``, ``en-US``) in the first two columns'
+    place, so a TSV converted back to TMX, or imported into a CAT tool, keeps them."""
+    return "\t".join((src_code or COLUMNS[0], tgt_code or COLUMNS[1], *COLUMNS[2:]))
 
 
 class TsvWriter(Writer):
@@ -44,7 +49,7 @@ class TsvWriter(Writer):
         dropped: list[DroppedChar] = []
         src_code = src_lang_code or lang_code(alignment.src_lang)
         tgt_code = tgt_lang_code or lang_code(alignment.tgt_lang)
-        rows = ["\t".join((src_code, tgt_code, *COLUMNS[2:]))]
+        rows = [header_row(src_code, tgt_code)]
         keep, skipped = written_beads(alignment, include_empty, include_untranslated)
         for i, bead in keep:
             n = i + 1
