@@ -642,6 +642,7 @@ class _Cleaner:
         notes = _Notes()
         top = self.layout == "wrapped"  # a report's masthead, above its first full line
         above_notes = self._rules_above_notes(lines)
+        self.typed_notes = any(above_notes.values())
         for line in lines:
             if line.page_start:
                 notes.active = False  # a page's footnotes end with it
@@ -679,19 +680,20 @@ class _Cleaner:
             else:
                 self._append(cur, line)
 
-    def _rules_above_notes(self, lines: list[_Line]) -> set[int]:
-        """The ids of the rule lines that may stand above footnotes: every one in text from
-        pages. In text given a paragraph a line, a rule followed to the end of the text (or
-        of its page) by notes, one a line, each opening with its mark in turn: after an
-        empty line, as a reader writes the notes it takes from the file (a .docx), or
-        opening at note 1 or ``*``, as a page types them (``<p>____</p>`` then ``<p><sup>1
-        </sup> …``); a rule typed in a .docx above paragraphs that happen to open with
-        figures (``12 countries had ratified``, ``13 countries…``) is neither. Typed notes
-        leave their marks in the text: :attr:`typed_notes` says so to :meth:`_remove_refs`."""
+    def _rules_above_notes(self, lines: list[_Line]) -> dict[int, bool]:
+        """The ids of the rule lines that may stand above footnotes, each with whether its
+        notes are typed in the text: every one in text from pages (not typed there). In
+        text given a paragraph a line, a rule followed to the end of the text (or of its
+        page) by notes, one a line, each opening with its mark in turn: after an empty
+        line, as a reader writes the notes it takes from the file (a .docx), or opening at
+        note 1 or ``*``, as a page types them (``<p>____</p>`` then ``<p><sup>1</sup> …``);
+        a rule typed in a .docx above paragraphs that happen to open with figures (``12
+        countries had ratified``, ``13 countries…``) is neither. Typed notes leave their
+        marks in the text (:attr:`typed_notes`, for :meth:`_remove_refs`)."""
         rules = [n for n, line in enumerate(lines) if line.kind == "rule"]
         if self.paginated:
-            return {id(lines[n]) for n in rules}
-        found: set[int] = set()
+            return dict.fromkeys((id(lines[n]) for n in rules), False)
+        found: dict[int, bool] = {}
         for n in rules:
             written = n > 0 and lines[n - 1].kind == "blank"
             notes = _Notes()
@@ -713,8 +715,7 @@ class _Cleaner:
                     break
             else:
                 if after:
-                    found.add(id(lines[n]))
-                    self.typed_notes = self.typed_notes or not written
+                    found[id(lines[n])] = not written
         return found
 
     def _note_line(self, line: _Line, notes: _Notes) -> bool:

@@ -23,10 +23,15 @@ Chinese, 1,285 English). Longer, it is a table or a PDF text block run together 
 stop, and one such segment wrecks the search around it."""
 
 
+def max_sentence(lang: str) -> int:
+    """:data:`MAX_SENTENCE` for ``lang``."""
+    return MAX_SENTENCE["cjk" if is_cjk(lang) else "other"]
+
+
 def shortest_piece(lang: str) -> int:
     """How short :func:`cap` may cut a piece of an overlong sentence (its last piece
     aside): it cuts at a break in the second half of the limit."""
-    return MAX_SENTENCE["cjk" if is_cjk(lang) else "other"] // 2
+    return max_sentence(lang) // 2
 
 
 _SOFT_BREAK = re.compile(r"[，；、：,;:]\s*|\s+")
@@ -57,7 +62,7 @@ class Segmenter(ABC):
     def segment(self, doc: CleanDocument, overlong: list[Overlong] | None = None) -> list[Segment]:
         """Split every block and map the spans to ``doc.text`` offsets; a sentence longer
         than :data:`MAX_SENTENCE` is cut (:func:`cap`) and listed in ``overlong``."""
-        limit = 2 * shortest_piece(doc.lang)
+        limit = max_sentence(doc.lang)
         segments: list[Segment] = []
         for block in doc.blocks:
             if doc.text[block.start : block.end] != block.text:
