@@ -111,16 +111,11 @@ def language_of(code: str, langs: tuple[str, str]) -> str | None:
     if exact:
         return exact[0].lower()
     script = declared_script(code)
-    fits: dict[int, list[str]] = {}
-    for lang in langs:
-        if base_language(lang) != base_language(code):
-            continue
-        wanted = declared_script(lang)
-        if script is None or wanted is None:
-            fits.setdefault(0, []).append(lang)
-        elif script == wanted:
-            fits.setdefault(1, []).append(lang)
-    best = fits[max(fits)] if fits else []
+    same = [(lang, declared_script(lang)) for lang in langs]
+    same = [(lang, s) for lang, s in same if base_language(lang) == base_language(code)]
+    matching = [lang for lang, wanted in same if script is not None and wanted == script]
+    silent = [lang for lang, wanted in same if script is None or wanted is None]
+    best = matching or silent
     return best[0].lower() if len(best) == 1 else None
 
 
