@@ -94,10 +94,7 @@ def register(app: typer.Typer) -> None:
             check_file(path)  # every version, before the others are aligned
         if output is not None:
             refuse_an_input(output, files)
-            if output.is_dir():
-                raise OutputError(f"{output} is a folder: give a file name with -o")
-            if output.suffix.lower() != ".tmx":
-                raise OutputError(f"{output}: a multilingual TM is written as TMX: name it .tmx")
+            multilingual_tmx.check_path(output)
             if output.exists() and not force:
                 raise OutputError(
                     f"{output} already exists: pass --force to overwrite, or choose another -o"

@@ -51,6 +51,14 @@ def render(multilingual: Multilingual, *, date: datetime | str | None = None) ->
     return Rendered(serialise(root), len(m.units), (), tuple(dropped))
 
 
+def check_path(path: Path) -> None:
+    """Refuse a path a multilingual TM cannot be written to, before any work."""
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder: give a file name with -o")
+    if path.suffix.lower() != ".tmx":
+        raise OutputError(f"{path}: a multilingual TM is written as TMX: name it .tmx")
+
+
 def write(
     multilingual: Multilingual,
     path: Path | str,
@@ -60,8 +68,7 @@ def write(
 ) -> Rendered:
     """Render, then write atomically: an existing file is replaced only with ``force``."""
     path = Path(path)
-    if path.suffix.lower() != ".tmx":
-        raise OutputError(f"{path}: a multilingual TM is written as TMX: name it .tmx")
+    check_path(path)
     rendered = render(multilingual, date=date)
     atomic_write(path, rendered.data, force=force)
     return rendered
