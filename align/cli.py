@@ -21,6 +21,7 @@ from align.cli_common import (
     UNITS_HELP,
     Units,
     aligning_bar,
+    language_option,
     refuse_an_input,
 )
 from align.cli_tmx import tmx_app
@@ -109,10 +110,20 @@ def pair(
     ] = None,
     units: Annotated[Units, typer.Option("--units", help=UNITS_HELP)] = Units.sentence,
     src_lang: Annotated[
-        str, typer.Option("--src-lang", help="Language of SRC_FILE: zh, zh-CN and zh_CN alike.")
+        str,
+        typer.Option(
+            "--src-lang",
+            callback=language_option,
+            help="Language of SRC_FILE: zh, zh-CN and zh_CN alike.",
+        ),
     ] = "zh",
     tgt_lang: Annotated[
-        str, typer.Option("--tgt-lang", help="Language of TGT_FILE: en, en-GB and en_GB alike.")
+        str,
+        typer.Option(
+            "--tgt-lang",
+            callback=language_option,
+            help="Language of TGT_FILE: en, en-GB and en_GB alike.",
+        ),
     ] = "en",
     model: Annotated[
         str,
@@ -229,7 +240,9 @@ def clean_cmd(
         Path,
         typer.Argument(readable=False, metavar="FILE", help=f"A document: {FORMATS}."),
     ],
-    lang: Annotated[str, typer.Option("--lang", "-l", help="Its language.")] = "zh",
+    lang: Annotated[
+        str, typer.Option("--lang", "-l", callback=language_option, help="Its language.")
+    ] = "zh",
     explain: Annotated[
         bool, typer.Option("--explain", help="Also list every piece of text removed, and why.")
     ] = False,
@@ -271,6 +284,7 @@ def eval_cmd(
         str | None,
         typer.Option(
             "--src-lang",
+            callback=language_option,
             help="Language of SRC_DIR; by default the folder's name where it names one "
             "(de/, zh-CN/, chinese/), else the language its files are written in, else zh.",
             show_default=False,
@@ -280,6 +294,7 @@ def eval_cmd(
         str | None,
         typer.Option(
             "--tgt-lang",
+            callback=language_option,
             help="Language of TGT_DIR; by default the folder's name where it names one "
             "(fr/, en-US/, english/), else the language its files are written in, else en.",
             show_default=False,

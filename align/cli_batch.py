@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from align.aligner import AlignConfig
-from align.cli_common import MAX_BEAD_HELP, UNITS_HELP, Units, aligning_bar
+from align.cli_common import MAX_BEAD_HELP, UNITS_HELP, Units, aligning_bar, language_option
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -283,8 +283,12 @@ def register(app: typer.Typer) -> None:
                 "--manifest", help="INPUT is a CSV manifest even if its name does not end .csv."
             ),
         ] = False,
-        src_lang: Annotated[str, typer.Option("--src-lang", help="Source language.")] = "zh",
-        tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Target language.")] = "en",
+        src_lang: Annotated[
+            str, typer.Option("--src-lang", callback=language_option, help="Source language.")
+        ] = "zh",
+        tgt_lang: Annotated[
+            str, typer.Option("--tgt-lang", callback=language_option, help="Target language.")
+        ] = "en",
         model: Annotated[
             str,
             typer.Option("--model", "-m", help="Sentence encoder, as for 'align pair'."),

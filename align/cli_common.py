@@ -9,6 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import typer
 from rich.console import Console
 
 from align.errors import OutputError
@@ -26,6 +27,19 @@ MAX_BEAD_HELP = (
     "read as part of its translation."
 )
 CACHE_HELP = "Reuse embeddings cached on disk by earlier runs."
+
+
+def language_option(param: typer.CallbackParam, value: str | None) -> str | None:
+    """Stop a language code no CAT tool knows (``en-UK``, ``jp``, ``english``) while the
+    command line is read, naming the option: it would go into every ``xml:lang``."""
+    if value is None:
+        return None
+    from align.languages import checked_tag
+
+    codes = [c for c in value.split(",") if c.strip()] if param.name == "langs" else [value]
+    for code in codes:
+        checked_tag(code, param.opts[0])
+    return value
 
 
 def refuse_an_input(output: Path, inputs: Iterable[Path], option: str = "-o") -> None:

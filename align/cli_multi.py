@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from align.cli_common import CACHE_HELP, UNITS_HELP, Units, refuse_an_input, say
+from align.cli_common import CACHE_HELP, UNITS_HELP, Units, language_option, refuse_an_input, say
 from align.errors import OutputError
 
 
@@ -41,6 +41,7 @@ def register(app: typer.Typer) -> None:
             str,
             typer.Option(
                 "--pivot",
+                callback=language_option,
                 help="The version every other is aligned with: English, in which most UN "
                 "documents are drafted.",
             ),
@@ -49,6 +50,7 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option(
                 "--langs",
+                callback=language_option,
                 help="The files' languages in their order (zh,en,fr), where their names do "
                 "not say.",
                 show_default=False,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from align.cli_common import CACHE_HELP, align_now, refuse_an_input
+from align.cli_common import CACHE_HELP, align_now, language_option, refuse_an_input
 from align.cli_common import say as _say
 from align.errors import InputError, OutputError
 
@@ -96,9 +96,14 @@ def register(app: typer.Typer) -> None:
             ),
         ] = True,
         src_lang: Annotated[
-            str, typer.Option("--src-lang", help="Language of the source document.")
+            str,
+            typer.Option(
+                "--src-lang", callback=language_option, help="Language of the source document."
+            ),
         ] = "zh",
-        tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Language of TGT_FILE.")] = "en",
+        tgt_lang: Annotated[
+            str, typer.Option("--tgt-lang", callback=language_option, help="Language of TGT_FILE.")
+        ] = "en",
         model: Annotated[
             str, typer.Option("--model", "-m", help="Sentence encoder, when aligning now.")
         ] = "use",

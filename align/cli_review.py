@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from align.cli_common import CACHE_HELP, Units, align_now, refuse_an_input
+from align.cli_common import CACHE_HELP, Units, align_now, language_option, refuse_an_input
 from align.cli_common import say as _say
 from align.errors import AlignError, InputError
 
@@ -132,8 +132,12 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--reviewer", help="Name saved with each decision. Default: your login."),
         ] = None,
-        src_lang: Annotated[str, typer.Option("--src-lang", help="Language of ZH_FILE.")] = "zh",
-        tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Language of EN_FILE.")] = "en",
+        src_lang: Annotated[
+            str, typer.Option("--src-lang", callback=language_option, help="Language of ZH_FILE.")
+        ] = "zh",
+        tgt_lang: Annotated[
+            str, typer.Option("--tgt-lang", callback=language_option, help="Language of EN_FILE.")
+        ] = "en",
         model: Annotated[
             str, typer.Option("--model", "-m", help="Sentence encoder when aligning first.")
         ] = "use",

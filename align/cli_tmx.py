@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from align.cli_common import language_option
+
 tmx_app = typer.Typer(no_args_is_help=True)
 
 Output = Annotated[Path, typer.Option("-o", "--output", help="Where to write the result.")]
@@ -132,6 +134,7 @@ def convert_cmd(
         str | None,
         typer.Option(
             "--src-lang",
+            callback=language_option,
             help="TSV input: language of the first column. [default: as the header row "
             "names it (zh-CN<TAB>en-US...), else zh]",
             show_default=False,
@@ -141,6 +144,7 @@ def convert_cmd(
         str | None,
         typer.Option(
             "--tgt-lang",
+            callback=language_option,
             help="TSV input: language of the second column. [default: as the header row "
             "names it, else en]",
             show_default=False,

@@ -625,6 +625,7 @@ def evaluate(
     from align.pipeline import Settings, signature  # the document-reading stack, lazily
 
     config = config or AlignConfig()
+    settings = Settings(src_lang=src_lang, tgt_lang=tgt_lang, align=config)  # checked first
     docs: list[DocumentResult] = []
     names = bench_documents(src_dir, tgt_dir, gold_dir)
     for name in names:
@@ -639,5 +640,4 @@ def evaluate(
         if on_document is not None:
             on_document(docs[-1], len(docs), len(names))
     total = score([d.gold for d in docs], [d.test for d in docs])
-    settings = Settings(src_lang=src_lang, tgt_lang=tgt_lang, align=config)
     return EvalResult(total, docs, tuple(config.bead_types()), signature(settings, encoder))

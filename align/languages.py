@@ -14,6 +14,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
+from align.errors import InputError
+
 CJK_LANGS = ("zh", "ja")
 """Languages written in ideographs, for the checks that a file is in its declared language."""
 
@@ -158,3 +160,95 @@ def guess_language(
     best, *rest = sorted(possible, key=lambda lang: -scores[lang])
     runner_up = max((scores[lang] for lang in rest), default=0)
     return best if scores[best] >= max(margin * runner_up, least) else None
+
+
+ISO_639_1 = frozenset(
+    """aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu
+    cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi
+    ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks
+    ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl
+    nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl
+    sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve
+    vi vo wa wo xh yi yo za zh zu""".split()
+)
+"""The two-letter language codes (ISO 639-1), the only two-letter ones BCP 47 allows."""
+
+ISO_3166_1 = frozenset(
+    """AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN
+    BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE
+    DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN
+    GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE
+    KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK
+    ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA
+    PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK
+    SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG
+    UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW EU UN""".split()
+)
+"""The two-letter regions BCP 47 takes (ISO 3166-1, with the EU and the UN it registers)."""
+
+_INSTEAD = {
+    # country codes and habits typed for a language
+    "jp": "ja", "cn": "zh", "gr": "el", "dk": "da", "cz": "cs", "ua": "uk", "vn": "vi",
+    # codes BCP 47 has replaced (Java still writes the first three)
+    "iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro",
+    # three-letter codes of languages that have a two-letter one
+    "eng": "en", "zho": "zh", "chi": "zh", "cmn": "zh", "fra": "fr", "fre": "fr",
+    "deu": "de", "ger": "de", "spa": "es", "rus": "ru", "ara": "ar", "jpn": "ja",
+    "kor": "ko", "por": "pt", "ita": "it", "nld": "nl", "dut": "nl",
+    # Microsoft's old Chinese codes, which Trados and .NET once wrote
+    "zh-chs": "zh-Hans", "zh-cht": "zh-Hant",
+}  # fmt: skip
+"""What a translator means by a code no CAT tool maps to a language, and what to write."""
+
+_REGION_INSTEAD = {"UK": "GB"}
+_COUNTRY = {"zh": "CN", "en": "US", "ja": "JP", "ko": "KR", "ru": "RU", "fr": "FR", "de": "DE"}
+
+_TAG_SHAPE = re.compile(r"[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*")
+
+
+def tag_problem(code: str) -> str | None:
+    """What is wrong with ``code`` as the language of a document or a TM, and what to
+    write instead; None when a CAT tool will know it.
+
+    A code a CAT tool does not know (``en-UK``, ``jp``, ``eng``, ``english``) is still
+    written into every ``xml:lang`` of the TMX, and the tool then files the TM under no
+    language or refuses it, so it is stopped before any work."""
+    code = code.strip()
+    if not _TAG_SHAPE.fullmatch(code):
+        return "not a language code: write one like zh, zh-CN, zh-TW, en or en-GB"
+    parts = [p for p in _SUBTAG.split(code) if p]
+    primary = parts[0].lower()
+    instead = _INSTEAD.get("-".join(parts[:2]).lower()) or _INSTEAD.get(primary)
+    if instead:
+        rest = parts[2:] if "-" in instead else parts[1:]
+        return f"not a code CAT tools know: write {language_tag('-'.join([instead, *rest]))}"
+    named = {name.lower(): lang for lang, name in NAMES.items()}
+    if primary in named:
+        return f"a language's name, not its code: write {named[primary]}"
+    if len(primary) > 3:
+        return "not a language code: write one like zh, zh-CN, zh-TW, en or en-GB"
+    if len(primary) == 2 and primary not in ISO_639_1:
+        return f"{primary} is no language's code (ISO 639-1): write one like zh or en"
+    for i, part in enumerate(parts[1:], 1):
+        region = part.upper()
+        if len(part) != 2 or not part.isalpha() or region in ISO_3166_1:
+            continue
+        if region in _REGION_INSTEAD:
+            instead = "UA" if primary == "uk" else _REGION_INSTEAD[region]  # Ukrainian
+            tag = language_tag("-".join([*parts[:i], instead, *parts[i + 1 :]]))
+            return f"{region} is not a region code: write {tag}"
+        country = f" ({primary}-{_COUNTRY[primary]})" if primary in _COUNTRY else ""
+        return (
+            f"{region} is no country's code (ISO 3166-1): write {primary} alone, "
+            f"or with its country{country}"
+        )
+    return None
+
+
+def checked_tag(code: str, what: str = "language") -> str:
+    """``code`` as a BCP 47 tag (:func:`language_tag`), or :class:`InputError` saying
+    what is wrong with it and what to write (:func:`tag_problem`)."""
+    problem = tag_problem(code)
+    if problem:
+        raise InputError(f"{what} {code!r}: {problem}")
+    return language_tag(code)

@@ -28,10 +28,10 @@ from align.hanzi import TRADITIONAL, as_simplified, chinese_script, tag_for_scri
 from align.languages import (
     NAMES,
     base_language,
+    checked_tag,
     cjk_share,
     guess_language,
     is_cjk,
-    language_tag,
 )
 from align.readers import read_document
 from align.readers.base import input_error
@@ -80,9 +80,10 @@ class Settings:
 
     def __post_init__(self) -> None:
         """Languages as BCP 47 tags (``zh_CN`` → ``zh-CN``), so that every spelling
-        of one language gives the same run, signature and output."""
-        object.__setattr__(self, "src_lang", language_tag(self.src_lang))
-        object.__setattr__(self, "tgt_lang", language_tag(self.tgt_lang))
+        of one language gives the same run, signature and output; a code no CAT tool
+        knows (``en-UK``) is refused (:func:`~align.languages.checked_tag`)."""
+        object.__setattr__(self, "src_lang", checked_tag(self.src_lang, "source language"))
+        object.__setattr__(self, "tgt_lang", checked_tag(self.tgt_lang, "target language"))
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,14 @@ from lxml import etree
 from align import __version__
 from align.atomic import _reason, atomic_output
 from align.errors import InputError, OutputError
-from align.languages import NAMES, base_language, cjk_share, lang_code, language_tag
+from align.languages import (
+    NAMES,
+    base_language,
+    cjk_share,
+    lang_code,
+    language_tag,
+    tag_problem,
+)
 from align.writers.base import LINE_BREAK, TMX_DATE, DroppedChar, clean_text, tmx_date
 from align.writers.tmx import DOCTYPE, SEGTYPES, TOOL, XML_DECLARATION
 from align.writers.tsv import COLUMNS, header_row
@@ -515,6 +522,17 @@ def _lang_problem(code: str) -> str | None:
     return None
 
 
+def _unknown_languages(seen: dict[str, list[int]]) -> list[Problem]:
+    """A warning per well-formed language code no CAT tool maps to a language (``en-UK``,
+    ``jp``), at its first unit, with how many segments carry it."""
+    out = []
+    for code, (n, line, count) in seen.items():
+        if problem := tag_problem(code):
+            msg = f"language {code} in {count} <tuv>: {problem}"
+            out.append(Problem(f"tu {n}", msg, line, n, warning=True))
+    return out
+
+
 def _date_problems(el: etree._Element) -> list[str]:
     return [
         f"{name} {value!r} is not a TMX date: write YYYYMMDDThhmmssZ (UTC), as CAT tools read it"
@@ -596,6 +614,7 @@ def validate(path: Path | str, *, dtd: Path | None = DTD_PATH) -> Problems:
     root: etree._Element | None = None
     srclang = ""
     units = 0
+    unknown: dict[str, list[int]] = {}
     try:
         for kind, el, n in _scan(path):
             if kind == "header":
@@ -617,6 +636,9 @@ def validate(path: Path | str, *, dtd: Path | None = DTD_PATH) -> Problems:
                 for line, msg in _dtd_errors(checker, el):
                     problems.append(Problem(f"tu {n}", f"DTD: {msg}", line or unit.line, n))
             problems += _check_unit(unit, el, srclang)
+            for v in unit.variants:
+                if v.lang and not _lang_problem(v.lang):
+                    unknown.setdefault(v.lang, [n, unit.line, 0])[2] += 1
             digest = unit.key(context=True)
             hi.append(int.from_bytes(digest[:8]))
             lo.append(int.from_bytes(digest[8:]))
@@ -628,6 +650,7 @@ def validate(path: Path | str, *, dtd: Path | None = DTD_PATH) -> Problems:
             for line, msg in _dtd_errors(checker, _skeleton(root, header_copy)):
                 if "attribute version of tmx" not in msg:  # reported above, with what to do
                     problems.append(Problem("file", f"DTD: {msg}", line))
+    problems += _unknown_languages(unknown)
     for group in duplicate_groups(hi, lo):
         first = int(group[0]) + 1
         for g in group[1:]:

@@ -616,3 +616,30 @@ def test_killed_writer_leaves_no_partial_output(tmp_path: Path, old: bytes | Non
     assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".tmp")] == (
         [] if old is None else ["big.tmx"]
     )
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "code", "says"),
+    [
+        ("pair {zh} {en} -o {out}/a.tmx", "--tgt-lang", "en-UK", "write en-GB"),
+        ("pair {zh} {en} -o {out}/a.tmx", "--src-lang", "chinese", "write zh"),
+        ("batch {corpus} -o {out}/b", "--tgt-lang", "eng", "write en"),
+        ("eval {pol}/zh {pol}/en {pol}/gold", "--src-lang", "zh-CHS", "write zh-Hans"),
+        ("multi {zh} {en} -o {out}/m.tmx", "--langs", "zh,jp", "write ja"),
+        ("clean {zh}", "--lang", "cn", "write zh"),
+        ("report {zh} {en} --html {out}/r.html", "--tgt-lang", "en-EN", "en-US"),
+        ("tmx convert {out}/t.tsv -o {out}/t.tmx", "--tgt-lang", "zz", "no language's code"),
+    ],
+)
+def test_a_language_code_no_cat_tool_knows_is_one_line_before_any_work(
+    tmp_path: Path, cache: Path, command: str, option: str, code: str, says: str
+) -> None:
+    """It went into every xml:lang of the TM (``en-UK``, ``english``), which CAT tools
+    file under no language; an unknown one also lost its language's cleaning rules."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "t.tsv").write_text("甲\tA\n", encoding="utf-8")
+    before = listing(out)
+    names = {"zh": ZH, "en": EN, "out": out, "corpus": CORPUS.parent, "pol": BENCH / "pol-dev"}
+    r = run(*command.format(**names).split(), option, code, cache=cache)
+    assert_refused(r, out, before, f"{option} '{code.split(',')[-1]}'", says)

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from align import lexicon, signals
 from align.clean import clean
-from align.languages import base_language, guess_language, is_cjk, lang_code, language_tag
+from align.errors import InputError
+from align.languages import (
+    base_language,
+    checked_tag,
+    guess_language,
+    is_cjk,
+    lang_code,
+    language_tag,
+    tag_problem,
+)
 from align.pipeline import Settings
 from align.segmenters import get_segmenter
 from align.segmenters.zh import ZhSegmenter
@@ -121,3 +132,56 @@ def test_settings_and_outputs_carry_bcp47_tags() -> None:
 )
 def test_guess_language(text: str, candidates: tuple[str, ...], want: str | None) -> None:
     assert guess_language(text, candidates) == want
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["zh", "ZH", "zh-CN", "zh_tw", "zh-Hans-CN", "en-GB", "en_us", "fr-fr", "de-CH-1996",
+     "es-419", "sr-Latn-RS", "yue", "fil", "pt-BR", "ar", "en-EU"],
+)  # fmt: skip
+def test_codes_cat_tools_know_pass(code: str) -> None:
+    assert tag_problem(code) is None
+    assert checked_tag(code) == language_tag(code)
+
+
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [
+        ("en-UK", "write en-GB"),
+        ("EN_uk", "write en-GB"),
+        ("cy-UK", "write cy-GB"),
+        ("uk-UK", "write uk-UA"),
+        ("jp", "write ja"),
+        ("cn", "write zh"),
+        ("cn-TW", "write zh-TW"),
+        ("eng", "write en"),
+        ("chi", "write zh"),
+        ("iw", "write he"),
+        ("zh-CHS", "write zh-Hans"),
+        ("zh-CHT", "write zh-Hant"),
+        ("english", "name, not its code: write en"),
+        ("Chinese", "name, not its code: write zh"),
+        ("zz", "zz is no language's code"),
+        ("zz-QQ", "zz is no language's code"),
+        (
+            "en-EN",
+            "EN is no country's code (ISO 3166-1): write en alone, or with its country (en-US)",
+        ),
+        ("ko-KO", "(ko-KR)"),
+        ("en US", "not a language code"),
+        ("", "not a language code"),
+        ("z", "not a language code"),
+        ("english-UK", "name, not its code: write en"),
+    ],
+)
+def test_codes_no_cat_tool_knows_say_what_to_write(code: str, says: str) -> None:
+    problem = tag_problem(code)
+    assert problem is not None and says in problem, problem
+    with pytest.raises(InputError, match=f"--tgt-lang '{re.escape(code)}': "):
+        checked_tag(code, "--tgt-lang")
+
+
+def test_settings_refuse_a_code_no_cat_tool_knows() -> None:
+    with pytest.raises(InputError, match="target language 'en-UK': .*write en-GB"):
+        Settings(tgt_lang="en-UK")
+    assert Settings(src_lang="zh_cn", tgt_lang="EN-gb").tgt_lang == "en-GB"

@@ -997,3 +997,14 @@ def test_cli_errors_are_one_line_exit_2(
     assert r.returncode == 2, (r.stdout, r.stderr)
     assert len(r.stderr.strip().splitlines()) == 1 and message in r.stderr, r.stderr
     assert r.stderr.startswith("error: ")
+
+
+def test_validate_warns_once_per_language_code_cat_tools_do_not_know(tmp_path: Path) -> None:
+    path = tmp_path / "t.tmx"
+    units = [tu("甲", "A"), *(tu(zh, en).replace("en-US", "en-UK") for zh, en in ["乙B", "丙C"])]
+    path.write_text(tmx_with(units), encoding="utf-8")
+    problems = tmx.validate(path)
+    assert not problems.errors
+    (only,) = problems
+    assert only.warning and only.where == "tu 2"
+    assert "en-UK in 2 <tuv>" in only.message and "write en-GB" in only.message
