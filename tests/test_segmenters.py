@@ -656,3 +656,15 @@ def test_a_sentence_too_long_to_be_one_is_cut_and_said(lang: str, limit: int) ->
     assert overlong == [Overlong(1, len(long.strip()), len(segments) - 1)]
     assert "".join(s.text for s in segments[1:]).replace(" ", "") == long.replace(" ", "")
     assert segment_document(doc) == segments
+
+
+def test_zh_a_straight_quoted_passage_of_sentences_stays_one_as_between_curly_quotes(
+    zh: Segmenter,
+) -> None:
+    """It was cut at its inner 。, leaving ``"我们同意。`` and ``明天开会。"`` as two units."""
+    for q, p in (('"', '"'), ("“", "”")):
+        assert texts(zh, f"他说：{q}我们同意。明天开会。{p}大会通过了决议。") == [
+            f"他说：{q}我们同意。明天开会。{p}",
+            "大会通过了决议。",
+        ]
+    assert texts(zh, '一个"引号。然后。') == ['一个"引号。', "然后。"]  # a stray quote pairs none

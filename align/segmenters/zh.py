@@ -120,6 +120,19 @@ def straight_closers(text: str) -> set[int]:
     return set(quotes[1::2])
 
 
+def inside_straight_quotes(text: str, inside: list[bool]) -> list[bool]:
+    """``inside`` (:func:`bracketed`) with the spans of ASCII double quotes added, where
+    they pair up (an even number of them in ``text``): a quoted ``"……。……"`` stays one
+    sentence, as it does between “ ”."""
+    quotes = [i for i, ch in enumerate(text) if ch == STRAIGHT_QUOTE]
+    if not quotes or len(quotes) % 2:
+        return inside
+    out = list(inside)
+    for opened, closed in zip(quotes[0::2], quotes[1::2], strict=True):
+        out[opened + 1 : closed + 1] = [True] * (closed - opened)
+    return out
+
+
 class ZhSegmenter(Segmenter):
     """Splits Chinese after 。！？ (and ASCII ! ? before CJK, and an ASCII full stop
     between two Chinese sentences, as web pages type it: ``欢迎.他说``), never inside
@@ -131,8 +144,9 @@ class ZhSegmenter(Segmenter):
     inside such a run is never a cut point (a paragraph with no period after an
     ideograph needs no words at all: :func:`_tokenize`).
     Brackets and quotes (《》 “” 「」 （） ()) are tracked by matched pairs, which
-    is what keeps "127(s)" and a quoted "…。…" in one piece. An ASCII ``"`` after a stop
-    goes with the sentence it closes (:func:`straight_closers`). "，" and "；" never
+    is what keeps "127(s)" and a quoted "…。…" in one piece, ASCII ``"…。…"`` too
+    (:func:`inside_straight_quotes`). An ASCII ``"`` after a stop goes with the sentence
+    it closes (:func:`straight_closers`). "，" and "；" never
     cut inside a paragraph: the paragraph end, given by the block, already ends
     the segment.
     """
@@ -141,7 +155,7 @@ class ZhSegmenter(Segmenter):
 
     def split(self, text: str) -> list[Span]:
         tokens = _tokenize(text)
-        inside = bracketed(text)
+        inside = inside_straight_quotes(text, bracketed(text))
         closing = straight_closers(text)
         cuts: list[int] = []
         i = 0
