@@ -161,7 +161,7 @@ _NOTE_START = re.compile(r"^(\*+|\d{1,3})(?:\s+|(?<=\*)(?=\S))(?=\S)")
 _OTHER_NOTE = re.compile(r"^(?:[†‡§¶#]{1,3}|[a-z]{1,2}|[ivx]{1,4})\s+\S")
 """A note a reader wrote with another mark than a number or stars (``† text``, ``a text``)."""
 
-_SYMBOL = r"[A-Z][A-Z0-9]*(?:\.\d+)?(?:/[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?)+"
+_SYMBOL = r"[A-Z]+(?:\.\d+)?(?:/[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?)+"
 
 
 def _spaced(words: str) -> str:

@@ -112,7 +112,7 @@ def test_paragraphs_from_a_reader_have_no_page_furniture() -> None:
     assert texts(doc) == rows
     assert doc.links == ()
     pdf = clean(lines(*(f" {row}" for row in rows)), "en")
-    assert texts(pdf) == [rows[0], "2/4", rows[-1]]
+    assert texts(pdf) == [rows[0], "PM2.5/PM10", "2/4", rows[-1]]  # no symbol has 2.5 in front
     footer = "\n".join([*rows, "22-22869 (E)", "22-22869 (E)    121022"])
     doc = clean(RawDocument(footer, "a.docx", "docx", "en", layout="paragraphs"))
     assert texts(doc) == rows  # a job number with its language letter is furniture anywhere
@@ -1574,3 +1574,15 @@ def test_explain_names_every_reason_with_counts(lang: str) -> None:
     for reason, n in counts.items():
         assert any(line.startswith(f"{reason}: {n} removed") for line in out), reason
     assert any("* 1 2 3 4 5 6 7" in line for line in out)
+
+
+def test_a_line_of_figures_with_a_slash_in_pdf_text_is_no_document_symbol() -> None:
+    """A UN symbol opens with its organ's letters (``A/``, ``S/``, ``E/CN.6/``); a line that
+    opens with figures in its first part (``PM2.5/PM10``, ``FY2023/24``) was dropped from
+    PDF text as a page header."""
+    for row in ("PM2.5/PM10", "FY2023/24", "G20/OECD"):
+        doc = clean(lines(" The table reads:", "", f" {row}", "", " Decides."), "en")
+        assert row in texts(doc), texts(doc)
+    for symbol in ("A/77/L.107", "E/CN.6/2023/L.3", "S/2023/123", "A/HRC/52/L.1"):
+        doc = clean(lines(" The table reads:", "", f" {symbol}", "", " Decides."), "en")
+        assert reasons(doc)["page-header"] == [symbol]
