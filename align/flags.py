@@ -148,6 +148,7 @@ def moved(alignment: Alignment, bead: Bead) -> Flag | None:
 
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212\ufe63", "-"))
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?:[,\u00a0\u2009\u202f]\d{3})+)(?![\d])")
+_THOUSANDS_SPACED = re.compile(r"(?<![\d.,])(\d{1,3})((?:[, \u00a0\u2009\u202f]\d{3})+)(?![\d])")
 _THOUSANDS_COMMA_DECIMAL = re.compile(
     r"(?<![\d.,])\d{1,3}(?:[. \u00a0\u2009\u202f']\d{3})+(?![\d])"
 )
@@ -234,15 +235,18 @@ _WORD = re.compile(r"[A-Za-z]+|[^A-Za-z\s-]+")
 """Words, and the punctuation or figures between them that end a run of number words."""
 
 
-def _normalise(text: str, decimal_comma: bool = False) -> str:
+def _normalise(text: str, decimal_comma: bool = False, spaced: bool = False) -> str:
+    """NFKC, with the thousands of figures joined; ``spaced``: a space separates thousands
+    too, as UN Chinese writes them (``1 234 567美元``; NFKC has made a no-break or thin
+    space a plain one)."""
     text = unicodedata.normalize("NFKC", text).translate(_DASHES)
 
     def digits(m: re.Match[str]) -> str:
         return re.sub(r"\D", "", m.group())
 
-    if not decimal_comma:
-        return _THOUSANDS.sub(digits, text)
-    return _DECIMAL_COMMA.sub(".", _THOUSANDS_COMMA_DECIMAL.sub(digits, text))
+    if decimal_comma:
+        return _DECIMAL_COMMA.sub(".", _THOUSANDS_COMMA_DECIMAL.sub(digits, text))
+    return (_THOUSANDS_SPACED if spaced else _THOUSANDS).sub(digits, text)
 
 
 def _decimal(text: str) -> Decimal:
@@ -352,7 +356,7 @@ def numbers(text: str, lang: str = "en") -> Numbers:
     Chinese words).
     Digits glued to a Latin letter (``G20``, ``COVID-19``) are soft too.
     """
-    text = _normalise(text, base_language(lang) in DECIMAL_COMMA_LANGS)
+    text = _normalise(text, base_language(lang) in DECIMAL_COMMA_LANGS, is_cjk(lang))
     required: list[tuple[str, frozenset[Decimal]]] = []
     values: set[Decimal] = set()
     found = [m.group() for m in _SYMBOL.finditer(text) if re.search(r"\d", m.group())]

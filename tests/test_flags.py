@@ -628,3 +628,16 @@ def test_damage_to_the_corpus_is_flagged_where_it_is(corpus: Alignment) -> None:
     assert set(notes[:-1]) <= set(by_code["footnote"])
     assert by_code["one-sided"] == [notes[-1], len(beads) - 1]
     assert 0 in by_code["untranslated"]
+
+
+@pytest.mark.parametrize("space", [" ", "\u00a0", "\u202f"])
+def test_chinese_thousands_spaced_as_the_un_writes_them_are_one_number(space: str) -> None:
+    """UN Chinese writes ``1 234 567美元``: every money figure of a budget document was
+    flagged "numbers differ: 234, 567 in zh only; 1234567 in en only"."""
+    zh = f"所需经费共计{space.join(['1', '234', '567'])}美元，用于2024 年。"
+    a = pair(zh, "The requirements total US$ 1,234,567, for 2024.")
+    assert number_mismatch(a, only(a)) is None
+    b = pair(zh, "The requirements total US$ 1,234,568, for 2024.")
+    flag = number_mismatch(b, only(b))
+    assert flag is not None and "1234567 in zh only" in flag.reason
+    assert numbers("2019 2020年", "zh").values == {2019, 2020}  # four figures are no group
