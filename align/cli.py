@@ -234,6 +234,16 @@ def _check_output_folder(output: Path) -> None:
             return
 
 
+def written_in(file: Path, default: str = "zh") -> str:
+    """The language ``file`` is written in, of those :func:`~align.languages.guess_language`
+    knows, else ``default``: ``align pair`` tells the user to run ``align clean FILE``, and
+    the English file cleaned by Chinese rules showed other text than the run aligned."""
+    from align.languages import NAMES, guess_language
+    from align.readers import read_document
+
+    return guess_language(read_document(file, "").text, list(NAMES)) or default
+
+
 @app.command("clean")
 def clean_cmd(
     file: Annotated[
@@ -241,8 +251,16 @@ def clean_cmd(
         typer.Argument(readable=False, metavar="FILE", help=f"A document: {FORMATS}."),
     ],
     lang: Annotated[
-        str, typer.Option("--lang", "-l", callback=language_option, help="Its language.")
-    ] = "zh",
+        str | None,
+        typer.Option(
+            "--lang",
+            "-l",
+            callback=language_option,
+            help="Its language. [default: the one it is written in, of zh, en, fr, es, ru, "
+            "ar and six others; else zh]",
+            show_default=False,
+        ),
+    ] = None,
     explain: Annotated[
         bool, typer.Option("--explain", help="Also list every piece of text removed, and why.")
     ] = False,
@@ -252,6 +270,8 @@ def clean_cmd(
     from align.clean import explain as explain_removals
     from align.readers import read_document
 
+    if lang is None:
+        lang = written_in(file)
     doc = clean(read_document(file, lang), lang)
     for block in doc.blocks:
         mark = f" {block.footnote}" if block.footnote else ""

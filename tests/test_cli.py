@@ -193,6 +193,27 @@ def test_clean_explain_accounts_for_removed_text(cache: Path) -> None:
     assert "footnotes), read as wrapped lines" in r.stdout
 
 
+def test_clean_reads_a_file_by_the_language_it_is_written_in(tmp_path: Path) -> None:
+    """``align pair`` tells the user to run ``align clean en.txt --explain``; without
+    ``--lang`` that cleaned the English by Chinese rules (``(Vol. 2,No. 17)``,
+    ``dollars)Object``), other text than the run aligned."""
+    en = tmp_path / "en.txt"
+    en.write_text(
+        " 6. The study and the United Nations Statistical Yearbook (Vol. 2,\n\n"
+        "No. 17) were also consulted (Thousands of United States dollars)\n\n"
+        "Object of expenditure.\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    guessed = runner.invoke(app, ["clean", str(en)])
+    told = runner.invoke(app, ["clean", str(en), "--lang", "en"])
+    assert guessed.exit_code == 0, guessed.output
+    assert guessed.output == told.output and "(Vol. 2, No. 17)" in told.output
+    assert "Vol. 2,No. 17" in runner.invoke(app, ["clean", str(en), "--lang", "zh"]).output
+    zh = runner.invoke(app, ["clean", str(CORPUS / "zh.txt")])
+    assert zh.output == runner.invoke(app, ["clean", str(CORPUS / "zh.txt"), "-l", "zh"]).output
+
+
 @pytest.mark.parametrize("command", ["pair", "clean"])
 def test_help_teaches(command: str) -> None:
     r = subprocess.run(
