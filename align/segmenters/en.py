@@ -22,7 +22,9 @@ NUMERIC_ONLY = 2
 # Abbreviations frequent in UN documents that Moses' lists lack: citations of
 # paragraphs, articles, volumes, figures, supplements and document revisions
 # ("vol. 2896", "fig. 3", "Corr. 1", "párr. 5", "Suplemento núm. 49", "пп. 3"),
-# by the language whose list they extend.
+# by the language whose list they extend. Each also stands capitalised, as it opens a
+# sentence, a footnote or a table cell ("Approx. 50", "Cf. A/77/10", "Ibid. 12"), with
+# the same rule (CAPITALISED_EXCEPT).
 UN_PREFIXES: dict[str, dict[str, int]] = {
     "en": {
         **dict.fromkeys(
@@ -31,7 +33,7 @@ UN_PREFIXES: dict[str, dict[str, int]] = {
             PREFIX,
         ),
         **dict.fromkeys(
-            "p no art arts Arts fig figs Fig Figs Add Corr Rev sess incl encl ref".split(),
+            "p no nos art arts Arts fig figs Fig Figs Add Corr Rev sess incl encl ref ibid".split(),
             NUMERIC_ONLY,
         ),
     },
@@ -68,6 +70,14 @@ for _lang, _months in MONTH_ABBREVIATIONS.items():
         for _form in (_month, _month.capitalize(), _month.lower()):
             UN_PREFIXES.setdefault(_lang, {}).setdefault(_form, NUMERIC_ONLY)
 
+CAPITALISED_EXCEPT: dict[str, frozenset[str]] = {"es": frozenset({"inc"})}
+"""UN abbreviations whose capitalised form is another word: Spanish ``inc.`` (inciso) but
+``Inc.`` of a company's name, which may end a sentence."""
+for _lang, _words in UN_PREFIXES.items():
+    for _word, _mode in list(_words.items()):
+        if _word not in CAPITALISED_EXCEPT.get(_lang, ()):
+            _words.setdefault(_word[:1].upper() + _word[1:], _mode)
+
 YEAR_WORDS: dict[str, tuple[str, ...]] = {"ru": ("г", "гг")}
 """Abbreviations of "year" written after a year (``2004 г.``, ``2010–2012 гг.``), which
 Moses' lists hold as non-breaking for ``г. Москва``."""
@@ -80,7 +90,31 @@ STARTERS = "'\"([\u00bf\u00a1\u300c\u300e" + _PI
 CLOSERS = "'\")]\u300d\u300f" + _PF
 _PERIOD_WORD = re.compile(r"([\w.\-]*)(['\")\]%" + re.escape(_PF) + r"]*)(\.+)$")
 _CLOSED_STOP = re.compile(r"[?!.][" + re.escape(CLOSERS) + r"]+$")
-_ENUMERATOR = re.compile(r"(?:\d+(?:\.\d+)*|[IVXLCDM]+|[A-Za-z])\.")
+_ENUMERATOR = re.compile(r"(?:\d+(?:\.\d+)*|(?:[A-Z]{1,2}-)?\d{1,4}/\d{1,4}|[IVXLCDM]+|[A-Za-z])\.")
+"""What numbers a paragraph at its start: ``1.``, ``1.2.``, ``IV.``, ``A.``, ``(a)`` aside, and
+the number of the resolution or decision whose title follows (``77/1.``, ``S-30/1.``,
+``ES-10/2.``, ``77/505.``)."""
+
+PART_LABELS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        (
+            "annex annexes appendix appendices appendixes attachment attachments enclosure "
+            "enclosures section sections subsection subsections chapter chapters part parts "
+            "table tables figure figures chart charts schedule schedules category categories "
+            "group groups option options phase phases stage stages tier tiers pillar pillars "
+            "article articles title titles volume volumes box boxes protocol protocols column "
+            "columns chap chaps sect sects vol vols art arts fig figs"
+        ).split()
+    ),
+}
+"""Words that name a part of a document or a class by the letter or Roman numeral after them
+(``annex I``, ``section A``, ``chap. IV``, ``Working Group II``, ``Protocol I``), by language,
+compared in lower case without a trailing period."""
+_DESIGNATION = re.compile(r"(?:[IVXLCDM]+|[A-Z])(?:\.(?:[IVXLCDM]+|[A-Z]|\d+))*\.")
+"""A part's letter or Roman numeral with the period after it: ``I.``, ``A.``, ``IV.B.``."""
+_LISTED = re.compile(r"(?:[IVXLCDM]+|[A-Z]|\d+)(?:\.(?:[IVXLCDM]+|[A-Z]|\d+))*[,;]?")
+_LIST_WORDS = frozenset("and or to through and/or & - – —".split())
+_ARTICLES = frozenset("a an the".split())
 
 
 @cache
@@ -172,8 +206,12 @@ class MosesSegmenter(Segmenter):
 
     A period does not split after a non-breaking prefix ("Mr.", "e.g.", "vol."),
     a single uppercase initial, an acronym ("U.N."), a numeric-only prefix
-    followed by a number ("No. 50518"), or a paragraph-initial enumerator
-    ("1.", "IV."), which UN operative paragraphs start with. Numbers such as
+    followed by a number ("No. 50518"), ``et al.`` before anything but a capital
+    ("Smith et al. (2021)"), or a paragraph-initial enumerator ("1.", "IV.", and
+    "77/1." of a resolution's title), which UN operative paragraphs start with. A
+    part's letter or Roman numeral after its label is no initial: "… in annex I. The
+    agenda …" splits, unless the pair opens the paragraph ("Annex I. List of
+    participants", a heading: :meth:`_part_label`). Numbers such as
     "2.5" or "59/48" hold no space, so they never split. ";" and "," never split
     inside a paragraph; the paragraph end already ends the segment.
     """
@@ -183,14 +221,47 @@ class MosesSegmenter(Segmenter):
         self.prefix_lang, self.prefixes = nonbreaking_prefixes(lang)
 
     def split(self, text: str) -> list[Span]:
-        words = [(m.group(), m.end()) for m in re.finditer(r"\S+", text)]
-        cuts = [
-            end
-            for i, ((word, end), (following, _)) in enumerate(zip(words, words[1:], strict=False))
-            if self._breaks(word, following, first=i == 0)
-            or (i > 0 and self._year_ends(words[i - 1][0], word, following))
-        ]
+        found = [(m.group(), m.end()) for m in re.finditer(r"\S+", text)]
+        words = [word for word, _ in found]
+        cuts = [end for i, (_, end) in enumerate(found[:-1]) if self._cuts_after(words, i)]
         return spans_from_cuts(text, cuts)
+
+    def _cuts_after(self, words: list[str], i: int) -> bool:
+        """Whether a sentence ends after ``words[i]`` (there is a word after it)."""
+        word, following = words[i], words[i + 1]
+        label = self._part_label(words, i)
+        if label is not None:
+            # "Annex I. List of participants" opening a paragraph is a heading, one unit.
+            heading = label == 0 and i == 1
+            return not heading and _starts_sentence(following, digits=False)
+        if word == "al." and i > 0 and words[i - 1].lower() == "et":
+            # "Smith et al. (2021) found", "et al. 2021": only a capital ends a sentence.
+            return following[0] not in "([{" and _starts_sentence(following, digits=False)
+        return self._breaks(word, following, first=i == 0) or (
+            i > 0 and self._year_ends(words[i - 1], word, following)
+        )
+
+    def _part_label(self, words: list[str], i: int) -> int | None:
+        """The index of the label (``annex``, ``section``) that ``words[i]`` is the letter or
+        Roman numeral of, with a period (``annex I.``, ``section A.``, ``sections A and B.``),
+        or None.
+
+        Such a letter is no initial: ``… in annex I. The agenda …`` ends a sentence, which
+        the single-initial rule kept whole for ``J. Smith``. A label after an article (``the
+        table J. Smith drew up``) labels nothing.
+        """
+        labels = PART_LABELS.get(self.prefix_lang)
+        if not labels or not _DESIGNATION.fullmatch(words[i]):
+            return None
+        k = i - 1
+        while k >= 0 and k >= i - 8:
+            word = words[k]
+            if word.lower().rstrip(".") in labels:
+                return None if k > 0 and words[k - 1].lower() in _ARTICLES else k
+            if word.lower() not in _LIST_WORDS and not _LISTED.fullmatch(word):
+                return None
+            k -= 1
+        return None
 
     def _year_ends(self, before: str, word: str, following: str) -> bool:
         """``… к 2030 г. Генеральная …``: a year's abbreviated "year" after its number ends
