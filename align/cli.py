@@ -220,7 +220,7 @@ def pair(
     if report:
         print_report(alignment)
     joined = f" ({written.units} paragraph units)" if units is Units.paragraph else ""
-    err.print(f"wrote {output}{joined}", highlight=False)
+    err.print(f"wrote {output}{joined}", highlight=False, markup=False)
 
 
 def _check_output_folder(output: Path) -> None:
@@ -256,7 +256,7 @@ def clean_cmd(
             "--lang",
             "-l",
             callback=language_option,
-            help="Its language. [default: the one it is written in, of zh, en, fr, es, ru, "
+            help="Its language. \\[default: the one it is written in, of zh, en, fr, es, ru, "
             "ar and six others; else zh]",
             show_default=False,
         ),

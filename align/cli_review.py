@@ -10,7 +10,7 @@ import typer
 
 from align.cli_common import CACHE_HELP, Units, align_now, language_option, refuse_an_input
 from align.cli_common import say as _say
-from align.errors import AlignError, InputError
+from align.errors import AlignError, InputError, OutputError
 
 if TYPE_CHECKING:
     from align.review import Counts
@@ -145,7 +145,7 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option(
                 "--force",
-                help="Overwrite -o or --export if it exists; align even unlike texts or "
+                help="Overwrite -o, --export or --tmx if it exists; align even unlike texts or "
                 "different documents.",
             ),
         ] = False,
@@ -176,7 +176,7 @@ def register(app: typer.Typer) -> None:
 
             align review A_77_L.107.jsonl --export A_77_L.107.reviewed.tmx
         """
-        from align.review import Review, reviewed_tmx_path
+        from align.review import Review, review_path_for, reviewed_tmx_path, written_by_review
         from align.review import export as export_review
 
         if len(files) > 2:
@@ -221,6 +221,14 @@ def register(app: typer.Typer) -> None:
             _say(f"wrote {export}: {what} ({_summary(counts)})")
             return
 
+        tmx_path = tmx or reviewed_tmx_path(alignment_path)
+        refuse_an_input(tmx_path, files, "--tmx")
+        kept_in = Path(review_file) if review_file else review_path_for(alignment_path)
+        if tmx_path.exists() and not force and not written_by_review(tmx_path, kept_in):
+            raise OutputError(
+                f"{tmx_path} already exists and is not this review's TM: pass --force to "
+                "let the review write over it, or choose another --tmx"
+            )
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise AlignError(
                 "align review needs a terminal to open the review: run it in one, or pass "
@@ -228,8 +236,6 @@ def register(app: typer.Typer) -> None:
             )
         from align.review_app import ReviewApp
 
-        tmx_path = tmx or reviewed_tmx_path(alignment_path)
-        refuse_an_input(tmx_path, files, "--tmx")
         review = Review.open(alignment_path, review_file, reviewer=reviewer)
         try:
             for warning in review.warnings:

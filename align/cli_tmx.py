@@ -135,7 +135,7 @@ def convert_cmd(
         typer.Option(
             "--src-lang",
             callback=language_option,
-            help="TSV input: language of the first column. [default: as the header row "
+            help="TSV input: language of the first column. \\[default: as the header row "
             "names it (zh-CN<TAB>en-US...), else zh]",
             show_default=False,
         ),
@@ -145,7 +145,7 @@ def convert_cmd(
         typer.Option(
             "--tgt-lang",
             callback=language_option,
-            help="TSV input: language of the second column. [default: as the header row "
+            help="TSV input: language of the second column. \\[default: as the header row "
             "names it, else en]",
             show_default=False,
         ),

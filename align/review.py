@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from align import __version__
-from align.errors import InputError, OutputError
+from align.errors import AlignError, InputError, OutputError
 from align.flags import Flag, flag_bead
 from align.types import Alignment, Bead, BeadIds, Segment
 from align.writers import WriteResult, read_alignment, write_alignment
@@ -733,6 +733,21 @@ def _decode_lines(
 
 
 # -- export ------------------------------------------------------------------------------
+
+
+def written_by_review(path: Path, review_file: Path) -> bool:
+    """Whether the TMX at ``path`` is a TM the review kept in ``review_file`` wrote (its
+    header's signature names that file), which the review may write over; any other file
+    it must not."""
+    from align import tmx
+
+    try:
+        header = tmx.read_header(path)
+    except (AlignError, OSError):
+        return False
+    return header.props("x-signature-reviewed") == ["yes"] and header.props(
+        "x-signature-review.file"
+    ) == [review_file.name]
 
 
 def review_signature(review: Review) -> dict[str, str]:

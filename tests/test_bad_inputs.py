@@ -643,3 +643,41 @@ def test_a_language_code_no_cat_tool_knows_is_one_line_before_any_work(
     names = {"zh": ZH, "en": EN, "out": out, "corpus": CORPUS.parent, "pol": BENCH / "pol-dev"}
     r = run(*command.format(**names).split(), option, code, cache=cache)
     assert_refused(r, out, before, f"{option} '{code.split(',')[-1]}'", says)
+
+
+def test_review_does_not_write_its_tm_over_a_file_it_did_not_write(
+    tmp_path: Path, cache: Path
+) -> None:
+    """``align review a.jsonl --tmx main.tmx`` replaced an existing TM with the review's
+    accepted beads, without --force; the review's own TM it still rewrites."""
+    from align.review import Review, export_tmx, written_by_review
+
+    jsonl = tmp_path / "a.jsonl"
+    r = run("pair", str(ZH), str(EN), "-o", str(jsonl), cache=cache)
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "out"
+    out.mkdir()
+    main = out / "main.tmx"
+    main.write_bytes(b"<tmx/>")
+    before = listing(out)
+    r = run("review", str(jsonl), "--tmx", str(main), cache=cache)
+    assert_refused(r, out, before, "main.tmx already exists", "not this review's tm", "--force")
+
+    review = Review.open(jsonl)
+    try:
+        mine = tmp_path / "a.reviewed.tmx"
+        export_tmx(review, mine)
+        assert review.path is not None and written_by_review(mine, review.path)
+    finally:
+        review.close()
+    assert not written_by_review(mine, tmp_path / "b.review.jsonl")
+    assert not written_by_review(main, review.path) and not written_by_review(EN, review.path)
+
+
+def test_an_output_name_with_brackets_is_printed_as_written(tmp_path: Path, cache: Path) -> None:
+    """``-o 'v[draft].tmx'`` printed ``wrote v.tmx`` (rich markup), and ``v[/b].tmx`` ended
+    in a MarkupError traceback after the TM was written."""
+    for name in ("v[draft].tmx", "v[/b].tmx"):
+        r = run("pair", str(ZH), str(EN), "-o", str(tmp_path / name), cache=cache)
+        assert r.returncode == 0, r.stderr
+        assert f"wrote {tmp_path / name}" in r.stderr and (tmp_path / name).is_file()
