@@ -177,6 +177,7 @@ def pair(
             f"{output} already exists: pass --force to overwrite, or choose another -o"
         )
     _check_output_folder(output)
+    _check_output_format(output, fmt.value if fmt else None)
     settings = Settings(
         src_lang=src_lang, tgt_lang=tgt_lang, model=model, align=AlignConfig(max_bead=max_bead)
     )
@@ -221,6 +222,22 @@ def pair(
         print_report(alignment)
     joined = f" ({written.units} paragraph units)" if units is Units.paragraph else ""
     err.print(f"wrote {output}{joined}", highlight=False, markup=False)
+
+
+def _check_output_format(output: Path, fmt: str | None) -> None:
+    """Fail before the slow work when OUTPUT's format is unknown, or when ``--format`` says
+    another than its suffix (``k.tmx -f tsv``): a CAT tool would read TSV as a broken TMX."""
+    from align.writers import WRITERS, format_for_path
+
+    if fmt is None:
+        format_for_path(output)
+        return
+    named = next((w.name for w in WRITERS.values() if w.suffix == output.suffix.lower()), fmt)
+    if named != fmt:
+        raise OutputError(
+            f"{output} is named as {named.upper()} but --format {fmt} was given: name it "
+            f"{WRITERS[fmt].suffix}, or leave --format out"
+        )
 
 
 def _check_output_folder(output: Path) -> None:

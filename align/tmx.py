@@ -839,7 +839,16 @@ def _with_languages(unit: Unit, path: Path) -> Unit:
     return unit
 
 
-def _check_output(output: Path, inputs: Sequence[Path], force: bool) -> None:
+def _check_output(
+    output: Path, inputs: Sequence[Path], force: bool, tmx_only: str | None = None
+) -> None:
+    """``tmx_only``, the command's name, where it writes TMX whatever OUTPUT is called:
+    a TM named ``m.tsv`` is a file a CAT tool imports as a broken TSV."""
+    if tmx_only and output.suffix.lower() != ".tmx":
+        raise OutputError(
+            f"{output}: {tmx_only} writes TMX: name it .tmx (align tmx convert then turns "
+            "it into .tsv or .jsonl)"
+        )
     if output.exists() and not force:
         raise OutputError(
             f"{output} already exists: pass --force to overwrite, or choose another -o"
@@ -868,7 +877,7 @@ def merge(
     output = Path(output)
     if not paths:
         raise InputError("nothing to merge: give one or more TMX files")
-    _check_output(output, paths, force)
+    _check_output(output, paths, force, tmx_only="merge")
     headers = [read_header(p) for p in paths]
     hi, lo, conf, docs = array("Q"), array("Q"), array("d"), array("I")
     doc_sets: dict[tuple[str, ...], int] = {(): 0}
@@ -931,7 +940,7 @@ def filter(
     source, output = Path(source), Path(output)
     if not 0.0 <= min_confidence <= 1.0 or math.isnan(min_confidence):
         raise InputError(f"--min-confidence {min_confidence}: give a number from 0 to 1")
-    _check_output(output, [source], force)
+    _check_output(output, [source], force, tmx_only="filter")
     header = read_header(source)
     counts = Counter[str]()
 

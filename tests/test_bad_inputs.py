@@ -681,3 +681,32 @@ def test_an_output_name_with_brackets_is_printed_as_written(tmp_path: Path, cach
         r = run("pair", str(ZH), str(EN), "-o", str(tmp_path / name), cache=cache)
         assert r.returncode == 0, r.stderr
         assert f"wrote {tmp_path / name}" in r.stderr and (tmp_path / name).is_file()
+
+
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [
+        ("pair {zh} {en} -o {out}/k.tmx -f tsv", "named as tmx but --format tsv"),
+        ("pair {zh} {en} -o {out}/k.xyz", "cannot tell the output format"),
+        ("tmx merge {tm} -o {out}/m.tsv", "merge writes tmx: name it .tmx"),
+        ("tmx filter {tm} -o {out}/f.jsonl --min-confidence 0.5", "filter writes tmx"),
+    ],
+)
+def test_an_output_named_as_another_format_is_refused_before_any_work(
+    tmp_path: Path, cache: Path, command: str, says: str
+) -> None:
+    """``-o k.tmx -f tsv`` wrote TSV into k.tmx, and ``tmx merge -o m.tsv`` TMX into m.tsv:
+    files a CAT tool reads as broken; ``-o k.xyz`` failed only after the alignment."""
+    out = tmp_path / "out"
+    out.mkdir()
+    tm = tmp_path / "a.tmx"
+    tm.write_text(
+        '<?xml version="1.0"?>\n<tmx version="1.4"><header creationtool="t" '
+        'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en-US" '
+        'srclang="zh-CN" datatype="plaintext"/><body><tu><tuv xml:lang="zh-CN"><seg>甲</seg>'
+        '</tuv><tuv xml:lang="en-US"><seg>A</seg></tuv></tu></body></tmx>\n',
+        encoding="utf-8",
+    )
+    names = {"zh": ZH, "en": EN, "out": out, "tm": tm}
+    r = run(*command.format(**names).split(), cache=cache)
+    assert_refused(r, out, {}, says)
