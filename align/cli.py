@@ -17,12 +17,15 @@ from align import __version__, cli_batch, cli_multi, cli_report, cli_review
 from align.aligner import AlignConfig
 from align.cli_common import (
     CACHE_HELP,
+    EXIT_INTERRUPTED,
     MAX_BEAD_HELP,
     UNITS_HELP,
     Units,
     aligning_bar,
+    interrupt_told,
     language_option,
     refuse_an_input,
+    say_interrupted,
 )
 from align.cli_tmx import tmx_app
 from align.errors import AlignError, OutputError
@@ -510,12 +513,28 @@ cli_multi.register(app)
 
 
 def main() -> None:
-    """Console entry point: user errors become one line on stderr and exit code 2."""
+    """Console entry point: user errors become one line on stderr and exit code 2; Ctrl-C
+    one line and 130 (typer ends it silently)."""
     try:
         app()
     except AlignError as exc:
         err.print(f"error: {exc}", highlight=False, markup=False, soft_wrap=True)
         sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(_interrupted())
+    except SystemExit as exc:
+        if exc.code == EXIT_INTERRUPTED:
+            sys.exit(_interrupted())
+        raise
+
+
+def _interrupted() -> int:
+    if not interrupt_told:
+        say_interrupted(
+            "interrupted: nothing was left half-written (every output is written whole, "
+            "or not at all)"
+        )
+    return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

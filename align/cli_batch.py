@@ -12,7 +12,15 @@ import typer
 from rich.console import Console
 
 from align.aligner import AlignConfig
-from align.cli_common import MAX_BEAD_HELP, UNITS_HELP, Units, aligning_bar, language_option
+from align.cli_common import (
+    EXIT_INTERRUPTED,
+    MAX_BEAD_HELP,
+    UNITS_HELP,
+    Units,
+    aligning_bar,
+    language_option,
+    say_interrupted,
+)
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -27,7 +35,6 @@ def _say(text: str) -> None:
     err.print(text, markup=False, soft_wrap=True)
 
 
-EXIT_INTERRUPTED = 130
 SHOW = 20
 """Failures and unpaired files listed on the terminal, at most (summary.json has all)."""
 
@@ -370,7 +377,7 @@ def register(app: typer.Typer) -> None:
             )
         except KeyboardInterrupt:
             stop()
-            _say(
+            say_interrupted(
                 f"interrupted: {counts.done} pair(s) finished and recorded in "
                 f"{outdir}/journal.jsonl; run the same command again to resume"
             )

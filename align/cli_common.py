@@ -62,6 +62,19 @@ def say(message: str) -> None:
     err.print(message, highlight=False, markup=False, soft_wrap=True)
 
 
+EXIT_INTERRUPTED = 130
+"""The exit code of a run stopped by Ctrl-C, as shells give a process SIGINT ended."""
+interrupt_told: list[str] = []
+"""What a command said of its own interruption (batch: what finished), so that
+:func:`align.cli.main` does not say it again."""
+
+
+def say_interrupted(message: str) -> None:
+    """Tell the user, once, what a Ctrl-C left behind."""
+    interrupt_told.append(message)
+    say(message)
+
+
 def aligning_bar(console: Console, *fields: str, label: str = "aligning") -> Progress:
     """The live bar of long runs: spinner, ``label``, bar, done/total, ``fields`` (rich text
     column templates such as ``"{task.fields[rate]} sentences/s"``), time elapsed and left."""

@@ -710,3 +710,36 @@ def test_an_output_named_as_another_format_is_refused_before_any_work(
     names = {"zh": ZH, "en": EN, "out": out, "tm": tm}
     r = run(*command.format(**names).split(), cache=cache)
     assert_refused(r, out, {}, says)
+
+
+_CTRL_C_WHILE_ALIGNING = """
+import os, signal, sys
+import align.pipeline
+from align.cli import main
+signal.signal(signal.SIGINT, signal.default_int_handler)
+def ctrl_c(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGINT)
+align.pipeline.align_files = ctrl_c
+sys.argv[0] = "align"
+main()
+"""
+
+
+def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path, cache: Path) -> None:
+    """typer ended a Ctrl-C with exit 130 and nothing said, in every command but batch."""
+    out = tmp_path / "out"
+    out.mkdir()
+    env = {**os.environ, "ALIGN_CACHE_DIR": str(cache), "NO_COLOR": "1", "COLUMNS": "300"}
+    args = ["pair", str(ZH), str(EN), "-o", str(out / "a.tmx")]
+    r = subprocess.run(
+        [sys.executable, "-c", _CTRL_C_WHILE_ALIGNING, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 130, r.stderr
+    assert r.stderr.strip().splitlines() == [
+        "interrupted: nothing was left half-written (every output is written whole, or not at all)"
+    ]
+    assert listing(out) == {}
