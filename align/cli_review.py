@@ -209,6 +209,11 @@ def register(app: typer.Typer) -> None:
 
         if export is not None:
             refuse_an_input(export, files, "--export")
+            if export.exists() and not force:
+                raise OutputError(
+                    f"{export} already exists: pass --force to overwrite, or choose another "
+                    "--export"
+                )
             review = Review.open(alignment_path, review_file, reviewer=reviewer, save=False)
             try:
                 result = export_review(review, export, force=force, units=tm_units.value)

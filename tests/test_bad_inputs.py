@@ -662,6 +662,8 @@ def test_review_does_not_write_its_tm_over_a_file_it_did_not_write(
     before = listing(out)
     r = run("review", str(jsonl), "--tmx", str(main), cache=cache)
     assert_refused(r, out, before, "main.tmx already exists", "not this review's tm", "--force")
+    r = run("review", str(jsonl), "--export", str(main), cache=cache)
+    assert_refused(r, out, before, "main.tmx already exists", "choose another --export")
 
     review = Review.open(jsonl)
     try:
