@@ -991,3 +991,20 @@ def test_help_teaches_layouts_and_exit_codes() -> None:
     for words in ("NAME.zh.txt", "zh/NAME", "-ZH.pdf", "manifest", "--jobs", "--scheduler"):
         assert words in r.output
     assert f"{EXIT_SOME_FAILED} some pairs failed" in " ".join(r.output.split())
+
+
+def test_a_file_this_tool_did_not_write_is_not_written_over_without_force(
+    corpus: Path, cache: Path, baseline: BatchResult, tmp_path: Path
+) -> None:
+    """A TM of the user's in OUTDIR/tmx/ bearing a pair's name was replaced, exit 0."""
+    out = tmp_path / "out"
+    (out / "tmx").mkdir(parents=True)
+    mine = out / "tmx" / "doc1.tmx"
+    mine.write_bytes(b"<tmx>mine</tmx>")
+    with pytest.raises(OutputError, match=r"doc1\.tmx exists, and this tool did not write it"):
+        run_batch(corpus, out, options(cache))
+    assert mine.read_bytes() == b"<tmx>mine</tmx>" and not (out / "jsonl").exists()
+    done = run_batch(corpus, out, options(cache, overwrite=True))
+    assert mine.read_bytes() != b"<tmx>mine</tmx>" and done.ok
+    again = run_batch(corpus, out, options(cache, redo=True))  # its own outputs it rewrites
+    assert [r.status for r in again.results] == ["done"] * len(again.results)

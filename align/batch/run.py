@@ -43,6 +43,7 @@ from align.pipeline import Settings
 from align.readers.base import check_file
 from align.tmx import MergeResult
 from align.tmx import merge as merge_tmx
+from align.writers.tmx import TOOL
 
 EXIT_SOME_FAILED = 4
 """``align batch`` exit code when the batch ran but at least one pair failed."""
@@ -420,6 +421,35 @@ def _plan(
     return results, plan
 
 
+def check_not_ours(outdir: Path, journal: Journal, pair_ids: Iterable[str]) -> None:
+    """Refuse, before any pair is aligned, to write a pair's output over a file this tool
+    did not write (the journal knows of no such pair, and the file is no TMX or JSONL of
+    ours): a TM of the user's that bears the pair's name. An output of ours the journal
+    missed (a run killed between the two) is written again, as before. ``--force``
+    writes over any."""
+    for pair_id in pair_ids:
+        if pair_id in journal.entries:
+            continue
+        for kind in ("tmx", "jsonl"):
+            path = output_path(outdir, pair_id, kind)
+            if path.exists() and not _written_by_us(path):
+                raise OutputError(
+                    f"{path} exists, and this tool did not write it: move it away, choose "
+                    "another -o, or pass --force to write over it"
+                )
+
+
+def _written_by_us(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    if path.suffix == ".jsonl":
+        return head.startswith('{"type": "header", "format": "un-align-jsonl"')
+    return f'creationtool="{TOOL}"' in head
+
+
 def stale_outputs(
     outdir: Path, journal: Journal, results: dict[str, PairResult], not_run: list[str]
 ) -> list[StaleOutput]:
@@ -522,6 +552,8 @@ def run_batch(
         journal.compact()
         identity, encoder_label = _identity(options, spec)
         results, plan = _plan(found, journal, identity, options)
+        if not options.overwrite:
+            check_not_ours(outdir, journal, plan)
         pairs = {p.id: p for p in found.pairs}
         executor = make_executor(options, spec) if plan else LocalExecutor()
         listener.started(len(plan), list(results.values()), found)
