@@ -95,19 +95,51 @@ _CONNECTORS = frozenset(
 _UNITS_ZH = frozenset(
     "年月日号號卷次届屆条條款段项項章节節个個名人国國万萬亿億千百十时時分秒岁歲周週期页頁点點部份场場轮輪"
 )
+_MEASURE_WORDS_ZH = frozenset("家位种種类類所件倍批张張册冊辆輛架艘枚篇封例笔筆间間户戶吨噸")
+"""Measure words and units a figure counts with (``有2家公司``, ``3位专家``, ``两倍``), besides
+:data:`_UNITS_ZH`: glued straight to the figure, it is a quantity, not a footnote mark."""
+_NOT_MEASURED_ZH = re.compile(
+    "家[庭属屬乡鄉园園]|[种種]族|[类類][似别別]|所[有述载載列示称稱指说說提涉需要采採在以得谓謂属屬]"
+    "|位[于於]|批[准评評]|例[如外]|[间間]接|架[构構]"
+)
+"""Words that open with one of :data:`_MEASURE_WORDS_ZH` (``所有``, ``例如``, ``批准``,
+``家庭``): a sentence after a footnote mark may start with them."""
 _ABBREVIATIONS = frozenset(
     "rev add corr no nos vol vols para paras art arts p pp sect chap amend suppl fig".split()
 )
 _COMPOUND_FIRST = frozenset(
     """self non co long short follow cross well ex anti counter semi quasi all half
-    high low large small medium mid top full decision evidence gender rights open cost
+    high low large small medium mid top full decision evidence gender rights open cost conflict
     far ill state fact one two three four five first second third twenty thirty
     forty fifty sixty seventy eighty ninety""".split()
 )
+_COMPOUND_PREFIXES: dict[str, re.Pattern[str]] = {
+    prefix: re.compile(pattern)
+    for prefix, pattern in {
+        "post": r"(?!pon|ur|ul|er|age|al|grad)[a-z]{3,}",
+        "pre": r"e[a-z]{2,}|session\w*|crisis|conflict",
+        "re": r"e[a-z]{2,}",
+        "inter": r"agenc(?:y|ies)|institutional|missions?|committees?|clusters?|ethnic|party"
+        r"|departmental|divisional",
+        "intra": r"agenc(?:y|ies)|institutional|party|household|group|community|communal",
+        "sex": r"(?!u)[a-z]{4,}",
+        "war": r"torn|affected|ravaged|induced|weary",
+        "e": r"[a-z]{3,}",
+        "multi": r"years?|hazards?|partners?|donors?|country|agency",
+    }.items()
+}
+"""English first parts that make compounds with some second parts only (a suffix of
+:data:`_SUFFIXES` never being one): UN documents write ``post-conflict``,
+``pre-session``, ``re-elected``, ``inter-agency``, ``sex-disaggregated``, ``war-torn``,
+``e-government``, ``multi-year``, but solid ``postpone``, ``prevent``, ``reaffirm``,
+``intergovernmental``, ``sexual``, ``warrant``, ``multilateral``, which hyphenation
+breaks at the same place (``post-|pone``, ``re-|affirming``). ``re`` and ``pre`` keep
+their hyphen before an ``e`` only (``re-establish``, ``pre-existing``), where the UN
+writes one to keep the vowels apart."""
 _COMPOUND_SECOND = frozenset(
     """based level related led owned making term scale wide oriented sensitive specific
     friendly driven centred centered bound like up ups offs outs depth ended reaching
-    called stakeholder stakeholders""".split()
+    called stakeholder stakeholders disaggregated prone induced""".split()
 )
 _SUFFIXES = frozenset(
     """ing ings ed er ers est ly ness ment ments ity ities ic ics ical ish ist ists ism
@@ -229,6 +261,8 @@ _CLOSERS = ")]}\"'”’»》」』】〕〉"
 _ADDRESS = re.compile(rf"[{re.escape(_OPENERS)}<]?(?:{_URL}|[\w.+-]+@\S*)")
 """A token that is a web or e-mail address (``https://…/45/``, ``(info@``)."""
 _ADDRESS_BREAK = "/@-_.=?&"
+_ADDRESS_START = re.compile(rf"[{re.escape(_OPENERS)}<]?(?:https?://|www\.|undocs\.org/|[\w.+-]+@)")
+"""A token that opens like a web or e-mail address, whole or not (``www.``)."""
 _NUMBERED_TERM_ZH = re.compile(
     "(?:表|图|圖|框|目标|目標|指标|指標|附件|附录|附錄|专栏|專欄|方案|选项|選項|阶段|階段"
     "|步骤|步驟)$"
@@ -481,9 +515,90 @@ class _Cleaner:
             pos += len(text) + 1
         if self.paginated:
             self._keep_lone_fractions(lines)
+            self._keep_symbols_off_the_edges(lines)
+            self._keep_links_in_sentences(lines)
             self._page_numbers(lines)
             self._running_heads(lines)
         return lines
+
+    def _keep_links_in_sentences(self, lines: list[_Line]) -> None:
+        """A URL line is text where it is part of a sentence: the line before goes on into
+        it (``…available at`` + ``https://…``), it ends the sentence itself (``https://….``),
+        or the next line goes on in lower case (``and in the annex…``). The lines a PDF's
+        link annotations leave come in a run at a page's foot, after the page's last
+        sentence (A/77/L.107 prints ``https://undocs.org/en/A/RES/59/48`` after its
+        footnotes), and stay links: a URL line next to another is one of them unless it
+        ends with punctuation, and so is an ``undocs.org`` link after a page's last line
+        that stops mid-sentence (the paragraph goes on over the page)."""
+        shown = [line for line in lines if line.kind != "blank"]
+        for n, line in enumerate(shown):
+            if line.kind != "link":
+                continue
+            prev = shown[n - 1] if n else None
+            nxt = shown[n + 1] if n + 1 < len(shown) else None
+            if line.content.endswith(tuple(_TERMINAL)):
+                line.kind = "content"
+                continue
+            if (prev is not None and prev.kind == "link") or (
+                nxt is not None and nxt.kind == "link"
+            ):
+                continue
+            led_in = (
+                not any(_link_keys(url) for url in line.content.split())
+                and prev is not None
+                and prev.kind == "content"
+                and not line.page_start
+                and not _SENTENCE_END.search(_TRAILING_MARK.sub("", prev.content))
+            )
+            led_on = (
+                nxt is not None
+                and nxt.kind == "content"
+                and not nxt.page_start
+                and nxt.content[0].islower()
+            )
+            if led_in or led_on:
+                line.kind = "content"
+
+    def _keep_symbols_off_the_edges(self, lines: list[_Line]) -> None:
+        """A line that is only a document symbol (``A/78/250``) is a page header where
+        it stands at the top or foot of a page: first or last on it, next to the page's
+        other furniture (job number, counter, link lines) or a page break. Elsewhere it is
+        one only if it repeats, or is the symbol the page headers print; other symbols
+        standing alone mid-page are a table's or a list's cells, and text. A lone symbol
+        in a text that shows no header at all is taken for one whose page break the text
+        lost."""
+        shown = [line for line in lines if line.kind != "blank"]
+
+        def symbol(line: _Line) -> str | None:
+            if line.kind != "furniture" or any(r != "page-header" for _, _, r in line.tokens):
+                return None
+            return " ".join(line.content.split())
+
+        def furniture(line: _Line | None) -> bool:
+            return line is None or (line.kind != "content" and symbol(line) is None)
+
+        found = [(n, key) for n, line in enumerate(shown) if (key := symbol(line))]
+        if not found:
+            return
+        heads: set[str] = set()
+        for n, key in found:
+            line = shown[n]
+            prev = shown[n - 1] if n else None
+            nxt = shown[n + 1] if n + 1 < len(shown) else None
+            if (
+                line.page_start
+                or (nxt is not None and nxt.page_start)
+                or furniture(prev)
+                or furniture(nxt)
+            ):
+                heads.add(key)
+        keys = Counter(key for _, key in found)
+        heads |= {key for key, k in keys.items() if k > 1}
+        if not heads and len(keys) == 1:
+            return
+        for n, key in found:
+            if key not in heads:
+                shown[n].kind, shown[n].tokens = "content", []
 
     @staticmethod
     def _page_edges(lines: list[_Line]) -> list[list[_Line]]:
@@ -643,6 +758,12 @@ class _Cleaner:
         top = self.layout == "wrapped"  # a report's masthead, above its first full line
         above_notes = self._rules_above_notes(lines)
         self.typed_notes = any(above_notes.values())
+        shown = [line for line in lines if line.kind != "blank"]
+        around = {
+            id(line): (shown[n - 1] if n else None, shown[n + 1] if n + 1 < len(shown) else None)
+            for n, line in enumerate(shown)
+        }
+        masthead: set[int] = set()
         for line in lines:
             if line.page_start:
                 notes.active = False  # a page's footnotes end with it
@@ -662,7 +783,12 @@ class _Cleaner:
                 self._drop_line(line)
                 continue
             top = top and self._short(line)
-            if (top or zone == "heading") and _MASTHEAD_LINE.match(line.content):
+            if (
+                (top or zone == "heading")
+                and _MASTHEAD_LINE.match(line.content)
+                and self._in_masthead(line, *around[id(line)], masthead)
+            ):
+                masthead.add(id(line))
                 self._edges(line, first=True)
                 self._mark(line.cstart, line.cend, "masthead")
                 continue
@@ -679,6 +805,26 @@ class _Cleaner:
                 cur = self._new(line, "body")
             else:
                 self._append(cur, line)
+
+    @staticmethod
+    def _in_masthead(
+        line: _Line, prev: _Line | None, nxt: _Line | None, masthead: set[int]
+    ) -> bool:
+        """Whether a line of the masthead's kind (a date, a language, an organ) stands in
+        the masthead: next to its other lines (``Distr.: General``, ``Original: English``,
+        the symbol) or first on the page. One that a line of text goes on into
+        (``…at its 9520th meeting, on`` + ``22 December 2023``) is text, and so are a
+        table's date cells among its other cells, however near the top of page 1."""
+        if prev is not None and prev.kind == "content" and id(prev) not in masthead:
+            text = prev.content
+            words = text.split()
+            if text.endswith(tuple(",，、:：;；")) or words[-1].lower() in _CONNECTORS:
+                return False
+        if prev is None or line.page_start or prev.kind != "content" or id(prev) in masthead:
+            return True
+        return nxt is not None and (
+            nxt.kind != "content" or bool(_MASTHEAD_LINE.match(nxt.content))
+        )
 
     def _rules_above_notes(self, lines: list[_Line]) -> dict[int, bool]:
         """The ids of the rule lines that may stand above footnotes, each with whether its
@@ -838,7 +984,7 @@ class _Cleaner:
             self.reason[idx] = "hyphen"
             return
         if self.no_space:
-            if last.isascii() and last.isalnum() and nxt[0].isascii() and nxt[0].isalnum():
+            if _latin_words_meet(chars, nxt):
                 chars.append((" ", -1))
             return
         if self._address_goes_on(chars, nxt):
@@ -904,9 +1050,17 @@ class _Cleaner:
             return bool(known.fullmatch(first)) and len(after) >= 5 and after[:1].islower()
         if known is not None:
             return first in known
-        if first in _COMPOUND_FIRST and after.lower() not in _SUFFIXES:
+        second = after.lower()
+        if first == "co" and second.startswith(("operat", "ordinat")):
+            return False  # the UN writes cooperation, coordination solid
+        if first in _COMPOUND_FIRST and second not in _SUFFIXES:
             return True
-        return after.lower() in _COMPOUND_SECOND
+        prefix = _COMPOUND_PREFIXES.get(first)
+        if prefix is not None and second not in _SUFFIXES and prefix.fullmatch(second):
+            return True
+        if second == "affected":  # disaster-affected, not un-|affected or dis-|affected
+            return first not in ("un", "dis")
+        return second in _COMPOUND_SECOND
 
     def _delete(self, draft: _Draft, positions: list[int], reason: str) -> None:
         drop = set(positions)
@@ -1001,6 +1155,8 @@ class _Cleaner:
         if nxt and nxt in ".," and after.isdigit():
             return False
         if self.cjk and view[e:].lstrip()[:1] in _UNITS_ZH:
+            return False
+        if self.cjk and nxt in _MEASURE_WORDS_ZH and not _NOT_MEASURED_ZH.match(view, e):
             return False
         if _is_cjk(prev):
             # "第5", "《1", "第1、2和3段", "19至21", "表1所列" are numbers, not marks
@@ -1207,6 +1363,30 @@ def _job_number(text: str, tokens: list[tuple[int, int, str]]) -> bool:
     furniture even in a .docx, where a conversion can leave the first page's footer in the
     body; a bare ``12-34567`` there may be a figure of the text."""
     return all(r == "job-number" for _, _, r in tokens) and bool(_LANGUAGE_LETTER.search(text))
+
+
+def _latin_words_meet(chars: list[tuple[str, int]], nxt: str) -> bool:
+    """Whether a line break in Chinese or Japanese text falls between two Latin-script
+    words, and is a space as in English: ``Policy Paper Series,`` + ``No. 4``, ``John`` +
+    ``Smith``. Inside a web or e-mail address it is none (``…human-rights-defender`` +
+    ``s-2023``, ``https://`` + ``www.…``), unless the address ended a sentence or the
+    sentence goes on after it (``and``, ``of``)."""
+    last, first = chars[-1][0], nxt[0]
+    if not (last.isascii() and (last.isalnum() or last in ",.;:!?)]\"'%")):
+        return False
+    if not (first.isascii() and (first.isalnum() or first in "(\"'")):
+        return False
+    start = len(chars)
+    while start and not (chars[start - 1][0].isspace() or _is_cjk(chars[start - 1][0])):
+        start -= 1
+    token = "".join(c for c, _ in chars[start:])
+    if not any(c.isascii() and c.isalnum() for c in token):
+        return False  # ``中国,`` + ``No.``: no Latin word ends the line
+    if _ADDRESS_START.match(token):
+        if nxt.split(None, 1)[0].rstrip(",;:") in _CONNECTORS:
+            return True
+        return last in ".?" and not (first.islower() or first.isdigit())
+    return True
 
 
 def _word_before(chars: list[tuple[str, int]]) -> str:
