@@ -16,6 +16,7 @@ from rich.console import Console
 from align import __version__, cli_batch, cli_multi, cli_report, cli_review
 from align.aligner import AlignConfig
 from align.cli_common import (
+    ANYWAY_HELP,
     CACHE_HELP,
     EXIT_INTERRUPTED,
     MAX_BEAD_HELP,
@@ -140,15 +141,13 @@ def pair(
     max_bead: Annotated[
         int, typer.Option("--max-bead", help=MAX_BEAD_HELP)
     ] = AlignConfig().max_bead,
+    anyway: Annotated[bool, typer.Option("--anyway", help=ANYWAY_HELP)] = False,
     force: Annotated[
         bool,
         typer.Option(
             "--force",
-            help="Overwrite OUTPUT if it exists; write it even if the documents do not look "
-            "like translations of each other or print different UN document symbols or job "
-            "numbers (exit code 3 otherwise); take each document's language as given unless "
-            "its script contradicts it (not its words), and a Chinese document with a long "
-            "annex in another language as Chinese.",
+            help="Overwrite OUTPUT if it exists (never one of the documents). It does not "
+            "let a pair the checks refuse through: that is --anyway.",
         ),
     ] = False,
     report: Annotated[bool, typer.Option("--report/--no-report", help="Print the report.")] = True,
@@ -195,15 +194,15 @@ def pair(
             use_cache=cache,
             progress=(lambda msg: s.update(msg)) if s is not None else None,
             on_read=read.append,
-            language_by_words=not force,
-            allow_different=force,
+            language_by_words=not anyway,
+            allow_different=anyway,
             warn=lambda msg: err.print(
                 f"warning: {msg}", highlight=False, markup=False, soft_wrap=True
             ),
             on_clean=lambda raw, doc: cleaned.append((raw, doc)),
         )
     check_translation_unless(
-        force,
+        anyway,
         alignment,
         src_file,
         tgt_file,

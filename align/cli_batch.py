@@ -307,10 +307,18 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option(
                 "--force",
+                help="Let --merge, and a pair's outputs, replace an existing file this tool "
+                "did not write (never an input document).",
+            ),
+        ] = False,
+        anyway: Annotated[
+            bool,
+            typer.Option(
+                "--anyway",
                 help="Write TMs even for pairs that do not look like translations of each "
                 "other or print different UN document symbols or job numbers (they fail "
-                "otherwise), take each file's language as given unless its script "
-                "contradicts it (not its words), and let --merge replace an existing file.",
+                "otherwise), taking each file's language as given unless its script "
+                "contradicts it (not its words); each with a warning.",
             ),
         ] = False,
         redo: Annotated[
@@ -363,7 +371,7 @@ def register(app: typer.Typer) -> None:
             executor=executor.value,
             scheduler=scheduler,
             use_cache=cache,
-            allow_mismatch=force,
+            allow_mismatch=anyway,
             redo=redo,
             merge=merge,
             units=units.value,

@@ -27,6 +27,13 @@ MAX_BEAD_HELP = (
     "read as part of its translation."
 )
 CACHE_HELP = "Reuse embeddings cached on disk by earlier runs."
+ANYWAY_HELP = (
+    "Align and write even where the checks refuse (exit 3 otherwise): documents that do "
+    "not look like translations of each other or print different UN document symbols or "
+    "job numbers; each document's language taken as given unless its script contradicts "
+    "it (not its words), and a Chinese document with a long annex in another language "
+    "as Chinese. Each such pair is written with a warning."
+)
 
 
 def language_option(param: typer.CallbackParam, value: str | None) -> str | None:

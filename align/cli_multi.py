@@ -57,13 +57,16 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         model: Annotated[str, typer.Option("--model", "-m", help="Sentence encoder.")] = "use",
-        force: Annotated[
+        anyway: Annotated[
             bool,
             typer.Option(
-                "--force",
-                help="Overwrite OUTPUT; align versions that do not look like translations of "
-                "the pivot or print another document's symbol (exit 3 otherwise).",
+                "--anyway",
+                help="Align versions that do not look like translations of the pivot or "
+                "print another document's symbol (exit 3 otherwise), with a warning.",
             ),
+        ] = False,
+        force: Annotated[
+            bool, typer.Option("--force", help="Overwrite OUTPUT if it exists.")
         ] = False,
         cache: Annotated[
             bool,
@@ -106,7 +109,7 @@ def register(app: typer.Typer) -> None:
             pivot=pivot,
             settings=Settings(model=model),
             use_cache=cache,
-            force=force,
+            force=anyway,
             warn=lambda msg: say(f"warning: {msg}"),
             progress=say,
         )

@@ -25,6 +25,7 @@ def _align_first(
     tgt_lang: str,
     model: str,
     force: bool,
+    anyway: bool,
     cache: bool,
 ) -> Path:
     """Align two documents and write the JSONL to review; returns its path."""
@@ -55,7 +56,7 @@ def _align_first(
         tgt_lang=tgt_lang,
         model=model,
         cache=cache,
-        force=force,
+        force=anyway,
     )
     write_alignment(alignment, output, fmt="jsonl", force=force)
     _say(f"wrote {output} ({len(alignment.beads)} beads)")
@@ -145,8 +146,15 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option(
                 "--force",
-                help="Overwrite -o, --export or --tmx if it exists; align even unlike texts or "
-                "different documents.",
+                help="Overwrite -o, --export or --tmx if it exists.",
+            ),
+        ] = False,
+        anyway: Annotated[
+            bool,
+            typer.Option(
+                "--anyway",
+                help="Given two documents: align them even if they do not look like "
+                "translations of each other or print different documents, with a warning.",
             ),
         ] = False,
         cache: Annotated[
@@ -192,6 +200,7 @@ def register(app: typer.Typer) -> None:
                 tgt_lang=tgt_lang,
                 model=model,
                 force=force,
+                anyway=anyway,
                 cache=cache,
             )
         else:

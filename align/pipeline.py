@@ -42,7 +42,7 @@ from align.types import Alignment, Bead, CleanDocument, RawDocument, Segment
 Progress = Callable[[str], None]
 OnRead = Callable[[RawDocument], None]
 OnClean = Callable[[RawDocument, CleanDocument], None]
-FORCED = "aligned anyway because of --force"
+FORCED = "aligned all the same"
 """The end of the warning of a pair aligned although it prints two different documents."""
 
 MAX_CJK_SHARE = 0.3
@@ -51,7 +51,7 @@ MIN_CJK_SHARE = 0.3
 """A zh/ja document with fewer ideographs among its letters than this is not in that language."""
 MIXED_IDEOGRAPHS = 100
 """A document given as Chinese with this many ideographs is Chinese with other text in it
-(under ``--force``), not an English one given as Chinese, which has next to none."""
+(under ``--anyway``), not an English one given as Chinese, which has next to none."""
 MIN_LETTERS = 20
 """Below this many letters the share of ideographs says too little to refuse a file."""
 MIN_TRANSLATION_SCORE = 0.3
@@ -117,7 +117,7 @@ def check_language(prepared: Prepared, flag: str, *, by_words: bool = True) -> N
     """Refuse a document whose script or commonest words contradict its declared
     language: the files swapped, or a language mistyped (French given as English).
 
-    ``by_words`` False (``--force``) leaves the words out (a list of French names in an
+    ``by_words`` False (``--anyway``) leaves the words out (a list of French names in an
     English document), and takes a Chinese document that has :data:`MIXED_IDEOGRAPHS`
     in it as Chinese, however much else it holds: a letter whose annex is circulated
     in the language of submission only is mostly English in every language version."""
@@ -132,7 +132,7 @@ def check_language(prepared: Prepared, flag: str, *, by_words: bool = True) -> N
         return
     also = (
         "; or, if it is Chinese with text in another language (an annex in the language "
-        "of submission), pass --force"
+        "of submission), pass --anyway"
         if mixed
         else ""
     )
@@ -166,7 +166,7 @@ def check_same_document(src: Prepared, tgt: Prepared) -> None:
     src_path, tgt_path = src.raw.path or "<source>", tgt.raw.path or "<target>"
     raise DifferentDocuments(
         f"{src_path} prints {found[0]} but {tgt_path} prints {found[1]}",
-        "pair the language versions of one document, or pass --force to align them anyway",
+        "pair the language versions of one document, or pass --anyway to align them all the same",
     )
 
 
@@ -200,7 +200,7 @@ def check_translation(
         raise NotTranslation(
             f"{src_path} and {tgt_path} are mostly the same text ({same} of {len(both)} "
             f"beads not translated): check that {tgt_path} is the translation, or pass "
-            "--force to write the TM anyway"
+            "--anyway to write the TM all the same"
         )
     score = translation_score(alignment)
     if score < threshold:
@@ -212,7 +212,7 @@ def check_translation(
         raise NotTranslation(
             f"{src_path} and {tgt_path} do not look like translations of each other "
             f"(score {score:.2f}, below {threshold:.2f}{short}): check that they are the "
-            "same document, or pass --force to write the TM anyway"
+            "same document, or pass --anyway to write the TM all the same"
         )
     return score
 
@@ -224,14 +224,14 @@ def check_translation_unless(
     tgt_path: str | Path,
     warn: Progress,
 ) -> None:
-    """:func:`check_translation`; with ``force`` (``--force``) its refusal goes to
+    """:func:`check_translation`; with ``force`` (``--anyway``) its refusal goes to
     ``warn`` instead, and the caller writes the TM anyway."""
     try:
         check_translation(alignment, src_path, tgt_path)
     except NotTranslation as exc:
         if not force:
             raise
-        warn(str(exc))
+        warn(f"{str(exc).split(': check that')[0]}: {FORCED}")
 
 
 def signature(settings: Settings, encoder: Encoder) -> dict[str, str]:
@@ -343,7 +343,7 @@ def align_documents(
 
     ``language_by_words`` False checks each side's language by its script only
     (:func:`check_language`); ``allow_different`` aligns two files that print different
-    documents (:func:`check_same_document`), telling ``warn``. ``--force`` sets both.
+    documents (:func:`check_same_document`), telling ``warn``. ``--anyway`` sets both.
     ``on_clean`` gets each side as read and as cleaned, to tell what the cleaner left out."""
     say = progress or (lambda _msg: None)
     check_languages(settings.model, (settings.src_lang, settings.tgt_lang))

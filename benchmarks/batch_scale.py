@@ -308,7 +308,7 @@ def _failures(row: dict[str, object]) -> list[str]:
         f"Failed: {', '.join(why)}. Every pair of this corpus is a real translation, so each "
         "failure is the translation check refusing one: its score is the mean bead "
         "similarity, and on a passage of a few sentences of a novel it can fall under the "
-        "cut-off (README, 'The translation score'). `--force` writes such a pair.",
+        "cut-off (README, 'The translation score'). `--anyway` writes such a pair.",
     ]
 
 

@@ -262,14 +262,14 @@ def test_languages_swapped(tmp_path: Path, cache: Path) -> None:
     assert line.startswith(f"error: {ZH}")
 
 
-def test_the_french_version_given_as_english_is_refused_unless_forced(
+def test_the_french_version_given_as_english_is_refused_unless_anyway(
     tmp_path: Path, cache: Path
 ) -> None:
     french = CORPUS / "fr.htm"
     line = refused(tmp_path, ZH, french, cache, "looks like french, not en", "--tgt-lang fr")
     assert line.startswith(f"error: {french}")
     out = tmp_path / "forced.tmx"
-    r = run("pair", str(ZH), str(french), "-o", str(out), "--force", "--no-report", cache=cache)
+    r = run("pair", str(ZH), str(french), "-o", str(out), "--anyway", "--no-report", cache=cache)
     assert r.returncode == 0, r.stderr
     assert out.is_file()
 
@@ -293,7 +293,7 @@ def test_a_language_in_latin_letters_given_as_another_is_refused(tmp_path: Path)
     with pytest.raises(InputError, match=r"fr.htm: looks like French, not en: set --tgt-lang fr"):
         check_language(prepare(french), "--tgt-lang")
     check_language(prepare(read_document(CORPUS / "fr.htm", "fr-FR")), "--tgt-lang")
-    check_language(prepare(french), "--tgt-lang", by_words=False)  # --force: as given
+    check_language(prepare(french), "--tgt-lang", by_words=False)  # --anyway: as given
     english = EN.read_text(encoding="utf-8") + " Le Monde, la Société des Nations, Les Misérables."
     check_language(prepare(RawDocument(english, "en.txt", "utf-8", "en")), "--tgt-lang")
     check_language(prepare(RawDocument(english, "en.txt", "utf-8", "sw")), "--tgt-lang")
@@ -312,7 +312,7 @@ def test_japanese_given_as_chinese_is_refused() -> None:
     with pytest.raises(InputError, match=r"ja.txt: looks like Japanese, not zh: set --src-lang ja"):
         check_language(japanese, "--src-lang")
     check_language(prepare(RawDocument(JAPANESE, "ja.txt", "utf-8", "ja")), "--src-lang")
-    check_language(japanese, "--src-lang", by_words=False)  # --force: as given
+    check_language(japanese, "--src-lang", by_words=False)  # --anyway: as given
     quoting = ZH.read_text(encoding="utf-8") + "\n\n 见《国連と上海協力機構》。\n"
     check_language(prepare(RawDocument(quoting, "zh.txt", "utf-8", "zh")), "--src-lang")
 
@@ -362,17 +362,19 @@ def unrelated_en(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def refused_then_forced(tgt: Path, tmp_path: Path, cache: Path) -> tuple[str, str]:
-    """``align pair ZH tgt``: exit 3, one line that offers --force, nothing written; then
-    with --force, a warning and a valid TM. Returns the line and the forced run's stderr."""
+    """``align pair ZH tgt``: exit 3, one line that offers --anyway, nothing written; then
+    with --anyway, a warning and a valid TM. Returns the line and the forced run's stderr."""
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     out = out_dir / "new.tmx"
     r = run("pair", str(ZH), str(tgt), "-o", str(out), cache=cache)
     assert r.returncode == 3, r.stderr
     lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in r.stderr and "--force" in lines[0]
+    assert len(lines) == 1 and "Traceback" not in r.stderr and "--anyway" in lines[0]
     assert list(out_dir.iterdir()) == []
-    forced = run("pair", str(ZH), str(tgt), "-o", str(out), "--force", cache=cache)
+    overwrite = run("pair", str(ZH), str(tgt), "-o", str(out), "--force", cache=cache)
+    assert overwrite.returncode == 3 and not out.exists()  # --force only overwrites
+    forced = run("pair", str(ZH), str(tgt), "-o", str(out), "--anyway", cache=cache)
     assert forced.returncode == 0 and "warning:" in forced.stderr, forced.stderr
     assert_valid_tmx(out)
     return lines[0], forced.stderr
@@ -408,10 +410,10 @@ def test_two_different_documents_write_nothing_and_exit_3(tmp_path: Path, cache:
     other = another_resolution(tmp_path)
     line, forced = refused_then_forced(other, tmp_path, cache)
     assert f"{ZH} prints A/77/L.107 but {other} prints A/77/L.108" in line
-    assert "prints A/77/L.108: aligned anyway" in forced
+    assert "prints A/77/L.108: aligned all the same" in forced
 
     r = run("report", str(ZH), str(other), cache=cache)  # a report is for looking: it warns
-    assert r.returncode == 0 and "prints A/77/L.108: aligned anyway" in r.stderr, r.stderr
+    assert r.returncode == 0 and "prints A/77/L.108: aligned all the same" in r.stderr, r.stderr
     assert "Collective Security Treaty Organization" in r.stdout
 
 
@@ -468,18 +470,18 @@ def test_an_annex_in_the_language_of_submission_stays_out_of_the_tm(
     assert "left out of the TM: 7 bead(s) whose text is not translated" in r.stdout
 
 
-def test_a_chinese_document_mostly_in_another_language_is_aligned_with_force(
+def test_a_chinese_document_mostly_in_another_language_is_aligned_with_anyway(
     tmp_path: Path, cache: Path
 ) -> None:
     """A long annex makes the Chinese version mostly English: refused as not Chinese, with
-    --force offered, since it has thousands of Chinese characters; --force aligns it."""
+    --anyway offered, since it has thousands of Chinese characters; --anyway aligns it."""
     zh, en = with_annex(tmp_path, 80)
     out = tmp_path / "annexed.tmx"
     r = run("pair", str(zh), str(en), "-o", str(out), cache=cache)
     assert r.returncode == 2 and not out.exists()
     assert f"{zh}: looks like English, not zh" in r.stderr
-    assert "an annex in the language of submission), pass --force" in r.stderr
-    r = run("pair", str(zh), str(en), "-o", str(out), "--force", cache=cache)
+    assert "an annex in the language of submission), pass --anyway" in r.stderr
+    r = run("pair", str(zh), str(en), "-o", str(out), "--anyway", cache=cache)
     assert r.returncode == 0, r.stderr
     assert len(read_tmx_units(out)) == 43
     assert "left out of the TM: 81 bead(s)" in r.stdout

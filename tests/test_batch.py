@@ -696,7 +696,7 @@ def test_force_writes_pairs_that_fail_the_translation_check(
 
     forced = run_batch(corpus, out, options(cache, allow_mismatch=True))
     assert [r.status for r in forced.results] == ["done"] * 6
-    assert all("written because of --force" in r.warnings[0] for r in forced.results)
+    assert all("written because of --anyway" in r.warnings[0] for r in forced.results)
     assert_valid_tmx(output_path(out, "doc0", "tmx"))
     assert [r.status for r in run_batch(corpus, out, options(cache)).results] == ["failed"] * 6
 
@@ -719,7 +719,7 @@ def test_a_pair_that_prints_two_documents_fails_unless_forced(
 
     forced = run_batch(src, out, options(cache, allow_mismatch=True)).results
     assert [r.status for r in forced] == ["done"]
-    assert forced[0].warnings[0].endswith("prints A/77/L.108: aligned anyway because of --force")
+    assert forced[0].warnings[0].endswith("prints A/77/L.108: aligned all the same")
     assert_valid_tmx(output_path(out, "doc0", "tmx"))
     assert [r.status for r in run_batch(src, out, options(cache)).results] == ["failed"]
 

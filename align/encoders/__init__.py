@@ -86,7 +86,7 @@ def _load(spec: str, extra_dirs: dict[Path, str]) -> Encoder:
 def check_languages(spec: str, langs: Sequence[str]) -> None:
     """Refuse a named model for a language it does not cover (the registry's ``covers``,
     where it lists them): an English-only model gives low scores on Chinese, the pair
-    then "does not look like a translation", and --force would write a junk TM."""
+    then "does not look like a translation", and --anyway would write a junk TM."""
     entry = registry().get((spec or DEFAULT_MODEL).strip().lower()) or {}
     covers = entry.get("covers")
     if not isinstance(covers, list):
