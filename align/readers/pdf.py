@@ -23,7 +23,7 @@ from typing import Any
 
 from align.clean import FOOTNOTE_RULE, RULE_LINE
 from align.errors import InputError
-from align.languages import display_width
+from align.languages import IDEOGRAPHS, display_width
 from align.readers.base import Reader, input_error, not_valid, package_version
 from align.readers.wordsym import SYMBOL_CODES, symbol, symbol_font
 
@@ -117,10 +117,12 @@ READER = PdfReader()
 def _page_text(page: Any) -> str:
     """The page's text, each line that starts a paragraph given a leading space.
 
-    A line starts one where it is indented (:func:`_first_line`) or set apart from the
-    line above by more than the page's line spacing, as paragraphs spaced rather than
-    indented are. Footnotes set in smaller type at the foot of the page get the rule a
-    UN PDF prints above them where the page drew it as a line, not as text.
+    A line starts one where it is indented (:func:`_first_line`) but for a list item's
+    line under a hanging indent (:func:`_hanging`), or set apart from the line above by
+    more than the page's line spacing, as paragraphs spaced rather than indented are.
+    Footnotes set in smaller type at the foot of the page get the rule a UN PDF prints
+    above them where the page drew it as a line, not as text, and a space after a mark
+    set against the note's first word (:func:`_glued_notes`).
     Where the text pypdf reports piece by piece does not add up to its page text, or
     the text is drawn turned (a landscape table on an upright page), the page text is
     returned as it is.
@@ -152,13 +154,26 @@ def _page_text(page: Any) -> str:
     text = "".join(piece[0] for piece in pieces)
     starts: list[tuple[float, float] | None] = [None]
     bodies: list[tuple[float, float, int] | None] = [None]
+    labels: list[tuple[float, float] | None] = [None]
+    head: str | None = ""  # a line's text until it is known to open with a label or not
     for piece, x, y, em in pieces:
         for n, part in enumerate(piece.split("\n")):
             if n:
                 starts.append(None)
                 bodies.append(None)
+                labels.append(None)
+                head = ""
             if starts[-1] is None and part.strip():
                 starts[-1] = (x, em)
+            if head is not None and part.strip():
+                start = starts[-1]
+                if head.strip() and start is not None and x > start[0]:
+                    if _LIST_LABEL.match(head):  # the text after a label drawn apart
+                        labels[-1], head = (start[0], x), None
+                    elif len(head.strip()) > 6:
+                        head = None
+                if head is not None:
+                    head += part
             chars = len(part.strip())
             if chars and (bodies[-1] is None or chars > bodies[-1][2]):
                 bodies[-1] = (y, em, chars)
@@ -172,14 +187,17 @@ def _page_text(page: Any) -> str:
     full = sorted(widths)[int(0.9 * (len(widths) - 1))]
     size = _body_size(bodies) or 10.0
     spaced = _spaced_lines(bodies, size)
+    hanging = _hanging(starts, labels, widths, full)
     rows = []
     for i, line in enumerate(lines):
         if i in cells:
             line = " " + line.lstrip()
-        elif _first_line(starts, widths, i, edge, full) or spaced[i]:
+        elif (_first_line(starts, widths, i, edge, full) and not hanging[i]) or spaced[i]:
             line = " " + line
         rows.append(line)
-    notes = _footnotes_at(lines, bodies, size)
+    notes, glued = _footnotes_at(lines, bodies, size)
+    for i in glued:
+        rows[i] = _GLUED_MARK.sub(r"\1\2 ", rows[i], count=1)
     if notes is not None:
         rows.insert(notes, FOOTNOTE_RULE)
     return "\n".join(rows)
@@ -272,6 +290,15 @@ SMALL_TYPE = 0.93
 FOOTER_LINES, FOOTER_WIDTH = 2, 25
 """At most this many lines this short under a page's footnotes are its running footer."""
 _NOTE_MARK = re.compile(r"^\s*(?:\*{1,3}|\d{1,3}|[†‡§])\s+\S")
+_GLUED_MARK = re.compile(rf"^(\s*)(\d{{1,3}})(?=[A-Z《{IDEOGRAPHS}])")
+"""A note's mark set with no space before its first word (``1Resolutions``,
+``2A/78/250.``, ``1第…``), as LibreOffice's PDFs give a superscript figure."""
+
+
+def _body_mark(n: int) -> re.Pattern[str]:
+    """Note mark ``n`` in the body: a figure glued to the text before it (``subject,1``,
+    ``报告2及其``), not a number's last part (``4.45``, ``75/1``, ``1,234``)."""
+    return re.compile(rf"(?<![\d\s])(?<!\d[.,/:–-]){n}(?!\d)")
 
 
 def _spaced_lines(bodies: list[tuple[float, float, int] | None], size: float) -> list[bool]:
@@ -310,12 +337,22 @@ def _body_size(bodies: list[tuple[float, float, int] | None]) -> float | None:
 
 def _footnotes_at(
     lines: list[str], bodies: list[tuple[float, float, int] | None], size: float
-) -> int | None:
+) -> tuple[int | None, list[int]]:
     """Where the page's footnotes begin, if the page drew no rule above them as text: the
     first line opening with a mark after which every line is in small type, but for a
-    running footer's short lines at the foot."""
+    running footer's short lines at the foot; and the note lines whose mark is glued to
+    their first word (:func:`_glued_notes`), which the reader sets apart with a space."""
     if any(RULE_LINE.match(line.strip()) for line in lines):
-        return None
+        return None, []
+    glued = _glued_notes(lines, bodies, size)
+    return _notes_start(lines, bodies, size, set(glued)), glued
+
+
+def _notes_start(
+    lines: list[str], bodies: list[tuple[float, float, int] | None], size: float, glued: set[int]
+) -> int | None:
+    """The first line of the page's footnotes (see :func:`_footnotes_at`), the lines in
+    ``glued`` opening with a mark too."""
     small = SMALL_TYPE * size
     start = None
     footer = FOOTER_LINES
@@ -323,7 +360,8 @@ def _footnotes_at(
         body = bodies[i]
         if body is None:
             continue
-        note = body[1] <= small and _NOTE_MARK.match(lines[i]) is not None
+        marked = _NOTE_MARK.match(lines[i]) is not None or i in glued
+        note = body[1] <= small and marked
         if start is None and footer and not note and len(lines[i].strip()) <= FOOTER_WIDTH:
             footer -= 1  # a running footer under the notes: page number, job number
             continue
@@ -335,6 +373,49 @@ def _footnotes_at(
     return start
 
 
+def _glued_notes(
+    lines: list[str], bodies: list[tuple[float, float, int] | None], size: float
+) -> list[int]:
+    """The page's footnote lines whose mark has no space after it (:data:`_GLUED_MARK`):
+    a figure then a capital or a Chinese character, in small type in the notes at the
+    foot of the page, the notes' figures running on one from the other (``1``, ``2``),
+    each glued note's figure found in the body above, in turn, glued to its text
+    (``on the subject,1``). A line of small type that opens with a number (``12
+    countries``, ``2023 was``, ``12月3日``) is none: its figure has a space after it,
+    or runs no sequence the body's marks follow."""
+    small = SMALL_TYPE * size
+    candidates = {
+        i
+        for i, (line, type_) in enumerate(zip(lines, bodies, strict=True))
+        if type_ is not None and type_[1] <= small and _GLUED_MARK.match(line)
+    }
+    if not candidates:
+        return []
+    start = _notes_start(lines, bodies, size, candidates)
+    if start is None:
+        return []
+    marks: list[tuple[int, int]] = []  # (line, figure) of each numbered note, in order
+    for i in range(start, len(lines)):
+        if i in candidates and (glued := _GLUED_MARK.match(lines[i])):
+            marks.append((i, int(glued.group(2))))
+        elif _NOTE_MARK.match(lines[i]) and (spaced := re.match(r"\s*(\d+)\s", lines[i])):
+            marks.append((i, int(spaced.group(1))))
+    figures = [n for _, n in marks]
+    if any(b != a + 1 for a, b in zip(figures, figures[1:], strict=False)):
+        return []
+    body, at = "\n".join(lines[:start]), 0
+    found = []
+    for i, n in marks:
+        if i not in candidates:
+            continue
+        mark = _body_mark(n).search(body, at)
+        if mark is None:
+            return []
+        at = mark.end()
+        found.append(i)
+    return found
+
+
 def _with_symbols(text: str, fonts: dict[str, str]) -> str:
     """``text`` with each symbol-font code in ``fonts`` (code -> the font it was drawn in)
     as the character that font draws: Word's PDFs map ``≥`` in Symbol to U+F0B3."""
@@ -343,6 +424,41 @@ def _with_symbols(text: str, fonts: dict[str, str]) -> str:
     return SYMBOL_CODES.sub(
         lambda m: symbol(fonts[m.group()], m.group()) if m.group() in fonts else m.group(), text
     )
+
+
+_LIST_LABEL = re.compile(
+    r"^\s*(?:\d{1,3}\.|\(\d{1,3}\)|\(?[A-Za-z]\)|\(?[ivxlcIVXLC]{1,6}[.)]"
+    r"|\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、|[•▪◦–-])\s*$"
+)
+"""A list item's label drawn apart from its text (``1.``, ``(a)``, ``(ii)``, ``(一)``,
+``一、``, a bullet): a bare figure (``26`` of a date cut at a line's end) is none."""
+
+
+def _hanging(
+    starts: list[tuple[float, float] | None],
+    labels: list[tuple[float, float] | None],
+    widths: list[int],
+    full: int,
+) -> list[bool]:
+    """Which lines run on a list item set with a hanging indent, as Word's numbered lists
+    are: the line above runs (nearly) the page's width and either opens with a label
+    (``labels``: where it and the text after it start) that this line starts right of,
+    by an indent's width, but not right of the text after it; or is such a line itself,
+    this one starting where it does. Such a line starts right of the label above, and
+    was taken for a paragraph's indented first line."""
+    hanging = [False] * len(starts)
+    for i in range(1, len(starts)):
+        start, above = starts[i], starts[i - 1]
+        if start is None or above is None or labels[i] is not None or widths[i - 1] < 0.8 * full:
+            continue
+        x, em = start
+        step = INDENT_EMS * (em or 10.0)
+        label = labels[i - 1]
+        if label is not None:
+            hanging[i] = x - label[0] >= step and x <= label[1] + COLUMN_SNAP
+        else:
+            hanging[i] = hanging[i - 1] and abs(x - above[0]) <= COLUMN_SNAP
+    return hanging
 
 
 def _first_line(

@@ -12,7 +12,9 @@ What is modelled: list definitions (``w:abstractNum``) shared by list instances
 (``w:lvlOverride``); a level's start, format, text (``%1.%2.``), legal numbering
 and the separator after the label; deeper levels restarting after a shallower one;
 numbering set on the paragraph or inherited from its style. Formats Word offers for
-the UN's languages are drawn as Word draws them; any other counts in digits.
+the UN's languages, and the Chinese, Japanese and Korean ones a Chinese document
+can carry (LibreOffice saves its 一, 二, 三 as ``taiwaneseCountingThousand``), are
+drawn as Word draws them; any other counts in digits.
 """
 
 from __future__ import annotations
@@ -89,12 +91,70 @@ def chinese_counting(n: int) -> str:
     return out
 
 
+def _spoken(digits: str, units: str, zero: str, *, one_ten: bool) -> Callable[[int], str]:
+    """Word's counting-thousand and legal formats, 1 to 9999: a digit then its unit
+    (``units``: ten, hundred, thousand), a run of zeros inside the number written once
+    as ``zero`` (一百〇五, 一千〇一十) and none at its end (一百一十); ten to nineteen
+    lose their 一 (十一) unless ``one_ten`` (壹拾壹). Other counts in digits."""
+
+    def draw(n: int) -> str:
+        if not 0 < n < 10000:
+            return str(n)
+        out, gap = "", False
+        for place in (3, 2, 1, 0):
+            digit = n // 10**place % 10
+            if not digit:
+                gap = bool(out)
+                continue
+            if gap:
+                out, gap = out + zero, False
+            if one_ten or place != 1 or digit != 1 or out:
+                out += digits[digit]
+            out += ("", *units)[place]
+        return out
+
+    return draw
+
+
+def _digit_by_digit(zero: str) -> Callable[[int], str]:
+    """Each figure as its ideograph, ``zero`` for 0: 一〇 for 10 (``ideographDigital``)."""
+    figures = zero + _CN_DIGITS[1:]
+    return lambda n: "".join(figures[int(c)] for c in str(n)) if n >= 0 else str(n)
+
+
+def _word_counting(n: int) -> str:
+    """Word's ``taiwaneseCounting``: 一 … 十, 十一, 二十一 to 99, then figure by figure
+    with ○ for 0 (一○五)."""
+    return chinese_counting(n) if n < 100 else _digit_by_digit("○")(n)
+
+
+def japanese_counting(n: int) -> str:
+    """Word's ``japaneseCounting``: no 一 before 十, 百 or 千 and no zeros (百五, 千十)."""
+    if not 0 < n < 10000:
+        return str(n)
+    out = ""
+    for place, unit in ((3, "千"), (2, "百"), (1, "十"), (0, "")):
+        digit = n // 10**place % 10
+        if digit:
+            out += ("" if digit == 1 and unit else _CN_DIGITS[digit]) + unit
+    return out
+
+
 def _cycle(symbols: str) -> Callable[[int], str]:
     return lambda n: symbols[(n - 1) % len(symbols)]
 
 
 def _enclosed(first: int, count: int) -> Callable[[int], str]:
     return lambda n: chr(first + n - 1) if 1 <= n <= count else str(n)
+
+
+_STEMS = "甲乙丙丁戊己庚辛壬癸"
+_BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
+
+
+def _sexagenary(n: int) -> str:
+    """``ideographZodiacTraditional``: the sixty stem-branch pairs 甲子, 乙丑 … 癸亥, again."""
+    return _STEMS[(n - 1) % 10] + _BRANCHES[(n - 1) % 12] if n > 0 else str(n)
 
 
 _RU = "абвгдежзиклмнопрстуфхцчшщыэюя"
@@ -111,12 +171,29 @@ FORMATS: dict[str, Callable[[int], str]] = {
     "russianUpper": _letters(_RU.upper()),
     "arabicAlpha": _letters(_AR),
     "chineseCounting": chinese_counting,
-    "chineseCountingThousand": chinese_counting,
-    "chineseLegalSimplified": chinese_counting,
-    "japaneseCounting": chinese_counting,
-    "taiwaneseCounting": chinese_counting,
-    "ideographTraditional": _cycle("甲乙丙丁戊己庚辛壬癸"),
-    "ideographZodiac": _cycle("子丑寅卯辰巳午未申酉戌亥"),
+    "chineseCountingThousand": _spoken(_CN_DIGITS, "十百千", "〇", one_ten=False),
+    "chineseLegalSimplified": _spoken("零壹贰叁肆伍陆柒捌玖", "拾佰仟", "零", one_ten=True),
+    "taiwaneseCounting": _word_counting,
+    "taiwaneseCountingThousand": _spoken(_CN_DIGITS, "十百千", "零", one_ten=False),
+    "taiwaneseDigital": _digit_by_digit("○"),
+    "ideographLegalTraditional": _spoken("零壹貳參肆伍陸柒捌玖", "拾佰仟", "零", one_ten=True),
+    "ideographDigital": _digit_by_digit("〇"),
+    "ideographTraditional": _cycle(_STEMS),
+    "ideographZodiac": _cycle(_BRANCHES),
+    "ideographZodiacTraditional": _sexagenary,
+    "ideographEnclosedCircle": _enclosed(0x3220, 10),
+    "japaneseCounting": japanese_counting,
+    "aiueo": _cycle("".join(map(chr, range(0xFF71, 0xFF9D))) + "\uff66\uff9d"),
+    "aiueoFullWidth": _cycle(
+        "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン"
+    ),
+    "irohaFullWidth": _cycle(
+        "イロハニホヘトチリヌルヲワカヨタレソツネナラムウヰノオクヤマケフコエテアサキユメミシヱヒモセスン"
+    ),
+    "ganada": _cycle("가나다라마바사아자차카타파하"),
+    "chosung": _cycle("ㄱㄴㄷㄹㅁㅂㅅㅇㅈㅊㅋㅌㅍㅎ"),
+    "koreanDigital2": _digit_by_digit("零"),
+    "decimalHalfWidth": str,
     "decimalFullWidth": lambda n: str(n).translate({c: c + 0xFEE0 for c in range(48, 58)}),
     "decimalFullWidth2": lambda n: str(n).translate({c: c + 0xFEE0 for c in range(48, 58)}),
     "decimalEnclosedCircle": _enclosed(0x2460, 20),
@@ -125,7 +202,12 @@ FORMATS: dict[str, Callable[[int], str]] = {
     "decimalEnclosedFullstop": _enclosed(0x2488, 20),
     "none": lambda n: "",
 }
-"""``w:numFmt`` -> how a count is drawn."""
+"""``w:numFmt`` -> how a count is drawn. The CJK forms follow what Word prints (MS-DOCX
+2.4's format strings, MS-OI29500 on ST_NumberFormat): counting-thousand 十一, 一百〇五
+(``taiwanese…`` 一百零五); legal 壹拾壹; ``ideographDigital`` 一〇; ``japaneseCounting``
+百五; ``ideographEnclosedCircle`` ㈠ … ㈩; kana and Hangul letters start again after
+the last. ``chineseCounting`` keeps the spoken form past 99 (一百零五) that the web page
+reader's ``cjk-ideographic`` shares, where Word prints 一○五."""
 
 _SEPARATORS = {"tab": " ", "space": " ", "nothing": ""}
 """``w:suff``: the tab Word puts after a label by default reads as a space."""
