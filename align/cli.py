@@ -378,7 +378,7 @@ def eval_cmd(
 
     Example, on a set in ../shared/bench:
 
-        align eval bench/pol-dev/zh bench/pol-dev/en bench/pol-dev/gold
+        cd ../shared/bench/pol-dev && align eval zh en gold
 
     Is another model better on your own gold? Save one run, compare the next:
 

@@ -168,7 +168,8 @@ def register(app: typer.Typer) -> None:
         type (1-1, 2-1, 1-0 …) and why it was flagged.
 
         Keys:
-          a accept · r reject · n next flagged · p next to review
+          j / k down / up · a accept · r reject · n / N next / previous flagged
+          p next to review · o take the other cut a flag names
           m / M merge with the bead below / above · s split
           , / . move a Chinese sentence up / down · < / > the same for English
           e edit · u undo · ctrl+r redo · / search · f filter · c sort by confidence
