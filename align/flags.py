@@ -28,6 +28,12 @@ from align.types import Alignment, Bead
 LOW_CONFIDENCE = 0.5
 
 
+def shown(confidence: float) -> str:
+    """A confidence as a report shows it: two decimals, rounded down, so that a bead under
+    :data:`LOW_CONFIDENCE` never reads as at it (0.498 is ``0.49``, not ``0.50 LOW``)."""
+    return f"{math.floor(confidence * 100 + 1e-9) / 100:.2f}"
+
+
 @dataclass(frozen=True)
 class Flag:
     """``code`` is a stable key (``low-confidence``); ``reason`` a line a translator understands."""
@@ -79,7 +85,7 @@ def low_confidence(alignment: Alignment, bead: Bead) -> Flag | None:
     on MAC-Dev it is the gold bead for 37 of the 45 wrong beads under 0.5."""
     if not (bead.src and bead.tgt and bead.confidence < LOW_CONFIDENCE):
         return None
-    reason = f"confidence {bead.confidence:.2f} is below {LOW_CONFIDENCE}"
+    reason = f"confidence {shown(bead.confidence)} is below {LOW_CONFIDENCE}"
     if bead.alternative is not None:
         src, tgt = bead.alternative
         reason += (

@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 
 from align.atomic import atomic_write
-from align.flags import FLAG_CODES, LOW_CONFIDENCE, Flag, flag_alignment
+from align.flags import FLAG_CODES, LOW_CONFIDENCE, Flag, flag_alignment, shown
 from align.report import left_out, missing_blocks, summarize
 from align.types import Alignment, Bead
 
@@ -137,7 +137,7 @@ def _bead_row(alignment: Alignment, n: int, bead: Bead, flags: list[Flag]) -> st
         f'<tr class="bead {band}" id="bead-{n}" data-kind="{bead.kind}" '
         f'data-confidence="{bead.confidence:.4f}" data-flags="{escape(codes)}">'
         f'<td class="n">{n}</td><td class="kind">{bead.kind}</td>'
-        f'<td class="conf">{bead.confidence:.2f}</td>'
+        f'<td class="conf">{shown(bead.confidence)}</td>'
         f"{_side_cell(alignment, bead, 'src')}{_side_cell(alignment, bead, 'tgt')}"
         f"{_flags_cell(flags)}</tr>"
     )

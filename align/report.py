@@ -15,7 +15,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from align.flags import FLAG_CODES, LOW_CONFIDENCE, Flag, flag_alignment, flag_counts
+from align.flags import (
+    FLAG_CODES,
+    LOW_CONFIDENCE,
+    Flag,
+    flag_alignment,
+    flag_counts,
+    shown,
+)
 from align.types import Alignment, Bead
 
 __all__ = ["LOW_CONFIDENCE", "Summary", "print_report", "render_plain", "render_table", "summarize"]
@@ -157,7 +164,7 @@ def render_plain(
     if beads:
         for n, (b, bead_flags) in enumerate(zip(alignment.beads, flags, strict=True), 1):
             mark = " LOW" if b.confidence < LOW_CONFIDENCE else ""
-            out.append(f"[{n}] {b.kind} conf={b.confidence:.2f}{mark}")
+            out.append(f"[{n}] {b.kind} conf={shown(b.confidence)}{mark}")
             out.append(f"  {alignment.src_lang}: {alignment.src_text(b)}")
             out.append(f"  {alignment.tgt_lang}: {alignment.tgt_text(b)}")
             out.extend(f"  flag {f.code}: {f.reason}" for f in bead_flags)
@@ -202,7 +209,7 @@ def render_table(alignment: Alignment, flags: list[list[Flag]] | None = None) ->
         table.add_row(
             str(n),
             b.kind,
-            Text(f"{b.confidence:.2f}", style=style),
+            Text(shown(b.confidence), style=style),
             alignment.src_text(b),
             alignment.tgt_text(b),
             _flag_cell(bead_flags),

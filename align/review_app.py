@@ -27,6 +27,7 @@ from textual.strip import Strip
 from textual.widgets import Footer, Input, Label, Static
 
 from align.errors import AlignError
+from align.flags import shown
 from align.review import (
     FILTERS,
     Direction,
@@ -49,7 +50,7 @@ def units(n: int) -> str:
 
 
 def _confidence(value: float) -> str:
-    return f"{value:.2f}" if math.isfinite(value) else "—"
+    return shown(value) if math.isfinite(value) else "—"
 
 
 def _sides(a: Alignment, b: ReviewBead) -> tuple[tuple[Side, str, tuple[int, ...]], ...]:

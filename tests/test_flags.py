@@ -641,3 +641,15 @@ def test_chinese_thousands_spaced_as_the_un_writes_them_are_one_number(space: st
     flag = number_mismatch(b, only(b))
     assert flag is not None and "1234567 in zh only" in flag.reason
     assert numbers("2019 2020年", "zh").values == {2019, 2020}  # four figures are no group
+
+
+def test_a_confidence_under_the_threshold_never_shows_as_at_it() -> None:
+    """``conf=0.50 LOW`` with "confidence 0.50 is below 0.5" came from a bead at 0.498."""
+    from align.flags import shown
+
+    assert shown(0.498) == "0.49" and shown(0.5) == "0.50" and shown(0.29) == "0.29"
+    assert shown(1.0) == "1.00" and shown(0.999) == "0.99" and shown(0.0) == "0.00"
+    bead = Bead((0,), (0,), confidence=0.4999)
+    a = Alignment("zh", "en", [seg("甲。")], [seg("A.")], [bead])
+    flag = low_confidence(a, bead)
+    assert flag is not None and flag.reason.startswith("confidence 0.49 is below 0.5")
