@@ -620,17 +620,17 @@ class _Cleaner:
         first line, however alike the paragraphs of a templated document end."""
         widths = sorted(display_width(ln.content) for ln in lines if ln.kind == "content")
         short = 0.7 * widths[int(0.9 * (len(widths) - 1))] if widths else 0
-        seen: dict[str, list[_Line]] = {}
-        for edges in self._page_edges(lines):
+        seen: dict[str, list[tuple[int, _Line]]] = {}
+        for page, edges in enumerate(self._page_edges(lines)):
             for line in edges:
                 text = line.content
                 if display_width(text) < short and not (  # a title, not a paragraph's line
                     text.endswith(tuple(_TERMINAL)) or text[0].islower()
                 ):
-                    seen.setdefault(re.sub(r"\d+", "0", text), []).append(line)
+                    seen.setdefault(re.sub(r"\d+", "0", text), []).append((page, line))
         for repeats in seen.values():
-            if len(repeats) >= RUNNING_HEAD_PAGES:
-                for line in repeats:
+            if len(repeats) >= RUNNING_HEAD_PAGES and _figures_run_with_pages(repeats):
+                for _, line in repeats:
                     line.kind = "furniture"
                     line.tokens = [(line.cstart, line.cend, "running-head")]
 
@@ -1356,6 +1356,21 @@ def _furniture(text: str) -> list[tuple[int, int, str]] | None:
 
 
 _LANGUAGE_LETTER = re.compile(r"\([A-Z]\)")
+
+
+def _figures_run_with_pages(repeats: list[tuple[int, _Line]]) -> bool:
+    """Whether lines alike but for their figures, at the edges of pages, are one running
+    head: each of its figures is the same on every page (``A/77/L.107``) or counts the
+    pages (``Page 3 of 12``, ``CFS 50/Inf.3``). Figures that do neither are a table's
+    cells at the pages' foot (``1,366.5``, ``Total 1,204.5 1,366.5``), which were
+    dropped as running heads."""
+    figures = [re.findall(r"\d+", line.content) for _, line in repeats]
+    pages = [page for page, _ in repeats]
+    return all(
+        len({f[at] for f in figures}) == 1
+        or len({int(f[at]) - page for f, page in zip(figures, pages, strict=True)}) == 1
+        for at in range(len(figures[0]))
+    )
 
 
 def _job_number(text: str, tokens: list[tuple[int, int, str]]) -> bool:

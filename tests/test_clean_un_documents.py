@@ -276,3 +276,32 @@ def test_a_link_line_after_a_page_that_stops_mid_sentence_is_still_a_link() -> N
     assert "https" not in doc.text and doc.text.endswith(
         "and its resolution 75/1 of 21 September 2020,"
     )
+
+
+def test_table_rows_at_the_foot_of_pages_are_no_running_heads() -> None:
+    """A budget table ending each page lost its ``Total`` row on every page as a running
+    head: lines alike but for their figures are one only where each figure stays the
+    same or counts the pages."""
+    pages = [
+        lines(
+            f" {n}. The requirements for section {n} are estimated at US$ {n + 1},204.5 "
+            f"thousand, as shown in table {n}, and reflect the proposed new posts.",
+            "",
+            f"Posts {n},003.0 {n},{n}07.5",
+            "",
+            f"Total {n},{2 * n}04.5 {n},{3 * n}66.5",
+        )
+        for n in range(1, 5)
+    ]
+    raw = "\f".join(pages)
+    doc = clean(raw, "en")
+    covered(raw, doc)
+    assert "running-head" not in reasons(doc)
+    assert [t for t in texts(doc) if t.startswith("Total")] == [
+        f"Total {n},{2 * n}04.5 {n},{3 * n}66.5" for n in range(1, 5)
+    ]
+    body = "The Committee met on the matter before it and adopted the report of its session."
+    heads = "\f".join(
+        lines(f"Report of the Committee, page {n}", f" {n}. {body}") for n in range(1, 5)
+    )
+    assert len(reasons(clean(heads, "en"))["running-head"]) == 4  # its figure counts the pages
