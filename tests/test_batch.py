@@ -1008,3 +1008,19 @@ def test_a_file_this_tool_did_not_write_is_not_written_over_without_force(
     assert mine.read_bytes() != b"<tmx>mine</tmx>" and done.ok
     again = run_batch(corpus, out, options(cache, redo=True))  # its own outputs it rewrites
     assert [r.status for r in again.results] == ["done"] * len(again.results)
+
+
+def test_a_version_in_a_third_language_is_said_to_be_one(tmp_path: Path) -> None:
+    """``fr.htm`` beside zh.txt and en.txt was told it "has no language in its name" and to
+    be renamed NAME.zh.txt; with the six UN languages, four such lines a document."""
+    doc = tmp_path / "A_77_L.107"
+    doc.mkdir()
+    for name in ("zh.txt", "en.txt", "fr.htm", "ru.txt"):
+        (doc / name).write_text("text\n", encoding="utf-8")
+    (tmp_path / "A_77_L.108-ES.pdf").write_bytes(b"%PDF")
+    found = discover(tmp_path)
+    assert [p.id for p in found.pairs] == ["A_77_L.107"]
+    reasons = {u.path.name: u.reason for u in found.unpaired}
+    assert reasons["fr.htm"].startswith("is the French version (fr), not zh or en: left out")
+    assert reasons["ru.txt"].startswith("is the Russian version (ru)")
+    assert reasons["A_77_L.108-ES.pdf"].startswith("is the Spanish version (es)")

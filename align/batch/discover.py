@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from align.batch.identify import NO_LANGUAGE, pair_by_content
 from align.errors import InputError
 from align.hanzi import declared_script
-from align.languages import base_language, language_tag
+from align.languages import NAMES, base_language, language_tag
 from align.readers import READERS
 from align.readers.epub import READER as EPUB
 from align.readers.html import READER as HTML
@@ -97,7 +97,7 @@ _CODE = re.compile(
 so that ``NAME.en-copy`` is not read as English)."""
 
 
-def language_of(code: str, langs: tuple[str, str]) -> str | None:
+def language_of(code: str, langs: tuple[str, ...]) -> str | None:
     """Which of ``langs`` (lower-cased) the language code ``code`` in a name or folder means.
 
     The same code first (``zh_cn`` is ``zh-CN``); else the one with its primary subtag
@@ -119,7 +119,7 @@ def language_of(code: str, langs: tuple[str, str]) -> str | None:
     return best[0].lower() if len(best) == 1 else None
 
 
-def _split_language(stem: str, langs: tuple[str, str]) -> tuple[str | None, str, str] | None:
+def _split_language(stem: str, langs: tuple[str, ...]) -> tuple[str | None, str, str] | None:
     """``(base, lang, code)`` of a name that ends in a language code (``A_77_L.107-ZH``,
     ``a.zh-CN``; base None for a name that is one, ``en-US``), or None."""
     if (lang := language_of(stem, langs)) is not None:
@@ -194,6 +194,26 @@ def _classify(
     return "/".join([*folders, base]), name_lang
 
 
+def _other_language(rel: PurePosixPath, langs: tuple[str, str]) -> str | None:
+    """Why a document whose name or folder names another language than ``langs``
+    (``fr.htm``, ``A_77_L.107-FR.pdf``, ``ru/``) is left out, or None: it is that
+    language's version, which a pair of these two languages has no place for; it was
+    told to rename itself as the source language's."""
+    wanted = {base_language(lang) for lang in langs}
+    others = tuple(lang for lang in NAMES if lang not in wanted)
+    stem = _strip_document_suffix(rel.name)
+    split = _split_language(stem, others)
+    named = [split[1]] if split else []
+    named += [lang for part in rel.parts[:-1] if (lang := language_of(part, others))]
+    if not named:
+        return None
+    code = named[-1]
+    return (
+        f"is the {NAMES[code]} version ({code}), not {' or '.join(langs)}: left out "
+        f"(align multi aligns every language version of a document)"
+    )
+
+
 def _walk(root: Path, skip: Path | None) -> list[Path]:
     """Files under ``root`` in a stable order, without hidden files, without ``skip`` and
     without the parts folder of a saved web page (``NAME_files`` beside ``NAME.htm``)."""
@@ -257,6 +277,10 @@ def discover_folder(
                 continue
         got = _classify(rel, root_name, langs)
         if got is None and _is_document_name(rel.name):
+            other = _other_language(rel, langs)
+            if other is not None:
+                found.unpaired.append(Unpaired(path, other))
+                continue
             unlabeled.append((path, rel.parent, no_language))
             continue
         if got is None:
