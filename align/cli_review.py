@@ -239,7 +239,8 @@ def register(app: typer.Typer) -> None:
         tmx_path = tmx or reviewed_tmx_path(alignment_path)
         refuse_an_input(tmx_path, files, "--tmx")
         kept_in = Path(review_file) if review_file else review_path_for(alignment_path)
-        if tmx_path.exists() and not force and not written_by_review(tmx_path, kept_in):
+        own = tmx is None or tmx_path == reviewed_tmx_path(alignment_path)  # X.reviewed.tmx
+        if tmx_path.exists() and not (force or own or written_by_review(tmx_path, kept_in)):
             raise OutputError(
                 f"{tmx_path} already exists and is not this review's TM: pass --force to "
                 "let the review write over it, or choose another --tmx"

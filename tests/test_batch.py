@@ -426,7 +426,7 @@ def test_a_realigned_pair_keeps_its_review_with_the_alignment_it_reviewed(
     """A rerun after an input changed used to overwrite jsonl/ID.jsonl under its review,
     which then refused to open ("made for another version"): every decision was lost.
     The earlier alignment and its review are now kept together under new names."""
-    from align.review import Review, export_tmx, review_path_for
+    from align.review import Review, export_tmx, review_path_for, reviewed_tmx_path
 
     src = tmp_path / "in"
     shutil.copytree(corpus, src)
@@ -437,7 +437,9 @@ def test_a_realigned_pair_keeps_its_review_with_the_alignment_it_reviewed(
     with Review.open(aligned, reviewer="tester") as review:
         review.accept(0)
         review.accept(2)
+        export_tmx(review, reviewed_tmx_path(aligned))  # the x key's TM, beside it
     decisions = review_path_for(aligned).read_bytes()
+    reviewed_tm = reviewed_tmx_path(aligned).read_bytes()
     redone = run_batch(src, out, options(cache, redo=True))  # the same alignment: it stays
     assert [r.warnings for r in redone.results] == [()] * 6
     assert review_path_for(aligned).read_bytes() == decisions
@@ -449,20 +451,24 @@ def test_a_realigned_pair_keeps_its_review_with_the_alignment_it_reviewed(
     assert r.exit_code == 0, r.output
 
     (kept,) = (
-        p for p in (out / "jsonl").glob("doc1.before-*") if not p.name.endswith(".review.jsonl")
+        p
+        for p in (out / "jsonl").glob("doc1.before-*.jsonl")
+        if not p.name.endswith(".review.jsonl")
     )
     assert re.fullmatch(r"doc1\.before-\d{8}T\d{6}\.jsonl", kept.name)
     assert kept.read_bytes() == before and aligned.read_bytes() != before
     assert review_path_for(kept).read_bytes() == decisions
     assert not review_path_for(aligned).exists()
+    assert reviewed_tmx_path(kept).read_bytes() == reviewed_tm  # the TM goes with its review
+    assert not reviewed_tmx_path(aligned).exists()
     assert not list((out / "tmx").glob("*.before-*"))  # the TMX had no review
     with Review.open(kept, save=False) as again:
         assert [b.status for b in again.beads] == ["accepted", "pending", "accepted"]
         assert export_tmx(again, tmp_path / "reviewed.tmx").units == 2
     warning = (
         f"doc1: realigned, and {review_path_for(aligned)} reviewed the earlier doc1.jsonl: "
-        f"both kept as {kept.name} and {review_path_for(kept).name} (align review {kept} "
-        "opens them)"
+        f"both kept as {kept.name} and {review_path_for(kept).name} (and its TM as "
+        f"{reviewed_tmx_path(kept).name}) (align review {kept} opens them)"
     )
     assert f"warnings (1):\n  {warning}" in r.output
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))

@@ -709,7 +709,7 @@ def keep_reviewed(path: Path, data: bytes) -> str | None:
     replaces it, as ``ID.before-YYYYMMDDTHHMMSS`` + the suffix: a review only opens with
     the alignment it was made for, so overwriting one would strand every decision in it.
     Returns what to tell the user, or None where there is no review or it still fits."""
-    from align.review import review_path_for
+    from align.review import review_path_for, reviewed_tmx_path
 
     review = review_path_for(path)
     if not review.is_file() or not path.is_file():
@@ -732,14 +732,21 @@ def keep_reviewed(path: Path, data: bytes) -> str | None:
         except OSError:
             kept.rename(path)
             raise
+        if reviewed_tmx_path(path).is_file():  # its TM: the new alignment has none yet
+            reviewed_tmx_path(path).rename(reviewed_tmx_path(kept))
     except OSError as exc:
         raise OutputError(
             f"cannot keep {review} with the alignment it reviews ({exc.strerror}): make "
             f"{path.parent} writable, or move the review away, and run the batch again"
         ) from None
+    tm = (
+        f" (and its TM as {reviewed_tmx_path(kept).name})"
+        if reviewed_tmx_path(kept).is_file()
+        else ""
+    )
     return (
         f"realigned, and {review} reviewed the earlier {path.name}: both kept as {kept.name} "
-        f"and {kept_review.name} (align review {kept} opens them)"
+        f"and {kept_review.name}{tm} (align review {kept} opens them)"
     )
 
 
