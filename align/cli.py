@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -174,11 +175,11 @@ def pair(
     if output is None:
         output = Path(f"{document_id(src_file) or 'aligned'}.tmx")
     refuse_an_input(output, (src_file, tgt_file))
+    _check_output_folder(output)
     if output.exists() and not force:
         raise AlignError(
             f"{output} already exists: pass --force to overwrite, or choose another -o"
         )
-    _check_output_folder(output)
     _check_output_format(output, fmt.value if fmt else None)
     settings = Settings(
         src_lang=src_lang, tgt_lang=tgt_lang, model=model, align=AlignConfig(max_bead=max_bead)
@@ -243,12 +244,19 @@ def _check_output_format(output: Path, fmt: str | None) -> None:
 
 
 def _check_output_folder(output: Path) -> None:
-    """Fail before the slow work when OUTPUT can never be written there."""
+    """Fail before the slow work when OUTPUT can never be written there: it is a folder,
+    or the nearest existing folder above it is a file or cannot be written in."""
+    if output.is_dir():
+        raise OutputError(f"{output} is a folder: give -o a file name, such as {output}/a.tmx")
     for parent in output.absolute().parents:
         if parent.exists():
             if not parent.is_dir():
                 raise OutputError(
                     f"cannot write {output}: {parent} is a file, not a folder: choose another -o"
+                )
+            if not os.access(parent, os.W_OK | os.X_OK):
+                raise OutputError(
+                    f"cannot write {output}: {parent} is not writable: choose another -o"
                 )
             return
 

@@ -747,3 +747,13 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path, cache: Path) -> None:
         "interrupted: nothing was left half-written (every output is written whole, or not at all)"
     ]
     assert listing(out) == {}
+
+
+def test_an_output_that_is_a_folder_is_refused_before_any_work(tmp_path: Path, cache: Path) -> None:
+    """``-o FOLDER`` said "already exists: pass --force", and with --force failed only after
+    the alignment, with "cannot tell the output format from 'no suffix'"."""
+    out = tmp_path / "out"
+    (out / "tms").mkdir(parents=True)
+    for force in ([], ["--force"]):
+        r = run("pair", str(ZH), str(EN), "-o", str(out / "tms"), *force, cache=cache)
+        assert_refused(r, out, {}, "tms is a folder: give -o a file name")
