@@ -295,10 +295,20 @@ def clean_cmd(
     """Show a document after cleaning: one paragraph per line, furniture removed."""
     from align.clean import clean
     from align.clean import explain as explain_removals
+    from align.languages import NAMES, base_language
     from align.readers import read_document
 
+    found = written_in(file, "")
     if lang is None:
-        lang = written_in(file)
+        lang = found or "zh"
+    elif found and base_language(found) != base_language(lang):
+        err.print(
+            f"warning: {file} reads as {NAMES[found]}, not {lang}: it is cleaned by the rules "
+            f"of {lang} (leave --lang out to clean it as {found})",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
     doc = clean(read_document(file, lang), lang)
     for block in doc.blocks:
         mark = f" {block.footnote}" if block.footnote else ""

@@ -208,7 +208,10 @@ def test_clean_reads_a_file_by_the_language_it_is_written_in(tmp_path: Path) -> 
     told = runner.invoke(app, ["clean", str(en), "--lang", "en"])
     assert guessed.exit_code == 0, guessed.output
     assert guessed.output == told.output and "recommendations" in told.output
-    assert "recom-mendations" in runner.invoke(app, ["clean", str(en), "--lang", "zh"]).output
+    as_zh = runner.invoke(app, ["clean", str(en), "--lang", "zh"])
+    assert "recom-mendations" in as_zh.stdout
+    assert f"warning: {en} reads as English, not zh" in as_zh.stderr  # told, not silent
+    assert "warning" not in told.stderr
     zh = runner.invoke(app, ["clean", str(CORPUS / "zh.txt")])
     assert zh.output == runner.invoke(app, ["clean", str(CORPUS / "zh.txt"), "-l", "zh"]).output
 
