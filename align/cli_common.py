@@ -118,13 +118,16 @@ def align_now(
     model: str,
     cache: bool,
     force: bool,
+    max_bead: int | None = None,
 ) -> Alignment:
     """Align two documents with a spinner on a terminal; a pair that does not look like a
     translation, or prints two different documents, is an error unless ``force``, then a
     warning (:func:`~align.pipeline.align_documents`)."""
+    from align.aligner import AlignConfig
     from align.pipeline import Settings, align_files, check_translation_unless
 
-    settings = Settings(src_lang=src_lang, tgt_lang=tgt_lang, model=model)
+    config = AlignConfig() if max_bead is None else AlignConfig(max_bead=max_bead)
+    settings = Settings(src_lang=src_lang, tgt_lang=tgt_lang, model=model, align=config)
     with err.status("aligning…") if err.is_terminal else nullcontext() as status:
         alignment = align_files(
             src_file,

@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from align.cli_common import CACHE_HELP, UNITS_HELP, Units, language_option, refuse_an_input, say
+from align.aligner import AlignConfig
+from align.cli_common import (
+    CACHE_HELP,
+    MAX_BEAD_HELP,
+    UNITS_HELP,
+    Units,
+    language_option,
+    refuse_an_input,
+    say,
+)
 from align.errors import OutputError
 
 
@@ -57,6 +66,9 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         model: Annotated[str, typer.Option("--model", "-m", help="Sentence encoder.")] = "use",
+        max_bead: Annotated[
+            int, typer.Option("--max-bead", help=MAX_BEAD_HELP)
+        ] = AlignConfig().max_bead,
         anyway: Annotated[
             bool,
             typer.Option(
@@ -107,7 +119,7 @@ def register(app: typer.Typer) -> None:
         result = align_versions(
             versions,
             pivot=pivot,
-            settings=Settings(model=model),
+            settings=Settings(model=model, align=AlignConfig(max_bead=max_bead)),
             use_cache=cache,
             force=anyway,
             warn=lambda msg: say(f"warning: {msg}"),

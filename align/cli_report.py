@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from align.cli_common import CACHE_HELP, align_now, language_option, refuse_an_input
+from align.aligner import AlignConfig
+from align.cli_common import (
+    CACHE_HELP,
+    MAX_BEAD_HELP,
+    align_now,
+    language_option,
+    refuse_an_input,
+)
 from align.cli_common import say as _say
 from align.errors import InputError, OutputError
 
@@ -34,6 +41,7 @@ def load_for_report(
     tgt_lang: str = "en",
     model: str = "use",
     cache: bool = True,
+    max_bead: int | None = None,
 ) -> Alignment:
     """The alignment to report: a written ``.jsonl``/``.tmx``, or two documents aligned now."""
     from align.writers import read_alignment
@@ -51,7 +59,14 @@ def load_for_report(
                 f"{path} is an alignment, not a document: report it alone (align report {path})"
             )
     return align_now(
-        first, second, src_lang=src_lang, tgt_lang=tgt_lang, model=model, cache=cache, force=True
+        first,
+        second,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        model=model,
+        cache=cache,
+        force=True,
+        max_bead=max_bead,
     )
 
 
@@ -107,6 +122,9 @@ def register(app: typer.Typer) -> None:
         model: Annotated[
             str, typer.Option("--model", "-m", help="Sentence encoder, when aligning now.")
         ] = "use",
+        max_bead: Annotated[
+            int, typer.Option("--max-bead", help=MAX_BEAD_HELP + " When aligning now.")
+        ] = AlignConfig().max_bead,
         cache: Annotated[
             bool,
             typer.Option("--cache/--no-cache", help=CACHE_HELP),
@@ -144,6 +162,7 @@ def register(app: typer.Typer) -> None:
             tgt_lang=tgt_lang,
             model=model,
             cache=cache,
+            max_bead=max_bead,
         )
         flags = flag_alignment(aligned)
         print_report(aligned, beads=beads, flags=flags)

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from align.cli_common import CACHE_HELP, Units, align_now, language_option, refuse_an_input
+from align.aligner import AlignConfig
+from align.cli_common import (
+    CACHE_HELP,
+    MAX_BEAD_HELP,
+    Units,
+    align_now,
+    language_option,
+    refuse_an_input,
+)
 from align.cli_common import say as _say
 from align.errors import AlignError, InputError, OutputError
 
@@ -27,6 +35,7 @@ def _align_first(
     force: bool,
     anyway: bool,
     cache: bool,
+    max_bead: int,
 ) -> Path:
     """Align two documents and write the JSONL to review; returns its path."""
     from align.cli import _check_output_folder
@@ -57,6 +66,7 @@ def _align_first(
         model=model,
         cache=cache,
         force=anyway,
+        max_bead=max_bead,
     )
     write_alignment(alignment, output, fmt="jsonl", force=force)
     _say(f"wrote {output} ({len(alignment.beads)} beads)")
@@ -142,6 +152,9 @@ def register(app: typer.Typer) -> None:
         model: Annotated[
             str, typer.Option("--model", "-m", help="Sentence encoder when aligning first.")
         ] = "use",
+        max_bead: Annotated[
+            int, typer.Option("--max-bead", help=MAX_BEAD_HELP + " When aligning now.")
+        ] = AlignConfig().max_bead,
         force: Annotated[
             bool,
             typer.Option(
@@ -203,6 +216,7 @@ def register(app: typer.Typer) -> None:
                 force=force,
                 anyway=anyway,
                 cache=cache,
+                max_bead=max_bead,
             )
         else:
             if output is not None:

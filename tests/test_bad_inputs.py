@@ -182,7 +182,7 @@ def test_no_output_replaces_an_input_even_with_force(
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "11"])
-@pytest.mark.parametrize("command", ["pair", "batch", "eval"])
+@pytest.mark.parametrize("command", ["pair", "batch", "eval", "report", "review", "multi"])
 def test_max_bead_out_of_range_is_one_line(
     tmp_path: Path, cache: Path, command: str, value: str
 ) -> None:
@@ -193,6 +193,9 @@ def test_max_bead_out_of_range_is_one_line(
         "pair": ["pair", str(ZH), str(EN), "-o", str(out / "a.tmx")],
         "batch": ["batch", str(CORPUS.parent), "-o", str(out / "batch")],
         "eval": ["eval", *(str(BENCH / "pol-dev" / d) for d in ("zh", "en", "gold"))],
+        "report": ["report", str(ZH), str(EN)],
+        "review": ["review", str(ZH), str(EN), "-o", str(out / "a.jsonl")],
+        "multi": ["multi", str(ZH), str(EN), "-o", str(out / "m.tmx")],
     }[command]
     r = run(*args, "--max-bead", value, cache=cache)
     assert_refused(r, out, {}, f"--max-bead {value}", "from 1 to 10")
@@ -757,3 +760,12 @@ def test_an_output_that_is_a_folder_is_refused_before_any_work(tmp_path: Path, c
     for force in ([], ["--force"]):
         r = run("pair", str(ZH), str(EN), "-o", str(out / "tms"), *force, cache=cache)
         assert_refused(r, out, {}, "tms is a folder: give -o a file name")
+
+
+def test_report_aligns_now_with_the_max_bead_given(cache: Path) -> None:
+    """They aligned with the default 5 whatever a pair run had used: a run could not be
+    reproduced there."""
+    from align.cli_report import load_for_report
+
+    aligned = load_for_report(ZH, EN, max_bead=3)
+    assert aligned.signature["align.max_bead"] == "3"
