@@ -317,11 +317,14 @@ def _in_document(bead: Bead, s_ids: Sequence[int], t_ids: Sequence[int]) -> Bead
     )
 
 
+_LANGUAGE_STEM = re.compile(r"[a-z]{2}(-[a-z]{2})?", flags=re.IGNORECASE)
+
+
 def document_id(path: str | Path) -> str:
     """A document's name for the TM: ``A_77_L.107`` from ``A_77_L.107/zh.txt`` or
     ``A_77_L.107.zh.txt`` or ``A_77_L.107-ZH.pdf``."""
     p = Path(path)
-    if re.fullmatch(r"[a-z]{2}(-[a-z]{2})?", p.stem, flags=re.IGNORECASE):
+    if _LANGUAGE_STEM.fullmatch(p.stem):
         return p.resolve().parent.name
     return re.sub(r"[._-][a-z]{2}$", "", p.stem, flags=re.IGNORECASE)
 
@@ -423,9 +426,11 @@ document system names downloads: it says nothing of which document it is."""
 
 def _document(path: str, src: Prepared, tgt: Prepared) -> str:
     """The TM's document name: the file's (:func:`document_id`), or where that is a job
-    number or there is none, the symbol both sides print (``A_77_L.107``)."""
+    number, the folder's of a file named for its language only (``Downloads/zh.txt``) or
+    none, the symbol both sides print (``A_77_L.107``)."""
     name = document_id(path) if path else ""
-    if not name or JOB_FILE.fullmatch(name):
+    by_folder = bool(path) and _LANGUAGE_STEM.fullmatch(Path(path).stem) is not None
+    if not name or by_folder or JOB_FILE.fullmatch(name):
         symbol = printed_symbol(src.clean, tgt.clean)
         if symbol:
             return symbol.replace("/", "_")

@@ -507,3 +507,21 @@ def test_report_refuses_a_damaged_alignment_and_eval_warns_of_a_gold_slip(
     gold.write_text("", encoding="utf-8")
     r = run("eval", *folders, "--json", cache=cache)
     assert r.returncode == 0 and f"{gold}: no beads, though its documents have" in r.stderr
+
+
+def test_a_file_named_for_its_language_only_gets_the_symbol_its_pages_print(
+    tmp_path: Path, cache: Path
+) -> None:
+    """``cd Downloads && align pair zh.txt en.txt`` wrote ``Downloads.tmx`` with
+    ``x-document`` Downloads, though the pages print A/77/L.107."""
+    from align.pipeline import align_files
+
+    folder = tmp_path / "Downloads"
+    folder.mkdir()
+    for name in ("zh.txt", "en.txt"):
+        (folder / name).write_bytes((CORPUS / name).read_bytes())
+    aligned = align_files(folder / "zh.txt", folder / "en.txt", cache_dir=cache)
+    assert aligned.document == "A_77_L.107"
+    named = tmp_path / "my-doc.zh.txt"
+    named.write_bytes((CORPUS / "zh.txt").read_bytes())
+    assert align_files(named, folder / "en.txt", cache_dir=cache).document == "my-doc"
