@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -34,7 +34,7 @@ from align.errors import AlignError, OutputError
 from align.types import CleanDocument, RawDocument
 
 if TYPE_CHECKING:
-    from align.evaluate import DocumentResult
+    from align.evaluate import DocumentResult, EvalResult
     from align.significance import Comparison
 
 app = typer.Typer(
@@ -361,7 +361,15 @@ def eval_cmd(
     max_bead: Annotated[
         int, typer.Option("--max-bead", help=MAX_BEAD_HELP)
     ] = AlignConfig().max_bead,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print one JSON object: precision, recall and F1, strict and lax; with -v "
+            "also the ceiling, the 95% interval, the signature, each document, the wrong "
+            "beads by kind and the --baseline comparison.",
+        ),
+    ] = False,
     verbose: Annotated[
         bool, typer.Option("-v", "--verbose", help="One row per document, with its own ceiling.")
     ] = False,
@@ -441,15 +449,14 @@ def eval_cmd(
             on_document=on_document,
         )
     signed = "signature: " + signature_string(result.signature)
-    compared = None
+    compared, against = None, None
     if baseline is not None:
-        compared = _comparison(
-            compare(saved_alignment(result, baseline), result.documents), baseline
-        )
+        against = compare(saved_alignment(result, baseline), result.documents)
+        compared = _comparison(against, baseline)
     if save_beads is not None:
         save(result, save_beads)
     if as_json:
-        typer.echo(json.dumps(result.scores.as_dict()))
+        typer.echo(json.dumps(_eval_json(result, against, verbose)))
         for line in (compared, signed):
             if line is not None:
                 err.print(line, highlight=False, markup=False, soft_wrap=True)
@@ -491,6 +498,37 @@ def eval_cmd(
     if save_beads is not None:
         typer.echo(f"beads saved in {save_beads}/ (compare a later run: --baseline {save_beads})")
     typer.echo(signed)
+
+
+def _eval_json(result: EvalResult, against: Comparison | None, verbose: bool) -> dict[str, Any]:
+    """``align eval --json``: the six scores, as the issue that asked for it names them;
+    with ``-v`` also what the text output gives (the ceiling, the 95% interval, the
+    signature, each document, the wrong beads by kind, the comparison with
+    ``--baseline``)."""
+    from align.significance import interval
+
+    out: dict[str, Any] = result.scores.as_dict()
+    if not verbose:
+        return out
+    spread = interval(result.documents)
+    out |= {
+        "ceiling_f1_strict": round(result.ceiling().f1_strict, 4),
+        "f1_strict_interval_95": [round(spread.low, 4), round(spread.high, 4)],
+        "signature": dict(result.signature),
+        "documents": [
+            {"name": d.name, **d.scores.as_dict(), "ceiling_f1_strict": round(best.f1_strict, 4)}
+            for d, best in zip(result.documents, result.document_ceilings(), strict=True)
+        ],
+        "wrong_beads": dict(result.wrong_kinds()),
+    }
+    if against is not None:
+        out["baseline"] = {
+            "f1_strict": round(against.baseline.score, 4),
+            "change": round(against.delta.score, 4),
+            "change_interval_95": [round(against.delta.low, 4), round(against.delta.high, 4)],
+            "p_value": round(against.p_value, 4),
+        }
+    return out
 
 
 def _comparison(c: Comparison, baseline: Path) -> str:

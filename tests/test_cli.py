@@ -406,6 +406,15 @@ def test_eval_saves_its_beads_and_compares_a_later_run_with_them(
     r = run("eval", *folders, "--json", "--baseline", str(perfect), cache=cache)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["f1_strict"] == round(first.scores.f1_strict, 4)
+    told = run("eval", *folders, "--json", "-v", "--baseline", str(perfect), cache=cache)
+    full = json.loads(told.stdout)  # what the text output says, in the object too
+    assert {k: full[k] for k in json.loads(r.stdout)} == json.loads(r.stdout)
+    assert full["baseline"]["f1_strict"] == 1.0
+    assert full["baseline"]["change"] == round(first.scores.f1_strict - 1.0, 4)
+    assert [d["name"] for d in full["documents"]] == sorted(docs)
+    low, high = full["f1_strict_interval_95"]
+    assert low <= full["f1_strict"] <= high and full["ceiling_f1_strict"] <= 1.0
+    assert full["signature"]["encoder"] == "use-m3"
     compared, signed = r.stderr.strip().splitlines()
     assert compared.startswith(f"against {perfect}: F1 strict 1.000 -> ")
     assert signed.startswith("signature: ")
