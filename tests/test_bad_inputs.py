@@ -697,6 +697,7 @@ def test_an_output_name_with_brackets_is_printed_as_written(tmp_path: Path, cach
         ("pair {zh} {en} -o {out}/k.xyz", "cannot tell the output format"),
         ("tmx merge {tm} -o {out}/m.tsv", "merge writes tmx: name it .tmx"),
         ("tmx filter {tm} -o {out}/f.jsonl --min-confidence 0.5", "filter writes tmx"),
+        ("tmx convert {tm} -o {out}/c.tsv --src-lang fr", "names a tsv input's columns"),
     ],
 )
 def test_an_output_named_as_another_format_is_refused_before_any_work(
