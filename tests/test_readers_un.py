@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import needs_office
-from pdf_corpus import assemble
+from pdf_corpus import _to_unicode, assemble
 
 from align.clean import FOOTNOTE_RULE, clean
 from align.readers import read_document
@@ -134,19 +134,6 @@ def test_docx_saved_by_libreoffice_with_chinese_list_numbers(tmp_path: Path) -> 
 
 
 # --- PDF pages drawn piece by piece ----------------------------------------------------------
-
-
-def _to_unicode(text: str) -> bytes:
-    """A ToUnicode CMap taking each 2-byte code to the same BMP code point."""
-    highs = sorted({ord(ch) >> 8 for ch in text})
-    ranges = "".join(f"<{h:02X}00> <{h:02X}FF> <{h:02X}00>\n" for h in highs)
-    return (
-        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
-        "/CMapName /Identity-UCS def /CMapType 2 def\n"
-        "1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
-        f"{len(highs)} beginbfrange\n{ranges}endbfrange\n"
-        "endcmap CMapName currentdict /CMap defineresource pop end end"
-    ).encode()
 
 
 Run = tuple[float, str]
