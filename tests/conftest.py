@@ -22,6 +22,14 @@ SHARED = ROOT.parent / "shared"
 TMX_DTD = SHARED / "spec" / "tmx14.dtd"
 BENCH = SHARED / "bench"
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # As `align batch` gives its workers: the cores shared out between the processes
+    # (`make test` runs two workers on two cores). Two workers each running two BLAS
+    # threads on two busy cores encoded several times slower than with one thread each.
+    # The CLI runs the tests start inherit it.
+    _workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1)
+    os.environ.setdefault("ALIGN_ENCODER_THREADS", str(max(1, (os.cpu_count() or 1) // _workers)))
+
 
 def _font_for(lang: str) -> bool:
     import shutil
@@ -56,6 +64,18 @@ def layout_in(lang: str, name: str) -> pytest.MarkDecorator:
 
 needs_layout = layout_in("zh", "Chinese")
 needs_arabic_layout = layout_in("ar", "Arabic")
+
+
+@pytest.fixture(scope="session")
+def embedding_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One embedding cache for the whole run (one per xdist worker), for tests that align
+    texts other modules align too (A/77/L.107, the start of pol-dev 002) and check what
+    comes out, not the cache: each text is encoded once instead of once a module.
+
+    Tests of the cache itself, of running without one, or that compare outputs byte for
+    byte across runs (a cached vector leaves its batch, and the encoder's output moves by
+    about 1e-7 with the batch) keep a folder of their own."""
+    return tmp_path_factory.mktemp("embeddings")
 
 
 @pytest.fixture

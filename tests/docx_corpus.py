@@ -223,6 +223,12 @@ def un_page_style(docx_path: Path) -> Path:
 def office_copy(docx_path: Path, suffix: str, outdir: Path) -> Path:
     """``docx_path`` saved by LibreOffice as ``suffix`` (``.doc``, ``.rtf``, ``.odt``, ``.html``) in
     ``outdir``, as a translator's older or other-tool copy of the document would be."""
+    return office_copies([docx_path], suffix, outdir)[0]
+
+
+def office_copies(docx_paths: list[Path], suffix: str, outdir: Path) -> list[Path]:
+    """:func:`office_copy` of each of ``docx_paths``, by one LibreOffice run (it takes
+    seconds to start, and converts each file as it would alone)."""
     import subprocess
 
     from align.readers.office import office_program
@@ -232,7 +238,9 @@ def office_copy(docx_path: Path, suffix: str, outdir: Path) -> Path:
     profile = (outdir / ".office-profile").resolve().as_uri()
     subprocess.run(
         [program, f"-env:UserInstallation={profile}", "--headless", "--convert-to",
-         suffix.lstrip("."), "--outdir", str(outdir), str(docx_path)],
+         suffix.lstrip("."), "--outdir", str(outdir), *map(str, docx_paths)],
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
-    return outdir / f"{docx_path.stem}{suffix}"
+    copies = [outdir / f"{path.stem}{suffix}" for path in docx_paths]
+    assert all(copy.is_file() for copy in copies), f"LibreOffice did not write {copies}"
+    return copies

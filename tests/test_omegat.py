@@ -150,7 +150,7 @@ def test_omegat_pretranslates_every_paragraph_from_our_tmx(tmp_path: Path) -> No
 
 
 def test_omegat_pretranslates_chinese_into_french_from_our_multilingual_tmx(
-    tmp_path: Path,
+    tmp_path: Path, embedding_cache: Path
 ) -> None:
     """``align multi`` aligns the Chinese and the French each with the English; OmegaT
     takes the Chinese–French pairs the English never shows from the units."""
@@ -158,7 +158,7 @@ def test_omegat_pretranslates_chinese_into_french_from_our_multilingual_tmx(
     from align.writers import multilingual_tmx
 
     versions = {"zh": CORPUS / "zh.txt", "en": CORPUS / "en.txt", "fr": CORPUS / "fr.htm"}
-    multi = align_versions(versions, cache_dir=tmp_path / "cache")
+    multi = align_versions(versions, cache_dir=embedding_cache)
     zh = clean(read_document(CORPUS / "zh.txt", "zh"), "zh")
     lines = [block.text for block in zh.blocks]
     expected = {multi.text(u, "zh"): multi.text(u, "fr") for u in multi.units}
@@ -172,7 +172,9 @@ def test_omegat_pretranslates_chinese_into_french_from_our_multilingual_tmx(
     assert "L’Assemblée générale," in got
 
 
-def test_a_paragraph_tm_pretranslates_paragraphs_a_sentence_tm_cannot(tmp_path: Path) -> None:
+def test_a_paragraph_tm_pretranslates_paragraphs_a_sentence_tm_cannot(
+    tmp_path: Path, embedding_cache: Path
+) -> None:
     """A project that keeps paragraphs whole (sentence segmentation off) finds its
     paragraphs of several sentences in ``align pair --units paragraph``'s TMX; in the
     sentence TMX of the same alignment it finds only the paragraphs of one sentence."""
@@ -184,7 +186,7 @@ def test_a_paragraph_tm_pretranslates_paragraphs_a_sentence_tm_cannot(tmp_path: 
         tms[units] = tmp_path / f"{units}.tmx"
         r = run_align(
             "pair", str(zh_file), str(en_file), "--units", units, "-o", str(tms[units]),
-            "--no-report", cache=tmp_path / "cache",
+            "--no-report", cache=embedding_cache,
         )  # fmt: skip
         assert r.returncode == 0, r.stderr
 

@@ -155,13 +155,13 @@ def test_a_paragraph_tmx_says_so_in_its_header(tmp_path: Path) -> None:
         assert len(list(iter_units(tmp_path / name))) == units
 
 
-def test_align_pair_writes_one_unit_a_paragraph(tmp_path: Path) -> None:
+def test_align_pair_writes_one_unit_a_paragraph(tmp_path: Path, embedding_cache: Path) -> None:
     zh_file, en_file, expected = paragraph_documents(tmp_path)
     assert len(expected) >= 15
     out = tmp_path / "doc.tmx"
     r = run_align(
         "pair", str(zh_file), str(en_file), "--units", "paragraph", "-o", str(out),
-        cache=tmp_path / "cache",
+        cache=embedding_cache,
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert_valid_tmx(out)

@@ -26,8 +26,8 @@ GLUED_ZH_REF = re.compile(r"[\u4e00-\u9fff》，][1-7]\s*(?=[\u4e00-\u9fff])(?!\
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("cache")
+def cache(embedding_cache: Path) -> Path:
+    return embedding_cache
 
 
 @pytest.fixture(scope="module")
@@ -174,21 +174,23 @@ def test_older_word_files_and_web_pages_align_as_the_extracted_text(
     Word's own paragraph numbers, gives the seed's units and beads: the batch used to
     list such files as formats to re-save by hand."""
     pytest.importorskip("docx")
-    from docx_corpus import office_copy, un_docx
+    from docx_corpus import office_copies, un_docx
 
     from align.clean import clean
     from align.readers import read_document
 
-    expected = {}
+    expected, documents = {}, []
     for lang, side in (("zh", alignment.src), ("en", alignment.tgt)):
-        docx_path = un_docx(
-            clean(read_document(CORPUS / f"{lang}.txt", lang)),
-            tmp_path / f"{lang}.docx",
-            numbered=True,
+        documents.append(
+            un_docx(
+                clean(read_document(CORPUS / f"{lang}.txt", lang)),
+                tmp_path / f"{lang}.docx",
+                numbered=True,
+            )
         )
-        for suffix in (".doc", ".odt", ".html"):
-            office_copy(docx_path, suffix, tmp_path)
         expected[lang] = [(s.kind, s.footnote, s.text) for s in side]
+    for suffix in (".doc", ".odt", ".html"):
+        office_copies(documents, suffix, tmp_path)
     read_as = {
         ".doc": r"doc via LibreOffice \(LibreOffice [\d.]+, python-docx [\d.]+\)",
         ".odt": r"odt via LibreOffice \(LibreOffice [\d.]+, python-docx [\d.]+\)",
@@ -225,11 +227,12 @@ def test_pdfs_laid_out_by_a_word_processor_align_as_the_extracted_text(
     head of each page and the job number at its foot: the seed's units and beads."""
     pytest.importorskip("docx")
     pytest.importorskip("pypdf")
-    from docx_corpus import office_copy, un_docx, un_page_style
+    from docx_corpus import office_copies, un_docx, un_page_style
 
     from align.clean import clean
     from align.readers import read_document
 
+    documents = []
     for lang in ("zh", "en"):
         docx_path = un_docx(
             clean(read_document(CORPUS / f"{lang}.txt", lang)),
@@ -239,7 +242,8 @@ def test_pdfs_laid_out_by_a_word_processor_align_as_the_extracted_text(
         )
         if page == "un":
             un_page_style(docx_path)
-        office_copy(docx_path, ".pdf", tmp_path)
+        documents.append(docx_path)
+    office_copies(documents, ".pdf", tmp_path)
     got = align_files(tmp_path / "zh.pdf", tmp_path / "en.pdf", cache_dir=cache)
     assert not any(flag_alignment(got))
     assert [s.text for s in got.src] == [s.text for s in alignment.src]
@@ -387,16 +391,18 @@ def test_the_french_version_laid_out_as_the_un_does_aligns_with_the_english(
     still joined: the units are the web page's but for hyphens."""
     pytest.importorskip("docx")
     pytest.importorskip("pypdf")
-    from docx_corpus import office_copy, page_refs, un_docx, un_page_style
+    from docx_corpus import office_copies, page_refs, un_docx, un_page_style
 
     from align.clean import clean
     from align.readers import read_document
 
+    documents = []
     for lang, source in (("fr", CORPUS / "fr.htm"), ("en", CORPUS / "en.txt")):
         text = clean(read_document(source, lang))
         refs = page_refs(source, text) if lang == "fr" else None
         docx_path = un_docx(text, tmp_path / f"{lang}.docx", True, False, refs)
-        office_copy(un_page_style(docx_path), ".pdf", tmp_path)
+        documents.append(un_page_style(docx_path))
+    office_copies(documents, ".pdf", tmp_path)
     page = align_files(
         CORPUS / "fr.htm", CORPUS / "en.txt", settings=Settings("fr", "en"), cache_dir=cache
     )
@@ -470,7 +476,7 @@ def test_a_report_aligns_from_its_pdf_as_from_its_docx(cache: Path, tmp_path: Pa
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
     from docx.shared import Cm, Pt
-    from docx_corpus import office_copy
+    from docx_corpus import office_copies
 
     for lang, parts in REPORT.items():
         document = docx.Document()
@@ -494,7 +500,7 @@ def test_a_report_aligns_from_its_pdf_as_from_its_docx(cache: Path, tmp_path: Pa
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         document.sections[0].header.paragraphs[0].text = "A/78/1"
         document.save(str(tmp_path / f"{lang}.docx"))
-        office_copy(tmp_path / f"{lang}.docx", ".pdf", tmp_path)
+    office_copies([tmp_path / f"{lang}.docx" for lang in REPORT], ".pdf", tmp_path)
     word = align_files(tmp_path / "zh.docx", tmp_path / "en.docx", cache_dir=cache)
     assert len(word.src) == len(word.tgt) == 27
     assert all(b.kind == "1-1" for b in word.beads)
@@ -519,7 +525,7 @@ def test_a_report_with_a_running_title_and_page_numbers_aligns_paragraph_by_para
     pytest.importorskip("pypdf")
     import docx
     from docx.oxml import parse_xml
-    from docx_corpus import office_copy
+    from docx_corpus import office_copies
 
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     for lang, (title, body, around) in {
@@ -549,7 +555,7 @@ def test_a_report_with_a_running_title_and_page_numbers_aligns_paragraph_by_para
         )
         foot.append(parse_xml(f'<w:r {w}><w:t xml:space="preserve">{around[1]}</w:t></w:r>'))
         document.save(str(tmp_path / f"{lang}.docx"))
-        office_copy(tmp_path / f"{lang}.docx", ".pdf", tmp_path)
+    office_copies([tmp_path / "en.docx", tmp_path / "zh.docx"], ".pdf", tmp_path)
     got = align_files(tmp_path / "zh.pdf", tmp_path / "en.pdf", cache_dir=cache)
     assert [s.text for s in got.tgt][:2] == [
         "Report of the Committee on World Food Security",
@@ -560,8 +566,8 @@ def test_a_report_with_a_running_title_and_page_numbers_aligns_paragraph_by_para
     assert_one_to_one(got, 61)
 
 
-def test_a_given_encoder_is_used_and_recorded(tmp_path: Path) -> None:
-    encoder = load_encoder("use")
+def test_a_given_encoder_is_used_and_recorded(cache: Path) -> None:
+    encoder = load_encoder("use", cache_dir=cache)  # the vectors the module already has
     a = align_files(
         CORPUS / "zh.txt",
         CORPUS / "en.txt",

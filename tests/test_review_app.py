@@ -30,8 +30,8 @@ SIZE = (160, 45)
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("cache")
+def cache(embedding_cache: Path) -> Path:
+    return embedding_cache
 
 
 @pytest.fixture(scope="module")
