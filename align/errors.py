@@ -26,15 +26,16 @@ class OutputError(AlignError):
 
 
 class NotTranslation(AlignError):
-    """The two documents do not look like translations of each other; nothing is written."""
+    """The two documents do not look like translations of each other; nothing is written.
+    ``what`` says what is wrong, and the message adds what to do: ``--anyway`` writes the
+    TM with ``what`` as its warning."""
 
     exit_code = 3
-
-
-class DifferentDocuments(NotTranslation):
-    """The two files print different UN documents (or versions of one): ``what`` says
-    which, and the message what to do."""
 
     def __init__(self, what: str, advice: str) -> None:
         super().__init__(f"{what}: {advice}")
         self.what = what
+
+
+class DifferentDocuments(NotTranslation):
+    """The two files print different UN documents (or versions of one)."""

@@ -199,8 +199,9 @@ def check_translation(
     if both and 2 * same > len(both):
         raise NotTranslation(
             f"{src_path} and {tgt_path} are mostly the same text ({same} of {len(both)} "
-            f"beads not translated): check that {tgt_path} is the translation, or pass "
-            "--anyway to write the TM all the same"
+            "beads not translated)",
+            f"check that {tgt_path} is the translation, or pass --anyway to write the TM "
+            "all the same",
         )
     score = translation_score(alignment)
     if score < threshold:
@@ -211,8 +212,8 @@ def check_translation(
         )
         raise NotTranslation(
             f"{src_path} and {tgt_path} do not look like translations of each other "
-            f"(score {score:.2f}, below {threshold:.2f}{short}): check that they are the "
-            "same document, or pass --anyway to write the TM all the same"
+            f"(score {score:.2f}, below {threshold:.2f}{short})",
+            "check that they are the same document, or pass --anyway to write the TM all the same",
         )
     return score
 
@@ -231,7 +232,7 @@ def check_translation_unless(
     except NotTranslation as exc:
         if not force:
             raise
-        warn(f"{str(exc).split(': check that')[0]}: {FORCED}")
+        warn(f"{exc.what}: {FORCED}")
 
 
 def signature(settings: Settings, encoder: Encoder) -> dict[str, str]:

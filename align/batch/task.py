@@ -185,7 +185,7 @@ def run_task(task: PairTask) -> PairOutcome:
                 if not task.allow_mismatch:
                     raise
                 mismatch = True
-                warnings.append(str(exc).split(": check that")[0] + ": written because of --anyway")
+                warnings.append(f"{exc.what}: written because of --anyway")
             tm = by_paragraph(alignment) if task.units == "paragraph" else alignment
             tmx = WRITERS["tmx"].render(tm)
             jsonl = WRITERS["jsonl"].render(alignment)
