@@ -230,12 +230,12 @@ def pair(
 def _check_output_format(output: Path, fmt: str | None) -> None:
     """Fail before the slow work when OUTPUT's format is unknown, or when ``--format`` says
     another than its suffix (``k.tmx -f tsv``): a CAT tool would read TSV as a broken TMX."""
-    from align.writers import WRITERS, format_for_path
+    from align.writers import WRITERS, format_for_path, named_format
 
     if fmt is None:
         format_for_path(output)
         return
-    named = next((w.name for w in WRITERS.values() if w.suffix == output.suffix.lower()), fmt)
+    named = named_format(output) or fmt
     if named != fmt:
         raise OutputError(
             f"{output} is named as {named.upper()} but --format {fmt} was given: name it "
@@ -295,13 +295,14 @@ def clean_cmd(
     """Show a document after cleaning: one paragraph per line, furniture removed."""
     from align.clean import clean
     from align.clean import explain as explain_removals
-    from align.languages import NAMES, base_language
+    from align.languages import NAMES, base_language, guess_language
     from align.readers import read_document
 
-    found = written_in(file, "")
     if lang is None:
-        lang = found or "zh"
-    elif found and base_language(found) != base_language(lang):
+        lang = written_in(file)
+    raw = read_document(file, lang)
+    found = guess_language(raw.text, list(NAMES))
+    if found and base_language(found) != base_language(lang):
         err.print(
             f"warning: {file} reads as {NAMES[found]}, not {lang}: it is cleaned by the rules "
             f"of {lang} (leave --lang out to clean it as {found})",
@@ -309,7 +310,7 @@ def clean_cmd(
             markup=False,
             soft_wrap=True,
         )
-    doc = clean(read_document(file, lang), lang)
+    doc = clean(raw, lang)
     for block in doc.blocks:
         mark = f" {block.footnote}" if block.footnote else ""
         typer.echo(f"[{block.index} {block.kind}{mark}] {block.text}")

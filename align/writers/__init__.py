@@ -63,12 +63,18 @@ def get_writer(name: str) -> Writer:
         raise OutputError(f"unknown output format {name!r}: use one of {_names()}") from None
 
 
+def named_format(path: Path | str) -> str | None:
+    """The format whose suffix ``path`` has (case-insensitive), or None."""
+    suffix = Path(path).suffix.lower()
+    return next((w.name for w in WRITERS.values() if w.suffix == suffix), None)
+
+
 def format_for_path(path: Path | str) -> str:
     """The format a file name asks for, by suffix (case-insensitive)."""
+    name = named_format(path)
+    if name is not None:
+        return name
     suffix = Path(path).suffix.lower()
-    for w in WRITERS.values():
-        if w.suffix == suffix:
-            return w.name
     suffixes = ", ".join(w.suffix for w in WRITERS.values())
     raise OutputError(
         f"{path}: cannot tell the output format from {suffix or 'no suffix'!r}: "
