@@ -440,14 +440,21 @@ def check_not_ours(outdir: Path, journal: Journal, pair_ids: Iterable[str]) -> N
 
 
 def _written_by_us(path: Path) -> bool:
+    """Whether ``path`` is a JSONL or TMX this tool wrote: its header says so."""
+    from align import tmx
+    from align.writers.jsonl import FORMAT
+
     try:
-        with path.open("rb") as fh:
-            head = fh.read(4096).decode("utf-8", "replace")
-    except OSError:
+        if path.suffix == ".jsonl":
+            with path.open("rb") as fh:
+                head = json.loads(fh.readline())
+            return isinstance(head, dict) and (head.get("type"), head.get("format")) == (
+                "header",
+                FORMAT,
+            )
+        return dict(tmx.read_header(path).attrib).get("creationtool") == TOOL
+    except (AlignError, OSError, ValueError):
         return False
-    if path.suffix == ".jsonl":
-        return head.startswith('{"type": "header", "format": "un-align-jsonl"')
-    return f'creationtool="{TOOL}"' in head
 
 
 def stale_outputs(
