@@ -204,6 +204,8 @@ _REGION_INSTEAD = {"UK": "GB"}
 _COUNTRY = {"zh": "CN", "en": "US", "ja": "JP", "ko": "KR", "ru": "RU", "fr": "FR", "de": "DE"}
 
 _TAG_SHAPE = re.compile(r"[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*")
+_NOT_A_CODE = "not a language code: write one like zh, zh-CN, zh-TW, en or en-GB"
+_CODE_OF_NAME = {name.lower(): lang for lang, name in NAMES.items()}
 
 
 def tag_problem(code: str) -> str | None:
@@ -215,18 +217,17 @@ def tag_problem(code: str) -> str | None:
     language or refuses it, so it is stopped before any work."""
     code = code.strip()
     if not _TAG_SHAPE.fullmatch(code):
-        return "not a language code: write one like zh, zh-CN, zh-TW, en or en-GB"
+        return _NOT_A_CODE
     parts = [p for p in _SUBTAG.split(code) if p]
     primary = parts[0].lower()
     instead = _INSTEAD.get("-".join(parts[:2]).lower()) or _INSTEAD.get(primary)
     if instead:
         rest = parts[2:] if "-" in instead else parts[1:]
         return f"not a code CAT tools know: write {language_tag('-'.join([instead, *rest]))}"
-    named = {name.lower(): lang for lang, name in NAMES.items()}
-    if primary in named:
-        return f"a language's name, not its code: write {named[primary]}"
+    if primary in _CODE_OF_NAME:
+        return f"a language's name, not its code: write {_CODE_OF_NAME[primary]}"
     if len(primary) > 3:
-        return "not a language code: write one like zh, zh-CN, zh-TW, en or en-GB"
+        return _NOT_A_CODE
     if len(primary) == 2 and primary not in ISO_639_1:
         return f"{primary} is no language's code (ISO 639-1): write one like zh or en"
     for i, part in enumerate(parts[1:], 1):
