@@ -530,12 +530,9 @@ class _Cleaner:
         footnotes), and stay links: a URL line next to another is one of them unless it
         ends with punctuation, and so is an ``undocs.org`` link after a page's last line
         that stops mid-sentence (the paragraph goes on over the page)."""
-        shown = [line for line in lines if line.kind != "blank"]
-        for n, line in enumerate(shown):
+        for prev, line, nxt in _neighbours(lines):
             if line.kind != "link":
                 continue
-            prev = shown[n - 1] if n else None
-            nxt = shown[n + 1] if n + 1 < len(shown) else None
             if line.content.endswith(tuple(_TERMINAL)):
                 line.kind = "content"
                 continue
@@ -567,7 +564,6 @@ class _Cleaner:
         standing alone mid-page are a table's or a list's cells, and text. A lone symbol
         in a text that shows no header at all is taken for one whose page break the text
         lost."""
-        shown = [line for line in lines if line.kind != "blank"]
 
         def symbol(line: _Line) -> str | None:
             if line.kind != "furniture" or any(r != "page-header" for _, _, r in line.tokens):
@@ -577,14 +573,15 @@ class _Cleaner:
         def furniture(line: _Line | None) -> bool:
             return line is None or (line.kind != "content" and symbol(line) is None)
 
-        found = [(n, key) for n, line in enumerate(shown) if (key := symbol(line))]
+        found = [
+            (prev, line, nxt, key)
+            for prev, line, nxt in _neighbours(lines)
+            if (key := symbol(line))
+        ]
         if not found:
             return
         heads: set[str] = set()
-        for n, key in found:
-            line = shown[n]
-            prev = shown[n - 1] if n else None
-            nxt = shown[n + 1] if n + 1 < len(shown) else None
+        for prev, line, nxt, key in found:
             if (
                 line.page_start
                 or (nxt is not None and nxt.page_start)
@@ -592,13 +589,13 @@ class _Cleaner:
                 or furniture(nxt)
             ):
                 heads.add(key)
-        keys = Counter(key for _, key in found)
+        keys = Counter(key for *_, key in found)
         heads |= {key for key, k in keys.items() if k > 1}
         if not heads and len(keys) == 1:
             return
-        for n, key in found:
+        for _, line, _, key in found:
             if key not in heads:
-                shown[n].kind, shown[n].tokens = "content", []
+                line.kind, line.tokens = "content", []
 
     @staticmethod
     def _page_edges(lines: list[_Line]) -> list[list[_Line]]:
@@ -758,11 +755,7 @@ class _Cleaner:
         top = self.layout == "wrapped"  # a report's masthead, above its first full line
         above_notes = self._rules_above_notes(lines)
         self.typed_notes = any(above_notes.values())
-        shown = [line for line in lines if line.kind != "blank"]
-        around = {
-            id(line): (shown[n - 1] if n else None, shown[n + 1] if n + 1 < len(shown) else None)
-            for n, line in enumerate(shown)
-        }
+        around = {id(line): (prev, nxt) for prev, line, nxt in _neighbours(lines)}
         masthead: set[int] = set()
         for line in lines:
             if line.page_start:
@@ -1356,6 +1349,15 @@ def _furniture(text: str) -> list[tuple[int, int, str]] | None:
 
 
 _LANGUAGE_LETTER = re.compile(r"\([A-Z]\)")
+
+
+def _neighbours(lines: list[_Line]) -> list[tuple[_Line | None, _Line, _Line | None]]:
+    """Each line but the blank ones, with the non-blank line before and after it (None at
+    either end): what a line's role is told by."""
+    shown = [line for line in lines if line.kind != "blank"]
+    before: list[_Line | None] = [None, *shown]
+    after: list[_Line | None] = [*shown[1:], None]
+    return list(zip(before, shown, after, strict=False))
 
 
 def _figures_run_with_pages(repeats: list[tuple[int, _Line]]) -> bool:
