@@ -165,6 +165,7 @@ def pair(
 
         align pair A_77_L.107.zh.txt A_77_L.107.en.txt -o A_77_L.107.tmx
     """
+    from align.batch.discover import named_language
     from align.clean import left_out_line
     from align.paragraphs import by_paragraph
     from align.pipeline import Settings, align_files, check_translation_unless, document_id
@@ -182,7 +183,10 @@ def pair(
         )
     _check_output_format(output, fmt.value if fmt else None)
     settings = Settings(
-        src_lang=src_lang, tgt_lang=tgt_lang, model=model, align=AlignConfig(max_bead=max_bead)
+        src_lang=named_language(src_file, src_lang),
+        tgt_lang=named_language(tgt_file, tgt_lang),
+        model=model,
+        align=AlignConfig(max_bead=max_bead),
     )
     status = err.status("aligning…") if err.is_terminal else nullcontext()
     read: list[RawDocument] = []

@@ -40,6 +40,7 @@ from align.batch import (
     run_batch,
     task,
 )
+from align.batch.discover import named_language
 from align.cli import app
 from align.encoders import CachedEncoder
 from align.encoders.cache import DB_NAME
@@ -211,6 +212,47 @@ def test_locale_codes_in_names_and_folders_mean_their_language(
         touch(src / folder / "doc0.txt", (corpus / f"doc0.{lang}.txt").read_text("utf-8"))
     result = run_batch(src, tmp_path / "out", options(cache))
     assert [(r.id, r.status) for r in result.results] == [("doc0", "done")]
+
+
+def test_a_region_in_the_names_labels_the_tm(tmp_path: Path, corpus: Path, cache: Path) -> None:
+    """A UN English document saved as ``doc.en-GB.txt`` (or in an ``en_GB/`` folder) is
+    British English: its TM says en-GB, not the en-US a bare ``en`` stands for, or a CAT
+    tool files it under the wrong variant. A region the user gives stays theirs."""
+    assert named_language(Path("doc.en-GB.txt"), "en") == "en-GB"
+    assert named_language(Path("x/en_GB/doc.txt"), "en") == "en-GB"
+    assert named_language(Path("zh-TW/doc.txt"), "zh") == "zh-TW"
+    assert named_language(Path("doc.en-GB.txt"), "en-US") == "en-US"
+    assert named_language(Path("doc.en-UK.txt"), "en") == "en"  # no CAT tool knows UK
+    assert named_language(Path("A_77_L.107-EN.pdf"), "en") == "en"
+
+    src = tmp_path / "in"
+    touch(src / "gb.zh.txt", (corpus / "doc0.zh.txt").read_text("utf-8"))
+    touch(src / "gb.en-GB.txt", (corpus / "doc0.en.txt").read_text("utf-8"))
+    touch(src / "us.zh.txt", (corpus / "doc1.zh.txt").read_text("utf-8"))
+    touch(src / "us.en.txt", (corpus / "doc1.en.txt").read_text("utf-8"))
+    out = tmp_path / "out"
+    result = run_batch(src, out, options(cache, merge=tmp_path / "all.tmx"))
+    assert [(r.id, r.status) for r in result.results] == [("gb", "done"), ("us", "done")]
+
+    def languages(path: Path) -> set[str]:
+        return set(re.findall(r'xml:lang="([^"]+)"', path.read_text("utf-8")))
+
+    assert languages(out / "tmx" / "gb.tmx") == {"zh-CN", "en-GB"}
+    assert languages(out / "tmx" / "us.tmx") == {"zh-CN", "en-US"}
+    assert languages(tmp_path / "all.tmx") == {"zh-CN", "en-GB", "en-US"}
+    assert_valid_tmx(tmp_path / "all.tmx")
+
+    env = {"ALIGN_CACHE_DIR": str(cache), **ENV_NO_COLOR}
+    tm = tmp_path / "pair.tmx"
+    r = CliRunner().invoke(
+        app, ["pair", str(src / "gb.zh.txt"), str(src / "gb.en-GB.txt"), "-o", str(tm)], env=env
+    )
+    assert r.exit_code == 0, r.output
+    assert languages(tm) == {"zh-CN", "en-GB"}
+    args = ["pair", str(src / "gb.zh.txt"), str(src / "gb.en-GB.txt"), "--tgt-lang", "en-US"]
+    r = CliRunner().invoke(app, [*args, "-o", str(tm), "--force"], env=env)
+    assert r.exit_code == 0, r.output
+    assert languages(tm) == {"zh-CN", "en-US"}
 
 
 def test_files_whose_names_say_no_language_are_paired_by_their_text(

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from align.batch.identify import NO_LANGUAGE, pair_by_content
 from align.errors import InputError
 from align.hanzi import declared_script
-from align.languages import NAMES, base_language, language_tag
+from align.languages import NAMES, base_language, language_tag, tag_problem
 from align.readers import READERS
 from align.readers.epub import READER as EPUB
 from align.readers.html import READER as HTML
@@ -128,6 +128,26 @@ def _split_language(stem: str, langs: tuple[str, ...]) -> tuple[str | None, str,
         if stem[at] in "-_." and (lang := language_of(stem[at + 1 :], langs)) is not None:
             return stem[:at], lang, stem[at + 1 :]
     return None
+
+
+def named_language(path: Path, lang: str) -> str:
+    """``lang``, or the fuller code the file's name or folder gives for it: a TM of
+    ``doc.en-GB.txt`` or ``en_GB/doc.txt`` aligned as plain ``en`` is labelled ``en-GB``, not
+    the ``en-US`` a bare ``en`` becomes in a TMX (:func:`align.languages.lang_code`).
+
+    Only a bare language code is made fuller, and only by a code of that language a CAT
+    tool knows: a region or script given by the user (``--tgt-lang en-US``) stays theirs."""
+    if language_tag(lang) != base_language(lang):
+        return lang
+    stem = _strip_document_suffix(path.name)
+    split = _split_language(stem, (lang,))
+    codes = [split[2]] if split else []
+    codes += [part for part in reversed(path.parent.parts) if language_of(part, (lang,))][:1]
+    for code in codes:
+        tag = language_tag(code)
+        if tag != base_language(tag) and tag_problem(tag) is None:
+            return tag
+    return lang
 
 
 def _strip_document_suffix(name: str) -> str:

@@ -17,14 +17,14 @@ import hashlib
 import json
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from align import __version__
 from align.atomic import atomic_write
-from align.batch.discover import Discovery, Pair, Unpaired, discover
+from align.batch.discover import Discovery, Pair, Unpaired, discover, named_language
 from align.batch.executors import Executor, LocalExecutor, PoolExecutor
 from align.batch.journal import (
     JOURNAL_NAME,
@@ -581,7 +581,11 @@ def run_batch(
                     pair_id,
                     str(pair.src),
                     str(pair.tgt),
-                    settings,
+                    replace(
+                        settings,
+                        src_lang=named_language(pair.src, settings.src_lang),
+                        tgt_lang=named_language(pair.tgt, settings.tgt_lang),
+                    ),
                     spec,
                     options.allow_mismatch,
                     *data,
