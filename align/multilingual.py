@@ -20,10 +20,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from align.batch.discover import named_language
 from align.encoders import Encoder, default_cache_dir, load_encoder
 from align.errors import InputError
 from align.flags import untranslated
-from align.languages import NAMES, guess_language
+from align.languages import NAMES, base_language, guess_language, language_tag
 from align.pipeline import Settings, align_documents, check_translation_unless, document_id
 from align.readers import read_document
 from align.types import Alignment, Segment, join_texts
@@ -221,7 +222,7 @@ def version_languages(
     known = list(dict.fromkeys([pivot, *NAMES]))
     found: dict[str, Path] = {}
     for n, path in enumerate(files):
-        code = langs[n] if langs is not None else language_from_name(path, known)
+        code = langs[n].strip() if langs is not None else language_from_name(path, known)
         if code is None:
             code = guess_language(read_document(path, "").text, known)
             if code is None:
@@ -231,12 +232,32 @@ def version_languages(
                 )
             if told is not None:
                 told(f"{path}: {code}, by its text")
+        code = named_language(path, language_tag(code))
         if code in found:
             raise InputError(
                 f"{found[code]} and {path} are both '{code}': give one another language"
             )
         found[code] = path
     return found
+
+
+def _with_pivot(
+    versions: Mapping[str, str | Path], pivot: str
+) -> tuple[dict[str, str | Path], str]:
+    """The versions and the pivot among them, where they give one language two ways: a
+    bare pivot (``en``) is the one version of its language (``en-GB``, from ``--langs`` or
+    a file named ``doc.en-GB.pdf``); a pivot with a region (``--pivot en-GB``) labels the
+    one version that gives none (``doc.en.pdf``)."""
+    tagged = {language_tag(lang): path for lang, path in versions.items()}
+    same = [lang for lang in tagged if base_language(lang) == base_language(pivot)]
+    if pivot in tagged or len(same) != 1:
+        return tagged, pivot
+    (lang,) = same
+    if pivot == base_language(pivot):
+        return tagged, lang
+    if lang == base_language(lang):
+        return {pivot if k == lang else k: v for k, v in tagged.items()}, pivot
+    return tagged, pivot
 
 
 def language_from_name(path: Path | str, known: Sequence[str]) -> str | None:
@@ -270,6 +291,7 @@ def align_versions(
     is read once and the encoder loaded once, with its embeddings cached in ``cache_dir``
     (by default the user's cache) unless ``use_cache`` is False, as :func:`align_files`.
     """
+    versions, pivot = _with_pivot(versions, language_tag(pivot))
     if pivot not in versions:
         others = ", ".join(versions)
         raise InputError(

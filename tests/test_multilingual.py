@@ -164,6 +164,32 @@ def test_files_named_by_job_number_are_told_by_their_text(
     assert (tmp_path / "A_77_L.107.tmx").is_file()  # named for the symbol both print
 
 
+def test_a_region_given_for_the_pivot_or_in_a_name_labels_it(
+    tmp_path: Path, embedding_cache: Path
+) -> None:
+    """UN English is British: ``--langs zh,en-GB`` or a file named ``doc.en-GB.txt`` is
+    the English pivot, labelled en-GB in the TM (it was refused as "no en version", or
+    labelled en-US); so is ``doc.en.txt`` under ``--pivot en-GB``."""
+    zh, gb, en = tmp_path / "doc.zh.txt", tmp_path / "doc.en-GB.txt", tmp_path / "doc.en.txt"
+    for path, lang in ((zh, "zh"), (gb, "en"), (en, "en")):
+        path.write_text((CORPUS / f"{lang}.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    assert version_languages([zh, gb]) == {"zh": zh, "en-GB": gb}
+    assert version_languages([zh, en], ["zh", "en_gb"]) == {"zh": zh, "en-GB": en}
+
+    def languages(tm: Path) -> set[str]:
+        tree = etree.parse(str(tm))
+        return set(tree.xpath("//tuv/@xml:lang"))
+
+    for n, (files, options) in enumerate(
+        [((zh, gb), []), ((zh, en), ["--langs", "zh,en-GB"]), ((zh, en), ["--pivot", "en-GB"])]
+    ):
+        out = f"m{n}.tmx"
+        args = [str(f) for f in files]
+        run = _align("multi", *args, *options, "-o", out, cwd=tmp_path, cache=embedding_cache)
+        assert run.returncode == 0, run.stderr
+        assert languages(tmp_path / out) == {"zh-CN", "en-GB"}, options
+
+
 def test_two_versions_that_come_out_in_one_language_are_refused(
     tmp_path: Path, embedding_cache: Path
 ) -> None:
