@@ -1,8 +1,14 @@
 """The whole job as library calls: read → clean → segment → embed → align.
 
-Everything the ``align pair`` command does is here, so a Python user gets the
-same result as the CLI: ``align_files("zh.txt", "en.txt")`` returns an
-:class:`~align.types.Alignment`; :func:`align.writers.write_alignment` writes it.
+``align pair`` is these calls, so a Python user gets the same result as the CLI:
+
+    alignment = align_files("zh.txt", "en.txt")  # or align_strings(zh_text, en_text)
+    check_translation(alignment, "zh.txt", "en.txt")  # align pair's refusal, without --anyway
+    write_alignment(alignment, "out.tmx")  # align.writers; by_paragraph() for --units paragraph
+
+:func:`align_files` and :func:`align_documents` refuse a wrong language or two different
+documents, as ``align pair`` does; whether the texts translate each other at all is
+:func:`check_translation`'s to say, after aligning.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from align.encoders import (
     default_cache_dir,
     load_encoder,
 )
-from align.errors import DifferentDocuments, NotTranslation
+from align.errors import DifferentDocuments, InputError, NotTranslation
 from align.flags import untranslated
 from align.hanzi import TRADITIONAL, as_simplified, chinese_script, tag_for_script
 from align.languages import (
@@ -34,10 +40,10 @@ from align.languages import (
     is_cjk,
 )
 from align.readers import read_document
-from align.readers.base import input_error
+from align.readers.base import input_error, plain_forms
 from align.segmenters import Overlong, segment_document
 from align.symbols import different_documents, printed_symbol
-from align.types import Alignment, Bead, CleanDocument, RawDocument, Segment
+from align.types import Alignment, Bead, CleanDocument, Layout, RawDocument, Segment
 
 Progress = Callable[[str], None]
 OnRead = Callable[[RawDocument], None]
@@ -71,7 +77,12 @@ beads cut from the gold sets, 2% and 0.7% of real translations scored under 0.30
 
 @dataclass(frozen=True)
 class Settings:
-    """What a run depends on besides its inputs; recorded in every output."""
+    """What a run depends on besides its inputs; recorded in every output.
+
+    ``src_lang``/``tgt_lang``: each document's language, any spelling of a code (``zh``,
+    ``zh_CN``); ``model``: the encoder, as :func:`~align.encoders.load_encoder` names it
+    (``use``, ``labse``, ``st:PATH``); ``align``: the aligner's settings (``--max-bead``).
+    """
 
     src_lang: str = "zh"
     tgt_lang: str = "en"
@@ -107,6 +118,7 @@ class Prepared:
 
 
 def prepare(raw: RawDocument) -> Prepared:
+    """Clean ``raw`` by the rules of its ``lang`` and cut it into sentences."""
     doc = clean(raw, raw.lang)
     overlong: list[Overlong] = []
     segments = segment_document(doc, overlong)
@@ -192,7 +204,8 @@ def check_translation(
     similarity is too low, or most beads are the same text on both sides (one file given
     twice, or a copy of the original where the translation should be).
 
-    Returns the score otherwise, so callers can report it.
+    ``src_path``/``tgt_path`` name the documents in the message. Returns the score
+    (:func:`translation_score`) otherwise, so callers can report it.
     """
     both = [b for b in alignment.beads if b.src and b.tgt]
     same = sum(1 for b in both if untranslated(alignment, b))
@@ -251,6 +264,7 @@ def signature(settings: Settings, encoder: Encoder) -> dict[str, str]:
 
 
 def signature_string(sig: dict[str, str]) -> str:
+    """The signature on one line, ``key:value|key:value``, as ``align eval`` prints it."""
     return "|".join(f"{k}:{v}" for k, v in sig.items())
 
 
@@ -343,13 +357,23 @@ def align_documents(
     warn: Progress | None = None,
     on_clean: OnClean | None = None,
 ) -> Alignment:
-    """Align two read documents; the encoder is loaded unless one is given.
+    """Align two read documents (:func:`~align.readers.read_document`), each in the
+    language ``settings`` gives its side.
 
+    ``encoder`` is used as given (wrap it in :class:`~align.encoders.CachedEncoder` for an
+    embedding cache): load it once with :func:`~align.encoders.load_encoder` to align many
+    pairs. Without one, ``settings.model`` is loaded, with its embeddings cached in
+    ``cache_dir`` only where one is given (:func:`align_files` gives the user's cache).
+    ``progress`` hears what stage the run is at; ``warn`` what the user should know of the
+    result (sentences cut for having no stop, a script the language tag contradicts).
     ``language_by_words`` False checks each side's language by its script only
     (:func:`check_language`); ``allow_different`` aligns two files that print different
     documents (:func:`check_same_document`), telling ``warn``. ``--anyway`` sets both.
-    ``on_clean`` gets each side as read and as cleaned, to tell what the cleaner left out."""
+    ``on_clean`` gets each side as read and as cleaned, to tell what the cleaner left out.
+    Raises :class:`~align.errors.AlignError` for an input it refuses."""
     say = progress or (lambda _msg: None)
+    for raw, lang, which in ((src, settings.src_lang, "src"), (tgt, settings.tgt_lang, "tgt")):
+        _check_read_as(raw, lang, which)
     check_languages(settings.model, (settings.src_lang, settings.tgt_lang))
     say("cleaning and segmenting")
     src_p, tgt_p = prepare(src), prepare(tgt)
@@ -394,6 +418,17 @@ def align_documents(
         signature=sig,
         document=_document(src.path, src_p, tgt_p),
     )
+
+
+def _check_read_as(raw: RawDocument, lang: str, side: str) -> None:
+    """Refuse a document read as another language than its side of the settings: it would
+    be cleaned and split by one language's rules and tagged as the other in the TM."""
+    if base_language(raw.lang) != base_language(lang):
+        read_as = raw.lang or "no language"
+        raise InputError(
+            f"{raw.path or '<text>'}: read as {read_as} but settings.{side}_lang is {lang}: "
+            f"read it as {lang}, or set settings.{side}_lang to its language"
+        )
 
 
 def _tags_for_scripts(
@@ -453,12 +488,18 @@ def align_files(
     warn: Progress | None = None,
     on_clean: OnClean | None = None,
 ) -> Alignment:
-    """Read, clean, segment, embed and align a document pair (``align pair``).
+    """Read, clean, segment, embed and align a document pair (``align pair``): any
+    format :func:`~align.readers.read_document` reads, in ``settings``' languages.
 
+    The model is loaded for each call unless ``encoder`` is given; its embeddings are
+    cached in ``cache_dir``, by default :func:`~align.encoders.default_cache_dir`
+    (``~/.cache/un-align/embeddings``), and nowhere when ``use_cache`` is False. An
+    ``encoder`` given is used as it is (see :func:`align_documents`).
     ``on_read`` gets both read documents once both have been read (their
     ``encoding`` is worth telling the user: a GB18030 or Big5 file is read fine);
-    ``language_by_words``, ``allow_different``, ``warn`` and ``on_clean`` go to
-    :func:`align_documents`.
+    ``progress``, ``language_by_words``, ``allow_different``, ``warn`` and ``on_clean`` go
+    to :func:`align_documents`. It does not judge whether the files translate each other:
+    :func:`check_translation` does, as ``align pair`` runs it.
     """
     src = read_document(src_path, settings.src_lang)
     tgt = read_document(tgt_path, settings.tgt_lang)
@@ -480,4 +521,58 @@ def align_files(
         allow_different=allow_different,
         warn=warn,
         on_clean=on_clean,
+    )
+
+
+IN_MEMORY = "text in memory"
+"""How :func:`align_strings` says its texts were read, in the signature's ``src_read``."""
+
+
+def align_strings(
+    src_text: str,
+    tgt_text: str,
+    *,
+    settings: Settings = Settings(),
+    encoder: Encoder | None = None,
+    cache_dir: Path | None = None,
+    src_name: str = "",
+    tgt_name: str = "",
+    layout: Layout = "auto",
+    progress: Progress | None = None,
+    language_by_words: bool = True,
+    allow_different: bool = False,
+    warn: Progress | None = None,
+) -> Alignment:
+    """Align two texts held in memory (a notebook cell, a web form, a database row), each
+    in the language ``settings`` gives its side: cleaned and split as a ``.txt`` file of
+    that text would be.
+
+    ``src_name``/``tgt_name`` stand for the files' names in messages and in the TM's
+    document name (``A_77_L.107.zh.txt`` names it ``A_77_L.107``); ``layout`` says how
+    the lines make paragraphs (:data:`~align.types.Layout`). Nothing is cached unless
+    ``cache_dir`` or a :class:`~align.encoders.CachedEncoder` is given; the other
+    arguments are :func:`align_documents`'. Raises :class:`~align.errors.InputError` for
+    a text with nothing but whitespace in it.
+    """
+    sides = []
+    for text, name, lang in (
+        (src_text, src_name, settings.src_lang),
+        (tgt_text, tgt_name, settings.tgt_lang),
+    ):
+        if not text.strip():
+            raise InputError(
+                f"{name or '<text>'}: contains no text (only whitespace): pass the document's text"
+            )
+        plain, changed = plain_forms(text)
+        sides.append(RawDocument(plain, name, IN_MEMORY, lang, changed, layout))
+    return align_documents(
+        sides[0],
+        sides[1],
+        settings=settings,
+        encoder=encoder,
+        cache_dir=cache_dir,
+        progress=progress,
+        language_by_words=language_by_words,
+        allow_different=allow_different,
+        warn=warn,
     )

@@ -150,12 +150,20 @@ class Bead:
 
     @property
     def kind(self) -> str:
+        """How many sentences each side holds, ``2-1``, as the TMX's ``x-bead`` says it."""
         return f"{len(self.src)}-{len(self.tgt)}"
 
 
 @dataclass
 class Alignment:
-    """The result of aligning two documents, with what it depends on."""
+    """The result of aligning two documents, with what it depends on.
+
+    ``src``/``tgt`` are each document's sentences in order; ``beads`` pair them, in the
+    source's order, every sentence in exactly one bead (one-sided where it has no
+    counterpart). ``signature`` is what the result depends on (tool, encoder, settings,
+    how each file was read), as the TM's header records it; ``document`` the name the TM
+    gives the document (``A_77_L.107``), or empty.
+    """
 
     src_lang: str
     tgt_lang: str
@@ -166,9 +174,11 @@ class Alignment:
     document: str = ""
 
     def src_text(self, bead: Bead) -> str:
+        """The bead's source sentences as one text, joined as the language writes them."""
         return join_texts([self.src[i].text for i in bead.src], self.src_lang)
 
     def tgt_text(self, bead: Bead) -> str:
+        """The bead's target sentences as one text, joined as the language writes them."""
         return join_texts([self.tgt[i].text for i in bead.tgt], self.tgt_lang)
 
     def unaligned(self) -> tuple[list[int], list[int]]:

@@ -14,9 +14,11 @@ from tmxcheck import assert_valid_tmx
 from align import lexicon
 from align.aligner import AlignConfig
 from align.encoders import load_encoder
+from align.errors import InputError
 from align.evaluate import parse_beads
 from align.flags import flag_alignment
-from align.pipeline import Settings, align_files, document_id, signature
+from align.pipeline import Settings, align_documents, align_files, document_id, signature
+from align.readers import read_document
 from align.signals import Weights
 from align.types import Alignment
 from align.writers import read_tmx_units, write_alignment
@@ -659,3 +661,15 @@ def test_a_block_run_together_on_one_side_leaves_the_rest_aligned(
     }
     kept = {(b.src, b.tgt) for b in clean_run.beads if b.src}
     assert len(moved & kept) >= 0.9 * len(kept)
+
+
+def test_a_document_read_as_another_language_than_its_settings_is_refused(cache: Path) -> None:
+    """Chinese read as zh but aligned under ``src_lang="fr"`` was cleaned as Chinese and
+    written into the TM as French, without a word."""
+    zh = read_document(CORPUS / "zh.txt", "zh")
+    en = read_document(CORPUS / "en.txt", "en-GB")
+    encoder = load_encoder(cache_dir=cache)
+    with pytest.raises(InputError, match=r"zh\.txt: read as zh but settings\.src_lang is fr"):
+        align_documents(zh, en, settings=Settings(src_lang="fr"), encoder=encoder)
+    regional = align_documents(zh, en, settings=Settings(tgt_lang="en-US"), encoder=encoder)
+    assert regional.tgt_lang == "en-US"
