@@ -631,13 +631,16 @@ def evaluate(
     encoder: Encoder,
     config: AlignConfig | None = None,
     *,
-    src_lang: str = "zh",
-    tgt_lang: str = "en",
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
     stats: AlignStats | None = None,
     on_document: Callable[[DocumentResult, int, int], None] | None = None,
 ) -> EvalResult:
     """Align every pre-split document in the folders and score it against its gold.
 
+    The languages are ``src_lang``/``tgt_lang``, else each folder's (:func:`folder_language`:
+    its name, ``de/``, else the language its files are written in, else zh and en), as
+    ``align eval`` takes them: Text+Berg's ``de/`` and ``fr/`` are not scored as Chinese.
     ``stats``, if given, adds up the aligner's work counters over the documents;
     ``on_document(result, done, total)`` hears of each document as it is scored
     (a set can take minutes on a cold cache: the CLI draws a progress bar with it).
@@ -645,6 +648,8 @@ def evaluate(
     from align.pipeline import Settings, signature  # the document-reading stack, lazily
 
     config = config or AlignConfig()
+    src_lang = src_lang or folder_language(src_dir, "zh")
+    tgt_lang = tgt_lang or folder_language(tgt_dir, "en")
     settings = Settings(src_lang=src_lang, tgt_lang=tgt_lang, align=config)  # checked first
     docs: list[DocumentResult] = []
     names = bench_documents(src_dir, tgt_dir, gold_dir)

@@ -214,6 +214,22 @@ def test_evaluate_reads_a_set_saved_with_bom_and_windows_line_ends(tmp_path: Pat
     assert result.scores.f1_strict == 1.0
 
 
+def test_evaluate_takes_the_languages_from_the_folders_as_align_eval_does(
+    tmp_path: Path,
+) -> None:
+    """A library user scoring Text+Berg (``de/``, ``fr/``) got it aligned as Chinese and
+    English: the segmenters, lexicon and length model of the wrong languages, and a
+    signature saying zh→en. Languages given still win."""
+    for folder, text in (("de", "s0\ns1\n"), ("fr", "t0\nt1\n"), ("gold", "[0]:[0]\n[1]:[1]\n")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "doc").write_text(text, encoding="utf-8")
+    folders = [tmp_path / f for f in ("de", "fr", "gold")]
+    result = evaluate(*folders, DigitEncoder())
+    assert (result.signature["src_lang"], result.signature["tgt_lang"]) == ("de", "fr")
+    given = evaluate(*folders, DigitEncoder(), src_lang="de", tgt_lang="en")
+    assert given.signature["tgt_lang"] == "en"
+
+
 def test_hidden_files_in_the_gold_folder_are_not_documents(tmp_path: Path) -> None:
     for folder, text in (("src", "s0\ns1\n"), ("tgt", "t0\nt1\n"), ("gold", "[0]:[0]\n[1]:[1]\n")):
         (tmp_path / folder).mkdir()
