@@ -92,8 +92,10 @@ def _side_cell(alignment: Alignment, bead: Bead, side: str) -> str:
     indices = bead.src if side == "src" else bead.tgt
     segments = alignment.src if side == "src" else alignment.tgt
     if not indices:
+        # The note is in the page's English, not in the side's language: lang="zh" on it
+        # would have a screen reader read it, and a browser set it, as Chinese.
         return (
-            f'<td class="side {side} empty" lang="{escape(lang)}">'
+            f'<td class="side {side} empty">'
             f"no {escape(lang)} sentence matches this {escape(other)} text</td>"
         )
     paragraphs = []

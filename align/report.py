@@ -201,9 +201,11 @@ def render_table(alignment: Alignment, flags: list[list[Flag]] | None = None) ->
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("type", no_wrap=True)
     table.add_column("conf", justify="right", no_wrap=True)
-    table.add_column(alignment.src_lang, ratio=2)
-    table.add_column(alignment.tgt_lang, ratio=2)
-    table.add_column("flags", ratio=1)
+    # "fold": a Chinese sentence has no space to wrap at, and the default ellipsis cut it
+    # to its first line.
+    table.add_column(alignment.src_lang, ratio=2, overflow="fold")
+    table.add_column(alignment.tgt_lang, ratio=2, overflow="fold")
+    table.add_column("flags", ratio=1, overflow="fold")
     for n, (b, bead_flags) in enumerate(zip(alignment.beads, flags, strict=True), 1):
         style = _style(b)
         table.add_row(

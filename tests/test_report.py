@@ -70,6 +70,40 @@ def test_rich_table_shows_both_sides() -> None:
     assert "The General Assembly," in out and "大会，" in out and "0.42" in out
 
 
+def table_cells(out: str) -> list[list[str]]:
+    """Each bead row of a rich table as its cells' texts, without the spaces (a cell's
+    lines are joined where rich broke them)."""
+    rows: list[list[str]] = []
+    fresh = True
+    for line in out.splitlines():
+        if line.startswith("│"):
+            cells = ["".join(c.split()) for c in line.strip("│").split("│")]
+            if fresh:
+                rows.append(cells)
+            else:
+                rows[-1] = [a + b for a, b in zip(rows[-1], cells, strict=True)]
+            fresh = False
+        else:
+            fresh = True
+    return rows
+
+
+@pytest.mark.parametrize("english_first", [False, True])
+def test_rich_table_shows_a_long_chinese_sentence_whole(english_first: bool) -> None:
+    """A Chinese sentence has no space to wrap at: the table folds it over lines instead
+    of cutting it to its first line with an ellipsis, whichever side it stands on."""
+    zh = "还回顾其2004年12月2日关于给予上海合作组织大会观察员地位的第59/48号决议，" * 2
+    en = "Recalling further its resolution 59/48 of 2 December 2004, granting observer status."
+    sides = ([seg(en, 0)], [seg(zh, 0)]) if english_first else ([seg(zh, 0)], [seg(en, 0)])
+    langs = ("en", "zh-CN") if english_first else ("zh", "en")
+    a = Alignment(*langs, *sides, [Bead((0,), (0,), 0.9)])
+    buf = io.StringIO()
+    Console(file=buf, width=100, color_system=None).print(render_table(a))
+    (row,) = table_cells(buf.getvalue())
+    texts = ["".join(t.split()) for t in ((en, zh) if english_first else (zh, en))]
+    assert row[3:5] == texts
+
+
 def test_plain_report_gives_each_flag_its_reason_and_sums_them_by_flag() -> None:
     text = render_plain(make())
     block = text.split("[2] 1-1 conf=0.42 LOW\n", 1)[1].split("[3]", 1)[0]
