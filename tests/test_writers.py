@@ -243,6 +243,45 @@ def test_tmx_source_side_carries_the_sentences_around_it_as_memoq_does() -> None
     assert b'<prop type="x-context-pre">' + escaped in data
 
 
+def test_a_paragraph_tm_gives_whole_paragraphs_as_the_context() -> None:
+    """A CAT tool that segments by paragraph compares a unit's context with the paragraphs
+    around the segment: the last sentence of the paragraph before (and the first of the
+    one after) never matches one of two sentences or more. English first, as the UN's
+    Chinese translators have it."""
+
+    def para(texts: list[str], numbers: list[int]) -> list[Segment]:
+        return [Segment(t, n, 0, len(t)) for t, n in zip(texts, numbers, strict=True)]
+
+    paragraphs = [0, 1, 1, 2, 2]
+    en = ["The General Assembly,", "First one.", "Second one.", "Third one.", "Fourth one."]
+    zh = ["大会，", "第一句。", "第二句。", "第三句。", "第四句。"]
+    a = Alignment(
+        "en",
+        "zh",
+        para(en, paragraphs),
+        para(zh, paragraphs),
+        [Bead((i,), (i,), 0.9) for i in range(5)],
+    )
+    units = list(tmx_root(TmxWriter().dumps(by_paragraph(a), date=DATE)).iter("tu"))
+    contexts = [props(tu.find("tuv")) for tu in units]
+    assert contexts == [
+        [("x-context-post", "<seg>First one. Second one.</seg>")],
+        [
+            ("x-context-pre", "<seg>The General Assembly,</seg>"),
+            ("x-context-post", "<seg>Third one. Fourth one.</seg>"),
+        ],
+        [("x-context-pre", "<seg>First one. Second one.</seg>")],
+    ]
+    swapped = Alignment("zh", "en", a.tgt, a.src, [Bead(b.tgt, b.src, 0.9) for b in a.beads])
+    units = list(tmx_root(TmxWriter().dumps(by_paragraph(swapped), date=DATE)).iter("tu"))
+    assert props(units[2].find("tuv")) == [("x-context-pre", "<seg>第一句。第二句。</seg>")]
+    sentences = list(tmx_root(TmxWriter().dumps(a, date=DATE)).iter("tu"))  # as before
+    assert props(sentences[3].find("tuv")) == [
+        ("x-context-pre", "<seg>Second one.</seg>"),
+        ("x-context-post", "<seg>Fourth one.</seg>"),
+    ]
+
+
 def test_tmx_language_codes_can_be_overridden() -> None:
     data = TmxWriter().dumps(
         make_alignment(), date=DATE, src_lang_code="zh-Hans", tgt_lang_code="en-GB"

@@ -20,7 +20,7 @@ from lxml import etree
 from align import __version__
 from align.errors import InputError
 from align.languages import lang_code
-from align.types import Alignment, Bead, BlockKind, Segment, block_kind
+from align.types import Alignment, Bead, BlockKind, Segment, block_kind, join_texts
 from align.writers.base import (
     DroppedChar,
     Rendered,
@@ -93,15 +93,32 @@ def serialise(root: etree._Element) -> bytes:
     return XML_DECLARATION + DOCTYPE + etree.tostring(root, encoding="UTF-8") + b"\n"
 
 
-def _context(segments: list[Segment], ids: tuple[int, ...]) -> list[tuple[str, str]]:
-    """The sentences just before and just after ``ids`` in the document, where there are."""
+def _context(
+    segments: list[Segment], ids: tuple[int, ...], lang: str, whole_paragraphs: bool = False
+) -> list[tuple[str, str]]:
+    """The sentences just before and just after ``ids`` in the document, where there are.
+
+    With ``whole_paragraphs`` (a TM of paragraph units) each is the whole paragraph there:
+    a CAT tool that segments by paragraph compares a unit's context with the segments
+    around it, which are paragraphs, and one sentence of a paragraph never matches."""
     if not ids:
         return []
+
+    def around(i: int) -> str:
+        if not whole_paragraphs:
+            return segments[i].text
+        first = last = i
+        while first > 0 and segments[first - 1].paragraph == segments[i].paragraph:
+            first -= 1
+        while last + 1 < len(segments) and segments[last + 1].paragraph == segments[i].paragraph:
+            last += 1
+        return join_texts([s.text for s in segments[first : last + 1]], lang)
+
     out = []
     if ids[0] > 0:
-        out.append(("x-context-pre", segments[ids[0] - 1].text))
+        out.append(("x-context-pre", around(ids[0] - 1)))
     if ids[-1] + 1 < len(segments):
-        out.append(("x-context-post", segments[ids[-1] + 1].text))
+        out.append(("x-context-post", around(ids[-1] + 1)))
     return out
 
 
@@ -192,7 +209,10 @@ class TmxWriter(Writer):
             if text:
                 tuv = etree.SubElement(tu, "tuv", {XML_LANG: code})
                 if side == 0:
-                    for kind, context in _context(alignment.src, bead.src):
+                    whole = alignment.signature.get("units") == "paragraph"
+                    for kind, context in _context(
+                        alignment.src, bead.src, alignment.src_lang, whole
+                    ):
                         # a neighbour's characters are reported where it is written itself
                         prop(tuv, kind, _seg(clean_text(context, kind, [])))
                 etree.SubElement(tuv, "seg").text = text
