@@ -164,7 +164,9 @@ def check_language(prepared: Prepared, flag: str, *, by_words: bool = True) -> N
         )
     if not is_cjk(lang) and share > MAX_CJK_SHARE:
         raise input_error(
-            path, f"looks like Chinese, not {lang} ({share:.0%} CJK characters)", action
+            path,
+            f"looks like Chinese, not {lang} ({share:.0%} CJK characters)",
+            f"set {flag} zh or swap the files",
         )
 
 

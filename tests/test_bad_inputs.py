@@ -265,6 +265,19 @@ def test_languages_swapped(tmp_path: Path, cache: Path) -> None:
     assert line.startswith(f"error: {ZH}")
 
 
+def test_an_english_source_with_the_target_language_forgotten_says_which_to_set(
+    tmp_path: Path, cache: Path
+) -> None:
+    """``align pair en.txt zh.txt --src-lang en``: the files are in the right order, so
+    "swap the files" first would be the wrong advice; the language to give is named."""
+    before = listing(tmp_path)
+    r = run(
+        "pair", str(EN), str(ZH), "--src-lang", "en", "-o", str(tmp_path / "t.tmx"), cache=cache
+    )
+    line = assert_refused(r, tmp_path, before, "looks like chinese, not en")
+    assert line.endswith("set --tgt-lang zh or swap the files"), line
+
+
 def test_the_french_version_given_as_english_is_refused_unless_anyway(
     tmp_path: Path, cache: Path
 ) -> None:
