@@ -340,7 +340,7 @@ def register(app: typer.Typer) -> None:
             zh/NAME + en/NAME                one folder per language
             A_77_L.107-ZH.pdf + -EN.pdf      UN file names with the symbol
             NAME/zh.txt + NAME/en.txt        one folder per document
-            manifest.csv                     id,zh path,en path a line
+            manifest.csv                     id,source path,target path a line
 
         Files whose names say no language (N2316564.pdf, N2316564 (1).pdf), or
         whose names find no partner, are paired by their text: the UN job number

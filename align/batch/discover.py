@@ -356,7 +356,7 @@ def _manifest_rows(path: Path) -> list[tuple[int, list[str]]]:
 
 
 def read_manifest(path: Path) -> Discovery:
-    """Pairs listed in a CSV manifest: ``id,zh path,en path`` a line, paths relative to it.
+    """Pairs listed in a CSV manifest: ``id,source path,target path`` a line, paths relative to it.
 
     A first line whose first cell is ``id`` is a header. Missing files are not
     checked here: such a pair fails with the reader's message when it is run.
@@ -383,7 +383,7 @@ def read_manifest(path: Path) -> Discovery:
         seen[pair_id] = n
         found.pairs.append(Pair(pair_id, base / row[1], base / row[2]))
     if not found.pairs:
-        raise InputError(f"{path}: the manifest lists no pairs: add lines 'id,zh path,en path'")
+        raise InputError(f"{path}: the manifest lists no pairs: add lines 'id,source path,target path'")
     return found
 
 
