@@ -233,18 +233,10 @@ def pair(
 
 def _check_output_format(output: Path, fmt: str | None) -> None:
     """Fail before the slow work when OUTPUT's format is unknown, or when ``--format`` says
-    another than its suffix (``k.tmx -f tsv``): a CAT tool would read TSV as a broken TMX."""
-    from align.writers import WRITERS, format_for_path, named_format
+    another than its suffix (``k.tmx -f tsv``)."""
+    from align.writers import output_format
 
-    if fmt is None:
-        format_for_path(output)
-        return
-    named = named_format(output) or fmt
-    if named != fmt:
-        raise OutputError(
-            f"{output} is named as {named.upper()} but --format {fmt} was given: name it "
-            f"{WRITERS[fmt].suffix}, or leave --format out"
-        )
+    output_format(output, fmt)
 
 
 def _check_output_folder(output: Path) -> None:

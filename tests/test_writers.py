@@ -662,6 +662,9 @@ def test_write_alignment_by_suffix_and_explicit_format(tmp_path: Path) -> None:
     assert_valid_tmx(tmp_path / "tm.tmx")
     write_alignment(a, tmp_path / "tm.txt", fmt="jsonl")
     assert read_alignment(tmp_path / "tm.txt", fmt="jsonl") == a
+    with pytest.raises(OutputError, match=r"y\.tmx is named as TMX but --format tsv was given"):
+        write_alignment(a, tmp_path / "y.tmx", fmt="tsv")  # TSV a CAT tool reads as broken TMX
+    assert not (tmp_path / "y.tmx").exists()
     write_alignment(a, tmp_path / "tm.jsonl")
     assert read_alignment(tmp_path / "tm.jsonl") == a
     write_alignment(a, tmp_path / "tm.tsv")

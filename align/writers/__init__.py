@@ -31,6 +31,7 @@ __all__ = [
     "Writer",
     "format_for_path",
     "get_writer",
+    "output_format",
     "read_alignment",
     "read_tmx_units",
     "write_alignment",
@@ -82,6 +83,22 @@ def format_for_path(path: Path | str) -> str:
     )
 
 
+def output_format(path: Path | str, fmt: str | None = None) -> str:
+    """The format to write ``path`` in: ``fmt``, else its suffix's. An
+    :class:`~align.errors.OutputError` where neither tells one, or where they differ
+    (``k.tmx`` as TSV): a CAT tool would read the TSV as a broken TMX."""
+    if fmt is None:
+        return format_for_path(path)
+    name = get_writer(fmt).name
+    named = named_format(path) or name
+    if named != name:
+        raise OutputError(
+            f"{path} is named as {named.upper()} but --format {name} was given: name it "
+            f"{WRITERS[name].suffix}, or leave --format out"
+        )
+    return name
+
+
 def write_alignment(
     alignment: Alignment,
     path: Path | str,
@@ -90,14 +107,15 @@ def write_alignment(
     force: bool = False,
     **options: object,
 ) -> WriteResult:
-    """Serialise ``alignment`` (format from ``fmt`` or the suffix) and write it atomically.
+    """Serialise ``alignment`` (format from ``fmt`` or the suffix, which must agree:
+    :func:`output_format`) and write it atomically.
 
     ``options`` go to the writer (``include_empty``, ``date``, ``src_lang_code``,
     ``tgt_lang_code``). Serialising happens before the file is touched, so a
     failure never leaves a partial file; changed characters are logged as warnings.
     """
     path = Path(path)
-    name = get_writer(fmt).name if fmt else format_for_path(path)
+    name = output_format(path, fmt)
     if path.exists() and not force:
         raise OutputError(f"{path} already exists: pass --force to overwrite, or choose another -o")
     rendered = WRITERS[name].render(alignment, **options)  # type: ignore[arg-type]
