@@ -383,7 +383,9 @@ def read_manifest(path: Path) -> Discovery:
         seen[pair_id] = n
         found.pairs.append(Pair(pair_id, base / row[1], base / row[2]))
     if not found.pairs:
-        raise InputError(f"{path}: the manifest lists no pairs: add lines 'id,source path,target path'")
+        raise InputError(
+            f"{path}: the manifest lists no pairs: add lines 'id,source path,target path'"
+        )
     return found
 
 
