@@ -132,10 +132,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Show an alignment for checking: every bead, its confidence and its flags.
 
-        Flags point at beads worth a translator's look: low confidence, a sentence with
-        no counterpart, numbers or document symbols that differ, a length far from
-        usual, text left untranslated, footnote marks or quotation marks that do not
-        match. The summary counts beads per flag. Examples:
+        Flags point at beads worth a translator's look: low confidence, a sentence
+        with no counterpart, numbers or document symbols that differ, a length far
+        from usual, text left untranslated, footnote marks or quotation marks that
+        do not match. The summary counts beads per flag. Examples:
 
             align report A_77_L.107.jsonl
 
