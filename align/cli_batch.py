@@ -244,7 +244,7 @@ def register(app: typer.Typer) -> None:
             typer.Argument(
                 readable=False,
                 metavar="INPUT",
-                help="A folder of documents, or a CSV manifest (id,zh,en paths).",
+                help="A folder of documents, or a CSV manifest (id,source path,target path a line).",
             ),
         ],
         outdir: Annotated[
@@ -336,7 +336,7 @@ def register(app: typer.Typer) -> None:
 
         Pairs are found by name, in any mix of these layouts:
 
-            NAME.zh.txt + NAME.en.txt        side by side (.txt, .docx, .pdf, .doc, ...)
+            NAME.zh.txt + NAME.en.txt        side by side (.txt, .docx, .pdf...)
             zh/NAME + en/NAME                one folder per language
             A_77_L.107-ZH.pdf + -EN.pdf      UN file names with the symbol
             NAME/zh.txt + NAME/en.txt        one folder per document

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
@@ -247,6 +248,17 @@ def every_command() -> list[tuple[list[str], Any]]:
         else:
             found.append((words, command))
     return sorted(found, key=lambda pair: pair[0])
+
+
+def test_every_help_reads_whole_lines_in_an_80_column_terminal() -> None:
+    """Typer keeps a docstring's line breaks: a line wider than the terminal wraps, and
+    the break after it then leaves a word or two alone on a line (report's 'with', batch's
+    '...)'). Past the one-line summary, every line of every command's text fits 80
+    columns."""
+    for words, command in every_command():
+        doc = inspect.cleandoc(command.callback.__doc__ or "")
+        wide = [line for line in doc.splitlines()[1:] if len(line) > 78]
+        assert not wide, (words, wide)
 
 
 def test_usage_names_the_arguments_as_the_help_does() -> None:
