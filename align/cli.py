@@ -168,7 +168,13 @@ def pair(
     from align.batch.discover import named_language
     from align.clean import left_out_line
     from align.paragraphs import by_paragraph
-    from align.pipeline import Settings, align_files, check_translation_unless, document_id
+    from align.pipeline import (
+        Settings,
+        align_files,
+        check_translation_unless,
+        document_id,
+        document_name,
+    )
     from align.report import print_report
     from align.writers import write_alignment
 
@@ -191,6 +197,19 @@ def pair(
     status = err.status("aligning…") if err.is_terminal else nullcontext()
     read: list[RawDocument] = []
     cleaned: list[tuple[RawDocument, CleanDocument]] = []
+
+    def on_clean(raw: RawDocument, doc: CleanDocument) -> None:
+        """Refuse an existing default output as soon as its name is known (the symbol the
+        pages print, for N2316567.pdf), not after the encoder has run."""
+        cleaned.append((raw, doc))
+        if not named and len(cleaned) == 2 and not force:
+            name = document_name(str(src_file), cleaned[0][1], cleaned[1][1])
+            if name and Path(f"{name}.tmx").exists():
+                raise AlignError(
+                    f"{name}.tmx already exists: pass --force to overwrite, or choose "
+                    "another -o"
+                )
+
     with status as s:
         alignment = align_files(
             src_file,
@@ -204,7 +223,7 @@ def pair(
             warn=lambda msg: err.print(
                 f"warning: {msg}", highlight=False, markup=False, soft_wrap=True
             ),
-            on_clean=lambda raw, doc: cleaned.append((raw, doc)),
+            on_clean=on_clean,
         )
     check_translation_unless(
         anyway,

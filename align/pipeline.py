@@ -418,7 +418,7 @@ def align_documents(
         tgt=list(tgt_p.segments),
         beads=beads,
         signature=sig,
-        document=_document(src.path, src_p, tgt_p),
+        document=document_name(src.path, src_p.clean, tgt_p.clean),
     )
 
 
@@ -462,14 +462,15 @@ JOB_FILE = re.compile(r"[A-Z]?\d{7}[A-Z]?(?:\s*\(\d+\))?", re.IGNORECASE)
 document system names downloads: it says nothing of which document it is."""
 
 
-def _document(path: str, src: Prepared, tgt: Prepared) -> str:
+def document_name(path: str, src: CleanDocument, tgt: CleanDocument) -> str:
     """The TM's document name: the file's (:func:`document_id`), or where that is a job
     number, the folder's of a file named for its language only (``Downloads/zh.txt``) or
-    none, the symbol both sides print (``A_77_L.107``)."""
+    none, the symbol both sides print (``A_77_L.107``). Known once both are cleaned, so
+    ``align pair`` names its output before the encoder runs."""
     name = document_id(path) if path else ""
     by_folder = bool(path) and _LANGUAGE_STEM.fullmatch(Path(path).stem) is not None
     if not name or by_folder or JOB_FILE.fullmatch(name):
-        symbol = printed_symbol(src.clean, tgt.clean)
+        symbol = printed_symbol(src, tgt)
         if symbol:
             return symbol.replace("/", "_")
     return name

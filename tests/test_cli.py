@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import typer
-from conftest import CORPUS, bench_start, run_on_terminal
+from conftest import CORPUS, bench_start, run_align, run_on_terminal
 from tmxcheck import assert_valid_tmx
 from typer.testing import CliRunner
 
@@ -528,6 +528,25 @@ def test_report_refuses_a_damaged_alignment_and_eval_warns_of_a_gold_slip(
     gold.write_text("", encoding="utf-8")
     r = run("eval", *folders, "--json", cache=cache)
     assert r.returncode == 0 and f"{gold}: no beads, though its documents have" in r.stderr
+
+
+def test_an_existing_tm_named_for_the_printed_symbol_is_refused_before_the_encoder(
+    tmp_path: Path, cache: Path
+) -> None:
+    """``align pair N2316567.txt N2316564.txt`` names its TM for the symbol the pages
+    print, A_77_L.107.tmx. Where that exists it was refused only after the encoder had
+    run (minutes on a long document); now as soon as both are cleaned: a model that
+    cannot load is never reached."""
+    for name, lang in (("N2316567.txt", "zh"), ("N2316564.txt", "en")):
+        (tmp_path / name).write_bytes((CORPUS / f"{lang}.txt").read_bytes())
+    (tmp_path / "A_77_L.107.tmx").write_text("mine", encoding="utf-8")
+    args = ("pair", "N2316567.txt", "N2316564.txt", "-m", "st:/no/such/model")
+    r = run_align(*args, cache=cache, cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.strip() == (
+        "error: A_77_L.107.tmx already exists: pass --force to overwrite, or choose another -o"
+    )
+    assert (tmp_path / "A_77_L.107.tmx").read_text(encoding="utf-8") == "mine"
 
 
 def test_a_file_named_for_its_language_only_gets_the_symbol_its_pages_print(
