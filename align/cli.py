@@ -206,8 +206,7 @@ def pair(
             name = document_name(str(src_file), cleaned[0][1], cleaned[1][1])
             if name and Path(f"{name}.tmx").exists():
                 raise AlignError(
-                    f"{name}.tmx already exists: pass --force to overwrite, or choose "
-                    "another -o"
+                    f"{name}.tmx already exists: pass --force to overwrite, or choose another -o"
                 )
 
     with status as s:

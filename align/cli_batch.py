@@ -244,7 +244,7 @@ def register(app: typer.Typer) -> None:
             typer.Argument(
                 readable=False,
                 metavar="INPUT",
-                help="A folder of documents, or a CSV manifest (id,source path,target path a line).",
+                help="A folder of documents, or a CSV manifest (id,source,target paths a line).",
             ),
         ],
         outdir: Annotated[
