@@ -73,10 +73,6 @@ def _align_first(
     return output
 
 
-def units(n: int) -> str:
-    return f"{n} translation unit{'' if n == 1 else 's'}"
-
-
 def _summary(c: Counts) -> str:
     return (
         f"{c.accepted} accepted, {c.rejected} rejected, {c.pending} still to review, "
@@ -177,16 +173,18 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Review an alignment in the terminal: accept, reject, fix, then export the TM.
 
-        One bead per row, Chinese beside English, with its confidence,
-        type (1-1, 2-1, 1-0 …) and why it was flagged.
+        One bead per row, source beside target (Chinese beside English by
+        default), with its confidence, type (1-1, 2-1, 1-0 …) and why it was
+        flagged.
 
         Keys:
           j / k down / up · a accept · r reject · n / N next / previous flagged
           p next to review · o take the other cut a flag names
           m / M merge with the bead below / above · s split
-          , / . move a Chinese sentence up / down · < / > the same for English
-          e edit · u undo · ctrl+r redo · / search · f filter · c sort by confidence
-          x export the TM · q quit
+          , / . move a source sentence up / down · < / > the same for target
+          e edit (empty a sentence to leave it unaligned) · u undo · ctrl+r redo
+          / search · f filter · c sort by confidence · x export the TM · q quit
+          ? every key
 
         Every decision is saved as you make it in X.review.jsonl beside the
         alignment: reopen the same alignment to resume. Only accepted beads go
@@ -198,7 +196,13 @@ def register(app: typer.Typer) -> None:
 
             align review A_77_L.107.jsonl --export A_77_L.107.reviewed.tmx
         """
-        from align.review import Review, review_path_for, reviewed_tmx_path, written_by_review
+        from align.review import (
+            Review,
+            review_path_for,
+            reviewed_tmx_path,
+            tm_written,
+            written_by_review,
+        )
         from align.review import export as export_review
 
         if len(files) > 2:
@@ -233,20 +237,22 @@ def register(app: typer.Typer) -> None:
 
         if export is not None:
             refuse_an_input(export, files, "--export")
-            if export.exists() and not force:
+            kept_in = Path(review_file) if review_file else review_path_for(alignment_path)
+            again = export.exists() and written_by_review(export, kept_in)  # a second export
+            if export.exists() and not (force or again):
                 raise OutputError(
                     f"{export} already exists: pass --force to overwrite, or choose another "
                     "--export"
                 )
             review = Review.open(alignment_path, review_file, reviewer=reviewer, save=False)
             try:
-                result = export_review(review, export, force=force, units=tm_units.value)
+                result = export_review(review, export, force=force or again, units=tm_units.value)
                 counts = review.counts()
             finally:
                 review.close()
             for warning in review.warnings:
                 _say(f"warning: {warning}")
-            what = units(result.units) if result.format == "tmx" else f"{result.units} beads"
+            what = tm_written(result) if result.format == "tmx" else f"{result.units} beads"
             _say(f"wrote {export}: {what} ({_summary(counts)})")
             return
 
@@ -277,6 +283,6 @@ def register(app: typer.Typer) -> None:
                 from align.review import export_tmx
 
                 result = export_tmx(review, tmx_path, force=True, units=tm_units.value)
-                _say(f"wrote {tmx_path}: {units(result.units)} from the accepted beads")
+                _say(f"wrote {tmx_path}: {tm_written(result)}")
         finally:
             review.close()

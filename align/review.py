@@ -38,7 +38,10 @@ Direction = Literal["previous", "next"]
 Clock = Callable[[], str]
 
 FORMAT = "un-align-review"
-VERSION = 1
+VERSION = 2
+"""The review format written: 2 added the ``unalign`` step, which an un-align that reads
+only 1 would call damaged; it now says the file is newer than it."""
+READS = (1, 2)
 SUFFIX = ".review.jsonl"
 STATUSES: tuple[Status, ...] = ("pending", "accepted", "rejected")
 FILTERS = ("all", "pending", "flagged", "accepted", "rejected", "edited")
@@ -272,10 +275,10 @@ class Review:
         n, head = records[0]
         if head.get("format") != FORMAT:
             raise InputError(f"{path} line {n}: not an un-align review file: check the path")
-        if head.get("version") != VERSION:
+        if head.get("version") not in READS:
             raise InputError(
                 f"{path} line {n}: review format version {head.get('version')!r}, this tool "
-                f"reads {VERSION}: use a matching un-align version"
+                f"reads {' and '.join(map(str, READS))}: use a matching un-align version"
             )
         name = self.alignment_path.name if self.alignment_path else "the alignment"
         if head.get("sha256") != digest:
@@ -445,7 +448,7 @@ class Review:
         return None
 
     def search(self, query: str, start: int = -1, *, backwards: bool = False) -> int | None:
-        """The next bead after ``start`` whose Chinese or English text contains ``query``."""
+        """The next bead after ``start`` whose source or target text contains ``query``."""
         needle = query.casefold().strip()
         if not needle:
             return None
@@ -509,6 +512,15 @@ class Review:
     def edit(self, side: Side, segment: int, text: str) -> None:
         """Replace the text of one sentence (the aligner's text stays in the alignment)."""
         self._do({"op": "edit", "side": side, "segment": segment, "text": text})
+
+    def unalign(self, side: Side, segment: int) -> int:
+        """Take one sentence out of its bead into a bead of its own, with its text as it
+        stands: what emptying a sentence in the editor means, so that a sentence whose
+        counterpart is missing stays in the review (unaligned) rather than being lost.
+        The sentence must be first or last on its side of the bead, to keep the order.
+        Returns the index of its new bead."""
+        self._do({"op": "unalign", "side": side, "segment": segment})
+        return self.bead_of(side, segment)
 
     def undo(self) -> None:
         self._do({"op": "undo"})
@@ -652,6 +664,8 @@ def _transform(review: Review, op: dict[str, Any]) -> State:
         return replace(state, beads=tuple(beads))
     if kind == "cut":
         return replace(state, beads=tuple(_cut(review, beads, op["src"], op["tgt"])))
+    if kind == "unalign":
+        return replace(state, beads=tuple(_unalign(review, beads, op["side"], op["segment"])))
     if kind == "edit":
         side = _side(op["side"])
         segments = review.alignment.src if side == "src" else review.alignment.tgt
@@ -672,6 +686,39 @@ def _transform(review: Review, op: dict[str, Any]) -> State:
         beads[i] = ReviewBead(beads[i].src, beads[i].tgt, beads[i].confidence)
         return State(tuple(beads), edits)
     raise ReviewError(f"unknown operation {kind!r}")
+
+
+def _unalign(review: Review, beads: list[ReviewBead], side: Any, j: Any) -> list[ReviewBead]:
+    """``beads`` with ``side`` sentence ``j`` in a bead of its own (see ``unalign``)."""
+    side = _side(side)
+    a = review.alignment
+    lang = a.src_lang if side == "src" else a.tgt_lang
+    count = len(a.src if side == "src" else a.tgt)
+    if not isinstance(j, int) or isinstance(j, bool) or not 0 <= j < count:
+        raise ReviewError(f"there is no {lang} sentence #{j!r}")
+    i = review.bead_of(side, j)
+    b = beads[i]
+    ids, others = (b.src, b.tgt) if side == "src" else (b.tgt, b.src)
+    if ids == (j,) and not others:
+        raise ReviewError(
+            f"{lang} #{j} is already a bead of its own: reject it to keep it out of the TM"
+        )
+    if j not in (ids[0], ids[-1]):
+        raise ReviewError(
+            f"{lang} #{j} is between two {lang} sentences of bead {i + 1}: split the bead "
+            "next to it first"
+        )
+
+    def bead(mine: tuple[int, ...], theirs: tuple[int, ...]) -> ReviewBead:
+        pair = (mine, theirs) if side == "src" else (theirs, mine)
+        return ReviewBead(*pair, b.confidence)
+
+    alone = bead((j,), ())
+    if j == ids[-1]:
+        pieces = [bead(ids[:-1], others), alone]
+    else:
+        pieces = [alone, bead(ids[1:], others)]
+    return beads[:i] + [p for p in pieces if p.src or p.tgt] + beads[i + 1 :]
 
 
 def _cut(review: Review, beads: list[ReviewBead], src: Any, tgt: Any) -> list[ReviewBead]:
@@ -867,6 +914,20 @@ def export_jsonl(review: Review, path: Path | str, *, force: bool = False) -> Wr
 
     atomic_write(path, data, force=force)
     return WriteResult(path, "jsonl", len(review.beads), (), rendered.dropped)
+
+
+def tm_written(result: WriteResult) -> str:
+    """What a TM export wrote, and why accepted beads are missing from it: a bead with a
+    sentence on one side only (an unaligned sentence) pairs nothing, so it is no unit."""
+    n = result.units
+    out = f"{n} translation unit{'' if n == 1 else 's'}"
+    if result.skipped:
+        n = len(result.skipped)
+        out += (
+            f"; {n} accepted bead{' has' if n == 1 else 's have'} a sentence on one side "
+            "only: not a unit, kept in the review"
+        )
+    return out
 
 
 def export(

@@ -13,7 +13,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.console import Group
 from rich.style import Style
+from rich.table import Table
 from rich.text import Text
 from textual import events, on
 from textual.app import App, ComposeResult
@@ -37,6 +39,7 @@ from align.review import (
     Side,
     export_tmx,
     reviewed_tmx_path,
+    tm_written,
 )
 from align.types import Alignment
 
@@ -45,12 +48,14 @@ STATUS_WORDS = {"pending": "to review", "accepted": "accepted", "rejected": "rej
 FIXED_WIDTHS = (5, 4, 4, 2)
 
 
-def units(n: int) -> str:
-    return f"{n} translation unit{'' if n == 1 else 's'}"
-
-
 def _confidence(value: float) -> str:
     return shown(value) if math.isfinite(value) else "—"
+
+
+def _number(j: int) -> str:
+    """A sentence's number as the flags and the HTML report write it (``#12``, from 0), so
+    that the sentences a flag names are the ones labelled so here."""
+    return f"#{j}"
 
 
 def _sides(a: Alignment, b: ReviewBead) -> tuple[tuple[Side, str, tuple[int, ...]], ...]:
@@ -188,6 +193,7 @@ class ReviewScreen(Screen[None]):
     """The bead table, the current bead in full, and the counts."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "keys", "all keys"),
         Binding("a", "accept", "accept"),
         Binding("r", "reject", "reject"),
         Binding("j", "cursor(1)", "next", show=False),
@@ -279,7 +285,10 @@ class ReviewScreen(Screen[None]):
         self.query_one("#detail", Static).update(self._detail(self.current()))
         self.query_one("#status", Static).update(self._status())
 
-    def _detail(self, i: int | None) -> Text:
+    def _detail(self, i: int | None) -> Text | Group:
+        """The bead in full: a line on it, its flags, then its sentences in a grid, so that a
+        long sentence wraps under itself (a Chinese one too, which has no spaces to wrap at
+        and would otherwise start below its label)."""
         r = self.review
         if i is None:
             return Text(f"no bead matches the filter '{self.filter}': press f to change it")
@@ -294,14 +303,16 @@ class ReviewScreen(Screen[None]):
             out.append(" · edited", style="yellow")
         for flag in r.flags(i):
             out.append(f"\n⚑ {flag.code}: {flag.reason}", style="yellow")
+        sentences = Table.grid(padding=(0, 1), expand=True)
+        sentences.add_column(no_wrap=True, style="cyan")
+        sentences.add_column(ratio=1, overflow="fold")
         for side, lang, ids in _sides(r.alignment, b):
             if not ids:
-                out.append(f"\n{lang}  (no sentence)", style="dim")
+                sentences.add_row(Text(lang, style="dim"), Text("(no sentence)", style="dim"))
             for j in ids:
                 mark = "✎" if r.segment_edited(side, j) else " "
-                out.append(f"\n{lang} {j + 1:>4}{mark} ", style="cyan")
-                out.append(r.segment_text(side, j))
-        return out
+                sentences.add_row(f"{lang} {_number(j):>5}{mark}", r.segment_text(side, j))
+        return Group(out, sentences)
 
     def _status(self) -> Text:
         c = self.review.counts()
@@ -315,7 +326,7 @@ class ReviewScreen(Screen[None]):
         out.append(f"edited {c.edited}", style="yellow")
         out.append(f" · {c.total} beads │ filter: {self.filter} · sort: {self.sort}")
         if self.message:
-            out.append(f" │ {self.message}", style="italic")
+            out.append(f"\n{self.message}", style="bold italic")
         return out
 
     def say(self, message: str) -> None:
@@ -432,12 +443,28 @@ class ReviewScreen(Screen[None]):
         def done(texts: dict[tuple[Side, int], str] | None) -> None:
             if not texts:
                 return
+            emptied = [key for key, text in texts.items() if not text.strip()]
             for (side, j), text in texts.items():
-                if not self._run(partial(self.review.edit, side, j, text)):
+                if text.strip() and not self._run(partial(self.review.edit, side, j, text)):
+                    self.rebuild(select=i)
+                    return
+            unaligned: list[str] = []
+            for side, j in emptied:
+                if not self._run(partial(self.review.unalign, side, j)):
                     break
+                unaligned.append(f"{self._lang(side)} {_number(j)}")
             self.rebuild(select=i)
+            if unaligned:
+                self.say(
+                    f"{', '.join(unaligned)} now unaligned, in a bead of its own with its "
+                    "text as it was (u undoes)"
+                )
 
         self.app.push_screen(EditScreen(self.review, i), done)
+
+    def _lang(self, side: Side) -> str:
+        a = self.review.alignment
+        return a.src_lang if side == "src" else a.tgt_lang
 
     def action_undo(self) -> None:
         i = self.current()
@@ -489,7 +516,11 @@ class ReviewScreen(Screen[None]):
             self.app.bell()
             self.say(f"not exported: {exc}")
             return
-        self.say(f"wrote {result.path} ({units(result.units)})")
+        self.say(f"wrote {result.path} ({tm_written(result)})")
+
+    def action_keys(self) -> None:
+        """Show every key: the footer has room for a few of them at 80 columns."""
+        self.app.push_screen(KeysScreen())
 
     def action_quit_review(self) -> None:
         self.app.exit()
@@ -518,31 +549,42 @@ class SplitScreen(ModalScreen[tuple[int, int] | None]):
         self.side: Side = "src" if self.sizes["src"] > 1 or not self.sizes["tgt"] else "tgt"
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Label(
+        """A line per sentence and a cut line between each two, only the chosen one shown:
+        the dialog scrolls to the cut being moved, however long the bead."""
+        r = self.review
+        with VerticalScroll(id="dialog", can_focus=False):  # ↑↓ move the cut, not the view
+            yield Static(
                 f"Split bead {self.bead + 1}: ↑/↓ moves the cut, ←/→ or tab switches "
                 "language, enter splits, esc cancels"
             )
-            yield Static(id="preview")
+            for side, _lang, ids in _sides(r.alignment, r.beads[self.bead]):
+                yield Static(id=f"lang-{side}")
+                for k in range(len(ids) + 1):
+                    yield Static(id=f"cut-{side}-{k}")
+                    if k < len(ids):
+                        row = Table.grid(padding=(0, 1), expand=True)
+                        row.add_column(no_wrap=True, style="cyan")
+                        row.add_column(ratio=1, overflow="fold")
+                        row.add_row(f"  {_number(ids[k]):>5}", r.segment_text(side, ids[k]))
+                        yield Static(row)
 
     def on_mount(self) -> None:
         self._show()
 
     def _show(self) -> None:
         r = self.review
-        b = r.beads[self.bead]
-        out = Text()
-        for side, lang, ids in _sides(r.alignment, b):
+        for side, lang, ids in _sides(r.alignment, r.beads[self.bead]):
             active = side == self.side
-            out.append(f"{lang}{'  ◀ moving this cut' if active else ''}\n", style="bold")
+            header = Text(f"{lang}{'  ◀ moving this cut' if active else ''}", style="bold")
+            self.query_one(f"#lang-{side}", Static).update(header)
             for k in range(len(ids) + 1):
-                if k == self.cuts[side]:
-                    line = "──── upper bead above, new bead below ────"
-                    out.append(f"  {line}\n", style="bold magenta" if active else "magenta")
-                if k < len(ids):
-                    out.append(f"  {ids[k] + 1:>4} ", style="cyan")
-                    out.append(r.segment_text(side, ids[k]) + "\n")
-        self.query_one("#preview", Static).update(out)
+                cut = self.query_one(f"#cut-{side}-{k}", Static)
+                cut.display = k == self.cuts[side]
+                if cut.display:
+                    line = "  ──── upper bead above, new bead below ────"
+                    cut.update(Text(line, style="bold magenta" if active else "magenta"))
+        chosen = self.query_one(f"#cut-{self.side}-{self.cuts[self.side]}", Static)
+        self.call_after_refresh(chosen.scroll_visible, animate=False)
 
     def _valid(self, cuts: dict[str, int]) -> bool:
         upper = cuts["src"] + cuts["tgt"]
@@ -586,12 +628,13 @@ class EditScreen(ModalScreen[dict[tuple[Side, int], str] | None]):
     def compose(self) -> ComposeResult:
         a = self.review.alignment
         with VerticalScroll(id="dialog"):
-            yield Label(
-                f"Edit bead {self.bead + 1}: tab moves between sentences, enter saves, esc cancels"
+            yield Static(
+                f"Edit bead {self.bead + 1}: tab moves between sentences, enter saves, esc "
+                "cancels; empty a sentence to take it out of the bead, unaligned (its text is kept)"
             )
             for k, (side, j) in enumerate(self.fields):
                 lang = a.src_lang if side == "src" else a.tgt_lang
-                yield Label(f"{lang} {j + 1}")
+                yield Label(f"{lang} {_number(j)}")
                 yield Input(self.review.segment_text(side, j), id=f"field-{k}")
 
     def on_mount(self) -> None:
@@ -610,6 +653,46 @@ class EditScreen(ModalScreen[dict[tuple[Side, int], str] | None]):
         self.dismiss(None)
 
 
+KEYS = (
+    ("↓ ↑ j k", "next / previous bead (PgDn PgUp Home End)"),
+    ("n N", "next / previous flagged bead"),
+    ("p", "next bead still to review"),
+    ("a", "accept: it goes into the TM; move on"),
+    ("r", "reject: kept out of the TM, never lost; move on"),
+    ("m M", "merge with the bead below / above"),
+    ("s", "split the bead (↑↓ moves the cut, ←→ the language)"),
+    ("o", "take the other cut a flag names"),
+    (", .", "move a source sentence (left) up / down a bead"),
+    ("< >", "move a target sentence (right) up / down a bead"),
+    ("e", "edit; a sentence you empty becomes unaligned"),
+    ("u  ^R U", "undo / redo, what earlier sessions did too"),
+    ("/", "search the text of both sides"),
+    ("f", "filter: to review, flagged, each flag, decided…"),
+    ("c", "sort by confidence / in document order"),
+    ("x", "write the reviewed TM now"),
+    ("q", "quit (every decision is already saved)"),
+)
+"""Every key of the review, as the README's table lists them."""
+
+
+class KeysScreen(ModalScreen[None]):
+    """Every key and what it does; any key closes it."""
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column(ratio=1)
+        for keys, does in KEYS:
+            table.add_row(keys, does)
+        with VerticalScroll(id="keys-dialog"):
+            yield Static("Keys (any key closes this list)", classes="title")
+            yield Static(table, id="keys")
+
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        self.dismiss(None)
+
+
 class SearchScreen(ModalScreen[str | None]):
     """A search box: the next bead whose text contains the words, from the cursor on."""
 
@@ -621,7 +704,7 @@ class SearchScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label("Search Chinese and English text (enter: next match, esc: cancel)")
+            yield Label("Search both sides' text (enter: next match, esc: cancel)")
             yield Input(self.last, placeholder="words to find", id="query")
 
     @on(Input.Submitted)
@@ -641,13 +724,17 @@ class ReviewApp(App[None]):
     #title { height: 1; background: $primary; color: $text; padding: 0 1; }
     #beads { height: 1fr; }
     #detail-box { height: auto; max-height: 12; border-top: solid $primary; padding: 0 1; }
-    #status { height: 1; background: $boost; padding: 0 1; }
+    #status { height: auto; max-height: 4; background: $boost; padding: 0 1; }
     ModalScreen { align: center middle; }
     #dialog {
         width: 90%; height: auto; max-height: 90%;
         border: thick $primary; background: $surface; padding: 1 2;
     }
     #dialog Input { margin-bottom: 1; }
+    #keys-dialog {
+        width: 90%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
     """
 
     def __init__(

@@ -142,7 +142,8 @@ def test_taking_the_other_cut_regroups_the_beads_around_it() -> None:
     r = Review(replace(a, beads=beads))
     assert r.other_cut(2) == ((2, 3), (1, 2)) and r.other_cut(0) is None
     # bead 1 is zh 1–2 / en 1, bead 2 zh 3 / en 2: the other cut pairs zh 2–3 with en 1–2
-    assert r.take_cut(*r.other_cut(2)) == 2
+    cut = r.other_cut(2)
+    assert cut is not None and r.take_cut(*cut) == 2
     assert ids(r)[:4] == [((0,), (0,)), ((1,), ()), ((2, 3), (1, 2)), ((4,), (3,))]
     assert r.beads[2].confidence == 0.2 and r.beads[2].status == "pending"
     covers_in_order(r)
@@ -158,6 +159,36 @@ def test_taking_the_other_cut_regroups_the_beads_around_it() -> None:
         with pytest.raises(ReviewError):
             r.take_cut(src, tgt)  # type: ignore[arg-type]
     assert ids(r) == [(b.src, b.tgt) for b in a.beads] and r.changes == changes
+
+
+def test_unalign_takes_a_sentence_out_of_its_bead_and_keeps_its_text(written: Path) -> None:
+    """What emptying a sentence in the editor does: the sentence becomes unaligned, a
+    one-sided bead, with its text as it was; nothing is lost."""
+    r = reopen(written)
+    assert r.unalign("tgt", 0) == 1  # a 1-1 bead: the Chinese stays, the English goes below
+    assert ids(r)[:2] == [((0,), ()), ((), (0,))]
+    assert r.tgt_text(1) == EN[0] and r.src_text(0) == ZH[0]
+    assert r.unalign("src", 1) == 2  # the first Chinese sentence of the 2-1 bead goes above
+    assert ids(r)[2:4] == [((1,), ()), ((2,), (1,))]
+    assert all(b.status == "pending" for b in r.beads[:4]) and r.is_edited(3)
+    covers_in_order(r)
+    with pytest.raises(ReviewError, match="already a bead of its own"):
+        r.unalign("tgt", 0)
+    with pytest.raises(ReviewError, match="no en sentence"):
+        r.unalign("tgt", 99)
+    r.close()
+    again = reopen(written)  # the review file replays it
+    assert ids(again)[:4] == [((0,), ()), ((), (0,)), ((1,), ()), ((2,), (1,))]
+    again.undo()
+    again.undo()
+    assert ids(again) == [(b.src, b.tgt) for b in sample().beads]
+    again.close()
+    assert log_ops(written) == ["open", "unalign", "unalign", "open", "undo", "undo"]
+
+    middle = Review(sample())
+    middle.merge_down(0)  # zh 0 1 2 with en 0 1
+    with pytest.raises(ReviewError, match="split the bead next to it first"):
+        middle.unalign("src", 1)
 
 
 def test_split_needs_a_sentence_on_each_side_of_the_cut() -> None:
@@ -401,6 +432,30 @@ def test_a_damaged_review_file_is_refused_with_its_line(written: Path) -> None:
         reopen(written)
 
 
+def test_review_files_of_the_first_format_still_open_and_newer_ones_say_so(
+    written: Path,
+) -> None:
+    """Version 2 added the unalign step: a file of version 1 (every review made before)
+    replays as it did, and a file newer than the tool is refused as newer, not as damaged."""
+    r = reopen(written)
+    r.accept(0)
+    r.close()
+    log = review_path_for(written)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    head = json.loads(lines[0])
+    assert head["version"] == 2
+    for version, works in ((1, True), (3, False)):
+        log.write_text(
+            "\n".join([json.dumps({**head, "version": version}), *lines[1:]]) + "\n", "utf-8"
+        )
+        if works:
+            with reopen(written) as again:
+                assert again.beads[0].status == "accepted"
+        else:
+            with pytest.raises(InputError, match="format version 3, this tool reads 1 and 2"):
+                reopen(written)
+
+
 def test_an_alignment_read_from_tmx_can_be_reviewed(tmp_path: Path) -> None:
     path = tmp_path / "doc.tmx"
     write_alignment(sample(), path, date=TIME)
@@ -548,6 +603,9 @@ OPS = st.one_of(
             "src": list(range(t[0], t[0] + t[1])),
             "tgt": list(range(t[2], t[2] + t[3])),
         }
+    ),
+    st.tuples(st.sampled_from(["src", "tgt"]), st.integers(-1, 12)).map(
+        lambda t: {"op": "unalign", "side": t[0], "segment": t[1]}
     ),
     st.just({"op": "undo"}),
     st.just({"op": "redo"}),

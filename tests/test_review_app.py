@@ -6,8 +6,10 @@ The alignment is the shipped A/77/L.107 pair aligned by the default encoder.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
@@ -17,12 +19,17 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS
 from lxml import etree
+from rich.console import Console
+from textual.binding import Binding
+from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Static
 from tmxcheck import assert_valid_tmx
 
 from align.pipeline import align_files
 from align.review import Review, review_path_for
-from align.review_app import ReviewApp, ReviewScreen
+from align.review_app import KEYS, KeysScreen, ReviewApp, ReviewScreen
 from align.types import Alignment
 from align.writers import read_alignment, read_tmx_units, write_alignment
 
@@ -51,12 +58,13 @@ def drive(
     script: Callable[[Pilot[None], ReviewScreen], Awaitable[None]],
     tmx_path: Path | None = None,
     units: str = "sentence",
+    size: tuple[int, int] = SIZE,
 ) -> ReviewApp:
     """Run the app headless on ``review`` and play ``script`` on it."""
     app = ReviewApp(review, tmx_path, units)
 
     async def main() -> None:
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             screen = app.screen
             assert isinstance(screen, ReviewScreen)
             await script(pilot, screen)
@@ -70,7 +78,16 @@ def status(screen: ReviewScreen) -> str:
 
 
 def detail(screen: ReviewScreen) -> str:
-    return str(screen.query_one("#detail").render())
+    """The detail pane as text, on lines long enough that no line of it wraps."""
+    console = Console(width=1000, file=io.StringIO(), record=True, color_system=None)
+    console.print(screen.query_one("#detail", Static).content)
+    return console.export_text()
+
+
+def on_screen(widget: Widget) -> list[str]:
+    """The lines ``widget`` shows, as the terminal draws them."""
+    width, height = widget.size
+    return [strip.text for strip in widget.render_lines(Region(0, 0, width, height))]
 
 
 def log_records(path: Path) -> list[dict[str, object]]:
@@ -165,9 +182,9 @@ def test_quitting_mid_way_and_reopening_resumes_where_it_stopped(
         assert f"Bead 3 of {n}" in detail(screen)
         assert f"to review {n - 3} · accepted 3" in status(screen)
         await pilot.press("u")  # undo reaches back into the first session
-        assert second.beads[3].status == "pending"
+        assert [b.status for b in second.beads[3:4]] == ["pending"]
         await pilot.press("ctrl+r")
-        assert second.beads[3].status == "accepted"
+        assert [b.status for b in second.beads[3:4]] == ["accepted"]
         await pilot.press("q")
 
     drive(second, resume)
@@ -254,6 +271,161 @@ def test_o_takes_the_other_cut_a_close_call_names(tmp_path: Path, corpus: Alignm
     assert [r["op"] for r in log_records(path)] == ["open", "cut", "undo"]
 
 
+def test_emptying_a_sentence_in_the_editor_leaves_it_unaligned_not_lost(
+    path: Path, corpus: Alignment
+) -> None:
+    """At 80x24: the English of a 1-1 bead emptied becomes a bead of its own with its
+    text, and the message saying so is on screen (it used to be cut off past column 80)."""
+    review = Review.open(path)
+    n = len(corpus.beads)
+    en = corpus.tgt[corpus.beads[2].tgt[0]].text
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        screen.select(2)
+        await pilot.press("e", "tab", "ctrl+a", "ctrl+k", "enter")
+        assert [b.kind for b in review.beads[2:4]] == ["1-0", "0-1"] and len(review) == n + 1
+        assert review.tgt_text(3) == en
+        shown = " ".join(on_screen(screen.query_one("#status")))
+        assert f"en #{corpus.beads[2].tgt[0]} now unaligned" in shown
+        await pilot.press("q")
+
+    drive(review, script, size=(80, 24))
+    review.close()
+    assert [r["op"] for r in log_records(path)] == ["open", "unalign"]
+    with Review.open(path, save=False) as again:
+        assert again.tgt_text(3) == en and len(again) == n + 1
+
+
+def test_messages_are_on_screen_at_80_columns(path: Path, tmp_path: Path) -> None:
+    review = Review.open(path)
+    tmx = tmp_path / "t.tmx"
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        await pilot.press("a", "x")
+        assert any(
+            line.strip().startswith("wrote") for line in on_screen(screen.query_one("#status"))
+        )
+        tmx.unlink()  # deleted behind the review's back: x writes it again
+        await pilot.press("x")
+        assert tmx.exists() and len(read_tmx_units(tmx)) == 1
+        await pilot.press("q")
+
+    drive(review, script, tmx, size=(80, 24))
+    review.close()
+
+
+def test_x_says_why_accepted_unaligned_sentences_are_not_in_the_tm(
+    path: Path, tmp_path: Path
+) -> None:
+    """Accepted one-sided beads pair nothing, so the TM has fewer units than beads were
+    accepted: the message says why, instead of leaving the count unexplained."""
+    review = Review.open(path)
+    review.unalign("tgt", 2)
+    tmx = tmp_path / "t.tmx"
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        await pilot.press("a", "j", "a", "a", "x")  # beads 1, 3 (1-0) and 4 (0-1)
+        shown = " ".join(line.strip() for line in on_screen(screen.query_one("#status")))
+        assert "1 translation unit; 2 accepted beads have a sentence on one side only" in shown
+        await pilot.press("q")
+
+    drive(review, script, tmx, size=(80, 24))
+    review.close()
+    assert len(read_tmx_units(tmx)) == 1
+
+
+def test_sentences_are_numbered_as_the_flags_name_them(tmp_path: Path, corpus: Alignment) -> None:
+    """A flag names sentences ``zh #10``: the detail pane labels that sentence ``#10`` too."""
+    beads = list(corpus.beads)
+    beads[10] = replace(beads[10], confidence=0.9, alternative=((10, 11), (10, 11)))
+    path = tmp_path / "close.jsonl"
+    write_alignment(replace(corpus, beads=beads), path)
+    review = Review.open(path)
+    assert beads[10].src == (10,) and beads[10].tgt == (10,)
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        screen.select(10)
+        await pilot.pause()
+        text = detail(screen)
+        assert "zh #10–#11 with en #10–#11" in text
+        assert re.search(r"^zh +#10 ", text, re.M) and re.search(r"^en +#10 ", text, re.M)
+        await pilot.press("q")
+
+    drive(review, script)
+    review.close()
+
+
+def test_a_long_chinese_sentence_wraps_under_its_label_at_80_columns(
+    path: Path, corpus: Alignment
+) -> None:
+    """Chinese has no spaces to wrap at: it must still start beside its label and go on
+    under itself, not below the label and back at the margin."""
+    i = 16
+    zh = corpus.src_text(corpus.beads[i])
+    assert corpus.beads[i].kind == "1-1" and len(zh) > 100, "the test expects a long sentence"
+    review = Review.open(path)
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        screen.select(i)
+        await pilot.pause()
+        lines = on_screen(screen.query_one("#detail"))
+        first = next(k for k, line in enumerate(lines) if f"zh   #{corpus.beads[i].src[0]}" in line)
+        label, _, text = lines[first].partition(f"#{corpus.beads[i].src[0]}")
+        assert text.strip() and zh.startswith(text.strip())
+        indent = len(label) + len(f"#{corpus.beads[i].src[0]}")
+        assert lines[first + 1][:indent].strip() == "" and lines[first + 1].strip()[0] in zh
+        await pilot.press("q")
+
+    drive(review, script, size=(80, 24))
+    review.close()
+
+
+def test_the_split_dialog_follows_the_cut_through_a_bead_taller_than_the_screen(
+    path: Path, corpus: Alignment
+) -> None:
+    review = Review.open(path)
+    for _ in range(7):
+        review.merge_down(14)
+    size = len(review.beads[14].src)
+    assert size == 8 and review.beads[14].kind == "8-8"
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        screen.select(14)
+        await pilot.press("s", "tab", *["down"] * 4)  # the English cut from 4 to 8
+        dialog = pilot.app.screen.query_one("#dialog")
+        cut = pilot.app.screen.query_one("#cut-tgt-8")
+        await pilot.pause()
+        assert dialog.scroll_offset.y > 0 and cut.display
+        assert dialog.region.contains_region(cut.region)
+        await pilot.press("enter")
+        await pilot.press("q")
+
+    drive(review, script, size=(80, 24))
+    assert [b.kind for b in review.beads[14:16]] == ["4-8", "4-0"]
+    review.close()
+
+
+def test_question_mark_lists_every_key_and_any_key_closes_the_list(path: Path) -> None:
+    review = Review.open(path)
+    keys = {b.key for b in ReviewScreen.BINDINGS if isinstance(b, Binding)}
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        await pilot.press("question_mark")
+        shown = pilot.app.screen
+        assert isinstance(shown, KeysScreen)
+        listed = " ".join(k for k, _ in KEYS)
+        names = {"comma": ",", "full_stop": ".", "less_than_sign": "<"}
+        names |= {"greater_than_sign": ">", "slash": "/", "ctrl+r,U": "^R U"}
+        for key in keys - {"question_mark"}:
+            assert names.get(key, key) in listed.split() or names.get(key, key) in listed, key
+        await pilot.press("a")  # closes the list, decides nothing
+        assert pilot.app.screen is screen and review.beads[0].status == "pending"
+        await pilot.press("q")
+
+    drive(review, script, size=(80, 24))
+    review.close()
+
+
 # -- the command ------------------------------------------------------------------------
 
 
@@ -329,6 +501,38 @@ def test_command_errors_are_one_line(
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and says in lines[0], r.stderr
+
+
+def test_exporting_twice_rewrites_the_reviews_own_tm_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    """A second ``--export`` after more decisions writes over the TM the first one wrote
+    (it is this review's); a TMX from anywhere else still needs --force."""
+    from test_review import sample
+    from typer.testing import CliRunner
+
+    from align.cli import app
+
+    path = tmp_path / "s.jsonl"
+    write_alignment(sample(), path)
+    out = tmp_path / "s.tmx"
+    runner = CliRunner()
+    with Review.open(path) as review:
+        review.accept(0)
+    r = runner.invoke(app, ["review", str(path), "--export", str(out)], env={"NO_COLOR": "1"})
+    assert r.exit_code == 0, r.output
+    with Review.open(path) as review:
+        review.accept(5)
+    r = runner.invoke(app, ["review", str(path), "--export", str(out)], env={"NO_COLOR": "1"})
+    assert r.exit_code == 0, r.output
+    assert len(read_tmx_units(out)) == 2
+
+    other = tmp_path / "other.tmx"
+    write_alignment(sample(), other)
+    before = other.read_bytes()
+    r = runner.invoke(app, ["review", str(path), "--export", str(other)], env={"NO_COLOR": "1"})
+    assert r.exit_code != 0 and "already exists" in f"{r.output}{r.exception}"
+    assert other.read_bytes() == before
 
 
 def test_the_x_key_and_export_write_paragraph_units_when_asked(tmp_path: Path) -> None:
