@@ -21,7 +21,9 @@ from __future__ import annotations
 import re
 import shlex
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from urllib.parse import unquote
 
 from align.languages import CJK_LANGS, CJK_TEXT, NO_SPACE_LANGS, base_language, display_width
@@ -59,6 +61,8 @@ REASONS: dict[str, str] = {
 _TOC_LEADER = re.compile(r"\s*(?:[.．·・…⋯‥]\s?){4,}\s*(?:\d{1,4}|[ivxlcdm]{1,7})$")
 """A table of contents entry's dot leader and page number (``I. Introduction . . . . 3``):
 the page differs between language versions, and the leader is no text."""
+_TOC_LEADER_REVERSED = re.compile(r"(?:\d{1,4}|[ivxlcdm]{1,7})\s*(?:\s?[.．·・…⋯‥]){4,}\s*")
+""":data:`_TOC_LEADER` read backwards, matched at the start of a line reversed."""
 _CONTENTS_LINE = re.compile(
     r"^(?:(?:Table\s+of\s+)?[Cc]ontents|Pages?|目\s*[录錄]|[页頁]\s*次|Table\s+des\s+matières"
     r"|Índice|Página|Содержание|Стр\.|المحتويات|الصفحة)$"
@@ -189,7 +193,7 @@ _HEADING_LABEL = re.compile(
 )
 """A report's section labels: ``I. Introduction``, ``A. Background``, ``一、导言``, and
 ``一. 导言`` as the UN's Chinese reports number their chapters."""
-_NOTE_START = re.compile(r"^(\*+|\d{1,3})(?:\s+|(?<=\*)(?=\S))(?=\S)")
+_NOTE_START = re.compile(r"^(\*+|\d{1,4})(?:\s+|(?<=\*)(?=\S))(?=\S)")
 _OTHER_NOTE = re.compile(r"^(?:[†‡§¶#]{1,3}|[a-z]{1,2}|[ivx]{1,4})\s+\S")
 """A note a reader wrote with another mark than a number or stars (``† text``, ``a text``)."""
 
@@ -300,6 +304,18 @@ def clean(
 
 PAGE_LINE_WIDTH = 140
 """Columns (a CJK character counts two) no line of a PDF page reaches."""
+
+
+def toc_leader(line: str) -> int:
+    """The length of the longest end of ``line`` that is a contents entry's leader and page
+    number (:data:`_TOC_LEADER`), 0 if none.
+
+    Matched on the line reversed: searched for forwards, a line of dots or spaces with no
+    page number after them (a PDF's leaders for a form to fill in) is tried from each of
+    its characters to its end, time growing with the square of its length (10,000 dots
+    took 7 s)."""
+    found = _TOC_LEADER_REVERSED.match(line[::-1])
+    return found.end() if found else 0
 
 
 def one_paragraph_per_line(lines: list[str]) -> bool:
@@ -442,8 +458,13 @@ class _Notes:
     number: int = 0
 
     def accepts(self, mark: str) -> bool:
+        """Whether a line opening with ``mark`` opens the next footnote. A mark of four
+        figures opens only the note it numbers in turn (1000 after 999, in a long report),
+        never a zone: a line opening with a year (``2030 Agenda``) opens none."""
         if mark.startswith("*"):
             return mark == "*" * (self.stars + 1)
+        if len(mark) > 3:
+            return mark == str(self.number)
         n = int(mark)
         return self.number == 0 or n == self.number or (n == 1 and self.current is None)
 
@@ -508,9 +529,9 @@ class _Cleaner:
                 if tokens is not None:
                     line.kind = "furniture"
                     line.tokens = [(line.cstart + s, line.cstart + e, r) for s, e, r in tokens]
-                elif (leader := _TOC_LEADER.search(stripped)) and leader.start() > 0:
-                    line.leader = len(stripped) - leader.start()
-                    line.trail += line.leader
+                elif 0 < (leader := toc_leader(stripped)) < len(stripped):
+                    line.leader = leader
+                    line.trail += leader
             lines.append(line)
             pos += len(text) + 1
         if self.paginated:
@@ -836,25 +857,20 @@ class _Cleaner:
         for n in rules:
             written = n > 0 and lines[n - 1].kind == "blank"
             notes = _Notes()
-            after = []
-            for line in lines[n + 1 :]:
-                if line.page_start:
-                    break
-                if line.kind != "blank":
-                    after.append(line)
-            first = _NOTE_START.match(after[0].content) if after else None
+            after = _lines_on_page(lines, n + 1)
+            head = next(after, None)
+            first = _NOTE_START.match(head.content) if head is not None else None
             typed = first is not None and first.group(1) in ("1", "*")
-            if not (written or typed):
+            if head is None or not (written or typed):
                 continue
-            for line in after:
+            for line in chain([head], after):
                 m = _NOTE_START.match(line.content)
                 if m is not None and notes.accepts(m.group(1)):
                     notes.opened(_Draft("footnote", m.group(1)))
                 elif not _OTHER_NOTE.match(line.content):
                     break
             else:
-                if after:
-                    found[id(lines[n])] = not written
+                found[id(lines[n])] = not written
         return found
 
     def _note_line(self, line: _Line, notes: _Notes) -> bool:
@@ -1075,6 +1091,7 @@ class _Cleaner:
                 continue
             view = "".join(c for c, _ in draft.chars)
             drop: list[int] = []
+            last_marks: dict[str, int] = {}
             for m in re.finditer(r"\*+|\d+", view):
                 if k >= len(marks):
                     break
@@ -1094,24 +1111,38 @@ class _Cleaner:
                     start = m.start() + 4
                 elif not self._glued_ref(draft.chars, view, m.start(), m.end()):
                     continue
-                elif self._mark_later(draft.chars, view, m):
+                elif self._mark_later(draft.chars, view, m, last_marks):
                     continue
                 drop.extend(range(start, m.end()))
                 draft.refs.append(marks[hit])
                 k = hit + 1
             self._delete(draft, drop, "footnote-ref")
 
-    def _mark_later(self, chars: list[tuple[str, int]], view: str, m: re.Match[str]) -> bool:
+    def _mark_later(
+        self, chars: list[tuple[str, int]], view: str, m: re.Match[str], last: dict[str, int]
+    ) -> bool:
         """Whether figures ``m`` glued to a word (``方案1的``) leave the mark to the same
         figures glued to punctuation further on in the paragraph (``较短。1``): a mark
-        follows the clause it annotates, a figure a word it numbers."""
+        follows the clause it annotates, a figure a word it numbers.
+
+        ``last`` keeps, by figures, where the paragraph's last such mark starts (-1 for
+        none), found once a paragraph: looked for after each figure glued to a word, to
+        the paragraph's end, it took time with the square of the paragraph's length."""
         if m.group().startswith("*") or not view[m.start() - 1].isalpha():
             return False
-        for later in re.finditer(rf"(?<!\d){m.group()}(?!\d)", view[m.end() :]):
-            s, e = m.end() + later.start(), m.end() + later.end()
-            if not view[s - 1].isalnum() and self._glued_ref(chars, view, s, e):
-                return True
-        return False
+        figures = m.group()
+        if figures not in last:
+            last[figures] = max(
+                (
+                    found.start()
+                    for found in re.finditer(rf"(?<!\d){figures}(?!\d)", view)
+                    if found.start() > 0
+                    and not view[found.start() - 1].isalnum()
+                    and self._glued_ref(chars, view, found.start(), found.end())
+                ),
+                default=-1,
+            )
+        return last[figures] >= m.end()
 
     def _mark_after_year(self, chars: list[tuple[str, int]], view: str, m: re.Match[str]) -> bool:
         """Whether the figures ``m`` are a year with a mark glued on: a figure standing
@@ -1158,7 +1189,11 @@ class _Cleaner:
                 prev == "第"
                 or prev in _OPENERS
                 or (prev in _NUMBER_LINKS and before.isdigit())
-                or (nxt.isalpha() and _is_cjk(nxt) and bool(_NUMBERED_TERM_ZH.search(view[:s])))
+                or (
+                    nxt.isalpha()
+                    and _is_cjk(nxt)
+                    and bool(_NUMBERED_TERM_ZH.search(view, s - 2, s))
+                )
             )
         found = re.search(r"\S+$", view[max(0, s - 60) : s])
         token = found.group() if found else prev
@@ -1360,6 +1395,18 @@ def _neighbours(lines: list[_Line]) -> list[tuple[_Line | None, _Line, _Line | N
     return list(zip(before, shown, after, strict=False))
 
 
+def _lines_on_page(lines: list[_Line], start: int) -> Iterator[_Line]:
+    """The lines from ``start`` to the end of their page that are not blank, read as they
+    are wanted: a list of them to the end of the text for each of its rules took time
+    with the number of rules times the number of lines (16,000 typed rules, 40 s)."""
+    for i in range(start, len(lines)):
+        line = lines[i]
+        if line.page_start:
+            return
+        if line.kind != "blank":
+            yield line
+
+
 def _figures_run_with_pages(repeats: list[tuple[int, _Line]]) -> bool:
     """Whether lines alike but for their figures, at the edges of pages, are one running
     head: each of its figures is the same on every page (``A/77/L.107``) or counts the
@@ -1407,13 +1454,14 @@ def _latin_words_meet(chars: list[tuple[str, int]], nxt: str) -> bool:
 
 
 def _word_before(chars: list[tuple[str, int]]) -> str:
-    """The hyphenated token that ends just before the final hyphen in ``chars``."""
-    out: list[str] = []
-    for ch, _ in reversed(chars[:-1]):
-        if not (ch.isalpha() or ch in _HYPHENS):
-            break
-        out.append(ch)
-    return "".join(reversed(out)).strip("-\u2010")
+    """The hyphenated token that ends just before the final hyphen in ``chars``.
+
+    Read back from the end in place: a copy of ``chars`` for each hyphen that ends a line
+    made a long paragraph's lines take time with the square of its length."""
+    start = len(chars) - 1
+    while start and (chars[start - 1][0].isalpha() or chars[start - 1][0] in _HYPHENS):
+        start -= 1
+    return "".join(ch for ch, _ in chars[start:-1]).strip("-\u2010")
 
 
 def _trailing_word(token: str) -> str:
