@@ -724,7 +724,7 @@ class ReviewApp(App[None]):
     #title { height: 1; background: $primary; color: $text; padding: 0 1; }
     #beads { height: 1fr; }
     #detail-box { height: auto; max-height: 12; border-top: solid $primary; padding: 0 1; }
-    #status { height: auto; max-height: 4; background: $boost; padding: 0 1; }
+    #status { height: auto; max-height: 7; background: $boost; padding: 0 1; }
     ModalScreen { align: center middle; }
     #dialog {
         width: 90%; height: auto; max-height: 90%;
