@@ -54,6 +54,7 @@ from align import lexicon, quotes, signals
 from align.anchors import anchor_band
 from align.config import AlignConfig, AlignStats
 from align.encoders.base import encodable, encode_joined, normalise_rows
+from align.errors import ModelNotAvailable
 from align.hanzi import as_simplified
 from align.lattice import (
     Band,
@@ -191,6 +192,7 @@ class _Windows:
         edges = [self._edge_texts(side) if clauses else [] for side in (0, 1)]
         readable = [*self._readable[0], *self._readable[1]]
         readable += [encodable(text) for side in edges for _, _, text in side]
+        self._width: int | None = None
         single = self._once(readable, readable, self.encoder.encode)
         d = single.shape[1]
         n, m = len(src), len(tgt)
@@ -308,8 +310,42 @@ class _Windows:
                 unique.append(item)
         self.stats.encoder_calls += 1
         self.stats.texts_encoded += len(unique)
-        vecs = np.asarray(encode(unique), dtype=np.float32)
+        vecs = self._checked(encode(unique), len(unique))
         return vecs[[where[t] for t in texts]]
+
+    def _checked(self, output: object, count: int) -> np.ndarray:
+        """The encoder's ``output`` for ``count`` texts as float32, refused as
+        ``ModelNotAvailable`` unless it is one finite row a text, every call as wide as the
+        first: a user's own encoder that got it wrong failed with an IndexError, or aligned
+        on NaN, deep inside the lattice."""
+        width = self._width
+        if count == 0:  # nothing asked: whatever shape an encoder gives for no texts
+            return np.zeros((0, width or 0), dtype=np.float32)
+        expected = f"({count}, {width if width is not None else 'dim'})"
+        name = getattr(self.encoder, "name", type(self.encoder).__name__)
+        fix = "its encode(texts) must return one finite row a text, every row one width"
+        try:
+            vecs = np.asarray(output, dtype=np.float32)
+        except (TypeError, ValueError) as err:
+            raise ModelNotAvailable(
+                f"encoder {name} returned rows of unequal width or not numbers for {count} "
+                f"texts, expected an array of shape {expected}: {fix}"
+            ) from err
+        wide = vecs.ndim == 2 and vecs.shape[1] > 0 and vecs.shape[1] == (width or vecs.shape[1])
+        if not wide or len(vecs) != count:
+            earlier = ", as wide as its earlier rows" if width is not None else ""
+            raise ModelNotAvailable(
+                f"encoder {name} returned shape {vecs.shape} for {count} texts, expected "
+                f"{expected}{earlier}: {fix}"
+            )
+        bad = int(np.count_nonzero(~np.isfinite(vecs).all(axis=1)))
+        if bad:
+            raise ModelNotAvailable(
+                f"encoder {name} returned {bad} of {count} rows with NaN or infinite values, "
+                f"expected finite numbers: {fix}"
+            )
+        self._width = vecs.shape[1]
+        return vecs
 
     def encode_for(self, band: Band, config: AlignConfig, stats: AlignStats) -> list[Edges]:
         """Embed the runs the beads inside ``band`` join, and score those beads: all

@@ -23,6 +23,7 @@ from align import aligner, lattice, signals
 from align.aligner import AlignConfig, AlignStats, align_texts, align_with_evidence
 from align.encoders import CachedEncoder, Encoder, load_encoder
 from align.encoders.base import encodable, encode_joined, normalise_rows
+from align.errors import ModelNotAvailable
 from align.evaluate import parse_beads, read_lines, score, without_lines
 from align.flags import flag_alignment
 from align.signals import Weights
@@ -799,6 +800,45 @@ class ToyEncoder:
                 vec += self._concept(k) + 0.3 * self._concept(side + k)
             out[row] = vec / np.linalg.norm(vec)
         return out
+
+
+class Faulty(ToyEncoder):
+    """A user's own encoder that gets its output wrong in one way (``fault``)."""
+
+    name = "faulty"
+
+    def __init__(self, fault: str) -> None:
+        self.fault = fault
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = super().encode(texts)
+        if self.fault == "a row short":
+            return out[:-1]
+        if self.fault == "NaN":
+            out[len(out) // 2] = np.nan
+            return out
+        if self.fault == "rows of unequal width":
+            return [row[: 8 + k % 2] for k, row in enumerate(out)]  # type: ignore[return-value]
+        if all(t.startswith("s") for t in texts):  # the target side's runs, another model
+            return out[:, :32]
+        return out
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        ("a row short", r"returned shape \(10, 64\) for 11 texts, expected \(11, dim\): "),
+        ("NaN", r"returned 1 of 11 rows with NaN or infinite values, expected finite numbers"),
+        ("rows of unequal width", r"returned rows of unequal width or not numbers for 11 texts"),
+        ("another width", r"returned shape \(2, 32\) for 2 texts, expected \(2, 64\), as wide as"),
+    ],
+)
+def test_an_encoders_wrong_output_is_refused_naming_it(fault: str, message: str) -> None:
+    """It failed with an IndexError deep in the lattice, or aligned on NaN."""
+    tgt, src = toy(6, drop=range(2, 3))  # a target sentence more: its runs are encoded
+    with pytest.raises(ModelNotAvailable, match=rf"^encoder faulty {message}") as refused:
+        align_texts(src, tgt, Faulty(fault), src_lang="en", tgt_lang="en")
+    assert "its encode(texts) must return one finite row a text" in str(refused.value)
 
 
 def toy(n: int, drop: range = range(0)) -> tuple[list[str], list[str]]:
