@@ -102,13 +102,10 @@ def register(app: typer.Typer) -> None:
             version_languages,
         )
         from align.pipeline import Settings
-        from align.readers.base import check_file
         from align.writers import multilingual_tmx
 
         codes = [c.strip() for c in langs.split(",") if c.strip()] if langs else None
         versions = version_languages(files, codes, pivot, told=say)
-        for path in files:
-            check_file(path)  # every version, before the others are aligned
         if output is not None:
             refuse_an_input(output, files)
             multilingual_tmx.check_path(output)

@@ -27,6 +27,7 @@ from align.flags import untranslated
 from align.languages import NAMES, base_language, guess_language, language_tag
 from align.pipeline import Settings, align_documents, check_translation_unless, document_id
 from align.readers import read_document
+from align.readers.base import check_file
 from align.types import Alignment, Segment, join_texts
 
 
@@ -290,6 +291,8 @@ def align_versions(
     translate the pivot raises, unless ``force`` (then ``warn`` hears of it). The pivot
     is read once and the encoder loaded once, with its embeddings cached in ``cache_dir``
     (by default the user's cache) unless ``use_cache`` is False, as :func:`align_files`.
+    Every version is checked and read before the encoder is loaded or any pair aligned, so
+    an unreadable file raises ``InputError`` before minutes of work, not after them.
     """
     versions, pivot = _with_pivot(versions, language_tag(pivot))
     if pivot not in versions:
@@ -300,9 +303,12 @@ def align_versions(
         )
     if len(versions) < 2:
         raise InputError("a multilingual TM needs two language versions or more")
+    for path in versions.values():
+        check_file(Path(path))
+    raws = {lang: read_document(path, lang) for lang, path in versions.items()}
     settings = settings or Settings()
     say = progress or (lambda _msg: None)
-    pivot_raw = read_document(versions[pivot], pivot)
+    pivot_raw = raws[pivot]
     if encoder is None:
         say(f"loading encoder {settings.model}")
         cache = (cache_dir or default_cache_dir()) if use_cache else None
@@ -313,7 +319,7 @@ def align_versions(
         if lang == pivot:
             continue
         say(f"aligning {lang} with {pivot}")
-        raw = read_document(path, lang)
+        raw = raws[lang]
         pair_settings = replace(settings, src_lang=lang, tgt_lang=pivot)
         pair = align_documents(
             raw,

@@ -4,8 +4,10 @@ pivot's sentences, every sentence in a unit or reported, a valid multilingual TM
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 from benchmark_scripts import load
 from conftest import CORPUS, run_align
@@ -214,6 +216,44 @@ def test_with_force_a_version_that_does_not_translate_the_pivot_is_aligned_with_
     multi = align_versions(versions, cache_dir=embedding_cache, force=True, warn=warned.append)
     assert any("are mostly the same text (38 of 42 beads" in w for w in warned), warned
     assert len(multi.unaligned["en"]) == 38  # those 38 are in no unit, as untranslated
+
+
+class CountingEncoder:
+    """An encoder that only counts its calls: no version should reach it."""
+
+    name = "counting"
+    version = "1"
+    dim = 4
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls += 1
+        return np.ones((len(texts), self.dim), dtype=np.float32) / 2
+
+
+@pytest.mark.parametrize(
+    ("last", "error"),
+    [
+        (None, r"ru\.txt: file does not exist"),
+        ("\n \n", r"ru\.txt: contains no text"),
+    ],
+)
+def test_every_version_is_checked_and_read_before_any_is_aligned(
+    tmp_path: Path, last: str | None, error: str
+) -> None:
+    """A library user learnt that the last file was missing or blank only after the
+    others had been aligned; ``align multi`` checked them first, the library now does."""
+    ru = tmp_path / "ru.txt"
+    if last is not None:
+        ru.write_text(last, encoding="utf-8")
+    versions = {"zh": CORPUS / "zh.txt", "en": CORPUS / "en.txt", "ru": ru}
+    encoder = CountingEncoder()
+    heard: list[str] = []
+    with pytest.raises(InputError, match=error):
+        align_versions(versions, encoder=encoder, progress=heard.append)
+    assert encoder.calls == 0 and heard == []
 
 
 def _align(*args: str, cwd: Path, cache: Path | None = None) -> subprocess.CompletedProcess[str]:
