@@ -160,14 +160,7 @@ def convert_cmd(
         align tmx convert out.tmx -o out.tsv
     """
     from align import tmx
-    from align.errors import InputError
 
-    if file.suffix.lower() != ".tsv" and (src_lang or tgt_lang):
-        given = "--src-lang" if src_lang else "--tgt-lang"
-        raise InputError(
-            f"{given} names a TSV input's columns; {file} is no TSV, and a TMX says the "
-            f"language of each segment itself: leave {given} out"
-        )
     r = tmx.convert(file, output, force=force, src_lang=src_lang, tgt_lang=tgt_lang)
     skipped = f", skipped {r.skipped} without text in both languages" if r.skipped else ""
     _done(f"wrote {r.output}: {r.units} units as {r.format}{skipped}")

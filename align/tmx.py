@@ -851,7 +851,7 @@ def _check_output(
         )
     if output.exists() and not force:
         raise OutputError(
-            f"{output} already exists: pass --force to overwrite, or choose another -o"
+            f"{output} already exists: pass --force (force=True) to overwrite, or choose another -o"
         )
     for p in inputs:
         _check_readable(p)
@@ -1005,9 +1005,16 @@ def convert(
     keeps plain text (``ConvertResult.altered`` counts the segments a TSV row could
     not hold as they were); JSONL keeps everything (one header line, then one line
     per unit). TMX to TMX 1.4 rewrites the file as our writer would; what it cannot
-    mend is in ``ConvertResult.problems``.
+    mend is in ``ConvertResult.problems``. ``src_lang``/``tgt_lang`` for a TMX source raise
+    ``InputError``: they would be ignored, and the TM not labelled as the caller meant.
     """
     source, output = Path(source), Path(output)
+    if source.suffix.lower() != ".tsv" and (src_lang or tgt_lang):
+        given = "--src-lang (src_lang)" if src_lang else "--tgt-lang (tgt_lang)"
+        raise InputError(
+            f"{given} names a TSV input's columns; {source} is no TSV, and a TMX says the "
+            f"language of each segment itself: leave {given.split()[0]} out"
+        )
     pair = (source.suffix.lower(), output.suffix.lower())
     if pair not in _CONVERSIONS:
         done = ", ".join(f"{a} -> {b}" for a, b in sorted(_CONVERSIONS))

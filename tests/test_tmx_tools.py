@@ -824,6 +824,18 @@ def test_convert_refuses_what_it_cannot_do(foreign: Path, tmp_path: Path) -> Non
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+@pytest.mark.parametrize("option", ["src_lang", "tgt_lang"])
+def test_convert_refuses_column_languages_for_a_tmx(
+    foreign: Path, tmp_path: Path, option: str
+) -> None:
+    """They name a TSV's columns; a TMX names its own languages. They were ignored, and the
+    TM came out in languages the caller had not asked for."""
+    flag = "--" + option.replace("_", "-")
+    with pytest.raises(InputError, match=rf"^{flag} \({option}\) names a TSV input's columns; "):
+        tmx.convert(foreign, tmp_path / "x.tsv", **{option: "fr-FR"})  # type: ignore[arg-type]
+    assert not (tmp_path / "x.tsv").exists()
+
+
 # --- atomic output --------------------------------------------------------------------
 
 
@@ -835,7 +847,7 @@ def test_existing_output_needs_force(ours: Path, foreign: Path, tmp_path: Path) 
         lambda f: tmx.filter(ours, out, 0.5, force=f),
         lambda f: tmx.convert(foreign, out, force=f),
     ):
-        with pytest.raises(OutputError, match="already exists.*--force"):
+        with pytest.raises(OutputError, match=r"already exists: pass --force \(force=True\) to"):
             run(False)
         assert out.read_text(encoding="utf-8") == "keep me"
     tmx.merge([ours], out, force=True)
@@ -988,6 +1000,7 @@ def test_cli_merge_filter_convert_stats(ours: Path, foreign: Path, tmp_path: Pat
         (("merge", "{ours}", "-o", "{ours}"), "already exists"),
         (("filter", "{ours}", "--min-confidence", "2", "-o", "{tmp}/x.tmx"), "from 0 to 1"),
         (("convert", "{ours}", "-o", "{tmp}/x.pdf"), "cannot convert"),
+        (("convert", "{ours}", "--tgt-lang", "fr", "-o", "{tmp}/x.tsv"), "leave --tgt-lang out"),
         (("stats", "{tmp}/junk.tmx"), "not well-formed"),
     ],
 )
