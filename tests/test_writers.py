@@ -7,7 +7,7 @@ import logging
 import math
 import os
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -394,8 +394,18 @@ def test_dates() -> None:
     aware = TmxWriter().dumps(a, date=datetime(2023, 6, 15, 17, 30, tzinfo=tz))
     naive = TmxWriter().dumps(a, date=datetime(2023, 6, 15, 9, 30))
     assert aware == naive == TmxWriter().dumps(a, date=DATE)
-    with pytest.raises(ValueError, match="TMX date"):
+    with pytest.raises(OutputError, match="TMX date"):
         TmxWriter().dumps(a, date="2023-06-15")
+
+
+@pytest.mark.parametrize("bad", ["2024-01-01", date(2024, 1, 1)])
+def test_a_bad_date_is_the_packages_error_saying_what_to_pass(tmp_path: Path, bad: object) -> None:
+    """It was a bare ValueError (or an AttributeError for a ``datetime.date``), which a
+    caller catching ``AlignError`` for the user's mistakes let through."""
+    out = tmp_path / "a.tmx"
+    with pytest.raises(OutputError, match=r"is not a TMX date: pass date= a datetime, or a "):
+        write_alignment(make_alignment(), out, date=bad)
+    assert not out.exists()
 
 
 def test_date_defaults_to_now_or_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -650,7 +660,7 @@ def test_registry() -> None:
     assert format_for_path(Path("a.tsv")) == "tsv" and format_for_path("a.jsonl") == "jsonl"
     with pytest.raises(OutputError, match="unknown output format 'xliff'"):
         get_writer("xliff")
-    with pytest.raises(OutputError, match="pass --format"):
+    with pytest.raises(OutputError, match=r"or pass --format \(fmt=\)$"):
         format_for_path("out.xml")
 
 
@@ -662,7 +672,7 @@ def test_write_alignment_by_suffix_and_explicit_format(tmp_path: Path) -> None:
     assert_valid_tmx(tmp_path / "tm.tmx")
     write_alignment(a, tmp_path / "tm.txt", fmt="jsonl")
     assert read_alignment(tmp_path / "tm.txt", fmt="jsonl") == a
-    with pytest.raises(OutputError, match=r"y\.tmx is named as TMX but --format tsv was given"):
+    with pytest.raises(OutputError, match=r"y\.tmx is named as TMX but --format tsv \(fmt='tsv'\)"):
         write_alignment(a, tmp_path / "y.tmx", fmt="tsv")  # TSV a CAT tool reads as broken TMX
     assert not (tmp_path / "y.tmx").exists()
     write_alignment(a, tmp_path / "tm.jsonl")
@@ -698,7 +708,7 @@ def test_existing_output_is_refused_before_serialising(
     out.write_bytes(b"old TM")
     calls: list[str] = []
     monkeypatch.setattr(TmxWriter, "render", lambda *a, **k: calls.append("render"))
-    with pytest.raises(OutputError, match="already exists: pass --force"):
+    with pytest.raises(OutputError, match=r"already exists: pass --force \(force=True\) to"):
         write_alignment(make_alignment(), out)
     assert calls == [] and out.read_bytes() == b"old TM"
 

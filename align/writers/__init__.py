@@ -79,7 +79,7 @@ def format_for_path(path: Path | str) -> str:
     suffixes = ", ".join(w.suffix for w in WRITERS.values())
     raise OutputError(
         f"{path}: cannot tell the output format from {suffix or 'no suffix'!r}: "
-        f"name it {suffixes}, or pass --format"
+        f"name it {suffixes}, or pass --format (fmt=)"
     )
 
 
@@ -93,8 +93,8 @@ def output_format(path: Path | str, fmt: str | None = None) -> str:
     named = named_format(path) or name
     if named != name:
         raise OutputError(
-            f"{path} is named as {named.upper()} but --format {name} was given: name it "
-            f"{WRITERS[name].suffix}, or leave --format out"
+            f"{path} is named as {named.upper()} but --format {name} (fmt={name!r}) was given: "
+            f"name it {WRITERS[name].suffix}, or leave --format (fmt) out"
         )
     return name
 
@@ -117,7 +117,9 @@ def write_alignment(
     path = Path(path)
     name = output_format(path, fmt)
     if path.exists() and not force:
-        raise OutputError(f"{path} already exists: pass --force to overwrite, or choose another -o")
+        raise OutputError(
+            f"{path} already exists: pass --force (force=True) to overwrite, or choose another -o"
+        )
     rendered = WRITERS[name].render(alignment, **options)  # type: ignore[arg-type]
     atomic_write(path, rendered.data, force=force)
     for d in rendered.dropped:

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from align.errors import OutputError
 from align.languages import LANG_CODES
 from align.types import Alignment, Bead, Segment
 
@@ -101,15 +102,19 @@ def tmx_date(date: datetime | str | None = None) -> str:
     """A TMX date (YYYYMMDDThhmmssZ, UTC).
 
     ``None`` means now, unless ``SOURCE_DATE_EPOCH`` is set (reproducible builds).
-    Naive datetimes are taken as UTC.
+    Naive datetimes are taken as UTC. Anything else raises ``OutputError``: the TM would
+    otherwise carry a date no CAT tool reads.
     """
-    if isinstance(date, str):
-        if not TMX_DATE.fullmatch(date):
-            raise ValueError(f"TMX date must look like 20240131T235959Z, got {date!r}")
-        return date
     if date is None:
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         date = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    if isinstance(date, str) and TMX_DATE.fullmatch(date):
+        return date
+    if not isinstance(date, datetime):
+        raise OutputError(
+            f"date {date!r} is not a TMX date: pass date= a datetime, or a string like "
+            "20240131T235959Z (UTC)"
+        )
     if date.tzinfo is None:
         date = date.replace(tzinfo=UTC)
     return date.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
