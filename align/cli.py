@@ -16,6 +16,7 @@ from rich.console import Console
 
 from align import __version__, cli_batch, cli_multi, cli_report, cli_review
 from align.aligner import AlignConfig
+from align.cli_cache import cache_app
 from align.cli_common import (
     ANYWAY_HELP,
     CACHE_HELP,
@@ -49,6 +50,7 @@ app = typer.Typer(
 )
 
 app.add_typer(tmx_app, name="tmx", help="Validate, inspect, merge, filter and convert TMX.")
+app.add_typer(cache_app, name="cache")
 err = Console(stderr=True)
 
 

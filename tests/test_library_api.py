@@ -14,7 +14,7 @@ import pytest
 
 import align
 from align.encoders import Encoder
-from align.errors import AlignError, InputError
+from align.errors import AlignError, InputError, ModelNotAvailable, OutputError
 from align.pipeline import IN_MEMORY, Settings, align_strings
 from align.types import Alignment
 
@@ -142,3 +142,34 @@ def test_a_refusal_is_the_packages_own_error() -> None:
         align_strings(
             "大会，回顾联合国的宗旨。" * 5, "大会，回顾联合国的宗旨。" * 5, encoder=LengthEncoder()
         )
+
+
+class ShortEncoder(LengthEncoder):
+    """A user's own encoder that loses the last text's vector."""
+
+    name = "short"
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return super().encode(texts)[:-1]
+
+
+def test_a_users_encoder_that_returns_too_few_rows_is_named() -> None:
+    """It failed with an IndexError from deep inside the aligner."""
+    with pytest.raises(ModelNotAvailable, match=r"^encoder short returned shape \(7, 8\) for 8 "):
+        align_strings(ZH, EN, encoder=ShortEncoder())
+
+
+def test_refusals_name_the_arguments_a_library_caller_passes(tmp_path: Path) -> None:
+    """They named only the command's flags (--force, --no-cache) or were a bare ValueError."""
+    alignment = align_strings(ZH, EN, encoder=LengthEncoder())
+    out = tmp_path / "tm.tmx"
+    out.write_text("mine", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"pass --force \(force=True\) to overwrite"):
+        align.write_alignment(alignment, out)
+    with pytest.raises(OutputError, match=r"not a TMX date: pass date= a datetime"):
+        align.write_alignment(alignment, tmp_path / "new.tmx", date="2024-01-01")
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"--no-cache \(use_cache=False\)$"):
+        align.CachedEncoder(LengthEncoder(), blocker / "cache")
+    assert out.read_text(encoding="utf-8") == "mine" and not (tmp_path / "new.tmx").exists()

@@ -7,30 +7,61 @@ runs: readers never wait, writers queue behind SQLite's busy timeout, and a
 is easier to move or delete than thousands of ``.npy`` files. Rows are keyed
 by model id, model version and the text's sha256, so vectors from different
 models or builds are never mixed.
+
+The file is kept under a size limit (``$ALIGN_CACHE_MAX``, default 1 GB): each row
+records when it was last used, and a write that takes the entries past the limit
+deletes the least recently used down to 90% of it. Vectors a run has looked up are
+already in its memory, so another process's eviction can only make it re-encode
+them later, never fail. "Last used" is written at most once per row per run (and
+again after ten minutes), a run's hits together (with its next write, every 2000,
+and at exit), so a run over a warm cache does not turn every lookup into a write.
+New files use 16 KiB pages, on which a 512-float row is stored whole: on SQLite's
+4 KiB default each row spilled onto an overflow page, and the file was 1.6 times as
+big (18 kB a sentence aligned, not 11); ``align cache prune`` converts an old one.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import logging
+import math
 import os
 import random
+import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
 
 from align.encoders.base import Encoder, encode_joined
-from align.errors import OutputError
+from align.errors import AlignError, OutputError
 
 log = logging.getLogger(__name__)
 
 DB_NAME = "embeddings.sqlite3"
+MAX_ENV = "ALIGN_CACHE_MAX"
+DEFAULT_MAX_BYTES = 1_000_000_000
+"""About 90,000 aligned sentences of USE vectors (11.3 kB of file a sentence, measured on
+A/77/L.107 and MAC-Dev: 3.8 vectors a sentence): the last 140 or so documents of
+MAC-Dev's size (640 sentences, both languages counted)."""
+FILE_FACTOR = 1.35
+"""File bytes per stored byte (vector, key, model): the pages of a B-tree filled in
+random key order are about three quarters full (measured on the same runs)."""
+LOW_WATER = 0.9
+"""Eviction goes down to this share of the limit, so it does not run on every write."""
+TOUCH_AFTER_MS = 600_000
+"""A row used again in the same run is stamped again only after this long."""
+TOUCH_BATCH = 2000
+"""Hits wait to be stamped until this many, the next write or :meth:`CachedEncoder.close`:
+stamping a page's rows together writes it once."""
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS embeddings (
     model TEXT NOT NULL,
@@ -38,9 +69,28 @@ CREATE TABLE IF NOT EXISTS embeddings (
     key TEXT NOT NULL,
     dim INTEGER NOT NULL,
     vec BLOB NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (model, version, key)
 ) WITHOUT ROWID
 """
+_ROW = "(length({0}.vec) + length({0}.key) + length({0}.model) + length({0}.version) + 24)"
+_UPGRADE = (
+    "CREATE INDEX IF NOT EXISTS embeddings_used ON embeddings (used)",
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    "DELETE FROM meta WHERE name IN ('rows', 'bytes')",
+    "INSERT INTO meta SELECT 'rows', count(*) FROM embeddings",
+    f"INSERT INTO meta SELECT 'bytes', coalesce(sum({_ROW.format('embeddings')}), 0) "
+    "FROM embeddings",
+    "CREATE TRIGGER IF NOT EXISTS embeddings_add AFTER INSERT ON embeddings BEGIN "
+    "UPDATE meta SET value = value + 1 WHERE name = 'rows'; "
+    f"UPDATE meta SET value = value + {_ROW.format('NEW')} WHERE name = 'bytes'; END",
+    "CREATE TRIGGER IF NOT EXISTS embeddings_drop AFTER DELETE ON embeddings BEGIN "
+    "UPDATE meta SET value = value - 1 WHERE name = 'rows'; "
+    f"UPDATE meta SET value = value - {_ROW.format('OLD')} WHERE name = 'bytes'; END",
+    "CREATE TRIGGER IF NOT EXISTS embeddings_change AFTER UPDATE OF vec, key ON embeddings "
+    f"BEGIN UPDATE meta SET value = value + {_ROW.format('NEW')} - {_ROW.format('OLD')} "
+    "WHERE name = 'bytes'; END",
+)
 _CHUNK = 500
 _DTYPE = np.dtype("<f4")
 _BUSY_CODES = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED (and their extended codes)
@@ -58,12 +108,185 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+_UNITS = {
+    "": 1000**2,
+    "b": 1,
+    "k": 1000,
+    "kb": 1000,
+    "m": 1000**2,
+    "mb": 1000**2,
+    "g": 1000**3,
+    "gb": 1000**3,
+    "t": 1000**4,
+    "tb": 1000**4,
+    "kib": 1024,
+    "mib": 1024**2,
+    "gib": 1024**3,
+    "tib": 1024**4,
+}
+_SIZE = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)\s*", re.IGNORECASE)
+
+
+def parse_size(text: str) -> int | None:
+    """Bytes for ``500MB``, ``2GB``, ``1.5GiB`` or ``800`` (MB); None for ``unlimited``.
+
+    Raises ValueError with a message that says how to write a size.
+    """
+    if text.strip().lower() in ("unlimited", "none", "off"):
+        return None
+    match = _SIZE.fullmatch(text)
+    unit = match.group(2).lower() if match else ""
+    if match is None or unit not in _UNITS:
+        raise ValueError(f"'{text}' is not a size: write it like 500MB, 2GB, 1.5GiB or unlimited")
+    size = int(float(match.group(1)) * _UNITS[unit])
+    if size <= 0:
+        raise ValueError(f"'{text}' is not a usable size: give more than 0, or unlimited")
+    return size
+
+
+def format_size(size: float) -> str:
+    for unit, factor in (("GB", 1000**3), ("MB", 1000**2), ("kB", 1000)):
+        if size >= factor:
+            return f"{size / factor:.1f} {unit}"
+    return f"{int(size)} B"
+
+
+def cache_limit(value: int | str | None = None) -> int | None:
+    """The limit in bytes (None: unlimited): ``value`` (bytes, or a size as text), else
+    ``$ALIGN_CACHE_MAX``, else :data:`DEFAULT_MAX_BYTES`."""
+    if isinstance(value, int):
+        if value <= 0:
+            raise ValueError(f"cache limit {value} bytes: give more than 0, or 'unlimited'")
+        return value
+    if value is not None:
+        return parse_size(value)
+    env = os.environ.get(MAX_ENV, "").strip()
+    if not env:
+        return DEFAULT_MAX_BYTES
+    try:
+        return parse_size(env)
+    except ValueError as exc:
+        raise AlignError(f"{MAX_ENV}: {exc}") from exc
+
+
+def page_size_for(dim: int) -> int:
+    """The smallest page on which a row of ``dim`` floats is stored whole: a row that
+    spills onto an overflow page costs a page of its own (twice the bytes, or more)."""
+    row = dim * 4 + 400
+    for page in (16384, 32768, 65536):
+        if row <= (page - 12) * 64 // 255 - 23:
+            return page
+    return 65536
+
+
+def file_bytes(conn: sqlite3.Connection) -> int:
+    """Pages the file holds now (in use or free for reuse)."""
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    return int(pages * page)
+
+
+def stored(conn: sqlite3.Connection) -> tuple[int, int]:
+    """Rows, and the file size they make (what the limit counts): their bytes, kept by
+    triggers so that no write has to count the table, times :data:`FILE_FACTOR`. Free
+    pages left by eviction are not counted: the next rows fill them."""
+    found = dict(conn.execute("SELECT name, value FROM meta WHERE name IN ('rows', 'bytes')"))
+    return int(found.get("rows", 0)), int(int(found.get("bytes", 0)) * FILE_FACTOR)
+
+
+def ensure_schema(conn: sqlite3.Connection) -> None:
+    """The table, its ``used`` index and the counters; a cache from before the limit gets
+    them (its rows count as least recently used). Checked again under the write lock,
+    since another process may be adding them at the same moment."""
+    conn.execute(_SCHEMA)
+    if _current(conn):
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if not any(row[1] == "used" for row in conn.execute("PRAGMA table_info(embeddings)")):
+            conn.execute("ALTER TABLE embeddings ADD COLUMN used INTEGER NOT NULL DEFAULT 0")
+        if not _current(conn):
+            for statement in _UPGRADE:
+                conn.execute(statement)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _current(conn: sqlite3.Connection) -> bool:
+    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    return {
+        "embeddings_used",
+        "meta",
+        "embeddings_add",
+        "embeddings_drop",
+        "embeddings_change",
+    } <= names
+
+
+def evict(conn: sqlite3.Connection, limit: int | None, target: int | None = None) -> int:
+    """Inside a write transaction: if the entries make more than ``limit`` bytes, delete
+    the least recently used until they take ``target`` (default 90% of the limit) or
+    less (down to 0). Returns how many rows went."""
+    rows, size = stored(conn)
+    if limit is None or size <= limit:
+        return 0
+    goal = int(limit * LOW_WATER) if target is None else target
+    before = rows
+    while size > max(goal, 0) and rows > 0:
+        batch = max(1, math.ceil((size - goal) / (size / rows)))
+        conn.execute(
+            "DELETE FROM embeddings WHERE (model, version, key) IN "
+            "(SELECT model, version, key FROM embeddings ORDER BY used LIMIT ?)",
+            (batch,),
+        )
+        rows, size = stored(conn)
+    return before - rows
+
+
+def retrying(action: Callable[[], T], path: Path, seconds: float) -> T:
+    """Run ``action``, again after a short random pause while the database is busy.
+
+    SQLite's busy handler covers most waits, but not all: a read that must
+    become a write, or a schema change racing another process's first open,
+    fail at once with "database is locked". Such an action changed nothing,
+    so doing it again is safe.
+    """
+    deadline = time.monotonic() + seconds
+    pause = 0.01
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or time.monotonic() >= deadline:
+                raise
+            log.debug("embedding cache %s busy (%s): retrying", path, exc)
+        time.sleep(pause * (0.5 + random.random()))
+        pause = min(pause * 2, 1.0)
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def _flush_at_exit(ref: weakref.ref[CachedEncoder]) -> None:
+    """A run that never closes its encoder (``align pair``) still records what it used."""
+    encoder = ref()
+    if encoder is not None:
+        with contextlib.suppress(Exception):
+            encoder.flush()
+
+
 class CachedEncoder:
     """An :class:`Encoder` that asks ``encoder`` only for texts it has not seen.
 
     Counters, per text position requested: ``hits`` came from disk, ``misses``
     did not; ``encoded`` counts texts actually sent to the model (misses with
-    duplicates removed).
+    duplicates removed); ``evicted`` counts rows this instance deleted to keep the
+    cache under ``max_size`` (bytes, or text such as ``"2GB"`` or ``"unlimited"``;
+    None: ``$ALIGN_CACHE_MAX``, else :data:`DEFAULT_MAX_BYTES`).
     """
 
     busy_timeout_ms = 60_000
@@ -71,7 +294,13 @@ class CachedEncoder:
     retry_seconds = 300.0
     """How long a busy or locked database is retried on top of that before giving up."""
 
-    def __init__(self, encoder: Encoder, cache_dir: Path | str) -> None:
+    def __init__(
+        self, encoder: Encoder, cache_dir: Path | str, max_size: int | str | None = None
+    ) -> None:
+        try:
+            self.max_bytes = cache_limit(max_size)
+        except ValueError as exc:
+            raise AlignError(f"embedding cache limit: {exc}") from exc
         self.inner = encoder
         self.name = encoder.name
         self.version = encoder.version
@@ -81,6 +310,10 @@ class CachedEncoder:
         self.hits = 0
         self.misses = 0
         self.encoded = 0
+        self.evicted = 0
+        self._session = now_ms()
+        self._pending: set[str] = set()
+        atexit.register(_flush_at_exit, weakref.ref(self))
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
@@ -89,7 +322,8 @@ class CachedEncoder:
     def _fail(self, exc: Exception) -> OutputError:
         return OutputError(
             f"cannot use the embedding cache {self.path}: {exc}; "
-            f"set ALIGN_CACHE_DIR to a writable folder or run with --no-cache"
+            "set ALIGN_CACHE_DIR (cache_dir=) to a writable folder or run with --no-cache "
+            "(use_cache=False)"
         )
 
     def _open(self) -> sqlite3.Connection:
@@ -97,9 +331,10 @@ class CachedEncoder:
         conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            conn.execute(f"PRAGMA page_size = {page_size_for(self.dim)}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute(_SCHEMA)
+            ensure_schema(conn)
         except BaseException:
             conn.close()
             raise
@@ -149,44 +384,33 @@ class CachedEncoder:
             return action()
 
     def _retrying(self, action: Callable[[], T]) -> T:
-        """Run ``action``, again after a short random pause while the database is busy.
+        return retrying(action, self.path, self.retry_seconds)
 
-        SQLite's busy handler covers most waits, but not all: a read that must
-        become a write, or a schema change racing another process's first open,
-        fail at once with "database is locked". Such an action changed nothing,
-        so doing it again is safe.
-        """
-        deadline = time.monotonic() + self.retry_seconds
-        pause = 0.01
-        while True:
-            try:
-                return action()
-            except sqlite3.OperationalError as exc:
-                if not _is_busy(exc) or time.monotonic() >= deadline:
-                    raise
-                log.debug("embedding cache %s busy (%s): retrying", self.path, exc)
-            time.sleep(pause * (0.5 + random.random()))
-            pause = min(pause * 2, 1.0)
-
-    def _lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
+    def _lookup(self, keys: list[str]) -> tuple[dict[str, np.ndarray], list[str]]:
         return self._mending(lambda: self._retrying(lambda: self._lookup_once(keys)))
 
-    def _lookup_once(self, keys: list[str]) -> dict[str, np.ndarray]:
+    def _lookup_once(self, keys: list[str]) -> tuple[dict[str, np.ndarray], list[str]]:
+        """The vectors held, and the keys of those last stamped before this run (or
+        long ago in it): only these are written back as used."""
         found: dict[str, np.ndarray] = {}
+        stale: list[str] = []
+        before = max(self._session, now_ms() - TOUCH_AFTER_MS)
         conn = self._connection()
         for i in range(0, len(keys), _CHUNK):
             chunk = keys[i : i + _CHUNK]
             marks = ",".join("?" * len(chunk))
             rows = conn.execute(
-                f"SELECT key, dim, vec FROM embeddings "
+                f"SELECT key, dim, vec, used FROM embeddings "
                 f"WHERE model = ? AND version = ? AND key IN ({marks})",
                 (self.name, self.version, *chunk),
             )
-            for key, dim, blob in rows:
+            for key, dim, blob, used in rows:
                 vec = self._decode(dim, blob)
                 if vec is not None:
                     found[key] = vec
-        return found
+                    if not isinstance(used, int) or used <= before:
+                        stale.append(key)
+        return found, stale
 
     def _decode(self, dim: object, blob: object) -> np.ndarray | None:
         """The stored vector, or None if the row is damaged (then it is re-encoded)."""
@@ -198,23 +422,42 @@ class CachedEncoder:
             return None
         return vec
 
-    def _store(self, keys: list[str], vectors: np.ndarray) -> None:
+    def _store(self, keys: list[str], vectors: np.ndarray, stale: list[str]) -> None:
+        """Write the new vectors and stamp ``stale`` as used, in one transaction; then
+        evict if the new rows took the cache past its limit."""
+        stamp = now_ms()
         rows = [
-            (self.name, self.version, k, self.dim, np.asarray(v, dtype=_DTYPE).tobytes())
+            (self.name, self.version, k, self.dim, np.asarray(v, dtype=_DTYPE).tobytes(), stamp)
             for k, v in zip(keys, vectors, strict=True)
         ]
-        self._mending(lambda: self._retrying(lambda: self._store_once(rows)))
+        self._mending(lambda: self._retrying(lambda: self._store_once(rows, stale, stamp)))
 
-    def _store_once(self, rows: list[tuple[str, str, str, int, bytes]]) -> None:
+    def _store_once(
+        self, rows: list[tuple[str, str, str, int, bytes, int]], stale: list[str], stamp: int
+    ) -> None:
         conn = self._connection()
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?, ?)", rows)
+            for i in range(0, len(stale), _CHUNK):
+                chunk = stale[i : i + _CHUNK]
+                conn.execute(
+                    f"UPDATE embeddings SET used = ? WHERE model = ? AND version = ? "
+                    f"AND key IN ({','.join('?' * len(chunk))})",
+                    (stamp, self.name, self.version, *chunk),
+                )
+            conn.executemany(
+                "INSERT INTO embeddings (model, version, key, dim, vec, used) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (model, version, key) "
+                "DO UPDATE SET dim = excluded.dim, vec = excluded.vec, used = excluded.used",
+                rows,
+            )
+            evicted = evict(conn, self.max_bytes) if rows else 0
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        self.evicted += evicted
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         items = list(texts)
@@ -241,8 +484,9 @@ class CachedEncoder:
             first.setdefault(k, i)
         with self._lock:
             try:
-                found = self._lookup(list(first))
+                found, stale = self._lookup(list(first))
                 missing = [k for k in first if k not in found]
+                vectors = np.empty((0, self.dim), dtype=np.float32)
                 if missing:
                     vectors = np.asarray(compute([first[k] for k in missing]), dtype=np.float32)
                     if vectors.shape != (len(missing), self.dim):
@@ -250,9 +494,12 @@ class CachedEncoder:
                             f"encoder {self.name} returned shape {vectors.shape} "
                             f"for {len(missing)} texts, expected (n, {self.dim})"
                         )
-                    self._store(missing, vectors)
-                    found.update(zip(missing, vectors, strict=True))
-                    self.encoded += len(missing)
+                self._pending.update(stale)
+                if missing or len(self._pending) >= TOUCH_BATCH:
+                    self._store(missing, vectors, sorted(self._pending))
+                    self._pending.clear()
+                found.update(zip(missing, vectors, strict=True))
+                self.encoded += len(missing)
             except sqlite3.Error as exc:
                 raise self._fail(exc) from exc
             for i, k in enumerate(keys):
@@ -263,7 +510,25 @@ class CachedEncoder:
             self.misses += len(texts) - n_hits
         return out
 
+    def flush(self) -> None:
+        """Stamp the hits still waiting as used. Best effort: a stamp lost only makes its
+        row look older."""
+        with self._lock:
+            if not self._pending or self._conn is None or self._pid != os.getpid():
+                return
+            try:
+                self._store([], np.empty((0, self.dim), dtype=np.float32), sorted(self._pending))
+            except sqlite3.Error as exc:
+                log.warning(
+                    "embedding cache %s: use of %d vectors not recorded (%s)",
+                    self.path,
+                    len(self._pending),
+                    exc,
+                )
+            self._pending.clear()
+
     def close(self) -> None:
+        self.flush()
         with self._lock:
             if self._conn is not None and self._pid == os.getpid():
                 self._conn.close()
@@ -274,3 +539,174 @@ class CachedEncoder:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+# --- looking after the cache (``align cache``) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    """What ``align cache info`` shows."""
+
+    path: Path
+    on_disk: int
+    size: int
+    rows: int
+    models: list[tuple[str, str, int]]
+    limit: int | None
+
+
+class CacheError(AlignError):
+    """The cache cannot be looked after as asked (missing, damaged, busy)."""
+
+
+def _files(path: Path) -> list[Path]:
+    return [path.with_name(path.name + extra) for extra in ("", "-wal", "-shm")]
+
+
+@contextlib.contextmanager
+def open_cache(cache_dir: Path, *, write: bool = True) -> Iterator[sqlite3.Connection]:
+    """The existing cache in ``cache_dir`` (never creates one); one-line errors."""
+    path = Path(cache_dir).expanduser() / DB_NAME
+    if not path.is_file():
+        raise CacheError(
+            f"no embedding cache at {path}: the first 'align pair' or 'align batch' makes it "
+            f"(ALIGN_CACHE_DIR chooses the folder)"
+        )
+    try:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=60, isolation_level=None
+        )
+    except sqlite3.Error as exc:
+        raise CacheError(f"cannot open the embedding cache {path}: {exc}") from exc
+    try:
+        conn.execute("PRAGMA busy_timeout = 60000")
+        if write:
+            retrying(lambda: ensure_schema(conn), path, CachedEncoder.retry_seconds)
+        else:
+            conn.execute("SELECT count(*) FROM embeddings").fetchone()
+        yield conn
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+            raise CacheError(
+                f"the embedding cache {path} stayed busy ({exc}): try again when the "
+                f"running alignments finish"
+            ) from exc
+        raise CacheError(
+            f"cannot read the embedding cache {path} ({exc}): 'align cache clear' deletes "
+            f"it, and the next run starts a new one"
+        ) from exc
+    finally:
+        conn.close()
+
+
+def cache_info(cache_dir: Path, limit: int | None) -> CacheInfo:
+    path = Path(cache_dir).expanduser() / DB_NAME
+    with open_cache(cache_dir, write=False) as conn:
+        models = [
+            (str(m), str(v), int(n))
+            for m, v, n in conn.execute(
+                "SELECT model, version, count(*) FROM embeddings GROUP BY model, version "
+                "ORDER BY model, version"
+            )
+        ]
+        rows = sum(n for _, _, n in models)
+        has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
+        if has_meta:
+            size = stored(conn)[1]
+        else:
+            row = conn.execute(
+                f"SELECT coalesce(sum({_ROW.format('embeddings')}), 0) FROM embeddings"
+            ).fetchone()
+            size = int(row[0] * FILE_FACTOR)
+    on_disk = sum(f.stat().st_size for f in _files(path) if f.exists())
+    return CacheInfo(path, on_disk, size, rows, models, limit)
+
+
+def clear_cache(cache_dir: Path, model: str | None = None) -> int:
+    """Delete every vector (or ``model``'s) and give the space back; a damaged cache is
+    deleted whole. Returns the rows deleted (-1: a damaged file was deleted)."""
+    path = Path(cache_dir).expanduser() / DB_NAME
+    try:
+        with open_cache(cache_dir) as conn:
+            where, args = ("WHERE model = ?", (model,)) if model is not None else ("", ())
+            removed = retrying(
+                lambda: _in_write(
+                    conn, lambda: conn.execute(f"DELETE FROM embeddings {where}", args).rowcount
+                ),
+                path,
+                CachedEncoder.retry_seconds,
+            )
+            compact(conn)
+            return int(removed)
+    except CacheError:
+        if not path.is_file() or _readable(path):
+            raise
+    for file in _files(path):
+        file.unlink(missing_ok=True)
+    return -1
+
+
+def _readable(path: Path) -> bool:
+    try:
+        with contextlib.closing(
+            sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        ) as c:
+            c.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except sqlite3.DatabaseError as exc:
+        return isinstance(exc, sqlite3.OperationalError) and _is_busy(exc)
+
+
+def prune_cache(cache_dir: Path, limit: int) -> tuple[int, int]:
+    """Evict the least recently used down to ``limit`` now and give the space back.
+    Returns the rows deleted and the size left."""
+    path = Path(cache_dir).expanduser() / DB_NAME
+    with open_cache(cache_dir) as conn:
+        removed = retrying(
+            lambda: _in_write(conn, lambda: evict(conn, limit, target=limit)),
+            path,
+            CachedEncoder.retry_seconds,
+        )
+        compact(conn)
+        return removed, stored(conn)[1]
+
+
+def _in_write(conn: sqlite3.Connection, action: Callable[[], T]) -> T:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = action()
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return result
+
+
+def compact(conn: sqlite3.Connection) -> bool:
+    """Give free pages back to the disk (VACUUM), on pages big enough for the widest
+    vectors held when no other process has the cache open; False if it stayed busy (the
+    free pages are then reused by the next vectors)."""
+    dim = conn.execute("SELECT max(dim) FROM embeddings").fetchone()[0] or 512
+    wanted = page_size_for(int(dim))
+    small = conn.execute("PRAGMA page_size").fetchone()[0] < wanted
+    if not small and not conn.execute("PRAGMA freelist_count").fetchone()[0]:
+        return True
+    conn.execute("PRAGMA busy_timeout = 2000")
+    try:
+        if small:
+            with contextlib.suppress(sqlite3.OperationalError):
+                if conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete":
+                    conn.execute(f"PRAGMA page_size = {wanted}")
+        conn.execute("VACUUM")
+        return True
+    except sqlite3.OperationalError as exc:
+        if not _is_busy(exc):
+            raise
+        return False
+    finally:
+        with contextlib.suppress(sqlite3.OperationalError):
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA busy_timeout = 60000")
