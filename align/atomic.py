@@ -68,7 +68,9 @@ def atomic_output(path: Path | str, *, force: bool = False) -> Iterator[BinaryIO
     if path.is_dir():
         raise OutputError(f"{path} is a folder: give a file name with -o")
     if path.exists() and not force:
-        raise OutputError(f"{path} already exists: pass --force to overwrite, or choose another -o")
+        raise OutputError(
+            f"{path} already exists: pass --force (force=True) to overwrite, or choose another -o"
+        )
     folder = path.parent
     _make_folder(folder)
     try:
@@ -120,13 +122,14 @@ def _link_new(tmp: Path, path: Path) -> None:
         os.link(tmp, path)
     except FileExistsError:
         raise OutputError(
-            f"{path} already exists: pass --force to overwrite, or choose another -o"
+            f"{path} already exists: pass --force (force=True) to overwrite, or choose another -o"
         ) from None
     except OSError:
         # Filesystems without hard links: fall back to a checked rename.
         if path.exists():
             raise OutputError(
-                f"{path} already exists: pass --force to overwrite, or choose another -o"
+                f"{path} already exists: pass --force (force=True) to overwrite, or choose "
+                "another -o"
             ) from None
         os.replace(tmp, path)
 

@@ -909,7 +909,9 @@ def export_jsonl(review: Review, path: Path | str, *, force: bool = False) -> Wr
     data = ("\n".join(out) + "\n").encode("utf-8")
     path = Path(path)
     if path.exists() and not force:
-        raise OutputError(f"{path} already exists: pass --force to overwrite, or choose another -o")
+        raise OutputError(
+            f"{path} already exists: pass --force (force=True) to overwrite, or choose another -o"
+        )
     from align.atomic import atomic_write
 
     atomic_write(path, data, force=force)

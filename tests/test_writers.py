@@ -732,7 +732,7 @@ def test_atomic_write_needs_force_to_overwrite(tmp_path: Path) -> None:
     out.chmod(0o640)
     with pytest.raises(OutputError) as info:
         atomic_write(out, b"new")
-    want = f"{out} already exists: pass --force to overwrite, or choose another -o"
+    want = f"{out} already exists: pass --force (force=True) to overwrite, or choose another -o"
     assert str(info.value) == want
     assert out.read_bytes() == b"old"
     atomic_write(out, b"new", force=True)
