@@ -271,10 +271,15 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-def _flush_at_exit(ref: weakref.ref[CachedEncoder]) -> None:
+_OPEN: weakref.WeakSet[CachedEncoder] = weakref.WeakSet()
+"""The encoders of this process, flushed at exit by one handler (not one per encoder,
+which would pile up in a process that makes many)."""
+
+
+@atexit.register
+def _flush_at_exit() -> None:
     """A run that never closes its encoder (``align pair``) still records what it used."""
-    encoder = ref()
-    if encoder is not None:
+    for encoder in list(_OPEN):
         with contextlib.suppress(Exception):
             encoder.flush()
 
@@ -313,7 +318,7 @@ class CachedEncoder:
         self.evicted = 0
         self._session = now_ms()
         self._pending: set[str] = set()
-        atexit.register(_flush_at_exit, weakref.ref(self))
+        _OPEN.add(self)
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
