@@ -584,9 +584,40 @@ cli_review.register(app)
 cli_multi.register(app)
 
 
+class _Unbroken:
+    """Standard error that a closed pipe silences instead of ending the run: its messages
+    report the work, they are not the work, and ``align pair … 2>&1 | head -1`` died on the
+    second one with no TM written."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.closed_by_reader = False
+
+    def write(self, text: str) -> int:
+        if not self.closed_by_reader:
+            try:
+                return int(self._stream.write(text))
+            except BrokenPipeError:
+                self.closed_by_reader = True
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.closed_by_reader:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self.closed_by_reader = True
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main() -> None:
     """Console entry point: user errors become one line on stderr and exit code 2; Ctrl-C
-    one line and 130 (typer ends it silently)."""
+    one line and 130 (typer ends it silently). A reader closing standard error ends nothing
+    (click ends a run whose standard output is closed, ``align clean | head``, with 1)."""
+    if not isinstance(sys.stderr, _Unbroken):
+        sys.stderr = _Unbroken(sys.stderr)
     try:
         app()
     except AlignError as exc:

@@ -57,6 +57,24 @@ def test_pair_writes_tmx_and_prints_the_report(tmp_path: Path, cache: Path) -> N
         assert said in r.stderr, r.stderr
 
 
+def test_a_reader_closing_stderr_does_not_stop_the_tm(tmp_path: Path, cache: Path) -> None:
+    """``align pair … 2>&1 | head -1``: the messages were the first thing the closed pipe
+    broke, and the run ended with 1 and no TM."""
+    out = tmp_path / "out.tmx"
+    env = {**os.environ, "ALIGN_CACHE_DIR": str(cache), "NO_COLOR": "1"}
+    args = [str(CORPUS / "zh.txt"), str(CORPUS / "en.txt"), "-o", str(out), "--no-report"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "align.cli", "pair", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stderr is not None
+    proc.stderr.close()
+    assert proc.wait(timeout=300) == 0
+    assert_valid_tmx(out)
+
+
 def test_pair_without_o_writes_the_documents_tmx_in_the_current_folder(
     tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
