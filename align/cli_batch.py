@@ -164,7 +164,8 @@ def _listener(rich: bool, counts: _Counts) -> tuple[BatchListener, Callable[[], 
 
 
 def _found(found: Discovery, planned: int, c: _Counts) -> str:
-    parts = [f"{len(found.pairs) + len(found.conflicts)} pairs found", f"{planned} to align"]
+    pairs = len(found.pairs) + len(found.conflicts)
+    parts = [f"{pairs} pair{'' if pairs == 1 else 's'} found", f"{planned} to align"]
     if c.skipped:
         parts.append(f"{c.skipped} unchanged (skipped)")
     if c.failed:

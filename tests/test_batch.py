@@ -321,7 +321,7 @@ def test_files_whose_names_say_no_language_are_paired_by_their_text(
     env = {"ALIGN_CACHE_DIR": str(cache), **ENV_NO_COLOR}
     r = CliRunner().invoke(app, ["batch", str(downloads), "-o", str(out)], env=env)
     assert r.exit_code == 0, r.output
-    assert "1 pairs found, 1 to align, 1 paired by their text, 2 file(s) not paired" in r.output
+    assert "1 pair found, 1 to align, 1 paired by their text, 2 file(s) not paired" in r.output
     assert "paired by their text, not their names (1; check them):" in r.output
     assert f"A_77_L.107: {downloads / 'N2316564 (1).txt'} + {downloads / 'N2316564.txt'}" in (
         r.output
