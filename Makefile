@@ -21,11 +21,16 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e .
 	touch $@
 
-# torch is pinned to the CPU build before the 'st' extra so pip never pulls a CUDA build.
+# torch is pinned before the 'st' extra so the extra does not pull the newest. Where pip's
+# index is PyPI, torch for Linux is the CUDA build (gigabytes more): take the CPU one with
+# make test TORCH_INDEX=https://download.pytorch.org/whl/cpu
+TORCH_INDEX ?=
+
 install-test: $(VENV)/.installed-test
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/python -m pip install -q torch==2.13.0 \
+		$(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(BIN)/python -m pip install -q -e '.[test,st,docx,pdf]'
 	touch $@
 
