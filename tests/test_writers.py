@@ -660,7 +660,7 @@ def test_registry() -> None:
     assert format_for_path(Path("a.tsv")) == "tsv" and format_for_path("a.jsonl") == "jsonl"
     with pytest.raises(OutputError, match="unknown output format 'xliff'"):
         get_writer("xliff")
-    with pytest.raises(OutputError, match=r"or pass --format \(fmt=\)$"):
+    with pytest.raises(OutputError, match=r"or give the format \(--format, fmt=\)$"):
         format_for_path("out.xml")
 
 
@@ -672,7 +672,8 @@ def test_write_alignment_by_suffix_and_explicit_format(tmp_path: Path) -> None:
     assert_valid_tmx(tmp_path / "tm.tmx")
     write_alignment(a, tmp_path / "tm.txt", fmt="jsonl")
     assert read_alignment(tmp_path / "tm.txt", fmt="jsonl") == a
-    with pytest.raises(OutputError, match=r"y\.tmx is named as TMX but --format tsv \(fmt='tsv'\)"):
+    told = r"y\.tmx is named as TMX but the format given is tsv \(--format tsv, fmt='tsv'\)"
+    with pytest.raises(OutputError, match=told):
         write_alignment(a, tmp_path / "y.tmx", fmt="tsv")  # TSV a CAT tool reads as broken TMX
     assert not (tmp_path / "y.tmx").exists()
     write_alignment(a, tmp_path / "tm.jsonl")

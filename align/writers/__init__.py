@@ -79,7 +79,7 @@ def format_for_path(path: Path | str) -> str:
     suffixes = ", ".join(w.suffix for w in WRITERS.values())
     raise OutputError(
         f"{path}: cannot tell the output format from {suffix or 'no suffix'!r}: "
-        f"name it {suffixes}, or pass --format (fmt=)"
+        f"name it {suffixes}, or give the format (--format, fmt=)"
     )
 
 
@@ -93,8 +93,8 @@ def output_format(path: Path | str, fmt: str | None = None) -> str:
     named = named_format(path) or name
     if named != name:
         raise OutputError(
-            f"{path} is named as {named.upper()} but --format {name} (fmt={name!r}) was given: "
-            f"name it {WRITERS[name].suffix}, or leave --format (fmt) out"
+            f"{path} is named as {named.upper()} but the format given is {name} (--format "
+            f"{name}, fmt={name!r}): name it {WRITERS[name].suffix}, or give no format"
         )
     return name
 
