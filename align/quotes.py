@@ -8,56 +8,100 @@ import unicodedata
 
 QUOTATION_PAIRS = (("“", "”"), ("「", "」"), ("『", "』"))
 _OPENERS = frozenset(o for o, _ in QUOTATION_PAIRS)
-_DOUBLE = re.compile("[" + re.escape("".join(o + c for o, c in QUOTATION_PAIRS)) + "„]")
-"""Double quotation marks; German's „ opens and closes with the mark English opens with."""
-_SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[—–-]))['‘‚](?=\w)")
+_CLOSERS = frozenset(c for _, c in QUOTATION_PAIRS)
+_LOW = {"„": "“", "‚": "‘"}
+"""German opens low and closes with the mark English opens with: „…“ and ‚…‘."""
+_SINGLES = frozenset("'‘’‚")
+_CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u31ff\u3200-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}])\s*[‘’]|[‘’](?=\s*[{_CJK}])")
+"""A curly single quote beside Chinese or Japanese, where no apostrophe stands: its shape
+says whether it opens or closes (``说：‘好``, ``这‘长安’城``, ``方便。’``)."""
+_SINGLE_OPEN = re.compile(
+    r"(?:^|(?<=[\s(\[—–-]))['‘‚](?=\w)(?!\d\ds?\b|(?:tis|twas|em|cause)\b)", re.IGNORECASE
+)
+"""A single quote that starts a word, unless it stands for letters left out ('90s, 'em)."""
 _SINGLE_CLOSE = re.compile(r"(?<=[.!?,;:…])['’](?!\w)|(?<=\w)['’](?=[,.;:!?)\]])")
 _SINGLE_AFTER_WORD = re.compile(r"(?<=\w)['’](?=\s|$)")
+_DOUBLE = re.compile('["„' + "".join(o + c for o, c in QUOTATION_PAIRS) + "]")
 _ANY = re.compile("['\"‘’‚„" + "".join(o + c for o, c in QUOTATION_PAIRS) + "]")
+_BEFORE_OPEN = frozenset("([{—–-/") | _OPENERS | frozenset(_LOW)
+_AFTER_CLOSE = frozenset(".,;:!?)]}…—–-") | _CLOSERS
+
+
+def _straight(text: str, i: int) -> str:
+    """``open``, ``close`` or ``either`` for the ``"`` at ``i``: one that starts a word
+    opens, one that ends a word (or follows its punctuation) closes; between two words,
+    or standing alone, only the quotations already open can tell."""
+    before = text[i - 1] if i else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    starts = (before.isspace() or before in _BEFORE_OPEN) and not after.isspace()
+    ends = (after.isspace() or after in _AFTER_CLOSE) and not before.isspace()
+    return "open" if starts and not ends else "close" if ends and not starts else "either"
+
+
+def _single(text: str, i: int, cjk: set[int]) -> str | None:
+    """``open``, ``close``, ``after-word`` (an apostrophe unless a single quotation is
+    open: the boys' toys) or ``None`` (an apostrophe: it's) for the single quote at ``i``."""
+    if i in cjk:
+        return "open" if text[i] == "‘" else "close"
+    if _SINGLE_OPEN.match(text, i):
+        return "open"
+    if _SINGLE_CLOSE.match(text, i):
+        return "close"
+    if _SINGLE_AFTER_WORD.match(text, i):
+        return "after-word"
+    return None
 
 
 def quotation_state(text: str) -> str | None:
     """``open`` if a quotation opens and does not close, ``close`` if one closes unopened,
     ``None`` if the quotations balance, whichever style the language quotes in.
 
-    “…”, 「…」 and German „…“ pair up; straight double quotes cannot tell
-    opening from closing, so an odd count is ``open``. A text with no double
-    quotation mark may quote with single ones ('Why not?' in British novels): a
-    single quote that starts a word opens; one after sentence punctuation, or
-    between a word and punctuation ('Mrs Zhou', she), closes; one inside a word
-    (it's) is an apostrophe, and one after a word (civil 'how-do-you-do' and,
-    the boys' toys) closes only a quotation that is open. Full-width marks count
-    as their ASCII forms (NFKC).
+    “…”, 「…」, 『…』 and German „…“ and ‚…‘ pair up. A straight double quote opens
+    where it starts a word and closes where it ends one ("No," he said), so a
+    sentence that ends a quotation opened in the one before closes it. A text with
+    no double quotation mark may quote with single ones ('Why not?' in British
+    novels, ‘…’ in Chinese): beside Chinese a ‘ opens and a ’ closes; in Latin
+    script a single quote that starts a word opens (not '90s or 'em); one after
+    sentence punctuation, or between a word and punctuation ('Mrs Zhou', she),
+    closes; one inside a word (it's) is an apostrophe, and one after a word
+    (civil 'how-do-you-do' and, the boys' toys) closes only a quotation that is
+    open. Beside double marks single ones are not read: reading the British
+    'we call her "Feng-ge".' right cost MAC-Dev two beads (F1 strict 0.9219 to
+    0.9204). Guillemets are not read either: the German of Text+Berg lost its
+    quotation marks, so its French « » cost 0.9258 to 0.9235. Full-width marks
+    count as their ASCII forms (NFKC).
     """
     text = unicodedata.normalize("NFKC", text)
     if not _ANY.search(text):
         return None
-    marks = _DOUBLE.findall(text)
-    if not marks and '"' not in text:
-        steps = sorted(
-            [(m.start(), 1) for m in _SINGLE_OPEN.finditer(text)]
-            + [(m.start(), -1) for m in _SINGLE_CLOSE.finditer(text)]
-            + [(m.start(), 0) for m in _SINGLE_AFTER_WORD.finditer(text)]
-        )
-        depth = 0
-        for _, step in steps:
-            if step == 0:  # after a word: an apostrophe unless a quotation is open
-                step = -1 if depth > 0 else 0
-            depth += step
-            if depth < 0:
-                return "close"
-        return "open" if depth > 0 else None
+    cjk = {m.end() - 1 for m in _NEXT_TO_CJK.finditer(text)}
+    doubles = bool(_DOUBLE.search(text))
     stack: list[str] = []
-    for mark in marks:
-        if stack and stack[-1] == "„" and mark == "“":
+    for m in _ANY.finditer(text):
+        mark, i = m.group(), m.start()
+        if stack and _LOW.get(stack[-1]) == mark:
             stack.pop()
-        elif mark in _OPENERS or mark == "„":
-            stack.append(mark)
-        elif not stack:
-            return "close"
+            continue
+        if mark in _SINGLES:
+            if doubles:
+                continue
+            step = _single(text, i, cjk)
+            if step == "after-word":
+                step = "close" if stack and stack[-1] in _SINGLES else None
+        elif mark == '"':
+            step = _straight(text, i)
+            if step == "either":
+                step = "close" if stack and stack[-1] == '"' else "open"
         else:
+            step = "open" if mark in _OPENERS or mark in _LOW else "close"
+        if step == "open":
+            stack.append(mark)
+        elif step == "close":
+            if not stack:
+                return "close"
             stack.pop()
-    return "open" if stack or text.count('"') % 2 else None
+    return "open" if stack else None
 
 
 def has_quote(text: str) -> bool:
