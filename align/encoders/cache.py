@@ -9,24 +9,29 @@ by model id, model version and the text's sha256, so vectors from different
 models or builds are never mixed.
 
 The file is kept under a size limit (``$ALIGN_CACHE_MAX``, default 1 GB): each row
-records when it was last used, and a write that takes the entries past the limit
-deletes the least recently used down to 90% of it. Vectors a run has looked up are
-already in its memory, so another process's eviction can only make it re-encode
-them later, never fail. "Last used" is written at most once per row per run (and
-again after ten minutes), a run's hits together (with its next write, every 2000,
-and at exit), so a run over a warm cache does not turn every lookup into a write.
+records when it was last used, and a write that finds the entries past the limit (an
+older install's rows count too) deletes the least recently used down to 90% of it.
+Vectors a run has looked up are already in its memory, so another process's eviction can
+only make it re-encode them later, never fail. "Last used" is written at most once per
+row per run (and again after ten minutes), a run's hits together (with its next write,
+every 2000, when the encoder is closed or dropped, and at the exit of any process), so a
+run over a warm cache does not turn every lookup into a write.
 New files use 16 KiB pages, on which a 512-float row is stored whole: on SQLite's
 4 KiB default each row spilled onto an overflow page, and the file was 1.6 times as
 big (18 kB a sentence aligned, not 11); ``align cache prune`` converts an old one.
+An un-align from before the limit can still read and write the file (see :data:`_BUILD`).
+A cache only saves time: a file that cannot be used is a warning, never a failed run.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import errno
 import hashlib
 import logging
 import math
+import multiprocessing.util
 import os
 import random
 import re
@@ -62,8 +67,18 @@ TOUCH_AFTER_MS = 600_000
 TOUCH_BATCH = 2000
 """Hits wait to be stamped until this many, the next write or :meth:`CachedEncoder.close`:
 stamping a page's rows together writes it once."""
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS embeddings (
+_ROW = "(length({0}.vec) + length({0}.key) + length({0}.model) + length({0}.version) + 24)"
+_NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
+_SAME = "model = {0}.model AND version = {0}.version AND key = {0}.key"
+_MODEL = "model = {0}.model AND version = {0}.version"
+_COUNT_IN = (
+    "INSERT INTO models SELECT {0}.model, {0}.version, 0 WHERE NOT EXISTS "
+    f"(SELECT 1 FROM models WHERE {_MODEL}); "
+    f"UPDATE models SET n = n + 1 WHERE {_MODEL};"
+)
+_COUNT_OUT = f"UPDATE models SET n = n - 1 WHERE {_MODEL};"
+_TABLE = """
+CREATE TABLE IF NOT EXISTS vectors (
     model TEXT NOT NULL,
     version TEXT NOT NULL,
     key TEXT NOT NULL,
@@ -73,27 +88,74 @@ CREATE TABLE IF NOT EXISTS embeddings (
     PRIMARY KEY (model, version, key)
 ) WITHOUT ROWID
 """
-_ROW = "(length({0}.vec) + length({0}.key) + length({0}.model) + length({0}.version) + 24)"
-_UPGRADE = (
-    "CREATE INDEX IF NOT EXISTS embeddings_used ON embeddings (used)",
+_BUILD = (
+    _TABLE,
+    "CREATE INDEX IF NOT EXISTS vectors_used ON vectors (used)",
+    "CREATE TABLE IF NOT EXISTS models (model TEXT NOT NULL, version TEXT NOT NULL, "
+    "n INTEGER NOT NULL, PRIMARY KEY (model, version)) WITHOUT ROWID",
+    "DELETE FROM models",
+    "INSERT INTO models SELECT model, version, count(*) FROM vectors GROUP BY model, version",
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     "DELETE FROM meta WHERE name IN ('rows', 'bytes')",
-    "INSERT INTO meta SELECT 'rows', count(*) FROM embeddings",
-    f"INSERT INTO meta SELECT 'bytes', coalesce(sum({_ROW.format('embeddings')}), 0) "
-    "FROM embeddings",
-    "CREATE TRIGGER IF NOT EXISTS embeddings_add AFTER INSERT ON embeddings BEGIN "
+    "INSERT INTO meta SELECT 'rows', coalesce(sum(n), 0) FROM models",
+    f"INSERT INTO meta SELECT 'bytes', coalesce(sum({_ROW.format('vectors')}), 0) FROM vectors",
+    "CREATE TRIGGER vectors_add AFTER INSERT ON vectors BEGIN "
     "UPDATE meta SET value = value + 1 WHERE name = 'rows'; "
-    f"UPDATE meta SET value = value + {_ROW.format('NEW')} WHERE name = 'bytes'; END",
-    "CREATE TRIGGER IF NOT EXISTS embeddings_drop AFTER DELETE ON embeddings BEGIN "
+    f"UPDATE meta SET value = value + {_ROW.format('NEW')} WHERE name = 'bytes'; "
+    f"{_COUNT_IN.format('NEW')} END",
+    "CREATE TRIGGER vectors_drop AFTER DELETE ON vectors BEGIN "
     "UPDATE meta SET value = value - 1 WHERE name = 'rows'; "
-    f"UPDATE meta SET value = value - {_ROW.format('OLD')} WHERE name = 'bytes'; END",
-    "CREATE TRIGGER IF NOT EXISTS embeddings_change AFTER UPDATE OF vec, key ON embeddings "
+    f"UPDATE meta SET value = value - {_ROW.format('OLD')} WHERE name = 'bytes'; "
+    f"{_COUNT_OUT.format('OLD')} END",
+    "CREATE TRIGGER vectors_change AFTER UPDATE OF model, version, key, vec ON vectors "
     f"BEGIN UPDATE meta SET value = value + {_ROW.format('NEW')} - {_ROW.format('OLD')} "
     "WHERE name = 'bytes'; END",
+    "CREATE TRIGGER vectors_move AFTER UPDATE OF model, version ON vectors "
+    "WHEN OLD.model IS NOT NEW.model OR OLD.version IS NOT NEW.version BEGIN "
+    f"{_COUNT_OUT.format('OLD')} {_COUNT_IN.format('NEW')} END",
+    "CREATE VIEW embeddings AS SELECT model, version, key, dim, vec FROM vectors",
+    "CREATE TRIGGER embeddings_insert INSTEAD OF INSERT ON embeddings BEGIN "
+    f"UPDATE vectors SET dim = NEW.dim, vec = NEW.vec, used = {_NOW_MS} "
+    f"WHERE {_SAME.format('NEW')}; "
+    "INSERT INTO vectors (model, version, key, dim, vec, used) "
+    f"SELECT NEW.model, NEW.version, NEW.key, NEW.dim, NEW.vec, {_NOW_MS} "
+    f"WHERE NOT EXISTS (SELECT 1 FROM vectors WHERE {_SAME.format('NEW')}); END",
+    "CREATE TRIGGER embeddings_update INSTEAD OF UPDATE ON embeddings BEGIN "
+    "UPDATE vectors SET model = NEW.model, version = NEW.version, key = NEW.key, "
+    f"dim = NEW.dim, vec = NEW.vec WHERE {_SAME.format('OLD')}; END",
+    "CREATE TRIGGER embeddings_delete INSTEAD OF DELETE ON embeddings BEGIN "
+    f"DELETE FROM vectors WHERE {_SAME.format('OLD')}; END",
 )
+"""The file's layout. ``embeddings`` keeps the shape that every un-align from before the
+limit reads and writes (five columns; ``INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?,
+?, ?)``), so an older install beside a newer one, or sharing a team's cache on a network
+drive, goes on working: it is a view of ``vectors``, which holds ``used`` beside each row,
+and its writes go through triggers that stamp them as used now and keep the counters
+(``meta``, ``models``) exact. No statement inside can meet a conflict, so an outer ``OR
+REPLACE`` has nothing to replace: the delete it would do without firing a trigger never
+happens."""
+_OURS = frozenset(
+    {
+        "vectors",
+        "vectors_used",
+        "meta",
+        "models",
+        "vectors_add",
+        "vectors_drop",
+        "vectors_change",
+        "vectors_move",
+        "embeddings",
+        "embeddings_insert",
+        "embeddings_update",
+        "embeddings_delete",
+    }
+)
+_EARLIER = ("embeddings_add", "embeddings_drop", "embeddings_change")
+"""Triggers of the cache as first limited, when ``embeddings`` was the table itself."""
 _CHUNK = 500
 _DTYPE = np.dtype("<f4")
 _BUSY_CODES = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED (and their extended codes)
+_FULL_CODE = 13  # SQLITE_FULL
 T = TypeVar("T")
 
 
@@ -195,19 +257,16 @@ def stored(conn: sqlite3.Connection) -> tuple[int, int]:
 
 
 def ensure_schema(conn: sqlite3.Connection) -> None:
-    """The table, its ``used`` index and the counters; a cache from before the limit gets
-    them (its rows count as least recently used). Checked again under the write lock,
-    since another process may be adding them at the same moment."""
-    conn.execute(_SCHEMA)
+    """The layout of :data:`_BUILD`, made or brought up to date under the write lock (another
+    process may be doing it at the same moment). A cache from before the limit keeps its
+    rows, which count as least recently used; one from the first limited layout, where
+    ``embeddings`` itself had the ``used`` column, keeps their stamps."""
     if _current(conn):
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
-        if not any(row[1] == "used" for row in conn.execute("PRAGMA table_info(embeddings)")):
-            conn.execute("ALTER TABLE embeddings ADD COLUMN used INTEGER NOT NULL DEFAULT 0")
         if not _current(conn):
-            for statement in _UPGRADE:
-                conn.execute(statement)
+            _build(conn)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
@@ -215,15 +274,32 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
         raise
 
 
+def _build(conn: sqlite3.Connection) -> None:
+    kinds = dict(conn.execute("SELECT name, type FROM sqlite_master"))
+    for name in (*_EARLIER, *(n for n in _OURS if kinds.get(n) == "trigger")):
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    conn.execute("DROP INDEX IF EXISTS embeddings_used")
+    if kinds.get("embeddings") == "view":
+        conn.execute("DROP VIEW embeddings")
+    elif kinds.get("embeddings") == "table":
+        if "vectors" in kinds:
+            conn.execute(
+                "INSERT OR IGNORE INTO vectors (model, version, key, dim, vec) "
+                "SELECT model, version, key, dim, vec FROM embeddings"
+            )
+            conn.execute("DROP TABLE embeddings")
+        else:
+            conn.execute("ALTER TABLE embeddings RENAME TO vectors")
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(vectors)")}
+            if "used" not in columns:
+                conn.execute("ALTER TABLE vectors ADD COLUMN used INTEGER NOT NULL DEFAULT 0")
+    for statement in _BUILD:
+        conn.execute(statement)
+
+
 def _current(conn: sqlite3.Connection) -> bool:
-    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-    return {
-        "embeddings_used",
-        "meta",
-        "embeddings_add",
-        "embeddings_drop",
-        "embeddings_change",
-    } <= names
+    kinds = dict(conn.execute("SELECT name, type FROM sqlite_master"))
+    return kinds.get("embeddings") == "view" and _OURS <= kinds.keys()
 
 
 def evict(conn: sqlite3.Connection, limit: int | None, target: int | None = None) -> int:
@@ -238,8 +314,8 @@ def evict(conn: sqlite3.Connection, limit: int | None, target: int | None = None
     while size > max(goal, 0) and rows > 0:
         batch = max(1, math.ceil((size - goal) / (size / rows)))
         conn.execute(
-            "DELETE FROM embeddings WHERE (model, version, key) IN "
-            "(SELECT model, version, key FROM embeddings ORDER BY used LIMIT ?)",
+            "DELETE FROM vectors WHERE (model, version, key) IN "
+            "(SELECT model, version, key FROM vectors ORDER BY used LIMIT ?)",
             (batch,),
         )
         rows, size = stored(conn)
@@ -284,6 +360,37 @@ def _flush_at_exit() -> None:
             encoder.flush()
 
 
+_FINALIZED_IN = 0
+"""The process whose :mod:`multiprocessing` finalizers flush its encoders."""
+
+
+def _flush_when_the_process_ends() -> None:
+    """Flush at the end of a process :mod:`multiprocessing` started, too: a forked worker
+    (a pool's, a library user's ``Pool``) ends in ``os._exit`` without the atexit handlers,
+    and its hits, up to :data:`TOUCH_BATCH`, were never stamped; its own finalizers do run.
+    Once a process: a child starts with none of its parent's."""
+    global _FINALIZED_IN
+    if _FINALIZED_IN != os.getpid():
+        _FINALIZED_IN = os.getpid()
+        multiprocessing.util.Finalize(None, _flush_at_exit, exitpriority=100)
+
+
+def _advice(exc: BaseException) -> str:
+    """What to do about a cache that cannot be used because of ``exc``."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+        return (
+            "another process holds it locked: let that one finish, or set ALIGN_CACHE_DIR "
+            "(cache_dir=) to a folder of this run's own"
+        )
+    full = code is not None and code & 0xFF == _FULL_CODE
+    if full or getattr(exc, "errno", None) == errno.ENOSPC:
+        return (
+            "free some disk space, or set ALIGN_CACHE_DIR (cache_dir=) to a folder on another disk"
+        )
+    return "set ALIGN_CACHE_DIR (cache_dir=) to a writable folder"
+
+
 class CachedEncoder:
     """An :class:`Encoder` that asks ``encoder`` only for texts it has not seen.
 
@@ -292,6 +399,11 @@ class CachedEncoder:
     duplicates removed); ``evicted`` counts rows this instance deleted to keep the
     cache under ``max_size`` (bytes, or text such as ``"2GB"`` or ``"unlimited"``;
     None: ``$ALIGN_CACHE_MAX``, else :data:`DEFAULT_MAX_BYTES`).
+
+    A cache only saves time, so a file that cannot be used (read-only, a full disk,
+    locked by another process past the waits, damaged where it cannot be moved aside) is
+    one warning, and the run goes on without it (or reading it, storing nothing):
+    ``trouble`` then says why. Only a folder that cannot be made raises, at once.
     """
 
     busy_timeout_ms = 60_000
@@ -322,7 +434,16 @@ class CachedEncoder:
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
-        self._connection()
+        self._reading = self._writing = True
+        self.trouble: str | None = None
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise self._fail(exc) from exc
+        try:
+            self._connection()
+        except (OSError, sqlite3.Error) as exc:
+            self._without(exc, reading=True)
 
     def _fail(self, exc: Exception) -> OutputError:
         return OutputError(
@@ -349,18 +470,16 @@ class CachedEncoder:
         """The connection for this process; a forked child opens its own."""
         if self._conn is not None and self._pid == os.getpid():
             return self._conn
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
         try:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            try:
-                conn = self._retrying(self._open)
-            except sqlite3.DatabaseError as exc:
-                if isinstance(exc, sqlite3.OperationalError):
-                    raise
-                self._set_aside(exc)
-                conn = self._retrying(self._open)
-        except (OSError, sqlite3.Error) as exc:
-            raise self._fail(exc) from exc
+            conn = self._retrying(self._open)
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError):
+                raise
+            self._set_aside(exc)
+            conn = self._retrying(self._open)
         self._conn, self._pid = conn, os.getpid()
+        _flush_when_the_process_ends()
         return conn
 
     def _set_aside(self, exc: sqlite3.DatabaseError) -> None:
@@ -371,8 +490,11 @@ class CachedEncoder:
                 self._conn.close()
         self._conn = None
         aside = self.path.with_name(f"{DB_NAME}.corrupt-{int(time.time())}")
+        try:
+            self.path.replace(aside)
+        except OSError as move:
+            raise OSError(f"{exc}; it cannot be moved aside: {move.strerror}") from move
         log.warning("embedding cache %s is damaged (%s); moved to %s", self.path, exc, aside)
-        self.path.replace(aside)
         for extra in ("-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 self.path.with_name(DB_NAME + extra).replace(aside.with_name(aside.name + extra))
@@ -405,7 +527,7 @@ class CachedEncoder:
             chunk = keys[i : i + _CHUNK]
             marks = ",".join("?" * len(chunk))
             rows = conn.execute(
-                f"SELECT key, dim, vec, used FROM embeddings "
+                f"SELECT key, dim, vec, used FROM vectors "
                 f"WHERE model = ? AND version = ? AND key IN ({marks})",
                 (self.name, self.version, *chunk),
             )
@@ -429,7 +551,7 @@ class CachedEncoder:
 
     def _store(self, keys: list[str], vectors: np.ndarray, stale: list[str]) -> None:
         """Write the new vectors and stamp ``stale`` as used, in one transaction; then
-        evict if the new rows took the cache past its limit."""
+        evict if the cache is past its limit (an older install's writes never evict)."""
         stamp = now_ms()
         rows = [
             (self.name, self.version, k, self.dim, np.asarray(v, dtype=_DTYPE).tobytes(), stamp)
@@ -446,17 +568,17 @@ class CachedEncoder:
             for i in range(0, len(stale), _CHUNK):
                 chunk = stale[i : i + _CHUNK]
                 conn.execute(
-                    f"UPDATE embeddings SET used = ? WHERE model = ? AND version = ? "
+                    f"UPDATE vectors SET used = ? WHERE model = ? AND version = ? "
                     f"AND key IN ({','.join('?' * len(chunk))})",
                     (stamp, self.name, self.version, *chunk),
                 )
             conn.executemany(
-                "INSERT INTO embeddings (model, version, key, dim, vec, used) "
+                "INSERT INTO vectors (model, version, key, dim, vec, used) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (model, version, key) "
                 "DO UPDATE SET dim = excluded.dim, vec = excluded.vec, used = excluded.used",
                 rows,
             )
-            evicted = evict(conn, self.max_bytes) if rows else 0
+            evicted = evict(conn, self.max_bytes)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -488,25 +610,22 @@ class CachedEncoder:
         for i, k in enumerate(keys):
             first.setdefault(k, i)
         with self._lock:
-            try:
-                found, stale = self._lookup(list(first))
-                missing = [k for k in first if k not in found]
-                vectors = np.empty((0, self.dim), dtype=np.float32)
-                if missing:
-                    vectors = np.asarray(compute([first[k] for k in missing]), dtype=np.float32)
-                    if vectors.shape != (len(missing), self.dim):
-                        raise ValueError(
-                            f"encoder {self.name} returned shape {vectors.shape} "
-                            f"for {len(missing)} texts, expected (n, {self.dim})"
-                        )
+            found, stale = self._read(list(first))
+            missing = [k for k in first if k not in found]
+            vectors = np.empty((0, self.dim), dtype=np.float32)
+            if missing:
+                vectors = np.asarray(compute([first[k] for k in missing]), dtype=np.float32)
+                if vectors.shape != (len(missing), self.dim):
+                    raise ValueError(
+                        f"encoder {self.name} returned shape {vectors.shape} "
+                        f"for {len(missing)} texts, expected (n, {self.dim})"
+                    )
+            if self._writing:
                 self._pending.update(stale)
                 if missing or len(self._pending) >= TOUCH_BATCH:
-                    self._store(missing, vectors, sorted(self._pending))
-                    self._pending.clear()
-                found.update(zip(missing, vectors, strict=True))
-                self.encoded += len(missing)
-            except sqlite3.Error as exc:
-                raise self._fail(exc) from exc
+                    self._write(missing, vectors)
+            found.update(zip(missing, vectors, strict=True))
+            self.encoded += len(missing)
             for i, k in enumerate(keys):
                 out[i] = found[k]
             fresh = set(missing)
@@ -515,21 +634,62 @@ class CachedEncoder:
             self.misses += len(texts) - n_hits
         return out
 
+    def _read(self, keys: list[str]) -> tuple[dict[str, np.ndarray], list[str]]:
+        if not self._reading:
+            return {}, []
+        try:
+            return self._lookup(keys)
+        except (OSError, sqlite3.Error) as exc:
+            self._without(exc, reading=True)
+            return {}, []
+
+    def _write(self, keys: list[str], vectors: np.ndarray) -> None:
+        """Store ``vectors`` and the stamps waiting; where the file turns out damaged past
+        mending, stop reading it too."""
+        try:
+            self._store(keys, vectors, sorted(self._pending))
+        except (OSError, sqlite3.Error) as exc:
+            self._without(exc, reading=not isinstance(exc, sqlite3.OperationalError))
+        self._pending.clear()
+
+    def _without(self, exc: BaseException, *, reading: bool) -> None:
+        """Stop writing the cache (and reading it, with ``reading``), saying so in one line;
+        the vectors of the run are the encoder's own either way."""
+        if not self._reading or (not reading and not self._writing):
+            return
+        self.trouble = " ".join(str(exc).split()) or type(exc).__name__
+        self._writing = False
+        self._pending.clear()
+        if reading:
+            self._reading = False
+            if self._conn is not None and self._pid == os.getpid():
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.close()
+            self._conn = None
+            log.warning(
+                "embedding cache %s cannot be used (%s): this run goes on without it; %s, "
+                "or run with --no-cache (use_cache=False)",
+                self.path,
+                self.trouble,
+                _advice(exc),
+            )
+        else:
+            log.warning(
+                "embedding cache %s cannot be written (%s): this run reads it but stores no "
+                "vectors; %s",
+                self.path,
+                self.trouble,
+                _advice(exc),
+            )
+
     def flush(self) -> None:
         """Stamp the hits still waiting as used. Best effort: a stamp lost only makes its
         row look older."""
         with self._lock:
             if not self._pending or self._conn is None or self._pid != os.getpid():
                 return
-            try:
-                self._store([], np.empty((0, self.dim), dtype=np.float32), sorted(self._pending))
-            except sqlite3.Error as exc:
-                log.warning(
-                    "embedding cache %s: use of %d vectors not recorded (%s)",
-                    self.path,
-                    len(self._pending),
-                    exc,
-                )
+            if self._writing:
+                self._write([], np.empty((0, self.dim), dtype=np.float32))
             self._pending.clear()
 
     def close(self) -> None:
@@ -538,6 +698,13 @@ class CachedEncoder:
             if self._conn is not None and self._pid == os.getpid():
                 self._conn.close()
             self._conn = None
+
+    def __del__(self) -> None:
+        """Flush when the last reference goes: ``align pair`` drops its encoder when the
+        alignment is done, long before the exit handler, which found it gone from
+        :data:`_OPEN` and the run's hits never stamped."""
+        with contextlib.suppress(Exception):
+            self.close()
 
     def __enter__(self) -> CachedEncoder:
         return self
@@ -589,7 +756,7 @@ def open_cache(cache_dir: Path, *, write: bool = True) -> Iterator[sqlite3.Conne
         if write:
             retrying(lambda: ensure_schema(conn), path, CachedEncoder.retry_seconds)
         else:
-            conn.execute("SELECT count(*) FROM embeddings").fetchone()
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         yield conn
     except sqlite3.DatabaseError as exc:
         if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
@@ -606,24 +773,25 @@ def open_cache(cache_dir: Path, *, write: bool = True) -> Iterator[sqlite3.Conne
 
 
 def cache_info(cache_dir: Path, limit: int | None) -> CacheInfo:
+    """What the counters say, without reading the vectors (a 1 GB cache took seconds to
+    count); a cache no run has brought up to date since it was made is counted."""
     path = Path(cache_dir).expanduser() / DB_NAME
     with open_cache(cache_dir, write=False) as conn:
-        models = [
-            (str(m), str(v), int(n))
-            for m, v, n in conn.execute(
+        if _current(conn):
+            held = conn.execute(
+                "SELECT model, version, n FROM models WHERE n > 0 ORDER BY model, version"
+            ).fetchall()
+            rows, size = stored(conn)
+        else:
+            held = conn.execute(
                 "SELECT model, version, count(*) FROM embeddings GROUP BY model, version "
                 "ORDER BY model, version"
-            )
-        ]
-        rows = sum(n for _, _, n in models)
-        has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
-        if has_meta:
-            size = stored(conn)[1]
-        else:
-            row = conn.execute(
+            ).fetchall()
+            (total,) = conn.execute(
                 f"SELECT coalesce(sum({_ROW.format('embeddings')}), 0) FROM embeddings"
             ).fetchone()
-            size = int(row[0] * FILE_FACTOR)
+            rows, size = sum(int(n) for _, _, n in held), int(total * FILE_FACTOR)
+        models = [(str(m), str(v), int(n)) for m, v, n in held]
     on_disk = sum(f.stat().st_size for f in _files(path) if f.exists())
     return CacheInfo(path, on_disk, size, rows, models, limit)
 
@@ -637,7 +805,7 @@ def clear_cache(cache_dir: Path, model: str | None = None) -> int:
             where, args = ("WHERE model = ?", (model,)) if model is not None else ("", ())
             removed = retrying(
                 lambda: _in_write(
-                    conn, lambda: conn.execute(f"DELETE FROM embeddings {where}", args).rowcount
+                    conn, lambda: conn.execute(f"DELETE FROM vectors {where}", args).rowcount
                 ),
                 path,
                 CachedEncoder.retry_seconds,
@@ -693,7 +861,7 @@ def compact(conn: sqlite3.Connection) -> bool:
     """Give free pages back to the disk (VACUUM), on pages big enough for the widest
     vectors held when no other process has the cache open; False if it stayed busy (the
     free pages are then reused by the next vectors)."""
-    dim = conn.execute("SELECT max(dim) FROM embeddings").fetchone()[0] or 512
+    dim = conn.execute("SELECT max(dim) FROM vectors").fetchone()[0] or 512
     wanted = page_size_for(int(dim))
     small = conn.execute("PRAGMA page_size").fetchone()[0] < wanted
     if not small and not conn.execute("PRAGMA freelist_count").fetchone()[0]:
