@@ -79,7 +79,6 @@ def use() -> Encoder:
 
 @pytest.fixture(scope="module")
 def minilm() -> Encoder:
-    os.environ["HF_HUB_OFFLINE"] = "1"
     return load_encoder("minilm")
 
 
@@ -153,6 +152,52 @@ def test_minilm_from_registry(minilm: Encoder) -> None:
     assert sims[0, 1] > sims[0, 2] + 0.3
     assert sims[1, 0] > sims[1, 2] + 0.3
     assert_unit_rows(minilm.encode([]), 0, 384)
+
+
+def test_an_st_model_loads_from_disk_and_leaves_the_programs_hub_online(
+    minilm_dir: Path, tmp_path: Path
+) -> None:
+    """Loading set HF_HUB_OFFLINE=1 for the whole process: a program that used the hub
+    itself (or a process it started) found it offline, unasked; and where the program had
+    imported the hub first, the load itself was not offline; and it turned transformers'
+    progress bars off for good. No socket is opened."""
+    code = textwrap.dedent(
+        f"""
+        import os, sys
+        opened = []
+        sys.addaudithook(lambda event, args: event.startswith("socket.") and opened.append(event))
+        from huggingface_hub import constants
+        import sentence_transformers
+        from align.encoders import load_encoder
+        during = []
+        load = sentence_transformers.SentenceTransformer.__init__
+        def watched(self, *args, **kwargs):
+            during.append(constants.is_offline_mode())
+            load(self, *args, **kwargs)
+        sentence_transformers.SentenceTransformer.__init__ = watched
+        for spec in ("minilm", {f"st:{minilm_dir}"!r}, "st:sentence-transformers/all-MiniLM-L6-v2"):
+            try:
+                load_encoder(spec, cache_dir=None).encode(["a cat"])
+            except Exception as exc:
+                print(type(exc).__name__)
+        print(opened, during, constants.is_offline_mode(), os.environ.get("HF_HUB_OFFLINE"),
+              os.environ.get("TRANSFORMERS_OFFLINE"))
+        from huggingface_hub.utils import are_progress_bars_disabled
+        from transformers.utils.logging import is_progress_bar_enabled
+        print(is_progress_bar_enabled(), are_progress_bars_disabled())
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_OFFLINE")}
+    env["ALIGN_MODELS_DIR"] = str(tmp_path)  # no model here nor in the Hugging Face cache:
+    env["HF_HOME"] = str(tmp_path / "hf")  # the last is looked for in both, and not found
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert run.stdout.splitlines() == [
+        "ModelNotAvailable",
+        "[] [True, True] False None None",
+        "True False",
+    ], run.stderr
 
 
 def test_st_by_path_matches_registry(minilm: Encoder, minilm_dir: Path) -> None:

@@ -1,8 +1,9 @@
 """Any local sentence-transformers model (LaBSE, MiniLM, …), behind the ``st`` extra.
 
 Models are looked up on disk only — ``models/local/``, ``$ALIGN_MODELS_DIR``, a
-path, the Hugging Face cache — and loaded with the hub switched offline, so a
-run never downloads anything and never hangs on a network timeout.
+path, the Hugging Face cache — and loaded with ``local_files_only`` and the hub switched
+offline while they load, so a run never downloads anything and never hangs on a network
+timeout, and a program that uses the hub itself finds it as it left it.
 """
 
 from __future__ import annotations
@@ -10,13 +11,18 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from align.encoders.base import normalise_rows
 from align.errors import ModelNotAvailable
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
 
 REPO_MODELS = Path(__file__).resolve().parents[2] / "models" / "local"
 EXTRA_HINT = "needs the 'st' extra: pip install torch==2.13.0 'un-align[st]'"
@@ -28,9 +34,46 @@ def model_dirs() -> list[Path]:
     return [d for d in dirs if str(d) not in ("", ".")] + [REPO_MODELS]
 
 
-def _go_offline() -> None:
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+@contextmanager
+def _hub_offline() -> Iterator[None]:
+    """The Hugging Face hub offline for the block, then as it was.
+
+    The hub reads ``HF_HUB_OFFLINE`` once, when it is first imported, into
+    ``huggingface_hub.constants``, which it and transformers consult on each request:
+    setting the variable did nothing once the hub was imported, and switched a program's
+    hub offline for good where it was not yet. The constant is switched instead, for the
+    load only (other threads of the program are offline meanwhile)."""
+    try:
+        from huggingface_hub import constants
+    except ImportError:
+        yield
+        return
+    before = constants.HF_HUB_OFFLINE
+    constants.HF_HUB_OFFLINE = True
+    try:
+        yield
+    finally:
+        constants.HF_HUB_OFFLINE = before
+
+
+@contextmanager
+def _no_progress_bars() -> Iterator[None]:
+    """No progress bar of transformers or the hub for the block, then as they were: a
+    program's own downloads and trainings keep theirs."""
+    from huggingface_hub import utils as hub_utils
+    from transformers.utils import logging as hf_logging
+
+    shown, hub_hidden = hf_logging.is_progress_bar_enabled(), hub_utils.are_progress_bars_disabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if shown:
+            hf_logging.enable_progress_bar()
+        if not hub_hidden:
+            hub_utils.enable_progress_bars()
+        else:
+            hub_utils.disable_progress_bars()
 
 
 def _has_extra() -> bool:
@@ -121,6 +164,32 @@ def fingerprint(folder: Path) -> str:
     return h.hexdigest()[:12]
 
 
+def _load(name: str, extra: Mapping[Path, str]) -> tuple[Path, SentenceTransformer]:
+    """The folder of model ``name`` and the model read from it, from disk only."""
+    folder = resolve(name, extra)
+    if not _is_model_dir(folder):
+        hint = "" if _looks_like_path(name) else f"; {how_to_get(name)}"
+        raise ModelNotAvailable(
+            f"{folder} is not a sentence-transformers model folder "
+            f"(no modules.json or config.json){hint}"
+        )
+    try:
+        import sentence_transformers
+
+        with _no_progress_bars():
+            model = sentence_transformers.SentenceTransformer(
+                str(folder), device="cpu", local_files_only=True
+            )
+    except ImportError as exc:
+        raise ModelNotAvailable(f"model st:{name} {EXTRA_HINT} ({exc})") from exc
+    except Exception as exc:
+        first = (str(exc).strip().splitlines() or [""])[0]
+        raise ModelNotAvailable(
+            f"cannot load sentence-transformers model from {folder}: {type(exc).__name__}: {first}"
+        ) from exc
+    return folder, model
+
+
 class STEncoder:
     """A sentence-transformers model on CPU, loaded from a local folder only."""
 
@@ -135,31 +204,11 @@ class STEncoder:
         name = name.strip()
         if not _has_extra():
             raise ModelNotAvailable(f"model st:{name} {EXTRA_HINT}")
-        _go_offline()
         extra = dict(extra_dirs or {})
-        folder = resolve(name, extra)
-        if not _is_model_dir(folder):
-            hint = "" if _looks_like_path(name) else f"; {how_to_get(name)}"
-            raise ModelNotAvailable(
-                f"{folder} is not a sentence-transformers model folder "
-                f"(no modules.json or config.json){hint}"
-            )
-        try:
-            import sentence_transformers
-            from transformers.utils import logging as hf_logging
+        with _hub_offline():
+            folder, model = _load(name, extra)
+        import sentence_transformers
 
-            hf_logging.disable_progress_bar()
-            model = sentence_transformers.SentenceTransformer(
-                str(folder), device="cpu", local_files_only=True
-            )
-        except ImportError as exc:
-            raise ModelNotAvailable(f"model st:{name} {EXTRA_HINT} ({exc})") from exc
-        except Exception as exc:
-            first = (str(exc).strip().splitlines() or [""])[0]
-            raise ModelNotAvailable(
-                f"cannot load sentence-transformers model from {folder}: "
-                f"{type(exc).__name__}: {first}"
-            ) from exc
         get_dim = (
             getattr(model, "get_embedding_dimension", None)
             or model.get_sentence_embedding_dimension
