@@ -18,16 +18,26 @@ Each command's module: ``align pair`` :mod:`align.pipeline`, ``clean`` :mod:`ali
 ``eval`` :func:`align.evaluate.evaluate` (with :mod:`align.significance`), ``batch``
 :func:`align.batch.run_batch`, ``report`` :mod:`align.report` and
 :mod:`align.html_report`, ``review`` :class:`align.review.Review`, ``multi``
-:func:`align.multilingual.align_versions`, ``tmx`` :mod:`align.tmx`. Every error a user
-can act on is an :class:`~align.errors.AlignError`, one line saying what to do.
+:func:`align.multilingual.align_versions` (written by
+:func:`align.writers.multilingual_tmx.write`), ``tmx`` :mod:`align.tmx`. Every error a user
+can act on is an :class:`~align.errors.AlignError`, one line saying what to do. What a
+run only warns of (a damaged cache set aside, characters a TMX cannot hold, also in
+``WriteResult.dropped``) is logged on the ``align`` logger, which prints nothing until the
+program sets up :mod:`logging` (``logging.basicConfig()``).
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
+
+# A program using the package hears its warnings through its own logging set-up, not as
+# the bare lines Python prints on stderr for a logger no handler takes; the command line
+# puts those back (align.cli_common.show_library_warnings).
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "align.pipeline": (

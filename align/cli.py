@@ -29,6 +29,7 @@ from align.cli_common import (
     language_option,
     refuse_an_input,
     say_interrupted,
+    show_library_warnings,
 )
 from align.cli_tmx import tmx_app
 from align.errors import AlignError, OutputError
@@ -52,6 +53,7 @@ app = typer.Typer(
 app.add_typer(tmx_app, name="tmx", help="Validate, inspect, merge, filter and convert TMX.")
 app.add_typer(cache_app, name="cache")
 err = Console(stderr=True)
+show_library_warnings()
 
 
 class Format(StrEnum):

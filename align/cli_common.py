@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterable
 from contextlib import nullcontext
@@ -20,6 +21,42 @@ if TYPE_CHECKING:
     from align.types import Alignment
 
 err = Console(stderr=True)
+
+
+class _AsPythonWould(logging.Handler):
+    """Hands a record of the package's to :data:`logging.lastResort` (the message alone on
+    stderr) where nothing but the package's own NullHandler would take it: what the command
+    line printed before the package had one, and nothing where a program set up logging."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        last = logging.lastResort
+        if last is None or record.levelno < last.level or self._taken(record):
+            return
+        last.handle(record)
+
+    def _taken(self, record: logging.LogRecord) -> bool:
+        ours = logging.getLogger("align")
+        logger: logging.Logger | None = logging.getLogger(record.name)
+        while logger is not None:
+            for handler in logger.handlers:
+                if handler is not self and not (
+                    logger is ours and isinstance(handler, logging.NullHandler)
+                ):
+                    return True
+            logger = logger.parent if logger.propagate else None
+        return False
+
+
+def show_library_warnings() -> None:
+    """Print the package's logged warnings on stderr as Python prints them unhandled (the
+    package's NullHandler keeps them from a library caller, not from a terminal user)."""
+    logger = logging.getLogger("align")
+    if not any(isinstance(h, _AsPythonWould) for h in logger.handlers):
+        logger.addHandler(_AsPythonWould())
+
 
 MAX_BEAD_HELP = (
     "Most sentences on one side of a bead the search builds; a bead at that limit "

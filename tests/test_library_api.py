@@ -4,8 +4,11 @@ and what a library owes its caller (no output, no files, its own errors)."""
 from __future__ import annotations
 
 import importlib
+import itertools
+import re
 import subprocess
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,6 +20,8 @@ from align.encoders import Encoder
 from align.errors import AlignError, InputError, ModelNotAvailable, OutputError
 from align.pipeline import IN_MEMORY, Settings, align_strings
 from align.types import Alignment
+
+ROOT = Path(__file__).resolve().parent.parent
 
 ZH = (
     "大会，\n\n"
@@ -45,6 +50,28 @@ def test_import_align_loads_no_stage_until_a_name_is_used() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split("\n")
     assert out[:2] == ["[]", "True"]
+
+
+def test_the_quick_start_runs_as_written(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    embedding_cache: Path,
+) -> None:
+    """The code block of ``align.__doc__``, run as it stands beside a zh.txt and an en.txt."""
+    doc = align.__doc__ or ""
+    lines = doc.split("::\n", 1)[1].splitlines()
+    block = "\n".join(itertools.takewhile(lambda line: not line or line[0] == " ", lines))
+    for lang in ("zh", "en"):
+        (tmp_path / f"{lang}.txt").write_bytes(
+            (ROOT / "corpora/A_77_L.107" / f"{lang}.txt").read_bytes()
+        )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ALIGN_CACHE_DIR", str(embedding_cache))
+    exec(textwrap.dedent(block), {})  # noqa: S102
+    shown = capsys.readouterr().out
+    assert "Agenda item 127 (s)" in shown and "signature: " in shown
+    assert align.read_alignment(tmp_path / "out.tmx").beads
 
 
 def test_every_exported_name_is_its_modules_own() -> None:
@@ -173,3 +200,65 @@ def test_refusals_name_the_arguments_a_library_caller_passes(tmp_path: Path) -> 
     with pytest.raises(OutputError, match=r"--no-cache \(use_cache=False\)$"):
         align.CachedEncoder(LengthEncoder(), blocker / "cache")
     assert out.read_text(encoding="utf-8") == "mine" and not (tmp_path / "new.tmx").exists()
+
+
+def test_align_versions_names_its_pivot_argument_beside_the_option(tmp_path: Path) -> None:
+    """It said only ``--pivot zh``, which a library caller has not got."""
+    with pytest.raises(InputError, match=r"align on one of these with --pivot zh \(pivot='zh'\)$"):
+        align.align_versions({"zh": tmp_path / "zh.txt", "fr": tmp_path / "fr.txt"})
+
+
+def _tmx(path: Path, srclang: str) -> Path:
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" '
+        'creationtoolversion="1" datatype="plaintext" segtype="sentence" adminlang="en" '
+        f'srclang="{srclang}" o-tmf="t"/><body><tu><tuv xml:lang="zh-CN"><seg>你好{srclang}'
+        f'</seg></tuv><tuv xml:lang="en-US"><seg>hello {srclang}</seg></tuv></tu></body></tmx>\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+MERGE_WARNING = re.compile(
+    r"inputs have different srclang \((zh-cn, en-us|en-us, zh-cn)\): the merge says \*all\*"
+)
+
+
+def _merge_in_a_program(tmp_path: Path, setup: str) -> str:
+    """stderr of a program that merges two TMX of different srclang (a logged warning)."""
+    a, b = _tmx(tmp_path / "a.tmx", "zh-CN"), _tmx(tmp_path / "b.tmx", "en-US")
+    code = (
+        f"{setup}\nimport align.tmx\n"
+        f"align.tmx.merge([{str(a)!r}, {str(b)!r}], {str(tmp_path / 'm.tmx')!r}, force=True)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return run.stderr
+
+
+def test_a_program_hears_the_packages_warnings_only_through_its_own_logging(
+    tmp_path: Path,
+) -> None:
+    """Without a NullHandler on ``align``, Python printed them bare on the program's stderr."""
+    assert _merge_in_a_program(tmp_path, "") == ""
+    heard = _merge_in_a_program(
+        tmp_path, "import logging; logging.basicConfig(format='mine: %(name)s: %(message)s')"
+    )
+    assert len(heard.splitlines()) == 1 and heard.startswith("mine: align.tmx: inputs have")
+
+
+def test_the_command_line_still_prints_the_packages_warnings_as_it_did(tmp_path: Path) -> None:
+    """The bare message on stderr, as Python's last-resort handler printed it before the
+    package had a NullHandler; once, even where the command line module is imported by a
+    program that set up logging."""
+    a, b = _tmx(tmp_path / "a.tmx", "zh-CN"), _tmx(tmp_path / "b.tmx", "en-US")
+    merge = ["tmx", "merge", str(a), str(b), "-o", str(tmp_path / "m.tmx")]
+    run = subprocess.run(
+        [sys.executable, "-m", "align.cli", *merge], capture_output=True, text=True, check=True
+    )
+    first, second = run.stderr.splitlines()
+    assert MERGE_WARNING.fullmatch(first) and second.startswith("wrote ")
+    heard = _merge_in_a_program(
+        tmp_path,
+        "import logging, align.cli_common; logging.basicConfig(format='mine: %(message)s')",
+    )
+    assert len(heard.splitlines()) == 1 and heard.startswith("mine: inputs have")

@@ -189,3 +189,90 @@ def test_a_report_of_a_tmx_says_what_a_tm_cannot_show(tmp_path: Path) -> None:
     write_alignment(a, tmp_path / "a.jsonl")
     r = CliRunner().invoke(app, ["report", str(tmp_path / "a.jsonl"), "--summary"])
     assert r.exit_code == 0 and "is a TM" not in r.output
+
+
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
+COLOUR = {*range(30, 39), *range(40, 49), *range(90, 98), *range(100, 108)}
+
+
+def _styles(text: str) -> tuple[set[int], set[int]]:
+    """The colour and the other attributes (bold 1, dim 2, ...) that ``text``'s escapes set."""
+    params = {int(p) for codes in SGR.findall(text) for p in codes.split(";") if p}
+    return params & COLOUR, params - COLOUR - {0}
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str]) -> str:
+    """What ``align ARGS`` draws with stdout and stderr on a pseudo-terminal."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "align.cli", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+    )
+    os.close(slave)
+    drawn = bytearray()
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed its end
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(master)
+    assert proc.wait() == 0, drawn
+    return drawn.decode(errors="replace")
+
+
+def test_no_color_takes_the_colours_out_of_the_terminal_report_not_its_bold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """NO_COLOR (no-color.org) "prevents the addition of ANSI color": a low bead's red and
+    the grey behind its row go, and its bold stays, as rich does for --help too."""
+    from align.report import print_report
+
+    def shown() -> str:
+        term = io.StringIO()
+        term.isatty = lambda: True  # type: ignore[method-assign]
+        print_report(make(), file=term)
+        return term.getvalue()
+
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    colours, attributes = _styles(shown())
+    assert {31, 32} <= colours and {1, 2} <= attributes
+    monkeypatch.setenv("NO_COLOR", "1")
+    colours, attributes = _styles(shown())
+    assert not colours and {1, 2} <= attributes
+
+
+def test_help_and_report_are_plain_text_on_a_pipe_and_colourless_under_no_color(
+    tmp_path: Path,
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    write_alignment(make(), tmp_path / "a.jsonl")
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env.update(TERM="xterm-256color", COLUMNS="120", ALIGN_CACHE_DIR=str(tmp_path / "cache"))
+    for args in (["--help"], ["pair", "--help"], ["report", str(tmp_path / "a.jsonl")]):
+        piped = subprocess.run(
+            [sys.executable, "-m", "align.cli", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        assert "\x1b" not in piped.stdout + piped.stderr, args
+        assert _styles(_on_a_terminal(args, env))[0], args  # colour where it is not refused
+        colours, attributes = _styles(_on_a_terminal(args, {**env, "NO_COLOR": "1"}))
+        assert not colours and 1 in attributes, args
