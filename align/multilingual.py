@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from align.batch.discover import named_language
+from align.batch.discover import named_language, split_language
 from align.encoders import Encoder, default_cache_dir, load_encoder
 from align.errors import InputError
 from align.flags import untranslated
@@ -262,14 +262,17 @@ def _with_pivot(
 
 
 def language_from_name(path: Path | str, known: Sequence[str]) -> str | None:
-    """The language a file's name gives, among ``known`` codes: ``zh.pdf``,
-    ``A_77_L.107.zh.pdf``, ``A_77_L.107-ZH.docx``, ``report_fr.htm``; else None."""
-    stem = Path(path).stem.lower()
-    for code in known:
-        c = code.lower()
-        if stem == c or stem.endswith((f".{c}", f"-{c}", f"_{c}")):
-            return code
-    return None
+    """The language a file's name gives, among ``known`` codes (as spelt there): ``zh.pdf``,
+    ``A_77_L.107.zh.pdf``, ``A_77_L.107-ZH.docx``, ``report_fr.htm``, ``doc.zh-CN.pdf``;
+    else None. The code is read as ``align batch`` reads it
+    (:func:`align.batch.discover.split_language`); only where the name ends differs: a
+    file given here is read whatever its suffix, so the last one goes (``doc.zh.bak``), where
+    a folder's scan takes off a document format's only, and ``A_77_L.107`` keeps its ``.107``.
+    """
+    split = split_language(Path(path).stem, tuple(known))
+    if split is None:
+        return None
+    return next(code for code in known if code.lower() == split[1])
 
 
 def align_versions(
@@ -296,10 +299,10 @@ def align_versions(
     """
     versions, pivot = _with_pivot(versions, language_tag(pivot))
     if pivot not in versions:
-        others = ", ".join(versions)
+        others, one = ", ".join(versions), next(iter(versions))
         raise InputError(
             f"no {pivot} version among {others}: add it, or align on one of these "
-            f"with --pivot {next(iter(versions))}"
+            f"with --pivot {one} (pivot={one!r})"
         )
     if len(versions) < 2:
         raise InputError("a multilingual TM needs two language versions or more")

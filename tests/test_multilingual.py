@@ -117,6 +117,69 @@ def test_a_files_language_comes_from_its_name(name: str, lang: str | None) -> No
     assert language_from_name(name, ["en", "zh", "fr", "ru"]) == lang
 
 
+KNOWN = ("en", "zh", "ja", "ko", "ru", "ar", "fr", "es", "de", "it", "pt", "nl")
+"""What ``align multi`` reads a name for: the pivot, then the languages it tells by text."""
+
+NAME_LANGUAGES = [
+    # name, what align multi reads (language_from_name, among KNOWN),
+    # what align batch reads (discover, of a zh-en pair)
+    ("zh.pdf", "zh", "zh"),
+    ("ZH.PDF", "zh", "zh"),
+    ("A_77_L.107.zh.pdf", "zh", "zh"),
+    ("A_77_L.107-FR.docx", "fr", None),
+    ("A_77_L.107-ZH.pdf", "zh", "zh"),
+    ("report_ru.htm", "ru", None),
+    ("doc.EN.pdf", "en", "en"),
+    ("doc.zh.TXT", "zh", "zh"),
+    ("doc.fr.en.txt", "en", "en"),
+    ("doc-zh-en.txt", "en", "en"),
+    ("zh", "zh", "zh"),
+    ("A_77_L.107.zh", None, "zh"),
+    ("doc.zh.bak", "zh", None),
+    ("N2316564.pdf", None, None),
+    ("chinese.txt", None, None),
+    ("A_77_L.107", None, None),
+    ("NAME.en-copy.txt", None, None),
+    ("x.zhen.txt", None, None),
+    ("fren.txt", None, None),
+    ("doc_en_.txt", None, None),
+    ("x.eng.txt", None, None),
+    ("doc.sr.txt", None, None),
+    ("doc.zh-yue.txt", None, None),
+    ("doc.zh.txt.docx", None, None),
+    # a region or a script: align multi read these by the text (the same language, where
+    # the text told it) until it read names as align batch does
+    ("a.zh-CN.txt", "zh", "zh"),
+    ("zh_cn.txt", "zh", "zh"),
+    ("x.zh_Hans.txt", "zh", "zh"),
+    ("x.zh-Hant-TW.txt", "zh", "zh"),
+    ("zh-HK.docx", "zh", "zh"),
+    ("en-US.docx", "en", "en"),
+    ("x.en_GB.txt", "en", "en"),
+    ("doc.en-GB.txt", "en", "en"),
+    ("x.es-419.txt", "es", None),
+]
+
+
+@pytest.mark.parametrize(("name", "multi", "batch"), NAME_LANGUAGES)
+def test_a_files_language_comes_from_its_name_as_each_command_reads_it(
+    name: str, multi: str | None, batch: str | None
+) -> None:
+    from align.batch.discover import _strip_document_suffix, split_language
+
+    assert language_from_name(name, KNOWN) == multi
+    split = split_language(_strip_document_suffix(name), ("zh", "en"))
+    assert (split[1] if split else None) == batch
+
+
+def test_a_name_gives_a_pivot_written_as_no_other_language_is() -> None:
+    """A tag a name seldom has (a variant, a script few languages are written in) is read
+    where it is the pivot's exactly."""
+    assert language_from_name("doc.de-CH-1996.txt", ("de-CH-1996", *KNOWN)) == "de-CH-1996"
+    assert language_from_name("doc.JA-JPAN.txt", ("ja-Jpan", *KNOWN)) == "ja-Jpan"
+    assert language_from_name("doc.ja-Jpan.txt", KNOWN) is None
+
+
 def test_the_un_resolution_in_three_languages_is_one_unit_a_paragraph(
     tmp_path: Path, embedding_cache: Path
 ) -> None:
@@ -190,6 +253,17 @@ def test_a_region_given_for_the_pivot_or_in_a_name_labels_it(
         run = _align("multi", *args, *options, "-o", out, cwd=tmp_path, cache=embedding_cache)
         assert run.returncode == 0, run.stderr
         assert languages(tmp_path / out) == {"zh-CN", "en-GB"}, options
+
+
+def test_a_region_in_a_name_tells_the_language_when_the_text_cannot(tmp_path: Path) -> None:
+    """``doc.en-GB.txt`` was read by its text, as a UN download is, and refused where its
+    text was too short to tell: align batch reads it by its name."""
+    gb, fr = tmp_path / "doc.en-GB.txt", tmp_path / "doc.fr.txt"
+    for path in (gb, fr):
+        path.write_text("A/77/L.107\n", encoding="utf-8")
+    told: list[str] = []
+    assert version_languages([gb, fr], told=told.append) == {"en-GB": gb, "fr": fr}
+    assert told == []
 
 
 def test_two_versions_that_come_out_in_one_language_are_refused(

@@ -103,25 +103,31 @@ def language_of(code: str, langs: tuple[str, ...]) -> str | None:
     The same code first (``zh_cn`` is ``zh-CN``); else the one with its primary subtag
     (``zh-CN``, ``zh-Hans``, ``zh-TW`` for ``zh``; ``en-US``, ``en_GB`` for ``en``) whose
     script the code does not contradict: given ``zh-CN`` and ``zh-TW``, ``zh-HK`` and
-    ``zh-Hant`` are the second, plain ``zh`` neither. None if no language, or two, fit."""
+    ``zh-Hant`` are the second, plain ``zh`` neither. None if no language, or two, fit.
+    A code of a form names seldom have (``de-CH-1996``, ``ja-Jpan``) is read only where it
+    is one of ``langs`` as written, so that ``NAME.en-copy`` is not English."""
     if not _CODE.match(code):
-        return None
+        spelt = code.lower().replace("_", "-")
+        same = [lang for lang in langs if lang.lower().replace("_", "-") == spelt]
+        return same[0].lower() if same else None
     tag = language_tag(code)
     exact = [lang for lang in langs if language_tag(lang) == tag]
     if exact:
         return exact[0].lower()
     script = declared_script(code)
-    same = [(lang, declared_script(lang)) for lang in langs]
-    same = [(lang, s) for lang, s in same if base_language(lang) == base_language(code)]
-    matching = [lang for lang, wanted in same if script is not None and wanted == script]
-    silent = [lang for lang, wanted in same if script is None or wanted is None]
+    same_base = [(lang, declared_script(lang)) for lang in langs]
+    same_base = [(lang, s) for lang, s in same_base if base_language(lang) == base_language(code)]
+    matching = [lang for lang, wanted in same_base if script is not None and wanted == script]
+    silent = [lang for lang, wanted in same_base if script is None or wanted is None]
     best = matching or silent
     return best[0].lower() if len(best) == 1 else None
 
 
-def _split_language(stem: str, langs: tuple[str, ...]) -> tuple[str | None, str, str] | None:
+def split_language(stem: str, langs: tuple[str, ...]) -> tuple[str | None, str, str] | None:
     """``(base, lang, code)`` of a name that ends in a language code (``A_77_L.107-ZH``,
-    ``a.zh-CN``; base None for a name that is one, ``en-US``), or None."""
+    ``a.zh-CN``; base None for a name that is one, ``en-US``), or None: ``lang`` is the one
+    of ``langs`` (lower-cased) the code means (:func:`language_of`). The one reader of a
+    language in a file's name, for ``align batch``, ``pair`` and ``multi`` alike."""
     if (lang := language_of(stem, langs)) is not None:
         return None, lang, stem
     for at in range(len(stem) - 1, 0, -1):
@@ -140,7 +146,7 @@ def named_language(path: Path, lang: str) -> str:
     if language_tag(lang) != base_language(lang):
         return lang
     stem = _strip_document_suffix(path.name)
-    split = _split_language(stem, (lang,))
+    split = split_language(stem, (lang,))
     codes = [split[2]] if split else []
     codes += [part for part in reversed(path.parent.parts) if language_of(part, (lang,))][:1]
     for code in codes:
@@ -194,7 +200,7 @@ def _classify(
     folders = list(rel.parts[:-1])
     stem = _strip_document_suffix(rel.name)
     name_lang, base, code = None, None, ""
-    if split := _split_language(stem, langs):
+    if split := split_language(stem, langs):
         base, name_lang, code = split
     folder_langs = [language_of(part, langs) for part in folders]
     folder_at = [i for i, lang in enumerate(folder_langs) if lang is not None]
@@ -222,7 +228,7 @@ def _other_language(rel: PurePosixPath, langs: tuple[str, str]) -> str | None:
     wanted = {base_language(lang) for lang in langs}
     others = tuple(lang for lang in NAMES if lang not in wanted)
     stem = _strip_document_suffix(rel.name)
-    split = _split_language(stem, others)
+    split = split_language(stem, others)
     named = [split[1]] if split else []
     named += [lang for part in rel.parts[:-1] if (lang := language_of(part, others))]
     if not named:

@@ -54,7 +54,7 @@ def render(multilingual: Multilingual, *, date: datetime | str | None = None) ->
 def check_path(path: Path) -> None:
     """Refuse a path a multilingual TM cannot be written to, before any work."""
     if path.is_dir():
-        raise OutputError(f"{path} is a folder: give a file name with -o")
+        raise OutputError(f"{path} is a folder: give a file name with -o (path=)")
     if path.suffix.lower() != ".tmx":
         raise OutputError(f"{path}: a multilingual TM is written as TMX: name it .tmx")
 
