@@ -158,6 +158,11 @@ NAME_LANGUAGES = [
     ("x.en_GB.txt", "en", "en"),
     ("doc.en-GB.txt", "en", "en"),
     ("x.es-419.txt", "es", None),
+    # a region code that is also a language's: the language and region it ends in
+    ("doc.es-AR.txt", "es", None),
+    ("doc.de-IT.txt", "de", None),
+    ("es-AR.txt", "es", None),
+    ("A_77_L.107-ZH-EN.txt", "en", "en"),
 ]
 
 

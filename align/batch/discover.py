@@ -130,10 +130,21 @@ def split_language(stem: str, langs: tuple[str, ...]) -> tuple[str | None, str, 
     language in a file's name, for ``align batch``, ``pair`` and ``multi`` alike."""
     if (lang := language_of(stem, langs)) is not None:
         return None, lang, stem
-    for at in range(len(stem) - 1, 0, -1):
-        if stem[at] in "-_." and (lang := language_of(stem[at + 1 :], langs)) is not None:
-            return stem[:at], lang, stem[at + 1 :]
+    cuts = [at for at in range(len(stem) - 1, 0, -1) if stem[at] in "-_."]
+    for i, at in enumerate(cuts):
+        wider = cuts[i + 1] if i + 1 < len(cuts) else None
+        if (lang := language_of(stem[at + 1 :], langs)) is None:
+            continue
+        if wider is not None and _is_regional(code := stem[wider + 1 :]):
+            if (whole := language_of(code, langs)) is not None:
+                return stem[:wider], whole, code  # doc.es-AR: Spanish, not Arabic
+        return stem[:at], lang, stem[at + 1 :]
     return None
+
+
+def _is_regional(code: str) -> bool:
+    """A language with a valid region or script (``es-AR``), not two codes (``zh-en``)."""
+    return language_tag(code) != base_language(code) and tag_problem(code) is None
 
 
 def named_language(path: Path, lang: str) -> str:
