@@ -799,7 +799,9 @@ def _merged_header(headers: Sequence[Header]) -> Header:
     attrib = dict(first.attrib)
     langs = {h.srclang.lower() for h in headers}
     if len(langs) > 1:
-        log.warning("inputs have different srclang (%s): the merge says *all*", ", ".join(langs))
+        log.warning(
+            "inputs have different srclang (%s): the merge says *all*", ", ".join(sorted(langs))
+        )
         attrib["srclang"] = "*all*"
     kinds = {dict(h.attrib).get("segtype", "sentence") for h in headers}
     if len(kinds) > 1:

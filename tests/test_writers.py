@@ -676,6 +676,11 @@ def test_write_alignment_by_suffix_and_explicit_format(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match=told):
         write_alignment(a, tmp_path / "y.tmx", fmt="tsv")  # TSV a CAT tool reads as broken TMX
     assert not (tmp_path / "y.tmx").exists()
+    (tmp_path / "folder.tmx").mkdir()
+    with pytest.raises(OutputError, match=r"folder\.tmx is a folder: give a file name"):
+        write_alignment(a, tmp_path / "folder.tmx", force=True)  # not "already exists"
+    with pytest.raises(OutputError, match=r"folder\.tmx is a folder: give a file name"):
+        write_alignment(a, tmp_path / "folder.tmx")
     write_alignment(a, tmp_path / "tm.jsonl")
     assert read_alignment(tmp_path / "tm.jsonl") == a
     write_alignment(a, tmp_path / "tm.tsv")

@@ -116,6 +116,8 @@ def write_alignment(
     """
     path = Path(path)
     name = output_format(path, fmt)
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder: give a file name (-o, path=)")
     if path.exists() and not force:
         raise OutputError(
             f"{path} already exists: pass --force (force=True) to overwrite, or choose another -o"
