@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -52,16 +53,40 @@ def info_cmd() -> None:
         align cache info
     """
     from align.encoders import default_cache_dir
-    from align.encoders.cache import DEFAULT_MAX_BYTES, MAX_ENV, cache_info, format_size
+    from align.encoders.cache import (
+        DB_NAME,
+        DEFAULT_MAX_BYTES,
+        MAX_ENV,
+        cache_info,
+        format_size,
+        has_cache,
+        set_aside,
+    )
 
-    info = cache_info(default_cache_dir(), _limit(None))
-    limit = format_size(info.limit) if info.limit is not None else "unlimited"
-    typer.echo(f"cache:   {info.path}")
-    typer.echo(f"on disk: {format_size(info.on_disk)}")
-    typer.echo(f"vectors: {info.rows} ({format_size(info.size)} counted against the limit)")
+    folder, limit_bytes = default_cache_dir(), _limit(None)
+    limit = format_size(limit_bytes) if limit_bytes is not None else "unlimited"
+    info = cache_info(folder, limit_bytes) if has_cache(folder) else None
+    if info is None:
+        typer.echo(f"cache:   {folder / DB_NAME} (none yet: {_MADE_BY})")
+    else:
+        typer.echo(f"cache:   {info.path}")
+        typer.echo(f"on disk: {format_size(info.on_disk)}")
+        typer.echo(f"vectors: {info.rows} ({format_size(info.size)} counted against the limit)")
     typer.echo(f"limit:   {limit} (set by {MAX_ENV}, default {format_size(DEFAULT_MAX_BYTES)})")
-    for model, version, rows in info.models:
+    for model, version, rows in info.models if info else []:
         typer.echo(f"model:   {model} ({version}): {rows} vectors")
+    if copies := set_aside(folder):
+        size = format_size(sum(c.stat().st_size for c in copies))
+        typer.echo(f"damaged: {_damaged(copies)}, {size} ('align cache clear' deletes them)")
+
+
+_MADE_BY = "the first 'align pair' or 'align batch' makes it; ALIGN_CACHE_DIR chooses the folder"
+
+
+def _damaged(copies: list[Path]) -> str:
+    """How many damaged caches runs set aside (a copy's -wal and -shm are part of it)."""
+    n = sum(1 for c in copies if not c.name.endswith(("-wal", "-shm")))
+    return f"{n} damaged cache{'' if n == 1 else 's'} set aside by earlier runs"
 
 
 @cache_app.command("clear")
@@ -85,9 +110,17 @@ def clear_cmd(
         align cache clear --model minilm
     """
     from align.encoders import default_cache_dir
-    from align.encoders.cache import DB_NAME, cache_info, clear_cache
+    from align.encoders.cache import DB_NAME, cache_info, clear_cache, has_cache, set_aside
 
     folder = default_cache_dir()
+    copies = set_aside(folder) if model is None else []
+    if not has_cache(folder):
+        if copies:
+            clear_cache(folder)
+            typer.echo(f"deleted {_damaged(copies)} in {folder}")
+        else:
+            typer.echo(f"no embedding cache at {folder / DB_NAME}: nothing to clear")
+        return
     name = None
     if model is not None:
         name = _model_name(model)
@@ -103,6 +136,8 @@ def clear_cmd(
     else:
         what = f" of {name}" if name else ""
         typer.echo(f"deleted {removed} vectors{what} from {folder / DB_NAME}")
+    if copies:
+        typer.echo(f"deleted {_damaged(copies)}")
 
 
 @cache_app.command("prune")
@@ -128,11 +163,14 @@ def prune_cmd(
         align cache prune --max 200MB
     """
     from align.encoders import default_cache_dir
-    from align.encoders.cache import format_size, prune_cache
+    from align.encoders.cache import DB_NAME, format_size, has_cache, prune_cache
 
     limit = _limit(max_size)
     if limit is None:
         typer.echo("no limit (unlimited): nothing to prune")
+        return
+    if not has_cache(default_cache_dir()):
+        typer.echo(f"no embedding cache at {default_cache_dir() / DB_NAME}: nothing to prune")
         return
     removed, size = prune_cache(default_cache_dir(), limit)
     typer.echo(f"deleted {removed} vectors; {format_size(size)} left of {format_size(limit)}")

@@ -732,6 +732,19 @@ class CacheError(AlignError):
     """The cache cannot be looked after as asked (missing, damaged, busy)."""
 
 
+def set_aside(cache_dir: Path) -> list[Path]:
+    """The damaged caches runs have moved aside (``embeddings.sqlite3.corrupt-…``), with
+    their ``-wal`` and ``-shm``: never read again, so only space, until a clear."""
+    folder = Path(cache_dir).expanduser()
+    return sorted(p for p in folder.glob(f"{DB_NAME}.corrupt-*") if p.is_file())
+
+
+def has_cache(cache_dir: Path) -> bool:
+    """Whether a run has made the cache in ``cache_dir`` (``align cache`` says so, and
+    that is no error)."""
+    return (Path(cache_dir).expanduser() / DB_NAME).is_file()
+
+
 def _files(path: Path) -> list[Path]:
     return [path.with_name(path.name + extra) for extra in ("", "-wal", "-shm")]
 
@@ -798,8 +811,12 @@ def cache_info(cache_dir: Path, limit: int | None) -> CacheInfo:
 
 def clear_cache(cache_dir: Path, model: str | None = None) -> int:
     """Delete every vector (or ``model``'s) and give the space back; a damaged cache is
-    deleted whole. Returns the rows deleted (-1: a damaged file was deleted)."""
+    deleted whole, and clearing all deletes the damaged copies runs set aside
+    (:func:`set_aside`) too. Returns the rows deleted (-1: a damaged file was deleted)."""
     path = Path(cache_dir).expanduser() / DB_NAME
+    if model is None:
+        for copy in set_aside(cache_dir):
+            copy.unlink(missing_ok=True)
     try:
         with open_cache(cache_dir) as conn:
             where, args = ("WHERE model = ?", (model,)) if model is not None else ("", ())
