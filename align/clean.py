@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from urllib.parse import unquote
@@ -265,6 +265,16 @@ _CLOSERS = ")]}\"'”’»》」』】〕〉"
 _ADDRESS = re.compile(rf"[{re.escape(_OPENERS)}<]?(?:{_URL}|[\w.+-]+@\S*)")
 """A token that is a web or e-mail address (``https://…/45/``, ``(info@``)."""
 _ADDRESS_BREAK = "/@-_.=?&"
+_ADDRESS_CHAR = re.compile(r"[\w.+-]")
+"""A character of an e-mail address's user name, as :data:`_ADDRESS` takes them."""
+_WORD_CHARS = re.compile(r"\w+")
+ADDRESS_HEAD = 1 + len("undocs.org/") + 1
+"""Characters of a token that tell whether it opens as a web address: an opener, the
+longest opening :data:`_URL` takes, one character after it."""
+LONG_WORD = 64
+"""Letters of a longer word's last part that tell whether it is a compound's first part:
+no list holds a word so long, and :data:`COMPOUND_FIRST_BY_LANGUAGE`'s patterns take a
+part of word characters by its ending."""
 _ADDRESS_START = re.compile(rf"[{re.escape(_OPENERS)}<]?(?:https?://|www\.|undocs\.org/|[\w.+-]+@)")
 """A token that opens like a web or e-mail address, whole or not (``www.``)."""
 _NUMBERED_TERM_ZH = re.compile(
@@ -456,15 +466,18 @@ class _Notes:
     last: _Draft | None = None
     stars: int = 0
     number: int = 0
+    opening: str | None = None
+    """The four-figure mark a document's numbering goes on from (:func:`_numbered_on`)."""
 
     def accepts(self, mark: str) -> bool:
         """Whether a line opening with ``mark`` opens the next footnote. A mark of four
         figures opens only the note it numbers in turn (1000 after 999, in a long report),
-        never a zone: a line opening with a year (``2030 Agenda``) opens none."""
+        or the first note of a volume whose numbering goes on from an earlier one's
+        (:attr:`opening`): a line opening with a year (``2030 Agenda``) opens none."""
         if mark.startswith("*"):
             return mark == "*" * (self.stars + 1)
         if len(mark) > 3:
-            return mark == str(self.number)
+            return mark == str(self.number) or (self.number == 0 and mark == self.opening)
         n = int(mark)
         return self.number == 0 or n == self.number or (n == 1 and self.current is None)
 
@@ -489,6 +502,8 @@ class _Cleaner:
         self.links: list[str] = []
         self.drafts: list[_Draft] = []
         self.vocab = {w.lower() for w in _WORD.findall(text)}
+        self.longest = max(map(len, self.vocab), default=0)
+        """The length of the text's longest word: a longer one is in :attr:`vocab` in no form."""
         self.paginated = layout != "paragraphs"
         """Whether the text may come from pages. A reader that gives a paragraph a line
         (Word, a web page, a workbook) reads no page furniture, and takes the notes from
@@ -772,9 +787,10 @@ class _Cleaner:
         """Sort the lines into heading, body and footnote drafts, dropping the rest."""
         zone = "heading" if self.heading_zone else "body"
         cur: _Draft | None = None
-        notes = _Notes()
+        numbered_on = _numbered_on(lines)
+        notes = _Notes(opening=numbered_on)
         top = self.layout == "wrapped"  # a report's masthead, above its first full line
-        above_notes = self._rules_above_notes(lines)
+        above_notes = self._rules_above_notes(lines, numbered_on)
         self.typed_notes = any(above_notes.values())
         around = {id(line): (prev, nxt) for prev, line, nxt in _neighbours(lines)}
         masthead: set[int] = set()
@@ -840,7 +856,7 @@ class _Cleaner:
             nxt.kind != "content" or bool(_MASTHEAD_LINE.match(nxt.content))
         )
 
-    def _rules_above_notes(self, lines: list[_Line]) -> dict[int, bool]:
+    def _rules_above_notes(self, lines: list[_Line], opening: str | None) -> dict[int, bool]:
         """The ids of the rule lines that may stand above footnotes, each with whether its
         notes are typed in the text: every one in text from pages (not typed there). In
         text given a paragraph a line, a rule followed to the end of the text (or of its
@@ -849,18 +865,19 @@ class _Cleaner:
         note 1 or ``*``, as a page types them (``<p>____</p>`` then ``<p><sup>1</sup> …``);
         a rule typed in a .docx above paragraphs that happen to open with figures (``12
         countries had ratified``, ``13 countries…``) is neither. Typed notes leave their
-        marks in the text (:attr:`typed_notes`, for :meth:`_remove_refs`)."""
+        marks in the text (:attr:`typed_notes`, for :meth:`_remove_refs`). A volume whose
+        numbering goes on from an earlier one's opens at its first mark (``opening``)."""
         rules = [n for n, line in enumerate(lines) if line.kind == "rule"]
         if self.paginated:
             return dict.fromkeys((id(lines[n]) for n in rules), False)
         found: dict[int, bool] = {}
         for n in rules:
             written = n > 0 and lines[n - 1].kind == "blank"
-            notes = _Notes()
+            notes = _Notes(opening=opening)
             after = _lines_on_page(lines, n + 1)
             head = next(after, None)
             first = _NOTE_START.match(head.content) if head is not None else None
-            typed = first is not None and first.group(1) in ("1", "*")
+            typed = first is not None and first.group(1) in ("1", "*", opening)
             if head is None or not (written or typed):
                 continue
             for line in chain([head], after):
@@ -980,36 +997,61 @@ class _Cleaner:
         raw = self.raw
         for draft in self.drafts:
             chars = draft.chars
+            tail = _Tail(chars)
             for start, end in draft.pieces:
                 if chars and start < end:
-                    self._join(chars, raw[start:end])
+                    self._join(chars, raw[start:end], tail)
                 chars.extend((raw[i], i) for i in range(start, end))
 
-    def _join(self, chars: list[tuple[str, int]], nxt: str) -> None:
+    def _join(self, chars: list[tuple[str, int]], nxt: str, tail: _Tail) -> None:
         """Join a line to the text before it: nothing, a space, or an undone hyphen."""
         last, idx = chars[-1]
         if last == "\xad":
             chars.pop()
+            tail.popped()
             self.reason[idx] = "hyphen"
             return
         if self.no_space:
-            if _latin_words_meet(chars, nxt):
+            if _latin_words_meet(chars, nxt, tail):
                 chars.append((" ", -1))
             return
-        if self._address_goes_on(chars, nxt):
+        if self._address_goes_on(chars, nxt, tail):
             return
         if last in _HYPHENS and len(chars) > 1 and chars[-2][0].isalpha():
-            before = _word_before(chars)
+            before, whole = self._word_before(chars, tail)
             m = re.match(r"[^\W\d_]+", nxt)
-            if m is None or self._keep_hyphen(before, m.group(), nxt[m.end() : m.end() + 1]):
+            if m is None or self._keep_hyphen(
+                before, m.group(), nxt[m.end() : m.end() + 1], whole=whole
+            ):
                 return
             chars.pop()
+            tail.popped()
             self.reason[idx] = "hyphen"
             return
         chars.append((" ", -1))
 
+    def _word_before(self, chars: list[tuple[str, int]], tail: _Tail) -> tuple[str, bool]:
+        """The hyphenated token that ends just before the final hyphen in ``chars``, and
+        whether it is whole.
+
+        Of a token longer than any word of the text (so in :attr:`vocab` in no form) and
+        than :data:`LONG_WORD`, only what :meth:`_keep_hyphen` looks at then: its last
+        :data:`LONG_WORD` characters, after the last letter before them of its last part
+        that lowercases to more than word characters (``İ``), if any. Copied whole at
+        each line's end, a token grown over thousands of lines took time with the square
+        of its length."""
+        start = tail.first("letter", str.isalpha, tail.run("word", _in_word))
+        end = len(chars) - 1
+        assert start is not None  # chars[-2] is a letter
+        if end - start <= max(self.longest, LONG_WORD):
+            return "".join(ch for ch, _ in chars[start:end]), True
+        cut = end - LONG_WORD
+        plain = tail.run("plain", _plain_letter, end)
+        odd = chars[plain - 1][0] if tail.run("part", str.isalpha, end) < plain <= cut else ""
+        return odd + "".join(ch for ch, _ in chars[cut:end]), False
+
     @staticmethod
-    def _address_goes_on(chars: list[tuple[str, int]], nxt: str) -> bool:
+    def _address_goes_on(chars: list[tuple[str, int]], nxt: str, tail: _Tail) -> bool:
         """Whether the line ends inside a web or e-mail address that the next line goes on
         with (``…/sites/45/`` + ``publication/…``, ``info@`` + ``un.org``): a space would
         cut it in two, and a hyphen there is the address's own (``wp-`` + ``content``).
@@ -1023,12 +1065,10 @@ class _Cleaner:
             return False
         if nxt.split(None, 1)[0].rstrip(",;:") in _CONNECTORS:  # the sentence goes on
             return False
-        start = len(chars)
-        while start and not chars[start - 1][0].isspace():
-            start -= 1
-        return bool(_ADDRESS.fullmatch("".join(c for c, _ in chars[start:])))
+        start = tail.run("token", _not_space)
+        return bool(_ADDRESS.fullmatch(_address_head(chars, start, tail, "token")))
 
-    def _keep_hyphen(self, before: str, after: str, then: str = "") -> bool:
+    def _keep_hyphen(self, before: str, after: str, then: str = "", whole: bool = True) -> bool:
         """Whether "before-" at a line end + "after" (and ``then``, the character after it)
         is a compound, not a broken word.
 
@@ -1044,13 +1084,17 @@ class _Cleaner:
         the first parts of :data:`COMPOUND_FIRST_BY_LANGUAGE`. A little word with a
         hyphen after it goes on with a compound of many parts (``up-|to-date``,
         ``state-|of-the-art``). Anything else is a word broken by hyphenation.
+
+        ``before`` not ``whole`` is the end of a token longer than any word of the text:
+        the text has it in neither form, and its last part is matched by its ending.
         """
-        solid = (before + after).lower()
-        hyphenated = f"{before}-{after}".lower()
-        if hyphenated in self.vocab and solid not in self.vocab:
-            return True
-        if solid in self.vocab and hyphenated not in self.vocab:
-            return False
+        if whole:
+            solid = (before + after).lower()
+            hyphenated = f"{before}-{after}".lower()
+            if hyphenated in self.vocab and solid not in self.vocab:
+                return True
+            if solid in self.vocab and hyphenated not in self.vocab:
+                return False
         if after[:1].isupper() or (then and then in _HYPHENS and after.lower() in _CONNECTORS):
             return True
         first = re.split(r"[-\u2010]", before)[-1].lower()
@@ -1395,6 +1439,33 @@ def _neighbours(lines: list[_Line]) -> list[tuple[_Line | None, _Line, _Line | N
     return list(zip(before, shown, after, strict=False))
 
 
+def _numbered_on(lines: list[_Line]) -> str | None:
+    """The four-figure mark a volume's footnote numbering goes on from (``1012``, the
+    earlier volumes of a long report holding notes 1 to 1011), else None: the first
+    numbered mark opening a line under a rule has four figures, and a line under a rule
+    further on opens with the next figure. A line opening with a year (``2030 Agenda``)
+    has no such line after it."""
+    first: int | None = None
+    zone = False
+    for line in lines:
+        if line.page_start:
+            zone = False
+        if line.kind == "rule":
+            zone = True
+        if not zone or line.kind != "content":
+            continue
+        m = _NOTE_START.match(line.content)
+        if m is None or m.group(1).startswith("*"):
+            continue
+        if first is None:
+            if len(m.group(1)) < 4:
+                return None
+            first = int(m.group(1))
+        elif int(m.group(1)) == first + 1:
+            return str(first)
+    return None
+
+
 def _lines_on_page(lines: list[_Line], start: int) -> Iterator[_Line]:
     """The lines from ``start`` to the end of their page that are not blank, read as they
     are wanted: a list of them to the end of the text for each of its rules took time
@@ -1429,7 +1500,7 @@ def _job_number(text: str, tokens: list[tuple[int, int, str]]) -> bool:
     return all(r == "job-number" for _, _, r in tokens) and bool(_LANGUAGE_LETTER.search(text))
 
 
-def _latin_words_meet(chars: list[tuple[str, int]], nxt: str) -> bool:
+def _latin_words_meet(chars: list[tuple[str, int]], nxt: str, tail: _Tail) -> bool:
     """Whether a line break in Chinese or Japanese text falls between two Latin-script
     words, and is a space as in English: ``Policy Paper Series,`` + ``No. 4``, ``John`` +
     ``Smith``. Inside a web or e-mail address it is none (``…human-rights-defender`` +
@@ -1440,28 +1511,111 @@ def _latin_words_meet(chars: list[tuple[str, int]], nxt: str) -> bool:
         return False
     if not (first.isascii() and (first.isalnum() or first in "(\"'")):
         return False
-    start = len(chars)
-    while start and not (chars[start - 1][0].isspace() or _is_cjk(chars[start - 1][0])):
-        start -= 1
-    token = "".join(c for c, _ in chars[start:])
-    if not any(c.isascii() and c.isalnum() for c in token):
+    start = tail.run("latin", _not_space_or_cjk)
+    if tail.first("ascii", _ascii_alnum, start) is None:
         return False  # ``中国,`` + ``No.``: no Latin word ends the line
-    if _ADDRESS_START.match(token):
+    if _ADDRESS_START.match(_address_head(chars, start, tail, "latin")):
         if nxt.split(None, 1)[0].rstrip(",;:") in _CONNECTORS:
             return True
         return last in ".?" and not (first.islower() or first.isdigit())
     return True
 
 
-def _word_before(chars: list[tuple[str, int]]) -> str:
-    """The hyphenated token that ends just before the final hyphen in ``chars``.
+class _Tail:
+    """Where the runs of characters that end a block under construction start, each
+    character looked at about once however often it is asked.
 
-    Read back from the end in place: a copy of ``chars`` for each hyphen that ends a line
-    made a long paragraph's lines take time with the square of its length."""
-    start = len(chars) - 1
-    while start and (chars[start - 1][0].isalpha() or chars[start - 1][0] in _HYPHENS):
-        start -= 1
-    return "".join(ch for ch, _ in chars[start:-1]).strip("-\u2010")
+    A token grown over thousands of wrapped lines with no space between them (a line of
+    ``abcdefghij-`` after another, the hyphens undone; an address broken at each ``@``)
+    was read back to its start at each line's end: 4,000 lines took 11.5 s, time growing
+    with the square of their number. ``chars`` grows at its end, and loses its last
+    character only where :meth:`popped` is told."""
+
+    def __init__(self, chars: list[tuple[str, int]]) -> None:
+        self.chars = chars
+        self._runs: dict[str, tuple[int, int]] = {}
+        """By name: how many characters were looked at, and where the run ending there
+        starts."""
+        self._firsts: dict[str, tuple[int, int, int | None]] = {}
+        """By name: where the search starts, where it has got to, what it found."""
+
+    def run(self, name: str, inside: Callable[[str], bool], end: int | None = None) -> int:
+        """Where the run of characters that ``inside`` takes up to ``end`` (the end of
+        ``chars``, or the character before it, the same for each ``name``) starts."""
+        chars = self.chars
+        end = len(chars) if end is None else end
+        seen, start = self._runs.get(name, (0, 0))
+        if seen > end:
+            seen, start = 0, 0
+        for i in range(end, seen, -1):
+            if not inside(chars[i - 1][0]):
+                start = i
+                break
+        self._runs[name] = (end, start)
+        return start
+
+    def first(self, name: str, wanted: Callable[[str], bool], origin: int) -> int | None:
+        """Where the first character from ``origin`` on that ``wanted`` takes is, if any."""
+        chars, end = self.chars, len(self.chars)
+        at, seen, found = self._firsts.get(name, (origin, origin, None))
+        if at != origin:
+            seen, found = origin, None
+        if found is None:
+            found = next((i for i in range(seen, end) if wanted(chars[i][0])), None)
+        self._firsts[name] = (origin, end if found is None else found, found)
+        return found
+
+    def popped(self) -> None:
+        """Forget what was found out about the character just taken off the end."""
+        end = len(self.chars)
+        for name, (seen, start) in list(self._runs.items()):
+            if start > end:
+                del self._runs[name]
+            else:
+                self._runs[name] = (min(seen, end), start)
+        for name, (origin, seen, found) in list(self._firsts.items()):
+            if origin > end:
+                del self._firsts[name]
+            else:
+                gone = found is not None and found >= end
+                self._firsts[name] = (origin, min(seen, end), None if gone else found)
+
+
+def _in_word(ch: str) -> bool:
+    return ch.isalpha() or ch in _HYPHENS
+
+
+def _plain_letter(ch: str) -> bool:
+    """A letter whose lower case is word characters only: not ``İ``, which lowercases to
+    ``i`` and a combining dot."""
+    return ch.isalpha() and _WORD_CHARS.fullmatch(ch.lower()) is not None
+
+
+def _not_space(ch: str) -> bool:
+    return not ch.isspace()
+
+
+def _not_space_or_cjk(ch: str) -> bool:
+    return not (ch.isspace() or _is_cjk(ch))
+
+
+def _ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _outside_address(ch: str) -> bool:
+    return _ADDRESS_CHAR.fullmatch(ch) is None
+
+
+def _address_head(chars: list[tuple[str, int]], start: int, tail: _Tail, name: str) -> str:
+    """As much of the token from ``start`` to the end of ``chars`` (no space in it) as
+    tells whether it is, or opens as, a web or e-mail address (:data:`_ADDRESS`,
+    :data:`_ADDRESS_START`): its first :data:`ADDRESS_HEAD` characters, and up to the
+    first after its first that is no part of an e-mail's user name (the ``@``, or what
+    shows it has none). Past these the patterns take anything but a space."""
+    odd = tail.first(name, _outside_address, start + 1)
+    head = ADDRESS_HEAD if odd is None else max(ADDRESS_HEAD, odd + 1 - start)
+    return "".join(ch for ch, _ in chars[start : start + head])
 
 
 def _trailing_word(token: str) -> str:

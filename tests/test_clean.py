@@ -1586,3 +1586,70 @@ def test_a_line_of_figures_with_a_slash_in_pdf_text_is_no_document_symbol() -> N
     for symbol in ("A/77/L.107", "E/CN.6/2023/L.3", "S/2023/123", "A/HRC/52/L.1"):
         doc = clean(lines(" The table reads:", "", f" {symbol}", "", " Decides."), "en")
         assert reasons(doc)["page-header"] == [symbol]
+
+
+# --- a token grown over many lines: what the joins look at of it ---------------------------
+
+
+def _chars(text: str) -> list[tuple[str, int]]:
+    return [(ch, i) for i, ch in enumerate(text)]
+
+
+def test_an_address_is_told_by_its_opening_as_by_the_whole_token() -> None:
+    """Whether a line ends inside a web or e-mail address is told from the token's opening
+    (:func:`align.clean._address_head`), as the patterns tell it from the whole token,
+    which a token grown over thousands of lines made slow to read at each line."""
+    import random
+
+    from align.clean import _ADDRESS, _ADDRESS_START, _address_head, _Tail
+
+    pieces = ["https://", "http://", "www.", "undocs.org/", "(", "<", "《", "@", "@", ".", "-",
+              "+", "_", "/", "a", "Z", "9", "é", "中", "!", ":", "abcdefghij"]  # fmt: skip
+    rng = random.Random(7)
+    for _ in range(5000):
+        token = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        chars = _chars(token)
+        head = _address_head(chars, 0, _Tail(chars), "token")
+        assert bool(_ADDRESS.fullmatch(head)) == bool(_ADDRESS.fullmatch(token)), token
+        assert bool(_ADDRESS_START.match(head)) == bool(_ADDRESS_START.match(token)), token
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es", "ru"])
+def test_a_long_word_before_a_hyphen_is_judged_as_the_whole_word(lang: str) -> None:
+    """A hyphen ending a line after a token longer than any word of the text and than
+    ``LONG_WORD`` letters is kept or dropped as the whole token's last letters say: no
+    list holds a word so long, and the patterns take a part by its ending (``-ico``,
+    ``-но``) and refuse one with a letter that lowercases to more than word characters
+    (``İ``)."""
+    import random
+
+    from align.clean import LONG_WORD, _Cleaner, _Tail
+
+    letters = ["a", "b", "ico", "но", "ов", "co", "İ", "Σ", "ß", "-", "-"]
+    rng = random.Random(11)
+    cleaner = _Cleaner("short words only", lang)
+    for _ in range(400):
+        pool = letters if rng.random() < 0.5 else letters[:-2]  # a part of 64 letters or more
+        end = rng.choice(["o-", "ab" * 40 + "ico-", "ик" * 40 + "но-"])  # İ before the last 64
+        run = "x" + "".join(rng.choice(pool) for _ in range(rng.randint(20, 60))) + end
+        chars = _chars("the " + run)
+        before, whole = cleaner._word_before(chars, _Tail(chars))
+        full = run[:-1].strip("-")
+        assert whole == (len(full) <= LONG_WORD)
+        for after in ("ment", "Term", "based", "ab"):
+            want = cleaner._keep_hyphen(full, after)
+            assert cleaner._keep_hyphen(before, after, whole=whole) == want, (run, after)
+
+
+def test_notes_typed_in_paragraph_text_numbered_on_from_an_earlier_volume() -> None:
+    """A web page of a later volume types its notes under a rule, numbered on from the
+    earlier volumes' (1012, 1013, …): they are notes and their marks go from the text,
+    as notes typed from 1 do; they were paragraphs, the marks glued to the sentences."""
+    body = [f"Paragraph {i} recalls the report.{1011 + i} It goes on here." for i in range(1, 4)]
+    notes = [f"{1011 + i} Resolution {i}/1." for i in range(1, 4)]
+    text = "\n".join([*body, "__________", *notes])
+    doc = clean(RawDocument(text, "", "utf-8", "en", layout="paragraphs"), "en")
+    assert [(b.kind, b.footnote, b.refs, b.text) for b in doc.blocks] == [
+        ("body", None, (str(1011 + i),), f"Paragraph {i} recalls the report. It goes on here.")
+        for i in range(1, 4)
+    ] + [("footnote", str(1011 + i), (), f"Resolution {i}/1.") for i in range(1, 4)]

@@ -11,11 +11,14 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from long_corpus import note, paragraph, report_pdf, report_text
 
 from align import clean as clean_module
 from align.clean import _TOC_LEADER, clean, toc_leader
+from align.readers import read_document
 from align.segmenters import segment_document
 from align.segmenters.en import _PERIOD_WORD, MosesSegmenter, _period_word
 from align.types import CleanDocument, RawDocument
@@ -237,3 +240,122 @@ def test_a_line_opening_with_a_year_opens_no_footnote() -> None:
         ("body", None, "2030 Agenda for Sustainable Development, as set out."),
         ("footnote", "1", "Resolution 70/1, on the 2030 Agenda for Sustainable Development."),
     ]
+
+
+class _CountedChars(list[tuple[str, int]]):
+    """A block's characters under construction, counting those read by index or slice."""
+
+    reads = 0
+
+    def __getitem__(self, key: Any) -> Any:
+        got = super().__getitem__(key)
+        _CountedChars.reads += len(got) if isinstance(key, slice) else 1
+        return got
+
+
+@pytest.mark.parametrize(
+    ("lang", "line", "joined"),
+    [
+        ("en", "abcdefghij-", "abcdefghij"),
+        ("en", "Abcdefghij-", "Abcdefghij-"),
+        ("es", "abcdefghij-", "abcdefghij"),
+        ("ru", "абвгдежзик-", "абвгдежзик"),
+        ("en", "abcdefghij@", "abcdefghij@"),
+        ("en", "a@abcdefghij.", "a@abcdefghij."),
+        ("zh", "www.abcdefghij.", "www.abcdefghij."),
+        ("zh", "a@abcdefghij", "a@abcdefghij"),
+    ],
+    ids=["hyphen", "capital", "es", "ru", "at", "address", "zh-address", "zh-at"],
+)
+def test_a_token_grown_over_thousands_of_lines_is_read_once(
+    monkeypatch: pytest.MonkeyPatch, lang: str, line: str, joined: str
+) -> None:
+    """Lines joined with no space between them (a hyphen undone, an address going on)
+    make one token: its characters are read a few times each, not once a line (the
+    token was read back to its start at each line's end: 4,000 lines, 11.5 s)."""
+    n = 1500
+    monkeypatch.setattr(
+        clean_module, "_Draft", dataclass_with(clean_module._Draft, chars=_CountedChars)
+    )
+    _CountedChars.reads = 0
+    text = "\n".join([line] * n)
+    doc = clean(RawDocument(text, "", "utf-8", lang, layout="wrapped"), lang)
+    assert [b.text for b in doc.blocks] == [joined * (n - 1) + line]
+    assert _CountedChars.reads < 20 * len(text)
+
+
+def dataclass_with(cls: type, **factories: Callable[[], object]) -> type:
+    """``cls`` with the fields named made by these factories."""
+    import dataclasses
+
+    fields = [
+        (f.name, f.type, dataclasses.field(default_factory=factories[f.name]))
+        for f in dataclasses.fields(cls)
+        if f.name in factories
+    ]
+    return dataclasses.make_dataclass(cls.__name__, fields, bases=(cls,))
+
+
+def _sentences(first: int, count: int) -> list[str]:
+    """The sentences of :func:`long_corpus.report_text`'s paragraphs, then of its notes."""
+    body: list[str] = []
+    for n in range(1, count + 1):
+        opening, rest = paragraph(n).split(" It requested")
+        body += [opening, f"It requested{rest}"]
+    return body + [note(first + n) for n in range(count)]
+
+
+def _report(doc: CleanDocument, first: int, count: int) -> None:
+    """``doc`` is the report, each paragraph and note whole, each mark in its paragraph's
+    refs, and no sentence lost."""
+    assert [b.text for b in doc.blocks if b.kind == "body"] == [
+        paragraph(n) for n in range(1, count + 1)
+    ]
+    assert [b.refs for b in doc.blocks if b.kind == "body"] == [
+        (str(first + n),) for n in range(count)
+    ]
+    assert [(b.footnote, b.text) for b in doc.blocks if b.kind == "footnote"] == [
+        (str(first + n), note(first + n)) for n in range(count)
+    ]
+    assert [s.text for s in segment_document(doc)] == _sentences(first, count)
+
+
+@pytest.mark.parametrize("source", ["text", "pdf"])
+def test_a_volume_numbered_on_from_an_earlier_one_keeps_its_notes(
+    tmp_path: Path, source: str
+) -> None:
+    """A later volume of a long report numbers its notes on from the earlier ones' (1012,
+    1013, …): they are notes, as 1 and 2 are; they were left in the body, each note a
+    paragraph opening with its figure and each mark glued to its sentence."""
+    first, count = 1012, 30
+    if source == "text":
+        raw = raw_text(report_text(first, count))
+    else:
+        raw = read_document(report_pdf(tmp_path / "vol.pdf", first, count), "en")
+    _report(clean(raw, "en"), first, count)
+
+
+def test_a_compilation_of_forty_pages_keeps_every_sentence_and_note(tmp_path: Path) -> None:
+    """A PDF of 40 pages, 11 notes a page, numbered across 999 to 1000 mid-page: every
+    sentence of the body and of the notes is there, each note a note of its own."""
+    first, count = 781, 440
+    pdf = report_pdf(tmp_path / "compilation.pdf", first, count, per_page=11)
+    raw = read_document(pdf, "en")
+    assert raw.text.count("\f") == 39
+    _report(clean(raw, "en"), first, count)
+
+
+def test_a_year_opening_the_first_line_under_a_rule_opens_no_note() -> None:
+    """A line under a rule opening with a year (``2030 Agenda``), with no line opening
+    with the next figure under a rule further on, is no note numbered on from an earlier
+    volume: it stays text."""
+    page = (
+        " The Assembly recalled the Agenda.\n\n__________________\n\n"
+        " 2030 Agenda for Sustainable Development, as set out in the annex.\n\n"
+        "23-16564 {}/2\n"
+    )
+    doc = clean(raw_text(page.format(1) + "\f" + page.format(2)), "en")
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("body", "The Assembly recalled the Agenda."),
+        ("body", "2030 Agenda for Sustainable Development, as set out in the annex."),
+    ] * 2

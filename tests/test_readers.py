@@ -1570,3 +1570,75 @@ def test_registry_maps_suffixes_case_insensitively(tmp_path: Path) -> None:
     path = write(tmp_path, "EN.TXT", b"Hello\n")
     assert reader_for(path) is READERS[".txt"]
     assert read_document(path, "en").text == "Hello\n"
+
+
+# --- long reports: notes numbered past 999 ---------------------------------------------------
+
+_LONG_BODY: list[tuple[float, float, str]] = [
+    (760, 11, "The Committee considered the report and welcomed the information provided by"),
+    (745.5, 11, "the State party on the measures it has taken.1012 It requested further"),
+    (731, 11, "information on its recommendations, as in document CCPR/C/SR.2023 and in"),
+    (716.5, 11, "resolution A/RES/2023 (2023), and on the measures it took.1013"),
+]
+
+
+@pytest.mark.parametrize("glued", [False, True], ids=["spaced", "glued"])
+def test_pdf_notes_numbered_past_999_in_small_type_are_notes(tmp_path: Path, glued: bool) -> None:
+    """Notes 1012 and 1013 of a long report, in small type at the page's foot, their marks
+    set apart from the note's first word (Word) or against it (LibreOffice): the rule goes
+    above them and a space after a glued mark, as for notes 1 and 2. The marks stopped at
+    three figures, and the notes were read as body text."""
+    space = "" if glued else " "
+    notes: list[tuple[float, float, str]] = [
+        (120, 9, f"1012{space}See the summary record of the meeting, document CCPR/C/SR.1012."),
+        (109, 9, f"1013{space}Ibid., paragraph 4."),
+    ]
+    doc = read_document(write(tmp_path, "long.pdf", _drawn_page(_LONG_BODY + notes)), "en")
+    assert [line.strip() for line in doc.text.split("\n")][-3:] == [
+        "__________",
+        "1012 See the summary record of the meeting, document CCPR/C/SR.1012.",
+        "1013 Ibid., paragraph 4.",
+    ]
+
+
+def test_pdf_small_type_opening_with_a_year_the_body_cites_is_no_note(tmp_path: Path) -> None:
+    """A line of small type at the foot opening with a year the body cites (``(2023)``,
+    ``A/RES/2023``, ``SR.2023 and``) is no note 2023: a mark of four figures stands glued
+    to a word or to the stop that ends it."""
+    foot: list[tuple[float, float, str]] = [
+        (120, 9, "2023 was the warmest year on record, as the body says."),
+        (109, 9, "2023Report of the Committee, chapter II."),
+    ]
+    doc = read_document(write(tmp_path, "year.pdf", _drawn_page(_LONG_BODY[2:] + foot)), "en")
+    lines = [line.strip() for line in doc.text.split("\n")]
+    assert "__________" not in lines
+    assert lines[-2:] == [row[2] for row in foot]
+
+
+@needs_office
+def test_pdf_of_a_long_report_laid_out_by_libreoffice_keeps_its_notes(tmp_path: Path) -> None:
+    """Two volumes of a long report as Word files, their footnotes numbered from 995 and
+    (numbering going on from the earlier volumes) from 1012, laid out by LibreOffice: notes
+    in small type under a drawn rule, each mark glued to the note's first word
+    (``1012See``). Every note is a note with its text, every mark out of the body. From
+    1000 on, the notes were left in the body, and from 1012 all of them."""
+    pytest.importorskip("docx")
+    from docx_corpus import office_copies
+    from long_corpus import note, paragraph, report_docx
+
+    from align.clean import clean
+
+    count = 12
+    firsts = [995, 1012]
+    docs = [report_docx(tmp_path / f"vol{first}.docx", first, count) for first in firsts]
+    for first, pdf in zip(firsts, office_copies(docs, ".pdf", tmp_path), strict=True):
+        doc = clean(read_document(pdf, "en"))
+        assert [b.text for b in doc.blocks if b.kind == "body"] == [
+            paragraph(n) for n in range(1, count + 1)
+        ]
+        assert [b.refs for b in doc.blocks if b.kind == "body"] == [
+            (str(first + n),) for n in range(count)
+        ]
+        assert [(b.footnote, b.text) for b in doc.blocks if b.kind == "footnote"] == [
+            (str(first + n), note(first + n)) for n in range(count)
+        ]

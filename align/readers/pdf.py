@@ -290,14 +290,24 @@ SMALL_TYPE = 0.93
 FOOTER_LINES, FOOTER_WIDTH = 2, 25
 """At most this many lines this short under a page's footnotes are its running footer."""
 _NOTE_MARK = re.compile(r"^\s*(?:\*{1,3}|\d{1,3}|[†‡§])\s+\S")
-_GLUED_MARK = re.compile(rf"^(\s*)(\d{{1,3}})(?=[A-Z《{IDEOGRAPHS}])")
+_LONG_MARK = re.compile(r"^\s*(\d{4})\s+\S")
+"""A line opening with four figures: note 1000 and on in a long report, or a year."""
+_GLUED_MARK = re.compile(rf"^(\s*)(\d{{1,4}})(?=[A-Z《{IDEOGRAPHS}])")
 """A note's mark set with no space before its first word (``1Resolutions``,
-``2A/78/250.``, ``1第…``), as LibreOffice's PDFs give a superscript figure."""
+``2A/78/250.``, ``1第…``, ``1012See``), as LibreOffice's PDFs give a superscript figure."""
 
 
 def _body_mark(n: int) -> re.Pattern[str]:
     """Note mark ``n`` in the body: a figure glued to the text before it (``subject,1``,
-    ``报告2及其``), not a number's last part (``4.45``, ``75/1``, ``1,234``)."""
+    ``报告2及其``), not a number's last part (``4.45``, ``75/1``, ``1,234``).
+
+    A mark of four figures (1000 and on) is glued to a word or to the punctuation that
+    ends one (``taken.1012``, ``报告1012及其``), not to a symbol's capitals (``SR.2023``),
+    and no date unit follows it: a year stands after an opener or a slash (``(2023)``,
+    ``A/RES/2023``, ``《2030年``)."""
+    if n >= 1000:
+        closing = re.escape(".,;:!?)]”’»。，；：！？）」』》")
+        return re.compile(rf"(?<=[^\W\d_]|[{closing}])(?<![A-Z]\.){n}(?!\d)(?![年月日号號])")
     return re.compile(rf"(?<![\d\s])(?<!\d[.,/:–-]){n}(?!\d)")
 
 
@@ -344,8 +354,27 @@ def _footnotes_at(
     their first word (:func:`_glued_notes`), which the reader sets apart with a space."""
     if any(RULE_LINE.match(line.strip()) for line in lines):
         return None, []
-    glued = _glued_notes(lines, bodies, size)
-    return _notes_start(lines, bodies, size, set(glued)), glued
+    long = _long_marks(lines, bodies, size)
+    glued = _glued_notes(lines, bodies, size, long)
+    return _notes_start(lines, bodies, size, set(glued) | long), glued
+
+
+def _long_marks(
+    lines: list[str], bodies: list[tuple[float, float, int] | None], size: float
+) -> set[int]:
+    """The lines of small type that open with a four-figure mark and a space (``1012 See
+    …``, note 1012 of a long report) whose figure stands glued in the text above, as a
+    mark does (:func:`_body_mark`); a line opening with a year (``2023 was…``) is none."""
+    small = SMALL_TYPE * size
+    text = "\n".join(lines)
+    found: set[int] = set()
+    above = 0
+    for i, (line, type_) in enumerate(zip(lines, bodies, strict=True)):
+        if type_ is not None and type_[1] <= small and (mark := _LONG_MARK.match(line)):
+            if _body_mark(int(mark.group(1))).search(text, 0, above):
+                found.add(i)
+        above += len(line) + 1
+    return found
 
 
 def _notes_start(
@@ -374,7 +403,10 @@ def _notes_start(
 
 
 def _glued_notes(
-    lines: list[str], bodies: list[tuple[float, float, int] | None], size: float
+    lines: list[str],
+    bodies: list[tuple[float, float, int] | None],
+    size: float,
+    long: set[int],
 ) -> list[int]:
     """The page's footnote lines whose mark has no space after it (:data:`_GLUED_MARK`):
     a figure then a capital or a Chinese character, in small type in the notes at the
@@ -382,7 +414,9 @@ def _glued_notes(
     each glued note's figure found in the body above, in turn, glued to its text
     (``on the subject,1``). A line of small type that opens with a number (``12
     countries``, ``2023 was``, ``12月3日``) is none: its figure has a space after it,
-    or runs no sequence the body's marks follow."""
+    or runs no sequence the body's marks follow. The lines in ``long`` open with a
+    four-figure mark and a space (:func:`_long_marks`); a four-figure one glued to its
+    word that does not go on from the note above is a line of that note (a year)."""
     small = SMALL_TYPE * size
     candidates = {
         i
@@ -391,14 +425,19 @@ def _glued_notes(
     }
     if not candidates:
         return []
-    start = _notes_start(lines, bodies, size, candidates)
+    start = _notes_start(lines, bodies, size, candidates | long)
     if start is None:
         return []
     marks: list[tuple[int, int]] = []  # (line, figure) of each numbered note, in order
     for i in range(start, len(lines)):
         if i in candidates and (glued := _GLUED_MARK.match(lines[i])):
-            marks.append((i, int(glued.group(2))))
-        elif _NOTE_MARK.match(lines[i]) and (spaced := re.match(r"\s*(\d+)\s", lines[i])):
+            figure = int(glued.group(2))
+            if figure >= 1000 and marks and figure != marks[-1][1] + 1:
+                continue
+            marks.append((i, figure))
+        elif (i in long or _NOTE_MARK.match(lines[i])) and (
+            spaced := re.match(r"\s*(\d+)\s", lines[i])
+        ):
             marks.append((i, int(spaced.group(1))))
     figures = [n for _, n in marks]
     if any(b != a + 1 for a, b in zip(figures, figures[1:], strict=False)):
