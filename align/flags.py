@@ -30,7 +30,10 @@ LOW_CONFIDENCE = 0.5
 
 def shown(confidence: float) -> str:
     """A confidence as a report shows it: two decimals, rounded down, so that a bead under
-    :data:`LOW_CONFIDENCE` never reads as at it (0.498 is ``0.49``, not ``0.50 LOW``)."""
+    :data:`LOW_CONFIDENCE` never reads as at it (0.498 is ``0.49``, not ``0.50 LOW``). A
+    bead without one (cut by a reviewer, or a unit of a TM that records none) is ``—``."""
+    if not math.isfinite(confidence):
+        return "—"
     return f"{math.floor(confidence * 100 + 1e-9) / 100:.2f}"
 
 

@@ -8,12 +8,13 @@ and the flags with their reasons; unaligned sentences are rows with an empty sid
 
 from __future__ import annotations
 
+import math
 from html import escape
 from pathlib import Path
 
 from align.atomic import atomic_write
 from align.flags import FLAG_CODES, LOW_CONFIDENCE, Flag, flag_alignment, shown
-from align.report import left_out, missing_blocks, summarize
+from align.report import confidence_line, left_out, missing_blocks, summarize
 from align.types import Alignment, Bead
 
 SURE = 0.7
@@ -53,6 +54,7 @@ tr.bead td:first-child { border-left: 5px solid var(--sure); }
 tr.fair td:first-child { border-left-color: var(--fair); }
 tr.low td:first-child { border-left-color: var(--low); }
 tr.one-sided td:first-child { border-left-color: var(--none); }
+tr.unscored td:first-child { border-left-color: var(--line); }
 tr.low { background: #fdecea; }
 tr.one-sided { background: #f5eefa; }
 td.conf { font-weight: 600; font-variant-numeric: tabular-nums; }
@@ -76,9 +78,12 @@ dl.signature dt { color: var(--muted); } dl.signature dd { margin: 0; font-famil
 
 
 def confidence_class(bead: Bead) -> str:
-    """The colour band of a bead: ``one-sided``, ``low``, ``fair`` or ``sure``."""
+    """The colour band of a bead: ``one-sided``, ``unscored`` (cut by a reviewer), ``low``,
+    ``fair`` or ``sure``."""
     if not (bead.src and bead.tgt):
         return "one-sided"
+    if not math.isfinite(bead.confidence):
+        return "unscored"
     if bead.confidence < LOW_CONFIDENCE:
         return "low"
     if bead.confidence < SURE:
@@ -135,9 +140,10 @@ def _flags_cell(flags: list[Flag]) -> str:
 def _bead_row(alignment: Alignment, n: int, bead: Bead, flags: list[Flag]) -> str:
     band = confidence_class(bead)
     codes = " ".join(dict.fromkeys(f.code for f in flags))
+    score = f"{bead.confidence:.4f}" if math.isfinite(bead.confidence) else ""
     return (
         f'<tr class="bead {band}" id="bead-{n}" data-kind="{bead.kind}" '
-        f'data-confidence="{bead.confidence:.4f}" data-flags="{escape(codes)}">'
+        f'data-confidence="{score}" data-flags="{escape(codes)}">'
         f'<td class="n">{n}</td><td class="kind">{bead.kind}</td>'
         f'<td class="conf">{shown(bead.confidence)}</td>'
         f"{_side_cell(alignment, bead, 'src')}{_side_cell(alignment, bead, 'tgt')}"
@@ -168,7 +174,7 @@ def render_html(alignment: Alignment, flags: list[list[Flag]] | None = None) -> 
     facts = [
         ("segments", f"{src} {s.src_segments}, {tgt} {s.tgt_segments}"),
         ("beads", f"{s.beads} ({kinds}); translation units: {s.units}"),
-        ("mean confidence", f"{s.mean_confidence:.3f}; below {LOW_CONFIDENCE}: {s.low_confidence}"),
+        ("mean confidence", escape(confidence_line(s))),
         ("unaligned", f"{src} {len(s.unaligned_src)}, {tgt} {len(s.unaligned_tgt)}"),
         *(("block", escape(line)) for line in missing_blocks(alignment, s)),
         *((("left out", escape(left_out(s.untranslated))),) if s.untranslated else ()),

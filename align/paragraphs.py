@@ -10,6 +10,7 @@ beads alone.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Sequence
 from dataclasses import replace
 
@@ -73,6 +74,8 @@ def _joined(beads: list[Bead]) -> Bead:
     return Bead(
         src=tuple(sorted(i for b in beads for i in b.src)),
         tgt=tuple(sorted(j for b in beads for j in b.tgt)),
-        confidence=min(b.confidence for b in beads),
+        confidence=min(b.confidence for b in beads)
+        if all(math.isfinite(b.confidence) for b in beads)
+        else math.nan,  # a bead a reviewer cut makes its paragraph's score unknown
         moved=any(b.moved for b in beads),
     )

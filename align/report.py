@@ -5,6 +5,7 @@ Rich tables on a terminal; plain, greppable text otherwise (pipes, CI logs).
 
 from __future__ import annotations
 
+import math
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -47,6 +48,9 @@ class Summary:
     """Beads with at least one flag."""
     untranslated: list[int] = field(default_factory=list)
     """Beads left out of the TM as not translated (:func:`~align.writers.base.written_beads`)."""
+    unscored: int = 0
+    """Units with no aligner confidence (cut by a reviewer; a TM that records none), left
+    out of the mean."""
 
 
 def summarize(
@@ -62,7 +66,8 @@ def summarize(
     left_out_ = set(untranslated)
     units = [b for i, b in enumerate(beads) if b.src and b.tgt and i not in left_out_]
     src_un, tgt_un = alignment.unaligned()
-    mean = sum(b.confidence for b in units) / len(units) if units else 0.0
+    scored = [b.confidence for b in units if math.isfinite(b.confidence)]
+    mean = sum(scored) / len(scored) if scored else 0.0
     return Summary(
         src_segments=len(alignment.src),
         tgt_segments=len(alignment.tgt),
@@ -76,7 +81,15 @@ def summarize(
         flags=flag_counts(flags),
         flagged=sum(1 for f in flags if f),
         untranslated=untranslated,
+        unscored=len(units) - len(scored),
     )
+
+
+def confidence_line(s: Summary) -> str:
+    """The mean and how many units fall below :data:`LOW_CONFIDENCE`, of those scored."""
+    mean = f"{s.mean_confidence:.3f}" if s.units > s.unscored else "—"
+    unscored = f"; no aligner score (cut in review): {s.unscored}" if s.unscored else ""
+    return f"{mean}; below {LOW_CONFIDENCE}: {s.low_confidence}{unscored}"
 
 
 MISSING_RUN = 3
@@ -127,7 +140,7 @@ def _summary_lines(alignment: Alignment, s: Summary, *, by_flag: bool = True) ->
         f"document: {alignment.document or '-'}",
         f"segments: {alignment.src_lang} {s.src_segments}, {alignment.tgt_lang} {s.tgt_segments}",
         f"beads: {s.beads} ({kinds}); translation units: {s.units}",
-        f"mean confidence: {s.mean_confidence:.3f}; below {LOW_CONFIDENCE}: {s.low_confidence}",
+        f"mean confidence: {confidence_line(s)}",
         f"unaligned: {alignment.src_lang} {len(s.unaligned_src)}, "
         f"{alignment.tgt_lang} {len(s.unaligned_tgt)}",
     ]

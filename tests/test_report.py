@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import re
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from align.errors import InputError
 from align.report import render_plain, render_table, summarize, unaligned_runs
 from align.review import Review
 from align.types import Alignment, Bead, Segment
-from align.writers import write_alignment
+from align.writers import read_alignment, write_alignment
 from align.writers.jsonl import JsonlWriter
 
 
@@ -276,3 +277,36 @@ def test_help_and_report_are_plain_text_on_a_pipe_and_colourless_under_no_color(
         assert _styles(_on_a_terminal(args, env))[0], args  # colour where it is not refused
         colours, attributes = _styles(_on_a_terminal(args, {**env, "NO_COLOR": "1"}))
         assert not colours and 1 in attributes, args
+
+
+def test_a_bead_a_reviewer_cut_is_reported_without_a_score(tmp_path: Path) -> None:
+    """A review's full export gives a merged bead no confidence (null): 'align report' of it
+    failed with a traceback, and a TM that records none read as 0.00 LOW on every unit."""
+    from align.review import export_jsonl
+
+    review = Review(make())
+    review.merge_down(0)
+    everything = tmp_path / "everything.jsonl"
+    export_jsonl(review, everything)
+    runner = CliRunner()
+    r = runner.invoke(app, ["report", str(everything)], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "no aligner score (cut in review): 1" in r.output
+    html = tmp_path / "r.html"
+    r = runner.invoke(app, ["report", str(everything), "--html", str(html)])
+    assert r.exit_code == 0, r.output
+    page = html.read_text(encoding="utf-8")
+    assert 'class="bead unscored"' in page and 'data-confidence=""' in page
+    assert '<td class="conf">—</td>' in page
+
+    merged = Alignment("zh", "en", make().src, make().tgt, [Bead((0, 1), (0, 1), math.nan)])
+    tm = tmp_path / "tm.tmx"
+    write_alignment(merged, tm)
+    assert "x-confidence" not in tm.read_text(encoding="utf-8")
+    text = render_plain(read_alignment(tm))
+    assert "[1] 1-1 conf=—\n" in text and "LOW" not in text.split("\n\n")[0]
+    s = summarize(read_alignment(tm))
+    assert (s.units, s.unscored, s.low_confidence) == (1, 1, 0)
+    tsv = tmp_path / "tm.tsv"
+    write_alignment(merged, tsv)
+    assert tsv.read_text(encoding="utf-8").splitlines()[1].split("\t")[2] == ""

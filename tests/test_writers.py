@@ -450,7 +450,12 @@ def test_tmx_reader_handles_other_tools_files() -> None:
     )
     assert read_tmx_units(data) == [("Hello world", "Bonjour monde", {})]
     a = TmxWriter().loads(data)
-    assert (a.src_lang, a.tgt_lang, a.beads) == ("en", "fr", [Bead((0,), (0,), 0.0)])
+    assert (a.src_lang, a.tgt_lang, [(b.src, b.tgt) for b in a.beads]) == (
+        "en",
+        "fr",
+        [((0,), (0,))],
+    )
+    assert math.isnan(a.beads[0].confidence)  # no x-confidence: no score, not 0.00 LOW
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ place from the same sentence elsewhere.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -188,7 +189,8 @@ class TmxWriter(Writer):
         extra: Sequence[tuple[str, str]] = (),
     ) -> None:
         tu = etree.SubElement(body, "tu", tuid=str(n))
-        prop(tu, "x-confidence", f"{bead.confidence:.3f}")
+        if math.isfinite(bead.confidence):  # a bead a reviewer cut has no aligner score
+            prop(tu, "x-confidence", f"{bead.confidence:.3f}")
         if document:
             prop(tu, "x-document", document)
         para = paragraphs(alignment.src, bead.src) or paragraphs(alignment.tgt, bead.tgt)
@@ -256,9 +258,9 @@ class TmxWriter(Writer):
             src_ids = _add(a.src, offsets, "src", src, para, kind, links)
             tgt_ids = _add(a.tgt, offsets, "tgt", tgt, para, kind, ())
             try:
-                conf = float(props.get("x-confidence", "0"))
+                conf = float(props.get("x-confidence", "nan"))
             except ValueError:
-                conf = 0.0
+                conf = math.nan
             a.beads.append(Bead(src_ids, tgt_ids, conf))
             if not a.document and props.get("x-document"):
                 a.document = props["x-document"]

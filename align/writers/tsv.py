@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from align.languages import lang_code
@@ -59,7 +60,7 @@ class TsvWriter(Writer):
                 skipped.append(i)
                 continue
             para = paragraphs(alignment.src, bead.src) or paragraphs(alignment.tgt, bead.tgt)
-            conf = f"{bead.confidence:.3f}"
+            conf = f"{bead.confidence:.3f}" if math.isfinite(bead.confidence) else ""
             rows.append("\t".join((src, tgt, conf, bead.kind, paragraph_label(para))))
         data = ("\n".join(rows) + "\n").encode("utf-8")
         return Rendered(data, len(rows) - 1, tuple(sorted(skipped)), tuple(dropped))
