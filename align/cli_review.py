@@ -178,8 +178,9 @@ def register(app: typer.Typer) -> None:
         flagged.
 
         Keys:
-          j / k down / up · a accept · r reject · n / N next / previous flagged
-          p next to review · o take the other cut a flag names
+          j / k down / up · J / K scroll a tall bead · a accept · r reject
+          n / N next / previous flagged bead still to review · p next to review
+          o take the other cut a flag names
           m / M merge with the bead below / above · s split
           , / . move a source sentence up / down · < / > the same for target
           e edit (empty a sentence to leave it unaligned) · u undo · ctrl+r redo
@@ -279,9 +280,10 @@ def register(app: typer.Typer) -> None:
             ReviewApp(review, tmx_path, tm_units.value).run()
             counts = review.counts()
             _say(f"decisions saved in {review.path}: {_summary(counts)}")
-            if review.changes:
-                from align.review import export_tmx
+            from align.review import export_tmx, tm_is_current
 
+            stale = review.steps > 0 and not tm_is_current(review, tmx_path, tm_units.value)
+            if review.changes or stale:
                 result = export_tmx(review, tmx_path, force=True, units=tm_units.value)
                 _say(f"wrote {tmx_path}: {tm_written(result)}")
         finally:

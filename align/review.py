@@ -16,6 +16,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
+import logging
 import math
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -27,7 +28,7 @@ from align import __version__
 from align.errors import AlignError, InputError, OutputError
 from align.flags import Flag, flag_bead
 from align.types import Alignment, Bead, BeadIds, Segment
-from align.writers import WriteResult, read_alignment, write_alignment
+from align.writers import WriteResult, read_alignment
 from align.writers.base import tmx_date
 from align.writers.jsonl import JsonlWriter
 from align.writers.jsonl import _line as jsonl_line
@@ -36,6 +37,7 @@ Status = Literal["pending", "accepted", "rejected"]
 Side = Literal["src", "tgt"]
 Direction = Literal["previous", "next"]
 Clock = Callable[[], str]
+log = logging.getLogger(__name__)
 
 FORMAT = "un-align-review"
 VERSION = 2
@@ -57,7 +59,10 @@ class ReviewError(ValueError):
 class ReviewBead:
     """A bead as the reviewer left it: its segments, the aligner's confidence and a decision.
 
-    ``time`` and ``reviewer`` say when and by whom the decision was made.
+    ``confidence`` is the aligner's for this cut; for a cut the reviewer made, the least
+    sure of the beads it came from, which is no score of this bead:
+    :meth:`Review.confidence` is what to show and export. ``time`` and ``reviewer`` say
+    when and by whom the decision was made.
     """
 
     src: tuple[int, ...]
@@ -147,10 +152,16 @@ class Review:
         self.clock: Clock = clock or (lambda: tmx_date())
         self.reviewer = _default_reviewer() if reviewer is None else reviewer
         self.path: Path | None = None
+        self.kept_in: Path | None = None
+        """The review file this review belongs to, though not created yet (an export
+        before any decision): the TM names it, so that the next export may replace it."""
         self.alignment_path: Path | None = None
         self.warnings: list[str] = []
         self.changes = 0
         """Operations made since this Review was built or opened (not replayed ones)."""
+        self.steps = 0
+        """Operations in the review, replayed ones too: the TM records it, so that a TM
+        written before the last decision is known to be out of date."""
         self._log: IO[bytes] | None = None
         self._original = {(b.src, b.tgt): b for b in alignment.beads}
         self._state = State(tuple(ReviewBead(b.src, b.tgt, b.confidence) for b in alignment.beads))
@@ -158,6 +169,7 @@ class Review:
         self._redo: list[State] = []
         self._current: Alignment | None = None
         self._flags: list[list[Flag]] | None = None
+        self._flag_cache: dict[tuple[object, ...], list[Flag]] = {}
 
     # -- opening and closing ------------------------------------------------------------
 
@@ -191,6 +203,7 @@ class Review:
         review = cls(alignment, clock=clock, reviewer=reviewer)
         review.alignment_path = alignment_path
         path = Path(review_path) if review_path else review_path_for(alignment_path)
+        review.kept_in = path
         digest = file_digest(alignment_path)
         if not path.exists():
             if save:
@@ -355,12 +368,20 @@ class Review:
             )
         return self._current
 
+    def _rescored(self, bead: ReviewBead) -> ReviewBead:
+        """``bead`` with the aligner's confidence where it is the aligner's cut again (a
+        merge split back), not the least sure of the beads it was made from."""
+        original = self._original.get((bead.src, bead.tgt))
+        return bead if original is None else replace(bead, confidence=original.confidence)
+
     def _aligners(self, bead: ReviewBead) -> Bead:
         """The aligner's own bead where the reviewer left its sentences together, with
         what the aligner recorded on it (stray sentence, likeliest other cut), so the
-        review shows the flags the report shows; a bead the reviewer made has none."""
+        review shows the flags the report shows. A bead the reviewer cut has none of
+        that and no confidence: the aligner never scored it, and the score of the beads
+        it came from would flag, sort and export it as if it had."""
         original = self._original.get((bead.src, bead.tgt))
-        return original if original is not None else bead.bead()
+        return original if original is not None else Bead(bead.src, bead.tgt, math.nan)
 
     def src_text(self, i: int) -> str:
         return self.current().src_text(self._state.beads[i].bead())
@@ -371,8 +392,32 @@ class Review:
     def flags(self, i: int) -> list[Flag]:
         if self._flags is None:
             current = self.current()
-            self._flags = [flag_bead(current, b) for b in current.beads]
+            self._flags = [self._flags_of(current, b) for b in current.beads]
         return self._flags[i]
+
+    def _flags_of(self, current: Alignment, bead: Bead) -> list[Flag]:
+        """A bead's flags, worked out once for each cut and text: a change touches a bead
+        or two, and flagging all of a long document's beads again took a second a key."""
+        edits = self._state.edits
+        texts = tuple(edits.get(("src", i)) for i in bead.src) + tuple(
+            edits.get(("tgt", j)) for j in bead.tgt
+        )
+        key = (bead.src, bead.tgt, (bead.src, bead.tgt) in self._original, texts)
+        if key not in self._flag_cache:
+            self._flag_cache[key] = flag_bead(current, bead)
+        return self._flag_cache[key]
+
+    def confidence(self, i: int) -> float:
+        """The aligner's confidence in bead ``i``; NaN where the reviewer cut the bead
+        (merge, split, move, other cut, unalign), which the aligner never scored."""
+        b = self._state.beads[i]
+        original = self._original.get((b.src, b.tgt))
+        return original.confidence if original is not None else math.nan
+
+    def is_recut(self, i: int) -> bool:
+        """Whether the reviewer cut bead ``i`` (its sentences are not an aligner's bead)."""
+        b = self._state.beads[i]
+        return (b.src, b.tgt) not in self._original
 
     def segment_edited(self, side: Side, index: int) -> bool:
         return (side, index) in self._state.edits
@@ -424,7 +469,7 @@ class Review:
         if sort == "confidence":
 
             def least_sure(i: int) -> tuple[float, int]:
-                c = self._state.beads[i].confidence
+                c = self.confidence(i)
                 return (c if math.isfinite(c) else -1.0, i)
 
             shown.sort(key=least_sure)
@@ -522,11 +567,18 @@ class Review:
         self._do({"op": "unalign", "side": side, "segment": segment})
         return self.bead_of(side, segment)
 
-    def undo(self) -> None:
+    def undo(self) -> int | None:
+        """Undo the last change; returns the first bead it touched, for the cursor to go
+        to (an accept moved the cursor on; a step of an earlier session may be far off)."""
+        before = self._state
         self._do({"op": "undo"})
+        return _first_change(self, before, self._state)
 
-    def redo(self) -> None:
+    def redo(self) -> int | None:
+        """Redo the last undone change; returns the first bead it touched."""
+        before = self._state
         self._do({"op": "redo"})
+        return _first_change(self, before, self._state)
 
     def bead_of(self, side: Side, segment: int) -> int:
         """The index of the bead holding a segment."""
@@ -571,13 +623,32 @@ class Review:
             self._state = self._redo.pop()
         else:
             new = _transform(self, op)
+            if kind not in ("accept", "reject"):
+                new = replace(new, beads=tuple(self._rescored(b) for b in new.beads))
             self._undo.append(self._state)
             self._redo.clear()
             self._state = new
             if kind in ("accept", "reject"):
+                self.steps += 1
                 return  # same beads, same texts: the flags still hold
+        self.steps += 1
         self._current = None
         self._flags = None
+
+
+def _seen(b: ReviewBead) -> tuple[object, ...]:
+    """What the reviewer sees change on a bead: its sentences and its decision."""
+    return (b.src, b.tgt, b.status, b.time, b.reviewer)
+
+
+def _first_change(review: Review, before: State, after: State) -> int | None:
+    """The first bead of ``after`` that differs from ``before``: other sentences, another
+    decision or an edited sentence."""
+    pairs = zip(before.beads, after.beads, strict=False)
+    found = [k for k, (a, b) in enumerate(pairs) if _seen(a) != _seen(b)][:1]
+    keys = before.edits.keys() | after.edits.keys()
+    found += [review.bead_of(*key) for key in keys if before.edits.get(key) != after.edits.get(key)]
+    return min(found) if found else None
 
 
 def _index(review: Review, value: Any, what: str = "bead") -> int:
@@ -797,6 +868,24 @@ def written_by_review(path: Path, review_file: Path) -> bool:
     ) == [review_file.name]
 
 
+def tm_is_current(review: Review, path: Path, units: str = "sentence") -> bool:
+    """Whether ``path`` is the TM of this review as it stands, in ``units``: a session
+    closed with its terminal left the TM of an earlier step (or none), and quitting the
+    next session without a change must still write it."""
+    from align import tmx
+
+    try:
+        header = tmx.read_header(path)
+    except (AlignError, OSError):
+        return False
+    file = next((p.name for p in (review.path, review.kept_in) if p), "")
+    return (
+        header.props("x-signature-review.file") == [file]
+        and header.props("x-signature-review.steps") == [str(review.steps)]
+        and dict(header.attrib).get("segtype") == units
+    )
+
+
 def review_signature(review: Review) -> dict[str, str]:
     """The alignment's signature plus what the review did, so a TM says it was reviewed."""
     c = review.counts()
@@ -804,11 +893,12 @@ def review_signature(review: Review) -> dict[str, str]:
     sig.update(
         {
             "reviewed": "yes",
-            "review.file": review.path.name if review.path else "",
+            "review.file": next((p.name for p in (review.path, review.kept_in) if p), ""),
             "review.accepted": str(c.accepted),
             "review.rejected": str(c.rejected),
             "review.pending": str(c.pending),
             "review.edited": str(c.edited),
+            "review.steps": str(review.steps),
             "review.tool": f"un-align {__version__}",
         }
     )
@@ -838,11 +928,16 @@ def export_tmx(
     keep them); an accepted bead is, untranslated text included (a reviewer's decision
     outweighs :func:`~align.writers.base.written_beads`' rule). Each unit carries
     ``x-reviewed`` (decision, time, reviewer) and ``x-edited: yes`` when the reviewer
-    changed it. With ``units="paragraph"`` a unit is a paragraph group of
-    :func:`align.paragraphs.by_paragraph`, written where every bead in it is accepted:
-    a paragraph with a bead not accepted is not known to be translated whole.
+    changed it. A unit with a bead the reviewer cut has no ``x-confidence``: the aligner
+    never scored that bead (:meth:`Review.confidence`). With ``units="paragraph"`` a unit
+    is a paragraph group of :func:`align.paragraphs.by_paragraph`, written where every
+    bead in it is accepted: a paragraph with a bead not accepted is not known to be
+    translated whole.
     """
+    from align.atomic import atomic_write
     from align.paragraphs import joined_units, paragraph_groups
+    from align.writers import output_format
+    from align.writers.tmx import TmxWriter
 
     current = review.current()
     groups = (
@@ -856,14 +951,30 @@ def export_tmx(
         tm = joined_units(tm, [[current.beads[i] for i in g] for g in accepted])
     else:
         tm = replace(tm, beads=[current.beads[g[0]] for g in accepted])
+    recut = [any(review.is_recut(i) for i in g) for g in accepted]
+    tm = replace(
+        tm,
+        beads=[
+            replace(b, confidence=math.nan) if r else b
+            for b, r in zip(tm.beads, recut, strict=True)
+        ],
+    )
     props: dict[int, list[tuple[str, str]]] = {}
     for k, group in enumerate(accepted):
         props[k] = [("x-reviewed", _decisions([review.beads[i] for i in group]))]
         if any(review.is_edited(i) for i in group):
             props[k].append(("x-edited", "yes"))
-    return write_alignment(
-        tm, path, fmt="tmx", force=force, date=date, unit_props=props, include_untranslated=True
-    )
+    path = Path(path)
+    output_format(path, "tmx")
+    if path.exists() and not force:
+        raise OutputError(
+            f"{path} already exists: pass --force (force=True) to overwrite, or choose another -o"
+        )
+    rendered = TmxWriter().render(tm, date=date, unit_props=props, include_untranslated=True)
+    atomic_write(path, rendered.data, force=force)
+    for dropped in rendered.dropped:
+        log.warning("%s: %s", path, dropped)
+    return WriteResult(path, "tmx", rendered.units, rendered.skipped, rendered.dropped)
 
 
 def _decisions(beads: list[ReviewBead]) -> str:

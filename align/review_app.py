@@ -8,7 +8,7 @@ points, edited texts, search words).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
@@ -50,6 +50,26 @@ FIXED_WIDTHS = (5, 4, 4, 2)
 
 def _confidence(value: float) -> str:
     return shown(value) if math.isfinite(value) else "—"
+
+
+SHORT_FLAGS = {"low-confidence": "low-conf", "untranslated": "untransl"}
+"""Flag codes too long for the flags column at 80 columns, as the column shortens them."""
+
+
+def flags_label(codes: list[str], width: int) -> str:
+    """A bead's flags in ``width`` characters: every code where they fit, else as many
+    (shortened) as fit and how many more (``low-conf+2``), so that a cut-off column
+    never hides that there are more."""
+    full = ",".join(codes)
+    if len(full) <= width:
+        return full
+    short = [SHORT_FLAGS.get(c, c) for c in codes]
+    for k in range(len(short), 0, -1):
+        more = f"+{len(short) - k}" if k < len(short) else ""
+        label = ",".join(short[:k]) + more
+        if len(label) <= width:
+            return label
+    return short[0][: max(1, width - 3)] + f"+{len(short) - 1}" if len(short) > 1 else short[0]
 
 
 def _number(j: int) -> str:
@@ -132,7 +152,7 @@ class BeadTable(ScrollView, can_focus=True):
 
     def widths(self) -> list[int]:
         width = self.size.width
-        flags = 16 if width >= 110 else 10
+        flags = 16 if width >= 110 else 12
         fixed = sum(FIXED_WIDTHS) + flags + 8
         text = max(8, (width - fixed) // 2)
         return [*FIXED_WIDTHS, text, text, flags]
@@ -166,11 +186,14 @@ class BeadTable(ScrollView, can_focus=True):
             [
                 Text(str(i + 1)),
                 Text(b.kind),
-                Text(_confidence(b.confidence)),
+                Text(_confidence(r.confidence(i))),
                 state,
                 one_line(r.src_text(i)),
                 one_line(r.tgt_text(i)),
-                Text(",".join(f.code for f in r.flags(i)), style="bold yellow"),
+                Text(
+                    flags_label([f.code for f in r.flags(i)], self.widths()[-1]),
+                    style="bold yellow",
+                ),
             ]
         )
 
@@ -198,6 +221,8 @@ class ReviewScreen(Screen[None]):
         Binding("r", "reject", "reject"),
         Binding("j", "cursor(1)", "next", show=False),
         Binding("k", "cursor(-1)", "previous", show=False),
+        Binding("J", "scroll_detail(1)", "scroll the bead down", show=False),
+        Binding("K", "scroll_detail(-1)", "scroll the bead up", show=False),
         Binding("n", "next_flagged", "next flagged"),
         Binding("N", "next_flagged(True)", "previous flagged", show=False),
         Binding("p", "next_pending", "next to review", show=False),
@@ -229,6 +254,7 @@ class ReviewScreen(Screen[None]):
         self.shown: list[int] = []
         self.message = ""
         self.last_query = ""
+        self._detail_of: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="title")
@@ -254,9 +280,18 @@ class ReviewScreen(Screen[None]):
 
     # -- showing -----------------------------------------------------------------------
 
-    def rebuild(self, select: int | None = None) -> None:
-        """Show the beads of the current filter and sort; put the cursor on ``select``."""
-        self.shown = self.review.view(self.filter, self.sort)
+    def rebuild(self, select: int | None = None, keep: Iterable[int] = ()) -> None:
+        """Show the beads of the current filter and sort; put the cursor on ``select``.
+
+        Beads in ``keep`` (what the reviewer just made or changed) stay shown though the
+        filter would hide them: a flagged bead merged is no longer flagged, and the
+        reviewer still has to see it to accept it."""
+        shown = self.review.view(self.filter, self.sort)
+        extra = {k for k in keep if 0 <= k < len(self.review)} - set(shown)
+        if extra:
+            wanted = extra | set(shown)
+            shown = [i for i in self.review.view("all", self.sort) if i in wanted]
+        self.shown = shown
         self.table.set_rows(self.shown, self._row_of(select))
         self.show_current()
 
@@ -282,8 +317,18 @@ class ReviewScreen(Screen[None]):
         self.show_current()
 
     def show_current(self) -> None:
-        self.query_one("#detail", Static).update(self._detail(self.current()))
+        i = self.current()
+        self.query_one("#detail", Static).update(self._detail(i))
         self.query_one("#status", Static).update(self._status())
+        if i != self._detail_of:  # another bead starts at its top, not where the last one was
+            self._detail_of = i
+            self.query_one("#detail-box", VerticalScroll).scroll_home(animate=False)
+
+    def action_scroll_detail(self, direction: int) -> None:
+        """Page through a bead too tall for the pane (its last sentences are below it at
+        80x24, and the pane takes no focus: ↑↓ move between beads)."""
+        box = self.query_one("#detail-box", VerticalScroll)
+        box.scroll_relative(y=direction * max(1, box.size.height - 2), animate=False)
 
     def _detail(self, i: int | None) -> Text | Group:
         """The bead in full: a line on it, its flags, then its sentences in a grid, so that a
@@ -295,7 +340,14 @@ class ReviewScreen(Screen[None]):
         b = r.beads[i]
         out = Text()
         out.append(f"Bead {i + 1} of {len(r)}", style="bold")
-        out.append(f" · {b.kind} · confidence {_confidence(b.confidence)} · ")
+        out.append(f" · {b.kind} · ")
+        if r.is_recut(i):
+            out.append("your cut, no aligner confidence", style="yellow")
+        else:
+            out.append(f"confidence {_confidence(r.confidence(i))}")
+            if r.is_edited(i):
+                out.append(" before your edit", style="dim")
+        out.append(" · ")
         out.append(STATUS_WORDS[b.status], style=MARKS[b.status][1])
         if b.status != "pending" and b.time:
             out.append(f" {b.time}" + (f" by {b.reviewer}" if b.reviewer else ""), style="dim")
@@ -369,34 +421,44 @@ class ReviewScreen(Screen[None]):
     def action_cursor(self, step: int) -> None:
         self.table.action_move(step)
 
-    def _jump(self, wanted: str, backwards: bool = False) -> None:
-        if not self.shown:
-            return
+    def _jump(self, what: str, wanted: Callable[[int], bool], backwards: bool = False) -> None:
+        """Go to the next (or previous) row showing a bead ``wanted``, wrapping round; say
+        so when there is none."""
         row = self.table.cursor_row
         n = len(self.shown)
         step = -1 if backwards else 1
-        for k in range(1, n + 1):
+        for k in range(1, n):
             i = self.shown[(row + step * k) % n]
-            if self.review.matches(i, wanted):
+            if wanted(i):
                 self.select(i)
                 return
-        self.say(f"no {'flagged bead' if wanted == 'flagged' else 'bead to review'} here")
+        current = self.current()
+        here = current is not None and wanted(current)
+        where = f" in this view (filter: {self.filter})" if self.filter != "all" else ""
+        self.say(f"no {'other ' if here else ''}{what} left to review{where}")
 
     def action_next_flagged(self, backwards: bool = False) -> None:
-        self._jump("flagged", backwards)
+        """The next flagged bead still to decide: one accepted or rejected is done with
+        (the filter 'flagged' shows them all)."""
+        r = self.review
+        self._jump(
+            "flagged bead",
+            lambda i: r.beads[i].status == "pending" and r.matches(i, "flagged"),
+            backwards,
+        )
 
     def action_next_pending(self) -> None:
-        self._jump("pending")
+        self._jump("bead", lambda i: self.review.beads[i].status == "pending")
 
     def action_merge_down(self) -> None:
         i = self.current()
         if i is not None and self._run(lambda: self.review.merge_down(i)):
-            self.rebuild(select=i)
+            self.rebuild(select=i, keep=[i])
 
     def action_merge_up(self) -> None:
         i = self.current()
         if i is not None and self._run(lambda: self.review.merge_up(i)):
-            self.rebuild(select=i - 1)
+            self.rebuild(select=i - 1, keep=[i - 1])
 
     def action_move(self, side: Side, to: Direction) -> None:
         i = self.current()
@@ -405,7 +467,10 @@ class ReviewScreen(Screen[None]):
         before = len(self.review)
         if self._run(lambda: self.review.move(i, side, to)):
             gone = len(self.review) < before
-            self.rebuild(select=(i - 1 if to == "previous" else i) if gone else i)
+            here = (i - 1 if to == "previous" else i) if gone else i
+            self.rebuild(
+                select=here, keep=[here] if gone else [i, i - 1 if to == "previous" else i + 1]
+            )
 
     def action_other_cut(self) -> None:
         i = self.current()
@@ -417,7 +482,8 @@ class ReviewScreen(Screen[None]):
             self.say(f"bead {i + 1} has no other cut from the aligner")
             return
         if self._run(lambda: self.review.take_cut(*cut)):
-            self.rebuild(select=self.review.bead_of("src", cut[0][0]))
+            new = self.review.bead_of("src", cut[0][0])
+            self.rebuild(select=new, keep=[new])
 
     def action_split(self) -> None:
         i = self.current()
@@ -431,7 +497,7 @@ class ReviewScreen(Screen[None]):
 
         def done(cuts: tuple[int, int] | None) -> None:
             if cuts is not None and self._run(lambda: self.review.split(i, *cuts)):
-                self.rebuild(select=i)
+                self.rebuild(select=i, keep=[i, i + 1])
 
         self.app.push_screen(SplitScreen(self.review, i), done)
 
@@ -439,6 +505,10 @@ class ReviewScreen(Screen[None]):
         i = self.current()
         if i is None:
             return
+        b = self.review.beads[i]
+        sentences: list[tuple[Side, int]] = [("src", j) for j in b.src] + [
+            ("tgt", j) for j in b.tgt
+        ]
 
         def done(texts: dict[tuple[Side, int], str] | None) -> None:
             if not texts:
@@ -453,7 +523,9 @@ class ReviewScreen(Screen[None]):
                 if not self._run(partial(self.review.unalign, side, j)):
                     break
                 unaligned.append(f"{self._lang(side)} {_number(j)}")
-            self.rebuild(select=i)
+            beads = [self.review.bead_of(*key) for key in sentences]
+            left = [k for k, key in zip(beads, sentences, strict=True) if key not in emptied]
+            self.rebuild(select=left[0] if left else i, keep=beads)
             if unaligned:
                 self.say(
                     f"{', '.join(unaligned)} now unaligned, in a bead of its own with its "
@@ -467,16 +539,19 @@ class ReviewScreen(Screen[None]):
         return a.src_lang if side == "src" else a.tgt_lang
 
     def action_undo(self) -> None:
-        i = self.current()
-        if self._run(self.review.undo):
-            self.rebuild(select=i)
-            self.say("undone")
+        self._step(self.review.undo, "undone")
 
     def action_redo(self) -> None:
-        i = self.current()
-        if self._run(self.review.redo):
-            self.rebuild(select=i)
-            self.say("redone")
+        self._step(self.review.redo, "redone")
+
+    def _step(self, step: Callable[[], int | None], done: str) -> None:
+        """Undo or redo, then show the bead it changed: the one whose decision is taken
+        back, not the one the cursor had moved on to."""
+        changed: list[int | None] = []
+        if self._run(lambda: changed.append(step())):
+            i = changed[0] if changed[0] is not None else self.current()
+            self.rebuild(select=i, keep=[] if i is None else [i])
+            self.say(f"{done} (bead {i + 1})" if i is not None else done)
 
     def action_search(self) -> None:
         def done(query: str | None) -> None:
@@ -627,7 +702,7 @@ class EditScreen(ModalScreen[dict[tuple[Side, int], str] | None]):
 
     def compose(self) -> ComposeResult:
         a = self.review.alignment
-        with VerticalScroll(id="dialog"):
+        with VerticalScroll(id="dialog", can_focus=False):  # tab goes round the sentences
             yield Static(
                 f"Edit bead {self.bead + 1}: tab moves between sentences, enter saves, esc "
                 "cancels; empty a sentence to take it out of the bead, unaligned (its text is kept)"
@@ -655,7 +730,8 @@ class EditScreen(ModalScreen[dict[tuple[Side, int], str] | None]):
 
 KEYS = (
     ("↓ ↑ j k", "next / previous bead (PgDn PgUp Home End)"),
-    ("n N", "next / previous flagged bead"),
+    ("J K", "scroll a bead taller than its pane down / up"),
+    ("n N", "next / previous flagged bead still to review"),
     ("p", "next bead still to review"),
     ("a", "accept: it goes into the TM; move on"),
     ("r", "reject: kept out of the TM, never lost; move on"),
@@ -665,7 +741,7 @@ KEYS = (
     (", .", "move a source sentence (left) up / down a bead"),
     ("< >", "move a target sentence (right) up / down a bead"),
     ("e", "edit; a sentence you empty becomes unaligned"),
-    ("u  ^R U", "undo / redo, what earlier sessions did too"),
+    ("u  ^R U", "undo / redo (earlier sessions' too), at the bead it changes"),
     ("/", "search the text of both sides"),
     ("f", "filter: to review, flagged, each flag, decided…"),
     ("c", "sort by confidence / in document order"),

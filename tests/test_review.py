@@ -22,6 +22,7 @@ from align.review import (
     replay,
     review_path_for,
     reviewed_tmx_path,
+    tm_is_current,
 )
 from align.types import Alignment, Bead, Segment
 from align.writers import read_alignment, read_tmx_units, write_alignment
@@ -682,3 +683,143 @@ def test_a_paragraph_tm_has_the_paragraphs_whose_beads_are_all_accepted(tmp_path
     assert [(s, t) for s, t, _ in read_tmx_units(out)] == [(ZH[3], EN[3])]
     assert export_tmx(r, out, force=True).units == 3  # sentence units: the accepted beads
     r.close()
+
+
+# -- the reviewer's beads carry no aligner score -------------------------------------------
+
+
+def test_a_bead_the_reviewer_cut_has_no_aligner_confidence_or_aligner_flags() -> None:
+    """Merged from a 0.2 bead and a 0.9 one, a bead is neither 'low-confidence' nor 0.2:
+    the aligner never scored it. Cut back as the aligner had it, it is its bead again,
+    with its own score, not the merge's least sure half."""
+    r = Review(sample())
+    assert "low-confidence" in [f.code for f in r.flags(2)] and r.confidence(2) == 0.2
+    r.merge_down(2)
+    assert r.is_recut(2) and math.isnan(r.confidence(2))
+    assert "low-confidence" not in [f.code for f in r.flags(2)]
+    assert math.isnan(r.current().beads[2].confidence)
+    r.split(2, 1, 1)
+    assert not r.is_recut(3)
+    assert r.confidence(3) == r.beads[3].confidence == 0.9
+    assert [f.code for f in r.flags(2)] == [f.code for f in flag_alignment(sample())[2]]
+    r.edit("tgt", 2, "Welcoming the cooperation,")  # the aligner's cut, the reviewer's text
+    assert not r.is_recut(2) and r.confidence(2) == 0.2
+
+
+def test_sorting_by_confidence_puts_the_reviewers_unscored_beads_first() -> None:
+    r = Review(sample())
+    r.merge_down(0)  # 0.95 and 0.81: unscored now, not 0.81
+    order = r.view(sort="confidence")
+    assert order[0] == 0
+    scored = [r.confidence(i) for i in order[1:]]
+    assert scored == sorted(scored)
+
+
+def test_the_tm_writes_no_confidence_for_a_bead_the_reviewer_cut(written: Path) -> None:
+    """x-confidence is the aligner's score of the unit: a merged bead's would be the
+    score of another bead, which a CAT tool's or `align tmx filter`'s threshold would act on."""
+    r = reopen(written)
+    r.accept(0)
+    r.merge_down(2)  # 0.2 and 0.9: the reviewer's bead
+    r.accept(2)
+    r.edit("tgt", 5, "Decides to include the item in its agenda.")
+    r.accept(4)  # the aligner's cut with the reviewer's text keeps its score
+    out = written.with_name("out.tmx")
+    export_tmx(r, out, date=TIME)
+    assert_valid_tmx(out)
+    units = read_tmx_units(out)
+    assert [p.get("x-confidence") for _, _, p in units] == ["0.950", None, "0.880"]
+    assert [p.get("x-edited") for _, _, p in units] == [None, "yes", "yes"]
+    assert b"nan" not in out.read_bytes()
+
+    everything = written.with_name("all.jsonl")
+    export(r, everything)
+    r.close()
+    beads = [
+        json.loads(line)
+        for line in everything.read_text(encoding="utf-8").splitlines()
+        if '"type": "bead"' in line
+    ]
+    assert beads[2]["confidence"] is None and beads[2]["review"]["edited"] is True
+    assert "low-confidence" not in [f["code"] for f in beads[2]["flags"]]
+    assert beads[0]["confidence"] == pytest.approx(0.95)
+
+
+def test_a_paragraph_unit_with_a_bead_the_reviewer_cut_has_no_confidence(tmp_path: Path) -> None:
+    path = tmp_path / "p.jsonl"
+    write_alignment(paragraphs_sample(), path)
+    r = reopen(path)
+    r.merge_down(1)  # inside the first paragraph group
+    for i in range(len(r)):
+        r.accept(i)
+    out = tmp_path / "p.tmx"
+    assert export(r, out, units="paragraph").units == 2
+    units = read_tmx_units(out)
+    assert "x-confidence" not in units[0][2]
+    assert float(units[1][2]["x-confidence"]) == pytest.approx(0.6)
+    r.close()
+
+
+def test_undo_and_redo_say_which_bead_they_changed() -> None:
+    """The cursor goes there: after an accept it had moved on to the next bead, and a
+    step undone from an earlier session may be anywhere in the document."""
+    r = Review(sample())
+    r.accept(4)
+    r.merge_down(1)
+    r.edit("tgt", 5, "Decides to include it.")
+    assert r.undo() == 4  # the edit, in bead 5 of the merged state
+    assert r.undo() == 1
+    assert r.undo() == 4
+    assert r.redo() == 4
+    assert r.redo() == 1
+    r.reject(0)
+    assert r.undo() == 0
+
+
+def test_a_change_flags_again_only_the_beads_it_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each key that changes a bead redrew the flags of every bead of the document (a
+    quarter of a second at 750 beads, on every merge, split or edit): only new cuts and
+    new texts are flagged again, and with the same result as flagging them all."""
+    import align.review
+
+    calls: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    real = align.review.flag_bead
+
+    def counted(alignment: Alignment, bead: Bead) -> list[object]:
+        calls.append((bead.src, bead.tgt))
+        return real(alignment, bead)  # type: ignore[return-value]
+
+    monkeypatch.setattr(align.review, "flag_bead", counted)
+    r = Review(sample())
+    r.flags(0)
+    assert len(calls) == 6
+    calls.clear()
+    r.merge_down(2)
+    r.flags(0)
+    assert calls == [((3, 4), (2, 3))]
+    calls.clear()
+    r.edit("tgt", 5, "Decides to include the item 59/48.")
+    assert [f.code for f in r.flags(4)] == ["numbers"] and calls == [((5,), (5,))]
+    calls.clear()
+    r.undo()
+    r.undo()
+    assert [[f.code for f in r.flags(i)] for i in range(len(r))] == [
+        [f.code for f in flags] for flags in flag_alignment(sample())
+    ]
+    assert calls == []
+
+
+def test_a_tm_written_before_the_last_decision_is_out_of_date(written: Path) -> None:
+    r = reopen(written)
+    out = reviewed_tmx_path(written)
+    assert not tm_is_current(r, out)
+    r.accept(0)
+    export_tmx(r, out)
+    assert tm_is_current(r, out) and not tm_is_current(r, out, "paragraph")
+    r.accept(1)  # the terminal is closed here: the decision is saved, the TM is not
+    r.close()
+    again = reopen(written)
+    assert not tm_is_current(again, out)
+    export_tmx(again, out, force=True)
+    assert tm_is_current(again, out)
+    again.close()

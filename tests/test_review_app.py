@@ -12,7 +12,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -568,3 +568,339 @@ def test_the_x_key_and_export_write_paragraph_units_when_asked(tmp_path: Path) -
     )
     assert r.exit_code == 0, r.output
     assert out.read_bytes().split(b"<body>")[1] == tmx.read_bytes().split(b"<body>")[1]
+
+
+# -- a translator's session: what the keys lead to ---------------------------------------
+
+
+def doubtful(tmp_path: Path, corpus: Alignment, **changes: Mapping[str, object]) -> Path:
+    """The corpus alignment with some beads changed (``b6={"confidence": 0.3}``), written."""
+    beads = list(corpus.beads)
+    for key, fields in changes.items():
+        i = int(key[1:])
+        beads[i] = replace(beads[i], **fields)  # type: ignore[arg-type]
+    path = tmp_path / "doubtful.jsonl"
+    write_alignment(replace(corpus, beads=beads), path)
+    return path
+
+
+def test_n_goes_to_the_next_flagged_bead_still_to_decide(tmp_path: Path, corpus: Alignment) -> None:
+    """A flagged bead accepted or rejected is done with: n and N pass it, and say so when
+    no flagged bead is left to decide (the filter 'flagged' still lists them all)."""
+    low = {"confidence": 0.3}
+    path = doubtful(tmp_path, corpus, b6=low, b20=low, b33=low)
+    review = Review.open(path)
+    assert review.view("flagged") == [6, 20, 33]
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        await pilot.press("n")
+        assert screen.current() == 6
+        await pilot.press("a", "n")
+        assert screen.current() == 20
+        await pilot.press("r", "N")  # back past 20 and 6, both decided: round to 33
+        assert screen.current() == 33
+        await pilot.press("a")
+        assert screen.current() == 34
+        await pilot.press("n")
+        assert screen.current() == 34 and "no flagged bead left to review" in status(screen)
+        await pilot.press("N")
+        assert screen.current() == 34
+        await pilot.press("f", "f")
+        assert screen.filter == "flagged" and screen.shown == [6, 20, 33]
+        await pilot.press("q")
+
+    drive(review, script)
+    review.close()
+
+
+def test_the_flags_column_says_how_many_flags_at_80_columns(
+    tmp_path: Path, corpus: Alignment
+) -> None:
+    """At 80 columns the column is too narrow for two flags: it shows the first and how
+    many more, not a flag cut off mid-word that hides the others."""
+    path = doubtful(
+        tmp_path,
+        corpus,
+        b2={"confidence": 0.3, "moved": True},
+        b3={"confidence": 0.9, "alternative": ((3, 4), (3, 4))},
+    )
+    review = Review.open(path)
+    assert [f.code for f in review.flags(2)] == ["low-confidence", "moved"]
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        await pilot.pause()
+        rows = on_screen(screen.table)
+        assert rows[3].rstrip().endswith("low-conf+1"), rows[3]
+        assert rows[4].rstrip().endswith("close-call"), rows[4]
+        await pilot.press("q")
+
+    drive(review, script, size=(80, 24))
+    review.close()
+
+
+def test_flags_label_fits_its_width() -> None:
+    from align.review_app import flags_label
+
+    assert flags_label(["close-call"], 12) == "close-call"
+    assert flags_label(["low-confidence"], 12) == "low-conf"
+    assert flags_label(["low-confidence", "stray", "quotes"], 12) == "low-conf+2"
+    assert flags_label(["numbers", "length"], 16) == "numbers,length"
+    assert flags_label(["close-call", "stray", "quotes"], 16) == "close-call+2"
+    assert flags_label(["stray", "quotes", "length"], 16) == "stray,quotes+1"
+    assert flags_label([], 12) == ""
+
+
+def test_a_merged_bead_shows_and_exports_no_aligner_score(
+    tmp_path: Path, corpus: Alignment
+) -> None:
+    """Bead 11 (0.30, flagged) merged with bead 12: the translator's bead shows no score
+    and no low-confidence flag, on screen, after reopening, and in the TM."""
+    path = doubtful(tmp_path, corpus, b10={"confidence": 0.3})
+    tmx = tmp_path / "t.tmx"
+    review = Review.open(path)
+
+    async def merge(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        screen.select(10)
+        await pilot.pause()
+        assert "low-confidence" in detail(screen)
+        await pilot.press("m")
+        row = screen.table.row(10).plain.split()
+        assert row[:3] == ["11", "2-2", "—"]
+        assert "your cut, no aligner confidence" in detail(screen)
+        assert "low-confidence" not in detail(screen) and "0.30" not in detail(screen)
+        await pilot.press("a", "q")
+
+    drive(review, merge, tmx)
+    review.close()
+    again = Review.open(path)
+
+    async def reopened(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        screen.select(10)
+        await pilot.pause()
+        assert screen.table.row(10).plain.split()[:3] == ["11", "2-2", "—"]
+        await pilot.press("x", "q")
+
+    drive(again, reopened, tmx)
+    again.close()
+    units = read_tmx_units(tmx)
+    assert len(units) == 1 and "x-confidence" not in units[0][2]
+    assert units[0][2]["x-edited"] == "yes"
+
+
+def test_undo_takes_the_cursor_to_the_bead_it_changed(path: Path) -> None:
+    review = Review.open(path)
+
+    async def first(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        await pilot.press("a", "a")  # beads 1 and 2; the cursor is on bead 3
+        assert screen.current() == 2
+        await pilot.press("u")  # bead 2 is to decide again: the cursor is back on it
+        assert screen.current() == 1 and review.beads[1].status == "pending"
+        assert "undone (bead 2)" in status(screen)
+        await pilot.press("q")
+
+    drive(review, first)
+    review.close()
+    again = Review.open(path)
+
+    async def later(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        await pilot.press("end", "u")  # the step undone is bead 1's accept, far above
+        assert screen.current() == 0
+        assert [b.status for b in again.beads[:2]] == ["pending", "pending"]
+        await pilot.press("end", "ctrl+r")
+        assert screen.current() == 0
+        assert [b.status for b in again.beads[:2]] == ["accepted", "pending"]
+        await pilot.press("q")
+
+    drive(again, later)
+    again.close()
+
+
+def test_a_bead_changed_in_a_filtered_view_stays_in_it(tmp_path: Path, corpus: Alignment) -> None:
+    """In the 'flagged' view, a close-call bead merged with its neighbour is no longer
+    flagged: it stays on screen under the cursor, to be accepted, and leaves the view then."""
+    path = doubtful(tmp_path, corpus, b10={"confidence": 0.9, "alternative": ((10,), (10, 11))})
+    review = Review.open(path)
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        await pilot.press("f", "f")
+        assert screen.filter == "flagged" and screen.shown == [10]
+        await pilot.press("m")
+        assert screen.current() == 10 and not review.flags(10)
+        assert "Bead 11 of" in detail(screen) and "2-2" in detail(screen)
+        await pilot.press("s", "enter")  # split again: both halves stay in view
+        assert screen.shown == [10, 11] and screen.current() == 10
+        await pilot.press("u")  # the merged bead, on screen again
+        assert screen.current() == 10 and review.beads[10].kind == "2-2"
+        await pilot.press("a")
+        assert review.beads[10].status == "accepted" and 10 not in screen.shown
+        await pilot.press("q")
+
+    drive(review, script)
+    review.close()
+
+
+def test_emptying_a_first_sentence_leaves_the_cursor_on_the_rest_of_the_bead(
+    path: Path,
+) -> None:
+    """The translator takes the first English sentence out of a 2-2 bead: the cursor stays
+    on what they were editing (the 2-1 bead), not on the sentence they took out."""
+    review = Review.open(path)
+    review.merge_down(2)
+    assert review.beads[2].src == (2, 3) and review.beads[2].tgt == (2, 3)
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        screen.select(2)
+        await pilot.press("e", "tab", "tab", "ctrl+a", "ctrl+k", "enter")
+        assert [b.kind for b in review.beads[2:4]] == ["0-1", "2-1"]
+        assert screen.current() == 3
+        await pilot.press("q")
+
+    drive(review, script)
+    review.close()
+
+
+def test_an_export_made_before_any_decision_is_the_reviews_own_tm(tmp_path: Path) -> None:
+    """``--export`` before the review started (no review file yet) writes the review's
+    TM: the next ``--export``, after decisions, writes over it without --force."""
+    from test_review import sample
+    from typer.testing import CliRunner
+
+    from align.cli import app
+
+    path = tmp_path / "s.jsonl"
+    write_alignment(sample(), path)
+    out = tmp_path / "s.tmx"
+    runner = CliRunner()
+    r = runner.invoke(app, ["review", str(path), "--export", str(out)], env={"NO_COLOR": "1"})
+    assert r.exit_code == 0, r.output
+    assert read_tmx_units(out) == [] and not review_path_for(path).exists()
+    with Review.open(path) as review:
+        review.accept(0)
+    r = runner.invoke(app, ["review", str(path), "--export", str(out)], env={"NO_COLOR": "1"})
+    assert r.exit_code == 0, f"{r.output}{r.exception}"
+    assert len(read_tmx_units(out)) == 1
+
+
+def in_a_terminal(args: list[str], keys: bytes, cache: Path) -> tuple[int, str]:
+    """Run ``align review ARGS`` in a pseudo-terminal of 80x24, type ``keys`` once the
+    beads are on screen, and return its exit code and everything it wrote."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+    import time
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {**os.environ, "ALIGN_CACHE_DIR": str(cache), "TERM": "xterm-256color"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "align.cli", "review", *args],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        close_fds=True,
+    )
+    os.close(slave)
+    out = b""
+    typed = False
+    give_up = time.monotonic() + 240
+    while time.monotonic() < give_up:
+        if not typed and b"to review" in out:
+            os.write(master, keys)
+            typed = True
+        ready, _, _ = select.select([master], [], [], 1)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the command has exited and closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    code = proc.wait(timeout=60)
+    return code, out.decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_quitting_writes_the_tm_a_closed_terminal_left_out_of_date(
+    tmp_path: Path, cache: Path
+) -> None:
+    """The README says to close the terminal at any time: decisions are saved, but the TM
+    is written on quitting. Reopened and quit without a change, the review wrote nothing,
+    and X.reviewed.tmx stayed missing (or older than the decisions)."""
+    from test_review import sample
+
+    path = tmp_path / "s.jsonl"
+    write_alignment(sample(), path)
+    with Review.open(path) as review:  # a session whose terminal was closed
+        review.accept(0)
+    tmx = tmp_path / "s.reviewed.tmx"
+    code, out = in_a_terminal([str(path)], b"q", cache)
+    assert code == 0, out
+    assert f"wrote {tmx}: 1 translation unit" in out
+    assert len(read_tmx_units(tmx)) == 1
+    before = tmx.read_bytes()
+    code, out = in_a_terminal([str(path)], b"q", cache)  # up to date: left alone
+    assert code == 0 and "wrote" not in out and tmx.read_bytes() == before
+
+
+def test_tab_in_the_editor_goes_round_the_sentences_only(path: Path, corpus: Alignment) -> None:
+    """Tab past the last sentence went to the dialog's scroll area, where typing and
+    Enter did nothing: the edit was neither saved nor cancelled. It goes back to the
+    first sentence; in a bead taller than the screen, the sentence is scrolled to."""
+    review = Review.open(path)
+    zh = corpus.src[corpus.beads[0].src[0]].text
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        await pilot.press("e", "tab", "tab", "end", "!", "enter")
+        assert pilot.app.screen is screen and review.src_text(0) == zh + "!"
+        for _ in range(7):
+            review.merge_down(14)
+        screen.rebuild(select=14)
+        await pilot.press("e", *["tab"] * 12)
+        await pilot.pause()
+        dialog = pilot.app.screen.query_one("#dialog")
+        field = pilot.app.focused
+        assert field is not None and field.id == "field-12"
+        assert dialog.region.contains_region(field.region)
+        await pilot.press("escape", "q")
+
+    drive(review, script, size=(80, 24))
+    review.close()
+
+
+def test_j_and_k_in_capitals_scroll_a_bead_taller_than_its_pane(path: Path) -> None:
+    """At 80x24 a bead of four long sentences does not fit the pane under the table, and
+    the pane takes no focus: J shows the rest, and the next bead starts at its top."""
+    review = Review.open(path)
+    for _ in range(3):
+        review.merge_down(14)
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        screen.select(14)
+        await pilot.pause()
+        box = screen.query_one("#detail-box")
+        assert box.max_scroll_y > box.size.height, "the test expects a bead two panes tall"
+        await pilot.press("J")
+        await pilot.pause()
+        assert 0 < box.scroll_offset.y < box.max_scroll_y
+        for _ in range(box.max_scroll_y):
+            if box.scroll_offset.y == box.max_scroll_y:
+                break
+            await pilot.press("J")
+            await pilot.pause()
+        assert box.scroll_offset.y == box.max_scroll_y  # the last sentence is in view
+        await pilot.press("K")
+        await pilot.pause()
+        assert box.scroll_offset.y < box.max_scroll_y
+        await pilot.press("J", "j")
+        await pilot.pause()
+        assert screen.current() == 15 and box.scroll_offset.y == 0
+        await pilot.press("q")
+
+    drive(review, script, size=(80, 24))
+    review.close()
