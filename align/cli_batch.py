@@ -35,6 +35,14 @@ def _say(text: str) -> None:
     err.print(text, markup=False, soft_wrap=True)
 
 
+def counted(n: int, word: str, words: str | None = None) -> str:
+    """``1 file``, ``2 files``: :func:`align.batch.identify.counted`, imported late as the
+    rest of align.batch is."""
+    from align.batch.identify import counted as counted_in_batch
+
+    return counted_in_batch(n, word, words)
+
+
 SHOW = 20
 """Failures and unpaired files listed on the terminal, at most (summary.json has all)."""
 
@@ -101,8 +109,8 @@ def _listener(rich: bool, counts: _Counts) -> tuple[BatchListener, Callable[[], 
             where = f"[{c.finished}/{c.planned}]"
             if result.status == "done":
                 _say(
-                    f"{where} done {result.id}: {result.sentences} sentences, "
-                    f"{result.units} units, {result.seconds:.2f} s; {c.line()}, "
+                    f"{where} done {result.id}: {counted(result.sentences, 'sentence')}, "
+                    f"{counted(result.units, 'unit')}, {result.seconds:.2f} s; {c.line()}, "
                     f"{c.rate:.1f} sentences/s"
                 )
             else:
@@ -113,7 +121,8 @@ def _listener(rich: bool, counts: _Counts) -> tuple[BatchListener, Callable[[], 
 
         def reading(self, done: int, total: int) -> None:
             if done == 0:
-                _say(f"align batch: reading {total} file(s) to pair them by their text")
+                files = counted(total, "file")
+                _say(f"align batch: reading {files} to pair them by their text")
 
     class RichListener(PlainListener):
         """A live progress bar: pairs done / failed / skipped, sentences per second, time left."""
@@ -165,7 +174,7 @@ def _listener(rich: bool, counts: _Counts) -> tuple[BatchListener, Callable[[], 
 
 def _found(found: Discovery, planned: int, c: _Counts) -> str:
     pairs = len(found.pairs) + len(found.conflicts)
-    parts = [f"{pairs} pair{'' if pairs == 1 else 's'} found", f"{planned} to align"]
+    parts = [f"{counted(pairs, 'pair')} found", f"{planned} to align"]
     if c.skipped:
         parts.append(f"{c.skipped} unchanged (skipped)")
     if c.failed:
@@ -173,7 +182,7 @@ def _found(found: Discovery, planned: int, c: _Counts) -> str:
     if found.by_text:
         parts.append(f"{len(found.by_text)} paired by their text")
     if found.unpaired:
-        parts.append(f"{len(found.unpaired)} file(s) not paired")
+        parts.append(f"{counted(len(found.unpaired), 'file')} not paired")
     return ", ".join(parts)
 
 
@@ -189,8 +198,8 @@ def _report(result: BatchResult) -> None:
     cache = f"; cache hit rate {rate:.0%}" if rate is not None else ""
     _say(
         f"done {len(result.done)}, failed {len(result.failed)}, skipped {len(result.skipped)} "
-        f"of {len(result.results)} pairs; {result.sentences} sentences in "
-        f"{result.seconds:.1f} s ({result.sentences_per_second:.1f} sentences/s, "
+        f"of {counted(len(result.results), 'pair')}; {counted(result.sentences, 'sentence')} "
+        f"in {result.seconds:.1f} s ({result.sentences_per_second:.1f} sentences/s, "
         f"{result.pairs_per_second:.2f} pairs/s){cache}"
     )
     if result.failed:
@@ -202,7 +211,7 @@ def _report(result: BatchResult) -> None:
         for p in result.paired_by_text[:SHOW]:
             _say(f"  {p.id}: {p.src} + {p.tgt}")
     if result.unpaired:
-        _say(f"not paired ({len(result.unpaired)} file(s)):")
+        _say(f"not paired ({counted(len(result.unpaired), 'file')}):")
         for u in result.unpaired[:SHOW]:
             _say(f"  {u.path}: {u.reason}")
     warnings = [w for r in result.results for w in r.warnings]
@@ -210,27 +219,37 @@ def _report(result: BatchResult) -> None:
         _say(f"warnings ({len(warnings)}):")
         for warning in warnings[:SHOW]:
             _say(f"  {warning}")
-    if result.ignored:
-        suffixes = sorted({p.suffix or p.name for p in result.ignored})
+    if result.copies:
+        copies_of = counted(len(result.copies), "copy", "copies")
+        _say(f"left out {copies_of} (each document is read once):")
+        for c in result.copies[:SHOW]:
+            what = "the same file as" if c.identical else "the same document in another format as"
+            _say(f"  {c.path}: {what} {c.kept.name}, which is read")
+    left = {c.path for c in result.copies}
+    if others := [p for p in result.ignored if p not in left]:
+        suffixes = sorted({p.suffix or p.name for p in others})
         _say(
-            f"ignored {len(result.ignored)} file(s) that are not documents "
-            f"({', '.join(suffixes[:8])})"
+            f"ignored {counted(len(others), 'file')} that {'is' if len(others) == 1 else 'are'} "
+            f"not {'a document' if len(others) == 1 else 'documents'} ({', '.join(suffixes[:8])})"
         )
-    lists = (result.failed, result.unpaired, result.paired_by_text, warnings)
+    lists = (result.failed, result.unpaired, result.paired_by_text, warnings, result.copies)
     more = max(len(items) for items in lists) > SHOW
     listed = "; the full lists are in summary.json" if more else ""
     _say(f"wrote {result.outdir} (tmx/, jsonl/, journal.jsonl, summary.json){listed}")
     if result.merge is not None:
         m = result.merge
-        _say(f"merged {m.units_out} units into {m.output} ({m.duplicates} duplicate(s) dropped)")
+        dropped = counted(m.duplicates, "duplicate")
+        _say(f"merged {counted(m.units_out, 'unit')} into {m.output} ({dropped} dropped)")
     for folder in ("tmx", "jsonl"):  # the TMs if any; summary.json lists the JSONL too
         stale = [x.path for x in result.stale if x.path.startswith(f"{folder}/")]
         if stale:
             names = ", ".join(p.removeprefix(f"{folder}/") for p in stale[:SHOW])
             cut = ", ..." if len(stale) > SHOW else ""
             _say(
-                f"{len(stale)} file(s) in {result.outdir / folder} are from pairs not aligned in "
-                f"this run: {names}{cut} (see summary.json)"
+                f"{counted(len(stale), 'file')} in {result.outdir / folder} "
+                f"{'is' if len(stale) == 1 else 'are'} from "
+                f"{'a pair' if len(stale) == 1 else 'pairs'} not aligned in this run: "
+                f"{names}{cut} (see summary.json)"
             )
             break
 
@@ -387,7 +406,7 @@ def register(app: typer.Typer) -> None:
         except KeyboardInterrupt:
             stop()
             say_interrupted(
-                f"interrupted: {counts.done} pair(s) finished and recorded in "
+                f"interrupted: {counted(counts.done, 'pair')} finished and recorded in "
                 f"{outdir}/journal.jsonl; run the same command again to resume"
             )
             raise typer.Exit(EXIT_INTERRUPTED) from None

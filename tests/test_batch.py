@@ -18,6 +18,7 @@ import sys
 import textwrap
 import threading
 import time
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
@@ -25,6 +26,7 @@ import numpy as np
 import pytest
 from batch_corpus import journal_ids, outputs, write_tiny_corpus
 from conftest import CORPUS, run_on_terminal
+from pdf_corpus import un_pdf
 from tmxcheck import assert_valid_tmx
 from typer.testing import CliRunner
 
@@ -41,6 +43,8 @@ from align.batch import (
     task,
 )
 from align.batch.discover import named_language
+from align.batch.executors import PoolExecutor
+from align.batch.task import EncoderSpec, PairTask
 from align.cli import app
 from align.encoders import CachedEncoder
 from align.encoders.cache import DB_NAME
@@ -158,6 +162,54 @@ def test_discover_recognises_every_layout_and_lists_the_rest(tmp_path: Path) -> 
         "A.en.htm",
         "A.en.epub",
     }
+    copies = {c.path.relative_to(root).as_posix(): c.kept.name for c in found.copies}
+    assert copies == {"A.zh.doc": "A.zh.txt", "A.en.htm": "A.en.txt", "A.en.epub": "A.en.txt"}
+    not_documents = {p.relative_to(root).as_posix() for p in found.not_documents}
+    assert not_documents == {"README.md", "S_2023_1/reference.align"}
+
+
+def test_a_copy_in_another_format_is_not_called_a_file_that_is_no_document(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """``X.zh.txt``, ``X.en.pdf`` and ``X.en.htm``: the web page, a document left out for the
+    PDF, was summed up as "ignored 1 file(s) that are not documents (.htm)"; and a copy
+    Windows made, ``X.en - Copy.pdf``, was told it had no language in its name and to be
+    renamed. Copies are now named with the file read in their place, on the terminal and
+    in summary.json, and counts say one file, not "file(s)"."""
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(corpus / "doc0.zh.txt", src / "X.zh.txt")
+    un_pdf((corpus / "doc0.en.txt").read_text(encoding="utf-8"), src / "X.en.pdf")
+    en = (corpus / "doc0.en.txt").read_text(encoding="utf-8").split("\n\n")
+    body = "".join(f"<p>{line.strip()}</p>" for line in en)
+    touch(src / "X.en.htm", f"<html><body>{body}</body></html>")
+    touch(src / "README.md", "notes")
+    shutil.copy(src / "X.en.pdf", src / "X.en - Copy.pdf")  # as Windows names a copy
+    out = tmp_path / "out"
+    env = {"ALIGN_CACHE_DIR": str(tmp_path / "cache"), **ENV_NO_COLOR}
+
+    r = CliRunner().invoke(app, ["batch", str(src), "-o", str(out)], env=env)
+
+    assert r.exit_code == 0, r.output
+    assert "align batch: 1 pair found, 1 to align\n" in r.output
+    assert "done 1, failed 0, skipped 0 of 1 pair; " in r.output
+    copy = f"left out 2 copies (each document is read once):\n  {src / 'X.en.htm'}: the same "
+    copy += f"document in another format as X.en.pdf, which is read\n  {src / 'X.en - Copy.pdf'}"
+    assert copy + ": the same file as X.en.pdf, which is read\n" in r.output
+    assert "not paired" not in r.output and "no language in its name" not in r.output
+    assert "ignored 1 file that is not a document (.md)\n" in r.output
+    assert "(s)" not in r.output and ".htm)" not in r.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["counts"]["ignored"] == 3 and summary["counts"]["copies"] == 2
+    assert summary["counts"]["unpaired"] == 0
+    left_out = [src / "README.md", src / "X.en.htm", src / "X.en - Copy.pdf"]
+    assert summary["ignored"] == [str(path) for path in left_out]
+    pdf = str(src / "X.en.pdf")
+    assert summary["copies"] == [
+        {"path": str(src / "X.en.htm"), "kept": pdf, "identical": False},
+        {"path": str(src / "X.en - Copy.pdf"), "kept": pdf, "identical": True},
+    ]
+    assert summary["pairs"][0]["id"] == "X"
 
 
 def test_locale_codes_in_names_and_folders_mean_their_language(
@@ -280,8 +332,11 @@ def test_files_whose_names_say_no_language_are_paired_by_their_text(
     touch(root / "scan.pdf", "%PDF-1.4 not really")
     touch(root / "trees" / "zh" / "N2316567.txt", zh), touch(root / "trees" / "en" / "E1.txt", en)
     touch(root / "mixed" / "A_77_L.107-ZH.txt", zh), touch(root / "mixed" / "N2316564.txt", en)
+    told: list[tuple[int, int]] = []
 
-    found = discover(root)
+    found = discover(root, on_read=lambda done, total: told.append((done, total)))
+
+    assert told == [(n, 15) for n in range(16)]  # the bar ends at 15/15, not 14/15
 
     pairs = {p.id: (p.src.name, p.tgt.name) for p in found.pairs}
     assert pairs == {
@@ -306,7 +361,7 @@ def test_files_whose_names_say_no_language_are_paired_by_their_text(
     letter = "(its text reads as no language it can tell (no UN job number or symbol))"
     assert letter in unpaired["downloads/letter.txt"]  # too few words to tell en from fr
     assert (
-        "reads as zh (job number 23-16564, A/77/L.107); so do 1 other 'zh'"
+        "reads as zh (job number 23-16564, A/77/L.107); so does 1 other 'zh' file here)"
         in unpaired["three/a.txt"]
     )
     assert "16564, A/77/L.107); 2 'zh' files here have that number)" in unpaired["three/c.txt"]
@@ -321,7 +376,7 @@ def test_files_whose_names_say_no_language_are_paired_by_their_text(
     env = {"ALIGN_CACHE_DIR": str(cache), **ENV_NO_COLOR}
     r = CliRunner().invoke(app, ["batch", str(downloads), "-o", str(out)], env=env)
     assert r.exit_code == 0, r.output
-    assert "1 pair found, 1 to align, 1 paired by their text, 2 file(s) not paired" in r.output
+    assert "1 pair found, 1 to align, 1 paired by their text, 2 files not paired\n" in r.output
     assert "paired by their text, not their names (1; check them):" in r.output
     assert f"A_77_L.107: {downloads / 'N2316564 (1).txt'} + {downloads / 'N2316564.txt'}" in (
         r.output
@@ -392,6 +447,7 @@ def test_batch_writes_one_tmx_and_jsonl_per_pair(baseline: BatchResult, corpus: 
         "skipped": 0,
         "unpaired": 0,
         "ignored": 0,
+        "copies": 0,
         "not_run": 0,
     }
     assert summary["cache"]["misses"] > 0 and summary["sentences"] == baseline.sentences
@@ -546,7 +602,7 @@ def test_outputs_of_pairs_gone_or_failed_are_listed_as_stale(
     ]
     assert all((out / x["path"]).is_file() for x in summary["stale"])  # listed, not deleted
     assert r.output.rstrip().endswith(
-        f"2 file(s) in {out / 'tmx'} are from pairs not aligned in this run: doc3.tmx, doc4.tmx "
+        f"2 files in {out / 'tmx'} are from pairs not aligned in this run: doc3.tmx, doc4.tmx "
         "(see summary.json)"
     )
     (src / "doc4.zh.txt").write_bytes((corpus / "doc4.zh.txt").read_bytes())
@@ -725,7 +781,7 @@ def test_a_terminal_gets_a_live_bar_and_a_log_gets_plain_lines(
     assert piped.returncode == EXIT_SOME_FAILED, piped.stderr
     assert "━" not in piped.stderr and "\x1b[" not in piped.stderr
     assert re.search(r"\[\d/7\] failed swapped: ", piped.stderr)
-    assert "align batch: reading 1 file(s) to pair them by their text\n" in piped.stderr
+    assert "align batch: reading 1 file to pair them by their text\n" in piped.stderr
     assert outputs(tmp_path / "tty") == outputs(tmp_path / "log")
 
 
@@ -857,7 +913,7 @@ def test_merge_writes_one_deduplicated_tmx(corpus: Path, cache: Path, tmp_path: 
     units = list(tmx.iter_units(merged))
     assert result.merge is not None and result.merge.units_in == len(per_pair) == 21
     assert len(units) == len({u.key() for u in per_pair}) == 18
-    best = {}
+    best: dict[bytes, float] = {}
     for u in per_pair:
         best[u.key()] = max(best.get(u.key(), -1.0), u.confidence or 0.0)
     for u in units:
@@ -966,6 +1022,64 @@ def test_jobs_2_matches_jobs_1_and_loads_the_encoder_once_per_worker(
     assert result.cache_misses > 0  # the encoder really ran in the workers
 
 
+def test_a_cache_no_worker_can_use_is_said_once_not_once_a_worker(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """With ``--jobs 2`` and a cache that cannot be opened, each worker printed the same
+    warning: one line per worker, word for word. The workers hand it to the parent, which
+    says each line once."""
+    cache = tmp_path / "cache"
+    (cache / DB_NAME).mkdir(parents=True)  # what is there cannot be opened, even by root
+    out = tmp_path / "out"
+    env = {**os.environ, **ENV_NO_COLOR, "ALIGN_CACHE_DIR": str(cache)}
+    r = subprocess.run(
+        [sys.executable, "-m", "align.cli", "batch", str(corpus), "-o", str(out), "--jobs", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert r.returncode == 0, r.stderr
+    warning = f"embedding cache {cache / DB_NAME} cannot be used (unable to open database file)"
+    assert r.stderr.count(warning) == 1, r.stderr
+    assert r.stderr.count("cannot be used") == 1
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["counts"]["done"] == 6 and summary["workers"] == 2
+
+
+def test_a_worker_ended_by_sigterm_stamps_its_cache_hits_first(
+    baseline: BatchResult, corpus: Path, cache: Path, tmp_path: Path
+) -> None:
+    """Ctrl-C, or a pool broken by a worker's death, ends the other workers with SIGTERM,
+    which killed them with their cache hits not yet stamped as used (up to 2000 a worker):
+    rows a batch had just used then looked unused and were evicted first. A worker now
+    stamps them, then ends as the signal would have ended it."""
+    warm = tmp_path / "cache"
+    warm.mkdir()
+    with sqlite3.connect(cache / DB_NAME) as held, sqlite3.connect(warm / DB_NAME) as copy:
+        held.backup(copy)
+        copy.execute("UPDATE vectors SET used = 0")
+    spec = EncoderSpec(Settings().model, True, str(warm))
+    task = PairTask(
+        "doc0", str(corpus / "doc0.zh.txt"), str(corpus / "doc0.en.txt"), Settings(), spec
+    )
+    pool = PoolExecutor(1, spec)
+    try:
+        (outcome,) = pool.run([task])
+        assert outcome.ok and outcome.cache_hits > 0 and outcome.cache_misses == 0
+        (worker,) = pool._pool._processes.values()
+        worker.terminate()
+        worker.join(timeout=120)
+        assert worker.exitcode == -signal.SIGTERM
+    finally:
+        pool.close(abort=True)
+    with sqlite3.connect(warm / DB_NAME) as db:
+        stamped, rows = db.execute(
+            "SELECT count(*) FILTER (WHERE used > 0), count(*) FROM vectors"
+        ).fetchone()
+    assert 0 < stamped < rows  # what doc0 used, not the other pairs' vectors
+
+
 # --- the shared embedding cache ---------------------------------------------------------
 
 WRITER = textwrap.dedent(
@@ -1007,9 +1121,11 @@ def test_cache_takes_concurrent_writers(tmp_path: Path) -> None:
 
 
 class Unit8:
-    name, version, dim = "unit8", "1", 8
+    name: str = "unit8"
+    version: str = "1"
+    dim: int = 8
 
-    def encode(self, texts: list[str]) -> np.ndarray:
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
         return np.tile(np.eye(8, dtype=np.float32)[0], (len(texts), 1))
 
 

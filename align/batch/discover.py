@@ -9,6 +9,7 @@ a batch never skips a file silently.
 from __future__ import annotations
 
 import csv
+import filecmp
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -77,16 +78,38 @@ class Conflict:
     reason: str
 
 
+@dataclass(frozen=True)
+class Copy:
+    """A document left out because the same document is read from another file (``kept``):
+    a copy in another format beside one read directly (``.htm`` beside ``.pdf``), or a copy
+    of the file itself. Not a second file for one side of a pair, but a document all the
+    same, so it is named with the file read in its place, never called "not a document"."""
+
+    path: Path
+    kept: Path
+    identical: bool = False
+    """The same bytes as ``kept`` (``en - Copy.docx`` beside ``en.docx``), not another format."""
+
+
 @dataclass
 class Discovery:
     """What :func:`discover` found: pairs in id order, and what it could not use;
-    ``by_text``, the pairs among them found by their text, not their names (to check)."""
+    ``by_text``, the pairs among them found by their text, not their names (to check).
+    ``ignored`` holds every file left out; ``copies`` says which of them are documents
+    read from another file (:class:`Copy`), the rest being ``not_documents``."""
 
     pairs: list[Pair] = field(default_factory=list)
     by_text: list[Pair] = field(default_factory=list)
     unpaired: list[Unpaired] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     ignored: list[Path] = field(default_factory=list)
+    copies: list[Copy] = field(default_factory=list)
+
+    @property
+    def not_documents(self) -> list[Path]:
+        """The ignored files that are no document (notes, a README, a saved page's parts)."""
+        copies = {c.path for c in self.copies}
+        return [p for p in self.ignored if p not in copies]
 
 
 _CODE = re.compile(
@@ -306,8 +329,10 @@ def discover_folder(
         suffix = path.suffix.lower()
         advice = UNREADABLE.get(suffix)
         if advice is not None or suffix in COPIES:
-            if any(path.with_suffix(other).is_file() for other in NATIVE):
+            kept = next((k for o in sorted(NATIVE) if (k := path.with_suffix(o)).is_file()), None)
+            if kept is not None:
                 found.ignored.append(path)
+                found.copies.append(Copy(path, kept))
                 continue
             if advice is not None:
                 found.unpaired.append(Unpaired(path, f"is {advice}, then run the batch again"))
@@ -353,6 +378,7 @@ def discover_folder(
             missing = tgt_lang if src else src_lang
             reason = f"has no '{missing}' partner for {pair_id}"
             unlabeled.append((present, PurePosixPath(pair_id).parent, reason))
+    unlabeled = _without_duplicates(unlabeled, found)
     if unlabeled:
         taken = {p.id for p in found.pairs} | {c.id for c in found.conflicts}
         by_text = pair_by_content(unlabeled, langs, taken, on_read)
@@ -360,6 +386,53 @@ def discover_folder(
         found.pairs = sorted([*found.pairs, *found.by_text], key=lambda p: p.id)
         found.unpaired += [Unpaired(path, reason) for path, reason in by_text.unpaired]
     return found
+
+
+_COPY_NAME = re.compile(
+    r"^(?:copy (?:\(\d+\) )?of )?(?P<name>.+?)(?: - copy(?: \(\d+\))?| copy(?: \d+)?| \(\d+\))?$",
+    re.IGNORECASE,
+)
+"""What a copy is named after its file: ``en - Copy.docx``, ``en - Copy (2).docx`` (Windows),
+``en copy.docx`` (macOS), ``A_77_L.107-EN (1).pdf`` (a second download), ``Copy of en.docx``."""
+
+
+def _copy_of(path: Path, candidates: list[Path]) -> Path | None:
+    """The file among ``candidates`` (in ``path``'s folder) that ``path`` is a copy of: named
+    as a copy of it, and the same bytes."""
+    match = _COPY_NAME.match(path.stem)
+    if match is None or match["name"] == path.stem:
+        return None
+    name = (match["name"] + path.suffix).lower()
+    for kept in candidates:
+        if kept.parent == path.parent and kept.name.lower() == name and _same_file(kept, path):
+            return kept
+    return None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.stat().st_size == b.stat().st_size and filecmp.cmp(a, b, shallow=False)
+    except OSError:
+        return False
+
+
+def _without_duplicates(
+    unlabeled: list[tuple[Path, PurePosixPath, str]], found: Discovery
+) -> list[tuple[Path, PurePosixPath, str]]:
+    """``unlabeled`` less the copies of a paired file that the system or a browser made beside
+    it (``en - Copy.docx``, ``A_77_L.107-EN (1).pdf``), which go to ``found.copies``: such a
+    copy was listed as a file with no language in its name, to be renamed or put in a
+    manifest, when there is nothing to do with it."""
+    paired = [path for pair in found.pairs for path in (pair.src, pair.tgt)]
+    rest = []
+    for item in unlabeled:
+        kept = _copy_of(item[0], paired)
+        if kept is None:
+            rest.append(item)
+        else:
+            found.ignored.append(item[0])
+            found.copies.append(Copy(item[0], kept, identical=True))
+    return rest
 
 
 def _manifest_rows(path: Path) -> list[tuple[int, list[str]]]:

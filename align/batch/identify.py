@@ -101,7 +101,8 @@ def pair_by_content(
     """Pair ``files`` by the document their text says they are. Each comes with the folder
     it may be paired within (relative to the batch's folder) and what it is told if it is
     left over, before what its text gave; ``taken`` are the ids already in use.
-    ``on_read(done, total)`` hears of each file read (a PDF takes seconds)."""
+    ``on_read(done, total)`` hears of each file as it is read (a PDF takes seconds), and
+    once more when all are."""
     from align.readers import read_document
 
     groups: dict[tuple[PurePosixPath, str], list[tuple[Path, Identity]]] = defaultdict(list)
@@ -123,6 +124,8 @@ def pair_by_content(
             unpaired.append((path, f"{reason} (its text {found.describe()})"))
             continue
         groups[folder, found.document].append((path, found))
+    if on_read is not None and files:
+        on_read(len(files), len(files))  # a bar left at 1/2 reads as a file never read
     pairs: list[tuple[str, Path, Path]] = []
     for (folder, _document), members in sorted(groups.items(), key=lambda kv: str(kv[0])):
         by_lang = {lang: [m for m in members if m[1].lang == lang] for lang in langs}
@@ -141,10 +144,19 @@ def pair_by_content(
             if taken_by:
                 why = taken_by
             elif same > 1:
-                why = f"so do {same - 1} other '{found.lang}' file(s) here"
+                others = counted(same - 1, f"other '{found.lang}' file")
+                why = f"so {'does' if same == 2 else 'do'} {others} here"
             elif by_lang[other]:
-                why = f"{len(by_lang[other])} '{other}' files here have that number"
+                many = len(by_lang[other])
+                named = counted(many, f"'{other}' file")
+                why = f"{named} here {'has' if many == 1 else 'have'} that number"
             else:
                 why = f"no '{other}' file here has that number"
             unpaired.append((path, f"{told[path]} (its text {found.describe()}; {why})"))
     return ContentPairs(pairs, unpaired)
+
+
+def counted(n: int, word: str, words: str | None = None) -> str:
+    """``1 file``, ``2 files`` (``words`` for a plural not made with an s): the batch's
+    messages are read by people, not parsed, and ``file(s)`` reads as a form."""
+    return f"{n} {word if n == 1 else words or word + 's'}"

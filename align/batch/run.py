@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -24,8 +25,9 @@ from typing import Any, Literal
 
 from align import __version__
 from align.atomic import atomic_write
-from align.batch.discover import Discovery, Pair, Unpaired, discover, named_language
+from align.batch.discover import Copy, Discovery, Pair, Unpaired, discover, named_language
 from align.batch.executors import Executor, LocalExecutor, PoolExecutor
+from align.batch.identify import counted
 from align.batch.journal import (
     JOURNAL_NAME,
     LOCK_NAME,
@@ -44,6 +46,8 @@ from align.readers.base import check_file
 from align.tmx import MergeResult
 from align.tmx import merge as merge_tmx
 from align.writers.tmx import TOOL
+
+log = logging.getLogger(__name__)
 
 EXIT_SOME_FAILED = 4
 """``align batch`` exit code when the batch ran but at least one pair failed."""
@@ -131,6 +135,8 @@ class BatchResult:
     merge_files: list[str] = field(default_factory=list)
     """Every --merge file batches into this OUTDIR wrote (absolute): a rerun may rewrite them."""
     stale: list[StaleOutput] = field(default_factory=list)
+    copies: list[Copy] = field(default_factory=list)
+    """The documents among ``ignored``, each read from another file (its ``kept``)."""
 
     def _with(self, status: Status) -> list[PairResult]:
         return [r for r in self.results if r.status == status]
@@ -200,6 +206,7 @@ class BatchResult:
                 "skipped": len(self.skipped),
                 "unpaired": len(self.unpaired),
                 "ignored": len(self.ignored),
+                "copies": len(self.copies),
                 "not_run": len(self.not_run),
             },
             "sentences": self.sentences,
@@ -218,6 +225,10 @@ class BatchResult:
                 {"id": p.id, "src": str(p.src), "tgt": str(p.tgt)} for p in self.paired_by_text
             ],
             "ignored": [str(p) for p in self.ignored],
+            "copies": [
+                {"path": str(c.path), "kept": str(c.kept), "identical": c.identical}
+                for c in self.copies
+            ],
             "not_run": self.not_run,
             "warnings": [w for r in self.results for w in r.warnings],
             "merge": None
@@ -527,7 +538,8 @@ def run_batch(
         hint = ""
         if found.unpaired:
             first = found.unpaired[0]
-            hint = f" ({len(found.unpaired)} file(s) not paired, e.g. {first.path} {first.reason})"
+            files = counted(len(found.unpaired), "file")
+            hint = f" ({files} not paired, e.g. {first.path} {first.reason})"
         raise InputError(
             f"{source}: no document pairs found{hint}: see 'align batch --help' for the layouts"
         )
@@ -592,7 +604,13 @@ def run_batch(
                     units=options.units,
                 )
 
+        said: set[str] = set()
+
         def settle(outcome: PairOutcome) -> None:
+            for message in outcome.logged:
+                if message not in said:
+                    said.add(message)
+                    log.warning("%s", message)
             pair = pairs[outcome.id]
             result, entry = _write(outdir, pair.src, pair.tgt, plan[outcome.id], outcome)
             results[outcome.id] = result
@@ -628,6 +646,7 @@ def run_batch(
                 results=[results[k] for k in sorted(results)],
                 unpaired=found.unpaired,
                 ignored=found.ignored,
+                copies=found.copies,
                 seconds=time.perf_counter() - started,
                 interrupted=interrupted,
                 not_run=not_run,

@@ -14,6 +14,8 @@ after that.
 from __future__ import annotations
 
 import contextlib
+import logging
+import multiprocessing.util
 import os
 import signal
 import socket
@@ -87,6 +89,33 @@ class PairOutcome:
     encoder_loads: int = 0
     signature: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    logged: tuple[str, ...] = ()
+    """What a pool worker logged since its last outcome (the cache it cannot use): every
+    worker meets the same trouble, so the parent says each line once, not once a worker."""
+
+
+class _Held(logging.Handler):
+    """Keeps the package's warnings of a pool worker, for the parent to say once."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with contextlib.suppress(Exception):
+            self.messages.append(record.getMessage())
+
+
+_HELD: _Held | None = None
+"""Set in a pool worker by :func:`init_worker`: only a process of this package's own holds
+its warnings back (a Dask worker's go to its own log, an in-process run's are said at once)."""
+
+
+def _held() -> tuple[str, ...]:
+    if _HELD is None:
+        return ()
+    messages, _HELD.messages = tuple(_HELD.messages), []
+    return messages
 
 
 _MODELS: dict[str, Encoder] = {}
@@ -120,11 +149,50 @@ def encoder_loads() -> int:
 
 def init_worker(spec: EncoderSpec, threads: int) -> None:
     """Pool initializer: load the encoder once, with ``threads`` BLAS threads (the cores
-    shared out between the workers, unless ALIGN_ENCODER_THREADS says otherwise); Ctrl-C is
-    the parent's to handle."""
+    shared out between the workers, unless ALIGN_ENCODER_THREADS says otherwise). Ctrl-C is
+    the parent's to handle, which ends the workers with SIGTERM (:func:`_flush_and_end`);
+    the package's warnings go to the parent with the outcomes (:class:`_Held`)."""
+    global _HELD
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.setdefault("ALIGN_ENCODER_THREADS", str(threads))
+    _HELD = _Held()
+    logging.getLogger("align").addHandler(_HELD)
+    multiprocessing.util.Finalize(None, _let_go, exitpriority=_BEFORE_THE_CACHE)
     worker_encoder(spec)
+    signal.signal(signal.SIGTERM, _flush_and_end)
+
+
+def _flush_and_end(signum: int, frame: object) -> None:
+    """SIGTERM, as the parent ends its workers on Ctrl-C or a broken pool: stamp the cache
+    hits still waiting (up to 2000 a worker, which would otherwise look unused and be
+    evicted first), then end as the signal would have. An encoder whose lock is held was
+    stopped inside its own work (this thread holds it: flushing would wait forever), so
+    it is left as it is; a lost stamp only makes a row look older."""
+    for encoder in list(_ENCODERS.values()):
+        lock = getattr(encoder, "_lock", None)
+        if not isinstance(encoder, CachedEncoder) or lock is None:
+            continue
+        if lock.acquire(blocking=False):
+            lock.release()
+            encoder.retry_seconds = 0.0  # a cache another process keeps locked is not waited out
+            with contextlib.suppress(Exception):
+                encoder.flush()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+_BEFORE_THE_CACHE = 200
+"""Above the cache's own flush at exit (100), so that what that flush has to say is said."""
+
+
+def _let_go() -> None:
+    """As the worker ends, what it logs is said here again: no outcome is left to carry it
+    to the parent. What it still holds is dropped, not said: a worker that got no pair holds
+    the warning of its start, which its fellows' outcomes have carried already."""
+    global _HELD
+    if _HELD is not None:
+        logging.getLogger("align").removeHandler(_HELD)
+        _HELD = None
 
 
 def worker_name() -> str:
@@ -214,6 +282,7 @@ def run_task(task: PairTask) -> PairOutcome:
                 encoder_loads=encoder_loads(),
                 signature=dict(alignment.signature),
                 warnings=tuple(warnings),
+                logged=_held(),
             )
     except AlignError as exc:
         reason = _say_paths(str(exc), names)
@@ -227,4 +296,5 @@ def run_task(task: PairTask) -> PairOutcome:
         seconds=time.perf_counter() - started,
         worker=worker_name(),
         encoder_loads=encoder_loads(),
+        logged=_held(),
     )
