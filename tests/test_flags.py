@@ -514,6 +514,56 @@ def test_german_quotes_open_low_and_close_high() -> None:
     assert flag is not None and flag.reason.startswith("a quotation on the de side opens")
 
 
+@pytest.mark.parametrize(
+    ("src", "tgt", "reason"),
+    [
+        ("He said: “Yes. No.”", "Il a dit : « Oui.", "a quotation on the fr side opens"),
+        ("He said: “Yes. No.”", "Il a dit : «Oui.", "a quotation on the fr side opens"),
+        ("No.”", "Non. »", None),
+        ("He said: “Yes.” He left.", "Il a dit : « Oui. » Il est parti.", None),
+        ("Er sagte: »Ja.«", "Il a dit : « Oui.", "a quotation on the fr side opens"),
+        ("Er sagte: »Ja.", "Il a dit : « Oui.", None),
+    ],
+)
+def test_guillemets_cut_on_one_side_are_flagged(src: str, tgt: str, reason: str | None) -> None:
+    """A French or Spanish version quotes in « »: a zh–fr or en–fr TM needs them read."""
+    lang = "de" if src.startswith("Er") else "en"
+    a = Alignment(lang, "fr", [seg(src)], [seg(tgt)], [Bead((0,), (0,), 0.9)])
+    flag = quote_mismatch(a, only(a))
+    if reason is None:
+        assert flag is None
+    else:
+        assert flag is not None and flag.reason.startswith(reason)
+
+
+def test_a_single_quotation_closing_beside_a_double_one_is_read() -> None:
+    """MAC-Dev's gold: the zh speech closes, and so does the en one around "Feng-ge"."""
+    zh = "就是太太的内侄女儿，大舅老爷的女孩儿，小名儿叫凤哥的。”"
+    en = 'You know, that we used to call "Feng-ge" when she was a child.\''
+    a = pair(zh, en)
+    assert quote_mismatch(a, only(a)) is None
+
+
+@pytest.mark.parametrize(
+    ("src_lang", "src", "tgt_lang", "tgt"),
+    [
+        ("zh", "他说：“恐怕再有三十年的时间。", "en", "He said it would take another 30 years."),
+        ("zh", "终是天子脚下。", "en", "'Now where we live may be out in the country."),
+        ("de", "<Salü , alter Geselle ! ", "fr", "« Salut , mon vieux !"),
+        ("de", "Susi und Ruedi schauen mich an .", "fr", "» Susi et Ruedi attendent ."),
+        ("de", "Es ist's.", "fr", "« C'est ça."),
+    ],
+)
+def test_a_quotation_is_not_compared_with_a_side_that_quotes_nothing(
+    src_lang: str, src: str, tgt_lang: str, tgt: str
+) -> None:
+    """Such a side cannot show where the quotation should have closed: the translation
+    dropped the marks (reported speech, a slogan), or the scan lost them (Text+Berg's
+    German reads « » as ( and )); on the gold sets no wrong bead was flagged for it alone."""
+    a = Alignment(src_lang, tgt_lang, [seg(src)], [seg(tgt)], [Bead((0,), (0,), 0.9)])
+    assert quote_mismatch(a, only(a)) is None
+
+
 # --- the set of checks -------------------------------------------------------------------
 
 
@@ -522,7 +572,7 @@ def test_every_check_has_a_documented_code() -> None:
         "zh",
         "en",
         [seg("Recalling its resolution 59/48,"), seg("他说：“恐怕。", "footnote", "3"), seg("一")],
-        [seg("Recalling its resolution 59/48,"), seg("He said 1.", "footnote", "4")],
+        [seg("Recalling its resolution 59/48,"), seg('He said "1".', "footnote", "4")],
         [Bead((0,), (0,), 0.2), Bead((1,), (1,), 0.9), Bead((2,), (), 0.0)],
     )
     flags = flag_alignment(a)

@@ -9,7 +9,7 @@ import pytest
 from align import signals
 from align.aligner import AlignStats, _Windows
 from align.flags import quote_mismatch
-from align.quotes import has_quote, quotation_state
+from align.quotes import has_quotation, has_quote, quotation_state
 from align.types import Alignment, Bead, Segment
 
 
@@ -98,6 +98,65 @@ def test_german_quotes_open_low(text: str, state: str | None) -> None:
     assert quotation_state(text) == state
 
 
+@pytest.mark.parametrize(
+    ("text", "state"),
+    [
+        ("Il a dit : « Oui », puis il est parti.", None),
+        ("Il a dit : « Oui, nous", "open"),
+        ("nous viendrons. »", "close"),
+        ("« Ce que des femmes peuvent faire , je le ferai aussi !", "open"),
+        ("» avait-il annoncé à la ronde.", "close"),
+        ("Er sagte «Ja» und ging.", None),
+        ("Er sagte «Ja", "open"),
+        ("»Ja«, sagte er.", None),
+        ("Er sagte: »Ja.", "open"),
+        ("nein.«", "close"),
+        ("Er sagte ›nein‹ und ging.", None),
+        ("« Il a dit ‹ non ›. »", None),
+        ("(«Oui»)", None),
+        # Russian and Spanish UN versions quote in « », Russian nesting „…“ inside
+        ("Он сказал: «Да, „конечно“».", None),
+        ("Он сказал: «Да,", "open"),
+        ("el llamado «Grupo de los 77» y China", None),
+    ],
+)
+def test_the_full_reading_reads_guillemets_french_swiss_and_german(
+    text: str, state: str | None
+) -> None:
+    """French, Swiss, Spanish and Russian open with «, German with »; the aligner reads
+    none of them."""
+    assert quotation_state(text, full=True) == state
+    assert quotation_state(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "full", "default"),
+    [
+        # a single quotation that a double one sits in: MAC-Dev's British English
+        ('...that we used to call "Feng-ge" when she was a child.\'', "close", None),
+        ("'You know what they say: \"A prince's door is like the deep sea.\"", "open", None),
+        ("'It's \"fine\",' he said.", None, None),
+        ('"The boys\' toys," he said.', None, None),
+        ("\"It's 'fine',\" he said.", None, None),
+        # a speech broken off
+        ("'I won a dozen taels,' replied Trinket. 'But I—'", None, "open"),
+        ("'Too-tah – too-tah –'", None, "open"),
+    ],
+)
+def test_the_full_reading_reads_single_quotes_beside_double_ones_and_after_a_dash(
+    text: str, full: str | None, default: str | None
+) -> None:
+    assert quotation_state(text, full=True) == full
+    assert quotation_state(text) == default
+
+
+def test_has_quotation_is_a_mark_that_opens_or_closes_not_an_apostrophe() -> None:
+    assert has_quotation("他说：“好”") and has_quotation("Never!' he said.")
+    assert has_quotation("« Oui », dit-il.", full=True) and not has_quotation("« Oui »")
+    assert not has_quotation("It's the boys' toys.") and not has_quotation("qu' à l' homme")
+    assert not has_quotation("No quotation here.", full=True)
+
+
 def test_has_quote_sees_what_quotation_state_reads() -> None:
     assert has_quote("他说：‘好") and has_quote('say "no') and has_quote("„Ja")
     assert not has_quote("他说好。") and not has_quote("No quotation here.")
@@ -125,3 +184,14 @@ def test_the_signal_reads_a_chinese_single_quotation_over_two_sentences() -> Non
     assert windows.quote_states(0, 1).tolist() == [code["open"], code["close"], code[None]]
     assert windows.quote_states(0, 2).tolist() == [code[None], code["close"]]
     assert windows.quote_states(0, 1).tolist() == windows.quote_states(1, 1).tolist()
+
+
+def test_the_signal_keeps_the_reading_without_guillemets_or_nested_single_quotes() -> None:
+    """Each cost the aligner F1 strict (Text+Berg, MAC-Dev), so only the flag reads them."""
+    fr = ["Il a dit : « Oui.", "Non. »", "Il est parti."]
+    en = ['\'We called her "Feng-ge".', "She was a child.'", "He left."]
+    encoder = type("Flat", (), {"encode": lambda self, texts: np.ones((len(texts), 4))})()
+    windows = _Windows(fr, en, "fr", "en", 3, encoder, AlignStats())
+    none = signals.QUOTE_STATES[None]
+    assert windows.quote_states(0, 1).tolist() == [none] * 3
+    assert windows.quote_states(1, 1).tolist() == [none, signals.QUOTE_STATES["close"], none]
