@@ -46,10 +46,12 @@ REASONS: dict[str, str] = {
     "masthead": "first-page masthead lines (Distr., Original:, date, language, organ)",
     "footnote-rule": "the ______ rule above each page's footnotes",
     "rule": "a ______ rule typed between paragraphs, above no footnotes",
-    "footnote-mark": "marks opening a footnote (kept in Block.footnote)",
-    "footnote-ref": "footnote reference marks glued to the text (kept in Block.refs)",
-    "link": "URL lines left by the PDF's links (kept in CleanDocument.links)",
-    "stray-space": "spaces the extraction put between Chinese and digits/Latin",
+    "footnote-mark": "the mark opening each footnote (kept in the footnote's label: "
+    "[N footnote 1])",
+    "footnote-ref": "footnote reference marks glued to the text (listed below, in order)",
+    "link": "URL lines left by the PDF's links (kept with their paragraph: the TM gives "
+    "them as x-link)",
+    "stray-space": "spaces the PDF's text put between Chinese and digits or Latin letters",
     "hyphen": "end-of-line hyphens of words broken across lines",
     "invisible": "zero-width spaces, soft hyphens and byte-order marks inside the text",
     "kashida": "Arabic elongation marks (tatweel) that justify a line, not spell a word",
@@ -359,8 +361,8 @@ def explain(doc: CleanDocument) -> list[str]:
     total = kept + sum(r.end - r.start for r in doc.removals)
     read_as = "one paragraph per line" if doc.layout == "paragraphs" else "wrapped lines"
     lines = [
-        f"kept {kept} of {total} characters in {len(doc.blocks)} blocks "
-        f"({kinds['heading']} headings, {kinds['body']} body paragraphs, "
+        f"kept {kept} of {total} characters in {len(doc.blocks)} paragraphs "
+        f"({kinds['heading']} headings, {kinds['body']} of body text, "
         f"{kinds['footnote']} footnotes), read as {read_as}"
     ]
     groups: dict[str, list[Removal]] = {}
@@ -375,13 +377,19 @@ def explain(doc: CleanDocument) -> list[str]:
                 samples.append(repr(shown[:40]))
         detail = f", e.g. {', '.join(samples)}" if samples else ""
         what = REASONS.get(reason, reason)
-        lines.append(f"{reason}: {len(items)} removed ({chars} chars) - {what}{detail}")
+        unit = "character" if chars == 1 else "characters"
+        lines.append(f"{reason}: {len(items)} removed ({chars} {unit}) - {what}{detail}")
     refs = [mark for b in doc.blocks for mark in b.refs]
     if refs:
         lines.append(f"footnote marks removed from the text, in order: {' '.join(refs)}")
     if doc.links:
         attached = sum(len(b.links) for b in doc.blocks)
-        lines.append(f"links collected: {len(doc.links)} distinct, {attached} attached to blocks")
+        kept_with = (
+            f"kept {attached} times with the paragraph they belong to"
+            if attached
+            else "none of them with a paragraph"
+        )
+        lines.append(f"links taken out of the text: {len(doc.links)} different ones, {kept_with}")
     return lines
 
 

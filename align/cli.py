@@ -239,7 +239,10 @@ def pair(
         output = Path(f"{alignment.document}.tmx")  # the symbol the pages print, if any
         refuse_an_input(output, (src_file, tgt_file))
     for raw in read:
-        plain = f" ({raw.plain_forms} ligatures and presentation forms made plain)"
+        plain = (
+            f" ({raw.plain_forms} ligatures and stand-in characters, such as ﬁ for fi and ⼈ "
+            "for 人, replaced by the plain ones)"
+        )
         message = f"read {raw.path} as {raw.encoding}{plain if raw.plain_forms else ''}"
         err.print(message, highlight=False, markup=False, soft_wrap=True)
     for raw, doc in cleaned:
@@ -310,7 +313,7 @@ def clean_cmd(
         bool, typer.Option("--explain", help="Also list every piece of text removed, and why.")
     ] = False,
 ) -> None:
-    """Show a document after cleaning: one paragraph per line, furniture removed."""
+    """Show a document after cleaning: one paragraph per line, page headers and footers removed."""
     from align.clean import clean
     from align.clean import explain as explain_removals
     from align.languages import NAMES, base_language, guess_language

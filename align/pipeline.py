@@ -160,12 +160,14 @@ def check_language(prepared: Prepared, flag: str, *, by_words: bool = True) -> N
     action = f"swap the files or set {flag}"
     if is_cjk(lang) and share < MIN_CJK_SHARE:
         raise input_error(
-            path, f"looks like it is not {lang} (only {share:.0%} CJK characters)", action + also
+            path,
+            f"looks like it is not {lang} (only {share:.0%} of its letters are Chinese characters)",
+            action + also,
         )
     if not is_cjk(lang) and share > MAX_CJK_SHARE:
         raise input_error(
             path,
-            f"looks like Chinese, not {lang} ({share:.0%} CJK characters)",
+            f"looks like Chinese, not {lang} ({share:.0%} of its letters are Chinese characters)",
             f"set {flag} zh or swap the files",
         )
 

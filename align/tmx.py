@@ -353,7 +353,7 @@ def _scan(path: Path) -> Iterator[tuple[str, etree._Element, int]]:
                 while el.getprevious() is not None:
                     del parent[0]
     except etree.XMLSyntaxError as exc:
-        raise InputError(f"{path}: not well-formed XML: {exc}: check it is a TMX file") from None
+        raise _not_xml(path, exc) from None
     except OSError as exc:
         raise InputError(f"cannot read {path}: {_reason(exc)}: check the path") from None
     if not seen_header:
@@ -363,6 +363,21 @@ def _scan(path: Path) -> Iterator[tuple[str, etree._Element, int]]:
                 f"{path}: not a TMX file: root element is <{_local(root.tag)}>: check the file"
             )
         raise InputError(f"{path}: not a TMX file: no <header>: check the file")
+
+
+def _not_xml(path: Path, exc: etree.XMLSyntaxError) -> InputError:
+    """The error for a file the XML parser stops in: lxml's message says where (``line 1,
+    column 5``) and then again, with the file's name, in parentheses; an empty file it calls
+    ``no element found (line 0)``."""
+    try:
+        empty = path.stat().st_size == 0
+    except OSError:
+        empty = False
+    if empty:
+        return InputError(
+            f"{path}: is empty (0 bytes): check that it was saved or exported completely"
+        )
+    return InputError(f"{path}: not well-formed XML: {exc.msg or exc}: check it is a TMX file")
 
 
 def read_header(path: Path | str) -> Header:
@@ -1012,10 +1027,10 @@ def convert(
     """
     source, output = Path(source), Path(output)
     if source.suffix.lower() != ".tsv" and (src_lang or tgt_lang):
-        given = "--src-lang (src_lang)" if src_lang else "--tgt-lang (tgt_lang)"
+        flag, arg = ("--src-lang", "src_lang=") if src_lang else ("--tgt-lang", "tgt_lang=")
         raise InputError(
-            f"{given} names a TSV input's columns; {source} is no TSV, and a TMX says the "
-            f"language of each segment itself: leave {given.split()[0]} out"
+            f"{flag} ({arg}) gives the languages of a TSV's columns, but {source} is not a "
+            f"TSV, and a TMX names the language of each segment itself: leave {flag} out"
         )
     pair = (source.suffix.lower(), output.suffix.lower())
     if pair not in _CONVERSIONS:
@@ -1177,10 +1192,26 @@ def _tsv_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
                 line = line.rstrip("\r\n")
                 if line.strip():
                     yield number, line.split("\t")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 ({exc.reason}): save it as UTF-8") from None
+    except UnicodeDecodeError:
+        raise _not_utf8(path) from None
     except OSError as exc:
         raise InputError(f"cannot read {path}: {_reason(exc)}: check the path") from None
+
+
+def _not_utf8(path: Path) -> InputError:
+    """Where a TSV stops being UTF-8, by line and byte: the codec's own reason (``invalid
+    continuation byte``) says nothing to a translator, and its offset is into a chunk."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = data[exc.start]
+        return InputError(
+            f"{path}: is not UTF-8 (line {line} has the byte 0x{byte:02x}, which UTF-8 does "
+            "not allow there): save it as UTF-8"
+        )
+    return InputError(f"{path}: is not UTF-8: save it as UTF-8")  # pragma: no cover
 
 
 def _is_language_tag(cell: str) -> bool:

@@ -140,7 +140,11 @@ def test_over_size_input_is_refused_before_reading(tmp_path: Path, cache: Path) 
         fh.truncate(101 * 1024 * 1024)  # sparse: no disk, and it must not be read into memory
     with pytest.raises(InputError, match="big.en.txt.*over the input limit of 50.0 MiB"):
         read_document(big, "en")
-    refused(tmp_path, ZH, big, cache, "big.en.txt", "101.0 mib", "limit", "split")
+    line = refused(tmp_path, ZH, big, cache, "big.en.txt", "101.0 mib", "limit", "split")
+    assert line.endswith(
+        ": split the document, or save a copy without its pictures "
+        "(read_document's max_bytes= raises the limit)"
+    )  # it said "or raise align.readers.base.MAX_INPUT_BYTES", a name only a programmer knows
 
 
 def test_output_parent_is_a_file(tmp_path: Path, cache: Path) -> None:
@@ -263,6 +267,7 @@ def test_a_file_without_read_permission_is_one_line(
 def test_languages_swapped(tmp_path: Path, cache: Path) -> None:
     line = refused(tmp_path, EN, ZH, cache, "looks like chinese, not en", "swap the files")
     assert line.startswith(f"error: {ZH}")
+    assert "(100% of its letters are Chinese characters)" in line and "CJK" not in line
 
 
 def test_an_english_source_with_the_target_language_forgotten_says_which_to_set(
@@ -297,7 +302,10 @@ def test_chinese_side_without_chinese_is_refused() -> None:
     ):
         check_language(doc, "--src-lang")
     digits = prepare(RawDocument("A/77/L.107 " * 9 + "annex table", "t.zh.txt", "utf-8", "zh"))
-    with pytest.raises(InputError, match=r"t.zh.txt: looks like it is not zh \(only 0% CJK"):
+    with pytest.raises(
+        InputError,
+        match=r"t.zh.txt: looks like it is not zh \(only 0% of its letters are Chinese char",
+    ):  # "CJK characters" was a programmer's word
         check_language(digits, "--src-lang")
 
 
@@ -706,11 +714,14 @@ def test_an_output_name_with_brackets_is_printed_as_written(tmp_path: Path, cach
 @pytest.mark.parametrize(
     ("command", "says"),
     [
-        ("pair {zh} {en} -o {out}/k.tmx -f tsv", "named as tmx but --format tsv"),
+        (
+            "pair {zh} {en} -o {out}/k.tmx -f tsv",
+            "named as tmx but the format given is tsv (--format tsv",
+        ),
         ("pair {zh} {en} -o {out}/k.xyz", "cannot tell the output format"),
         ("tmx merge {tm} -o {out}/m.tsv", "merge writes tmx: name it .tmx"),
         ("tmx filter {tm} -o {out}/f.jsonl --min-confidence 0.5", "filter writes tmx"),
-        ("tmx convert {tm} -o {out}/c.tsv --src-lang fr", "names a tsv input's columns"),
+        ("tmx convert {tm} -o {out}/c.tsv --src-lang fr", "gives the languages of a tsv's columns"),
     ],
 )
 def test_an_output_named_as_another_format_is_refused_before_any_work(

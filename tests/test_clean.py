@@ -1576,6 +1576,27 @@ def test_explain_names_every_reason_with_counts(lang: str) -> None:
     assert any("* 1 2 3 4 5 6 7" in line for line in out)
 
 
+_CODE_NAME = re.compile(r"\b(?:[A-Z][a-z]+){2,}\b|\b[A-Z]\w*\.[a-z_]+\b")
+"""A class name (``CleanDocument``) or an attribute path (``Block.refs``)."""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_explain_speaks_a_translators_words(lang: str) -> None:
+    """``align clean --explain`` is read by translators: it said where the marks and links
+    went as ``kept in Block.refs`` and ``CleanDocument.links``, names in the code."""
+    _, doc = whole(lang)
+    out = explain(doc)
+    for line in [*out, *REASONS.values()]:
+        assert not _CODE_NAME.search(line), line
+    assert "blocks" not in out[0] and " chars)" not in "\n".join(out)
+    assert out[-1] == (
+        "links taken out of the text: 12 different ones, kept 12 times with the paragraph "
+        "they belong to"
+    )
+    assert "(listed below, in order)" in REASONS["footnote-ref"]
+    assert "x-link" in REASONS["link"] and "[N footnote 1]" in REASONS["footnote-mark"]
+
+
 def test_a_line_of_figures_with_a_slash_in_pdf_text_is_no_document_symbol() -> None:
     """A UN symbol opens with its organ's letters (``A/``, ``S/``, ``E/CN.6/``); a line that
     opens with figures in its first part (``PM2.5/PM10``, ``FY2023/24``) was dropped from

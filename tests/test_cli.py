@@ -128,7 +128,10 @@ def test_pdf_ligatures_are_made_plain_and_said(tmp_path: Path, cache: Path) -> N
     r = run("pair", str(CORPUS / "zh.txt"), str(en), "-o", str(out), "--no-report", cache=cache)
     assert r.returncode == 0, r.stderr
     count = text.count("fi")
-    assert f"as utf-8 ({count} ligatures and presentation forms made plain)" in r.stderr
+    assert (
+        f"as utf-8 ({count} ligatures and stand-in characters, such as ﬁ for fi and ⼈ for 人, "
+        "replaced by the plain ones)" in r.stderr
+    )  # it said "presentation forms made plain", Unicode's term
     written = out.read_text(encoding="utf-8")
     assert "\ufb01" not in written and "trafficking" in written
 
@@ -247,6 +250,8 @@ def test_help_teaches(command: str) -> None:
     if command == "pair":
         assert "--model" in r.stdout and "--src-lang" in r.stdout and "Example" in r.stdout
     words = " ".join(r.stdout.replace("│", " ").split())
+    if command == "clean":  # it said "furniture removed", a typesetter's word
+        assert "one paragraph per line, page headers and footers removed" in words
     formats = "one paragraph a line), .docx, .pdf, a web page (.html, .mht), .pptx, .xlsx, .epub,"
     assert formats in words and ".doc/.rtf/.odt (through LibreOffice)" in words
     from align.readers import READERS

@@ -299,6 +299,19 @@ def test_utf16_with_bom_truncated(tmp_path: Path, zh_seed_text: str) -> None:
     assert "UTF-16" in message and f"offset {len(data) - 1}" in message
 
 
+def test_a_byte_order_mark_broken_by_the_bytes_is_told_plainly(tmp_path: Path) -> None:
+    """The codec's words (``truncated data``, ``invalid continuation byte``) went into the
+    message, and the offset of a UTF-8 file with a mark was counted from after the mark."""
+    data = codecs.BOM_UTF8 + "大会".encode() + b"\xe9 and more"
+    message = error_for(write(tmp_path, "bom8.txt", data))
+    at = data.index(b"\xe9")
+    assert f"is not valid UTF-8 (byte 0xe9 at offset {at} is not UTF-8): re-save" in message
+    cut = "大会".encode("utf-16")[:-1]
+    message = error_for(write(tmp_path, "cut16.txt", cut))
+    assert f"(cut off in the middle of a character at byte offset {len(cut) - 1})" in message
+    assert "truncated data" not in message
+
+
 def test_undecodable(tmp_path: Path) -> None:
     message = error_for(write(tmp_path, "odd.txt", b"Resolution \xff\xfe\xff 59/48\n"))
     assert "cannot be decoded" in message and "0xff at offset 11" in message
@@ -397,7 +410,7 @@ def test_pptx_that_is_not_one(tmp_path: Path) -> None:
             if item.filename == "ppt/slides/slide1.xml":
                 data = data.replace(b"<a:p>", b'<a:p><a:pPr lvl="one"/>', 1)
             out.writestr(item, data)
-    assert "is not a valid .pptx (invalid literal for int()" in error_for(bad)
+    assert "is not a valid .pptx (damaged: invalid literal for int()" in error_for(bad)
 
 
 def test_xlsx_visible_text_cells_row_by_row(tmp_path: Path) -> None:
@@ -999,6 +1012,42 @@ def test_word_number_formats(fmt: str, counts: dict[int, str]) -> None:
 
 def test_docx_that_is_not_a_docx(tmp_path: Path) -> None:
     assert "not a valid .docx" in error_for(write(tmp_path, "fake.docx", "大会，".encode()))
+
+
+def test_a_damaged_package_is_told_in_plain_words(tmp_path: Path) -> None:
+    """A translator read ``(File is not a zip file)`` and, for a missing part, zipfile's
+    KeyError in its repr quotes: ``("There is no item named '[Content_Types].xml' in the
+    archive")``; a bare exception was named by its class (``IndexError``)."""
+    import zipfile
+
+    renamed = error_for(write(tmp_path, "renamed.docx", b"PK\x03\x04not a zip at all"))
+    assert "is not a valid .docx (damaged, or another kind of file renamed): " in renamed
+    for suffix, part in ((".docx", "[Content_Types].xml"), (".pptx", "ppt/presentation.xml")):
+        with zipfile.ZipFile(tmp_path / f"partless{suffix}", "w") as package:
+            package.writestr("other.xml", "<a/>")
+        message = error_for(tmp_path / f"partless{suffix}")
+        assert (
+            f"is not a valid {suffix} (damaged: There is no item named '{part}' in the "
+            "archive): " in message
+        )
+        assert '"' not in message
+    docx = pytest.importorskip("docx")
+    docx.Document().save(str(tmp_path / "whole.docx"))
+    with zipfile.ZipFile(tmp_path / "whole.docx") as whole:
+        parts = {item.filename: whole.read(item) for item in whole.infolist()}
+    parts["word/document.xml"] = parts["word/document.xml"][:200]  # cut inside a tag
+    with zipfile.ZipFile(tmp_path / "cut.docx", "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    message = error_for(tmp_path / "cut.docx")
+    assert (
+        "is not a valid .docx (damaged: one of its parts is garbled at line 2, column " in message
+    )
+    assert "AttValue" not in message  # lxml's words
+    from align.readers.base import damage
+
+    assert damage(IndexError()) == "damaged"
+    assert damage(KeyError("rId7")) == "damaged: it refers to a part it lacks (rId7)"
 
 
 def test_docx_with_no_text(tmp_path: Path) -> None:

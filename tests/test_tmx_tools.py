@@ -254,8 +254,8 @@ def test_units_are_streamed_not_loaded(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("data", "problem"),
     [
-        (b"", "not well-formed"),
-        (b"<tmx version='1.4'><header", "not well-formed"),
+        (b"", r"bad.tmx: is empty \(0 bytes\): check that it was saved"),
+        (b"<tmx version='1.4'><header", "not well-formed XML: .*line 1, column 27: check"),
         (b"<html><body/></html>", "root element is <html>"),
         (b"<tmx version='1.4'><body/></tmx>", "no <header>"),
     ],
@@ -266,6 +266,7 @@ def test_unreadable_input_is_one_input_error(tmp_path: Path, data: bytes, proble
     with pytest.raises(InputError, match=problem) as info:
         list(tmx.iter_units(path))
     assert "\n" not in str(info.value) and str(path) in str(info.value)
+    assert "(bad.tmx, line" not in str(info.value) and "(line 0)" not in str(info.value)
     with pytest.raises(InputError, match="no such file"):
         tmx.read_header(tmp_path / "missing.tmx")
 
@@ -574,6 +575,20 @@ def test_plain_two_column_tsv(tmp_path: Path) -> None:
     assert list(tmx.validate(out)) == []
 
 
+def test_a_tsv_not_in_utf8_is_told_by_its_line(tmp_path: Path) -> None:
+    """A TSV saved as Windows-1252 said ``not UTF-8 (invalid continuation byte)``: the codec's
+    words, and no line to look at."""
+    tsv = tmp_path / "p.tsv"
+    tsv.write_bytes(b"Guten Tag\tGood day\n" * 600 + b"Caf\xe9\tCafe\n")
+    with pytest.raises(InputError) as info:
+        tmx.convert(tsv, tmp_path / "p.tmx", src_lang="de-DE", tgt_lang="en-GB")
+    assert str(info.value) == (
+        f"{tsv}: is not UTF-8 (line 601 has the byte 0xe9, which UTF-8 does not allow "
+        "there): save it as UTF-8"
+    )
+    assert not (tmp_path / "p.tmx").exists()
+
+
 def test_tmx_to_jsonl_keeps_markup_props_and_notes(foreign: Path, tmp_path: Path) -> None:
     out = tmp_path / "f.jsonl"
     r = tmx.convert(foreign, out)
@@ -831,8 +846,12 @@ def test_convert_refuses_column_languages_for_a_tmx(
     """They name a TSV's columns; a TMX names its own languages. They were ignored, and the
     TM came out in languages the caller had not asked for."""
     flag = "--" + option.replace("_", "-")
-    with pytest.raises(InputError, match=rf"^{flag} \({option}\) names a TSV input's columns; "):
+    with pytest.raises(InputError) as info:
         tmx.convert(foreign, tmp_path / "x.tsv", **{option: "fr-FR"})  # type: ignore[arg-type]
+    assert str(info.value) == (
+        f"{flag} ({option}=) gives the languages of a TSV's columns, but {foreign} is not a "
+        f"TSV, and a TMX names the language of each segment itself: leave {flag} out"
+    )  # it read "(src_lang) names a TSV input's columns; … is no TSV'
     assert not (tmp_path / "x.tsv").exists()
 
 

@@ -105,9 +105,26 @@ def input_error(path: Path | str, problem: str, action: str) -> InputError:
     return InputError(re.sub(r"\s*[\r\n]+\s*", " ", message))
 
 
+def damage(err: BaseException) -> str:
+    """What a reader's exception says of the file, in a translator's words: ``damaged``
+    first, then what the library saw, without its repr quoting (a ``KeyError`` prints its
+    message in quotes) or a bare class name (``IndexError``). zipfile's own words for a
+    missing part (``There is no item named 'word/document.xml' in the archive``) are kept:
+    tests/test_html_reader.py matches them."""
+    text = str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)
+    if isinstance(err, zipfile.BadZipFile) and text == "File is not a zip file":
+        return "damaged, or another kind of file renamed"
+    if isinstance(err, KeyError) and not text.startswith("There is no item named"):
+        return f"damaged: it refers to a part it lacks ({text})" if text else "damaged"
+    if isinstance(err, etree.XMLSyntaxError):
+        line, column = err.position
+        return f"damaged: one of its parts is garbled at line {line}, column {column}"
+    return f"damaged: {text}" if text else "damaged"
+
+
 def not_valid(path: Path | str, kind: str, err: BaseException, action: str) -> InputError:
-    """The error for a file its reader cannot parse: ``is not a valid KIND (why)``."""
-    return input_error(path, f"is not a valid {kind} ({str(err) or type(err).__name__})", action)
+    """The error for a file its reader cannot parse: ``is not a valid KIND (damaged: why)``."""
+    return input_error(path, f"is not a valid {kind} ({damage(err)})", action)
 
 
 def size_label(size: int) -> str:
@@ -137,7 +154,8 @@ def check_file(path: Path, max_bytes: int | None = None) -> int:
         raise input_error(
             path,
             f"is {size_label(size)}, over the input limit of {size_label(limit)}",
-            "split the document, or raise align.readers.base.MAX_INPUT_BYTES",
+            "split the document, or save a copy without its pictures "
+            "(read_document's max_bytes= raises the limit)",
         )
     if size == 0:
         raise input_error(

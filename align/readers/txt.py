@@ -89,12 +89,7 @@ def decode(data: bytes, lang: str, path: Path | str) -> tuple[str, str]:
             try:
                 text = data.decode(codec)
             except UnicodeDecodeError as err:
-                raise input_error(
-                    path,
-                    f"starts with a {name} byte-order mark but is not valid {name} "
-                    f"({err.reason} at byte offset {err.start})",
-                    "re-save it as UTF-8",
-                ) from err
+                raise _not_as_marked(path, data, name, err) from err
             return _checked_text(text, data, path), codec
     if b"\x00" in data:
         found = _utf16_without_bom(data)
@@ -256,6 +251,24 @@ def _refuse_markup(text: str, path: Path | str) -> None:
     for pattern, kind, action in MARKUP:
         if pattern.match(head):
             raise input_error(path, f"looks like {kind}", action)
+
+
+def _not_as_marked(path: Path | str, data: bytes, name: str, err: UnicodeDecodeError) -> InputError:
+    """A file whose byte-order mark names an encoding its bytes break, said without the
+    codec's words (``invalid continuation byte``, ``truncated data``) and at the file's
+    offset: the UTF-8 codec counts from after the mark."""
+    offset = err.start + (len(codecs.BOM_UTF8) if err.encoding == "utf-8" else 0)
+    if err.end >= len(data) - (offset - err.start):
+        what = f"cut off in the middle of a character at byte offset {offset}"
+    elif name == "UTF-8":
+        what = f"byte 0x{data[offset]:02x} at offset {offset} is not UTF-8"
+    else:
+        what = f"the bytes at offset {offset} are no {name} character"
+    return input_error(
+        path,
+        f"starts with a {name} byte-order mark but is not valid {name} ({what})",
+        "re-save it as UTF-8",
+    )
 
 
 def _control_share(controls: int, total: int) -> float:
