@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from align.batch.discover import named_language, split_language
+from align.batch.identify import counted
 from align.encoders import Encoder, default_cache_dir, load_encoder
 from align.errors import InputError
 from align.flags import untranslated
@@ -218,7 +219,8 @@ def version_languages(
     ``InputError`` for a file none of these place, or two files in one language."""
     if langs is not None and len(langs) != len(files):
         raise InputError(
-            f"--langs names {len(langs)} languages for {len(files)} files: give one a file"
+            f"--langs names {counted(len(langs), 'language')} for "
+            f"{counted(len(files), 'file')}: give one a file"
         )
     known = list(dict.fromkeys([pivot, *NAMES]))
     found: dict[str, Path] = {}
@@ -236,7 +238,8 @@ def version_languages(
         code = named_language(path, language_tag(code))
         if code in found:
             raise InputError(
-                f"{found[code]} and {path} are both '{code}': give one another language"
+                f"{found[code]} and {path} are both '{code}': give each version of the "
+                f"document once, one file a language"
             )
         found[code] = path
     return found

@@ -370,8 +370,12 @@ def test_align_multi_without_the_cache_writes_none(tmp_path: Path) -> None:
     ("names", "langs", "error"),
     [
         (("N2316567.txt", "en.txt"), None, "N2316567.txt: neither its name nor its text tells"),
-        (("a.txt", "b.txt"), "zh", "--langs names 1 languages for 2 files"),
-        (("zh.txt", "b.zh.txt"), None, "zh.txt and b.zh.txt are both 'zh'"),
+        (("a.txt", "b.txt"), "zh", "--langs names 1 language for 2 files"),
+        (
+            ("zh.txt", "b.zh.txt"),
+            None,
+            "zh.txt and b.zh.txt are both 'zh': give each version of the document once",
+        ),
         (("zh.txt", "fr.txt"), None, "no en version among zh, fr: add it, or align on one"),
     ],
 )

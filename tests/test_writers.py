@@ -805,3 +805,23 @@ def test_helpers() -> None:
         "zh-TW",
         "ru",
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        (b'{"type": "bead", "src": ', "not a whole record (it breaks off or is garbled at"),
+        (b'\xff\xfe{"type": "bead"}', "byte 0xff is not UTF-8"),
+    ],
+)
+def test_a_damaged_jsonl_line_is_told_in_plain_words(
+    tmp_path: Path, line: bytes, said: str
+) -> None:
+    """It quoted Python's JSON parser ("Expecting property name enclosed in double quotes")."""
+    good = tmp_path / "good.jsonl"
+    write_alignment(make_alignment(), good)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(good.read_bytes() + line + b"\n")
+    with pytest.raises(InputError, match="the file is damaged") as told:
+        read_alignment(bad)
+    assert said in str(told.value) and "Expecting" not in str(told.value)

@@ -164,8 +164,15 @@ class JsonlWriter(Writer):
 def _decode(n: int, raw: bytes) -> dict[str, Any]:
     try:
         obj = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"JSONL line {n}: not JSON ({exc}): the file is damaged") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"JSONL line {n}: byte 0x{exc.object[exc.start]:02x} is not UTF-8: the file is damaged"
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"JSONL line {n}: not a whole record (it breaks off or is garbled at character "
+            f"{exc.colno}): the file is damaged; align the pair again to remake it"
+        ) from None
     if not isinstance(obj, dict):
         raise InputError(f"JSONL line {n}: expected an object: the file is damaged")
     return obj

@@ -296,7 +296,9 @@ def _parse(data: bytes) -> etree._Element:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise InputError(f"not well-formed XML: {exc}: check the file is a TMX") from None
+        raise InputError(
+            f"not well-formed XML: {exc.msg or exc}: check the file is a TMX"
+        ) from None
     if root.tag != "tmx":
         raise InputError(f"not a TMX file: root element is <{root.tag}>: check the file")
     return root
