@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -129,33 +130,41 @@ def run_on_terminal(*args: str, env: dict[str, str], timeout: float = 300) -> tu
     Returns the exit code, stdout and the text drawn on the terminal, without its
     colour and cursor escapes.
     """
+    env = {**env, "TERM": "xterm", "COLUMNS": "160"}
+    with tempfile.TemporaryFile() as out:
+        code, drawn = drawn_on_terminal(*args, env=env, stdout=out, timeout=timeout)
+        out.seek(0)
+        text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", drawn)
+        return code, out.read().decode(), text
+
+
+def drawn_on_terminal(
+    *args: str, env: dict[str, str], stdout: Any = None, timeout: float = 300
+) -> tuple[int, str]:
+    """``python -m align.cli ARGS`` with stderr, and stdout unless ``stdout`` is given, on a
+    pseudo-terminal: the exit code and what was drawn there, escapes and all."""
     import pty
 
     master, slave = pty.openpty()
-    env = {**env, "TERM": "xterm", "COLUMNS": "160"}
-    with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "align.cli", *args],
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=slave,
-            env=env,
-        )
-        os.close(slave)
-        drawn = bytearray()
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the child closed its end
-                break
-            if not chunk:
-                break
-            drawn += chunk
-        os.close(master)
-        code = proc.wait(timeout)
-        out.seek(0)
-        text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", drawn.decode(errors="replace"))
-        return code, out.read().decode(), text
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "align.cli", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=slave if stdout is None else stdout,
+        stderr=slave,
+        env=env,
+    )
+    os.close(slave)
+    drawn = bytearray()
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed its end
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(master)
+    return proc.wait(timeout), drawn.decode(errors="replace")
 
 
 def nospace(text: str) -> str:

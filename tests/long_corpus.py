@@ -12,8 +12,12 @@ to the note's first word (``1012See``).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pdf_corpus import INDENT, MARGIN, _latin, assemble
+
+if TYPE_CHECKING:
+    from align.types import CleanDocument
 
 RULE = "__________________"
 
@@ -32,6 +36,20 @@ def paragraph(n: int) -> str:
 def note(mark: int) -> str:
     """The text of footnote ``mark``: a sentence citing a document, as a UN note does."""
     return f"See the summary record of the meeting, document CCPR/C/SR.{mark}, paragraph 4."
+
+
+def assert_notes(doc: CleanDocument, first: int, count: int) -> None:
+    """``doc`` is the report's: each paragraph and note whole, each mark in its paragraph's
+    refs, notes numbered from ``first``."""
+    assert [b.text for b in doc.blocks if b.kind == "body"] == [
+        paragraph(n) for n in range(1, count + 1)
+    ]
+    assert [b.refs for b in doc.blocks if b.kind == "body"] == [
+        (str(first + n),) for n in range(count)
+    ]
+    assert [(b.footnote, b.text) for b in doc.blocks if b.kind == "footnote"] == [
+        (str(first + n), note(first + n)) for n in range(count)
+    ]
 
 
 def _marked(n: int, mark: int) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from long_corpus import note, paragraph, report_pdf, report_text
+from long_corpus import assert_notes, note, paragraph, report_pdf, report_text
 
 from align import clean as clean_module
 from align.clean import _TOC_LEADER, clean, toc_leader
@@ -306,17 +306,8 @@ def _sentences(first: int, count: int) -> list[str]:
 
 
 def _report(doc: CleanDocument, first: int, count: int) -> None:
-    """``doc`` is the report, each paragraph and note whole, each mark in its paragraph's
-    refs, and no sentence lost."""
-    assert [b.text for b in doc.blocks if b.kind == "body"] == [
-        paragraph(n) for n in range(1, count + 1)
-    ]
-    assert [b.refs for b in doc.blocks if b.kind == "body"] == [
-        (str(first + n),) for n in range(count)
-    ]
-    assert [(b.footnote, b.text) for b in doc.blocks if b.kind == "footnote"] == [
-        (str(first + n), note(first + n)) for n in range(count)
-    ]
+    """``doc`` is the report (:func:`long_corpus.assert_notes`), and no sentence lost."""
+    assert_notes(doc, first, count)
     assert [s.text for s in segment_document(doc)] == _sentences(first, count)
 
 

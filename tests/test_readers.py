@@ -1673,7 +1673,7 @@ def test_pdf_of_a_long_report_laid_out_by_libreoffice_keeps_its_notes(tmp_path: 
     1000 on, the notes were left in the body, and from 1012 all of them."""
     pytest.importorskip("docx")
     from docx_corpus import office_copies
-    from long_corpus import note, paragraph, report_docx
+    from long_corpus import assert_notes, report_docx
 
     from align.clean import clean
 
@@ -1681,13 +1681,4 @@ def test_pdf_of_a_long_report_laid_out_by_libreoffice_keeps_its_notes(tmp_path: 
     firsts = [995, 1012]
     docs = [report_docx(tmp_path / f"vol{first}.docx", first, count) for first in firsts]
     for first, pdf in zip(firsts, office_copies(docs, ".pdf", tmp_path), strict=True):
-        doc = clean(read_document(pdf, "en"))
-        assert [b.text for b in doc.blocks if b.kind == "body"] == [
-            paragraph(n) for n in range(1, count + 1)
-        ]
-        assert [b.refs for b in doc.blocks if b.kind == "body"] == [
-            (str(first + n),) for n in range(count)
-        ]
-        assert [(b.footnote, b.text) for b in doc.blocks if b.kind == "footnote"] == [
-            (str(first + n), note(first + n)) for n in range(count)
-        ]
+        assert_notes(clean(read_document(pdf, "en")), first, count)

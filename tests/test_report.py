@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import drawn_on_terminal
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -204,32 +205,9 @@ def _styles(text: str) -> tuple[set[int], set[int]]:
 
 def _on_a_terminal(args: list[str], env: dict[str, str]) -> str:
     """What ``align ARGS`` draws with stdout and stderr on a pseudo-terminal."""
-    import os
-    import pty
-    import subprocess
-    import sys
-
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "align.cli", *args],
-        stdin=subprocess.DEVNULL,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-    )
-    os.close(slave)
-    drawn = bytearray()
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the child closed its end
-            break
-        if not chunk:
-            break
-        drawn += chunk
-    os.close(master)
-    assert proc.wait() == 0, drawn
-    return drawn.decode(errors="replace")
+    code, drawn = drawn_on_terminal(*args, env=env)
+    assert code == 0, drawn
+    return drawn
 
 
 def test_no_color_takes_the_colours_out_of_the_terminal_report_not_its_bold(
