@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 class AlignError(Exception):
     """A problem with the user's input or setup, stated in one line.
@@ -15,6 +17,16 @@ class AlignError(Exception):
 
 class InputError(AlignError):
     """An input file cannot be read, decoded or used."""
+
+
+class WrongLanguage(InputError):
+    """A document reads as another language than its side says. ``problem`` is the file and
+    what it reads as, without the advice: a batch, where options are no remedy, gives its own
+    (rename the file, or a manifest)."""
+
+    def __init__(self, problem: str, advice: str) -> None:
+        super().__init__(re.sub(r"\s*[\r\n]+\s*", " ", f"{problem}: {advice}"))
+        self.problem = problem
 
 
 class ModelNotAvailable(AlignError):

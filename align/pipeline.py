@@ -28,7 +28,7 @@ from align.encoders import (
     default_cache_dir,
     load_encoder,
 )
-from align.errors import DifferentDocuments, InputError, NotTranslation
+from align.errors import DifferentDocuments, InputError, NotTranslation, WrongLanguage
 from align.flags import untranslated
 from align.hanzi import TRADITIONAL, as_simplified, chinese_script, tag_for_script
 from align.languages import (
@@ -40,7 +40,7 @@ from align.languages import (
     is_cjk,
 )
 from align.readers import read_document
-from align.readers.base import input_error, plain_forms
+from align.readers.base import plain_forms
 from align.segmenters import Overlong, segment_document
 from align.symbols import different_documents, printed_symbol
 from align.types import Alignment, Bead, CleanDocument, Layout, RawDocument, Segment
@@ -152,22 +152,21 @@ def check_language(prepared: Prepared, flag: str, *, by_words: bool = True) -> N
     guess = guess_language(text, list(NAMES), margin=3.0, least=20) if known else None
     kana = guess == "ja" and base_language(lang) == "zh"  # Chinese writes no kana
     if guess is not None and guess != base_language(lang) and (not is_cjk(guess) or kana):
-        raise input_error(
-            path,
-            f"looks like {NAMES[guess]}, not {lang}",
+        raise WrongLanguage(
+            f"{path}: looks like {NAMES[guess]}, not {lang}",
             f"set {flag} {guess} or swap the files{also}",
         )
     action = f"swap the files or set {flag}"
     if is_cjk(lang) and share < MIN_CJK_SHARE:
-        raise input_error(
-            path,
-            f"looks like it is not {lang} (only {share:.0%} of its letters are Chinese characters)",
+        raise WrongLanguage(
+            f"{path}: looks like it is not {lang} (only {share:.0%} of its letters are Chinese "
+            "characters)",
             action + also,
         )
     if not is_cjk(lang) and share > MAX_CJK_SHARE:
-        raise input_error(
-            path,
-            f"looks like Chinese, not {lang} ({share:.0%} of its letters are Chinese characters)",
+        raise WrongLanguage(
+            f"{path}: looks like Chinese, not {lang} ({share:.0%} of its letters are Chinese "
+            "characters)",
             f"set {flag} zh or swap the files",
         )
 

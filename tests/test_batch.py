@@ -44,7 +44,7 @@ from align.batch import (
 )
 from align.batch.discover import named_language
 from align.batch.executors import PoolExecutor
-from align.batch.task import EncoderSpec, PairTask
+from align.batch.task import MISNAMED, EncoderSpec, PairTask
 from align.cli import app
 from align.encoders import CachedEncoder
 from align.encoders.cache import DB_NAME
@@ -748,6 +748,8 @@ def test_bad_pairs_are_reported_and_the_rest_is_aligned(
     assert "2 'zh' files for doc1" in reasons["doc1"]
     assert "empty.zh.txt" in reasons["empty"] and "no text" in reasons["empty"]
     assert "swapped.en.txt" in reasons["swapped"] and "looks like Chinese" in reasons["swapped"]
+    assert reasons["swapped"].endswith(MISNAMED)  # not "set --tgt-lang zh": that is every pair's
+    assert "--tgt-lang zh or swap" not in reasons["swapped"]
     assert summary["counts"]["done"] == 5 and summary["counts"]["failed"] == 3
     assert [u["reason"] for u in summary["unpaired"]] == ["has no 'en' partner for lonely"]
     for pair_id, reason in reasons.items():

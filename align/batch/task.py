@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from align.encoders import CachedEncoder, Encoder, default_cache_dir, load_encoder
-from align.errors import AlignError, NotTranslation
+from align.errors import AlignError, NotTranslation, WrongLanguage
 from align.flags import untranslated
 from align.paragraphs import by_paragraph
 from align.pipeline import (
@@ -226,6 +226,13 @@ def _counters(encoder: Encoder) -> tuple[int, int]:
     return 0, 0
 
 
+MISNAMED = (
+    "its name, folder or manifest line gives it the wrong language: rename or move it, or "
+    "correct the manifest (--src-lang and --tgt-lang hold for every pair)"
+)
+"""What to do about a document in a batch that reads as another language than its side."""
+
+
 def run_task(task: PairTask) -> PairOutcome:
     """Align one pair and render its TMX and JSONL; a failure comes back as a reason."""
     started = time.perf_counter()
@@ -284,6 +291,8 @@ def run_task(task: PairTask) -> PairOutcome:
                 warnings=tuple(warnings),
                 logged=_held(),
             )
+    except WrongLanguage as exc:
+        reason = _say_paths(f"{exc.problem}: {MISNAMED}", names)
     except AlignError as exc:
         reason = _say_paths(str(exc), names)
     except Exception as exc:  # one pair's bug must not stop the batch; it is reported
