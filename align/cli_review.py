@@ -24,22 +24,15 @@ if TYPE_CHECKING:
     from align.review import Counts
 
 
-def _align_first(
-    src_file: Path,
-    tgt_file: Path,
-    output: Path | None,
-    *,
-    src_lang: str,
-    tgt_lang: str,
-    model: str,
-    force: bool,
-    anyway: bool,
-    cache: bool,
-    max_bead: int,
+def _to_align(
+    src_file: Path, tgt_file: Path, output: Path | None, review_file: Path | None, *, force: bool
 ) -> Path:
-    """Align two documents and write the JSONL to review; returns its path."""
+    """Where two documents' alignment is to be written (``-o``), refused before the
+    aligning, which takes minutes on a long document, when it cannot be written or
+    reviewed: a review file left there belongs to the alignment it was made for, and
+    writing another over that one would leave the translator's decisions unopenable."""
     from align.cli import _check_output_folder
-    from align.writers import write_alignment
+    from align.review import review_path_for
 
     if output is None:
         raise AlignError(
@@ -55,9 +48,36 @@ def _align_first(
     if output.exists() and not force:
         raise AlignError(
             f"{output} already exists: resume its review with 'align review {output}', "
-            "or pass --force to align again (its earlier review file will no longer match)"
+            "or pass --force to align again"
         )
+    for kept_in in dict.fromkeys(p for p in (review_file, review_path_for(output)) if p):
+        if kept_in.exists():
+            raise AlignError(
+                f"{kept_in} already holds a review, which a new alignment would not match: "
+                f"resume it with 'align review {output}', or move it away (or choose "
+                "another -o) to align again"
+            )
     _check_output_folder(output)
+    return output
+
+
+def _align_first(
+    src_file: Path,
+    tgt_file: Path,
+    output: Path,
+    *,
+    src_lang: str,
+    tgt_lang: str,
+    model: str,
+    force: bool,
+    anyway: bool,
+    cache: bool,
+    max_bead: int,
+) -> None:
+    """Align two documents and write the JSONL to review at ``output`` (checked by
+    :func:`_to_align`)."""
+    from align.writers import write_alignment
+
     alignment = align_now(
         src_file,
         tgt_file,
@@ -70,7 +90,6 @@ def _align_first(
     )
     write_alignment(alignment, output, fmt="jsonl", force=force)
     _say(f"wrote {output} ({len(alignment.beads)} beads)")
-    return output
 
 
 def _summary(c: Counts) -> str:
@@ -211,18 +230,8 @@ def register(app: typer.Typer) -> None:
                 f"{len(files)} files given: give one alignment (.jsonl/.tmx), or two documents"
             )
         if len(files) == 2:
-            alignment_path = _align_first(
-                files[0],
-                files[1],
-                output,
-                src_lang=src_lang,
-                tgt_lang=tgt_lang,
-                model=model,
-                force=force,
-                anyway=anyway,
-                cache=cache,
-                max_bead=max_bead,
-            )
+            AlignConfig(max_bead=max_bead)  # a bad --max-bead is said before the terminal's lack
+            alignment_path = _to_align(files[0], files[1], output, review_file, force=force)
         else:
             if output is not None:
                 raise InputError(
@@ -236,6 +245,21 @@ def register(app: typer.Typer) -> None:
                 "first, give both and -o OUT.jsonl"
             )
 
+        def align_first() -> None:
+            if len(files) == 2:
+                _align_first(
+                    files[0],
+                    files[1],
+                    alignment_path,
+                    src_lang=src_lang,
+                    tgt_lang=tgt_lang,
+                    model=model,
+                    force=force,
+                    anyway=anyway,
+                    cache=cache,
+                    max_bead=max_bead,
+                )
+
         if export is not None:
             refuse_an_input(export, files, "--export")
             kept_in = Path(review_file) if review_file else review_path_for(alignment_path)
@@ -245,6 +269,7 @@ def register(app: typer.Typer) -> None:
                     f"{export} already exists: pass --force to overwrite, or choose another "
                     "--export"
                 )
+            align_first()
             review = Review.open(alignment_path, review_file, reviewer=reviewer, save=False)
             try:
                 result = export_review(review, export, force=force or again, units=tm_units.value)
@@ -267,10 +292,17 @@ def register(app: typer.Typer) -> None:
                 "let the review write over it, or choose another --tmx"
             )
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            if len(files) == 2:
+                raise AlignError(
+                    f"align review needs a terminal to open the review (nothing aligned): run "
+                    f"it in one, or only align now with 'align pair {files[0]} {files[1]} "
+                    f"-o {alignment_path}' and review it later in a terminal"
+                )
             raise AlignError(
                 "align review needs a terminal to open the review: run it in one, or pass "
                 "--export OUT.tmx to write the reviewed TM"
             )
+        align_first()  # minutes on a long document: only once the review can open
         from align.review_app import ReviewApp
 
         review = Review.open(alignment_path, review_file, reviewer=reviewer)

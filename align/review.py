@@ -19,7 +19,7 @@ import json
 import logging
 import math
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -40,10 +40,16 @@ Clock = Callable[[], str]
 log = logging.getLogger(__name__)
 
 FORMAT = "un-align-review"
-VERSION = 2
-"""The review format written: 2 added the ``unalign`` step, which an un-align that reads
-only 1 would call damaged; it now says the file is newer than it."""
-READS = (1, 2)
+VERSION = 3
+"""The review format written: 2 added the ``unalign`` step, 3 the ``group`` step (what
+one press of the editor's Enter changed, undone as one), which an un-align reading only
+older versions would call damaged; it says the file is newer than it instead."""
+READS = (1, 2, 3)
+GROUPS_FROM = 3
+"""The first version with ``group`` steps. A review file of an older version (a review
+begun before) gets an edit's changes a step each, as before: the un-align that made it
+reads them, where it would call a group damaged, and a step it cannot see joined to the
+next would make it undo half an edit and show a state the reviewer never saw."""
 SUFFIX = ".review.jsonl"
 STATUSES: tuple[Status, ...] = ("pending", "accepted", "rejected")
 FILTERS = ("all", "pending", "flagged", "accepted", "rejected", "edited")
@@ -159,6 +165,8 @@ class Review:
         self.warnings: list[str] = []
         self.changes = 0
         """Operations made since this Review was built or opened (not replayed ones)."""
+        self.version = VERSION
+        """The format of the review file: an older file gets no step it cannot read."""
         self.steps = 0
         """Operations in the review, replayed ones too: the TM records it, so that a TM
         written before the last decision is known to be out of date."""
@@ -291,8 +299,10 @@ class Review:
         if head.get("version") not in READS:
             raise InputError(
                 f"{path} line {n}: review format version {head.get('version')!r}, this tool "
-                f"reads {' and '.join(map(str, READS))}: use a matching un-align version"
+                f"reads {', '.join(map(str, READS[:-1]))} and {READS[-1]}: use a matching "
+                "un-align version"
             )
+        self.version = head["version"]
         name = self.alignment_path.name if self.alignment_path else "the alignment"
         if head.get("sha256") != digest:
             raise InputError(
@@ -567,6 +577,38 @@ class Review:
         self._do({"op": "unalign", "side": side, "segment": segment})
         return self.bead_of(side, segment)
 
+    def edit_sentences(self, texts: Mapping[tuple[Side, int], str]) -> None:
+        """Save what the editor changed, as one step that one undo takes back whole: each
+        sentence's new text, then each sentence made empty taken out of its bead as
+        unaligned (:meth:`unalign`), with the text it had. Nothing changes when any of it
+        cannot be done (:meth:`check_sentences` says so beforehand)."""
+        ops = self.check_sentences(texts)
+        if len(ops) == 1:
+            self._do(ops[0])
+        elif self.version < GROUPS_FROM and self._log is not None:
+            for op in ops:
+                self._do(op)
+        else:
+            self._do({"op": "group", "ops": ops})
+
+    def check_sentences(self, texts: Mapping[tuple[Side, int], str]) -> list[dict[str, Any]]:
+        """The steps :meth:`edit_sentences` would take, or the ReviewError it would raise:
+        for the editor to keep what the reviewer typed when it cannot be saved."""
+        ops: list[dict[str, Any]] = [
+            {"op": "edit", "side": side, "segment": j, "text": text}
+            for (side, j), text in texts.items()
+            if text.strip()
+        ]
+        ops += [
+            {"op": "unalign", "side": side, "segment": j}
+            for (side, j), text in texts.items()
+            if not text.strip()
+        ]
+        if not ops:
+            raise ReviewError("nothing changed")
+        _transform_all(self, ops)
+        return ops
+
     def undo(self) -> int | None:
         """Undo the last change; returns the first bead it touched, for the cursor to go
         to (an accept moved the cursor on; a step of an earlier session may be far off)."""
@@ -622,7 +664,7 @@ class Review:
             self._undo.append(self._state)
             self._state = self._redo.pop()
         else:
-            new = _transform(self, op)
+            new = _transform_all(self, op["ops"]) if kind == "group" else _transform(self, op)
             if kind not in ("accept", "reject"):
                 new = replace(new, beads=tuple(self._rescored(b) for b in new.beads))
             self._undo.append(self._state)
@@ -663,6 +705,22 @@ def _side(value: Any) -> Side:
     if value not in ("src", "tgt"):
         raise ReviewError(f"side must be 'src' or 'tgt', not {value!r}")
     return value
+
+
+def _transform_all(review: Review, ops: Any) -> State:
+    """The state after each of ``ops`` in turn, as one step (a ``group``); ReviewError
+    (state untouched) when any of them cannot be done."""
+    if not isinstance(ops, list) or not ops:
+        raise ReviewError(f"a group needs a list of steps, not {ops!r}")
+    kept = review._state
+    try:
+        for op in ops:
+            if not isinstance(op, dict) or op.get("op") not in ("edit", "unalign"):
+                raise ReviewError(f"a group holds edits and unaligns, not {op!r}")
+            review._state = _transform(review, op)
+        return review._state
+    finally:
+        review._state = kept
 
 
 def _transform(review: Review, op: dict[str, Any]) -> State:

@@ -451,26 +451,72 @@ class ReviewScreen(Screen[None]):
         self._jump("bead", lambda i: self.review.beads[i].status == "pending")
 
     def action_merge_down(self) -> None:
-        i = self.current()
-        if i is not None and self._run(lambda: self.review.merge_down(i)):
-            self.rebuild(select=i, keep=[i])
+        self._merge(1)
 
     def action_merge_up(self) -> None:
+        self._merge(-1)
+
+    def _merge(self, step: int) -> None:
+        """Merge with the bead below (1) or above (-1) in the document, which a filter or
+        the confidence order may keep off the screen: the merged bead is shown, and the
+        message names what it took in and the decision it undid, so that nothing unseen
+        goes in unsaid (refusing would send the translator to the unfiltered view for
+        what the flags most often ask: joining a flagged bead to its neighbour)."""
         i = self.current()
-        if i is not None and self._run(lambda: self.review.merge_up(i)):
-            self.rebuild(select=i - 1, keep=[i - 1])
+        if i is None:
+            return
+        j = i + step
+        hidden = self._hidden(j, self.table.cursor_row + step)
+        merge = self.review.merge_down if step > 0 else self.review.merge_up
+        if not self._run(lambda: merge(i)):
+            return
+        merged = min(i, j)
+        self.rebuild(select=merged, keep=[merged])
+        if hidden:
+            self.say(f"merged with the bead {'below' if step > 0 else 'above'} {hidden}; u undoes")
+
+    def _hidden(self, bead: int, row: int) -> str:
+        """What bead ``bead`` is and why it is not on ``row`` of the table, next to the
+        cursor ('' when it is there, or is no bead)."""
+        r = self.review
+        if not 0 <= bead < len(r) or (0 <= row < len(self.shown) and self.shown[row] == bead):
+            return ""
+        b = r.beads[bead]
+        names = [
+            f"{lang} {_number(ids[0])}" + (f"-{ids[-1]}" if len(ids) > 1 else "")
+            for _side, lang, ids in _sides(r.alignment, b)
+            if ids
+        ]
+        why = (
+            f"hidden by the filter '{self.filter}'"
+            if not r.matches(bead, self.filter)
+            else "not next to it in confidence order"
+        )
+        out = f"({', '.join(names)}), {why}"
+        if b.status != "pending":
+            out += f"; it was {STATUS_WORDS[b.status]}, now to review again"
+        return out
 
     def action_move(self, side: Side, to: Direction) -> None:
         i = self.current()
         if i is None:
             return
         before = len(self.review)
+        step = -1 if to == "previous" else 1
+        hidden = self._hidden(i + step, self.table.cursor_row + step)
+        ids = self.review.beads[i].src if side == "src" else self.review.beads[i].tgt
         if self._run(lambda: self.review.move(i, side, to)):
             gone = len(self.review) < before
             here = (i - 1 if to == "previous" else i) if gone else i
             self.rebuild(
                 select=here, keep=[here] if gone else [i, i - 1 if to == "previous" else i + 1]
             )
+            if hidden:  # the neighbour it went into is on screen now, but was not
+                moved = _number(ids[0] if step < 0 else ids[-1])
+                where = "above" if step < 0 else "below"
+                self.say(
+                    f"moved {self._lang(side)} {moved} into the bead {where} {hidden}; u undoes"
+                )
 
     def action_other_cut(self) -> None:
         i = self.current()
@@ -514,22 +560,17 @@ class ReviewScreen(Screen[None]):
             if not texts:
                 return
             emptied = [key for key, text in texts.items() if not text.strip()]
-            for (side, j), text in texts.items():
-                if text.strip() and not self._run(partial(self.review.edit, side, j, text)):
-                    self.rebuild(select=i)
-                    return
-            unaligned: list[str] = []
-            for side, j in emptied:
-                if not self._run(partial(self.review.unalign, side, j)):
-                    break
-                unaligned.append(f"{self._lang(side)} {_number(j)}")
+            if not self._run(partial(self.review.edit_sentences, texts)):
+                self.rebuild(select=i)
+                return
             beads = [self.review.bead_of(*key) for key in sentences]
             left = [k for k, key in zip(beads, sentences, strict=True) if key not in emptied]
             self.rebuild(select=left[0] if left else i, keep=beads)
-            if unaligned:
+            if emptied:
+                unaligned = ", ".join(f"{self._lang(side)} {_number(j)}" for side, j in emptied)
                 self.say(
-                    f"{', '.join(unaligned)} now unaligned, in a bead of its own with its "
-                    "text as it was (u undoes)"
+                    f"{unaligned} now unaligned, in a bead of its own with its text as it was "
+                    "(u undoes the whole edit)"
                 )
 
         self.app.push_screen(EditScreen(self.review, i), done)
@@ -710,7 +751,10 @@ class EditScreen(ModalScreen[dict[tuple[Side, int], str] | None]):
             for k, (side, j) in enumerate(self.fields):
                 lang = a.src_lang if side == "src" else a.tgt_lang
                 yield Label(f"{lang} {_number(j)}")
-                yield Input(self.review.segment_text(side, j), id=f"field-{k}")
+                yield Input(  # typing goes where the cursor is, not over the sentence
+                    self.review.segment_text(side, j), id=f"field-{k}", select_on_focus=False
+                )
+            yield Static(id="refused")
 
     def on_mount(self) -> None:
         self.query(Input).first().focus()
@@ -722,6 +766,13 @@ class EditScreen(ModalScreen[dict[tuple[Side, int], str] | None]):
             text = self.query_one(f"#field-{k}", Input).value
             if text != self.review.segment_text(side, j):
                 changed[(side, j)] = text
+        if changed:
+            try:
+                self.review.check_sentences(changed)
+            except ReviewError as exc:  # stay open: what the reviewer typed is not lost
+                self.app.bell()
+                self.query_one("#refused", Static).update(Text(str(exc), style="bold red"))
+                return
         self.dismiss(changed)
 
     def action_cancel(self) -> None:
@@ -735,12 +786,12 @@ KEYS = (
     ("p", "next bead still to review"),
     ("a", "accept: it goes into the TM; move on"),
     ("r", "reject: kept out of the TM, never lost; move on"),
-    ("m M", "merge with the bead below / above"),
+    ("m M", "merge with the bead below / above in the document, shown or not"),
     ("s", "split the bead (↑↓ moves the cut, ←→ the language)"),
     ("o", "take the other cut a flag names"),
     (", .", "move a source sentence (left) up / down a bead"),
     ("< >", "move a target sentence (right) up / down a bead"),
-    ("e", "edit; a sentence you empty becomes unaligned"),
+    ("e", "edit; a sentence you empty becomes unaligned; u undoes it whole"),
     ("u  ^R U", "undo / redo (earlier sessions' too), at the bead it changes"),
     ("/", "search the text of both sides"),
     ("f", "filter: to review, flagged, each flag, decided…"),

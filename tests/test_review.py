@@ -17,6 +17,7 @@ from align.flags import flag_alignment
 from align.review import (
     Review,
     ReviewError,
+    Side,
     export,
     export_tmx,
     replay,
@@ -235,6 +236,51 @@ def test_edit_changes_one_sentence_and_editing_it_back_undoes_the_edit() -> None
     assert r.edits == {} and not r.is_edited(3)
 
 
+def test_an_edit_of_several_sentences_is_one_step_that_one_undo_takes_back(
+    written: Path,
+) -> None:
+    """One Enter in the editor that changed two sentences and emptied a third was three
+    steps: u took back the unalign only, and the edit came back in halves."""
+    r = reopen(written)
+    r.merge_down(0)  # zh 0 1 2, en 0 1
+    r.edit_sentences({("src", 0): "大会：", ("tgt", 0): "The Assembly,", ("tgt", 1): " "})
+    assert r.edits == {("src", 0): "大会：", ("tgt", 0): "The Assembly,"}
+    assert ids(r)[:2] == [((0, 1, 2), (0,)), ((), (1,))] and r.tgt_text(1) == EN[1]
+    r.close()
+    assert log_ops(written) == ["open", "merge", "group"]
+    again = reopen(written)
+    assert again.steps == 2 and again.undo() == 0
+    assert again.edits == {} and ids(again)[0] == ((0, 1, 2), (0, 1))
+    again.redo()
+    assert ids(again)[:2] == [((0, 1, 2), (0,)), ((), (1,))] and len(again.edits) == 2
+    again.close()
+
+    m = Review(sample())
+    m.merge_down(0)
+    with pytest.raises(ReviewError, match="split the bead next to it first"):
+        m.edit_sentences({("src", 0): "大会：", ("src", 1): ""})  # zh 1 is in the middle
+    assert m.edits == {} and m.changes == 1 and m.check_sentences({("src", 0): "大会："})
+
+
+def test_an_older_review_file_gets_an_edit_as_steps_it_can_read(written: Path) -> None:
+    """A review file of version 2 (a review begun before) gets an edit as the steps
+    version 2 wrote, one a sentence: the un-align that made it would call a group damaged."""
+    reopen(written).close()
+    log = review_path_for(written)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    log.write_text(
+        "\n".join([json.dumps({**json.loads(lines[0]), "version": 2}), *lines[1:]]) + "\n",
+        "utf-8",
+    )
+    edited: dict[tuple[Side, int], str] = {("src", 0): "大会：", ("tgt", 0): "The Assembly,"}
+    with reopen(written) as r:
+        r.edit_sentences(edited)
+    assert log_ops(written) == ["open", "open", "edit", "edit"]
+    assert json.loads(log.read_text(encoding="utf-8").splitlines()[0])["version"] == 2
+    with reopen(written) as again:
+        assert again.edits == edited
+
+
 def test_undo_and_redo_walk_back_and_forth() -> None:
     r = Review(sample())
     r.accept(0)
@@ -436,16 +482,17 @@ def test_a_damaged_review_file_is_refused_with_its_line(written: Path) -> None:
 def test_review_files_of_the_first_format_still_open_and_newer_ones_say_so(
     written: Path,
 ) -> None:
-    """Version 2 added the unalign step: a file of version 1 (every review made before)
-    replays as it did, and a file newer than the tool is refused as newer, not as damaged."""
+    """Version 2 added the unalign step, 3 the group step: files of versions 1 and 2 (every
+    review made before) replay as they did, and a file newer than the tool is refused as
+    newer, not as damaged."""
     r = reopen(written)
     r.accept(0)
     r.close()
     log = review_path_for(written)
     lines = log.read_text(encoding="utf-8").splitlines()
     head = json.loads(lines[0])
-    assert head["version"] == 2
-    for version, works in ((1, True), (3, False)):
+    assert head["version"] == 3
+    for version, works in ((1, True), (2, True), (4, False)):
         log.write_text(
             "\n".join([json.dumps({**head, "version": version}), *lines[1:]]) + "\n", "utf-8"
         )
@@ -453,7 +500,7 @@ def test_review_files_of_the_first_format_still_open_and_newer_ones_say_so(
             with reopen(written) as again:
                 assert again.beads[0].status == "accepted"
         else:
-            with pytest.raises(InputError, match="format version 3, this tool reads 1 and 2"):
+            with pytest.raises(InputError, match="format version 4, this tool reads 1, 2 and 3"):
                 reopen(written)
 
 
@@ -608,6 +655,17 @@ OPS = st.one_of(
     st.tuples(st.sampled_from(["src", "tgt"]), st.integers(-1, 12)).map(
         lambda t: {"op": "unalign", "side": t[0], "segment": t[1]}
     ),
+    st.lists(  # one editor's Enter: edits, then sentences emptied (unaligned), one step
+        st.one_of(
+            st.tuples(st.sampled_from(["src", "tgt"]), st.integers(0, 12), st.text(max_size=5)).map(
+                lambda t: {"op": "edit", "side": t[0], "segment": t[1], "text": t[2]}
+            ),
+            st.tuples(st.sampled_from(["src", "tgt"]), st.integers(-1, 12)).map(
+                lambda t: {"op": "unalign", "side": t[0], "segment": t[1]}
+            ),
+        ),
+        max_size=3,
+    ).map(lambda ops: {"op": "group", "ops": ops}),
     st.just({"op": "undo"}),
     st.just({"op": "redo"}),
 )
@@ -621,9 +679,11 @@ def test_any_sequence_of_operations_keeps_every_sentence_once_in_order(
     r = Review(alignment, clock=lambda: TIME, reviewer="")
     done = []
     for op in ops:
+        before = (r.beads, r.edits, r.steps)
         try:
             r._do(dict(op))
         except ReviewError:
+            assert (r.beads, r.edits, r.steps) == before  # refused whole, a group too
             continue
         done.append({**op, "time": TIME})
         covers_in_order(r)

@@ -24,12 +24,12 @@ from textual.binding import Binding
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Input, Static
 from tmxcheck import assert_valid_tmx
 
 from align.pipeline import align_files
 from align.review import Review, review_path_for
-from align.review_app import KEYS, KeysScreen, ReviewApp, ReviewScreen
+from align.review_app import KEYS, EditScreen, KeysScreen, ReviewApp, ReviewScreen
 from align.types import Alignment
 from align.writers import read_alignment, read_tmx_units, write_alignment
 
@@ -477,6 +477,43 @@ def test_command_aligns_on_the_spot_and_exports_the_reviewed_state(
     ]
 
 
+def test_without_a_terminal_two_documents_are_not_aligned_for_nothing(
+    tmp_path: Path, cache: Path
+) -> None:
+    """Aligning a long document takes minutes: without a terminal to review in, the
+    command used to align and write -o first, then say it needed a terminal."""
+    out = tmp_path / "doc.jsonl"
+    r = run(str(CORPUS / "zh.txt"), str(CORPUS / "en.txt"), "-o", str(out), cache=cache)
+    assert r.returncode == 2
+    assert not out.exists() and "wrote" not in r.stderr
+    [line] = r.stderr.strip().splitlines()
+    assert line.startswith("error: align review needs a terminal to open the review")
+    assert f"align pair {CORPUS / 'zh.txt'} {CORPUS / 'en.txt'} -o {out}" in line
+
+
+def test_aligning_again_over_a_reviewed_alignment_is_refused_first(
+    tmp_path: Path, cache: Path, corpus: Alignment
+) -> None:
+    """--force aligned again over X.jsonl, then could not open its review (made for the
+    earlier X.jsonl, now gone): the translator's decisions were left unopenable."""
+    path = doubtful(tmp_path, corpus, b6={"confidence": 0.3})  # an earlier alignment
+    with Review.open(path) as review:
+        review.accept(0)
+    before = path.read_bytes()
+    zh, en = str(CORPUS / "zh.txt"), str(CORPUS / "en.txt")
+    r = run(
+        zh, en, "-o", str(path), "--force", "--export", str(path.with_suffix(".tmx")), cache=cache
+    )
+    assert r.returncode == 2 and path.read_bytes() == before
+    assert r.stderr.strip().splitlines() == [
+        f"error: {review_path_for(path)} already holds a review, which a new alignment would "
+        f"not match: resume it with 'align review {path}', or move it away (or choose "
+        "another -o) to align again"
+    ]
+    with Review.open(path, save=False) as again:
+        assert again.beads[0].status == "accepted"
+
+
 @pytest.mark.parametrize(
     ("args", "says"),
     [
@@ -737,6 +774,136 @@ def test_a_bead_changed_in_a_filtered_view_stays_in_it(tmp_path: Path, corpus: A
 
     drive(review, script)
     review.close()
+
+
+def test_merging_with_a_bead_the_view_hides_says_what_it_took_in(
+    tmp_path: Path, corpus: Alignment
+) -> None:
+    """In the 'flagged' view m and M merge with the document's neighbours, which the view
+    does not show: the message names the hidden bead's sentences and the decision the
+    merge undid (the translator had accepted it), where it used to say nothing."""
+    low = {"confidence": 0.3}
+    path = doubtful(tmp_path, corpus, b10=low, b20=low)
+    review = Review.open(path)
+    review.accept(11)
+    b11, b19 = review.beads[11], review.beads[19]
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        await pilot.press("f", "f")
+        assert screen.shown == [10, 20]
+        await pilot.press("m")
+        assert review.beads[10].src == corpus.beads[10].src + b11.src
+        said = " ".join(" ".join(on_screen(screen.query_one("#status"))).split())
+        assert (
+            f"merged with the bead below (zh #{b11.src[0]}, en #{b11.tgt[0]}), hidden by "
+            "the filter 'flagged'; it was accepted, now to review again; u undoes"
+        ) in said
+        await pilot.press("j", "M")  # bead 20 is now 19: merged with 18, hidden, pending
+        assert screen.current() == 18 and "merged with the bead above" in status(screen)
+        assert f"(zh #{b19.src[0]}, en #{b19.tgt[0]}), hidden by" in status(screen)
+        assert "it was" not in status(screen)
+        while screen.filter != "all":
+            await pilot.press("f")
+        await pilot.press("c")  # least sure first: bead 11 is not next to bead 10
+        screen.select(10)
+        await pilot.press("m")
+        assert "not next to it in confidence order" in status(screen)
+        await pilot.press("c")  # document order: the bead below is on screen, said as usual
+        screen.select(30)
+        await pilot.press("m")
+        assert review.beads[30].kind == "2-2" and "merged" not in status(screen)
+        await pilot.press("q")
+
+    drive(review, script, size=(80, 24))
+    review.close()
+
+
+def test_moving_a_sentence_into_a_bead_the_view_hides_says_so(
+    tmp_path: Path, corpus: Alignment
+) -> None:
+    """'>' in the 'flagged' view moves the English into the bead below, hidden by the view
+    and accepted: the message names it and the decision the move undid."""
+    path = doubtful(tmp_path, corpus, b10={"confidence": 0.3})
+    review = Review.open(path)
+    review.accept(11)
+    b10, b11 = review.beads[10], review.beads[11]
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        await pilot.press("f", "f")
+        assert screen.shown == [10]
+        await pilot.press("greater_than_sign")
+        assert review.beads[11].tgt == b10.tgt[-1:] + b11.tgt
+        assert review.beads[11].status == "pending" and 11 in screen.shown
+        said = " ".join(" ".join(on_screen(screen.query_one("#status"))).split())
+        assert (
+            f"moved en #{b10.tgt[-1]} into the bead below (zh #{b11.src[0]}, en "
+            f"#{b11.tgt[0]}), hidden by the filter 'flagged'; it was accepted, now to review "
+            "again; u undoes"
+        ) in said
+        await pilot.press("q")
+
+    drive(review, script, size=(80, 24))
+    review.close()
+
+
+def test_one_edit_is_one_undo(path: Path, corpus: Alignment) -> None:
+    """A translator changes both sentences of a bead and presses Enter: u takes back the
+    whole edit (it took back one sentence, leaving half the edit in)."""
+    review = Review.open(path)
+    zh, en = corpus.src[3].text, corpus.tgt[3].text
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        screen.select(3)
+        await pilot.press("e", "end", "!", "tab", "end", "!", "enter")
+        assert (review.src_text(3), review.tgt_text(3)) == (zh + "!", en + "!")
+        await pilot.press("u")
+        assert review.edits == {} and "undone (bead 4)" in status(screen)
+        await pilot.press("U")
+        assert len(review.edits) == 2
+        await pilot.press("q")
+
+    drive(review, script)
+    review.close()
+    assert [r["op"] for r in log_records(path)] == ["open", "group", "undo", "redo"]
+
+
+def test_typing_in_the_editor_does_not_replace_the_sentence(path: Path, corpus: Alignment) -> None:
+    """Each field selected its whole sentence on focus: a key typed straight after e (or
+    after tab) replaced the sentence, and backspace emptied it, taking it out as
+    unaligned. Typing goes at the end of the sentence instead."""
+    review = Review.open(path)
+    zh, en = corpus.src[0].text, corpus.tgt[0].text
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        await pilot.press("e", "!", "tab", "backspace", ".", "enter")
+        assert (review.src_text(0), review.tgt_text(0)) == (zh + "!", en[:-1] + ".")
+        assert review.beads[0].kind == "1-1"
+        await pilot.press("q")
+
+    drive(review, script)
+    review.close()
+
+
+def test_an_edit_that_cannot_be_saved_keeps_what_was_typed(path: Path, corpus: Alignment) -> None:
+    """Emptying the middle one of three sentences cannot be done (it would break the
+    order): the editor says so and stays open with the text typed, nothing saved."""
+    review = Review.open(path)
+    review.merge_down(2)
+    review.merge_down(2)  # zh 2 3 4, en 2 3 4
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        screen.select(2)
+        await pilot.press("e", "end", *" (checked)", "tab", "ctrl+a", "ctrl+k", "enter")
+        assert isinstance(pilot.app.screen, EditScreen) and review.edits == {}
+        refused = str(pilot.app.screen.query_one("#refused", Static).render())
+        assert "split the bead next to it first" in refused
+        first = pilot.app.screen.query_one("#field-0", Input).value
+        assert first == corpus.src[2].text + " (checked)"
+        await pilot.press("escape", "q")
+
+    drive(review, script)
+    review.close()
+    assert [r["op"] for r in log_records(path)] == ["open", "merge", "merge"]
 
 
 def test_emptying_a_first_sentence_leaves_the_cursor_on_the_rest_of_the_bead(
