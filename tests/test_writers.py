@@ -592,7 +592,7 @@ def test_jsonl_damage_is_an_input_error() -> None:
     lines = JsonlWriter().dumps(make_alignment()).splitlines(keepends=True)
     with pytest.raises(InputError, match="truncated"):
         JsonlWriter().loads(b"".join(lines[:-1]))
-    with pytest.raises(InputError, match="line 3: not JSON"):
+    with pytest.raises(InputError, match="line 3: not a whole record"):
         JsonlWriter().loads(b"".join([*lines[:2], b"{oops\n", *lines[2:]]))
     bad_index = lines[-1].replace(b'"tgt": [6]', b'"tgt": [60]')
     assert bad_index != lines[-1]
