@@ -23,6 +23,7 @@ from align.cli_common import (
     EXIT_INTERRUPTED,
     MAX_BEAD_HELP,
     UNITS_HELP,
+    OneLineUsage,
     Units,
     aligning_bar,
     interrupt_told,
@@ -48,10 +49,13 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=OneLineUsage,
 )
 
-app.add_typer(tmx_app, name="tmx", help="Validate, inspect, merge, filter and convert TMX.")
-app.add_typer(cache_app, name="cache")
+app.add_typer(
+    tmx_app, name="tmx", help="Validate, inspect, merge, filter and convert TMX.", cls=OneLineUsage
+)
+app.add_typer(cache_app, name="cache", cls=OneLineUsage)
 err = Console(stderr=True)
 show_library_warnings()
 

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterable
 from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
+
+try:
+    from typer import _click as click  # typer 0.29 on parses with a click of its own
+except ImportError:  # pragma: no cover
+    import click  # type: ignore[no-redef]
 
 from align.errors import OutputError
 
@@ -104,6 +111,161 @@ def refuse_an_input(output: Path, inputs: Iterable[Path], option: str = "-o") ->
 def say(message: str) -> None:
     """One line on stderr, printed as is (paths and brackets are not markup)."""
     err.print(message, highlight=False, markup=False, soft_wrap=True)
+
+
+class OneLineUsage(TyperGroup):
+    """A command group whose usage errors (an unknown option, a missing argument, a value
+    its option does not take) print as one ``error:`` line like the package's own, with
+    exit code 2, instead of typer's box under a usage line. Its subcommands' errors pass
+    through it, so the root group covers every command; giving sub-typers this class too
+    names the exact command where the parser's error names none (``-o`` with no value).
+    ``--help``, and a group's help when it is given no command, are left as typer draws
+    them."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.exceptions.UsageError as exc:
+            above = [parent.command_path] if parent is not None else []
+            _refuse(exc, self, " ".join([*above, info_name or self.name or ""]))
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.UsageError as exc:
+            name = ctx.invoked_subcommand
+            command = self.get_command(ctx, name) if name else None
+            if command is None:
+                _refuse(exc, self, ctx.command_path)
+            _refuse(exc, command, f"{ctx.command_path} {name}")
+
+
+def _refuse(exc: click.exceptions.UsageError, command: click.Command, where: str) -> NoReturn:
+    """Say ``exc`` as one line and end the run with its exit code; ``command`` (called
+    ``where`` on the command line) is the one that failed where ``exc`` does not say."""
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        raise exc
+    if exc.ctx is not None:
+        command, where = exc.ctx.command, exc.ctx.command_path
+    say(f"error: {usage_problem(exc, command, where)}")
+    raise typer.Exit(exc.exit_code) from None
+
+
+def usage_problem(exc: click.exceptions.UsageError, command: click.Command, where: str) -> str:
+    """What is wrong with the command line and what to do, in one line, for what click
+    says as a box of several lines: the option or argument, the value given, and the
+    values it takes where those are known."""
+    errors = click.exceptions
+    options = f"({where} --help lists every option)"
+    message = " ".join(exc.message.split()).removeprefix("Value error, ").rstrip(".")
+    if isinstance(exc, errors.NoSuchOption):
+        guesses = " or ".join(sorted(exc.possibilities or []))
+        guess = f": did you mean {guesses}?" if guesses else ""
+        return f"{where} has no option {exc.option_name}{guess} {options}"
+    if isinstance(exc, errors.BadOptionUsage):
+        option = exc.option_name
+        if "requires" in message:
+            return f"{option} needs a value after it {options}"
+        if "does not take a value" in message:
+            return f"{option} takes no value: give {option} alone {options}"
+        return f"{option}: {_lower(message)} {options}"
+    if isinstance(exc, errors.MissingParameter) and exc.param is not None:
+        missing, wanted = _named(exc.param), _arguments(command)
+        if exc.param.param_type_name != "argument":
+            return f"{where} needs {missing} {options}"
+        write = f": write {where} {wanted}" if wanted != missing else ""
+        return f"{where} needs {missing}{write} ({where} --help says what each is)"
+    if isinstance(exc, errors.BadParameter):
+        return _bad_value(exc, message, options)
+    if found := re.fullmatch(r"No such command (.+?)(?:\. Did you mean (.+)\?)?", message):
+        name, guesses = found[1], (found[2] or "").replace("'", "")
+        guess = f": did you mean {guesses}?" if guesses else ""
+        return f"{where} has no command {name}{guess} ({where} --help lists every command)"
+    if found := re.fullmatch(r"Got unexpected extra argument\S* \((.*)\)", message):
+        return (
+            f"too many arguments ({found[1]} left over): give {where} {_arguments(command)}, "
+            f"quote a path with spaces in it, and give each option its name {options}"
+        )
+    if message == "Missing command":
+        return f"{where} needs a command ({where} --help lists every command)"
+    return f"{_lower(message)} {options}"
+
+
+_LIMITS = {
+    "greater_than_equal": ("ge", "{} or more"),
+    "greater_than": ("gt", "more than {}"),
+    "less_than_equal": ("le", "{} or less"),
+    "less_than": ("lt", "less than {}"),
+}
+"""What a number out of its option's range is told to be, by pydantic's error type: the
+bound's name in the error's context, and the words around it."""
+
+
+def _bad_value(exc: click.exceptions.BadParameter, message: str, options: str) -> str:
+    """A value the option or argument does not take: the option, the value, what is
+    wrong, and the values it does take."""
+    param = exc.param
+    if param is not None:
+        name = _named(param)
+    elif isinstance(exc.param_hint, str):
+        name = exc.param_hint
+    else:
+        name = " / ".join(exc.param_hint or ["the command line"])
+    detail: dict[str, Any] = {}
+    errors = getattr(exc.__cause__, "errors", None)
+    if callable(errors):
+        detail = (errors() or [{}])[0]
+    given = f" {detail['input']!r}" if "input" in detail else ""
+    bounds: dict[str, Any] = detail.get("ctx") or {}
+    kind = detail.get("type")
+    default = getattr(param, "default", None)
+    example = f", such as {default}" if isinstance(default, int | float) and default else ""
+    if choices := re.search(r"is not one of (.+)$", message):
+        if not given and (value := re.match(r"('.*?'|\S+) is not one of", message)):
+            given = f" {value[1]}"
+        taken = ", ".join(re.findall(r"'([^']*)'", choices[1])) or choices[1]
+        problem = f"give one of {taken}"
+    elif kind == "int_parsing":
+        problem = f"not a whole number: give one{example}"
+    elif kind == "float_parsing":
+        problem = f"not a number: give one{example}"
+    elif kind in _LIMITS and _LIMITS[kind][0] in bounds:
+        key, limit = _LIMITS[kind]
+        problem = f"out of range: give {limit.format(bounds[key])}"
+    elif "does not exist" in message:
+        problem = f"{_lower(message)}: check the path and the file name"
+    else:
+        problem = _lower(str(detail.get("msg") or message).rstrip("."))
+    return f"{name}{given}: {problem} {options}"
+
+
+def _named(param: click.Parameter) -> str:
+    """An option by its long name (``--format``, not ``'--format' / '-f'``), an argument
+    by what the help calls it (``SRC_FILE``)."""
+    if param.param_type_name == "argument":
+        return param.metavar or (param.name or "").upper()
+    return next((o for o in param.opts if o.startswith("--")), param.opts[0])
+
+
+def _arguments(command: click.Command) -> str:
+    """The arguments ``command`` takes, as its help names them: ``SRC_FILE TGT_FILE``."""
+    names = [
+        _named(p) if p.required else f"[{_named(p)}]"
+        for p in command.params
+        if p.param_type_name == "argument"
+    ]
+    return " ".join(names) or "no arguments"
+
+
+def _lower(text: str) -> str:
+    """``text`` to follow a colon: its first letter small, unless it starts a name."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 EXIT_INTERRUPTED = 130

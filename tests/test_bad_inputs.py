@@ -794,3 +794,163 @@ def test_report_aligns_now_with_the_max_bead_given(cache: Path) -> None:
 
     aligned = load_for_report(ZH, EN, max_bead=3)
     assert aligned.signature["align.max_bead"] == "3"
+
+
+# -- the command line itself -------------------------------------------------------------------
+
+ALIGN = "python -m align.cli"
+"""What click calls the program run as ``python -m align.cli``, as the help and errors say it."""
+
+
+def _options(command: str) -> str:
+    return f"({ALIGN} {command} --help lists every option)"
+
+
+@pytest.mark.parametrize(
+    ("words", "says"),
+    [
+        pytest.param(
+            "pair {zh} {en} -o {out}/a.tmx --format xyz",
+            "--format 'xyz': give one of tmx, tsv, jsonl " + _options("pair"),
+            id="a-choice-not-offered",
+        ),
+        pytest.param(
+            "batch {corpus} -o {out}/b --executor slurm",
+            "--executor 'slurm': give one of local, dask " + _options("batch"),
+            id="a-choice-not-offered-batch",
+        ),
+        pytest.param(
+            "multi {zh} {en} -o {out}/m.tmx --units page",
+            "--units 'page': give one of sentence, paragraph " + _options("multi"),
+            id="a-choice-not-offered-multi",
+        ),
+        pytest.param(
+            "pair {zh} {en} --max-bead two",
+            "--max-bead 'two': not a whole number: give one, such as 5 " + _options("pair"),
+            id="not-a-whole-number",
+        ),
+        pytest.param(
+            "tmx filter {zh} -o {out}/f.tmx --min-confidence high",
+            "--min-confidence 'high': not a number: give one " + _options("tmx filter"),
+            id="not-a-number",
+        ),
+        pytest.param(
+            "batch {corpus} -o {out}/b -j 0",
+            "--jobs '0': out of range: give 1 or more " + _options("batch"),
+            id="a-number-out-of-range",
+        ),
+        pytest.param(
+            "pair {zh} {en} --bogus",
+            f"{ALIGN} pair has no option --bogus " + _options("pair"),
+            id="no-such-option",
+        ),
+        pytest.param(
+            "pair {zh} {en} --forc",
+            f"{ALIGN} pair has no option --forc: did you mean --force or --format? "
+            + _options("pair"),
+            id="no-such-option-with-a-guess",
+        ),
+        pytest.param(
+            "cache info --everything",
+            f"{ALIGN} cache info has no option --everything " + _options("cache info"),
+            id="no-such-option-cache",
+        ),
+        pytest.param(
+            "--bogus",
+            f"{ALIGN} has no option --bogus ({ALIGN} --help lists every option)",
+            id="no-such-option-before-the-command",
+        ),
+        pytest.param(
+            "pair {zh} {en} -o",
+            "-o needs a value after it " + _options("pair"),
+            id="an-option-without-its-value",
+        ),
+        pytest.param(
+            "tmx merge {zh} {en} -o",
+            "-o needs a value after it " + _options("tmx merge"),
+            id="an-option-without-its-value-tmx",
+        ),
+        pytest.param(
+            "clean {zh} --lang",
+            "--lang needs a value after it " + _options("clean"),
+            id="an-option-without-its-value-clean",
+        ),
+        pytest.param(
+            "pair {zh} {en} --report=yes",
+            "--report takes no value: give --report alone " + _options("pair"),
+            id="a-flag-given-a-value",
+        ),
+        pytest.param(
+            "pair {zh}",
+            f"{ALIGN} pair needs TGT_FILE: write {ALIGN} pair SRC_FILE TGT_FILE "
+            f"({ALIGN} pair --help says what each is)",
+            id="a-missing-argument",
+        ),
+        pytest.param(
+            "eval {zh} {en}",
+            f"{ALIGN} eval needs GOLD_DIR: write {ALIGN} eval SRC_DIR TGT_DIR GOLD_DIR "
+            f"({ALIGN} eval --help says what each is)",
+            id="a-missing-argument-eval",
+        ),
+        pytest.param(
+            "report",
+            f"{ALIGN} report needs ALIGNMENT: write {ALIGN} report ALIGNMENT [TGT_FILE] "
+            f"({ALIGN} report --help says what each is)",
+            id="a-missing-argument-report",
+        ),
+        pytest.param(
+            "tmx validate",
+            f"{ALIGN} tmx validate needs FILE ({ALIGN} tmx validate --help says what each is)",
+            id="the-only-argument-missing",
+        ),
+        pytest.param(
+            "batch {corpus}",
+            f"{ALIGN} batch needs --output " + _options("batch"),
+            id="a-missing-option",
+        ),
+        pytest.param(
+            "pair {zh} {en} {out}/a.tmx",
+            "too many arguments ({out}/a.tmx left over): give "
+            f"{ALIGN} pair SRC_FILE TGT_FILE, quote a path with spaces in it, and give each "
+            "option its name " + _options("pair"),
+            id="an-argument-too-many",
+        ),
+        pytest.param(
+            "paar {zh} {en}",
+            f"{ALIGN} has no command 'paar': did you mean pair? ({ALIGN} --help lists every "
+            "command)",
+            id="no-such-command",
+        ),
+        pytest.param(
+            "tmx valdate {zh}",
+            f"{ALIGN} tmx has no command 'valdate': did you mean validate? ({ALIGN} tmx "
+            "--help lists every command)",
+            id="no-such-command-tmx",
+        ),
+        pytest.param(
+            "cache empty",
+            f"{ALIGN} cache has no command 'empty' ({ALIGN} cache --help lists every command)",
+            id="no-such-command-cache",
+        ),
+    ],
+)
+def test_a_command_line_typer_refuses_is_one_line_exit_2(
+    tmp_path: Path, cache: Path, words: str, says: str
+) -> None:
+    """Typer drew these as a box of several lines under a usage line and a "Try … --help"
+    line, and said a choice as "Value error, 'xyz' is not one of 'tmx', 'tsv', 'jsonl'.";
+    the line stays whole in a narrow terminal."""
+    out = tmp_path / "out"
+    out.mkdir()
+    names = {"zh": ZH, "en": EN, "out": out, "corpus": CORPUS.parent}
+    env = {**os.environ, "ALIGN_CACHE_DIR": str(cache), "NO_COLOR": "1", "COLUMNS": "40"}
+    r = subprocess.run(
+        [sys.executable, "-m", "align.cli", *words.format(**names).split()],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.splitlines() == ["error: " + says.format(**names)]
+    assert not r.stdout and listing(out) == {}

@@ -9,7 +9,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 import typer
@@ -299,6 +299,62 @@ def test_usage_names_the_arguments_as_the_help_does() -> None:
                 assert param.metavar in usage, (words, usage)
         for name in set(re.findall(r"\b[A-Z]+_[A-Z]+\b", r.output)):
             assert name in usage, (words, name, usage)
+
+
+def test_every_command_says_an_unknown_option_in_one_line() -> None:
+    """Typer drew a box under a usage line; each command now says itself by the words
+    that call it, and its help is where the options are."""
+    for words, _ in every_command():
+        where = " ".join(["align", *words])
+        r = CliRunner().invoke(app, [*words, "--no-such-option"], prog_name="align")
+        assert r.exit_code == 2, (words, r.output)
+        assert r.stderr == (
+            f"error: {where} has no option --no-such-option ({where} --help lists every option)\n"
+        )
+
+
+def test_a_group_of_one_line_usage_says_what_typer_checks_in_one_line(tmp_path: Path) -> None:
+    """None of align's own commands has typer check that a file exists or a number's
+    range of floats, but the group that says their errors is any typer app's: a command
+    added later that does is covered."""
+    from align.cli_common import OneLineUsage
+
+    mini = typer.Typer(cls=OneLineUsage)
+
+    @mini.command()
+    def check(
+        file: Annotated[Path, typer.Argument(exists=True, metavar="FILE")],
+        share: Annotated[float, typer.Option(max=1.0)] = 0.5,
+    ) -> None:
+        """A command that checks its file."""
+
+    @mini.command()
+    def other() -> None:
+        """A second command, so that the first is called by its name."""
+
+    missing = tmp_path / "nowhere.txt"
+    r = CliRunner().invoke(mini, ["check", str(missing)], prog_name="mini")
+    assert r.exit_code == 2
+    assert r.stderr == (
+        f"error: FILE: path '{missing}' does not exist: check the path and the file name "
+        "(mini check --help lists every option)\n"
+    )
+    r = CliRunner().invoke(mini, ["check", str(tmp_path), "--share", "1.5"], prog_name="mini")
+    assert r.exit_code == 2
+    assert r.stderr == (
+        "error: --share '1.5': out of range: give 1.0 or less (mini check --help lists every "
+        "option)\n"
+    )
+
+
+def test_help_is_still_drawn_by_typer(cache: Path) -> None:
+    """Only errors became one line: --help, and a group's help when it is given no
+    command, are typer's boxes as before."""
+    r = run("tmx", cache=cache)
+    assert r.returncode == 2 and "Usage: " in r.stdout and "╭─ Commands" in r.stdout
+    assert "error" not in r.stderr
+    r = run("pair", "--help", cache=cache)
+    assert r.returncode == 0 and "╭─ Options" in r.stdout and not r.stderr
 
 
 def bench_folders(root: Path) -> dict[str, tuple[list[str], list[str], list]]:
