@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -120,6 +122,29 @@ def run_align(
         cwd=cwd,
         env=env,
         timeout=timeout,
+    )
+
+
+CAPSH = shutil.which("capsh")
+
+
+def run_bound_by_modes(
+    *args: str, cache: Path, drop: str = "cap_dac_override,cap_dac_read_search"
+) -> subprocess.CompletedProcess[str]:
+    """:func:`run_align` held to file modes: as root, with ``drop``, the capabilities that
+    let root ignore them, dropped (a test skips where root has no capsh)."""
+    if os.geteuid() != 0:
+        return run_align(*args, cache=cache)
+    if CAPSH is None:
+        pytest.skip("running as root without capsh: file modes do not bind root")
+    command = shlex.join([sys.executable, "-m", "align.cli", *args])
+    env = {**os.environ, "ALIGN_CACHE_DIR": str(cache), "NO_COLOR": "1", "COLUMNS": "300"}
+    return subprocess.run(
+        [CAPSH, f"--drop={drop}", "--", "-c", command],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
 
 

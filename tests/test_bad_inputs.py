@@ -8,8 +8,6 @@ test_existing_output_is_not_overwritten_without_force.
 from __future__ import annotations
 
 import os
-import shlex
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import BENCH, CORPUS
+from conftest import BENCH, CAPSH, CORPUS, run_bound_by_modes
 from conftest import run_align as run
 from tmxcheck import assert_valid_tmx
 
@@ -205,26 +203,6 @@ def test_max_bead_out_of_range_is_one_line(
     assert_refused(r, out, {}, f"--max-bead {value}", "from 1 to 10")
 
 
-CAPSH = shutil.which("capsh")
-
-
-def run_without_read_rights(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
-    """``align ARGS`` unable to read what its mode forbids: as root, with the capabilities
-    that let root read anything dropped."""
-    if os.geteuid() != 0:
-        return run(*args, cache=cache)
-    assert CAPSH is not None
-    command = shlex.join([sys.executable, "-m", "align.cli", *args])
-    env = {**os.environ, "ALIGN_CACHE_DIR": str(cache), "NO_COLOR": "1", "COLUMNS": "300"}
-    return subprocess.run(
-        [CAPSH, "--drop=cap_dac_override,cap_dac_read_search", "--", "-c", command],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-
-
 @pytest.mark.skipif(os.geteuid() == 0 and CAPSH is None, reason="root without capsh")
 @pytest.mark.parametrize(
     "command",
@@ -253,7 +231,7 @@ def test_a_file_without_read_permission_is_one_line(
     out.mkdir()
     names = {k: str(locked / v) for k, v in files.items()} | {"out": str(out)}
     tmp_path.chmod(0o755)
-    r = run_without_read_rights(*(word.format(**names) for word in command), cache=cache)
+    r = run_bound_by_modes(*(word.format(**names) for word in command), cache=cache)
     target = "validate" in command and r.stdout.strip() or r.stderr.strip()
     assert r.returncode in (1, 2), (r.stdout, r.stderr)
     assert "Traceback" not in r.stderr and "Usage:" not in r.stderr

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
-import shlex
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -20,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from batch_corpus import write_tiny_corpus
-from conftest import run_align
+from conftest import run_align, run_bound_by_modes
 from test_encoders import CountingEncoder
 from typer.testing import CliRunner
 
@@ -39,6 +36,7 @@ from align.encoders.cache import (
 from align.errors import AlignError
 
 TESTS = Path(__file__).parent
+ALL_OVERRIDES = "cap_dac_override,cap_dac_read_search,cap_fowner"
 ROOT = TESTS.parent
 
 
@@ -553,27 +551,6 @@ def test_a_cache_another_process_keeps_locked(
     assert after.encoded == 10 and counters(tmp_path) == actual(tmp_path)
 
 
-CAPSH = shutil.which("capsh")
-
-
-def run_bound_by_modes(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
-    """``align ARGS`` held to file modes: as root, with the capabilities to ignore them
-    dropped."""
-    if os.geteuid() != 0:
-        return run_align(*args, cache=cache)
-    if CAPSH is None:
-        pytest.skip("running as root without capsh: file modes do not bind root")
-    command = shlex.join([sys.executable, "-m", "align.cli", *args])
-    env = {**os.environ, "ALIGN_CACHE_DIR": str(cache), "NO_COLOR": "1", "COLUMNS": "300"}
-    return subprocess.run(
-        [CAPSH, "--drop=cap_dac_override,cap_dac_read_search,cap_fowner", "--", "-c", command],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-
-
 @pytest.mark.parametrize(
     ("file_mode", "folder_mode", "damaged", "said"),
     [
@@ -600,7 +577,9 @@ def test_align_pair_with_a_cache_it_cannot_use(
     file.chmod(file_mode)
     cache.chmod(folder_mode)
     try:
-        r = run_bound_by_modes("pair", zh, en, "-o", str(tmp_path / "tm.tmx"), cache=cache)
+        r = run_bound_by_modes(
+            "pair", zh, en, "-o", str(tmp_path / "tm.tmx"), cache=cache, drop=ALL_OVERRIDES
+        )
     finally:
         cache.chmod(0o755)
         file.chmod(0o644)
