@@ -527,9 +527,14 @@ class ReviewScreen(Screen[None]):
             self.app.bell()
             self.say(f"bead {i + 1} has no other cut from the aligner")
             return
-        if self._run(lambda: self.review.take_cut(*cut)):
-            new = self.review.bead_of("src", cut[0][0])
+        r = self.review
+        taken = {r.bead_of("src", s) for s in cut[0]} | {r.bead_of("tgt", t) for t in cut[1]}
+        unseen = [self._hidden(b, -1) for b in sorted(taken - {i}) if b not in self.shown]
+        if self._run(lambda: r.take_cut(*cut)):
+            new = r.bead_of("src", cut[0][0])
             self.rebuild(select=new, keep=[new])
+            if unseen:  # as m and M say what they took in off the screen
+                self.say(f"the other cut took in {'; and '.join(unseen)}; u undoes")
 
     def action_split(self) -> None:
         i = self.current()

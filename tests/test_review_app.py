@@ -818,6 +818,37 @@ def test_merging_with_a_bead_the_view_hides_says_what_it_took_in(
     review.close()
 
 
+def test_the_other_cut_says_what_it_took_in_from_beads_the_view_hides(
+    tmp_path: Path, corpus: Alignment
+) -> None:
+    """'o' in the 'flagged' view re-cuts the neighbour too, which the view does not show:
+    the message names it and the decision it undid, as m and M do; it said nothing."""
+    path = doubtful(tmp_path, corpus, b10={"confidence": 0.9, "alternative": ((10, 11), (10, 11))})
+    review = Review.open(path)
+    review.accept(11)
+    b11 = review.beads[11]
+
+    async def script(pilot: Pilot[None], screen: ReviewScreen) -> None:
+        await pilot.press("f", "f")
+        assert screen.shown == [10]
+        await pilot.press("o")
+        assert review.beads[10].src == (10, 11)
+        assert (
+            f"the other cut took in (zh #{b11.src[0]}, en #{b11.tgt[0]}), hidden by the "
+            "filter 'flagged'; it was accepted, now to review again; u undoes"
+        ) in status(screen)
+        while screen.filter != "all":
+            await pilot.press("f")
+        await pilot.press("u")
+        screen.select(10)
+        await pilot.press("o")  # every bead on screen: nothing more to say
+        assert "took in" not in status(screen)
+        await pilot.press("q")
+
+    drive(review, script, size=(120, 30))
+    review.close()
+
+
 def test_moving_a_sentence_into_a_bead_the_view_hides_says_so(
     tmp_path: Path, corpus: Alignment
 ) -> None:
