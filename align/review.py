@@ -16,7 +16,6 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
-import logging
 import math
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -28,7 +27,7 @@ from align import __version__
 from align.errors import AlignError, InputError, OutputError
 from align.flags import Flag, flag_bead
 from align.types import Alignment, Bead, BeadIds, Segment
-from align.writers import WriteResult, read_alignment
+from align.writers import WriteResult, read_alignment, write_alignment
 from align.writers.base import tmx_date
 from align.writers.jsonl import JsonlWriter
 from align.writers.jsonl import _line as jsonl_line
@@ -37,7 +36,6 @@ Status = Literal["pending", "accepted", "rejected"]
 Side = Literal["src", "tgt"]
 Direction = Literal["previous", "next"]
 Clock = Callable[[], str]
-log = logging.getLogger(__name__)
 
 FORMAT = "un-align-review"
 VERSION = 3
@@ -423,6 +421,12 @@ class Review:
         b = self._state.beads[i]
         original = self._original.get((b.src, b.tgt))
         return original.confidence if original is not None else math.nan
+
+    @property
+    def file_name(self) -> str:
+        """The name of the review file, made or still to be (``kept_in``): what a TM of
+        this review records, to be known as its own."""
+        return next((p.name for p in (self.path, self.kept_in) if p), "")
 
     def is_recut(self, i: int) -> bool:
         """Whether the reviewer cut bead ``i`` (its sentences are not an aligner's bead)."""
@@ -936,9 +940,8 @@ def tm_is_current(review: Review, path: Path, units: str = "sentence") -> bool:
         header = tmx.read_header(path)
     except (AlignError, OSError):
         return False
-    file = next((p.name for p in (review.path, review.kept_in) if p), "")
     return (
-        header.props("x-signature-review.file") == [file]
+        header.props("x-signature-review.file") == [review.file_name]
         and header.props("x-signature-review.steps") == [str(review.steps)]
         and dict(header.attrib).get("segtype") == units
     )
@@ -951,7 +954,7 @@ def review_signature(review: Review) -> dict[str, str]:
     sig.update(
         {
             "reviewed": "yes",
-            "review.file": next((p.name for p in (review.path, review.kept_in) if p), ""),
+            "review.file": review.file_name,
             "review.accepted": str(c.accepted),
             "review.rejected": str(c.rejected),
             "review.pending": str(c.pending),
@@ -992,10 +995,7 @@ def export_tmx(
     bead in it is accepted: a paragraph with a bead not accepted is not known to be
     translated whole.
     """
-    from align.atomic import atomic_write
     from align.paragraphs import joined_units, paragraph_groups
-    from align.writers import output_format
-    from align.writers.tmx import TmxWriter
 
     current = review.current()
     groups = (
@@ -1009,30 +1009,14 @@ def export_tmx(
         tm = joined_units(tm, [[current.beads[i] for i in g] for g in accepted])
     else:
         tm = replace(tm, beads=[current.beads[g[0]] for g in accepted])
-    recut = [any(review.is_recut(i) for i in g) for g in accepted]
-    tm = replace(
-        tm,
-        beads=[
-            replace(b, confidence=math.nan) if r else b
-            for b, r in zip(tm.beads, recut, strict=True)
-        ],
-    )
     props: dict[int, list[tuple[str, str]]] = {}
     for k, group in enumerate(accepted):
         props[k] = [("x-reviewed", _decisions([review.beads[i] for i in group]))]
         if any(review.is_edited(i) for i in group):
             props[k].append(("x-edited", "yes"))
-    path = Path(path)
-    output_format(path, "tmx")
-    if path.exists() and not force:
-        raise OutputError(
-            f"{path} already exists: pass --force (force=True) to overwrite, or choose another -o"
-        )
-    rendered = TmxWriter().render(tm, date=date, unit_props=props, include_untranslated=True)
-    atomic_write(path, rendered.data, force=force)
-    for dropped in rendered.dropped:
-        log.warning("%s: %s", path, dropped)
-    return WriteResult(path, "tmx", rendered.units, rendered.skipped, rendered.dropped)
+    return write_alignment(
+        tm, path, fmt="tmx", force=force, date=date, unit_props=props, include_untranslated=True
+    )
 
 
 def _decisions(beads: list[ReviewBead]) -> str:
@@ -1077,13 +1061,9 @@ def export_jsonl(review: Review, path: Path | str, *, force: bool = False) -> Wr
         out.append(jsonl_line(obj))
     data = ("\n".join(out) + "\n").encode("utf-8")
     path = Path(path)
-    if path.exists() and not force:
-        raise OutputError(
-            f"{path} already exists: pass --force (force=True) to overwrite, or choose another -o"
-        )
     from align.atomic import atomic_write
 
-    atomic_write(path, data, force=force)
+    atomic_write(path, data, force=force)  # refuses an existing path without force
     return WriteResult(path, "jsonl", len(review.beads), (), rendered.dropped)
 
 
