@@ -167,16 +167,12 @@ def _flush_and_end(signum: int, frame: object) -> None:
     hits still waiting (up to 2000 a worker, which would otherwise look unused and be
     evicted first), then end as the signal would have. An encoder whose lock is held was
     stopped inside its own work (this thread holds it: flushing would wait forever), so
-    it is left as it is; a lost stamp only makes a row look older."""
+    it is left as it is (``flush(wait=False)``); a lost stamp only makes a row look older."""
     for encoder in list(_ENCODERS.values()):
-        lock = getattr(encoder, "_lock", None)
-        if not isinstance(encoder, CachedEncoder) or lock is None:
-            continue
-        if lock.acquire(blocking=False):
-            lock.release()
+        if isinstance(encoder, CachedEncoder):
             encoder.retry_seconds = 0.0  # a cache another process keeps locked is not waited out
             with contextlib.suppress(Exception):
-                encoder.flush()
+                encoder.flush(wait=False)
     signal.signal(signum, signal.SIG_DFL)
     os.kill(os.getpid(), signum)
 

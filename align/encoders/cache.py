@@ -682,15 +682,20 @@ class CachedEncoder:
                 _advice(exc),
             )
 
-    def flush(self) -> None:
+    def flush(self, *, wait: bool = True) -> None:
         """Stamp the hits still waiting as used. Best effort: a stamp lost only makes its
-        row look older."""
-        with self._lock:
+        row look older. ``wait`` False (a signal handler, which may have stopped this very
+        thread inside the encoder's own work) leaves them where the lock is held."""
+        if not self._lock.acquire(blocking=wait):
+            return
+        try:
             if not self._pending or self._conn is None or self._pid != os.getpid():
                 return
             if self._writing:
                 self._write([], np.empty((0, self.dim), dtype=np.float32))
             self._pending.clear()
+        finally:
+            self._lock.release()
 
     def close(self) -> None:
         self.flush()
