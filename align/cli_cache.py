@@ -85,8 +85,10 @@ _MADE_BY = "the first 'align pair' or 'align batch' makes it; ALIGN_CACHE_DIR ch
 
 def _damaged(copies: list[Path]) -> str:
     """How many damaged caches runs set aside (a copy's -wal and -shm are part of it)."""
+    from align.batch.identify import counted
+
     n = sum(1 for c in copies if not c.name.endswith(("-wal", "-shm")))
-    return f"{n} damaged cache{'' if n == 1 else 's'} set aside by earlier runs"
+    return f"{counted(n, 'damaged cache')} set aside by earlier runs"
 
 
 @cache_app.command("clear")
@@ -169,8 +171,9 @@ def prune_cmd(
     if limit is None:
         typer.echo("no limit (unlimited): nothing to prune")
         return
-    if not has_cache(default_cache_dir()):
-        typer.echo(f"no embedding cache at {default_cache_dir() / DB_NAME}: nothing to prune")
+    folder = default_cache_dir()
+    if not has_cache(folder):
+        typer.echo(f"no embedding cache at {folder / DB_NAME}: nothing to prune")
         return
-    removed, size = prune_cache(default_cache_dir(), limit)
+    removed, size = prune_cache(folder, limit)
     typer.echo(f"deleted {removed} vectors; {format_size(size)} left of {format_size(limit)}")

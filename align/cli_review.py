@@ -260,9 +260,9 @@ def register(app: typer.Typer) -> None:
                     max_bead=max_bead,
                 )
 
+        kept_in = Path(review_file) if review_file else review_path_for(alignment_path)
         if export is not None:
             refuse_an_input(export, files, "--export")
-            kept_in = Path(review_file) if review_file else review_path_for(alignment_path)
             again = export.exists() and written_by_review(export, kept_in)  # a second export
             if export.exists() and not (force or again):
                 raise OutputError(
@@ -284,7 +284,6 @@ def register(app: typer.Typer) -> None:
 
         tmx_path = tmx or reviewed_tmx_path(alignment_path)
         refuse_an_input(tmx_path, files, "--tmx")
-        kept_in = Path(review_file) if review_file else review_path_for(alignment_path)
         own = tmx is None or tmx_path == reviewed_tmx_path(alignment_path)  # X.reviewed.tmx
         if tmx_path.exists() and not (force or own or written_by_review(tmx_path, kept_in)):
             raise OutputError(

@@ -475,11 +475,15 @@ class ReviewScreen(Screen[None]):
         if hidden:
             self.say(f"merged with the bead {'below' if step > 0 else 'above'} {hidden}; u undoes")
 
-    def _hidden(self, bead: int, row: int) -> str:
+    def _hidden(self, bead: int, row: int | None = None) -> str:
         """What bead ``bead`` is and why it is not on ``row`` of the table, next to the
-        cursor ('' when it is there, or is no bead)."""
+        cursor, or (``row`` None) not on screen at all ('' when it is there, or is no bead)."""
         r = self.review
-        if not 0 <= bead < len(r) or (0 <= row < len(self.shown) and self.shown[row] == bead):
+        if row is None:
+            seen = bead in self.shown
+        else:
+            seen = 0 <= row < len(self.shown) and self.shown[row] == bead
+        if not 0 <= bead < len(r) or seen:
             return ""
         b = r.beads[bead]
         names = [
@@ -529,7 +533,7 @@ class ReviewScreen(Screen[None]):
             return
         r = self.review
         taken = {r.bead_of("src", s) for s in cut[0]} | {r.bead_of("tgt", t) for t in cut[1]}
-        unseen = [self._hidden(b, -1) for b in sorted(taken - {i}) if b not in self.shown]
+        unseen = [hidden for b in sorted(taken - {i}) if (hidden := self._hidden(b))]
         if self._run(lambda: r.take_cut(*cut)):
             new = r.bead_of("src", cut[0][0])
             self.rebuild(select=new, keep=[new])

@@ -411,7 +411,7 @@ def _copy_of(path: Path, candidates: list[Path]) -> Path | None:
 
 def _same_file(a: Path, b: Path) -> bool:
     try:
-        return a.stat().st_size == b.stat().st_size and filecmp.cmp(a, b, shallow=False)
+        return filecmp.cmp(a, b, shallow=False)  # files of different sizes are not read
     except OSError:
         return False
 
