@@ -56,6 +56,17 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def refuse_existing(path: Path, *, force: bool = False) -> None:
+    """Refuse a folder, or an existing file without ``force``: checked before any work
+    by a writer that renders first, and again by :func:`atomic_output`."""
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder: give a file name with -o (path=)")
+    if path.exists() and not force:
+        raise OutputError(
+            f"{path} already exists: pass --force (force=True) to overwrite, or choose another -o"
+        )
+
+
 @contextlib.contextmanager
 def atomic_output(path: Path | str, *, force: bool = False) -> Iterator[BinaryIO]:
     """Stream an output atomically, for files too large to hold in memory.
@@ -65,12 +76,7 @@ def atomic_output(path: Path | str, *, force: bool = False) -> Iterator[BinaryIO
     not ``force``). On any error the partial file is removed and ``path`` is untouched.
     """
     path = Path(path)
-    if path.is_dir():
-        raise OutputError(f"{path} is a folder: give a file name with -o")
-    if path.exists() and not force:
-        raise OutputError(
-            f"{path} already exists: pass --force (force=True) to overwrite, or choose another -o"
-        )
+    refuse_existing(path, force=force)
     folder = path.parent
     _make_folder(folder)
     try:

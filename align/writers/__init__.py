@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from align.atomic import atomic_write
+from align.atomic import atomic_write, refuse_existing
 from align.errors import InputError, OutputError
 from align.types import Alignment
 from align.writers.base import DroppedChar, Rendered, Writer
@@ -116,12 +116,7 @@ def write_alignment(
     """
     path = Path(path)
     name = output_format(path, fmt)
-    if path.is_dir():
-        raise OutputError(f"{path} is a folder: give a file name (-o, path=)")
-    if path.exists() and not force:
-        raise OutputError(
-            f"{path} already exists: pass --force (force=True) to overwrite, or choose another -o"
-        )
+    refuse_existing(path, force=force)
     rendered = WRITERS[name].render(alignment, **options)  # type: ignore[arg-type]
     atomic_write(path, rendered.data, force=force)
     for d in rendered.dropped:
